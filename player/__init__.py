@@ -1,0 +1,1 @@
+"""Routine player: plays exercise routines written as YAML files."""
