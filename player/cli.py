@@ -1,0 +1,98 @@
+"""Subcommands that need no window: validate, timeline (history and report join them)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from player.core.durations import format_duration
+from player.core.loader import Library, load_library, load_routine
+from player.core.timeline import Timeline, TimelineStep, build_timeline
+
+
+def cmd_validate(paths: list[str], out: TextIO = sys.stdout) -> int:
+    """Print every problem as ``PATH:LINE:COL: error: MESSAGE``; 0 when all files are valid."""
+    library = load_library()
+    bad = 0
+    for name in paths:
+        result = load_routine(Path(name), library)
+        for problem in result.problems:
+            print(problem.format(name), file=out)
+        if result.errors:
+            bad += 1
+    print(f"{len(paths) - bad} of {len(paths)} file(s) valid", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def cmd_timeline(name: str, as_json: bool, week: int = 1, out: TextIO = sys.stdout,
+                 library: Library | None = None) -> int:
+    """Print the resolved step list with start times and the total time."""
+    result = load_routine(Path(name), library or load_library())
+    if result.routine is None:
+        for problem in result.problems:
+            print(problem.format(name), file=sys.stderr)
+        return 1
+    timeline = build_timeline(result.routine, week)
+    if as_json:
+        json.dump(timeline_json(timeline), out, indent=2)
+        out.write("\n")
+    else:
+        print_timeline(timeline, out)
+    return 0
+
+
+def timeline_json(timeline: Timeline) -> dict[str, object]:
+    """The ``timeline --json`` object."""
+    return {
+        "title": timeline.title,
+        "total_seconds": timeline.total_seconds,
+        "steps": [
+            {
+                "index": s.index,
+                "block": s.block,
+                "kind": s.kind.value,
+                "name": s.name,
+                "exercise": s.exercise.id if s.exercise else None,
+                "side": s.side,
+                "set": s.set,
+                "sets": s.sets,
+                "reps": s.reps,
+                "start_seconds": s.start_seconds,
+                "duration_seconds": s.duration_seconds,
+                "estimated_seconds": None if s.timed else s.planned_seconds,
+                "requested_seconds": s.requested_seconds,
+                "bpm": s.bpm,
+            }
+            for s in timeline.steps
+        ],
+    }
+
+
+def describe_step(step: TimelineStep) -> str:
+    """One line of detail for a timeline step (sets, reps, side, cap)."""
+    bits = []
+    if step.sets and step.sets > 1:
+        bits.append(f"set {step.set}/{step.sets}")
+    if step.side:
+        bits.append(f"{step.side} side")
+    if step.reps:
+        bits.append(f"{step.reps} reps" + ("" if step.timed else ", press Done"))
+    if step.bpm:
+        bits.append(f"{step.bpm} beats/min")
+    if step.requested_seconds is not None:
+        bits.append(f"capped from {format_duration(step.requested_seconds)}")
+    return ", ".join(bits)
+
+
+def print_timeline(timeline: Timeline, out: TextIO) -> None:
+    """The human-readable timeline."""
+    print(timeline.title, file=out)
+    for s in timeline.steps:
+        length = format_duration(s.duration_seconds) if s.timed else f"~{format_duration(s.planned_seconds)}"
+        detail = describe_step(s)
+        print(f"{format_duration(s.start_seconds):>8}  {length:>7}  {s.block:<14.14} {s.name}"
+              + (f" ({detail})" if detail else ""), file=out)
+    print(f"Total: {format_duration(timeline.total_seconds)} "
+          "(untimed steps counted at 4 s a repetition)", file=out)

@@ -1,0 +1,228 @@
+"""The records the history keeps: pain ratings, symptom answers, sessions, steps, banner events.
+
+Plain frozen dataclasses with no behaviour beyond checking their own values, shared by the care
+rules (:mod:`player.core.care`), the progress summaries (:mod:`player.core.progress`), the diary
+CSV (:mod:`player.core.diary_csv`) and the SQLite repository (``player.store.history``).
+
+Every time is a timezone-aware :class:`~datetime.datetime` (local time with its UTC offset), so
+that ratings made either side of a daylight-saving change still compare correctly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Final, Literal, get_args
+
+from player.core.clinical import PAIN_MAX, PAIN_MIN
+
+RatingContext = Literal["before", "after", "during", "checkin"]
+"""When a rating was given: before or after a session, during one, or in a daily check-in."""
+
+RATING_CONTEXTS: Final[tuple[RatingContext, ...]] = get_args(RatingContext)
+
+#: "Resting ratings" (clinical-notes.md): those given before a session or in a daily check-in.
+RESTING_CONTEXTS: Final[frozenset[RatingContext]] = frozenset({"before", "checkin"})
+
+SessionOutcome = Literal["in_progress", "completed", "stopped", "interrupted"]
+"""``in_progress`` until finished; ``interrupted`` when the app was killed during the session."""
+
+SESSION_OUTCOMES: Final[tuple[SessionOutcome, ...]] = get_args(SessionOutcome)
+
+StepStatus = Literal["completed", "skipped"]
+STEP_STATUSES: Final[tuple[StepStatus, ...]] = get_args(StepStatus)
+
+AdviceLevel = Literal["none", "see_professional", "urgent"]
+"""The care banner's levels, mildest first."""
+
+ADVICE_LEVELS: Final[tuple[AdviceLevel, ...]] = get_args(AdviceLevel)
+
+BannerAction = Literal["shown", "dismissed"]
+BANNER_ACTIONS: Final[tuple[BannerAction, ...]] = get_args(BannerAction)
+
+
+def require_aware(value: datetime, name: str) -> None:
+    """Raise ``ValueError`` unless *value* is a timezone-aware datetime."""
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise ValueError(f"{name} must be a datetime with a UTC offset, got {value!r}")
+
+
+def _require_choice(value: str, choices: tuple[str, ...], name: str) -> None:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+
+
+@dataclass(frozen=True)
+class PainRating:
+    """One 0-10 pain rating (NRS) with when and why it was given.
+
+    ``session_id`` ties ``before``/``after``/``during`` ratings to their session; check-ins have
+    none.
+    """
+
+    at: datetime
+    context: RatingContext
+    rating: int
+    note: str = ""
+    body_area: str = ""
+    session_id: int | None = None
+
+    def __post_init__(self) -> None:
+        require_aware(self.at, "at")
+        _require_choice(self.context, RATING_CONTEXTS, "context")
+        if (
+            isinstance(self.rating, bool)
+            or not isinstance(self.rating, int)
+            or not PAIN_MIN <= self.rating <= PAIN_MAX
+        ):
+            raise ValueError(
+                f"rating must be a whole number {PAIN_MIN}-{PAIN_MAX}, got {self.rating!r}"
+            )
+
+    @property
+    def resting(self) -> bool:
+        """True for a resting rating (before a session or in a check-in)."""
+        return self.context in RESTING_CONTEXTS
+
+
+@dataclass(frozen=True)
+class SessionPain:
+    """The before- and after-session ratings of one session (either may be missing)."""
+
+    session_id: int
+    started: datetime
+    before: int | None
+    after: int | None
+
+    @property
+    def rise(self) -> int | None:
+        """How many points the after-session rating is above the before one, if both exist."""
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+def session_pains(ratings: Iterable[PainRating]) -> list[SessionPain]:
+    """Pair each session's before and after ratings, oldest session first.
+
+    A session's start is its earliest rating; when a session has several ratings of one kind
+    (a corrected entry), the latest of that kind counts.
+    """
+    started: dict[int, datetime] = {}
+    before: dict[int, PainRating] = {}
+    after: dict[int, PainRating] = {}
+    for r in ratings:
+        if r.session_id is None:
+            continue
+        sid = r.session_id
+        if sid not in started or r.at < started[sid]:
+            started[sid] = r.at
+        latest = before if r.context == "before" else after if r.context == "after" else None
+        if latest is not None and (sid not in latest or r.at >= latest[sid].at):
+            latest[sid] = r
+    pairs = [
+        SessionPain(
+            session_id=sid,
+            started=at,
+            before=before[sid].rating if sid in before else None,
+            after=after[sid].rating if sid in after else None,
+        )
+        for sid, at in started.items()
+    ]
+    pairs.sort(key=lambda p: (p.started, p.session_id))
+    return pairs
+
+
+@dataclass(frozen=True)
+class SymptomAnswers:
+    """The person's answers to the symptom questions, each True when they said yes.
+
+    The first seven are red flags (urgent care); the last two mean "see a professional soon"
+    (clinical-notes.md). The question wording lives in :data:`player.core.care.SYMPTOM_QUESTIONS`.
+    """
+
+    at: datetime
+    bladder_bowel: bool = False
+    saddle_numbness: bool = False
+    leg_weakness: bool = False
+    fever: bool = False
+    serious_fall: bool = False
+    weight_loss: bool = False
+    cancer_history: bool = False
+    leg_pain_shooting: bool = False
+    cannot_stand_straight: bool = False
+
+    def __post_init__(self) -> None:
+        require_aware(self.at, "at")
+        for name in SYMPTOM_FIELDS:
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be True or False")
+
+    def yes(self) -> tuple[str, ...]:
+        """Names of the questions answered yes, in question order."""
+        return tuple(name for name in SYMPTOM_FIELDS if getattr(self, name))
+
+
+#: The question fields of :class:`SymptomAnswers`, in order (everything but ``at``).
+SYMPTOM_FIELDS: Final[tuple[str, ...]] = tuple(
+    f.name for f in fields(SymptomAnswers) if f.name != "at"
+)
+
+
+@dataclass(frozen=True)
+class StepEvent:
+    """One step of a session that was completed or skipped, written as it happens."""
+
+    session_id: int
+    step_index: int
+    step_name: str
+    kind: str
+    status: StepStatus
+    actual_seconds: float
+    at: datetime
+    planned_seconds: float | None = None
+
+    def __post_init__(self) -> None:
+        require_aware(self.at, "at")
+        _require_choice(self.status, STEP_STATUSES, "status")
+        if self.step_index < 0:
+            raise ValueError("step_index must be 0 or more")
+        if self.actual_seconds < 0:
+            raise ValueError("actual_seconds must be 0 or more")
+
+
+@dataclass(frozen=True)
+class Session:
+    """One played routine, with how many of its steps were completed and skipped."""
+
+    id: int
+    routine_title: str
+    routine_version: str
+    routine_file_hash: str
+    started_at: datetime
+    ended_at: datetime | None
+    outcome: SessionOutcome
+    steps_completed: int = 0
+    steps_skipped: int = 0
+
+    def __post_init__(self) -> None:
+        require_aware(self.started_at, "started_at")
+        if self.ended_at is not None:
+            require_aware(self.ended_at, "ended_at")
+        _require_choice(self.outcome, SESSION_OUTCOMES, "outcome")
+
+
+@dataclass(frozen=True)
+class BannerEvent:
+    """The care banner was shown or dismissed; kept for the clinician's report."""
+
+    at: datetime
+    level: AdviceLevel
+    reasons: tuple[str, ...]
+    action: BannerAction
+
+    def __post_init__(self) -> None:
+        require_aware(self.at, "at")
+        _require_choice(self.level, ADVICE_LEVELS, "level")
+        _require_choice(self.action, BANNER_ACTIONS, "action")

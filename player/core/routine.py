@@ -1,0 +1,202 @@
+"""The routine model: what a validated routine file means, as immutable values.
+
+Objects here are produced only by :mod:`player.core.loader` from a file that passed validation,
+so their invariants (positive durations, known exercise ids, media inside allowed folders) hold.
+Durations are in seconds (float).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+
+from player.core.clinical import DEFAULT_THRESHOLDS, CareThresholds
+
+#: The routine format version this app writes and reads natively.
+FORMAT_VERSION = 1
+
+
+class Sides(StrEnum):
+    """Which side(s) an exercise step is done on."""
+
+    NONE = "none"  # symmetrical exercise
+    BOTH = "both"  # left, then switch, then right
+    LEFT = "left"
+    RIGHT = "right"
+
+
+@dataclass(frozen=True)
+class Tempo:
+    """Seconds for each phase of one repetition."""
+
+    up: float
+    hold: float
+    down: float
+
+    @property
+    def rep_seconds(self) -> float:
+        """Duration of one repetition."""
+        return self.up + self.hold + self.down
+
+    def phases(self) -> tuple[tuple[str, float], ...]:
+        """The non-zero phases of one repetition, in order, as (name, seconds)."""
+        return tuple((n, s) for n, s in (("up", self.up), ("hold", self.hold), ("down", self.down)) if s > 0)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise definition from the bundled library or a routine's own ``exercises``."""
+
+    id: str
+    name: str
+    instructions: tuple[str, ...] = ()
+    feel: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()
+    illustration: Path | None = None
+    sound: Path | None = None
+    easier: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Progression:
+    """From ``from_week`` on, these values replace the step's own."""
+
+    from_week: int
+    hold: float | None = None
+    reps: int | None = None
+    sets: int | None = None
+
+
+@dataclass(frozen=True)
+class ExerciseStep:
+    """An exercise done for a hold time or a number of repetitions, in one or more sets."""
+
+    exercise: Exercise
+    hold: float | None = None
+    reps: int | None = None
+    tempo: Tempo | None = None
+    sets: int = 1
+    rest_between_sets: float = 30.0
+    rest_after: float = 0.0
+    sides: Sides = Sides.NONE
+    switch_time: float = 5.0
+    progressions: tuple[Progression, ...] = ()
+    pain_check: bool = False
+    note: str = ""
+
+    def for_week(self, week: int) -> ExerciseStep:
+        """This step with every progression that applies by ``week`` folded in."""
+        hold, reps, sets = self.hold, self.reps, self.sets
+        for p in sorted(self.progressions, key=lambda p: p.from_week):
+            if week >= p.from_week:
+                hold = p.hold if p.hold is not None else hold
+                reps = p.reps if p.reps is not None else reps
+                sets = p.sets if p.sets is not None else sets
+        if (hold, reps, sets) == (self.hold, self.reps, self.sets):
+            return self
+        return replace(self, hold=hold, reps=reps, sets=sets)
+
+
+@dataclass(frozen=True)
+class RestStep:
+    """A plain rest."""
+
+    seconds: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IceStep:
+    """Cold pack on the lower back; the player caps it (see clinical.ICE_MAX_SECONDS)."""
+
+    seconds: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class HeatStep:
+    """Heat pack on the lower back; the player caps it (see clinical.HEAT_MAX_SECONDS)."""
+
+    seconds: float
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CadenceStep:
+    """A metronome drill: a beat at ``bpm`` for ``seconds``."""
+
+    bpm: int
+    seconds: float
+    name: str = "Cadence drill"
+    exercise: Exercise | None = None
+    note: str = ""
+
+
+Step = ExerciseStep | RestStep | IceStep | HeatStep | CadenceStep
+
+
+@dataclass(frozen=True)
+class Block:
+    """A named group of steps (warm-up, strength, stretch, recovery)."""
+
+    name: str
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """How often and for how long the routine is prescribed."""
+
+    times_per_week: int | None = None
+    weekdays: tuple[str, ...] = ()
+    weeks: int | None = None
+
+    @property
+    def sessions_per_week(self) -> int | None:
+        """Prescribed sessions a week, from weekdays when given."""
+        return len(self.weekdays) if self.weekdays else self.times_per_week
+
+
+@dataclass(frozen=True)
+class PainChecks:
+    """When to ask for a 0-10 rating, and this patient's care thresholds."""
+
+    before: bool = True
+    after: bool = True
+    per_exercise: bool = False
+    thresholds: CareThresholds = DEFAULT_THRESHOLDS
+
+
+@dataclass(frozen=True)
+class Routine:
+    """A validated routine."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    format: int = FORMAT_VERSION
+    description: str = ""
+    author: str = ""
+    version: str = ""
+    written: dt.date | None = None
+    review_by: dt.date | None = None
+    language: str = "en"
+    audience: str = ""
+    sources: tuple[str, ...] = ()
+    notes: str = ""
+    schedule: Schedule = field(default_factory=Schedule)
+    lead_in: float = 5.0
+    pain_checks: PainChecks = field(default_factory=PainChecks)
+    path: Path | None = None
+
+    def exercises(self) -> tuple[Exercise, ...]:
+        """Every distinct exercise used by the routine, in order of first use."""
+        seen: dict[str, Exercise] = {}
+        for block in self.blocks:
+            for step in block.steps:
+                ex = getattr(step, "exercise", None)
+                if ex is not None and ex.id not in seen:
+                    seen[ex.id] = ex
+        return tuple(seen.values())

@@ -1,0 +1,593 @@
+"""The routine format, declared once: it checks files and it exports the JSON Schema.
+
+Each field type knows how to check a located YAML value (collecting every problem with its line,
+column and field path) and how to describe itself as JSON Schema, so the published schema in
+``routines/`` and the validator cannot drift apart (a test compares them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from player.core.clinical import DEFAULT_THRESHOLDS, STRICTER_IS_LOWER
+from player.core.durations import (
+    DURATION_HELP,
+    DURATION_PATTERN,
+    MAX_DURATION_SECONDS,
+    DurationError,
+    parse_duration,
+)
+from player.core.problems import Problem, error
+from player.core.routine import FORMAT_VERSION
+from player.core.yamlsafe import MAP, SCALAR, SEQ, Node
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+#: Returned by a check that failed (its problem is already recorded).
+INVALID: Any = _Invalid()
+
+
+@dataclass
+class Context:
+    """Collects problems while checking."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def fail(self, node: Node, path: str, message: str) -> Any:
+        self.problems.append(error(message, node.line, node.col, path))
+        return INVALID
+
+
+def found(node: Node) -> str:
+    """How a found value is shown in a message."""
+    if node.kind == MAP:
+        return "a mapping"
+    if node.kind == SEQ:
+        return "a list"
+    v = node.value
+    if v is None:
+        return "nothing (null)"
+    if isinstance(v, bool):
+        return f"{str(v).lower()} (a yes/no value)"
+    text = repr(v) if isinstance(v, str) else str(v)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class Type:
+    """A field type: checks a Node and describes itself as JSON Schema."""
+
+    description = ""
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        raise NotImplementedError
+
+    def json(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+@dataclass
+class Text(Type):
+    """A line or paragraph of text. Numbers are accepted where ``numbers_ok`` (e.g. versions)."""
+
+    max_len: int = 2000
+    min_len: int = 0
+    pattern: str | None = None
+    pattern_help: str = ""
+    numbers_ok: bool = False
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        v = node.value
+        if node.kind == SCALAR and self.numbers_ok and isinstance(v, int | float) \
+                and not isinstance(v, bool):
+            v = str(v)
+        if node.kind != SCALAR or not isinstance(v, str):
+            return ctx.fail(node, path, f"must be text; found {found(node)}")
+        if len(v.strip()) < self.min_len:
+            return ctx.fail(node, path, "must not be empty")
+        if len(v) > self.max_len:
+            return ctx.fail(node, path, f"is {len(v)} characters long; at most {self.max_len}")
+        if self.pattern and not re.fullmatch(self.pattern, v):
+            return ctx.fail(node, path, f"must be {self.pattern_help}; found {found(node)}")
+        return v.strip()
+
+    def json(self) -> dict[str, Any]:
+        s: dict[str, Any] = {"type": ["string", "number"] if self.numbers_ok else "string",
+                             "maxLength": self.max_len}
+        if self.min_len:
+            s["minLength"] = self.min_len
+        if self.pattern:
+            s["pattern"] = "^(?:" + self.pattern + ")$"
+        return s
+
+
+@dataclass
+class Lines(Type):
+    """Text lines: a single string or a list of strings."""
+
+    max_items: int = 30
+    item: Text = field(default_factory=lambda: Text(max_len=500))
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        if node.kind == SCALAR and isinstance(node.value, str):
+            v = self.item.check(node, path, ctx)
+            return INVALID if v is INVALID else (v,)
+        if node.kind != SEQ:
+            return ctx.fail(node, path, f"must be text or a list of text lines; found {found(node)}")
+        if len(node.value) > self.max_items:
+            return ctx.fail(node, path, f"has {len(node.value)} lines; at most {self.max_items}")
+        out = [self.item.check(n, f"{path}[{i}]", ctx) for i, n in enumerate(node.value)]
+        return INVALID if INVALID in out else tuple(out)
+
+    def json(self) -> dict[str, Any]:
+        return {"anyOf": [self.item.json(), {"type": "array", "items": self.item.json(),
+                                             "maxItems": self.max_items}]}
+
+
+@dataclass
+class Int(Type):
+    """A whole number within limits."""
+
+    lo: int
+    hi: int
+    unit: str = ""
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        v = node.value
+        if node.kind != SCALAR or isinstance(v, bool) or not isinstance(v, int):
+            return ctx.fail(node, path, f"must be a whole number from {self.lo} to {self.hi}; "
+                                        f"found {found(node)}")
+        if not self.lo <= v <= self.hi:
+            return ctx.fail(node, path, f"must be from {self.lo} to {self.hi}{self.unit}; found {v}")
+        return v
+
+    def json(self) -> dict[str, Any]:
+        return {"type": "integer", "minimum": self.lo, "maximum": self.hi}
+
+
+class Bool(Type):
+    """true or false."""
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        if node.kind != SCALAR or not isinstance(node.value, bool):
+            return ctx.fail(node, path, f"must be true or false; found {found(node)}")
+        return node.value
+
+    def json(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+
+class Date(Type):
+    """A calendar date written YYYY-MM-DD."""
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        v = node.value
+        if node.kind == SCALAR and isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+            return v
+        return ctx.fail(node, path, f"must be a date written YYYY-MM-DD; found {found(node)}")
+
+    def json(self) -> dict[str, Any]:
+        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+
+@dataclass
+class Duration(Type):
+    """A duration (see player.core.durations); zero only where ``zero_ok``."""
+
+    zero_ok: bool = False
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        if node.kind != SCALAR:
+            return ctx.fail(node, path, f"must be {DURATION_HELP}; found {found(node)}")
+        try:
+            seconds = parse_duration(node.value)
+        except DurationError as exc:
+            return ctx.fail(node, path, f"{exc}; found {found(node)}")
+        if seconds == 0 and not self.zero_ok:
+            return ctx.fail(node, path, f"must be longer than zero; found {found(node)}")
+        return seconds
+
+    def json(self) -> dict[str, Any]:
+        number: dict[str, Any] = {"type": "number", "maximum": MAX_DURATION_SECONDS}
+        number["minimum" if self.zero_ok else "exclusiveMinimum"] = 0
+        return {"anyOf": [number, {"type": "string", "pattern": DURATION_PATTERN}]}
+
+
+@dataclass
+class Enum(Type):
+    """One of a fixed set of words."""
+
+    values: tuple[str, ...]
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        v = node.value
+        if node.kind == SCALAR and isinstance(v, str) and v in self.values:
+            return v
+        allowed = ", ".join(self.values)
+        hint = _suggest(str(v), self.values) if node.kind == SCALAR else ""
+        return ctx.fail(node, path, f"must be one of: {allowed}; found {found(node)}{hint}")
+
+    def json(self) -> dict[str, Any]:
+        return {"type": "string", "enum": list(self.values)}
+
+
+@dataclass
+class List(Type):
+    """A list of items of one type."""
+
+    item: Type
+    min_items: int = 0
+    max_items: int = 1000
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        if node.kind != SEQ:
+            return ctx.fail(node, path, f"must be a list (lines starting with '- '); "
+                                        f"found {found(node)}")
+        n = len(node.value)
+        if n < self.min_items:
+            return ctx.fail(node, path, f"must have at least {self.min_items} item(s); found {n}")
+        if n > self.max_items:
+            return ctx.fail(node, path, f"has {n} items; at most {self.max_items}")
+        out = [self.item.check(child, f"{path}[{i}]", ctx) for i, child in enumerate(node.value)]
+        return INVALID if any(v is INVALID for v in out) else out
+
+    def json(self) -> dict[str, Any]:
+        s: dict[str, Any] = {"type": "array", "items": self.item.json(), "maxItems": self.max_items}
+        if self.min_items:
+            s["minItems"] = self.min_items
+        return s
+
+
+@dataclass
+class Field:
+    """A named field of a Struct."""
+
+    type: Type
+    description: str
+    required: bool = False
+    default: Any = None
+
+
+@dataclass
+class Struct(Type):
+    """A mapping with known fields; unknown keys are errors with a "did you mean"."""
+
+    name: str
+    fields: dict[str, Field]
+    description: str = ""
+    #: Extra whole-object checks, run when every field is valid: (values, node, path, ctx).
+    rules: tuple[Callable[[dict[str, Any], Node, str, Context], None], ...] = ()
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        if node.kind != MAP:
+            return ctx.fail(node, path, f"must be a mapping of {self.name} fields "
+                                        f"(`key: value` lines); found {found(node)}")
+        values: dict[str, Any] = {}
+        ok = True
+        assert node.keys is not None
+        for key, child in node.value.items():
+            sub = f"{path}.{key}" if path else str(key)
+            spec = self.fields.get(key) if isinstance(key, str) else None
+            if spec is None:
+                line, col = node.keys[key]
+                hint = _suggest(str(key), self.fields)
+                allowed = ", ".join(self.fields)
+                ctx.problems.append(error(f"unknown field {key!r} in {self.name}{hint} "
+                                          f"(allowed: {allowed})", line, col, sub))
+                ok = False
+                continue
+            value = spec.type.check(child, sub, ctx)
+            ok &= value is not INVALID
+            values[key] = value
+        for name, spec in self.fields.items():
+            if spec.required and name not in node.value:
+                ctx.fail(node, path, f"{self.name} is missing the required field `{name}` "
+                                     f"({spec.description})")
+                ok = False
+        if not ok:
+            return INVALID
+        for rule in self.rules:
+            before = len(ctx.problems)
+            rule(values, node, path, ctx)
+            if len(ctx.problems) > before:
+                return INVALID
+        return values
+
+    def json(self) -> dict[str, Any]:
+        props = {}
+        for name, f in self.fields.items():
+            p = dict(f.type.json())
+            p["description"] = f.description
+            if f.default is not None:
+                p["default"] = f.default
+            props[name] = p
+        s: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+        required = [n for n, f in self.fields.items() if f.required]
+        if required:
+            s["required"] = required
+        if self.description:
+            s["description"] = self.description
+        return s
+
+
+@dataclass
+class MapOf(Type):
+    """A mapping from ids (matching ``key_pattern``) to values of one type."""
+
+    value: Type
+    key_pattern: str
+    key_help: str
+    max_items: int = 500
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        if node.kind != MAP:
+            return ctx.fail(node, path, f"must be a mapping; found {found(node)}")
+        assert node.keys is not None
+        out: dict[str, Any] = {}
+        ok = True
+        for key, child in node.value.items():
+            sub = f"{path}.{key}"
+            if not isinstance(key, str) or not re.fullmatch(self.key_pattern, key):
+                line, col = node.keys[key]
+                ctx.problems.append(error(f"{key!r} must be {self.key_help}", line, col, sub))
+                ok = False
+                continue
+            v = self.value.check(child, sub, ctx)
+            ok &= v is not INVALID
+            out[key] = v
+        return out if ok else INVALID
+
+    def json(self) -> dict[str, Any]:
+        return {"type": "object", "maxProperties": self.max_items,
+                "patternProperties": {"^(?:" + self.key_pattern + ")$": self.value.json()},
+                "additionalProperties": False}
+
+
+@dataclass
+class Variant(Type):
+    """A mapping whose kind is told by which one of ``kinds``' keys it has (steps)."""
+
+    name: str
+    kinds: dict[str, Struct]
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        if node.kind != MAP:
+            return ctx.fail(node, path, f"a {self.name} must be a mapping starting with one of: "
+                                        f"{', '.join(self.kinds)}; found {found(node)}")
+        present = [k for k in self.kinds if k in node.value]
+        if len(present) > 1:
+            return ctx.fail(node, path, f"a {self.name} has exactly one of {', '.join(present)}; "
+                                        "split it into separate steps")
+        if not present:
+            keys = [str(k) for k in node.value]
+            hints = [m for k in keys for m in difflib.get_close_matches(k, self.kinds, 1, 0.7)]
+            hint = f" (did you mean `{hints[0]}`?)" if hints else ""
+            return ctx.fail(node, path, f"a {self.name} needs one of: {', '.join(self.kinds)}; "
+                                        f"found keys {', '.join(keys) or 'none'}{hint}")
+        kind = present[0]
+        values = self.kinds[kind].check(node, path, ctx)
+        return INVALID if values is INVALID else (kind, values, node)
+
+    def json(self) -> dict[str, Any]:
+        return {"oneOf": [dict(s.json(), required=[k]) for k, s in self.kinds.items()]}
+
+
+def _suggest(word: str, choices: Mapping[str, Any] | tuple[str, ...]) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean `{match[0]}`?)" if match else ""
+
+
+# --- The routine format, version 1 ------------------------------------------------------------
+
+ID_PATTERN = r"[a-z][a-z0-9_]{0,63}"
+ID_HELP = "an id of lowercase letters, digits and underscores starting with a letter"
+WEEK_PATTERN = r"week \d{1,3}"
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SIDES = ("none", "both", "left", "right")
+STEP_KINDS = ("exercise", "rest", "ice", "heat", "cadence")
+MEDIA_HELP = ("a file path relative to the routine file, or the path of a bundled medium such as "
+              "illustrations/plank.svg")
+IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
+SOUND_SUFFIXES = (".wav", ".mp3", ".ogg")
+
+_MEDIA_PATTERN = r"[^\0]{1,300}"
+
+
+def _media(kind: str, suffixes: tuple[str, ...]) -> Text:
+    pattern = _MEDIA_PATTERN + "(?:" + "|".join(re.escape(s) for s in suffixes) + ")"
+    return Text(max_len=300, pattern=f"(?i:{pattern})",
+                pattern_help=f"a {kind} file ending in {', '.join(suffixes)}")
+
+
+def _reps_or_hold(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
+    has_hold, has_reps = "hold" in values, "reps" in values
+    if has_hold == has_reps:
+        ctx.fail(node, path, "an exercise step needs either `hold` (a time, e.g. 30s) or `reps` "
+                             "(a number), not " + ("both" if has_hold else "neither"))
+    elif "tempo" in values and not has_reps:
+        ctx.fail(node, path, "`tempo` times each repetition, so it needs `reps`, not `hold`")
+
+
+def _tempo_nonzero(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
+    if sum(values.get(k, 0.0) for k in ("up", "hold", "down")) <= 0:
+        ctx.fail(node, path, "a tempo needs at least one phase longer than zero")
+
+
+def _thresholds() -> Struct:
+    fields_ = {}
+    for name, (lo, meaning) in STRICTER_IS_LOWER.items():
+        default = getattr(DEFAULT_THRESHOLDS, name)
+        fields_[name] = Field(Int(lo, default, unit=" (a routine may only make it stricter, "
+                                                     f"that is lower than the app's {default})"),
+                              f"{meaning.capitalize()}; stricter only: {lo} to {default}.",
+                              default=default)
+    return Struct("thresholds", fields_, "Stricter care thresholds for this patient. Each may "
+                  "only be lowered (the banner shows sooner), never raised above the app's cited "
+                  "defaults.")
+
+
+TEMPO = Struct("tempo", {
+    "up": Field(Duration(zero_ok=True), "Seconds to lift / move into the position.", default=0),
+    "hold": Field(Duration(zero_ok=True), "Seconds to hold at the top.", default=0),
+    "down": Field(Duration(zero_ok=True), "Seconds to lower / return.", default=0),
+}, "Timing of one repetition; the player counts each rep and cues up / hold / down.",
+    rules=(_tempo_nonzero,))
+
+PROGRESSION = Struct("progression", {
+    "hold": Field(Duration(), "New hold time from that week on."),
+    "reps": Field(Int(1, 500), "New number of repetitions from that week on."),
+    "sets": Field(Int(1, 50), "New number of sets from that week on."),
+}, "Values that replace the step's own from the given week of the schedule.")
+
+EXERCISE_DEF = Struct("exercise definition", {
+    "name": Field(Text(max_len=80, min_len=1), "Name shown and spoken.", required=True),
+    "instructions": Field(Lines(), "Short lines telling how to do it, shown during the step."),
+    "feel": Field(Lines(), "What the person should feel (e.g. a stretch in the back of the thigh)."),
+    "cautions": Field(Lines(), "When to stop or ease off."),
+    "illustration": Field(_media("image", IMAGE_SUFFIXES),
+                          "Picture of the pose: " + MEDIA_HELP + ". Mirrored for the other side."),
+    "sound": Field(_media("sound", SOUND_SUFFIXES),
+                   "Own sound played when the exercise starts (e.g. your recorded voice): "
+                   + MEDIA_HELP + "."),
+    "easier": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
+                    "Id of an easier variant offered when this exercise hurts."),
+    "sources": Field(Lines(), "Where the exercise comes from (guideline, paper, handout)."),
+}, "An exercise: its text, picture and sound.")
+
+_COMMON_NOTE = Field(Text(max_len=500), "A note shown during the step.")
+
+EXERCISE_STEP = Struct("exercise step", {
+    "exercise": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
+                      "Id of the exercise, from the routine's `exercises` or the bundled library.",
+                      required=True),
+    "hold": Field(Duration(), "Time to hold or do the exercise, per set and side."),
+    "reps": Field(Int(1, 500), "Repetitions per set and side; without `tempo` the person "
+                               "presses Done when finished."),
+    "tempo": Field(TEMPO, "Timing of each repetition; makes a reps set timed."),
+    "sets": Field(Int(1, 50), "Number of sets.", default=1),
+    "rest_between_sets": Field(Duration(zero_ok=True), "Rest between sets "
+                               "(default: defaults.rest_between_sets)."),
+    "rest_after": Field(Duration(zero_ok=True), "Rest after the last set "
+                        "(default: defaults.rest_after)."),
+    "sides": Field(Enum(SIDES), "none (both sides at once), both (left then right), left or "
+                   "right.", default="none"),
+    "switch_time": Field(Duration(zero_ok=True), "Time to switch sides (default: "
+                         "defaults.switch_time)."),
+    "progression": Field(MapOf(PROGRESSION, WEEK_PATTERN, "written `week N`, e.g. `week 3`",
+                               max_items=52),
+                         "Changes by week, e.g. `week 3: {hold: 40s}`."),
+    "pain_check": Field(Bool(), "Ask for a 0-10 pain rating after this exercise "
+                        "(default: pain_checks.per_exercise)."),
+    "note": _COMMON_NOTE,
+}, "An exercise held for a time or done for repetitions.", rules=(_reps_or_hold,))
+
+REST_STEP = Struct("rest step", {
+    "rest": Field(Duration(), "How long to rest.", required=True),
+    "note": _COMMON_NOTE,
+}, "A rest.")
+
+ICE_STEP = Struct("ice step", {
+    "ice": Field(Duration(), "Ice time; the player caps it at 20 minutes whatever is written.",
+                 required=True),
+    "note": _COMMON_NOTE,
+}, "A cold pack wrapped in a cloth. The person confirms the barrier before the timer starts.")
+
+HEAT_STEP = Struct("heat step", {
+    "heat": Field(Duration(), "Heat time; the player caps it at 30 minutes whatever is "
+                  "written.", required=True),
+    "note": _COMMON_NOTE,
+}, "A heat pack wrapped in a towel. The person confirms the barrier before the timer starts.")
+
+CADENCE_STEP = Struct("cadence step", {
+    "cadence": Field(Int(60, 240, unit=" beats per minute"), "Metronome beats per minute "
+                     "(running cadence: 170-190 is a common rule of thumb).", required=True),
+    "duration": Field(Duration(), "How long the drill lasts.", required=True),
+    "name": Field(Text(max_len=80, min_len=1), "Name shown.", default="Cadence drill"),
+    "exercise": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
+                      "Exercise whose picture and instructions to show."),
+    "note": _COMMON_NOTE,
+}, "A running-form drill with a metronome.")
+
+STEP = Variant("step", {"exercise": EXERCISE_STEP, "rest": REST_STEP, "ice": ICE_STEP,
+                        "heat": HEAT_STEP, "cadence": CADENCE_STEP})
+
+BLOCK = Struct("block", {
+    "name": Field(Text(max_len=80, min_len=1), "Name of the block (Warm-up, Strength...).",
+                  required=True),
+    "steps": Field(List(STEP, min_items=1, max_items=500), "The steps, in order.", required=True),
+}, "A named group of steps.")
+
+SCHEDULE = Struct("schedule", {
+    "times_per_week": Field(Int(1, 14), "Sessions a week."),
+    "weekdays": Field(List(Enum(WEEKDAYS), min_items=1, max_items=7), "Chosen days "
+                      "(mon..sun), instead of times_per_week."),
+    "weeks": Field(Int(1, 104), "For how many weeks."),
+}, "How often, for how long.")
+
+DEFAULTS = Struct("defaults", {
+    "lead_in": Field(Duration(zero_ok=True), "Get-ready time before the first step.",
+                     default="5s"),
+    "rest_between_sets": Field(Duration(zero_ok=True), "Rest between sets.", default="30s"),
+    "rest_after": Field(Duration(zero_ok=True), "Rest after each exercise.", default="0s"),
+    "switch_time": Field(Duration(zero_ok=True), "Time to switch sides.", default="5s"),
+}, "Defaults for every step of this routine.")
+
+PAIN_CHECKS = Struct("pain_checks", {
+    "before": Field(Bool(), "Ask for a 0-10 rating before the session.", default=True),
+    "after": Field(Bool(), "Ask for a 0-10 rating after the session.", default=True),
+    "per_exercise": Field(Bool(), "Ask after every exercise.", default=False),
+    "thresholds": Field(_thresholds(), "Stricter care thresholds for this patient."),
+}, "Pain ratings and this patient's care thresholds.")
+
+_EXERCISES = MapOf(EXERCISE_DEF, ID_PATTERN, ID_HELP)
+
+ROUTINE = Struct("routine", {
+    "format": Field(Int(1, 1_000), f"Format version of this file; write {FORMAT_VERSION}.",
+                    required=True),
+    "title": Field(Text(max_len=120, min_len=1), "Title shown in the library.", required=True),
+    "description": Field(Text(max_len=2000), "What the routine is for, a few sentences."),
+    "author": Field(Text(max_len=200), "Who wrote it (e.g. the physiotherapist)."),
+    "version": Field(Text(max_len=40, numbers_ok=True), "Version of this routine, e.g. 1.2."),
+    "written": Field(Date(), "Date written, YYYY-MM-DD."),
+    "review_by": Field(Date(), "Date by which a clinician should review it, YYYY-MM-DD."),
+    "language": Field(Text(max_len=35, pattern=r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*",
+                           pattern_help="a language tag such as en or en-GB"),
+                      "Language of the text.", default="en"),
+    "audience": Field(Text(max_len=300), "Who it is written for."),
+    "sources": Field(Lines(max_items=50), "Where the content comes from: guidelines, papers."),
+    "notes": Field(Text(max_len=4000), "Notes for the person or a reviewing clinician."),
+    "schedule": Field(SCHEDULE, "How often and for how long."),
+    "defaults": Field(DEFAULTS, "Defaults for every step."),
+    "pain_checks": Field(PAIN_CHECKS, "Pain ratings and stricter care thresholds."),
+    "exercises": Field(_EXERCISES, "Exercises defined in this file (by id); they add to, or "
+                       "replace, the bundled library's."),
+    "blocks": Field(List(BLOCK, min_items=1, max_items=100), "The routine's blocks, in order.",
+                    required=True),
+}, "An exercise routine for the routine player.")
+
+LIBRARY = Struct("exercise library", {
+    "format": Field(Int(1, 1_000), f"Format version; write {FORMAT_VERSION}.", required=True),
+    "exercises": Field(_EXERCISES, "Exercises by id.", required=True),
+}, "A library of exercise definitions that routines refer to by id.")
+
+SCHEMA_ID = "https://routine-player.invalid/schema/routine-v1.json"
+
+
+def json_schema(struct: Struct = ROUTINE, schema_id: str = SCHEMA_ID) -> dict[str, Any]:
+    """The JSON Schema (draft-07, as the YAML language server expects) for ``struct``."""
+    return {"$schema": "http://json-schema.org/draft-07/schema#", "$id": schema_id,
+            "title": struct.name.capitalize(), **struct.json()}
+
+
+def is_finite_number(value: Any) -> bool:
+    """True for an int or float that is finite (and not a bool)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

@@ -1,0 +1,206 @@
+"""The resolved step list of a routine: every set, side, rest and lead-in, with start times.
+
+The timeline is what the session engine plays and what ``routine-player timeline`` prints, so a
+physiotherapist checks exactly what the patient will be guided through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from player.core.clinical import HEAT_MAX_SECONDS, ICE_MAX_SECONDS
+from player.core.routine import (
+    CadenceStep,
+    Exercise,
+    ExerciseStep,
+    HeatStep,
+    IceStep,
+    RestStep,
+    Routine,
+    Sides,
+    Tempo,
+)
+
+#: Seconds assumed per repetition of an untimed "done" set, to estimate start times after it.
+UNTIMED_REP_ESTIMATE_SECONDS = 4.0
+
+
+class StepKind(StrEnum):
+    """What a timeline step is; also the ``kind`` in ``timeline --json``."""
+
+    LEAD_IN = "lead_in"
+    EXERCISE = "exercise"
+    REST = "rest"
+    SWITCH_SIDES = "switch_sides"
+    ICE = "ice"
+    HEAT = "heat"
+    CADENCE = "cadence"
+
+
+@dataclass(frozen=True)
+class TimelineStep:
+    """One step the player plays.
+
+    ``duration_seconds`` is None for an untimed repetition set that waits for "Done"; its
+    ``planned_seconds`` is then an estimate (reps x UNTIMED_REP_ESTIMATE_SECONDS) used for the
+    start times of the steps after it. ``requested_seconds`` is what the file asked for when the
+    player capped it (ice, heat).
+    """
+
+    index: int
+    block: str
+    kind: StepKind
+    name: str
+    start_seconds: float
+    duration_seconds: float | None
+    side: str | None = None
+    set: int | None = None
+    sets: int | None = None
+    exercise: Exercise | None = None
+    reps: int | None = None
+    tempo: Tempo | None = None
+    bpm: int | None = None
+    requested_seconds: float | None = None
+    note: str = ""
+    pain_check: bool = False
+    mirrored: bool = False
+
+    @property
+    def timed(self) -> bool:
+        """True when the step ends by itself at its deadline."""
+        return self.duration_seconds is not None
+
+    @property
+    def planned_seconds(self) -> float:
+        """The duration, or the documented estimate for an untimed step."""
+        if self.duration_seconds is not None:
+            return self.duration_seconds
+        return (self.reps or 1) * UNTIMED_REP_ESTIMATE_SECONDS
+
+    @property
+    def capped(self) -> bool:
+        """True when the player shortened what the file asked for."""
+        return self.requested_seconds is not None
+
+    @property
+    def is_last_set(self) -> bool:
+        """True on the last set of a multi-set exercise."""
+        return self.sets is not None and self.sets > 1 and self.set == self.sets
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The whole resolved routine."""
+
+    title: str
+    steps: tuple[TimelineStep, ...]
+
+    @property
+    def total_seconds(self) -> float:
+        """Total planned time, untimed steps counted at their estimate."""
+        if not self.steps:
+            return 0.0
+        last = self.steps[-1]
+        return last.start_seconds + last.planned_seconds
+
+
+class _Builder:
+    def __init__(self, title: str) -> None:
+        self.title = title
+        self.steps: list[TimelineStep] = []
+        self.clock = 0.0
+
+    def add(self, block: str, kind: StepKind, name: str, duration: float | None, **kw: object) -> None:
+        step = TimelineStep(
+            index=len(self.steps),
+            block=block,
+            kind=kind,
+            name=name,
+            start_seconds=self.clock,
+            duration_seconds=duration,
+            **kw,  # type: ignore[arg-type]
+        )
+        self.steps.append(step)
+        self.clock += step.planned_seconds
+
+
+def build_timeline(routine: Routine, week: int = 1) -> Timeline:
+    """Resolve ``routine`` into the ordered steps played in ``week`` (1-based)."""
+    b = _Builder(routine.title)
+    if routine.lead_in > 0:
+        first_block = routine.blocks[0].name if routine.blocks else ""
+        b.add(first_block, StepKind.LEAD_IN, "Get ready", routine.lead_in)
+    for block in routine.blocks:
+        for step in block.steps:
+            if isinstance(step, ExerciseStep):
+                _add_exercise(b, block.name, step.for_week(week))
+            elif isinstance(step, RestStep):
+                b.add(block.name, StepKind.REST, "Rest", step.seconds, note=step.note)
+            elif isinstance(step, IceStep):
+                _add_capped(b, block.name, StepKind.ICE, "Ice", step.seconds, ICE_MAX_SECONDS, step.note)
+            elif isinstance(step, HeatStep):
+                _add_capped(b, block.name, StepKind.HEAT, "Heat", step.seconds, HEAT_MAX_SECONDS, step.note)
+            elif isinstance(step, CadenceStep):
+                b.add(
+                    block.name,
+                    StepKind.CADENCE,
+                    step.name,
+                    step.seconds,
+                    bpm=step.bpm,
+                    exercise=step.exercise,
+                    note=step.note,
+                )
+    return Timeline(routine.title, tuple(b.steps))
+
+
+def _add_capped(
+    b: _Builder, block: str, kind: StepKind, name: str, asked: float, cap: float, note: str
+) -> None:
+    if asked > cap:
+        b.add(block, kind, name, float(cap), requested_seconds=asked, note=note)
+    else:
+        b.add(block, kind, name, asked, note=note)
+
+
+def _exercise_seconds(step: ExerciseStep) -> float | None:
+    if step.hold is not None:
+        return step.hold
+    if step.reps is not None and step.tempo is not None:
+        return step.reps * step.tempo.rep_seconds
+    return None  # untimed repetitions: wait for "Done"
+
+
+def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
+    ex = step.exercise
+    sides: list[str | None]
+    if step.sides is Sides.BOTH:
+        sides = ["left", "right"]
+    elif step.sides in (Sides.LEFT, Sides.RIGHT):
+        sides = [step.sides.value]
+    else:
+        sides = [None]
+    duration = _exercise_seconds(step)
+    for set_no in range(1, step.sets + 1):
+        for i, side in enumerate(sides):
+            if i > 0 and step.switch_time > 0:
+                b.add(block, StepKind.SWITCH_SIDES, "Switch sides", step.switch_time, exercise=ex)
+            b.add(
+                block,
+                StepKind.EXERCISE,
+                ex.name,
+                duration,
+                side=side,
+                set=set_no,
+                sets=step.sets,
+                exercise=ex,
+                reps=step.reps,
+                tempo=step.tempo,
+                note=step.note,
+                pain_check=step.pain_check,
+                mirrored=side == "right",
+            )
+        if set_no < step.sets and step.rest_between_sets > 0:
+            b.add(block, StepKind.REST, "Rest", step.rest_between_sets, exercise=ex)
+    if step.rest_after > 0:
+        b.add(block, StepKind.REST, "Rest", step.rest_after)

@@ -1,0 +1,300 @@
+"""Read untrusted YAML into located values, refusing hostile input quickly and safely.
+
+Routine files come from other people. This module gives ``yaml.safe_load`` semantics (plain
+data: mappings, sequences, strings, numbers, booleans, null, dates) and nothing else:
+
+* no language tags (``!!python/object`` and friends are errors; nothing is ever constructed);
+* alias bombs ("billion laughs") are refused by counting the expanded size while reading;
+* files over :data:`MAX_FILE_BYTES` are refused before parsing;
+* nesting deeper than :data:`MAX_DEPTH` is an error, never a RecursionError (the tree is built
+  from the parser's event stream with an explicit stack, not recursively);
+* invalid UTF-8, binary files, tabs used for indentation, duplicate keys, several documents and
+  an empty file are errors with their line and column.
+
+Values are wrapped in :class:`Node` so that every later error can name its line and column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from yaml.nodes import ScalarNode
+
+from player.core.problems import Problem, error
+
+#: Files larger than this are refused before parsing (a routine is a few KiB).
+MAX_FILE_BYTES = 1024 * 1024
+#: Deeper nesting than this is refused; a routine needs about 6 levels.
+MAX_DEPTH = 64
+#: Values after expanding aliases; a 300-step routine has a few thousand.
+MAX_EXPANDED_VALUES = 200_000
+#: Tab errors reported one by one before summarising the rest.
+MAX_TAB_REPORTS = 10
+
+# PyYAML's libyaml-based parser where present (much faster), else the pure-Python one.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_ALLOWED_TAGS = _SCALAR_TAGS | {_CORE + "map", _CORE + "seq", "!"}
+_constructor = SafeConstructor()
+_construct = {tag: SafeConstructor.yaml_constructors[tag] for tag in _SCALAR_TAGS}
+
+MAP = "map"
+SEQ = "seq"
+SCALAR = "scalar"
+
+
+class Node:
+    """A YAML value with its 1-based position.
+
+    ``value`` is a ``dict[key, Node]`` for a mapping (``keys`` then holds each key's own
+    position), a ``list[Node]`` for a sequence, or a plain Python scalar.
+    """
+
+    __slots__ = ("kind", "value", "line", "col", "keys", "size")
+
+    def __init__(self, kind: str, value: Any, line: int, col: int) -> None:
+        self.kind = kind
+        self.value = value
+        self.line = line
+        self.col = col
+        self.keys: dict[Any, tuple[int, int]] | None = {} if kind == MAP else None
+        self.size = 1
+
+    def __repr__(self) -> str:
+        return f"Node({self.kind}, {self.value!r}, {self.line}:{self.col})"
+
+    def plain(self) -> Any:
+        """The value with every Node unwrapped (for tests and debugging)."""
+        if self.kind == MAP:
+            return {k: v.plain() for k, v in self.value.items()}
+        if self.kind == SEQ:
+            return [v.plain() for v in self.value]
+        return self.value
+
+
+class _Abort(Exception):
+    """Stop reading: the problem is already recorded."""
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """Read ``path`` as UTF-8 text, refusing large, binary or badly encoded files."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [error(f"file is {size:,} bytes; routine files are limited to "
+                                f"{MAX_FILE_BYTES:,} bytes (1 MiB)", 1, 1)]
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, [error(f"cannot read file: {exc.strerror or exc}")]
+    if len(data) > MAX_FILE_BYTES:
+        return None, [error(f"file is larger than {MAX_FILE_BYTES:,} bytes (1 MiB)", 1, 1)]
+    return decode(data)
+
+
+def decode(data: bytes) -> tuple[str | None, list[Problem]]:
+    """Decode bytes as UTF-8 (a BOM is allowed); binary data and bad bytes are errors."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, col = _position(data, nul)
+        return None, [error("this is a binary file, not a YAML text file (found a NUL byte)", line, col)]
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [error("file is encoded as UTF-16; save it as UTF-8", 1, 1)]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line, col = _position(data, exc.start)
+        bad = data[exc.start : exc.start + 4].hex(" ")
+        return None, [error(f"file is not valid UTF-8 (bytes {bad}); save it as UTF-8", line, col)]
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    return line, len(data[start:offset].decode("utf-8", "replace")) + 1
+
+
+def tab_problems(text: str) -> list[Problem]:
+    """Errors for lines indented with tab characters, which YAML does not allow."""
+    problems: list[Problem] = []
+    count = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent and line.strip():
+            count += 1
+            if count <= MAX_TAB_REPORTS:
+                col = indent.index("\t") + 1
+                problems.append(error("tab character used for indentation; YAML needs spaces",
+                                      number, col))
+    if count > MAX_TAB_REPORTS:
+        problems.append(error(f"{count - MAX_TAB_REPORTS} more lines are indented with tabs"))
+    return problems
+
+
+def parse(text: str) -> tuple[Node | None, list[Problem]]:
+    """Parse one YAML document into Nodes; on any error return the problems found."""
+    problems = tab_problems(text)
+    builder = _TreeBuilder(problems)
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            builder.feed(loader.get_event())
+    except _Abort:
+        pass
+    except yaml.MarkedYAMLError as exc:
+        if not problems:  # a tab already explains a scanner error better than libyaml does
+            problems.append(_syntax_problem(exc))
+    except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow
+        problems.append(_reader_problem(text, exc))
+    finally:
+        loader.dispose()
+    if any(p.is_error for p in problems):
+        return None, problems
+    if builder.root is None or (builder.root.kind == SCALAR and builder.root.value is None):
+        problems.append(error("the file is empty; a routine starts with `format: 1` and a `title`",
+                              1, 1))
+        return None, problems
+    return builder.root, problems
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    text = " ".join(s for s in (exc.context, exc.problem) if s)
+    line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+    return error(f"YAML syntax error: {text}", line, col)
+
+
+def _reader_problem(text: str, exc: yaml.YAMLError) -> Problem:
+    position = getattr(exc, "position", None)
+    if isinstance(position, int):
+        line = text.count("\n", 0, position) + 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
+        return error(f"character not allowed in YAML: {getattr(exc, 'reason', exc)}", line, col)
+    return error(f"cannot read YAML: {exc}")
+
+
+class _TreeBuilder:
+    """Builds Nodes from parser events with an explicit stack (no recursion)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        self.stack: list[tuple[Node, Any, str | None]] = []  # (node, pending key, anchor)
+        self.anchors: dict[str, Node] = {}
+        self.root: Node | None = None
+        self.documents = 0
+        self.expanded = 0
+
+    def fail(self, message: str, line: int, col: int) -> None:
+        self.problems.append(error(message, line, col))
+        raise _Abort
+
+    def feed(self, ev: Any) -> None:
+        if isinstance(ev, ScalarEvent):
+            self._attach(self._scalar(ev), ev, ev.anchor)
+        elif isinstance(ev, MappingStartEvent | SequenceStartEvent):
+            line, col = ev.start_mark.line + 1, ev.start_mark.column + 1
+            self._check_tag(ev.tag, line, col)
+            if len(self.stack) >= MAX_DEPTH:
+                self.fail(f"nested more than {MAX_DEPTH} levels deep", line, col)
+            kind = MAP if isinstance(ev, MappingStartEvent) else SEQ
+            node = Node(kind, {} if kind == MAP else [], line, col)
+            self.stack.append((node, _NO_KEY, ev.anchor))
+        elif isinstance(ev, MappingEndEvent | SequenceEndEvent):
+            node, _, anchor = self.stack.pop()
+            self._attach(node, ev, anchor)
+        elif isinstance(ev, AliasEvent):
+            target = self.anchors.get(ev.anchor)
+            if target is None:
+                self.fail(f"alias *{ev.anchor} refers to an anchor that is not defined before it "
+                          "(or to itself)", ev.start_mark.line + 1, ev.start_mark.column + 1)
+            self._attach(target, ev, None, alias=True)
+        elif isinstance(ev, DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.fail("more than one YAML document (a second `---`); a routine file holds "
+                          "exactly one", ev.start_mark.line + 1, ev.start_mark.column + 1)
+
+    def _check_tag(self, tag: str | None, line: int, col: int) -> None:
+        if tag is not None and tag not in _ALLOWED_TAGS:
+            shown = tag.replace(_CORE, "!!")
+            self.fail(f"the tag {shown} is not allowed: routine files hold plain data only "
+                      "(text, numbers, lists and mappings)", line, col)
+
+    def _scalar(self, ev: ScalarEvent) -> Node:
+        line, col = ev.start_mark.line + 1, ev.start_mark.column + 1
+        tag = ev.tag
+        if tag is None:
+            tag = _RESOLVER.resolve(ScalarNode, ev.value, ev.implicit)
+        elif tag == "!":
+            tag = _CORE + "str"
+        self._check_tag(tag, line, col)
+        if tag == _CORE + "str":
+            return Node(SCALAR, ev.value, line, col)
+        try:
+            value = _construct[tag](_constructor, ScalarNode(tag, ev.value))
+        except (ConstructorError, ValueError, TypeError, OverflowError):
+            self.fail(f"{ev.value!r} is not a valid {tag.replace(_CORE, '')}", line, col)
+        return Node(SCALAR, value, line, col)
+
+    def _attach(self, node: Node, ev: Any, anchor: str | None, alias: bool = False) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = node
+        self.expanded += node.size if alias else 1
+        if self.expanded > MAX_EXPANDED_VALUES:
+            self.fail(f"aliases expand to more than {MAX_EXPANDED_VALUES:,} values; refusing "
+                      "what looks like an alias bomb", ev.start_mark.line + 1,
+                      ev.start_mark.column + 1)
+        if not self.stack:
+            self.root = node
+            return
+        parent, key, parent_anchor = self.stack[-1]
+        parent.size += node.size
+        if parent.kind == SEQ:
+            parent.value.append(node)
+        elif key is _NO_KEY:
+            self._take_key(parent, node, parent_anchor)
+        else:
+            parent.value[key] = node
+            self.stack[-1] = (parent, _NO_KEY, parent_anchor)
+
+    def _take_key(self, parent: Node, node: Node, parent_anchor: str | None) -> None:
+        if node.kind != SCALAR:
+            self.fail("a mapping key must be a plain word, not a list or mapping",
+                      node.line, node.col)
+        key = node.value
+        if key is None or isinstance(key, bool | float) or not _hashable(key):
+            key = "" if key is None else str(key)
+        assert parent.keys is not None
+        if key in parent.keys:
+            first = parent.keys[key]
+            self.problems.append(error(f"duplicate key {key!r} (first defined on line {first[0]})",
+                                       node.line, node.col))
+        parent.keys[key] = (node.line, node.col)
+        self.stack[-1] = (parent, key, parent_anchor)
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+_NO_KEY = object()
+# Resolver state for implicit scalar tags; resolve() reads only class-level tables.
+_RESOLVER = yaml.resolver.Resolver()

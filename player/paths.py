@@ -1,0 +1,64 @@
+"""Where the app writes: one data folder, chosen by flag, environment or platform default.
+
+Everything the app writes (history database, settings, the user's own routines) lives under
+:func:`data_dir`. ``--data-dir DIR`` wins, then ``ROUTINE_PLAYER_DATA_DIR``, then the platform's
+user data folder. Tests always pass their own folder, so they never touch the real home.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+APP_DIR_NAME = "routine-player"
+ENV_VAR = "ROUTINE_PLAYER_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data folder for the app."""
+    home = Path.home()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    return base / APP_DIR_NAME
+
+
+def data_dir(flag: str | None = None) -> Path:
+    """The data folder: the ``--data-dir`` flag, else the environment variable, else the default."""
+    chosen = flag or os.environ.get(ENV_VAR)
+    return Path(chosen).expanduser() if chosen else default_data_dir()
+
+
+def user_routines_dir(root: Path) -> Path:
+    """Where the person's own routine files go (shown in the library)."""
+    return root / "routines"
+
+
+def database_file(root: Path) -> Path:
+    """The history database."""
+    return root / "history.sqlite3"
+
+
+def settings_file(root: Path) -> Path:
+    """The settings (mute, spoken cues, large text, recent files)."""
+    return root / "settings.json"
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
