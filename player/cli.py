@@ -12,8 +12,9 @@ from player.core.loader import Library, load_library, load_routine
 from player.core.timeline import Timeline, TimelineStep, build_timeline
 
 
-def cmd_validate(paths: list[str], out: TextIO = sys.stdout) -> int:
+def cmd_validate(paths: list[str], out: TextIO | None = None) -> int:
     """Print every problem as ``PATH:LINE:COL: error: MESSAGE``; 0 when all files are valid."""
+    out = out or sys.stdout
     library = load_library()
     bad = 0
     for name in paths:
@@ -26,9 +27,10 @@ def cmd_validate(paths: list[str], out: TextIO = sys.stdout) -> int:
     return 1 if bad else 0
 
 
-def cmd_timeline(name: str, as_json: bool, week: int = 1, out: TextIO = sys.stdout,
+def cmd_timeline(name: str, as_json: bool, week: int = 1, out: TextIO | None = None,
                  library: Library | None = None) -> int:
     """Print the resolved step list with start times and the total time."""
+    out = out or sys.stdout
     result = load_routine(Path(name), library or load_library())
     if result.routine is None:
         for problem in result.problems:

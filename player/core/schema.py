@@ -364,6 +364,10 @@ class Variant(Type):
             return ctx.fail(node, path, f"a {self.name} must be a mapping starting with one of: "
                                         f"{', '.join(self.kinds)}; found {found(node)}")
         present = [k for k in self.kinds if k in node.value]
+        # A key that is also a field of another present kind (a cadence step's `exercise`)
+        # does not decide the kind.
+        present = [k for k in present
+                   if not any(k in self.kinds[o].fields for o in present if o != k)]
         if len(present) > 1:
             return ctx.fail(node, path, f"a {self.name} has exactly one of {', '.join(present)}; "
                                         "split it into separate steps")

@@ -108,12 +108,13 @@ def read_text(path: Path) -> tuple[str | None, list[Problem]]:
 
 def decode(data: bytes) -> tuple[str | None, list[Problem]]:
     """Decode bytes as UTF-8 (a BOM is allowed); binary data and bad bytes are errors."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [error("file is encoded as UTF-16; save it as UTF-8", 1, 1)]
     nul = data.find(b"\x00")
     if nul >= 0:
         line, col = _position(data, nul)
-        return None, [error("this is a binary file, not a YAML text file (found a NUL byte)", line, col)]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [error("file is encoded as UTF-16; save it as UTF-8", 1, 1)]
+        return None, [error("this is a binary file, not a YAML text file (found a NUL byte)",
+                            line, col)]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:

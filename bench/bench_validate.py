@@ -1,0 +1,111 @@
+"""Validation cost against a bare parse with PyYAML's C loader, measured in the same run.
+
+    .venv/bin/python bench/bench_validate.py [--files 1000] [--repeat 5]
+
+Writes 1,000 routine files of ordinary size (3 blocks, 12 steps, metadata, own exercises) and
+one of 300 steps into a temporary folder, then times, per file, (a) reading + ``yaml.load`` with
+``CSafeLoader`` and (b) reading + the full ``load_routine`` (safe event reading, schema checks,
+references, media resolution, model building). Prints the medians of ``--repeat`` rounds and
+the ratio b/a. Target: at most 2x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from player.core.loader import load_library, load_routine
+
+EXERCISES = ["plank", "side_plank", "glute_bridge", "bird_dog", "dead_bug", "leg_raise",
+             "hamstring_stretch", "hip_flexor_stretch", "knee_to_chest", "cat_cow"]
+
+
+def step_text(rng: random.Random) -> str:
+    kind = rng.random()
+    ex = rng.choice(EXERCISES)
+    if kind < 0.4:
+        return (f"      - exercise: {ex}\n        hold: {rng.choice(['20s', '30s', '45s', '1m'])}\n"
+                f"        sets: {rng.randint(1, 3)}\n        sides: {rng.choice(['none', 'both'])}\n"
+                "        progression: {week 3: {hold: 40s}}\n")
+    if kind < 0.7:
+        return (f"      - exercise: {ex}\n        reps: {rng.randint(5, 15)}\n"
+                "        tempo: {up: 2s, hold: 3s, down: 2s}\n        sets: 2\n"
+                "        rest_between_sets: 30s\n        note: Keep your back neutral.\n")
+    if kind < 0.85:
+        return f"      - exercise: {ex}\n        reps: {rng.randint(5, 12)}\n"
+    return "      - rest: 1m\n        note: Breathe.\n"
+
+
+def routine_text(rng: random.Random, steps: int) -> str:
+    head = (
+        "# yaml-language-server: $schema=routine.schema.json\n"
+        "format: 1\ntitle: Generated routine\ndescription: A routine of ordinary size.\n"
+        "author: A. Physio\nversion: 1.0\nwritten: 2026-11-01\nreview_by: 2027-11-01\n"
+        "sources:\n  - NICE NG59 (2016, updated 2020)\n  - Qaseem et al., Ann Intern Med 2017\n"
+        "schedule: {times_per_week: 3, weeks: 6}\ndefaults: {lead_in: 5s, rest_between_sets: 30s}\n"
+        "pain_checks:\n  before: true\n  after: true\n  thresholds: {severe_level: 6}\n"
+        "exercises:\n  wall_sit:\n    name: Wall sit\n    instructions:\n"
+        "      - Back flat against the wall.\n      - Slide down until knees are at 90 degrees.\n"
+        "    feel: Work in the front of the thighs.\n    cautions: [Stop if your knees hurt.]\n"
+        "    easier: bodyweight_squat\nblocks:\n"
+    )
+    per_block = max(1, steps // 3)
+    blocks = []
+    for b in range(0, steps, per_block):
+        body = "".join(step_text(rng) for _ in range(min(per_block, steps - b)))
+        blocks.append(f"  - name: Block {b // per_block + 1}\n    steps:\n{body}")
+    return head + "".join(blocks)
+
+
+def time_per_file(paths: list[Path], action) -> float:
+    start = time.perf_counter()
+    for path in paths:
+        action(path)
+    return (time.perf_counter() - start) / len(paths)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    rng = random.Random(7)
+    library = load_library()
+    with tempfile.TemporaryDirectory() as tmp:
+        ordinary = []
+        for i in range(args.files):
+            path = Path(tmp) / f"routine_{i:04d}.yaml"
+            path.write_text(routine_text(rng, 12), encoding="utf-8")
+            ordinary.append(path)
+        big = Path(tmp) / "big.yaml"
+        big.write_text(routine_text(rng, 300), encoding="utf-8")
+        for p in ordinary[:3] + [big]:
+            assert load_routine(p, library).routine is not None, p
+
+        def bare(path: Path) -> None:
+            yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)  # noqa: S506
+
+        def full(path: Path) -> None:
+            load_routine(path, library)
+
+        size = statistics.mean(p.stat().st_size for p in ordinary)
+        print(f"ordinary files: {args.files}, mean {size / 1024:.1f} KiB; "
+              f"300-step file: {big.stat().st_size / 1024:.1f} KiB; {args.repeat} rounds, medians")
+        for label, paths in (("ordinary", ordinary), ("300 steps", [big] * 20)):
+            bare_t, full_t = [], []
+            for _ in range(args.repeat):
+                bare_t.append(time_per_file(paths, bare))
+                full_t.append(time_per_file(paths, full))
+            b, f = statistics.median(bare_t), statistics.median(full_t)
+            print(f"{label:>10}: bare CSafeLoader parse {b * 1000:7.3f} ms/file, "
+                  f"validate+load {f * 1000:7.3f} ms/file, ratio {f / b:.2f}x (target <= 2x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,21 @@
+"""Shared test set-up: Qt runs offscreen, and every test gets its own data folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# Before any Qt import: no display is needed (or used) by the tests.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the app's data folder (and HOME) into tmp_path so no test touches the real home."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("ROUTINE_PLAYER_DATA_DIR", str(data))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "home" / ".local" / "share"))
+    return data

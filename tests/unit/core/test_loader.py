@@ -1,0 +1,374 @@
+"""Loading and validating routine files: every problem, with its place, and nothing unsafe."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import textwrap
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from player.core import loader as loader_mod
+from player.core import yamlsafe
+from player.core.clinical import DEFAULT_THRESHOLDS
+from player.core.loader import load_library, load_routine, load_routine_bytes
+from player.core.routine import Sides
+
+MINIMAL = """\
+format: 1
+title: Test
+blocks:
+  - name: Main
+    steps:
+      - exercise: plank
+        hold: 30s
+"""
+
+
+@pytest.fixture(scope="module")
+def library() -> loader_mod.Library:
+    return load_library()
+
+
+def write(tmp_path: Path, text: str, name: str = "r.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def problems(tmp_path: Path, text: str, library: loader_mod.Library) -> list[str]:
+    result = load_routine(write(tmp_path, text), library, today=dt.date(2026, 11, 21))
+    return [f"{p.line}:{p.col}: {p.severity.value}: {p.describe()}" for p in result.problems]
+
+
+def only(found: list[str]) -> str:
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_minimal_routine_loads(tmp_path, library):
+    result = load_routine(write(tmp_path, MINIMAL), library)
+    assert result.problems == ()
+    step = result.routine.blocks[0].steps[0]
+    assert step.exercise.id == "plank" and step.hold == 30.0
+    assert step.exercise.illustration is not None and step.exercise.illustration.name == "plank.svg"
+
+
+def test_every_problem_is_reported_with_its_place(tmp_path, library):
+    found = problems(tmp_path, """\
+        format: 1
+        titel: Core
+        blocks:
+          - name: Strength
+            steps:
+              - exercise: glute_brige
+                sets: 0
+                reps: 10
+              - excercise: plank
+              - rest: abc
+              - exercise: plank
+                hold: 30s
+                sides: bth
+        """, library)
+    assert found == [
+        "1:1: error: routine is missing the required field `title` (Title shown in the library.)",
+        "2:1: error: titel: unknown field 'titel' in routine (did you mean `title`?) (allowed: "
+        "format, title, description, author, version, written, review_by, language, audience, "
+        "sources, notes, schedule, defaults, pain_checks, exercises, blocks)",
+        "6:19: error: blocks[0].steps[0].exercise: no exercise with id 'glute_brige' in this "
+        "file's `exercises` or the bundled library (did you mean `glute_bridge`?)",
+        "7:15: error: blocks[0].steps[0].sets: must be from 1 to 50; found 0",
+        "9:9: error: blocks[0].steps[1]: a step needs one of: exercise, rest, ice, heat, cadence; "
+        "found keys excercise (did you mean `exercise`?)",
+        "10:15: error: blocks[0].steps[2].rest: must be a duration like 45s, 2m, 1m30s or 90 "
+        "(seconds); found 'abc'",
+        "13:16: error: blocks[0].steps[3].sides: must be one of: none, both, left, right; found "
+        "'bth' (did you mean `both`?)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("-5s", "hold: must not be negative; found '-5s'"),
+        ("0", "hold: must be longer than zero; found 0"),
+        (".inf", "hold: must be a finite duration; found inf"),
+        (".nan", "hold: must be a finite duration; found nan"),
+        ("5h", "hold: is longer than 4 hours, which no step needs; check for a typo; found '5h'"),
+        ("[1]", "hold: must be a duration like 45s, 2m, 1m30s or 90 (seconds); found a list"),
+        ("yes", "hold: must be a duration like 45s, 2m, 1m30s or 90 (seconds); found true"),
+    ],
+)
+def test_bad_durations(tmp_path, library, value, message):
+    found = only(problems(tmp_path, MINIMAL.replace("hold: 30s", f"hold: {value}"), library))
+    assert found.startswith("7:15: error: blocks[0].steps[0].")
+    assert message in found
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("45s", 45), ("2m", 120), ("1m30s", 90),
+                                               ("90", 90), ("1.5m", 90), ("1h", 3600)])
+def test_durations_as_people_write_them(tmp_path, library, text, seconds):
+    result = load_routine(write(tmp_path, MINIMAL.replace("30s", text)), library)
+    assert result.routine.blocks[0].steps[0].hold == seconds
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "1:1: error: the file is empty"),
+        ("# only a comment\n", "1:1: error: the file is empty"),
+        ("- a\n- b\n", "1:1: error: the top level must be a mapping"),
+        ("just words\n", "1:1: error: the top level must be a mapping"),
+        ("a: 1\na: 2\n", "2:1: error: duplicate key 'a' (first defined on line 1)"),
+        ("---\na: 1\n---\nb: 2\n", "3:1: error: more than one YAML document"),
+        ("a:\n\tb: 1\n", "2:1: error: tab character used for indentation"),
+        ("a: b: c\n", "1:5: error: YAML syntax error: mapping values are not allowed"),
+        ("a: [1, 2\n", "error: YAML syntax error"),
+        ("a: !!python/object/apply:os.system ['echo hi']\n",
+         "1:4: error: the tag !!python/object/apply:os.system is not allowed"),
+        ("a: !!binary aGk=\n", "1:4: error: the tag !!binary is not allowed"),
+        ("a: !custom x\n", "1:4: error: the tag !custom is not allowed"),
+        ("a: *nope\n", "1:4: error: alias *nope refers to an anchor that is not defined"),
+        ("format: 2\n", "1:9: error: format: this file is written in format 2, newer than"),
+        ("? [a, b]\n: 1\n", "1:3: error: a mapping key must be a plain word"),
+        ("a: \x07\n", "error: character not allowed in YAML"),
+    ],
+)
+def test_file_level_errors_have_a_place(tmp_path, library, text, expected):
+    found = problems(tmp_path, text, library)
+    assert any(expected in f for f in found), found
+
+
+def test_python_tags_never_construct_anything(tmp_path, library):
+    marker = tmp_path / "pwned"
+    text = f"format: 1\ntitle: !!python/object/apply:os.system ['touch {marker}']\nblocks: []\n"
+    result = load_routine(write(tmp_path, text), library)
+    assert result.routine is None and "not allowed" in result.errors[0].message
+    assert not marker.exists()
+
+
+def test_alias_bomb_is_refused_with_bounded_memory(tmp_path, library):
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    tracemalloc.start()
+    try:
+        result = load_routine(path, library)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.routine is None
+    assert "alias bomb" in result.errors[0].message
+    assert peak < 20 * 1024 * 1024
+
+
+def test_recursive_alias_is_an_error(tmp_path, library):
+    found = problems(tmp_path, "a: &a [*a]\n", library)
+    assert any("not defined before it (or to itself)" in f for f in found), found
+
+
+@pytest.mark.parametrize("depth", [100, 10_000, 100_000])
+def test_deep_nesting_is_an_error_not_a_crash(tmp_path, library, depth):
+    found = problems(tmp_path, "a: " + "[" * depth + "]" * depth + "\n", library)
+    assert any("nested more than 64 levels deep" in f for f in found), found
+
+
+def test_large_file_is_refused_before_parsing(tmp_path, library, monkeypatch):
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"# " + b"x" * (yamlsafe.MAX_FILE_BYTES + 10) + b"\n")
+
+    def no_parse(text: str) -> None:
+        raise AssertionError("parsed a file over the size limit")
+
+    monkeypatch.setattr(loader_mod, "parse", no_parse)
+    result = load_routine(path, library)
+    assert result.routine is None
+    assert "limited to 1,048,576 bytes (1 MiB)" in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"format: 1\ntitle: caf\xe9\n", "2:11: error: file is not valid UTF-8 (bytes e9 0a)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "3:1: error: this is a binary file"),
+        (b"\xff\xfef\x00o\x00", "1:1: error: file is encoded as UTF-16"),
+    ],
+)
+def test_bad_encodings(tmp_path, library, data, expected):
+    result = load_routine_bytes(data, tmp_path / "r.yaml", library)
+    found = [f"{p.line}:{p.col}: error: {p.message}" for p in result.problems]
+    assert result.routine is None and expected in found[0], found
+
+
+def test_utf8_bom_is_accepted(tmp_path, library):
+    result = load_routine_bytes(b"\xef\xbb\xbf" + MINIMAL.encode(), tmp_path / "r.yaml", library)
+    assert result.routine is not None
+
+
+# --- media paths -------------------------------------------------------------------------------
+
+def routine_with_media(value: str) -> str:
+    return f"""\
+        format: 1
+        title: Media
+        exercises:
+          mine:
+            name: My exercise
+            illustration: {value}
+        blocks:
+          - name: Main
+            steps:
+              - exercise: mine
+                hold: 10s
+        """
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("../secret.svg", "must not leave the routine's folder (`..` is not allowed)"),
+        ("pics/../../secret.svg", "must not leave the routine's folder"),
+        ("/etc/passwd.svg", "must be relative to the routine file (absolute paths are not read)"),
+        ("C:/Windows/x.png", "must be relative to the routine file"),
+        ("~/x.png", "must be relative to the routine file"),
+        ("notes.txt", "must be a image file ending in .svg, .png, .jpg, .jpeg"),
+    ],
+)
+def test_media_paths_that_leave_are_errors(tmp_path, library, value, expected):
+    found = only(problems(tmp_path, routine_with_media(value), library))
+    assert found.startswith("6:19: error: exercises.mine.illustration: ")
+    assert expected.replace("a image", "an image") in found.replace("a image", "an image")
+
+
+def test_symlink_pointing_out_is_an_error(tmp_path, library):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.svg").write_text("<svg/>")
+    routine_dir = tmp_path / "routine"
+    routine_dir.mkdir()
+    os.symlink(outside / "secret.svg", routine_dir / "pic.svg")
+    found = only(problems(routine_dir, routine_with_media("pic.svg"), library))
+    assert "is a link that points outside the routine's folder" in found
+
+
+def test_media_next_to_routine_and_bundled_media_resolve(tmp_path, library):
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "pics" / "mine.png").write_bytes(b"\x89PNG")
+    result = load_routine(write(tmp_path, routine_with_media("pics/mine.png")), library)
+    assert result.problems == ()
+    assert result.routine.blocks[0].steps[0].exercise.illustration == (
+        tmp_path / "pics" / "mine.png").resolve()
+    result = load_routine(write(tmp_path, routine_with_media("illustrations/plank.svg")), library)
+    assert result.routine.blocks[0].steps[0].exercise.illustration.name == "plank.svg"
+
+
+def test_missing_media_is_a_warning(tmp_path, library):
+    result = load_routine(write(tmp_path, routine_with_media("gone.png")), library)
+    assert result.routine is not None
+    assert [p.severity.value for p in result.problems] == ["warning"]
+    assert "placeholder" in result.problems[0].message
+    assert result.routine.blocks[0].steps[0].exercise.illustration is None
+
+
+# --- semantics ---------------------------------------------------------------------------------
+
+def test_hold_and_reps_rules(tmp_path, library):
+    base = MINIMAL.replace("        hold: 30s\n", "")
+    assert "needs either `hold`" in only(problems(tmp_path, base, library))
+    both = MINIMAL + "        reps: 10\n"
+    assert "not both" in only(problems(tmp_path, both, library))
+    tempo_hold = MINIMAL + "        tempo: {up: 2s}\n"
+    assert "`tempo` times each repetition" in only(problems(tmp_path, tempo_hold, library))
+
+
+def test_thresholds_can_only_be_stricter(tmp_path, library):
+    text = MINIMAL + "pain_checks:\n  thresholds:\n    severe_level: 8\n    worsening_points: 1\n"
+    found = only(problems(tmp_path, text, library))
+    assert found.startswith("10:19: error: pain_checks.thresholds.severe_level: must be from 1 to 7")
+    assert "only make it stricter" in found
+    ok = MINIMAL + "pain_checks:\n  thresholds:\n    severe_level: 6\n"
+    result = load_routine(write(tmp_path, ok), library)
+    assert result.routine.pain_checks.thresholds.severe_level == 6
+    assert result.routine.pain_checks.thresholds.worsening_points == (
+        DEFAULT_THRESHOLDS.worsening_points)
+
+
+def test_ice_over_the_cap_is_a_warning_and_capped(tmp_path, library):
+    text = MINIMAL + "      - ice: 25m\n      - heat: 45m\n"
+    found = problems(tmp_path, text, library)
+    assert found == [
+        "8:14: warning: blocks[0].steps[1].ice: ice for 25:00 is longer than the 20-minute "
+        "safety limit; the player stops it at 20 minutes",
+        "9:15: warning: blocks[0].steps[2].heat: heat for 45:00 is longer than the 30-minute "
+        "safety limit; the player stops it at 30 minutes",
+    ]
+
+
+def test_review_date_passed_is_a_warning(tmp_path, library):
+    found = only(problems(tmp_path, MINIMAL + "review_by: 2025-01-01\n", library))
+    assert found.startswith("8:12: warning: review_by: the review date 2025-01-01 has passed")
+
+
+def test_own_exercises_override_and_easier_must_exist(tmp_path, library):
+    text = """\
+        format: 1
+        title: Own
+        exercises:
+          plank:
+            name: Physio's plank
+            easier: knee_plnk
+        blocks:
+          - name: Main
+            steps:
+              - exercise: plank
+                hold: 20s
+        """
+    assert "did you mean `knee_plank`" in only(problems(tmp_path, text, library))
+    result = load_routine(write(tmp_path, text.replace("knee_plnk", "knee_plank")), library)
+    assert result.routine.blocks[0].steps[0].exercise.name == "Physio's plank"
+
+
+def test_full_step_options(tmp_path, library):
+    text = """\
+        format: 1
+        title: Options
+        defaults: {rest_between_sets: 20s, switch_time: 3s}
+        blocks:
+          - name: Main
+            steps:
+              - exercise: side_plank
+                hold: 20s
+                sets: 2
+                sides: both
+                rest_after: 1m
+                progression: {week 3: {hold: 30s}, week 5: {sets: 3}}
+                pain_check: true
+                note: Keep hips high.
+              - cadence: 180
+                duration: 1m
+                exercise: quick_feet
+        """
+    result = load_routine(write(tmp_path, text), library)
+    assert result.problems == ()
+    step = result.routine.blocks[0].steps[0]
+    assert step.sides is Sides.BOTH and step.rest_between_sets == 20 and step.switch_time == 3
+    assert step.for_week(1).hold == 20 and step.for_week(3).hold == 30
+    assert step.for_week(5).sets == 3 and step.for_week(5).hold == 30
+    assert result.routine.blocks[0].steps[1].bpm == 180
+
+
+def test_migration_hook_runs_for_older_formats(tmp_path, library, monkeypatch):
+    def from_format_0(root: yamlsafe.Node) -> list:
+        root.value["format"].value = 1
+        root.value["title"] = root.value.pop("name")
+        root.keys["title"] = root.keys.pop("name")
+        return []
+
+    monkeypatch.setitem(loader_mod.MIGRATIONS, 0, from_format_0)
+    text = MINIMAL.replace("format: 1", "format: 0").replace("title: Test", "name: Old")
+    result = load_routine(write(tmp_path, text), library)
+    assert result.problems == () and result.routine.title == "Old"
