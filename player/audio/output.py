@@ -18,6 +18,7 @@ import sys
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -126,6 +127,14 @@ def _has_sound_server(environ: Mapping[str, str]) -> bool:
 _STOP = object()
 
 
+@dataclass
+class _Playing:
+    """A sound the worker started, and whether no other sound was playing when it started."""
+
+    sound: Any  # playsound3.Sound
+    alone: bool
+
+
 class PlaysoundOutput(AudioOutput):
     """Plays sounds with playsound3 from one daemon worker thread.
 
@@ -187,8 +196,17 @@ class PlaysoundOutput(AudioOutput):
     # --- worker thread ---------------------------------------------------------------------
 
     def _run(self) -> None:
-        playing: list[Any] = []
-        backend_and_module = self._load()
+        playing: list[_Playing] = []
+        try:
+            self._serve(self._load(), playing)
+        except Exception as exc:  # a bug here must not leave callers waiting for this thread
+            log.exception("the audio worker failed")
+            self._mark_unavailable(f"the audio worker failed: {exc}")
+        finally:
+            self._stop_all(playing)
+
+    def _serve(self, loaded: tuple[str, ModuleType] | None, playing: list[_Playing]) -> None:
+        """Start queued sounds and reap finished ones until told to stop."""
         while True:
             timeout = self._poll_interval if playing else None
             try:
@@ -196,11 +214,10 @@ class PlaysoundOutput(AudioOutput):
             except queue.Empty:
                 item = None
             if item is _STOP:
-                break
+                return
             if item is not None:
-                self._start(item, backend_and_module, playing)
+                self._start(item, loaded, playing)
             self._reap(playing)
-        self._stop_all(playing)
 
     def _load(self) -> tuple[str, ModuleType] | None:
         """Import playsound3 and pick a backend; None (and reported) when sound cannot work."""
@@ -221,7 +238,9 @@ class PlaysoundOutput(AudioOutput):
             return None
         return backend, playsound3
 
-    def _start(self, path: Path, loaded: tuple[str, ModuleType] | None, playing: list) -> None:
+    def _start(
+        self, path: Path, loaded: tuple[str, ModuleType] | None, playing: list[_Playing]
+    ) -> None:
         """Start one sound, or drop it when sound does not work or the file is missing."""
         if loaded is None or self._available is False:
             self._done()
@@ -230,39 +249,45 @@ class PlaysoundOutput(AudioOutput):
             self._done()
         else:
             backend, playsound3 = loaded
+            alone = not playing
             try:
-                playing.append(playsound3.playsound(path, block=False, backend=backend))
+                sound = playsound3.playsound(path, block=False, backend=backend)
+                playing.append(_Playing(sound, alone))
             except Exception as exc:
                 self._mark_unavailable(f"the sound player could not be started: {exc}")
                 self._done()
 
-    def _reap(self, playing: list) -> None:
-        """Forget finished sounds; the first one's exit status tells whether sound works."""
-        for sound in list(playing):
-            status = sound.subprocess.poll()
+    def _reap(self, playing: list[_Playing]) -> None:
+        """Forget finished sounds; the first one's exit status tells whether sound works.
+
+        A failure only counts when the sound started with no other playing: a player may also
+        fail because another one holds a device that cannot mix.
+        """
+        for entry in list(playing):
+            status = entry.sound.subprocess.poll()
             if status is None:
                 continue
-            playing.remove(sound)
+            playing.remove(entry)
             self._done()
             if status == 0:
                 self._mark_available()
-            elif self._available is None and status > 0:
+            elif self._available is None and status > 0 and entry.alone:
                 self._mark_unavailable(
                     f"the sound player failed (exit status {status}); is there a sound device?"
                 )
             else:
                 log.warning("the sound player exited with status %s", status)
 
-    def _stop_all(self, playing: list) -> None:
-        for sound in playing:
-            sound.stop()
-        for sound in playing:
-            _wait_for_exit(sound)
-            self._done()
+    def _stop_all(self, playing: list[_Playing]) -> None:
+        """Stop the sounds still playing and wait for their players; queued sounds never play."""
+        for entry in playing:
+            entry.sound.stop()
+        for entry in playing:
+            _wait_for_exit(entry.sound)
         playing.clear()
-        while not self._queue.empty():
-            if self._queue.get() is not _STOP:
-                self._done()
+        with self._busy:
+            self._pending = 0
+            self._busy.notify_all()
 
     def _done(self) -> None:
         with self._busy:

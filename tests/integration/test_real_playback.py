@@ -1,0 +1,357 @@
+"""Sound output end to end: real cues through playsound3 and aplay, and every failure path.
+
+There is no sound card here, so the real-playback test points ALSA (via ALSA_CONFIG_PATH) at a
+configuration whose default device is ALSA's ``file`` plugin: aplay then writes what it plays
+into a WAV file, which the test compares with the cue.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import threading
+import time
+import wave
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from player.audio import NullOutput, PlaysoundOutput, missing_sound_device_reason
+from player.audio import output as output_module
+from tests.fakes import RecordingOutput
+
+ROOT = Path(__file__).resolve().parents[2]
+CUE = ROOT / "media" / "cues" / "voice" / "go.wav"
+TIMEOUT = 10.0
+
+needs_aplay = pytest.mark.skipif(
+    shutil.which("aplay") is None, reason="aplay not installed (apt-get install alsa-utils)"
+)
+
+
+def alsa_capture_config(directory: Path) -> tuple[Path, Path]:
+    """Write an ALSA configuration whose default PCM records into a WAV file in ``directory``.
+
+    Returns the configuration file (for ALSA_CONFIG_PATH) and the WAV file it will record to.
+    """
+    capture = directory / "captured.wav"
+    config = directory / "asound.conf"
+    config.write_text(
+        "pcm.!default {\n"
+        "    type file\n"
+        "    slave.pcm { type null }\n"
+        f'    file "{capture}"\n'
+        '    format "wav"\n'
+        "}\n",
+        encoding="utf-8",
+    )
+    return config, capture
+
+
+def wav_format_and_data(path: Path) -> tuple[tuple[int, int, int], bytes]:
+    """(channels, rate, bits) and every byte after the data chunk's header.
+
+    Reads the chunks by hand, ignoring the data chunk's declared size: a recorder that is cut
+    short may leave it unset.
+    """
+    blob = path.read_bytes()
+    assert blob[:4] == b"RIFF" and blob[8:12] == b"WAVE", f"{path} is not a WAV file"
+    pos, fmt = 12, None
+    while pos + 8 <= len(blob):
+        chunk_id, size = blob[pos : pos + 4], struct.unpack_from("<I", blob, pos + 4)[0]
+        if chunk_id == b"fmt ":
+            _, channels, rate, _, _, bits = struct.unpack_from("<HHIIHH", blob, pos + 8)
+            fmt = (channels, rate, bits)
+        if chunk_id == b"data":
+            assert fmt is not None, "data before fmt"
+            return fmt, blob[pos + 8 :]
+        pos += 8 + size + (size & 1)
+    raise AssertionError(f"no data chunk in {path}")
+
+
+def cue_format_and_frames(path: Path) -> tuple[tuple[int, int, int], bytes]:
+    with wave.open(str(path), "rb") as wav:
+        fmt = (wav.getnchannels(), wav.getframerate(), 8 * wav.getsampwidth())
+        return fmt, wav.readframes(wav.getnframes())
+
+
+@pytest.fixture
+def reasons() -> list[str]:
+    """Collects what an output reports through ``on_unavailable``."""
+    return []
+
+
+@pytest.fixture
+def device_present(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the output believe there may be a sound device, as on a desktop."""
+    monkeypatch.setattr(output_module, "missing_sound_device_reason", lambda: None)
+
+
+@needs_aplay
+@pytest.mark.parametrize("backend", ["alsa", None], ids=["alsa", "fallback-to-aplay"])
+def test_a_cue_reaches_the_sound_device(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reasons: list[str], backend: str | None
+) -> None:
+    import playsound3
+
+    config, capture = alsa_capture_config(tmp_path)
+    monkeypatch.setenv("ALSA_CONFIG_PATH", str(config))
+    # As on a machine with aplay but without mpg123, where playsound3 offers no backend.
+    monkeypatch.setattr(playsound3, "DEFAULT_BACKEND", None)
+
+    with PlaysoundOutput(reasons.append, backend=backend) as output:
+        output.play(CUE)
+        assert output.wait_idle(TIMEOUT)
+        assert output.available is True
+    assert reasons == []
+
+    cue_format, cue_frames = cue_format_and_frames(CUE)
+    captured_format, captured = wav_format_and_data(capture)
+    assert captured_format == cue_format
+    assert captured.startswith(cue_frames), "the device did not receive the cue's samples"
+    padding = captured[len(cue_frames) :]
+    assert padding.count(0) == len(padding), "unexpected audio after the cue"
+
+
+def test_no_player_is_reported_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reasons: list[str]
+) -> None:
+    import playsound3
+
+    monkeypatch.setattr(playsound3, "DEFAULT_BACKEND", None)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no aplay either
+
+    with PlaysoundOutput(reasons.append) as output:
+        for _ in range(3):
+            output.play(CUE)
+        assert output.wait_idle(TIMEOUT)
+        assert output.available is False
+    assert len(reasons) == 1
+    assert "no audio player" in reasons[0]
+
+
+@pytest.mark.usefixtures("device_present")
+def test_a_player_that_cannot_start_is_reported_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reasons: list[str]
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+
+    with PlaysoundOutput(reasons.append, backend="alsa") as output:
+        for _ in range(3):
+            output.play(CUE)
+        assert output.wait_idle(TIMEOUT)
+        assert output.available is False
+    assert len(reasons) == 1
+    assert "could not be started" in reasons[0]
+
+
+@pytest.mark.usefixtures("device_present")
+def test_a_player_failing_for_want_of_a_device_is_reported_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reasons: list[str]
+) -> None:
+    fake_aplay = tmp_path / "aplay"
+    fake_aplay.write_text("#!/bin/sh\necho 'audio open error' >&2\nexit 1\n", encoding="utf-8")
+    fake_aplay.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+
+    with PlaysoundOutput(reasons.append, backend="alsa") as output:
+        for _ in range(3):
+            output.play(CUE)
+        assert output.wait_idle(TIMEOUT)
+        assert output.available is False
+        output.play(CUE)  # ignored from now on
+    assert len(reasons) == 1
+    assert "exit status 1" in reasons[0]
+
+
+@pytest.mark.usefixtures("device_present")
+def test_a_failure_while_another_sound_plays_is_not_taken_for_a_missing_device(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reasons: list[str]
+) -> None:
+    fake_aplay = tmp_path / "aplay"  # like hardware without mixing: busy while playing "go"
+    fake_aplay.write_text(
+        '#!/bin/sh\ncase "$2" in *go.wav) sleep 0.3; exit 0;; *) exit 1;; esac\n',
+        encoding="utf-8",
+    )
+    fake_aplay.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+
+    with PlaysoundOutput(reasons.append, backend="alsa") as output:
+        output.play(CUE)
+        output.play(CUE.with_name("rest.wav"))
+        assert output.wait_idle(TIMEOUT)
+        assert output.available is True
+    assert reasons == []
+
+
+def test_a_machine_without_sound_device_is_reported_once(
+    monkeypatch: pytest.MonkeyPatch, reasons: list[str]
+) -> None:
+    import playsound3
+
+    def must_not_play(*args: object, **kwargs: object) -> None:
+        raise AssertionError("played although there is no sound device")
+
+    monkeypatch.setattr(output_module, "missing_sound_device_reason", lambda: "no device (test)")
+    monkeypatch.setattr(playsound3, "playsound", must_not_play)
+
+    with PlaysoundOutput(reasons.append, backend="alsa") as output:
+        output.play(CUE)
+        output.play(CUE)
+        assert output.wait_idle(TIMEOUT)
+    assert reasons == ["no device (test)"]
+
+
+@pytest.mark.usefixtures("device_present")
+def test_play_returns_without_waiting_for_the_player(monkeypatch: pytest.MonkeyPatch) -> None:
+    import playsound3
+
+    entered, release = threading.Event(), threading.Event()
+    started: list[Path] = []
+
+    def blocked_playsound(path: Path, block: bool, backend: str) -> SimpleNamespace:
+        started.append(path)
+        entered.set()
+        assert release.wait(TIMEOUT)
+        finished = SimpleNamespace(poll=lambda: 0, wait=lambda: 0, terminate=lambda: None)
+        return SimpleNamespace(subprocess=finished, stop=finished.terminate)
+
+    monkeypatch.setattr(playsound3, "playsound", blocked_playsound)
+    with PlaysoundOutput(backend="alsa") as output:
+        output.play(CUE)
+        assert entered.wait(TIMEOUT)
+        # The worker is stuck inside the player; play() must still return at once.
+        output.play(CUE)
+        assert started == [CUE]
+        release.set()
+        assert output.wait_idle(TIMEOUT)
+    assert started == [CUE, CUE]
+
+
+@pytest.mark.usefixtures("device_present")
+def test_a_missing_file_is_skipped_without_muting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reasons: list[str]
+) -> None:
+    import playsound3
+
+    played: list[Path] = []
+
+    def fake_playsound(path: Path, block: bool, backend: str) -> SimpleNamespace:
+        played.append(path)
+        done = SimpleNamespace(poll=lambda: 0, wait=lambda: 0, terminate=lambda: None)
+        return SimpleNamespace(subprocess=done, stop=done.terminate)
+
+    monkeypatch.setattr(playsound3, "playsound", fake_playsound)
+    with PlaysoundOutput(reasons.append, backend="alsa") as output:
+        output.play(tmp_path / "no-such-cue.wav")
+        output.play(CUE)
+        assert output.wait_idle(TIMEOUT)
+        assert output.available is True
+    assert played == [CUE]
+    assert reasons == []
+
+
+@pytest.mark.usefixtures("device_present")
+def test_close_stops_a_sound_still_playing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pid_file = tmp_path / "pid"
+    fake_aplay = tmp_path / "aplay"
+    fake_aplay.write_text(
+        f"#!/bin/sh\necho $$ > {pid_file}.tmp\nmv {pid_file}.tmp {pid_file}\nexec sleep 60\n",
+        encoding="utf-8",
+    )
+    fake_aplay.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+
+    output = PlaysoundOutput(backend="alsa")
+    output.play(CUE)
+    deadline = time.monotonic() + TIMEOUT
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    pid = int(pid_file.read_text())
+    output.close()
+
+    assert output.wait_idle(0)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_play_after_close_does_nothing() -> None:
+    output = PlaysoundOutput(backend="alsa")
+    output.close()
+    output.close()
+    output.play(CUE)
+    assert output.wait_idle(0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux-only detection")
+@pytest.mark.parametrize(
+    ("setup", "has_device"),
+    [
+        ("nothing", False),
+        ("no_soundcards", False),
+        ("card", True),
+        ("pulse", True),
+        ("pipewire", True),
+        ("asoundrc", True),
+        ("alsa_config_path", True),
+        ("system_asound_conf", True),
+    ],
+)
+def test_missing_sound_device_reason(tmp_path: Path, setup: str, has_device: bool) -> None:
+    runtime, home = tmp_path / "run", tmp_path / "home"
+    runtime.mkdir()
+    home.mkdir()
+    cards, system_conf = tmp_path / "cards", tmp_path / "asound.conf"
+    environ = {"XDG_RUNTIME_DIR": str(runtime), "HOME": str(home)}
+    if setup == "no_soundcards":
+        cards.write_text("--- no soundcards ---\n")
+    elif setup == "card":
+        cards.write_text(" 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n")
+    elif setup == "pulse":
+        (runtime / "pulse").mkdir()
+        (runtime / "pulse" / "native").touch()
+    elif setup == "pipewire":
+        (runtime / "pipewire-0").touch()
+    elif setup == "asoundrc":
+        (home / ".asoundrc").touch()
+    elif setup == "alsa_config_path":
+        environ["ALSA_CONFIG_PATH"] = str(tmp_path / "x.conf")
+    elif setup == "system_asound_conf":
+        system_conf.touch()
+
+    reason = missing_sound_device_reason(environ, cards, system_alsa_conf=system_conf)
+    assert (reason is None) == has_device
+
+
+def test_importing_the_package_loads_neither_playsound3_nor_qt() -> None:
+    code = (
+        "import sys, player.audio\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('playsound3', 'PySide6'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_null_output_is_silent_and_never_reports(reasons: list[str]) -> None:
+    with NullOutput(reasons.append) as output:
+        output.play(CUE)
+        assert output.available is False
+    assert reasons == []
+
+
+def test_recording_output_records_and_reports_once(reasons: list[str]) -> None:
+    output = RecordingOutput(reasons.append)
+    output.play(CUE)
+    output.fail("gone")
+    output.fail("gone again")
+    output.play(CUE)
+    assert output.played_names == ["go", "go"]
+    assert output.available is False
+    assert reasons == ["gone"]
