@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from player.core.durations import format_duration
-from player.core.loader import Library, load_library, load_routine
+from player.core.loader import Library, load_library, load_routine, validate_file
 from player.core.timeline import Timeline, TimelineStep, build_timeline
 
 
@@ -18,10 +18,10 @@ def cmd_validate(paths: list[str], out: TextIO | None = None) -> int:
     library = load_library()
     bad = 0
     for name in paths:
-        result = load_routine(Path(name), library)
-        for problem in result.problems:
+        problems = validate_file(Path(name), library)
+        for problem in problems:
             print(problem.format(name), file=out)
-        if result.errors:
+        if any(p.is_error for p in problems):
             bad += 1
     print(f"{len(paths) - bad} of {len(paths)} file(s) valid", file=sys.stderr)
     return 1 if bad else 0

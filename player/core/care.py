@@ -199,6 +199,10 @@ def _points(value: float) -> str:
     return f"{value:g}"
 
 
+def _n_points(value: float) -> str:
+    return f"{value:g} point" if value == 1 else f"{value:g} points"
+
+
 def _getting_worse(
     base: float | None, recent: float | None, thresholds: CareThresholds
 ) -> _Finding | None:
@@ -207,7 +211,7 @@ def _getting_worse(
     return _Finding(
         "see_professional",
         f"Your usual pain over the last {RECENT_WINDOW_DAYS} days ({_points(recent)}/10) is "
-        f"{_points(recent - base)} points above where you started ({_points(base)}/10).",
+        f"{_n_points(recent - base)} above where you started ({_points(base)}/10).",
     )
 
 
@@ -243,7 +247,7 @@ def _persisting(
         return _Finding(
             "see_professional",
             f"Your usual pain is still {_points(recent)}/10, {days} days after your first "
-            f"rating, and has not improved by {MCID_POINTS} points or "
+            f"rating, and has not improved by {_n_points(MCID_POINTS)} or "
             f"{round(MCID_FRACTION * 100)} % since you started ({_points(base)}/10).",
         )
     return None
@@ -258,7 +262,8 @@ def _repeated_severe(
         return None
     return _Finding(
         "see_professional",
-        f"You rated your pain {thresholds.severe_level}/10 or higher {count} times in the last "
+        f"You rated your pain {thresholds.severe_level}/10 or higher "
+        f"{'once' if count == 1 else f'{count} times'} in the last "
         f"{SEVERE_WINDOW_DAYS} days.",
     )
 
@@ -272,7 +277,7 @@ def _sessions_hurt(ratings: Sequence[PainRating], thresholds: CareThresholds) ->
     return _Finding(
         "see_professional",
         f"In {hurt} of your last {len(last)} sessions, your pain after the session was at least "
-        f"{thresholds.sessions_hurt_rise} points higher than before it.",
+        f"{_n_points(thresholds.sessions_hurt_rise)} higher than before it.",
     )
 
 

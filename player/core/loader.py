@@ -80,13 +80,35 @@ def load_library(path: Path = bundled.LIBRARY_FILE, media_dir: Path = bundled.ME
     root, problems = parse(text)
     if root is None:
         return Library({}, tuple(problems))
+    return _library_from_root(root, problems, path, media_dir)
+
+
+def _library_from_root(root: Node, problems: list[Problem], path: Path,
+                       media_dir: Path) -> Library:
     ctx = Context(problems)
     values = _check_format(root, LIBRARY, ctx)
     if values is INVALID:
-        return Library({}, tuple(ctx.problems))
-    media = _Media(media_dir, media_dir, ctx)
+        return Library({}, tuple(sorted(ctx.problems, key=_position)))
+    media = _Media(path.parent, media_dir, ctx)
     exercises = _exercise_defs(values["exercises"], root.value["exercises"], media, "exercises")
-    return Library(exercises, tuple(ctx.problems))
+    return Library(exercises, tuple(sorted(ctx.problems, key=_position)))
+
+
+def validate_file(path: Path, library: Library | None = None,
+                  media_dir: Path = bundled.MEDIA_DIR,
+                  today: dt.date | None = None) -> tuple[Problem, ...]:
+    """Every problem in a routine file, or in an exercise library file (one with `exercises`
+    but no `title` or `blocks`), so ``validate routines/*.yaml`` checks both kinds."""
+    text, problems = read_text(path)
+    if text is None:
+        return tuple(problems)
+    root, problems = parse(text)
+    if root is None:
+        return tuple(problems)
+    if root.kind == MAP and "exercises" in root.value and not {"title", "blocks"} & set(
+            root.value):
+        return _library_from_root(root, problems, path, media_dir).problems
+    return _routine_from_root(root, problems, path, library, media_dir, today).problems
 
 
 def load_routine(path: Path, library: Library | None = None, media_dir: Path = bundled.MEDIA_DIR,
@@ -115,6 +137,11 @@ def load_routine_text(text: str, path: Path, library: Library | None = None,
     root, problems = parse(text)
     if root is None:
         return LoadResult(None, tuple(problems))
+    return _routine_from_root(root, problems, path, library, media_dir, today)
+
+
+def _routine_from_root(root: Node, problems: list[Problem], path: Path, library: Library | None,
+                       media_dir: Path, today: dt.date | None) -> LoadResult:
     ctx = Context(problems)
     values = _check_format(root, ROUTINE, ctx)
     if root.kind != MAP:
@@ -208,7 +235,7 @@ class _Media:
             self.roots.append(bundled_root)
         self.ctx = ctx
 
-    def resolve(self, value: str, node: Node, path: str) -> Path | None:
+    def resolve(self, value: str, node: Node, path: str, stand_in: str) -> Path | None:
         posix = PurePosixPath(value.replace("\\", "/"))
         if posix.is_absolute() or value.startswith("~") or re.match(r"^[A-Za-z]:", value):
             self.ctx.fail(node, path, f"media path {value!r} must be relative to the routine "
@@ -229,7 +256,7 @@ class _Media:
                 if real.is_file():
                     return real
         self.ctx.problems.append(warning(f"media file {value!r} not found next to the routine or "
-                                         "in the bundled media; a placeholder is shown instead",
+                                         f"in the bundled media; {stand_in}",
                                          node.line, node.col, path))
         return None
 
@@ -243,12 +270,13 @@ def _exercise_defs(values: dict[str, Any], node: Node, media: _Media,
         illustration = sound = None
         if "illustration" in v:
             illustration = media.resolve(v["illustration"], n.value["illustration"],
-                                         f"{sub}.illustration")
+                                         f"{sub}.illustration", "a placeholder is shown instead")
         else:
             default = bundled.MEDIA_DIR / "illustrations" / f"{ex_id}.svg"
             illustration = default if default.is_file() else None
         if "sound" in v:
-            sound = media.resolve(v["sound"], n.value["sound"], f"{sub}.sound")
+            sound = media.resolve(v["sound"], n.value["sound"], f"{sub}.sound",
+                                  "the spoken name or a tone is played instead")
         out[ex_id] = Exercise(
             id=ex_id, name=v["name"], instructions=v.get("instructions", ()),
             feel=v.get("feel", ()), cautions=v.get("cautions", ()), illustration=illustration,

@@ -266,6 +266,8 @@ class Struct(Type):
     description: str = ""
     #: Extra whole-object checks, run when every field is valid: (values, node, path, ctx).
     rules: tuple[Callable[[dict[str, Any], Node, str, Context], None], ...] = ()
+    #: JSON Schema keywords expressing ``rules`` for editors, where JSON Schema can say them.
+    json_extra: dict[str, Any] = field(default_factory=dict)
 
     def check(self, node: Node, path: str, ctx: Context) -> Any:
         if node.kind != MAP:
@@ -316,6 +318,7 @@ class Struct(Type):
             s["required"] = required
         if self.description:
             s["description"] = self.description
+        s.update(self.json_extra)
         return s
 
 
@@ -382,7 +385,7 @@ class Variant(Type):
         return INVALID if values is INVALID else (kind, values, node)
 
     def json(self) -> dict[str, Any]:
-        return {"oneOf": [dict(s.json(), required=[k]) for k, s in self.kinds.items()]}
+        return {"oneOf": [s.json() for s in self.kinds.values()]}
 
 
 def _suggest(word: str, choices: Mapping[str, Any] | tuple[str, ...]) -> str:
@@ -419,6 +422,24 @@ def _reps_or_hold(values: dict[str, Any], node: Node, path: str, ctx: Context) -
                              "(a number), not " + ("both" if has_hold else "neither"))
     elif "tempo" in values and not has_reps:
         ctx.fail(node, path, "`tempo` times each repetition, so it needs `reps`, not `hold`")
+
+
+def _progression_fits(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
+    for key, change in values.get("progression", {}).items():
+        where = node.value["progression"]
+        if int(key.split()[1]) < 2:
+            ctx.fail(where, f"{path}.progression", f"{key!r}: progressions start from week 2 "
+                                                   "(week 1 is the step itself)")
+        for field_name in ("hold", "reps"):
+            if field_name in change and field_name not in values:
+                other = "reps" if field_name == "hold" else "hold"
+                ctx.fail(where, f"{path}.progression", f"{key!r} changes `{field_name}`, but "
+                                                       f"this step is done by `{other}`")
+
+
+def _one_way_of_scheduling(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
+    if "times_per_week" in values and "weekdays" in values:
+        ctx.fail(node, path, "give either `times_per_week` or `weekdays`, not both")
 
 
 def _tempo_nonzero(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
@@ -492,7 +513,10 @@ EXERCISE_STEP = Struct("exercise step", {
     "pain_check": Field(Bool(), "Ask for a 0-10 pain rating after this exercise "
                         "(default: pain_checks.per_exercise)."),
     "note": _COMMON_NOTE,
-}, "An exercise held for a time or done for repetitions.", rules=(_reps_or_hold,))
+}, "An exercise held for a time or done for repetitions.",
+    rules=(_reps_or_hold, _progression_fits),
+    json_extra={"oneOf": [{"required": ["hold"], "not": {"required": ["reps"]}},
+                          {"required": ["reps"], "not": {"required": ["hold"]}}]})
 
 REST_STEP = Struct("rest step", {
     "rest": Field(Duration(), "How long to rest.", required=True),
@@ -535,7 +559,8 @@ SCHEDULE = Struct("schedule", {
     "weekdays": Field(List(Enum(WEEKDAYS), min_items=1, max_items=7), "Chosen days "
                       "(mon..sun), instead of times_per_week."),
     "weeks": Field(Int(1, 104), "For how many weeks."),
-}, "How often, for how long.")
+}, "How often, for how long.", rules=(_one_way_of_scheduling,),
+    json_extra={"not": {"required": ["times_per_week", "weekdays"]}})
 
 DEFAULTS = Struct("defaults", {
     "lead_in": Field(Duration(zero_ok=True), "Get-ready time before the first step.",

@@ -372,3 +372,39 @@ def test_migration_hook_runs_for_older_formats(tmp_path, library, monkeypatch):
     text = MINIMAL.replace("format: 1", "format: 0").replace("title: Test", "name: Old")
     result = load_routine(write(tmp_path, text), library)
     assert result.problems == () and result.routine.title == "Old"
+
+
+def test_progression_must_fit_the_step(tmp_path, library):
+    text = MINIMAL + "        progression: {week 1: {hold: 40s}, week 3: {reps: 12}}\n"
+    found = problems(tmp_path, text, library)
+    assert [f.split(": ", 3)[-1] for f in found] == [
+        "'week 1': progressions start from week 2 (week 1 is the step itself)",
+        "'week 3' changes `reps`, but this step is done by `hold`",
+    ]
+
+
+def test_schedule_is_times_per_week_or_weekdays(tmp_path, library):
+    text = MINIMAL + "schedule: {times_per_week: 3, weekdays: [mon, wed]}\n"
+    assert "either `times_per_week` or `weekdays`, not both" in only(
+        problems(tmp_path, text, library))
+
+
+def test_missing_sound_warning_names_what_plays_instead(tmp_path, library):
+    text = routine_with_media("pic.svg").replace("illustration: pic.svg", "sound: hello.wav")
+    assert "the spoken name or a tone is played instead" in only(problems(tmp_path, text, library))
+
+
+def test_validate_file_checks_library_files_as_libraries(tmp_path):
+    from player.core.bundled import LIBRARY_FILE
+    from player.core.loader import validate_file
+
+    assert validate_file(LIBRARY_FILE) == ()
+    bad = tmp_path / "lib.yaml"
+    bad.write_text("format: 1\nexercises:\n  wall_sit: {nme: Wall sit}\n")
+    assert [p.describe() for p in validate_file(bad)] == [
+        "exercises.wall_sit: exercise definition is missing the required field `name` (Name "
+        "shown and spoken.)",
+        "exercises.wall_sit.nme: unknown field 'nme' in exercise definition (did you mean "
+        "`name`?) (allowed: name, instructions, feel, cautions, illustration, sound, easier, "
+        "sources)",
+    ]

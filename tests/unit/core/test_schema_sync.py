@@ -62,3 +62,16 @@ def test_schema_and_validator_both_reject(tmp_path, text):
     assert load_routine(path, load_library()).errors
     validator = jsonschema.Draft7Validator(json.loads(bundled.ROUTINE_SCHEMA_FILE.read_text()))
     assert list(validator.iter_errors(yaml.safe_load(text)))
+
+
+EDITOR_CATCHES = [
+    "format: 1\ntitle: x\nblocks: [{name: a, steps: [{cadence: 180}]}]\n",
+    "format: 1\ntitle: x\nblocks: [{name: a, steps: [{exercise: plank, hold: 3, reps: 4}]}]\n",
+    "format: 1\ntitle: x\nschedule: {times_per_week: 3, weekdays: [mon]}\n"
+    "blocks: [{name: a, steps: [{rest: 3}]}]\n",
+]
+
+
+@pytest.mark.parametrize("text", EDITOR_CATCHES)
+def test_editor_schema_catches_what_the_validator_catches(tmp_path, text):
+    test_schema_and_validator_both_reject(tmp_path, text)

@@ -1,0 +1,440 @@
+"""Opening the history database: pragmas, numbered migrations, backups and damaged files.
+
+One SQLite file, ``history.sqlite3``, in the data folder the caller passes in (this module never
+picks a folder itself). On open:
+
+* a file that is not a database, fails ``PRAGMA integrity_check``, was written by a newer version
+  of the app, or is some other program's database is never written to: it is renamed aside
+  (``history.sqlite3.corrupt-<time>``, ``.newer-v<N>-<time>``, ``.unrecognised-<time>``, with its
+  ``-wal``/``-shm`` files) and a fresh history is started; :attr:`OpenedDatabase.notices` says so
+  in words the app can show;
+* an older schema is first copied with SQLite's backup API to ``history.sqlite3.bak-v<N>-<time>``
+  and then migrated one numbered step at a time, each step in its own transaction;
+* a folder or file that cannot be written raises :class:`StoreError` with a plain message.
+
+WAL journaling with ``synchronous=NORMAL``: a committed transaction survives the process being
+killed (not necessarily a power cut), which is the durability the session log needs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Final, Literal
+
+DB_FILENAME: Final = "history.sqlite3"
+BUSY_TIMEOUT_SECONDS: Final = 5.0
+_SIDE_FILES: Final = ("-wal", "-shm", "-journal")
+
+
+class StoreError(Exception):
+    """The history could not be opened or saved. ``str()`` is a plain message for the person.
+
+    Whatever was saved before the failure is kept; the app can keep running without history.
+    """
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+
+# --- Migrations ----------------------------------------------------------------------------------
+
+Migration = Callable[[sqlite3.Connection], None]
+"""Migration N takes the schema from version N-1 to N; it runs inside the caller's transaction."""
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run each statement of *script* in the current transaction.
+
+    ``executescript`` would commit first, so statements are split (with
+    :func:`sqlite3.complete_statement`, which copes with triggers) and run one by one.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement: {statement.strip()[:60]}")
+
+
+_V1_CORE_TABLES = """
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    routine_title TEXT NOT NULL,
+    routine_version TEXT NOT NULL DEFAULT '',
+    routine_file_hash TEXT NOT NULL DEFAULT '',
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    outcome TEXT NOT NULL DEFAULT 'in_progress'
+        CHECK (outcome IN ('in_progress', 'completed', 'stopped', 'interrupted'))
+);
+CREATE TABLE step_events (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    step_index INTEGER NOT NULL CHECK (step_index >= 0),
+    step_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('completed', 'skipped')),
+    planned_seconds REAL,
+    actual_seconds REAL NOT NULL CHECK (actual_seconds >= 0),
+    at TEXT NOT NULL
+);
+CREATE TABLE pain_ratings (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    context TEXT NOT NULL CHECK (context IN ('before', 'after', 'during', 'checkin')),
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 0 AND 10),
+    note TEXT NOT NULL DEFAULT '',
+    body_area TEXT NOT NULL DEFAULT '',
+    session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL
+);
+CREATE TABLE symptom_answers (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    bladder_bowel INTEGER NOT NULL CHECK (bladder_bowel IN (0, 1)),
+    saddle_numbness INTEGER NOT NULL CHECK (saddle_numbness IN (0, 1)),
+    leg_weakness INTEGER NOT NULL CHECK (leg_weakness IN (0, 1)),
+    fever INTEGER NOT NULL CHECK (fever IN (0, 1)),
+    serious_fall INTEGER NOT NULL CHECK (serious_fall IN (0, 1)),
+    weight_loss INTEGER NOT NULL CHECK (weight_loss IN (0, 1)),
+    cancer_history INTEGER NOT NULL CHECK (cancer_history IN (0, 1)),
+    leg_pain_shooting INTEGER NOT NULL CHECK (leg_pain_shooting IN (0, 1)),
+    cannot_stand_straight INTEGER NOT NULL CHECK (cannot_stand_straight IN (0, 1))
+);
+"""
+
+_V2_INDEXES_AND_BANNER_EVENTS = """
+CREATE INDEX step_events_by_session ON step_events (session_id, status);
+CREATE INDEX pain_ratings_by_session ON pain_ratings (session_id) WHERE session_id IS NOT NULL;
+CREATE INDEX sessions_in_progress ON sessions (id) WHERE outcome = 'in_progress';
+CREATE TABLE banner_events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('none', 'see_professional', 'urgent')),
+    reasons TEXT NOT NULL DEFAULT '[]',
+    action TEXT NOT NULL CHECK (action IN ('shown', 'dismissed'))
+);
+"""
+
+
+def _v1_core_tables(conn: sqlite3.Connection) -> None:
+    """Sessions, their steps, pain ratings and symptom answers."""
+    run_script(conn, _V1_CORE_TABLES)
+
+
+def _v2_indexes_and_banner_events(conn: sqlite3.Connection) -> None:
+    """Indexes for the history view and interrupted sessions; the banner's event log."""
+    run_script(conn, _V2_INDEXES_AND_BANNER_EVENTS)
+
+
+#: Every migration ever shipped, in order. Never edit one that has been released: add another.
+MIGRATIONS: Final[tuple[Migration, ...]] = (_v1_core_tables, _v2_indexes_and_banner_events)
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    """The schema version stored in the database header."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, rolled back if the block raises.
+
+    The connection must be in autocommit mode (``isolation_level=None``), as
+    :func:`open_database` makes it.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def migrate(
+    conn: sqlite3.Connection,
+    target: int = SCHEMA_VERSION,
+    migrations: Sequence[Migration] = MIGRATIONS,
+) -> int:
+    """Bring the schema up to version *target*, one migration per transaction.
+
+    Returns the version found before migrating. If a migration fails the database stays at the
+    last version that was reached and the error propagates.
+    """
+    found = user_version(conn)
+    for number in range(found + 1, target + 1):
+        with transaction(conn):
+            migrations[number - 1](conn)
+            conn.execute(f"PRAGMA user_version = {number:d}")
+    return found
+
+
+# --- Errors in plain words -----------------------------------------------------------------------
+
+_DAMAGED_CODES: Final = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
+
+
+def _primary_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """True when SQLite says the file is not a database or is malformed."""
+    return _primary_code(exc) in _DAMAGED_CODES
+
+
+def explain(exc: sqlite3.Error, doing: str, path: Path) -> StoreError:
+    """A :class:`StoreError` saying, in plain words, why *doing* failed.
+
+    *doing* completes "Could not ...", e.g. ``"save your pain rating"``.
+    """
+    code = _primary_code(exc)
+    kept = "Everything saved before is kept."
+    if code == sqlite3.SQLITE_FULL:
+        why = f"the disk is full. Free some space and try again. {kept}"
+    elif code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN):
+        why = (
+            f"the history file or its folder cannot be written to ({path}). "
+            f"Check that the folder exists and that you may write to it. {kept}"
+        )
+    elif code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        why = f"another copy of the app is using the history. Close it and try again. {kept}"
+    elif code in _DAMAGED_CODES:
+        why = (
+            "the history file is damaged. Restart the app: it will keep the damaged file "
+            "aside and start a new history."
+        )
+    elif code == sqlite3.SQLITE_IOERR:
+        why = f"the disk reported an error ({exc}). {kept}"
+    else:
+        why = f"of an unexpected database error ({exc}). {kept}"
+    return StoreError(f"Could not {doing}: {why}", path)
+
+
+# --- Opening -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpenedDatabase:
+    """An open, migrated history database and what happened while opening it."""
+
+    connection: sqlite3.Connection
+    path: Path
+    version_found: int
+    """Schema version of the file before opening (0 for a new history)."""
+    backup_path: Path | None = None
+    """The copy made before migrating, if a migration ran on an existing history."""
+    set_aside: Path | None = None
+    """Where an unusable file was moved to, if one was found."""
+    notices: tuple[str, ...] = ()
+    """Messages for the person about what was done, e.g. a damaged file kept aside."""
+
+    def close(self) -> None:
+        """Close the connection (SQLite folds the WAL back into the file)."""
+        self.connection.close()
+
+
+_Verdict = Literal["usable", "damaged", "newer", "unrecognised"]
+
+
+@dataclass(frozen=True)
+class _Inspection:
+    verdict: _Verdict
+    version: int = 0
+    detail: str = ""
+
+
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+def open_database(
+    data_dir: Path, *, clock: Callable[[], datetime] = _local_now
+) -> OpenedDatabase:
+    """Open (creating, migrating or replacing as needed) the history in *data_dir*.
+
+    *clock* gives the time used in the names of backup and set-aside files. Raises
+    :class:`StoreError` when the folder or file cannot be written, or the upgrade fails.
+    """
+    path = data_dir / DB_FILENAME
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"Could not create the folder for your history ({data_dir}): {exc.strerror}.", path
+        ) from exc
+    stamp = clock().strftime("%Y%m%d-%H%M%S")
+    notices: list[str] = []
+    set_aside = _set_aside_if_unusable(path, stamp, notices)
+    conn = _connect(path)
+    try:
+        found = user_version(conn)
+        backup = _backup(conn, path, found, stamp) if 0 < found < SCHEMA_VERSION else None
+        _migrate(conn, path, backup)
+        _check_writable(conn, path)
+    except BaseException:
+        conn.close()
+        raise
+    return OpenedDatabase(conn, path, found, backup, set_aside, tuple(notices))
+
+
+def _set_aside_if_unusable(path: Path, stamp: str, notices: list[str]) -> Path | None:
+    if not path.exists():
+        _set_aside_orphans(path, stamp)
+        return None
+    if path.stat().st_size == 0:  # created but never written: SQLite treats it as empty
+        return None
+    found = _inspect(path)
+    if found.verdict == "usable":
+        return None
+    labels = {"damaged": "corrupt", "newer": f"newer-v{found.version}"}
+    aside = _move_aside(path, f"{labels.get(found.verdict, found.verdict)}-{stamp}")
+    notices.append(_aside_notice(found, aside))
+    return aside
+
+
+def _aside_notice(found: _Inspection, aside: Path) -> str:
+    fresh = "A new, empty history has been started."
+    if found.verdict == "newer":
+        return (
+            f"Your history was saved by a newer version of this app (format {found.version}; "
+            f"this version reads up to {SCHEMA_VERSION}). It has been kept unchanged as "
+            f"{aside}. {fresh} Install the newer version again to see your earlier history."
+        )
+    if found.verdict == "unrecognised":
+        return (
+            f"The history file was not one this app made. It has been kept unchanged as "
+            f"{aside}. {fresh}"
+        )
+    return (
+        f"Your history file is damaged and could not be read ({found.detail}). It has been "
+        f"kept as {aside} in case it can be recovered. {fresh}"
+    )
+
+
+def _inspect(path: Path) -> _Inspection:
+    """Look at an existing file through a read-only connection, which never changes it."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise explain(exc, "open your history", path) from exc
+    try:
+        version = user_version(conn)
+        if version > SCHEMA_VERSION:
+            return _Inspection("newer", version)
+        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        if problems != ["ok"]:
+            return _Inspection("damaged", version, f"integrity check: {problems[0]}")
+        if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            return _Inspection("unrecognised")
+        return _Inspection("usable", version)
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            return _Inspection("damaged", 0, str(exc))
+        raise explain(exc, "open your history", path) from exc
+    finally:
+        conn.close()
+
+
+def _side_file(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _free_name(path: Path) -> Path:
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}-{n}")
+    return candidate
+
+
+def _move_aside(path: Path, label: str) -> Path:
+    """Rename *path* and its journal files to ``<name>.<label>``; never deletes anything."""
+    target = _free_name(path.with_name(f"{path.name}.{label}"))
+    try:
+        os.replace(path, target)
+        for suffix in _SIDE_FILES:
+            side = _side_file(path, suffix)
+            if side.exists():
+                os.replace(side, _side_file(target, suffix))
+    except OSError as exc:
+        raise StoreError(
+            f"Your history file cannot be used and could not be moved aside ({exc.strerror}). "
+            f"Nothing was changed. Check that you may write to {path.parent}.",
+            path,
+        ) from exc
+    return target
+
+
+def _set_aside_orphans(path: Path, stamp: str) -> None:
+    """Journal files without their database must not be applied to a new one."""
+    for suffix in _SIDE_FILES:
+        side = _side_file(path, suffix)
+        if side.exists():
+            _move_aside(side, f"orphan-{stamp}")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise explain(exc, "open your history", path) from exc
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as exc:
+        conn.close()
+        raise explain(exc, "open your history", path) from exc
+    return conn
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int, stamp: str) -> Path:
+    target = _free_name(path.with_name(f"{path.name}.bak-v{version}-{stamp}"))
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            conn.backup(copy)
+        finally:
+            copy.close()
+    except sqlite3.Error as exc:
+        target.unlink(missing_ok=True)
+        raise explain(exc, "make a backup of your history before upgrading it", path) from exc
+    return target
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, backup: Path | None) -> None:
+    try:
+        migrate(conn, SCHEMA_VERSION, MIGRATIONS)
+    except sqlite3.Error as exc:
+        error = explain(exc, "upgrade your history to this version of the app", path)
+        if backup is not None:
+            error = StoreError(
+                f"{error.message} A copy from before the upgrade is at {backup}.", path
+            )
+        raise error from exc
+
+
+def _check_writable(conn: sqlite3.Connection, path: Path) -> None:
+    """Fail now, not mid-session, if the file or folder is read-only (nothing is changed)."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(f"PRAGMA user_version = {user_version(conn):d}")
+        finally:
+            conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        raise explain(exc, "open your history for writing", path) from exc

@@ -1,0 +1,382 @@
+"""The history repository: every read and write of the history database, and all its SQL.
+
+Each write is its own committed transaction as soon as the method returns, so a step, a rating
+or a symptom answer survives the app being killed right after. Reads return the plain records
+of :mod:`player.core.history`. Any database failure is raised as a
+:class:`~player.store.db.StoreError` with a plain message; nothing saved before is lost.
+
+Times are stored as ISO 8601 local time with the UTC offset (``2024-03-04T09:00:00+01:00``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, cast
+
+from player.core.history import (
+    SYMPTOM_FIELDS,
+    BannerEvent,
+    PainRating,
+    Session,
+    SessionOutcome,
+    StepEvent,
+    SymptomAnswers,
+    require_aware,
+)
+from player.store.db import OpenedDatabase, explain, open_database, transaction
+
+IMPORTED_ROUTINE_TITLE = "Imported pain diary"
+_FINAL_OUTCOMES = ("completed", "stopped", "interrupted")
+
+# Step counts through the (session_id, status) index: one index search per session and status.
+_SESSIONS_WITH_COUNTS = """
+    SELECT s.id, s.routine_title, s.routine_version, s.routine_file_hash, s.started_at,
+           s.ended_at, s.outcome,
+           (SELECT count(*) FROM step_events AS e
+            WHERE e.session_id = s.id AND e.status = 'completed'),
+           (SELECT count(*) FROM step_events AS e
+            WHERE e.session_id = s.id AND e.status = 'skipped')
+    FROM sessions AS s
+"""
+
+
+def _iso(at: datetime) -> str:
+    return at.isoformat()
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+class HistoryStore:
+    """Sessions, steps, pain ratings, symptom answers and banner events, kept in SQLite.
+
+    Use :meth:`open` (or pass an :class:`~player.store.db.OpenedDatabase`), and :meth:`close`
+    when done; it is also a context manager. One instance per process, used from one thread.
+    """
+
+    def __init__(self, database: OpenedDatabase) -> None:
+        self._db = database
+        self._conn = database.connection
+        self._own_sessions: set[int] = set()
+
+    @classmethod
+    def open(
+        cls, data_dir: Path, *, clock: Callable[[], datetime] | None = None
+    ) -> HistoryStore:
+        """Open the history in *data_dir* (see :func:`~player.store.db.open_database`)."""
+        if clock is None:
+            return cls(open_database(data_dir))
+        return cls(open_database(data_dir, clock=clock))
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._db.path
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """What happened while opening that the person should be told (e.g. a damaged file)."""
+        return self._db.notices
+
+    @property
+    def backup_path(self) -> Path | None:
+        """The copy made before an upgrade, if one ran when opening."""
+        return self._db.backup_path
+
+    def close(self) -> None:
+        """Let SQLite tidy its statistics, then close the connection."""
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute("PRAGMA optimize")
+        self._db.close()
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _saving(self, doing: str) -> Iterator[None]:
+        """Turn database failures into a plain :class:`StoreError` about *doing*."""
+        try:
+            yield
+        except sqlite3.IntegrityError as exc:
+            raise ValueError(f"could not {doing}: {exc}") from exc
+        except sqlite3.Error as exc:
+            raise explain(exc, doing, self.path) from exc
+
+    # --- Sessions and steps ------------------------------------------------------------------
+
+    def start_session(
+        self,
+        *,
+        routine_title: str,
+        started_at: datetime,
+        routine_version: str = "",
+        routine_file_hash: str = "",
+    ) -> int:
+        """Record that a session has started (outcome ``in_progress``); returns its id."""
+        require_aware(started_at, "started_at")
+        with self._saving("record the start of your session"):
+            cursor = self._conn.execute(
+                "INSERT INTO sessions (routine_title, routine_version, routine_file_hash,"
+                " started_at) VALUES (?, ?, ?, ?)",
+                (routine_title, routine_version, routine_file_hash, _iso(started_at)),
+            )
+        session_id = cast(int, cursor.lastrowid)
+        self._own_sessions.add(session_id)
+        return session_id
+
+    def record_step(self, step: StepEvent) -> None:
+        """Record a completed or skipped step; it is committed before this returns."""
+        with self._saving("save the step you just finished"):
+            self._conn.execute(
+                "INSERT INTO step_events (session_id, step_index, step_name, kind, status,"
+                " planned_seconds, actual_seconds, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    step.session_id,
+                    step.step_index,
+                    step.step_name,
+                    step.kind,
+                    step.status,
+                    step.planned_seconds,
+                    step.actual_seconds,
+                    _iso(step.at),
+                ),
+            )
+
+    def finish_session(
+        self, session_id: int, outcome: SessionOutcome, ended_at: datetime
+    ) -> None:
+        """Record how a session ended: ``completed``, ``stopped`` or ``interrupted``."""
+        if outcome not in _FINAL_OUTCOMES:
+            raise ValueError(f"outcome must be one of {', '.join(_FINAL_OUTCOMES)}")
+        require_aware(ended_at, "ended_at")
+        with self._saving("record the end of your session"):
+            cursor = self._conn.execute(
+                "UPDATE sessions SET outcome = ?, ended_at = ? WHERE id = ?",
+                (outcome, _iso(ended_at), session_id),
+            )
+        if cursor.rowcount == 0:
+            raise ValueError(f"there is no session {session_id}")
+        self._own_sessions.discard(session_id)
+
+    def interrupted_sessions(self) -> list[Session]:
+        """Sessions still ``in_progress`` that this process did not start or resume.
+
+        These were cut short when the app was closed or killed; offer to resume or close them.
+        """
+        with self._saving("read your history"):
+            rows = self._conn.execute(
+                _SESSIONS_WITH_COUNTS + " WHERE s.outcome = 'in_progress' ORDER BY s.id"
+            ).fetchall()
+        return [s for s in map(_session, rows) if s.id not in self._own_sessions]
+
+    def resume_session(self, session_id: int) -> Session:
+        """Carry on an interrupted session in this process; its steps so far are kept."""
+        session = self.session(session_id)
+        if session is None or session.outcome != "in_progress":
+            raise ValueError(f"session {session_id} is not in progress")
+        self._own_sessions.add(session_id)
+        return session
+
+    def close_session_as_interrupted(self, session_id: int) -> None:
+        """Mark a session left in progress as ``interrupted``.
+
+        Its end time is that of the last step or rating recorded for it (else its start).
+        """
+        with self._saving("close the interrupted session"):
+            started = self._conn.execute(
+                "SELECT started_at FROM sessions WHERE id = ? AND outcome = 'in_progress'",
+                (session_id,),
+            ).fetchone()
+            if started is None:
+                raise ValueError(f"session {session_id} is not in progress")
+            times = self._conn.execute(
+                "SELECT at FROM step_events WHERE session_id = ?"
+                " UNION ALL SELECT at FROM pain_ratings WHERE session_id = ?",
+                (session_id, session_id),
+            ).fetchall()
+            ended = max((_time(row[0]) for row in times), default=_time(started[0]))
+            self._conn.execute(
+                "UPDATE sessions SET outcome = 'interrupted', ended_at = ?"
+                " WHERE id = ? AND outcome = 'in_progress'",
+                (_iso(ended), session_id),
+            )
+        self._own_sessions.discard(session_id)
+
+    def sessions(self, *, limit: int | None = None) -> list[Session]:
+        """Sessions with their step counts, oldest first; *limit* keeps only the latest ones."""
+        query = _SESSIONS_WITH_COUNTS + " ORDER BY s.id DESC"
+        params: tuple[Any, ...] = ()
+        if limit is not None:
+            query += " LIMIT ?"
+            params = (limit,)
+        with self._saving("read your history"):
+            rows = self._conn.execute(query, params).fetchall()
+        return [_session(row) for row in reversed(rows)]
+
+    def session(self, session_id: int) -> Session | None:
+        """One session with its step counts, or None."""
+        with self._saving("read your history"):
+            row = self._conn.execute(
+                _SESSIONS_WITH_COUNTS + " WHERE s.id = ?", (session_id,)
+            ).fetchone()
+        return None if row is None else _session(row)
+
+    def steps(self, session_id: int) -> list[StepEvent]:
+        """The steps recorded for a session, in the order they happened."""
+        with self._saving("read your history"):
+            rows = self._conn.execute(
+                "SELECT session_id, step_index, step_name, kind, status, actual_seconds, at,"
+                " planned_seconds FROM step_events WHERE session_id = ? ORDER BY id",
+                (session_id,),
+            ).fetchall()
+        return [
+            StepEvent(sid, index, name, kind, status, actual, _time(at), planned)
+            for sid, index, name, kind, status, actual, at, planned in rows
+        ]
+
+    # --- Pain ratings ------------------------------------------------------------------------
+
+    def add_rating(self, rating: PainRating) -> int:
+        """Save a pain rating; it is committed before this returns. Returns its id."""
+        with self._saving("save your pain rating"):
+            cursor = self._conn.execute(_INSERT_RATING, _rating_row(rating, rating.session_id))
+        return cast(int, cursor.lastrowid)
+
+    def import_ratings(self, ratings: Iterable[PainRating]) -> int:
+        """Add ratings read from a pain diary, all or none; returns how many were new.
+
+        A diary's session numbers come from the app that wrote it, so each becomes a new
+        session titled :data:`IMPORTED_ROUTINE_TITLE` that keeps its before and after ratings
+        together. A rating already in the history (same time, context, rating and note) is
+        skipped, so importing a file twice adds nothing.
+        """
+        ratings = list(ratings)
+        with self._saving("import your pain diary"), transaction(self._conn):
+            known = set(self._conn.execute("SELECT at, context, rating, note FROM pain_ratings"))
+            new = [r for r in ratings if (_iso(r.at), r.context, r.rating, r.note) not in known]
+            sessions = self._sessions_for_import(new)
+            self._conn.executemany(
+                _INSERT_RATING,
+                [_rating_row(r, sessions.get(r.session_id)) for r in new],
+            )
+        return len(new)
+
+    def _sessions_for_import(self, ratings: list[PainRating]) -> dict[int | None, int]:
+        starts: dict[int, datetime] = {}
+        for r in ratings:
+            if r.session_id is not None:
+                starts[r.session_id] = min(r.at, starts.get(r.session_id, r.at))
+        mapping: dict[int | None, int] = {}
+        for key, started in starts.items():
+            cursor = self._conn.execute(
+                "INSERT INTO sessions (routine_title, started_at, ended_at, outcome)"
+                " VALUES (?, ?, ?, 'completed')",
+                (IMPORTED_ROUTINE_TITLE, _iso(started), _iso(started)),
+            )
+            mapping[key] = cast(int, cursor.lastrowid)
+        return mapping
+
+    def ratings(self) -> list[PainRating]:
+        """Every pain rating, oldest first."""
+        with self._saving("read your pain diary"):
+            rows = self._conn.execute(
+                "SELECT at, context, rating, note, body_area, session_id FROM pain_ratings"
+                " ORDER BY id"
+            ).fetchall()
+        ratings = [
+            PainRating(_time(at), context, rating, note, area, sid)
+            for at, context, rating, note, area, sid in rows
+        ]
+        ratings.sort(key=lambda r: r.at)
+        return ratings
+
+    # --- Symptom answers and banner events -----------------------------------------------------
+
+    def add_symptoms(self, answers: SymptomAnswers) -> None:
+        """Save the person's answers to the symptom questions."""
+        columns = ", ".join(SYMPTOM_FIELDS)
+        marks = ", ".join("?" for _ in SYMPTOM_FIELDS)
+        values = [int(getattr(answers, name)) for name in SYMPTOM_FIELDS]
+        with self._saving("save your answers"):
+            self._conn.execute(
+                f"INSERT INTO symptom_answers (at, {columns}) VALUES (?, {marks})",
+                (_iso(answers.at), *values),
+            )
+
+    def latest_symptoms(self) -> SymptomAnswers | None:
+        """The most recently given answers to the symptom questions, or None."""
+        with self._saving("read your answers"):
+            row = self._conn.execute(
+                f"SELECT at, {', '.join(SYMPTOM_FIELDS)} FROM symptom_answers"
+                " ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        if row is None:
+            return None
+        at, *values = row
+        return SymptomAnswers(_time(at), *(bool(v) for v in values))
+
+    def add_banner_event(self, event: BannerEvent) -> None:
+        """Record that the care banner was shown or dismissed (for the clinician's report)."""
+        with self._saving("record the care banner"):
+            self._conn.execute(
+                "INSERT INTO banner_events (at, level, reasons, action) VALUES (?, ?, ?, ?)",
+                (_iso(event.at), event.level, json.dumps(list(event.reasons)), event.action),
+            )
+
+    def banner_events(self) -> list[BannerEvent]:
+        """Every banner event, oldest first."""
+        with self._saving("read your history"):
+            rows = self._conn.execute(
+                "SELECT at, level, reasons, action FROM banner_events ORDER BY id"
+            ).fetchall()
+        return [
+            BannerEvent(_time(at), level, tuple(json.loads(reasons)), action)
+            for at, level, reasons, action in rows
+        ]
+
+
+_INSERT_RATING = (
+    "INSERT INTO pain_ratings (at, context, rating, note, body_area, session_id)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def _rating_row(rating: PainRating, session_id: int | None) -> tuple[Any, ...]:
+    return (
+        _iso(rating.at),
+        rating.context,
+        rating.rating,
+        rating.note,
+        rating.body_area,
+        session_id,
+    )
+
+
+def _session(row: tuple[Any, ...]) -> Session:
+    sid, title, version, file_hash, started, ended, outcome, completed, skipped = row
+    return Session(
+        id=sid,
+        routine_title=title,
+        routine_version=version,
+        routine_file_hash=file_hash,
+        started_at=_time(started),
+        ended_at=None if ended is None else _time(ended),
+        outcome=outcome,
+        steps_completed=completed,
+        steps_skipped=skipped,
+    )

@@ -1,0 +1,181 @@
+"""Migrations: from a fixture database of every older version, one transaction each."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from player.core.history import BannerEvent, PainRating
+from player.store import db as db_module
+from player.store.db import (
+    DB_FILENAME,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    StoreError,
+    migrate,
+    open_database,
+    run_script,
+    user_version,
+)
+from player.store.history import HistoryStore
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "db"
+NOW = datetime(2024, 5, 1, 10, 15, 30, tzinfo=timezone(timedelta(hours=2)))
+
+
+def clock() -> datetime:
+    return NOW
+
+
+def fixture_versions() -> list[int]:
+    files = FIXTURES.glob("history-v*.sqlite3")
+    return sorted(int(p.stem.removeprefix("history-v")) for p in files)
+
+
+def copy_fixture(version: int, data_dir: Path) -> Path:
+    data_dir.mkdir(exist_ok=True)
+    target = data_dir / DB_FILENAME
+    shutil.copyfile(FIXTURES / f"history-v{version}.sqlite3", target)
+    return target
+
+
+def schema(path: Path) -> set[tuple[str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
+        return set(rows)
+    finally:
+        conn.close()
+
+
+def test_there_is_a_fixture_for_every_older_version() -> None:
+    assert fixture_versions() == list(range(1, SCHEMA_VERSION))
+
+
+@pytest.mark.parametrize("version", fixture_versions())
+def test_old_history_is_upgraded_with_everything_kept(version: int, tmp_path: Path) -> None:
+    copy_fixture(version, tmp_path)
+    with HistoryStore.open(tmp_path, clock=clock) as store:
+        assert store.notices == ()
+        sessions = store.sessions()
+        assert [(s.id, s.outcome) for s in sessions] == [
+            (1, "completed"),
+            (2, "stopped"),
+            (3, "in_progress"),
+        ]
+        assert [(s.steps_completed, s.steps_skipped) for s in sessions] == [(3, 0), (1, 1), (1, 0)]
+        assert [s.routine_title for s in sessions] == ["Core basics", "Core basics", "Stretches"]
+        assert sessions[2].started_at.utcoffset() == timedelta(hours=2)
+
+        ratings = store.ratings()
+        assert [(r.context, r.rating, r.session_id) for r in ratings] == [
+            ("before", 4, 1),
+            ("after", 3, 1),
+            ("checkin", 4, None),
+            ("before", 5, 2),
+            ("during", 6, 2),
+            ("before", 3, 3),
+        ]
+        assert ratings[0].note == "stiff, after sitting"
+        assert ratings[0].body_area == "lower back"
+        assert ratings[-1].note == "ünïcödé ✓"
+
+        steps = store.steps(1)
+        assert [s.step_name for s in steps] == ["Warm-up walk", "Glute bridge", "Rest"]
+        assert steps[1].actual_seconds == 62.5
+        assert store.steps(3)[0].planned_seconds is None
+
+        symptoms = store.latest_symptoms()
+        assert symptoms is not None and symptoms.yes() == ("leg_pain_shooting",)
+
+        assert [s.id for s in store.interrupted_sessions()] == [3]
+
+        # Tables added by later migrations work.
+        store.add_banner_event(BannerEvent(NOW, "see_professional", ("a reason",), "shown"))
+        assert len(store.banner_events()) == 1
+        store.add_rating(PainRating(NOW, "checkin", 2))
+
+
+@pytest.mark.parametrize("version", fixture_versions())
+def test_a_backup_is_made_before_upgrading(version: int, tmp_path: Path) -> None:
+    copy_fixture(version, tmp_path)
+    db = open_database(tmp_path, clock=clock)
+    try:
+        assert db.version_found == version
+        assert db.backup_path == tmp_path / f"{DB_FILENAME}.bak-v{version}-20240501-101530"
+    finally:
+        db.close()
+    backup = sqlite3.connect(db.backup_path)
+    try:
+        assert user_version(backup) == version
+        assert backup.execute("SELECT count(*) FROM pain_ratings").fetchone()[0] == 6
+    finally:
+        backup.close()
+
+
+@pytest.mark.parametrize("version", fixture_versions())
+def test_upgraded_schema_is_the_same_as_a_new_one(version: int, tmp_path: Path) -> None:
+    upgraded = copy_fixture(version, tmp_path / "old")
+    open_database(upgraded.parent, clock=clock).close()
+    open_database(tmp_path / "new", clock=clock).close()
+    assert schema(upgraded) == schema(tmp_path / "new" / DB_FILENAME)
+
+
+def test_a_failing_migration_leaves_the_last_good_version(tmp_path: Path) -> None:
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half_done (x)")
+        conn.execute("INSERT INTO no_such_table VALUES (1)")
+
+    path = copy_fixture(1, tmp_path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        with pytest.raises(sqlite3.OperationalError):
+            migrate(conn, SCHEMA_VERSION + 1, (*MIGRATIONS, broken))
+        assert user_version(conn) == SCHEMA_VERSION
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        assert "half_done" not in tables
+        assert "banner_events" in tables
+        assert not conn.in_transaction
+    finally:
+        conn.close()
+
+
+def test_a_failed_upgrade_says_where_the_backup_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO no_such_table VALUES (1)")
+
+    monkeypatch.setattr(db_module, "MIGRATIONS", (*MIGRATIONS, broken))
+    monkeypatch.setattr(db_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    copy_fixture(1, tmp_path)
+    with pytest.raises(StoreError) as caught:
+        open_database(tmp_path, clock=clock)
+    assert "Could not upgrade your history" in str(caught.value)
+    assert "bak-v1-20240501-101530" in str(caught.value)
+
+
+def test_run_script_keeps_triggers_whole() -> None:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        run_script(
+            conn,
+            """
+            CREATE TABLE t (x);
+            CREATE TABLE log (x);
+            CREATE TRIGGER t_log AFTER INSERT ON t BEGIN
+                INSERT INTO log VALUES (new.x);
+                INSERT INTO log VALUES (new.x + 1);
+            END;
+            INSERT INTO t VALUES (1);
+            """,
+        )
+        assert conn.execute("SELECT x FROM log ORDER BY x").fetchall() == [(1,), (2,)]
+        with pytest.raises(ValueError, match="incomplete"):
+            run_script(conn, "CREATE TABLE u (x)")
+    finally:
+        conn.close()
