@@ -1,0 +1,889 @@
+#!/usr/bin/env python3
+"""Draw the exercise illustrations as line-art SVG from pose definitions.
+
+    python scripts/make_illustrations.py           write media/illustrations/<id>.svg
+    python scripts/make_illustrations.py --check   exit 1 if a written file is missing or stale
+
+Each picture is a side view of one anatomically proportioned figure facing right (the app mirrors
+it for the other side; lying on the back, the head is on the left so the legs lead to the right),
+placed from a few joint angles or joint targets, plus simple props (floor, mat, foam roller,
+chair, cold and heat packs) and accent-coloured motion arrows. Lower back rotation is the one
+view from above, since arms out in a T and knees dropped to the side cannot be seen side-on.
+Pose coordinates are in pixels with y pointing UP from the floor line; angles are in degrees,
+counter-clockwise from "pointing right". Only the standard library is used and the output is
+deterministic, so running the script twice gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT_DIR = ROOT / "media" / "illustrations"
+
+Point = tuple[float, float]
+
+# --- Canvas and palette --------------------------------------------------------------------------
+WIDTH, HEIGHT = 400, 300
+FLOOR_Y = 262  # SVG y of the floor line; pose y = FLOOR_Y - SVG y
+BACKGROUND = "#f6f4ee"
+INK = "#2b2d42"  # the figure, near-side limbs
+FAR_INK = "#8d99ae"  # limbs on the far side of the body
+ACCENT = "#e07a5f"  # motion arrows and the working body part, used sparingly
+FLOOR_INK = "#b9b3a6"
+MAT_FILL = "#d9d3c4"
+PROP_INK = "#b1a994"
+ROLLER_FILL = "#a9c5bd"
+CLOTH_FILL = "#ffffff"
+CLOTH_INK = "#a39d90"
+COLD_FILL = "#5fa8d3"
+HEAT_FILL = "#e4572e"
+
+# --- Body model (a 200 px tall adult; segment ratios after Winter's anthropometric table) -------
+HEAD_R = 13.0  # head radius
+NECK = 27.0  # shoulder joint to head centre
+TORSO = 55.0  # hip joint to shoulder joint
+UPPER_ARM = 35.0
+FOREARM = 33.0  # elbow to the middle of the hand
+THIGH = 47.0
+SHIN = 47.0
+ANKLE_H = 7.0  # ankle joint above the sole
+HEEL = 4.0  # heel behind the ankle joint
+FOOT = 20.0  # heel to toes
+LIMB_W = 10  # stroke widths
+TORSO_W = 20
+NECK_W = 9
+HALO_W = LIMB_W + 5  # background-coloured outline that separates near limbs from the body
+SOLE = LIMB_W / 2  # a foot's centre line sits this far above what it stands on
+MAT_H = 8.0  # exercise mat thickness
+LYING_Y = MAT_H + TORSO_W / 2  # hip and shoulder height of a body lying on the mat
+ROLLER_R = 14.0
+STAND_HIP = SOLE + ANKLE_H + SHIN + THIGH  # hip height when standing straight
+
+
+# --- Geometry helpers ----------------------------------------------------------------------------
+def polar(origin: Point, angle: float, length: float) -> Point:
+    """Return the point ``length`` px from ``origin`` in direction ``angle`` (degrees, y up)."""
+    rad = math.radians(angle)
+    return (origin[0] + length * math.cos(rad), origin[1] + length * math.sin(rad))
+
+
+def heading(a: Point, b: Point) -> float:
+    """Return the direction from ``a`` to ``b`` in degrees."""
+    return math.degrees(math.atan2(b[1] - a[1], b[0] - a[0]))
+
+
+def lerp(a: Point, b: Point, t: float) -> Point:
+    """Return the point a fraction ``t`` of the way from ``a`` to ``b``."""
+    return (a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t)
+
+
+def num(value: float) -> str:
+    """Format a coordinate compactly and deterministically (one decimal, no trailing zeros)."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def xy(p: Point) -> str:
+    """Format a pose point as SVG ``x,y`` (flipping y)."""
+    return f"{num(p[0])},{num(FLOOR_Y - p[1])}"
+
+
+# --- SVG primitives ------------------------------------------------------------------------------
+def stroke(points: Sequence[Point], colour: str, width: float, opacity: float = 1.0) -> str:
+    """Return a round-capped open polyline through ``points``."""
+    d = "M" + " L".join(xy(p) for p in points)
+    extra = f' stroke-opacity="{opacity}"' if opacity < 1 else ""
+    return f'<path d="{d}" stroke="{colour}" stroke-width="{num(width)}"{extra}/>'
+
+
+def polygon(points: Sequence[Point], fill: str, rounding: float = 0) -> str:
+    """Return a filled closed polygon, its corners rounded by ``rounding`` px if asked."""
+    edge = f'stroke="{fill}" stroke-width="{num(rounding)}"' if rounding else 'stroke="none"'
+    return f'<path d="M{" L".join(xy(p) for p in points)}Z" fill="{fill}" {edge}/>'
+
+
+def circle(centre: Point, r: float, fill: str, ink: str = "none", width: float = 0) -> str:
+    """Return a circle, optionally outlined."""
+    outline = f' stroke="{ink}" stroke-width="{num(width)}"' if width else ' stroke="none"'
+    return (
+        f'<circle cx="{num(centre[0])}" cy="{num(FLOOR_Y - centre[1])}" r="{num(r)}"'
+        f' fill="{fill}"{outline}/>'
+    )
+
+
+def box(x0: float, y0: float, x1: float, y1: float, fill: str, *, ink: str = "", rx: float = 3,
+        width: float = 2) -> str:
+    """Return a rounded rectangle spanning pose x0..x1 and y0..y1 (y up)."""
+    outline = f' stroke="{ink}" stroke-width="{num(width)}"' if ink else ' stroke="none"'
+    return (
+        f'<rect x="{num(x0)}" y="{num(FLOOR_Y - y1)}" width="{num(x1 - x0)}"'
+        f' height="{num(y1 - y0)}" rx="{num(rx)}" fill="{fill}"{outline}/>'
+    )
+
+
+# --- Motion arrows -------------------------------------------------------------------------------
+ARROW_W = 4
+HEAD_LEN = 11.0
+HEAD_HALF = 6.5
+
+
+def _arrow_head(tip_base: Point, direction: float) -> str:
+    """Return a filled arrowhead whose base is centred on ``tip_base``, pointing ``direction``."""
+    tip = polar(tip_base, direction, HEAD_LEN)
+    left = polar(tip_base, direction + 90, HEAD_HALF)
+    right = polar(tip_base, direction - 90, HEAD_HALF)
+    return polygon([tip, left, right], ACCENT)
+
+
+def arrow(points: Sequence[Point], *, both: bool = False) -> list[str]:
+    """Return a straight or bent accent arrow along ``points``, headed at the end (or both)."""
+    out = [stroke(points, ACCENT, ARROW_W)]
+    out.append(_arrow_head(points[-1], heading(points[-2], points[-1])))
+    if both:
+        out.append(_arrow_head(points[0], heading(points[1], points[0])))
+    return out
+
+
+def arc_points(centre: Point, rx: float, ry: float, start: float, end: float) -> list[Point]:
+    """Return points along an elliptical arc from angle ``start`` to ``end`` (6-degree steps)."""
+    steps = max(2, math.ceil(abs(end - start) / 6))
+    return [
+        (
+            centre[0] + rx * math.cos(math.radians(start + (end - start) * i / steps)),
+            centre[1] + ry * math.sin(math.radians(start + (end - start) * i / steps)),
+        )
+        for i in range(steps + 1)
+    ]
+
+
+def arc_arrow(centre: Point, r: float, start: float, end: float, *, ry: float | None = None,
+              both: bool = False) -> list[str]:
+    """Return a curved accent arrow along a circular (or elliptical) arc, headed at ``end``."""
+    return arrow(arc_points(centre, r, r if ry is None else ry, start, end), both=both)
+
+
+def motion_lines(origin: Point, angle: float) -> list[str]:
+    """Return three short accent dashes from ``origin`` towards ``angle`` (a speed cue)."""
+    out = []
+    for offset, length in ((-7.0, 9.0), (0.0, 12.0), (7.0, 9.0)):
+        start = polar(origin, angle + 90, offset)
+        out.append(stroke([start, polar(start, angle, length)], ACCENT, 3))
+    return out
+
+
+# --- Props ---------------------------------------------------------------------------------------
+def floor_line() -> str:
+    """Return the floor line every picture stands on."""
+    return stroke([(16, 0), (384, 0)], FLOOR_INK, 3)
+
+
+def mat(x0: float, x1: float) -> str:
+    """Return an exercise mat lying on the floor between x0 and x1."""
+    return box(x0, 0, x1, MAT_H, MAT_FILL, rx=4)
+
+
+def roller(x: float, ground: float = 0.0) -> list[str]:
+    """Return a foam roller seen end-on (a cylinder's circular end) resting at ``x``."""
+    centre = (x, ground + ROLLER_R)
+    return [circle(centre, ROLLER_R, ROLLER_FILL, INK, 3), circle(centre, 3.5, INK)]
+
+
+def chair(back_x: float, facing: int) -> list[str]:
+    """Return a light side-view chair with its back at ``back_x``, the seat towards ``facing``."""
+    seat_y, front_x = 52.0, back_x + 40 * facing
+    return [
+        stroke([(front_x, 0), (front_x, seat_y), (back_x, seat_y)], PROP_INK, 6),
+        stroke([(back_x, 0), (back_x, seat_y + 48)], PROP_INK, 6),
+    ]
+
+
+def wrapped_pack(x0: float, x1: float, fill: str, *, towel: bool) -> list[str]:
+    """Return a pack on the low back of a face-down body, over a cloth (or striped towel)."""
+    top = LYING_Y + TORSO_W / 2  # the surface of the back
+    cloth = [box(x0 - 8, LYING_Y - 6, x1 + 8, top + 4, CLOTH_FILL, ink=CLOTH_INK, rx=4)]
+    if towel:
+        cloth += [stroke([(x0 - 8, y), (x1 + 8, y)], CLOTH_INK, 2) for y in (LYING_Y, LYING_Y + 4)]
+    return [*cloth, box(x0, top + 2, x1, top + 15, fill, ink=INK, rx=6, width=2)]
+
+
+# --- The figure ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Bend:
+    """A limb posed by the absolute directions of its upper and lower segments.
+
+    ``end`` is the sole's heel-to-toe direction (legs only; default: ankle at neutral).
+    ``scale`` shortens the segments to show a limb pointing towards or away from the viewer,
+    ``foot`` likewise shortens the foot.
+    """
+
+    upper: float
+    lower: float
+    end: float | None = None
+    scale: tuple[float, float] = (1.0, 1.0)
+    foot: float = 1.0
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A limb whose end joint (ankle or wrist) is placed at (x, y); the knee or elbow is solved.
+
+    ``end``, ``scale`` and ``foot`` are as for :class:`Bend`. A target out of reach gives a
+    straight limb pointing at it.
+    """
+
+    x: float
+    y: float
+    end: float | None = None
+    scale: tuple[float, float] = (1.0, 1.0)
+    foot: float = 1.0
+
+
+Limb = Bend | Reach
+
+
+def straight_arm(shoulder: Point, hand: Point) -> Reach:
+    """Return a straight arm reaching ``hand``, shortened as if pointing out of the picture."""
+    return Reach(*hand, scale=(math.dist(shoulder, hand) / (UPPER_ARM + FOREARM),) * 2)
+
+
+def foot_on(x: float, ground: float = 0.0) -> Reach:
+    """Return a leg target that stands the foot flat with its ankle above ``x``."""
+    return Reach(x, ground + SOLE + ANKLE_H, 0.0)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A whole body: the hip joint, the hip-to-shoulder direction and the four limbs.
+
+    ``curve`` bows the spine: positive rounds the back (flexion), negative arches it.
+    ``head`` is the direction from the shoulders to the head (default: along the spine).
+    ``head_last`` draws the head over the arms (hands behind the head, arms beside it).
+    ``highlight`` names parts to colour with the accent: thigh, glute, hip_front, back.
+    """
+
+    hip: Point
+    trunk: float
+    near_leg: Limb
+    far_leg: Limb
+    near_arm: Limb
+    far_arm: Limb
+    curve: float = 0.0
+    head: float | None = None
+    head_last: bool = False
+    highlight: tuple[str, ...] = ()
+
+
+def _limb(root: Point, limb: Limb, upper: float, lower: float, knee_side: float) -> list[Point]:
+    """Return [root, middle joint, end joint] for a limb (``knee_side`` +1 legs, -1 arms)."""
+    a, b = upper * limb.scale[0], lower * limb.scale[1]
+    if isinstance(limb, Bend):
+        mid = polar(root, limb.upper, a)
+        return [root, mid, polar(mid, limb.lower, b)]
+    target = (limb.x, limb.y)
+    d = min(max(math.dist(root, target), abs(a - b) + 0.01), a + b)
+    cos_root = (a * a + d * d - b * b) / (2 * a * d)
+    swing = math.degrees(math.acos(max(-1.0, min(1.0, cos_root))))
+    mid = polar(root, heading(root, target) + knee_side * swing, a)
+    return [root, mid, polar(mid, heading(mid, target), b)]
+
+
+def _leg(hip: Point, limb: Limb) -> list[Point]:
+    """Return the leg polyline hip, knee, ankle, heel, toes."""
+    hip, knee, ankle = _limb(hip, limb, THIGH, SHIN, 1)
+    sole = limb.end if limb.end is not None else heading(knee, ankle) + 90
+    heel = polar(polar(ankle, sole - 90, ANKLE_H), sole, -HEEL)
+    return [hip, knee, ankle, heel, polar(heel, sole, FOOT * limb.foot)]
+
+
+def _near(points: Sequence[Point]) -> list[str]:
+    """Return a near-side limb: dark, over a background halo that skips the root joint."""
+    return [stroke([lerp(points[0], points[1], 0.35), *points[1:]], BACKGROUND, HALO_W),
+            stroke(points, INK, LIMB_W)]
+
+
+def _bezier(p0: Point, control: Point, p1: Point, t: float) -> Point:
+    """Return the point at ``t`` on a quadratic Bezier curve."""
+    return lerp(lerp(p0, control, t), lerp(control, p1, t), t)
+
+
+def draw_figure(fig: Figure) -> tuple[list[str], dict[str, Point]]:
+    """Return the SVG elements of a figure and its named joints (for placing arrows and props)."""
+    hip = fig.hip
+    shoulder = polar(hip, fig.trunk, TORSO)
+    bow = polar(lerp(hip, shoulder, 0.5), fig.trunk + 90, 2 * fig.curve)
+    head = polar(shoulder, fig.head if fig.head is not None else heading(bow, shoulder), NECK)
+    leg, far_leg = _leg(hip, fig.near_leg), _leg(hip, fig.far_leg)
+    arm = _limb(shoulder, fig.near_arm, UPPER_ARM, FOREARM, -1)
+    far_arm = _limb(shoulder, fig.far_arm, UPPER_ARM, FOREARM, -1)
+    marks = {
+        "thigh": stroke([lerp(leg[0], leg[1], 0.25), lerp(leg[0], leg[1], 0.85)], ACCENT, LIMB_W),
+        "glute": circle(polar(hip, fig.trunk + 140, 5), 7, ACCENT),
+        "hip_front": circle(polar(hip, fig.trunk - 50, 5), 7, ACCENT),
+        "back": stroke([_bezier(hip, bow, shoulder, i / 8) for i in range(1, 5)], ACCENT,
+                       TORSO_W - 8),
+    }
+    head_parts = [stroke([shoulder, head], INK, NECK_W), circle(head, HEAD_R, INK)]
+    elements = [
+        stroke(far_leg, FAR_INK, LIMB_W),
+        stroke(far_arm, FAR_INK, LIMB_W),
+        f'<path d="M{xy(hip)} Q{xy(bow)} {xy(shoulder)}" stroke="{INK}" stroke-width="{TORSO_W}"/>',
+        *([] if fig.head_last else head_parts),
+        *_near(leg),
+        *[marks[name] for name in fig.highlight],
+        *_near(arm),
+        *(head_parts if fig.head_last else []),
+    ]
+    joints = {
+        "hip": hip, "shoulder": shoulder, "head": head,
+        "knee": leg[1], "heel": leg[3], "toe": leg[4],
+        "far_knee": far_leg[1], "far_ankle": far_leg[2],
+    }
+    return elements, joints
+
+
+def figure(fig: Figure) -> list[str]:
+    """Return just the SVG elements of a figure."""
+    return draw_figure(fig)[0]
+
+
+# --- Shared pose pieces --------------------------------------------------------------------------
+SUPINE_HEAD = 180 - math.degrees(math.asin((MAT_H + HEAD_R - LYING_Y) / NECK))
+ARM_ALONG_SIDE = Bend(-3, -3)  # lying on the back, head to the left, arms resting by the sides
+
+
+def supine(hip_x: float, near_leg: Limb, far_leg: Limb, *, near_arm: Limb = ARM_ALONG_SIDE,
+           far_arm: Limb = ARM_ALONG_SIDE, highlight: tuple[str, ...] = ()
+           ) -> tuple[list[str], dict[str, Point]]:
+    """Return a figure lying on its back on the mat, head to the left, hips at ``hip_x``."""
+    return draw_figure(Figure((hip_x, LYING_Y), 180, near_leg, far_leg, near_arm, far_arm,
+                              head=SUPINE_HEAD, highlight=highlight))
+
+
+def hook_foot(hip_x: float) -> Reach:
+    """Return a leg target for a bent-knee lying position: foot flat near the buttocks."""
+    return foot_on(hip_x + 62, MAT_H)
+
+
+# --- The illustrations ---------------------------------------------------------------------------
+Drawing = Callable[[], list[str]]
+
+
+@dataclass(frozen=True)
+class Illustration:
+    """A registered drawing: its accessible title and whether it stands on the floor line."""
+
+    title: str
+    draw: Drawing
+    floor: bool = True
+
+
+ILLUSTRATIONS: dict[str, Illustration] = {}
+
+
+def illustration(ident: str, title: str, *, floor: bool = True) -> Callable[[Drawing], Drawing]:
+    """Register a drawing function under an exercise id with its accessible title."""
+
+    def register(draw: Drawing) -> Drawing:
+        ILLUSTRATIONS[ident] = Illustration(title, draw, floor)
+        return draw
+
+    return register
+
+
+@illustration("march_in_place", "March in place")
+def march_in_place() -> list[str]:
+    """Standing tall, one knee lifted to hip height, the opposite arm swinging forward."""
+    hip = (190.0, STAND_HIP)
+    elements, j = draw_figure(Figure(
+        hip, 91, Bend(2, -92, -20), foot_on(hip[0] + 1), Bend(-122, -108), Bend(-50, 25),
+    ))
+    knee = j["knee"]
+    return [*elements, *arrow([(knee[0] + 26, knee[1] - 40), (knee[0] + 26, knee[1] - 4)])]
+
+
+@illustration("leg_swing", "Leg swings")
+def leg_swing() -> list[str]:
+    """Standing side-on to a chair back, one hand on it, the near leg swinging forward."""
+    hip = (170.0, STAND_HIP)
+    back_x = hip[0] + 36
+    elements, _ = draw_figure(Figure(
+        hip, 91, Bend(-52, -60), foot_on(hip[0] + 1), Bend(-96, -86), Reach(back_x, 104),
+    ))
+    return [*chair(back_x, 1), *elements,
+            *arc_arrow(hip, 114, -128, -38, both=True)]
+
+
+@illustration("hip_circle", "Hip circles")
+def hip_circle() -> list[str]:
+    """Standing with hands on hips and the pelvis drawing a circle."""
+    hip = (195.0, STAND_HIP)
+    centre = (hip[0] + 2, hip[1] + 4)
+    back_half = stroke(arc_points(centre, 44, 13, 20, 160), ACCENT, ARROW_W, 0.5)
+    hands = Reach(hip[0] + 2, hip[1] + 16)
+    return [
+        back_half,
+        *figure(Figure(hip, 90, foot_on(hip[0] + 2), foot_on(hip[0] - 2), hands, hands)),
+        *arc_arrow(centre, 44, 165, 375, ry=13),
+    ]
+
+
+@illustration("bodyweight_squat", "Bodyweight squat")
+def bodyweight_squat() -> list[str]:
+    """Squat with the hips back, thighs near parallel and arms forward for balance."""
+    hip = (180.0, 66.0)
+    return figure(Figure(
+        hip, 52, foot_on(hip[0] + 36), foot_on(hip[0] + 32), Bend(2, 2), Bend(14, 14),
+        head=72, curve=-1,
+    ))
+
+
+@illustration("reverse_lunge", "Reverse lunge")
+def reverse_lunge() -> list[str]:
+    """Lunge: back knee low near the floor, front knee over the ankle, torso upright."""
+    hip = (190.0, 64.0)
+    return figure(Figure(
+        hip, 92, foot_on(hip[0] + 48), Reach(hip[0] - 56, 24, -52), Bend(-95, -80),
+        Bend(-85, -75),
+    ))
+
+
+def _forearm_plank(shoulder_x: float, support: Point, ground: float = MAT_H) -> tuple[Point, float]:
+    """Return the hip and trunk direction of a forearm plank on ``support`` (toes or knees)."""
+    shoulder = (shoulder_x, ground + SOLE + UPPER_ARM)
+    trunk = heading(support, shoulder)
+    return polar(shoulder, trunk + 180, TORSO), trunk
+
+
+FOREARM_DOWN = Bend(-90, 0)  # elbow under the shoulder, forearm flat on the floor
+
+
+@illustration("plank", "Plank")
+def plank() -> list[str]:
+    """Forearm plank: elbows under the shoulders, one straight line from head to heels."""
+    hip, trunk = _forearm_plank(285.0, (135.0, MAT_H + 22))
+    legs = Bend(trunk + 180, trunk + 180, trunk + 90)
+    return [mat(70, 340),
+            *figure(Figure(hip, trunk, legs, legs, FOREARM_DOWN, FOREARM_DOWN, head=trunk - 4))]
+
+
+@illustration("knee_plank", "Plank on knees")
+def knee_plank() -> list[str]:
+    """Forearm plank with the knees down on the mat, shins lifted behind."""
+    shoulder_x = 265.0
+    hip, trunk = _forearm_plank(shoulder_x, (shoulder_x - TORSO - THIGH + 4, MAT_H + SOLE))
+    legs = Bend(trunk + 180, 145, 55)
+    return [mat(70, 330),
+            *figure(Figure(hip, trunk, legs, legs, FOREARM_DOWN, FOREARM_DOWN, head=trunk - 4))]
+
+
+@illustration("side_plank", "Side plank")
+def side_plank() -> list[str]:
+    """Side plank on one forearm, body straight and hips lifted, top arm reaching up."""
+    hip, trunk = _forearm_plank(280.0, (280.0 - TORSO - THIGH - SHIN - 8, MAT_H + SOLE + 4))
+    legs = Bend(trunk + 180, trunk + 180, trunk + 250, foot=0.6)
+    return [mat(60, 340), *figure(Figure(
+        hip, trunk, legs, legs, Bend(-90, -10, scale=(1, 0.5)), Bend(88, 88), head=trunk + 8,
+    ))]
+
+
+@illustration("side_plank_knees", "Side plank on knees")
+def side_plank_knees() -> list[str]:
+    """Side plank on one forearm with the knees bent and resting on the mat."""
+    hip, trunk = _forearm_plank(270.0, (270.0 - TORSO - THIGH, MAT_H + SOLE))
+    legs = Bend(trunk + 180, 140, 50, (1.0, 0.55), 0.6)
+    return [mat(80, 330), *figure(Figure(
+        hip, trunk, legs, legs, Bend(-90, -10, scale=(1, 0.5)), Bend(88, 88), head=trunk + 8,
+    ))]
+
+
+@illustration("glute_bridge", "Glute bridge")
+def glute_bridge() -> list[str]:
+    """Lying on the back, feet flat, hips lifted until knees, hips and shoulders line up."""
+    shoulder = (130.0, LYING_Y)
+    knee_y = MAT_H + SOLE + ANKLE_H + SHIN - 2
+    trunk = 180 + math.degrees(math.asin((knee_y - shoulder[1]) / (TORSO + THIGH)))
+    hip = polar(shoulder, trunk + 180, TORSO)
+    feet = foot_on(hip[0] + 52, MAT_H)
+    elements = figure(Figure(
+        hip, trunk, feet, feet, ARM_ALONG_SIDE, ARM_ALONG_SIDE, head=SUPINE_HEAD + 8,
+        highlight=("glute",),
+    ))
+    return [mat(70, 330), *elements, *arrow([(hip[0], hip[1] + 16), (hip[0], hip[1] + 46)])]
+
+
+@illustration("leg_raise", "Leg raise")
+def leg_raise() -> list[str]:
+    """Lying on the back, one knee bent, the other leg straight and raised about 45 degrees."""
+    hip_x = 165.0
+    elements, j = supine(hip_x, Bend(45, 45), hook_foot(hip_x))
+    return [mat(60, 340), *elements, *arc_arrow(j["hip"], 122, 10, 40)]
+
+
+@illustration("heel_slide", "Heel slide")
+def heel_slide() -> list[str]:
+    """Lying on the back, one knee bent, the other heel sliding out along the mat."""
+    hip_x = 150.0
+    elements, j = supine(hip_x, Reach(hip_x + 88, MAT_H + SOLE + ANKLE_H - 1, 75),
+                         hook_foot(hip_x))
+    heel = j["heel"]
+    return [mat(50, 350), *elements,
+            *arrow([(heel[0] + 26, MAT_H + 12), (heel[0] + 64, MAT_H + 12)])]
+
+
+@illustration("bird_dog", "Bird dog")
+def bird_dog() -> list[str]:
+    """On hands and knees, the opposite arm and leg reaching out level with the back."""
+    knee = (160.0, MAT_H + SOLE)
+    hip = (knee[0] + 2, knee[1] + THIGH)
+    shoulder_y = MAT_H + SOLE + UPPER_ARM + FOREARM
+    trunk = math.degrees(math.asin((shoulder_y - hip[1]) / TORSO))
+    return [mat(40, 360), *figure(Figure(
+        hip, trunk, Bend(181, 181), Bend(-90, 180, 165), Bend(-88, -90), Bend(6, 6),
+        head=trunk - 8,
+    ))]
+
+
+@illustration("dead_bug", "Dead bug")
+def dead_bug() -> list[str]:
+    """Lying on the back, arms up to the ceiling, one leg reaching out low, the other at 90/90."""
+    hip_x = 165.0
+    elements, j = supine(hip_x, Bend(14, 14), Bend(90, 0), near_arm=Bend(86, 86),
+                         far_arm=Bend(96, 96))
+    start, end = polar(j["hip"], 14, 58), polar(j["hip"], 14, 100)
+    return [mat(60, 340), *elements,
+            *arrow([polar(start, -76, 18), polar(end, -76, 18)])]
+
+
+@illustration("hamstring_stretch", "Hamstring stretch")
+def hamstring_stretch() -> list[str]:
+    """Lying on the back, one leg raised straight with the hands behind the thigh."""
+    hip_x = 180.0
+    thigh = polar((hip_x, LYING_Y), 80, THIGH * 0.95)
+    hands = Reach(thigh[0] - 7, thigh[1])
+    elements, _ = supine(hip_x, Bend(80, 80, 172), Bend(-1, -1), near_arm=hands, far_arm=hands,
+                         highlight=("thigh",))
+    return [mat(60, 340), *elements]
+
+
+@illustration("hip_flexor_stretch", "Hip flexor stretch")
+def hip_flexor_stretch() -> list[str]:
+    """Half-kneeling: back knee on the mat, front foot flat, pelvis forward, torso upright."""
+    knee = (165.0, MAT_H + SOLE)
+    hip = polar(knee, 68, THIGH)
+    front = foot_on(hip[0] + 58, MAT_H)
+    _, j = draw_figure(Figure(hip, 92, front, front, FOREARM_DOWN, FOREARM_DOWN))
+    hands = Reach(j["knee"][0] - 4, j["knee"][1] + 8)
+    return [mat(80, 330), *figure(Figure(
+        hip, 92, Bend(248, 180, 180), front, hands, hands, highlight=("hip_front",),
+    )), *arrow([(hip[0] - 40, hip[1] + 2), (hip[0] - 16, hip[1] + 2)])]
+
+
+@illustration("knee_to_chest", "Knee to chest")
+def knee_to_chest() -> list[str]:
+    """Lying on the back, hugging one knee to the chest, the other leg long on the mat."""
+    hip_x = 180.0
+    knee = polar((hip_x, LYING_Y), 128, THIGH)
+    hands = straight_arm((hip_x - TORSO, LYING_Y), polar(knee, 30, 6))
+    elements, _ = supine(hip_x, Bend(128, -5), Bend(-1, -1), near_arm=hands, far_arm=hands,
+                         highlight=("back",))
+    return [mat(60, 340), *elements]
+
+
+def _all_fours(knee_x: float, curve: float, head: float) -> list[str]:
+    """Return a figure on hands and knees with the spine rounded (+) or arched (-)."""
+    knee = (knee_x, MAT_H + SOLE)
+    hip = (knee[0] + 1, knee[1] + THIGH)
+    shoulder_y = MAT_H + SOLE + UPPER_ARM + FOREARM - 1
+    rise = shoulder_y - hip[1]
+    trunk = math.degrees(math.asin(rise / TORSO))
+    shin = Bend(-90, 180, 170)
+    hands = Reach(hip[0] + math.sqrt(TORSO**2 - rise**2) + 2, MAT_H + SOLE)
+    return figure(Figure(hip, trunk, shin, shin, hands, hands, curve=curve, head=head))
+
+
+@illustration("cat_cow", "Cat cow")
+def cat_cow() -> list[str]:
+    """Two frames on hands and knees: back rounded up (cat), then gently arched (cow)."""
+    return [
+        mat(24, 376),
+        *_all_fours(84, 11, -70),
+        *arrow([(112, 100), (112, 126)]),
+        *_all_fours(258, -8, 45),
+        *arrow([(286, 108), (286, 82)]),
+    ]
+
+
+@illustration("childs_pose", "Child's pose")
+def childs_pose() -> list[str]:
+    """Kneeling, sitting back on the heels, torso folded over the thighs, arms forward."""
+    knee = (205.0, MAT_H + SOLE)
+    hip = polar(knee, 152, THIGH)
+    shoulder = (hip[0] + 52, 32.0)
+    trunk = heading(hip, shoulder)
+    hands = Reach(shoulder[0] + 72, MAT_H + SOLE)
+    shin = Bend(heading(hip, knee), 180, 180)
+    head = math.degrees(math.asin((MAT_H + HEAD_R + 1 - shoulder[1]) / NECK))
+    return [mat(70, 350), *figure(Figure(
+        hip, trunk, shin, shin, hands, hands, curve=12, head=head, head_last=True,
+    ))]
+
+
+@illustration("piriformis_stretch", "Piriformis stretch")
+def piriformis_stretch() -> list[str]:
+    """Lying on the back in a figure four, pulling the supporting thigh towards the chest."""
+    hip = (185.0, LYING_Y)
+    far_knee = polar(hip, 86, THIGH)
+    near_knee = polar(hip, 22, THIGH * 0.95)
+    ankle = (far_knee[0] + 3, far_knee[1] + 3)
+    crossed = Bend(22, heading(near_knee, ankle), None, (0.95, math.dist(near_knee, ankle) / SHIN))
+    hands = Reach(hip[0] - 6, hip[1] + THIGH * 0.85)
+    elements, _ = supine(hip[0], crossed, Bend(86, -4), near_arm=hands, far_arm=hands,
+                         highlight=("glute",))
+    return [mat(60, 340), *elements]
+
+
+@illustration("lower_back_rotation", "Lower back rotation", floor=False)
+def lower_back_rotation() -> list[str]:
+    """Seen from above: lying on the back, arms out in a T, bent knees dropped to one side."""
+    y = 140.0
+    shoulder_x, hip_x = 135.0, 135.0 + TORSO
+    arm_tip = 18 + UPPER_ARM + FOREARM  # hands, out from the midline
+    torso = [(shoulder_x - 4, y - 21), (shoulder_x - 4, y + 21), (hip_x + 6, y + 14),
+             (hip_x + 6, y - 14)]
+    legs = []
+    for hip_y, knee, colour in ((y + 11, (hip_x + 32, y + 56), FAR_INK),
+                                (y - 11, (hip_x + 36, y + 46), INK)):
+        ankle = (knee[0] + 34, knee[1] - 33)
+        legs.append(stroke([(hip_x, hip_y), knee, ankle, polar(ankle, -25, 16)], colour, LIMB_W))
+    return [
+        box(40, 30, 370, 250, MAT_FILL, rx=10),
+        legs[0],
+        polygon(torso, INK, 10),
+        stroke([(shoulder_x, y), (shoulder_x - NECK, y)], INK, NECK_W),
+        circle((shoulder_x - NECK, y), 15, INK),
+        *[stroke([(shoulder_x, y + side * 18), (shoulder_x - 2, y + side * arm_tip)], INK, LIMB_W)
+          for side in (1, -1)],
+        legs[1],
+        *arc_arrow((hip_x, y), 100, 6, 48),
+    ]
+
+
+@illustration("pelvic_tilt", "Pelvic tilt")
+def pelvic_tilt() -> list[str]:
+    """Lying on the back, knees bent, the low back flattening into the mat."""
+    hip_x = 170.0
+    hands_on_hips = Bend(-6, 38)
+    elements, j = supine(hip_x, hook_foot(hip_x), hook_foot(hip_x), near_arm=hands_on_hips,
+                         far_arm=hands_on_hips, highlight=("back",))
+    low_back = lerp(j["hip"], j["shoulder"], 0.3)
+    return [mat(60, 340), *elements,
+            *arrow([(low_back[0], low_back[1] + 46), (low_back[0], low_back[1] + 16)])]
+
+
+def _long_sit(hip: Point, leg_angle: float) -> Figure:
+    """Return a figure sitting with straight legs forward, leaning back on the hands."""
+    legs = Bend(leg_angle, leg_angle, leg_angle + 75)
+    hands = Reach(hip[0] - 46, SOLE)
+    return Figure(hip, 116, legs, legs, hands, hands, head=100)
+
+
+@illustration("foam_roll_calves", "Foam roll calves")
+def foam_roll_calves() -> list[str]:
+    """Sitting, hands behind on the floor, calves on a foam roller, hips lifted."""
+    hip = (150.0, 2 * ROLLER_R + SOLE + 5)
+    calf = polar(hip, -3, THIGH + SHIN * 0.5)
+    return [*roller(calf[0]), *figure(_long_sit(hip, -3)),
+            *arrow([(calf[0] - 32, 76), (calf[0] + 28, 76)], both=True)]
+
+
+@illustration("foam_roll_hamstrings", "Foam roll hamstrings")
+def foam_roll_hamstrings() -> list[str]:
+    """Sitting, hands behind on the floor, the backs of the thighs on a foam roller."""
+    hip = (160.0, 2 * ROLLER_R + SOLE + 3)
+    thigh = polar(hip, -5, THIGH * 0.6)
+    return [*roller(thigh[0]), *figure(_long_sit(hip, -5)),
+            *arrow([(thigh[0] - 28, 76), (thigh[0] + 28, 76)], both=True)]
+
+
+@illustration("foam_roll_quads", "Foam roll quads")
+def foam_roll_quads() -> list[str]:
+    """Face-down on the forearms with the fronts of the thighs on a foam roller."""
+    hip, trunk = _forearm_plank(280.0, (100.0, 2 * ROLLER_R + SOLE - 9), 0)
+    legs = Bend(trunk + 180, trunk + 180, trunk + 240)
+    thigh = polar(hip, trunk + 180, THIGH * 0.55)
+    return [*roller(thigh[0]),
+            *figure(Figure(hip, trunk, legs, legs, FOREARM_DOWN, FOREARM_DOWN, head=trunk - 4)),
+            *arrow([(thigh[0] - 30, 84), (thigh[0] + 30, 84)], both=True)]
+
+
+@illustration("foam_roll_glutes", "Foam roll glutes")
+def foam_roll_glutes() -> list[str]:
+    """Sitting on the roller, one ankle crossed over the other knee, a hand behind."""
+    hip = (175.0, 2 * ROLLER_R + 6)
+    trunk = 128.0
+    support = foot_on(hip[0] + 66)
+    hand = straight_arm(polar(hip, trunk, TORSO), (hip[0] - 58, SOLE))
+    _, j = draw_figure(Figure(hip, trunk, support, support, hand, hand))
+    far_knee = j["far_knee"]
+    near_knee = polar(hip, 8, THIGH * 0.95)
+    ankle = (far_knee[0] - 3, far_knee[1] + 7)
+    crossed = Bend(8, heading(near_knee, ankle), 10, (0.95, math.dist(near_knee, ankle) / SHIN),
+                   0.8)
+    return [*roller(hip[0] - 2), *figure(Figure(
+        hip, trunk, crossed, support, hand, hand, head=trunk - 28, highlight=("glute",),
+    ))]
+
+
+@illustration("foam_roll_upper_back", "Foam roll upper back")
+def foam_roll_upper_back() -> list[str]:
+    """Lying back over a roller at shoulder-blade level, feet flat, hands behind the head."""
+    hip = (232.0, 24.0)
+    trunk = 154.0
+    shoulder = polar(hip, trunk, TORSO)
+    head_dir = trunk + 6
+    back_of_head = polar(polar(shoulder, head_dir, NECK), head_dir + 90, HEAD_R - 2)
+    elbow = polar(shoulder, 96, UPPER_ARM * 0.75)
+    hands = Bend(96, heading(elbow, back_of_head), None,
+                 (0.75, math.dist(elbow, back_of_head) / FOREARM))
+    feet = foot_on(hip[0] + 64)
+    return [*roller(lerp(hip, shoulder, 0.78)[0] + 2), *figure(Figure(
+        hip, trunk, feet, feet, hands, hands, head=head_dir, head_last=True,
+    ))]
+
+
+@illustration("easy_walk", "Easy walk")
+def easy_walk() -> list[str]:
+    """Walking mid-stride with a relaxed arm swing."""
+    hip = (195.0, STAND_HIP - 4)
+    return figure(Figure(
+        hip, 92, Reach(hip[0] + 30, SOLE + ANKLE_H + 1, 12), Reach(hip[0] - 34, 24, -30),
+        Bend(-112, -100), Bend(-68, -40), head=88,
+    ))
+
+
+@illustration("quick_feet", "Quick feet")
+def quick_feet() -> list[str]:
+    """Running on the spot: short quick steps on the forefoot, arms bent."""
+    hip = (195.0, STAND_HIP + 4)
+    elements, j = draw_figure(Figure(
+        hip, 87, Reach(hip[0] + 2, 21, -40), Reach(hip[0] - 12, 36, -62), Bend(-115, -35),
+        Bend(-68, 12),
+    ))
+    return [*elements, *motion_lines((j["toe"][0] + 12, 12), 0),
+            *motion_lines((j["heel"][0] - 14, 12), 180)]
+
+
+def _prone_resting() -> tuple[list[str], dict[str, Point]]:
+    """Return a figure lying face-down on the mat, head to the right, arms by the sides."""
+    legs = Bend(180, 180, 180)
+    arms = Bend(183, 183)
+    head = math.degrees(math.asin((MAT_H + HEAD_R - LYING_Y) / NECK))
+    return draw_figure(Figure((150.0, LYING_Y), 0, legs, legs, arms, arms, head=head))
+
+
+@illustration("ice_pack", "Ice pack")
+def ice_pack() -> list[str]:
+    """Lying face-down with a cold pack, wrapped in a cloth, on the low back."""
+    elements, j = _prone_resting()
+    x = j["hip"][0]
+    flakes = [stroke([polar((x + 15, 64), a, -8), polar((x + 15, 64), a, 8)], COLD_FILL, 3)
+              for a in (30, 90, 150)]
+    return [mat(40, 360), *elements, *wrapped_pack(x - 2, x + 32, COLD_FILL, towel=False), *flakes]
+
+
+@illustration("heat_pack", "Heat pack")
+def heat_pack() -> list[str]:
+    """Lying face-down with a heat pack, wrapped in a towel, on the low back."""
+    elements, j = _prone_resting()
+    x = j["hip"][0]
+    waves = [f'<path d="M{xy((x + dx, 52))} q5,-6 0,-12 q-5,-6 0,-12" stroke="{HEAT_FILL}"'
+             f' stroke-width="3"/>' for dx in (5, 15, 25)]
+    return [mat(40, 360), *elements, *wrapped_pack(x - 2, x + 32, HEAT_FILL, towel=True), *waves]
+
+
+@illustration("rest", "Rest")
+def rest() -> list[str]:
+    """Sitting relaxed on a chair, hands resting on the thighs, breathing easily."""
+    hip = (170.0, 62.0)
+    elements, j = draw_figure(Figure(
+        hip, 95, Reach(hip[0] + 50, SOLE + ANKLE_H, 0), Reach(hip[0] + 46, SOLE + ANKLE_H, 0),
+        Reach(hip[0] + 30, hip[1] + 8), Reach(hip[0] + 26, hip[1] + 8), head=92,
+    ))
+    mouth = polar(j["head"], 0, HEAD_R + 8)
+    breath = [stroke(arc_points(mouth, r, r * 1.2, -35, 35), ACCENT, 3) for r in (6.0, 13.0)]
+    return [*chair(hip[0] - 24, 1), *elements, *breath]
+
+
+# --- Placeholder and documents -------------------------------------------------------------------
+PLACEHOLDER_TITLE = "No illustration available"
+
+
+def placeholder() -> list[str]:
+    """Return the neutral "no illustration available" icon used when media is missing."""
+    frame = '<rect x="150" y="70" width="100" height="80" rx="8" fill="none" stroke="#8d99ae"' \
+            ' stroke-width="6"/>'
+    hills = '<path d="M160 140 L188 108 L206 128 L218 116 L240 140" stroke="#8d99ae"' \
+            ' stroke-width="6"/>'
+    sun = '<circle cx="224" cy="94" r="8" fill="#8d99ae" stroke="none"/>'
+    slash = '<path d="M140 164 L260 56" stroke="#8d99ae" stroke-width="6"/>'
+    text = ('<text x="200" y="205" font-family="sans-serif" font-size="20" fill="#5c677d"'
+            ' stroke="none" text-anchor="middle">No illustration available</text>')
+    return [frame, hills, sun, slash, text]
+
+
+def document(title: str, elements: Iterable[str], *, floor: bool = True) -> str:
+    """Wrap drawing elements in a complete SVG document with title, background and floor."""
+    body = "\n".join([floor_line(), *elements] if floor else list(elements))
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 300" width="400"'
+        ' height="300" role="img">\n'
+        f"<title>{title}</title>\n"
+        f'<rect width="{WIDTH}" height="{HEIGHT}" rx="18" fill="{BACKGROUND}"/>\n'
+        '<g fill="none" stroke-linecap="round" stroke-linejoin="round">\n'
+        f"{body}\n</g>\n</svg>\n"
+    )
+
+
+def render_all() -> dict[str, str]:
+    """Return every illustration file's name and content."""
+    files = {
+        f"{ident}.svg": document(escape(item.title), item.draw(), floor=item.floor)
+        for ident, item in ILLUSTRATIONS.items()
+    }
+    files["placeholder.svg"] = document(PLACEHOLDER_TITLE, placeholder(), floor=False)
+    return files
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write the illustrations, or with ``--check`` report any that are missing or stale."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true",
+                        help="write nothing; exit 1 if a file differs from what would be written")
+    args = parser.parse_args(argv)
+    stale = []
+    for name, content in render_all().items():
+        path = OUT_DIR / name
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == content:
+            continue
+        stale.append(name)
+        if not args.check:
+            OUT_DIR.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8", newline="\n")
+    if args.check and stale:
+        print(f"stale illustrations (run {Path(__file__).name}): {', '.join(stale)}",
+              file=sys.stderr)
+        return 1
+    print(f"{len(stale)} illustration(s) {'stale' if args.check else 'written'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
