@@ -420,6 +420,7 @@ class SessionEngine:
         self._emit(SessionStarted(at=self._now))
         if self._steps:
             self._enter(0, self._now)
+            self._advance()
         else:
             self._end(completed=True, at=self._now)
         self._deliver()
