@@ -9,7 +9,12 @@ from typing import TextIO
 
 from player.core.durations import format_duration
 from player.core.loader import Library, load_library, load_routine, validate_file
-from player.core.timeline import Timeline, TimelineStep, build_timeline
+from player.core.timeline import (
+    UNTIMED_REP_ESTIMATE_SECONDS,
+    Timeline,
+    TimelineStep,
+    build_timeline,
+)
 
 
 def cmd_validate(paths: list[str], out: TextIO | None = None) -> int:
@@ -91,10 +96,11 @@ def describe_step(step: TimelineStep) -> str:
 def print_timeline(timeline: Timeline, out: TextIO) -> None:
     """The human-readable timeline."""
     print(timeline.title, file=out)
+    width = max((len(s.block) for s in timeline.steps), default=0)
     for s in timeline.steps:
-        length = format_duration(s.duration_seconds) if s.timed else f"~{format_duration(s.planned_seconds)}"
+        length = format_duration(s.planned_seconds)
         detail = describe_step(s)
-        print(f"{format_duration(s.start_seconds):>8}  {length:>7}  {s.block:<14.14} {s.name}"
-              + (f" ({detail})" if detail else ""), file=out)
-    print(f"Total: {format_duration(timeline.total_seconds)} "
-          "(untimed steps counted at 4 s a repetition)", file=out)
+        print(f"{format_duration(s.start_seconds):>8}  {length if s.timed else '~' + length:>7}  "
+              f"{s.block:<{width}}  {s.name}" + (f" ({detail})" if detail else ""), file=out)
+    print(f"Total: {format_duration(timeline.total_seconds)} (untimed steps counted at "
+          f"{UNTIMED_REP_ESTIMATE_SECONDS:g} s a repetition)", file=out)

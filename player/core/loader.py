@@ -152,10 +152,10 @@ def _routine_from_root(root: Node, problems: list[Problem], path: Path, library:
     if values is not INVALID:
         routine = _RoutineBuilder(values, root, path, lib, media_dir, ctx).build()
         _review_warning(values, root, today or dt.date.today(), ctx)
-    problems = tuple(sorted(ctx.problems, key=_position))
-    if any(p.is_error for p in problems):
-        return LoadResult(None, problems)
-    return LoadResult(routine, problems)
+    found = tuple(sorted(ctx.problems, key=_position))
+    if any(p.is_error for p in found):
+        return LoadResult(None, found)
+    return LoadResult(routine, found)
 
 
 def _check_format(root: Node, struct: Struct, ctx: Context) -> Any:

@@ -207,7 +207,7 @@ class _TreeBuilder:
         if isinstance(ev, ScalarEvent):
             self._attach(self._scalar(ev), ev, ev.anchor)
         elif isinstance(ev, MappingStartEvent | SequenceStartEvent):
-            line, col = ev.start_mark.line + 1, ev.start_mark.column + 1
+            line, col = _mark(ev)
             self._check_tag(ev.tag, line, col)
             if len(self.stack) >= MAX_DEPTH:
                 self.fail(f"nested more than {MAX_DEPTH} levels deep", line, col)
@@ -218,16 +218,17 @@ class _TreeBuilder:
             node, _, anchor = self.stack.pop()
             self._attach(node, ev, anchor)
         elif isinstance(ev, AliasEvent):
-            target = self.anchors.get(ev.anchor)
+            target = self.anchors.get(ev.anchor or "")
             if target is None:
                 self.fail(f"alias *{ev.anchor} refers to an anchor that is not defined before it "
-                          "(or to itself)", ev.start_mark.line + 1, ev.start_mark.column + 1)
-            self._attach(target, ev, None, alias=True)
+                          "(or to itself)", *_mark(ev))
+            else:
+                self._attach(target, ev, None, alias=True)
         elif isinstance(ev, DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
                 self.fail("more than one YAML document (a second `---`); a routine file holds "
-                          "exactly one", ev.start_mark.line + 1, ev.start_mark.column + 1)
+                          "exactly one", *_mark(ev))
 
     def _check_tag(self, tag: str | None, line: int, col: int) -> None:
         if tag is not None and tag not in _ALLOWED_TAGS:
@@ -236,10 +237,10 @@ class _TreeBuilder:
                       "(text, numbers, lists and mappings)", line, col)
 
     def _scalar(self, ev: ScalarEvent) -> Node:
-        line, col = ev.start_mark.line + 1, ev.start_mark.column + 1
+        line, col = _mark(ev)
         tag = ev.tag
         if tag is None:
-            tag = _RESOLVER.resolve(ScalarNode, ev.value, ev.implicit)
+            tag = _RESOLVER.resolve(ScalarNode, ev.value, ev.implicit)  # type: ignore[no-untyped-call]
         elif tag == "!":
             tag = _CORE + "str"
         self._check_tag(tag, line, col)
@@ -257,8 +258,7 @@ class _TreeBuilder:
         self.expanded += node.size if alias else 1
         if self.expanded > MAX_EXPANDED_VALUES:
             self.fail(f"aliases expand to more than {MAX_EXPANDED_VALUES:,} values; refusing "
-                      "what looks like an alias bomb", ev.start_mark.line + 1,
-                      ev.start_mark.column + 1)
+                      "what looks like an alias bomb", *_mark(ev))
         if not self.stack:
             self.root = node
             return
@@ -286,6 +286,11 @@ class _TreeBuilder:
                                        node.line, node.col))
         parent.keys[key] = (node.line, node.col)
         self.stack[-1] = (parent, key, parent_anchor)
+
+
+def _mark(ev: Any) -> tuple[int, int]:
+    """1-based line and column where a parser event starts."""
+    return ev.start_mark.line + 1, ev.start_mark.column + 1
 
 
 def _hashable(value: Any) -> bool:
