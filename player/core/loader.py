@@ -347,8 +347,8 @@ class _RoutineBuilder:
         checks = self.values.get("pain_checks", {})
         return ExerciseStep(
             exercise=ex, hold=v.get("hold"), reps=v.get("reps"),
-            tempo=Tempo(tempo.get("up", 0.0), tempo.get("hold", 0.0), tempo.get("down", 0.0))
-            if tempo else None,
+            tempo=Tempo(tempo.get("up", 0.0), tempo.get("hold", 0.0), tempo.get("down", 0.0),
+                        order=tuple(tempo)) if tempo else None,
             sets=v.get("sets", 1),
             rest_between_sets=v.get("rest_between_sets", self.defaults["rest_between_sets"]),
             rest_after=v.get("rest_after", self.defaults["rest_after"]),

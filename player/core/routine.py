@@ -34,6 +34,9 @@ class Tempo:
     up: float
     hold: float
     down: float
+    #: The order of the phases in one repetition, as written in the file (a squat goes down
+    #: first: ``{down: 2s, hold: 1s, up: 2s}``).
+    order: tuple[str, ...] = ("up", "hold", "down")
 
     @property
     def rep_seconds(self) -> float:
@@ -42,7 +45,8 @@ class Tempo:
 
     def phases(self) -> tuple[tuple[str, float], ...]:
         """The non-zero phases of one repetition, in order, as (name, seconds)."""
-        return tuple((n, s) for n, s in (("up", self.up), ("hold", self.hold), ("down", self.down)) if s > 0)
+        seconds = {"up": self.up, "hold": self.hold, "down": self.down}
+        return tuple((name, seconds[name]) for name in self.order if seconds[name] > 0)
 
 
 @dataclass(frozen=True)

@@ -464,7 +464,8 @@ TEMPO = Struct("tempo", {
     "up": Field(Duration(zero_ok=True), "Seconds to lift / move into the position.", default=0),
     "hold": Field(Duration(zero_ok=True), "Seconds to hold at the top.", default=0),
     "down": Field(Duration(zero_ok=True), "Seconds to lower / return.", default=0),
-}, "Timing of one repetition; the player counts each rep and cues up / hold / down.",
+}, "Timing of one repetition; the player counts each rep and cues the phases in the order "
+   "written (write `down` first for a squat).",
     rules=(_tempo_nonzero,))
 
 PROGRESSION = Struct("progression", {

@@ -408,3 +408,11 @@ def test_validate_file_checks_library_files_as_libraries(tmp_path):
         "`name`?) (allowed: name, instructions, feel, cautions, illustration, sound, easier, "
         "sources)",
     ]
+
+
+def test_tempo_phases_play_in_the_order_written(tmp_path, library):
+    text = MINIMAL.replace("plank\n        hold: 30s", "bodyweight_squat\n        reps: 5\n"
+                           "        tempo: {down: 2s, hold: 1s, up: 2s}")
+    tempo = load_routine(write(tmp_path, text), library).routine.blocks[0].steps[0].tempo
+    assert tempo.phases() == (("down", 2.0), ("hold", 1.0), ("up", 2.0))
+    assert tempo.rep_seconds == 5.0
