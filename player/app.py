@@ -49,6 +49,9 @@ def _add_history_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser
     r = sub.add_parser("report", help="adherence, pain trend and the current advice")
     r.add_argument("--json", action="store_true", help="print JSON")
     r.add_argument("--pdf", metavar="FILE", help="write a one-page PDF for your physiotherapist")
+    r.add_argument("--routine", metavar="FILE",
+                   help="measure adherence against this routine's schedule (default: the routine "
+                        "played last, when its file is found)")
 
 
 def build_gui_parser() -> argparse.ArgumentParser:

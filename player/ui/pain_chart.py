@@ -1,0 +1,525 @@
+"""The pain chart: 0-10 ratings over time, the starting level and the change that matters.
+
+:func:`paint_pain_chart` draws onto any ``QPainter`` (the :class:`PainChart` widget and the PDF
+report both use it). Each kind of rating has its own marker shape *and* colour (before: circle,
+after: square, check-in: diamond, during: triangle), so the chart reads without colour too. A
+thin line follows the 7-day median of the resting ratings (the "recent level" of the care
+rules). The baseline is a dashed line, and the band around it spans the 2-point minimal
+clinically important change (MCID, Ostelo et al. 2008): a level outside the band has changed in
+a way that matters.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPolygonF,
+    QTransform,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from player.core.care import baseline as baseline_of
+from player.core.clinical import (
+    MCID_POINTS,
+    PAIN_MAX,
+    PAIN_MIN,
+    RECENT_MIN_RATINGS,
+    RECENT_WINDOW_DAYS,
+)
+from player.core.history import RATING_CONTEXTS, PainRating, RatingContext
+
+#: What each kind of rating is called in the legend.
+CONTEXT_LABELS: dict[RatingContext, str] = {
+    "before": "Before a session",
+    "after": "After a session",
+    "checkin": "Check-in",
+    "during": "During a session",
+}
+_LEGEND_ORDER: tuple[RatingContext, ...] = ("before", "after", "checkin", "during")
+# Hue of each kind of rating; lightness follows the palette (dark or light scheme).
+_HUES: dict[RatingContext, int] = {"before": 215, "after": 24, "checkin": 140, "during": 285}
+_BAND_WORDS = ((2.0, "mild"), (5.0, "moderate"), (8.5, "severe"))
+
+
+@dataclass(frozen=True)
+class ChartColors:
+    """The chart's colours: from a widget's palette, or black on white for print."""
+
+    background: QColor
+    text: QColor
+    dim_text: QColor
+    grid: QColor
+    band: QColor
+    baseline: QColor
+    trend: QColor
+    series: dict[str, QColor] = field(default_factory=dict)
+
+    @classmethod
+    def from_palette(cls, palette: QPalette) -> ChartColors:
+        """Colours that follow the palette, light or dark."""
+        base = palette.color(QPalette.ColorRole.Base)
+        text = palette.color(QPalette.ColorRole.Text)
+        dark = base.lightness() < 128
+        grid = mix_colours(base, text, 0.16)
+        band = QColor(palette.color(QPalette.ColorRole.Highlight))
+        band.setAlpha(60 if dark else 45)
+        return cls(
+            background=base, text=text,
+            dim_text=mix_colours(base, text, 0.62),
+            grid=grid, band=band,
+            baseline=text,
+            trend=mix_colours(base, text, 0.5),
+            series={c: QColor.fromHsl(h, 170, 170 if dark else 95) for c, h in _HUES.items()},
+        )
+
+    @classmethod
+    def for_print(cls) -> ChartColors:
+        """Black on white (the PDF report)."""
+        return cls.from_palette(_print_palette())
+
+
+def _print_palette() -> QPalette:
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Base, QColor("white"))
+    palette.setColor(QPalette.ColorRole.Text, QColor("black"))
+    palette.setColor(QPalette.ColorRole.Highlight, QColor(60, 110, 200))
+    return palette
+
+
+def mix_colours(a: QColor, b: QColor, t: float) -> QColor:
+    """*a* moved a fraction *t* of the way to *b*."""
+    return QColor.fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
+                           a.greenF() + (b.greenF() - a.greenF()) * t,
+                           a.blueF() + (b.blueF() - a.blueF()) * t)
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What to draw: ratings sorted by time, the period shown and the starting level."""
+
+    ratings: Sequence[PainRating]
+    start: datetime
+    end: datetime
+    baseline: float | None
+    trend: Sequence[tuple[datetime, float]] = ()
+    """The 7-day median of resting ratings at each resting rating (see :func:`resting_trend`)."""
+
+
+def resting_trend(ratings: Sequence[PainRating]) -> list[tuple[datetime, float]]:
+    """At each resting rating, the median of the resting ratings of the 7 days up to it.
+
+    Points with fewer than 3 resting ratings in their window are left out, as the care rules
+    do for the recent level. *ratings* must be sorted by time.
+    """
+    # Ratings are whole numbers 0-10, so the window is kept as a count of each value and its
+    # median read off the counts: linear in the number of ratings, for years of them.
+    window: deque[PainRating] = deque()
+    counts = [0] * (PAIN_MAX + 1)
+    trend: list[tuple[datetime, float]] = []
+    span = timedelta(days=RECENT_WINDOW_DAYS)
+    for r in ratings:
+        if not r.resting:
+            continue
+        window.append(r)
+        counts[r.rating] += 1
+        while window[0].at <= r.at - span:
+            counts[window.popleft().rating] -= 1
+        if len(window) >= RECENT_MIN_RATINGS:
+            trend.append((r.at, _median_of_counts(counts, len(window))))
+    return trend
+
+
+def _median_of_counts(counts: list[int], n: int) -> float:
+    """The median of *n* whole numbers given as how many there are of each value."""
+    low_rank, high_rank = (n - 1) // 2, n // 2
+    seen = 0
+    low = 0
+    for value, count in enumerate(counts):
+        if seen <= low_rank < seen + count:
+            low = value
+        if high_rank < seen + count:
+            return (low + value) / 2
+        seen += count
+    raise ValueError("counts hold fewer than n values")
+
+
+def paint_pain_chart(painter: QPainter, rect: QRectF, data: ChartData, colors: ChartColors, *,
+                     unit: float = 1.0, legend: bool = True) -> None:
+    """Draw the chart inside *rect*; *unit* is the size of one pixel (line widths, markers).
+
+    The painter's pen, brush and antialiasing are put back as they were afterwards.
+    """
+    pen, brush = QPen(painter.pen()), QBrush(painter.brush())
+    hints = painter.renderHints()
+    try:
+        _paint(painter, rect, data, colors, unit, legend)
+    finally:
+        painter.setPen(pen)
+        painter.setBrush(brush)
+        painter.setRenderHints(hints)
+
+
+def _paint(painter: QPainter, rect: QRectF, data: ChartData, colors: ChartColors, unit: float,
+           legend: bool) -> None:
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.fillRect(rect, colors.background)
+    metrics = painter.fontMetrics()
+    line_h = metrics.height()
+    top = rect.top() + 4 * unit
+    if legend:
+        top = _paint_legend(painter, rect, colors, unit) + 4 * unit
+    left_w = metrics.horizontalAdvance("10") + 10 * unit
+    right_w = metrics.horizontalAdvance("moderate") + 10 * unit
+    plot = QRectF(rect.left() + left_w, top + line_h / 2,
+                  rect.width() - left_w - right_w, rect.bottom() - top - line_h * 2 - 8 * unit)
+    if plot.width() < 20 or plot.height() < 20:
+        return
+    frame = _Frame(plot, data.start, data.end)
+    _paint_grid(painter, frame, colors, unit)
+    if data.baseline is not None:
+        _paint_baseline(painter, frame, data.baseline, colors, unit)
+    _paint_dates(painter, frame, colors, unit)
+    visible = _visible(data.ratings, data.start, data.end)
+    if not visible:
+        painter.setPen(colors.dim_text)
+        painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "No pain ratings in this period")
+    else:
+        _paint_markers(painter, frame, visible, colors, unit)
+        _paint_trend(painter, frame, data.trend, colors, unit)
+
+
+class _Frame:
+    """Maps times and ratings to points in the plot rectangle."""
+
+    def __init__(self, plot: QRectF, start: datetime, end: datetime) -> None:
+        self.plot = plot
+        self.start = start
+        self.end = end
+        self._span = max((end - start).total_seconds(), 1.0)
+
+    def x(self, at: datetime) -> float:
+        return self.plot.left() + (at - self.start).total_seconds() / self._span * self.plot.width()
+
+    def y(self, rating: float) -> float:
+        return self.plot.bottom() - (rating - PAIN_MIN) / (PAIN_MAX - PAIN_MIN) * self.plot.height()
+
+
+def _visible(ratings: Sequence[PainRating], start: datetime, end: datetime) -> Sequence[PainRating]:
+    lo = bisect.bisect_left(ratings, start, key=lambda r: r.at)
+    hi = bisect.bisect_right(ratings, end, key=lambda r: r.at)
+    return ratings[lo:hi]
+
+
+def _paint_legend(painter: QPainter, rect: QRectF, colors: ChartColors, unit: float) -> float:
+    """The legend across the top; returns the y below it."""
+    metrics = painter.fontMetrics()
+    size = 4 * unit
+    x = rect.left() + 4 * unit
+    y = rect.top() + 4 * unit + metrics.height() / 2
+    entries: list[tuple[str, str]] = [(c, CONTEXT_LABELS[c]) for c in _LEGEND_ORDER]
+    entries += [("trend", "7-day median"), ("baseline", "Starting level"),
+                ("band", f"\u00b1{MCID_POINTS} points")]
+    for key, label in entries:
+        width = 2 * size + 6 * unit + metrics.horizontalAdvance(label) + 14 * unit
+        if x + width > rect.right() and x > rect.left() + 4 * unit:
+            x = rect.left() + 4 * unit
+            y += metrics.height() + 2 * unit
+        centre = QPointF(x + size, y)
+        if key in RATING_CONTEXTS:
+            _markers(painter, key, [centre], size, colors.series[key], colors.background, unit)
+        elif key == "trend":
+            painter.setPen(QPen(colors.trend, 1.5 * unit))
+            painter.drawLine(QPointF(x, y), QPointF(x + 2 * size, y))
+        elif key == "baseline":
+            painter.setPen(QPen(colors.baseline, 1.2 * unit, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(x, y), QPointF(x + 2 * size, y))
+        else:
+            painter.fillRect(QRectF(x, y - size, 2 * size, 2 * size), colors.band)
+        painter.setPen(colors.text)
+        text_rect = QRectF(x + 2 * size + 6 * unit, y - metrics.height() / 2,
+                           metrics.horizontalAdvance(label) + 2 * unit, metrics.height())
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         label)
+        x += width
+    return y + metrics.height() / 2
+
+
+def _paint_grid(painter: QPainter, frame: _Frame, colors: ChartColors, unit: float) -> None:
+    plot = frame.plot
+    metrics = painter.fontMetrics()
+    for value in range(PAIN_MIN, PAIN_MAX + 1):
+        y = frame.y(value)
+        painter.setPen(QPen(colors.grid, (1.0 if value % 2 == 0 else 0.5) * unit))
+        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+        if value % 2 == 0:
+            painter.setPen(colors.text)
+            label = QRectF(plot.left() - 60 * unit, y - metrics.height() / 2, 56 * unit,
+                           metrics.height())
+            painter.drawText(label, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                             str(value))
+    painter.setPen(colors.dim_text)
+    for level, word in _BAND_WORDS:
+        y = frame.y(level)
+        painter.drawText(QRectF(plot.right() + 6 * unit, y - metrics.height() / 2, 200 * unit,
+                                metrics.height()),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, word)
+    painter.setPen(QPen(colors.grid, 1.0 * unit))
+    painter.drawLine(plot.bottomLeft(), plot.topLeft())
+
+
+def _paint_baseline(painter: QPainter, frame: _Frame, base: float, colors: ChartColors,
+                    unit: float) -> None:
+    plot = frame.plot
+    low = max(float(PAIN_MIN), base - MCID_POINTS)
+    high = min(float(PAIN_MAX), base + MCID_POINTS)
+    painter.fillRect(QRectF(plot.left(), frame.y(high), plot.width(), frame.y(low) - frame.y(high)),
+                     colors.band)
+    painter.setPen(QPen(colors.baseline, 1.4 * unit, Qt.PenStyle.DashLine))
+    y = frame.y(base)
+    painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+    metrics = painter.fontMetrics()
+    label = f"starting level {base:g}"
+    box = QRectF(plot.left() + 4 * unit, y - metrics.height() - 1 * unit,
+                 metrics.horizontalAdvance(label) + 2 * unit, metrics.height())
+    painter.setPen(colors.text)
+    painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+    painter.setPen(colors.dim_text)
+    right = Qt.AlignmentFlag.AlignRight
+    if high > base:
+        painter.drawText(QRectF(plot.left(), frame.y(high) + 1 * unit, plot.width() - 4 * unit,
+                                metrics.height()), right | Qt.AlignmentFlag.AlignTop,
+                         f"{MCID_POINTS} points worse")
+    if low < base:
+        painter.drawText(QRectF(plot.left(), frame.y(low) - metrics.height() - 1 * unit,
+                                plot.width() - 4 * unit, metrics.height()),
+                         right | Qt.AlignmentFlag.AlignBottom, f"{MCID_POINTS} points better")
+
+
+def _paint_dates(painter: QPainter, frame: _Frame, colors: ChartColors, unit: float) -> None:
+    plot = frame.plot
+    metrics = painter.fontMetrics()
+    last_right = -1e9
+    for day, label in _date_ticks(frame.start, frame.end):
+        at = datetime.combine(day, datetime.min.time(), frame.start.tzinfo)
+        x = frame.x(at)
+        if not plot.left() - 0.5 <= x <= plot.right() + 0.5:
+            continue
+        painter.setPen(QPen(colors.grid, 0.5 * unit))
+        painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom() + 3 * unit))
+        width = metrics.horizontalAdvance(label)
+        left = min(max(x - width / 2, plot.left()), plot.right() - width)
+        if left < last_right + 8 * unit:
+            continue
+        painter.setPen(colors.text)
+        painter.drawText(QRectF(left, plot.bottom() + 4 * unit, width + 2 * unit,
+                                metrics.height()),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, label)
+        last_right = left + width
+
+
+def _date_ticks(start: datetime, end: datetime) -> list[tuple[date, str]]:
+    """Tick days and labels for the period: days, weeks, months or years."""
+    days = (end - start).days
+    first, last = start.date(), end.date()
+    if days <= 16:
+        return [(first + timedelta(d), f"{first + timedelta(d):%a} {(first + timedelta(d)).day}")
+                for d in range((last - first).days + 1)]
+    if days <= 120:
+        monday = first + timedelta(days=(7 - first.weekday()) % 7)
+        weeks = range(0, (last - monday).days + 1, 7)
+        return [(monday + timedelta(d), f"{(monday + timedelta(d)).day} "
+                 f"{monday + timedelta(d):%b}") for d in weeks]
+    month_step = 1 if days <= 400 else 3 if days <= 1100 else 12
+    ticks: list[tuple[date, str]] = []
+    year, month = first.year, first.month
+    while True:
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+        if (month - 1) % month_step:
+            continue
+        day = date(year, month, 1)
+        if day > last:
+            return ticks
+        ticks.append((day, f"{day:%Y}" if month_step == 12 else f"{day:%b %Y}"))
+
+
+def _paint_trend(painter: QPainter, frame: _Frame, trend: Sequence[tuple[datetime, float]],
+                 colors: ChartColors, unit: float) -> None:
+    lo = bisect.bisect_left(trend, frame.start, key=lambda p: p[0])
+    hi = bisect.bisect_right(trend, frame.end, key=lambda p: p[0])
+    gap = timedelta(days=RECENT_WINDOW_DAYS)
+    # Over years the daily trend is a scribble: more than one point every few pixels is
+    # thinned to the median of each few-pixel column.
+    column = max(1.0, 4 * unit)
+    thin = hi - lo > frame.plot.width() / column
+    segments: list[list[QPointF]] = []
+    bucket: list[float] = []
+    previous: datetime | None = None
+    for at, level in trend[lo:hi]:
+        x = frame.x(at)
+        if previous is None or at - previous > gap:
+            segments.append([])
+            bucket = []
+        previous = at
+        if thin and segments[-1] and x - segments[-1][-1].x() < column:
+            bucket.append(level)
+            segments[-1][-1] = QPointF(segments[-1][-1].x(), frame.y(_median(bucket)))
+            continue
+        bucket = [level]
+        segments[-1].append(QPointF(x, frame.y(level)))
+    painter.setPen(QPen(colors.trend, (2.0 if thin else 1.5) * unit))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    for segment in segments:
+        if len(segment) > 1:
+            painter.drawPolyline(QPolygonF(segment))
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _paint_markers(painter: QPainter, frame: _Frame, ratings: Sequence[PainRating],
+                   colors: ChartColors, unit: float) -> None:
+    crowded = len(ratings) > frame.plot.width() / 3
+    size = (2.2 if crowded else 3.6) * unit
+    # Resting ratings last, so they sit on top of the after-session ones at the same spot.
+    for context in ("during", "after", "checkin", "before"):
+        points = [QPointF(frame.x(r.at), frame.y(r.rating)) for r in ratings
+                  if r.context == context]
+        colour = QColor(colors.series[context])
+        if crowded:  # many overlapping markers: fainter, so the trend line reads through
+            colour.setAlpha(110)
+        if points:
+            _markers(painter, context, points, size, colour, colors.background, unit)
+
+
+def _markers(painter: QPainter, context: str, points: list[QPointF], size: float,
+             colour: QColor, background: QColor, unit: float) -> None:
+    """Filled circles (before), hollow squares (after), diamonds (check-in), triangles (during).
+
+    Circles, squares and diamonds are wide-pen points, a few calls for any number of markers.
+    """
+    if context == "during":
+        painter.setPen(QPen(background, 0.6 * unit))
+        painter.setBrush(QBrush(colour))
+        s = size * 1.15
+        for p in points:
+            x, y = p.x(), p.y()
+            painter.drawPolygon(QPolygonF([QPointF(x, y - s), QPointF(x + s, y + s * 0.8),
+                                           QPointF(x - s, y + s * 0.8)]))
+        return
+    polygon = QPolygonF(points)
+    transform = painter.worldTransform()
+    width = 2 * size
+    if context == "checkin":  # a square turned 45 degrees
+        turn = QTransform().rotate(45)
+        polygon = turn.inverted()[0].map(polygon)
+        painter.setWorldTransform(turn * transform)
+        width = 1.7 * size
+    elif context == "after":
+        width = 1.75 * size
+    cap = Qt.PenCapStyle.RoundCap if context == "before" else Qt.PenCapStyle.SquareCap
+    for pen_colour, pen_width in ((background, width + 1.2 * unit), (colour, width)):
+        painter.setPen(QPen(pen_colour, pen_width, Qt.PenStyle.SolidLine, cap))
+        painter.drawPoints(polygon)
+    if context == "after":
+        painter.setPen(QPen(background, width - 2.8 * unit, Qt.PenStyle.SolidLine, cap))
+        painter.drawPoints(polygon)
+    painter.setWorldTransform(transform)
+
+
+# --- The widget ---------------------------------------------------------------------------------
+
+
+class PainChart(QWidget):
+    """Shows :func:`paint_pain_chart` for a period of a pain history.
+
+    Give it the ratings with :meth:`set_ratings` and choose the period with :meth:`set_period`.
+    Its accessible description sums the period up in words, for screen readers.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._ratings: list[PainRating] = []
+        self._trend: list[tuple[datetime, float]] = []
+        self._baseline: float | None = None
+        now = datetime.now().astimezone()
+        self._start = now - timedelta(days=30)
+        self._end = now
+        self.setAccessibleName("Pain chart")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(320, 180)
+
+    @property
+    def baseline(self) -> float | None:
+        """The starting level drawn (median of the first week's resting ratings)."""
+        return self._baseline
+
+    @property
+    def period(self) -> tuple[datetime, datetime]:
+        """The period shown."""
+        return self._start, self._end
+
+    def set_ratings(self, ratings: Sequence[PainRating], baseline: float | None = None) -> None:
+        """Chart these ratings (any order) and their 7-day trend.
+
+        *baseline* is the starting level when the caller already knows it; else (None) it is
+        worked out from the ratings.
+        """
+        self._ratings = sorted(ratings, key=lambda r: r.at)
+        self._baseline = baseline if baseline is not None else baseline_of(self._ratings)
+        self._trend = resting_trend(self._ratings)
+        self._describe()
+        self.update()
+
+    def set_period(self, start: datetime, end: datetime) -> None:
+        """Show the ratings from *start* to *end* (aware datetimes)."""
+        self._start, self._end = start, max(end, start + timedelta(hours=1))
+        self._describe()
+        self.update()
+
+    def chart_data(self) -> ChartData:
+        """What is drawn, e.g. to paint the same chart elsewhere."""
+        return ChartData(self._ratings, self._start, self._end, self._baseline, self._trend)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Wide and fairly low."""
+        return QSize(640, 260)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        """Draw the chart with the palette's colours."""
+        painter = QPainter(self)
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 0.9)
+        painter.setFont(font)
+        paint_pain_chart(painter, QRectF(self.rect()), self.chart_data(),
+                         ChartColors.from_palette(self.palette()))
+        painter.end()
+
+    def _describe(self) -> None:
+        shown = _visible(self._ratings, self._start, self._end)
+        if not shown:
+            text = "No pain ratings in this period."
+        else:
+            values = [r.rating for r in shown]
+            text = (f"{len(shown)} ratings from {shown[0].at:%d %b %Y} to {shown[-1].at:%d %b %Y}"
+                    f", lowest {min(values)}, highest {max(values)}, latest {values[-1]} of 10.")
+        if self._baseline is not None:
+            text += f" Starting level {self._baseline:g} of 10."
+        self.setAccessibleDescription(text)

@@ -1,0 +1,266 @@
+"""``history export``/``history import`` and ``report`` through the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import textwrap
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from player import history_cli
+from player.app import main
+from player.core import bundled
+from player.core.history import PainRating, Session, SymptomAnswers
+from player.history_cli import cmd_report, routine_file_hash
+from player.store.db import StoreError
+from player.store.history import HistoryStore
+
+TZ = timezone(timedelta(hours=1))
+NOW = datetime(2024, 3, 20, 10, 0, tzinfo=TZ)
+
+DIARY = """\
+timestamp,context,rating,note,session
+2024-03-04T09:00:00+01:00,before,4,"stiff, after sitting",12
+2024-03-04T09:40:00+01:00,after,3,,12
+2024-03-05T08:15:00+01:00,checkin,3,<b>not bold</b>,
+2024-03-06T09:00:00+01:00,before,5,,13
+2024-03-06T09:30:00+01:00,after,6,"two
+lines",13
+"""
+
+BAD_DIARY = """\
+timestamp,context,rating,note,session
+2024-03-04T09:00:00+01:00,before,4,,12
+2024-03-04T09:40:00,after,11,,12
+
+2024-03-05T08:15:00+01:00,walk,3,,
+"""
+
+ROUTINE = """\
+format: 1
+title: Strict routine
+version: "2"
+schedule:
+  times_per_week: 2
+  weeks: 4
+pain_checks:
+  thresholds:
+    severe_count: 1
+blocks:
+  - name: Main
+    steps:
+      - exercise: plank
+        hold: 30s
+"""
+
+
+def run(data: Path, *args: str) -> int:
+    return main(["--data-dir", str(data), *args])
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def report_ns(**kwargs: object) -> argparse.Namespace:
+    values = {"json": True, "pdf": None, "routine": None, **kwargs}
+    return argparse.Namespace(**values)
+
+
+def test_export_import_round_trip(tmp_path, capsys):
+    first, second = tmp_path / "first", tmp_path / "second"
+    diary = write(tmp_path / "diary.csv", DIARY)
+    assert run(first, "history", "import", str(diary)) == 0
+    assert capsys.readouterr().out == f"imported 5 ratings from {diary}\n"
+
+    exported = tmp_path / "exported.csv"
+    assert run(first, "history", "export", "--csv", str(exported)) == 0
+    text = exported.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == "timestamp,context,rating,note,session"
+    assert '"stiff, after sitting"' in text and "<b>not bold</b>" in text
+
+    assert run(second, "history", "import", str(exported)) == 0
+    capsys.readouterr()
+    assert run(second, "history", "export") == 0
+    assert capsys.readouterr().out == text  # the same diary, byte for byte
+    with HistoryStore.open(second) as store:
+        notes = [r.note for r in store.ratings()]
+    assert notes[-1] == "two\nlines"
+
+
+def test_importing_twice_adds_nothing(tmp_path, capsys):
+    diary = write(tmp_path / "diary.csv", DIARY)
+    assert run(tmp_path / "d", "history", "import", str(diary)) == 0
+    assert run(tmp_path / "d", "history", "import", str(diary)) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"imported 0 ratings from {diary} (5 already in your history)")
+
+
+def test_bad_rows_are_reported_with_line_numbers_and_nothing_is_imported(tmp_path, capsys):
+    data = tmp_path / "d"
+    bad = write(tmp_path / "bad.csv", BAD_DIARY)
+    assert run(data, "history", "import", str(bad)) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert lines[:3] == [
+        f"{bad}:3: error: The timestamp '2024-03-04T09:40:00' has no time-zone offset "
+        "(like +01:00 at the end).",
+        f"{bad}:3: error: The rating must be a whole number from 0 to 10, not '11'.",
+        f"{bad}:5: error: The context must be one of before, after, during, checkin, "
+        "not 'walk'.",
+    ]
+    assert lines[3] == f"routine-player: nothing was imported: 3 problems in {bad}"
+    assert "Traceback" not in captured.err
+    assert not (data / "history.sqlite3").exists()  # not even opened
+
+
+def test_import_of_an_unreadable_file_is_one_line(tmp_path, capsys):
+    assert run(tmp_path / "d", "history", "import", str(tmp_path / "missing.csv")) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("routine-player: cannot read ") and err.count("\n") == 1
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("timestamp,context,rating,note,session\n2024-03-04T09:00:00+01:00,"
+                      "before,4,caf\u00e9,\n".encode("latin-1"))
+    assert run(tmp_path / "d", "history", "import", str(latin)) == 1
+    assert "is not UTF-8 text" in capsys.readouterr().err
+
+
+def test_export_without_a_history_prints_the_header_and_creates_nothing(tmp_path, capsys):
+    data = tmp_path / "nothing-here"
+    assert run(data, "history", "export") == 0
+    assert capsys.readouterr().out == "timestamp,context,rating,note,session\n"
+    assert not data.exists()
+
+
+def test_export_to_a_folder_that_does_not_exist_is_one_line(tmp_path, capsys):
+    assert run(tmp_path / "d", "history", "export", "--csv", str(tmp_path / "no" / "x.csv")) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("routine-player: cannot write ") and "Traceback" not in err
+
+
+def test_store_errors_are_one_clear_line(tmp_path, capsys, monkeypatch):
+    def refuse(cls, data_dir, **kwargs):
+        raise StoreError("Your history folder cannot be written to (read-only file system).")
+
+    monkeypatch.setattr(HistoryStore, "open", classmethod(refuse))
+    diary = write(tmp_path / "diary.csv", DIARY)
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "history.sqlite3").write_bytes(b"")
+    for args in (("history", "import", str(diary)), ("history", "export"), ("report",)):
+        assert run(tmp_path / "d", *args) == 1
+        err = capsys.readouterr().err
+        assert err == ("routine-player: Your history folder cannot be written to "
+                       "(read-only file system).\n")
+
+
+def test_a_damaged_history_is_reported_and_put_aside(tmp_path, capsys):
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "history.sqlite3").write_bytes(b"this is not a database" * 10)
+    assert run(data, "report") == 0
+    err = capsys.readouterr().err
+    assert err.startswith("routine-player: Your history file is damaged")
+    assert "Traceback" not in err
+
+
+def test_report_json_shape(tmp_path, capsys):
+    data = tmp_path / "d"
+    with HistoryStore.open(data) as store:
+        for day in range(3):
+            store.add_rating(PainRating(NOW - timedelta(days=day, hours=1), "checkin", 3))
+        store.add_symptoms(SymptomAnswers(NOW - timedelta(hours=1), saddle_numbness=True,
+                                          leg_pain_shooting=True))
+    assert run(data, "report", "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) >= {"advice", "adherence", "pain"}
+    assert report["advice"]["level"] == "urgent"
+    assert report["advice"]["reasons"] == [
+        "You reported numbness or tingling around your genitals, buttocks or inner thighs.",
+        "You reported pain shooting down a leg.",
+    ]
+    assert report["advice"]["what_to_do"].startswith("Get urgent medical help now")
+    assert "not a diagnosis" in report["advice"]["not_a_diagnosis"]
+    assert report["adherence"] is None  # no routine played, none given
+    assert report["pain"]["ratings"] == 3 and report["pain"]["baseline"] == 3.0
+    assert report["routine"] is None
+
+
+def test_report_plain_text(tmp_path, capsys):
+    data = tmp_path / "d"
+    with HistoryStore.open(data) as store:
+        store.add_rating(PainRating(NOW - timedelta(days=1), "checkin", 4))
+    assert run(data, "report") == 0
+    out = capsys.readouterr().out
+    assert "Current advice: No warning signs" in out
+    assert "This is not a diagnosis" in out
+    assert "Starting level (median of the first week's resting ratings): 4/10." in out
+
+
+def test_report_with_a_routine_measures_adherence_and_uses_its_stricter_thresholds(
+        tmp_path, capsys):
+    data = tmp_path / "d"
+    routine = write(tmp_path / "strict.yaml", textwrap.dedent(ROUTINE))
+    with HistoryStore.open(data) as store:
+        for day in (15, 13, 8, 6, 1):
+            started = NOW - timedelta(days=day)
+            sid = store.start_session(routine_title="Strict routine", started_at=started)
+            store.finish_session(sid, "completed", started + timedelta(minutes=20))
+        store.add_rating(PainRating(NOW - timedelta(days=1), "checkin", 7))
+    # One severe rating: the app's default needs two, this routine's thresholds only one.
+    assert cmd_report(data, report_ns(), now=NOW) == 0
+    assert json.loads(capsys.readouterr().out)["advice"]["level"] == "none"
+    assert cmd_report(data, report_ns(routine=str(routine)), now=NOW) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["advice"]["level"] == "see_professional"
+    assert report["routine"]["title"] == "Strict routine"
+    adherence = report["adherence"]
+    assert adherence["schedule"]["times_per_week"] == 2
+    assert adherence["schedule"]["start"] == "2024-03-05"  # the first session's day
+    assert [w["done"] for w in adherence["weeks"]] == [2, 2, 1]
+    assert adherence["percent"] == 100.0 and adherence["streak_weeks"] == 2
+
+
+def test_report_with_an_unusable_routine_fails_clearly(tmp_path, capsys):
+    bad = write(tmp_path / "bad.yaml", "format: 1\ntitle: x\n")
+    assert cmd_report(tmp_path / "d", report_ns(routine=str(bad)), now=NOW) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:1:1: error:" in err
+    assert err.splitlines()[-1] == (
+        f"routine-player: {bad} is not a usable routine; see the problems above")
+
+
+def test_report_finds_the_routine_played_last_by_its_hash(tmp_path, capsys):
+    data = tmp_path / "d"
+    path = bundled.ROUTINES_DIR / "core-strength.yaml"
+    with HistoryStore.open(data) as store:
+        sid = store.start_session(routine_title="Core strength for runners",
+                                  routine_file_hash=routine_file_hash(path.read_bytes()),
+                                  started_at=NOW - timedelta(days=2))
+        store.finish_session(sid, "completed", NOW - timedelta(days=2) + timedelta(minutes=30))
+    assert cmd_report(data, report_ns(), now=NOW) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["routine"]["path"] == str(path)
+    assert report["adherence"]["sessions_done"] == 1
+
+
+def test_find_played_routine_falls_back_to_the_title(tmp_path):
+    path = write(tmp_path / "strict.yaml", textwrap.dedent(ROUTINE))
+    session = Session(1, "Strict routine", "2", "0" * 64, NOW, NOW, "completed")
+    assert history_cli.find_played_routine(session, [tmp_path / "nope.yaml", path]).title == (
+        "Strict routine")
+    other_version = Session(1, "Strict routine", "3", "", NOW, NOW, "completed")
+    assert history_cli.find_played_routine(other_version, [path]) is None
+
+
+@pytest.mark.parametrize(("points", "percent", "words"), [
+    (-2.0, -40.0, "2 points better (-40 %)"),
+    (1.0, None, "1 point worse"),
+    (0.0, 0.0, "no change"),
+])
+def test_change_words(points, percent, words):
+    assert history_cli.change_words(points, percent) == words
