@@ -1,0 +1,171 @@
+"""Memory: peak RSS over a whole routine played in the real window, and growth over many plays.
+
+    .venv/bin/python bench/bench_memory.py [--routine routines/core-strength.yaml] [--plays 100]
+
+Each figure comes from a fresh child process on the offscreen platform:
+
+* ``bare``: QApplication + QMainWindow + show, a few event-loop turns; peak RSS
+  (``resource.getrusage(RUSAGE_SELF).ru_maxrss``);
+* ``play``: the real window (built with ``build_app``/``show_window``/``finish_startup`` as
+  ``run_gui`` does, a silent audio output) plays the whole routine on a fast fake clock: the
+  clock jumps to each wake-up the driver asks for, the driver's timer is fired by hand, the
+  window repaints; every untimed set is confirmed and every ice/heat question answered "yes".
+  Peak RSS, compared with bare (target <= 1.3 x);
+* ``repeat``: one process plays a short routine again and again; current RSS (from
+  ``/proc/self/statm``), the number of Python objects the garbage collector tracks and the
+  number of widgets after 1, 10, N/2 and N plays, to show there is no growth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def rss_mib() -> float:
+    """Current resident set size of this process, in MiB (Linux)."""
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_mib() -> float:
+    """Peak resident set size of this process so far, in MiB (Linux reports KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_bare() -> None:
+    """A bare PySide6 window."""
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    qapp = QApplication([sys.argv[0]])
+    window = QMainWindow()
+    window.resize(1200, 800)
+    window.show()
+    for _ in range(20):
+        qapp.processEvents()
+    print(f"PEAK {peak_mib():.1f}")
+
+
+def child_play(routine: Path, plays: int) -> None:
+    """The real window playing ``routine`` ``plays`` times on a fast fake clock."""
+    import gc
+    import tempfile
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from player.audio import AudioOutput
+    from player.ui.application import build_app, finish_startup, show_window
+    from player.ui.dialogs import BarrierDialog, SkinCheckDialog
+    from tests.fakes import FakeClock
+
+    class Silent(AudioOutput):
+        def __init__(self, on_unavailable) -> None:  # noqa: ANN001
+            super().__init__(on_unavailable)
+            self._available = True
+            self.count = 0
+
+        def play(self, path: Path) -> None:
+            self.count += 1
+
+    # The bench answers the questions a person would answer, without showing them.
+    BarrierDialog.ask = classmethod(lambda cls, parent, step: True)  # type: ignore[method-assign]
+    SkinCheckDialog.ask = classmethod(lambda cls, parent, step: True)  # type: ignore[method-assign]
+
+    qapp = QApplication([sys.argv[0]])
+    clock = FakeClock()
+    data = tempfile.mkdtemp(prefix="bench-memory-")
+    app = build_app(qapp, Path(data), Silent, clock)
+    app.window.resize(1200, 800)
+    show_window(app)
+    finish_startup(app)
+    window, controller = app.window, app.controller
+
+    def play_once() -> int:
+        window.start_routine(routine.resolve())
+        wakes = 0
+        while controller.in_play:
+            engine, driver = controller.engine, controller.driver
+            if engine.state.value == "awaiting_done":
+                controller.confirm()
+            due = [t for t in (engine.next_due(), engine.next_second_boundary()) if t is not None]
+            clock.set(max(clock.now(), min(due)) if due else clock.now() + 1)
+            driver.timer.timeout.emit()
+            qapp.processEvents()
+            wakes += 1
+        window.back_to_library()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        qapp.processEvents()
+        gc.collect()
+        return wakes
+
+    marks = {1, 10, plays // 2, plays}
+    for n in range(1, plays + 1):
+        wakes = play_once()
+        if n == 1:
+            print(f"WAKES {wakes} {app.audio.count}")
+            print(f"PEAK {peak_mib():.1f}")
+        if n in marks:
+            print(f"RSS {n} {rss_mib():.1f} {len(gc.get_objects())} "
+                  f"{len(QApplication.allWidgets())}")
+    window.close()
+
+
+def run(kind: str, *extra: str) -> dict[str, list[str]]:
+    """Run a child; its ``KEY values...`` lines by key."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, __file__, "--child", kind, *extra], env=env,
+                         capture_output=True, text=True, timeout=1800, cwd=ROOT)
+    if out.returncode != 0:
+        raise RuntimeError(f"{kind} child failed:\n{out.stdout}\n{out.stderr}")
+    lines: dict[str, list[str]] = {}
+    for line in out.stdout.splitlines():
+        key, _, rest = line.partition(" ")
+        lines.setdefault(key, []).append(rest)
+    return lines
+
+
+def main() -> int:
+    """Run the children and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--routine", type=Path, default=ROOT / "routines" / "core-strength.yaml")
+    parser.add_argument("--short-routine", type=Path,
+                        default=ROOT / "routines" / "pre-run-warm-up.yaml")
+    parser.add_argument("--plays", type=int, default=100)
+    parser.add_argument("--child", choices=("bare", "play"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child == "bare":
+        child_bare()
+        return 0
+    if args.child == "play":
+        child_play(args.routine, args.plays)
+        return 0
+
+    bare = float(run("bare")["PEAK"][0])
+    whole = run("play", "--routine", str(args.routine), "--plays", "1")
+    peak = float(whole["PEAK"][0])
+    wakes, cues = whole["WAKES"][0].split()
+    print(f"bare PySide6 window           : peak RSS {bare:.1f} MiB")
+    print(f"{args.routine.name:<30}: peak RSS {peak:.1f} MiB over the whole routine "
+          f"({wakes} wake-ups, {cues} cue files)")
+    print(f"ratio play / bare             : {peak / bare:.2f}  (target <= 1.3)")
+    repeat = run("play", "--routine", str(args.short_routine), "--plays", str(args.plays))
+    print(f"{args.short_routine.name} played {args.plays} times in one process:")
+    for entry in repeat["RSS"]:
+        n, mib, objects, widgets = entry.split()
+        print(f"  after {int(n):>4} play(s): RSS {float(mib):.1f} MiB, {objects} Python objects, "
+              f"{widgets} widgets")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

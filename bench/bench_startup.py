@@ -1,0 +1,144 @@
+"""Start-up time: process start to the main window shown with the routine library listed.
+
+    .venv/bin/python bench/bench_startup.py [--runs 10] [--platform xcb|offscreen]
+
+Each run starts a fresh Python process. The app child builds the window with the same functions
+``run_gui`` uses (``build_app`` with the real PlaysoundOutput, then ``show_window``) and prints the
+wall-clock time at the window's first paint, once the library list is populated (with the same
+logging and error hook as ``run_gui``); the bare child
+does the same for QApplication + QMainWindow + show. The two kinds alternate, so both see the
+same machine load. Prints each median and their ratio (target: app <= 1.5 x bare). With
+``--platform xcb`` (the default when Xvfb is installed) the windows are real X windows on a
+private Xvfb server.
+
+Python's compiled bytecode is kept in a temporary cache (``PYTHONPYCACHEPREFIX``), filled by an
+uncounted warm-up run, as an installed app has it; ``--no-bytecode-cache`` measures a start
+that compiles every module first (what PYTHONDONTWRITEBYTECODE=1 gives).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_CHILD_PRELUDE = """
+import sys, time
+sys.path.insert(0, {root!r})
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class FirstPaint(QObject):
+    def __init__(self, ready):
+        super().__init__()
+        self.ready = ready
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and self.ready():
+            print(f"SHOWN {{time.time():.6f}}", flush=True)
+            QTimer.singleShot(0, QApplication.quit)
+            self.ready = lambda: False
+        return False
+"""
+
+APP_CHILD = _CHILD_PRELUDE + """
+from pathlib import Path
+from player.audio import PlaysoundOutput
+from player.ui.application import build_app, configure_logging, install_excepthook, show_window
+qapp = QApplication([sys.argv[0]])
+configure_logging(Path({data!r}))
+install_excepthook(lambda: None, None)
+app = build_app(qapp, Path({data!r}), lambda report: PlaysoundOutput(report))
+painted = FirstPaint(lambda: len(app.library.entries()) > 0)
+app.window.installEventFilter(painted)
+show_window(app)
+qapp.exec()
+app.audio.close(timeout=0)
+"""
+
+BARE_CHILD = _CHILD_PRELUDE + """
+qapp = QApplication([sys.argv[0]])
+window = QMainWindow()
+window.resize(1200, 800)
+painted = FirstPaint(lambda: True)
+window.installEventFilter(painted)
+window.show()
+qapp.exec()
+"""
+
+
+def run_child(code: str, env: dict[str, str]) -> float:
+    """Seconds from just before the process starts to the first paint it reports."""
+    started = time.time()
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=60, cwd=ROOT)
+    for line in out.stdout.splitlines():
+        if line.startswith("SHOWN "):
+            return float(line.split()[1]) - started
+    raise RuntimeError(f"the child did not report its window:\n{out.stdout}\n{out.stderr}")
+
+
+def main() -> int:
+    """Run the benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--platform", choices=("xcb", "offscreen"),
+                        default="xcb" if shutil.which("Xvfb") else "offscreen")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="compile every module at each start")
+    args = parser.parse_args()
+    env = {**os.environ, "QT_QPA_PLATFORM": args.platform}
+    pycache = tempfile.TemporaryDirectory(prefix="bench-pycache-")
+    if args.no_bytecode_cache:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = pycache.name
+    server = None
+    if args.platform == "xcb" and "DISPLAY" not in os.environ:
+        server = subprocess.Popen(["Xvfb", ":97", "-screen", "0", "1280x800x24", "-nolisten",
+                                   "tcp"], stderr=subprocess.DEVNULL)
+        time.sleep(1.0)
+        env["DISPLAY"] = ":97"
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-startup-") as data:
+            app_code = APP_CHILD.format(root=str(ROOT), data=data)
+            bare_code = BARE_CHILD.format(root=str(ROOT))
+            run_child(app_code, env)  # warm the file cache; not counted
+            run_child(bare_code, env)
+            app_times, bare_times = [], []
+            for _ in range(args.runs):
+                app_times.append(run_child(app_code, env))
+                bare_times.append(run_child(bare_code, env))
+    finally:
+        pycache.cleanup()
+        if server is not None:
+            server.terminate()
+            server.wait(5)
+    app_median = statistics.median(app_times)
+    bare_median = statistics.median(bare_times)
+    cache = "none" if args.no_bytecode_cache else "warm"
+    print(f"platform: {args.platform}, {args.runs} runs each, python {sys.version.split()[0]}, "
+          f"bytecode cache: {cache}")
+    print(f"bare PySide6 window : median {app_ms(bare_median)}  "
+          f"(min {app_ms(min(bare_times))}, max {app_ms(max(bare_times))})")
+    print(f"routine player      : median {app_ms(app_median)}  "
+          f"(min {app_ms(min(app_times))}, max {app_ms(max(app_times))})")
+    print(f"ratio app / bare    : {app_median / bare_median:.2f}  (target <= 1.5)")
+    return 0
+
+
+def app_ms(seconds: float) -> str:
+    """``123.4 ms``."""
+    return f"{seconds * 1000:.1f} ms"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""The person's settings: a small JSON file under the data folder.
+
+Mute, spoken cues, large text and the recently opened routine files. The file is written
+atomically; a missing file means defaults, and a corrupt or half-wrong one falls back to the
+defaults for what cannot be read, with a warning, never a crash. Keys this version does not
+know are kept, so a newer version's settings survive a round trip through an older one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from player.paths import atomic_write_text
+
+log = logging.getLogger(__name__)
+
+#: How many recently opened files are remembered.
+MAX_RECENT_FILES = 10
+
+_BOOL_KEYS = ("muted", "spoken_cues", "large_text")
+
+
+@dataclass
+class Settings:
+    """What the person chose; every field has a safe default."""
+
+    muted: bool = False
+    spoken_cues: bool = True
+    large_text: bool = False
+    recent_files: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def with_recent(self, path: Path | str) -> list[str]:
+        """The recent-files list with ``path`` moved to the front, at most MAX_RECENT_FILES."""
+        name = str(Path(path).resolve())
+        rest = [p for p in self.recent_files if p != name]
+        return [name, *rest][:MAX_RECENT_FILES]
+
+    def to_json(self) -> str:
+        """The file's text."""
+        data = {**self.extra, "muted": self.muted, "spoken_cues": self.spoken_cues,
+                "large_text": self.large_text, "recent_files": list(self.recent_files)}
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """Settings read from a file, with a warning to show when part of it could not be used."""
+
+    settings: Settings
+    warning: str | None = None
+
+
+def load_settings(path: Path) -> LoadedSettings:
+    """Read ``path``; defaults when it is missing; defaults plus a warning when it is corrupt."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return LoadedSettings(Settings())
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fallback(path, f"could not be read ({exc})")
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        return _fallback(path, f"is not valid JSON ({exc})")
+    if not isinstance(data, dict):
+        return _fallback(path, "does not hold a JSON object")
+    return _from_mapping(path, data)
+
+
+def save_settings(path: Path, settings: Settings) -> str | None:
+    """Write ``settings`` atomically; returns a message when it could not be saved."""
+    try:
+        atomic_write_text(path, settings.to_json())
+    except OSError as exc:
+        log.warning("could not save settings to %s: %s", path, exc)
+        return f"Your settings could not be saved ({exc.strerror or exc})."
+    return None
+
+
+def _fallback(path: Path, why: str) -> LoadedSettings:
+    message = f"The settings file {path} {why}; the default settings are used."
+    log.warning("%s", message)
+    return LoadedSettings(Settings(), message)
+
+
+def _from_mapping(path: Path, data: dict[str, Any]) -> LoadedSettings:
+    settings = Settings(extra={k: v for k, v in data.items()
+                               if k not in (*_BOOL_KEYS, "recent_files")})
+    bad: list[str] = []
+    for key in _BOOL_KEYS:
+        if key not in data:
+            continue
+        if isinstance(data[key], bool):
+            setattr(settings, key, data[key])
+        else:
+            bad.append(key)
+    recent = data.get("recent_files", [])
+    if isinstance(recent, list) and all(isinstance(p, str) for p in recent):
+        settings.recent_files = list(dict.fromkeys(recent))[:MAX_RECENT_FILES]
+    else:
+        bad.append("recent_files")
+    if not bad:
+        return LoadedSettings(settings)
+    message = (f"Some settings in {path} could not be read ({', '.join(bad)}); "
+               "their defaults are used.")
+    log.warning("%s", message)
+    return LoadedSettings(settings, message)

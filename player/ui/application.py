@@ -1,0 +1,233 @@
+"""Builds the window and runs it: the GUI half of the composition root.
+
+:func:`build_app` makes and wires every object (tests, the screenshot script and the benchmarks
+call it too, with their own audio output and clock); :func:`show_window` shows the window with
+the routine titles listed, and once it is on the screen :func:`finish_startup` does the rest:
+it starts the audio output (which loads the sound library), checks every routine, builds the
+player page and opens the file from the command line. :func:`run_gui` adds the real
+``QApplication``, logging, the error hook, the real audio output and the event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from player import paths
+from player.core.bundled import bundled_routines
+from player.ui.app_settings import AppSettings
+from player.ui.cue_player import CuePlayer, SoundStatus
+from player.ui.dialogs import ErrorDialog
+from player.ui.library_model import RoutineLibrary
+from player.ui.main_window import APP_TITLE, MainWindow
+from player.ui.session_controller import SessionController
+from player.ui.style import TextSize
+
+if TYPE_CHECKING:
+    from player.audio import AudioOutput, UnavailableCallback
+    from player.core.engine import Clock
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "routine-player"
+#: The log file, in the data folder: unexpected errors are written here with their traceback.
+LOG_FILE_NAME = "routine-player.log"
+LOG_FILE_MAX_BYTES = 512_000
+
+#: Makes the audio output, given the callback it must call when sound turns out not to work.
+AudioFactory = Callable[["UnavailableCallback"], "AudioOutput"]
+
+
+@dataclass
+class App:
+    """Everything :func:`build_app` made, for whoever drives the window.
+
+    ``audio`` is None until :func:`finish_startup` made it with ``audio_factory``.
+    """
+
+    window: MainWindow
+    settings: AppSettings
+    library: RoutineLibrary
+    controller: SessionController
+    cue_player: CuePlayer
+    sound_status: SoundStatus
+    text_size: TextSize
+    data_dir: Path
+    audio_factory: AudioFactory
+    audio: AudioOutput | None = None
+    ready: bool = field(default=False)
+
+
+def build_app(qapp: QApplication, data_dir: Path, audio_factory: AudioFactory,
+              clock: Clock | None = None) -> App:
+    """Make the settings, library, session controller and the window, and wire them.
+
+    Nothing is shown, no routine is read and no sound is loaded yet: call :func:`show_window`.
+    """
+    user_dir = paths.user_routines_dir(data_dir)
+    folder_problem = _make_folder(user_dir)
+    settings = AppSettings.load(paths.settings_file(data_dir))
+    status = SoundStatus()
+    cue_player = CuePlayer(settings, status)
+    controller = SessionController(cue_player, settings, clock)
+    library = RoutineLibrary(bundled_routines, user_dir, settings)
+    text_size = TextSize(qapp)
+    if settings.large_text:
+        text_size.set_large(True)
+    window = MainWindow(library, settings, controller, cue_player, text_size)
+    for obj in (settings, status, cue_player, controller, library):
+        obj.setParent(window)
+    for message in (settings.load_warning, folder_problem):
+        if message:
+            window.show_status(message, seconds=30)
+    return App(window, settings, library, controller, cue_player, status, text_size, data_dir,
+               audio_factory)
+
+
+def show_window(app: App, file: str | Path | None = None, start: bool = False) -> None:
+    """Show the window with the routine titles listed; :func:`finish_startup` follows its
+    first paint and opens ``file`` (starting it with ``start``)."""
+    app.library.refresh_titles()
+    app.window.first_painted.connect(lambda: finish_startup(app, file, start))
+    app.window.show()
+
+
+def finish_startup(app: App, file: str | Path | None = None, start: bool = False) -> None:
+    """The rest of start-up, once the window is on the screen (does nothing the second time).
+
+    Starts the audio output, checks every routine, builds the player page, opens ``file``.
+    """
+    if app.ready:
+        return
+    app.ready = True
+    if app.audio is None:
+        app.audio = app.audio_factory(app.sound_status.report)
+        app.cue_player.set_output(app.audio)
+    app.library.refresh()
+    app.window.build_player_page()
+    if file is not None:
+        app.window.open_file(Path(file), start=start)
+
+
+def run_gui(data_dir_flag: str | None = None, file: str | None = None,
+            start: bool = False) -> int:
+    """Open the window (``routine-player [FILE] [--start]``); returns the exit code."""
+    qapp = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(qapp, QApplication)
+    qapp.setApplicationName(APP_NAME)
+    qapp.setApplicationDisplayName(APP_TITLE)
+    qapp.setDesktopFileName(APP_NAME)
+    data_dir = paths.data_dir(data_dir_flag)
+    log_file, handlers = configure_logging(data_dir)
+    app: App | None = None
+    restore_hook = install_excepthook(lambda: app.window if app else None, log_file)
+    try:
+        app = build_app(qapp, data_dir, _playsound_output)
+        show_window(app, file, start)
+        return run_event_loop(qapp)
+    finally:
+        restore_hook()
+        if app is not None and app.audio is not None:
+            app.audio.close()
+        for handler in handlers:
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+
+
+def _playsound_output(report: UnavailableCallback) -> AudioOutput:
+    from player.audio import PlaysoundOutput
+
+    return PlaysoundOutput(report)
+
+
+def run_event_loop(qapp: QApplication) -> int:
+    """Run Qt's event loop until the last window closes; returns the exit code."""
+    return qapp.exec()
+
+
+def configure_logging(data_dir: Path) -> tuple[Path | None, list[logging.Handler]]:
+    """Log warnings to stderr and everything from INFO to the log file in the data folder.
+
+    The file is started afresh (the old one kept as ``.1``) once it passes LOG_FILE_MAX_BYTES.
+    """
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    console = logging.StreamHandler()
+    console.setLevel(logging.WARNING)
+    console.setFormatter(logging.Formatter("routine-player: %(levelname)s: %(message)s"))
+    handlers: list[logging.Handler] = [console]
+    log_file: Path | None = data_dir / LOG_FILE_NAME
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if log_file.exists() and log_file.stat().st_size > LOG_FILE_MAX_BYTES:
+            log_file.replace(log_file.with_name(log_file.name + ".1"))
+        to_file = logging.FileHandler(log_file, encoding="utf-8")
+        to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handlers.append(to_file)
+    except OSError as exc:
+        log_file = None
+        print(f"routine-player: cannot write the log file: {exc}", file=sys.stderr)
+    for handler in handlers:
+        root.addHandler(handler)
+    return log_file, handlers
+
+
+def install_excepthook(parent: Callable[[], QWidget | None],
+                       log_file: Path | None) -> Callable[[], None]:
+    """Catch every uncaught exception: log it, tell the person in a message box.
+
+    Also logs exceptions of other threads. Returns a function that puts the old hooks back.
+    """
+    previous, previous_thread_hook = sys.excepthook, threading.excepthook
+    showing = False
+
+    def hook(exc_type: type[BaseException], exc: BaseException,
+             tb: TracebackType | None) -> None:
+        nonlocal showing
+        if issubclass(exc_type, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        log.error("unexpected error", exc_info=(exc_type, exc, tb))
+        if showing:
+            return  # one box at a time; the rest is in the log
+        showing = True
+        where = f"The details were written to {log_file}." if log_file else ""
+        try:
+            ErrorDialog.show_error(
+                parent(), "Something went wrong in the routine player.",
+                f"{exc_type.__name__}: {exc}\n\nYou can carry on; if it happens again, please "
+                f"report it. {where}")
+        except Exception:
+            log.exception("could not show the error message")
+        finally:
+            showing = False
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        log.error("unexpected error in thread %s", getattr(args.thread, "name", "?"),
+                  exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+
+    sys.excepthook = hook
+    threading.excepthook = thread_hook
+
+    def restore() -> None:
+        sys.excepthook = previous
+        threading.excepthook = previous_thread_hook
+
+    return restore
+
+
+def _make_folder(folder: Path) -> str | None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        log.warning("cannot create %s: %s", folder, exc)
+        return f"Your routines folder {folder} could not be created ({exc.strerror or exc})."
+    return None

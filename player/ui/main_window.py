@@ -1,0 +1,390 @@
+"""The main window: a banner slot, then the library page or the player page.
+
+Where other features plug in (see also :mod:`player.ui.session_controller`):
+
+* :attr:`MainWindow.banner_area` -- a ``QVBoxLayout`` at the very top of the central widget,
+  above both pages (e.g. the care banner);
+* :attr:`MainWindow.library_actions` -- the row of buttons at the top of the library page
+  (e.g. a daily check-in or a history button); :meth:`MainWindow.add_page` adds a page (e.g. a
+  history view) that :meth:`MainWindow.show_page` switches to;
+* :attr:`PlayerView.extra_controls` / :attr:`PlayerView.finished_extras` on :attr:`player`.
+
+The player page is built on first use of :attr:`MainWindow.player` (the app does it right after
+the window is first shown), so the window opens without loading the session machinery.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from player.ui.actions import SessionActions
+from player.ui.app_settings import AppSettings
+from player.ui.cue_player import CuePlayer
+from player.ui.dialogs import OpenRoutineDialog
+from player.ui.flash import FlashOverlay
+from player.ui.library_model import ROUTINE_SUFFIXES, RoutineLibrary
+from player.ui.library_view import LibraryView
+from player.ui.preview_view import PreviewView
+from player.ui.session_controller import SessionController
+from player.ui.style import PAGE_MARGIN, TextSize
+from player.ui.widgets import TextLabel
+
+if TYPE_CHECKING:
+    from player.core.loader import LoadResult
+    from player.ui.player_view import PlayerView
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "Routine Player"
+
+
+class MainWindow(QMainWindow):
+    """The routine player's window. Handed its models; builds and wires its views.
+
+    ``first_painted`` is emitted once, just after the window was first drawn on the screen:
+    the rest of start-up waits for it.
+    """
+
+    first_painted = Signal()
+
+    def __init__(self, library: RoutineLibrary, settings: AppSettings,
+                 controller: SessionController, cue_player: CuePlayer,
+                 text_size: TextSize | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.library = library
+        self.settings = settings
+        self.controller = controller
+        self.cue_player = cue_player
+        self.text_size = text_size
+        self._told_no_sound = False
+        self._player: PlayerView | None = None
+        self._painted = False
+        self.setWindowTitle(APP_TITLE)
+        self.setAcceptDrops(True)
+        self.setMinimumSize(900, 620)
+        self.resize(1200, 800)
+        controller.set_dialog_parent(self)
+        self.commands = SessionActions(controller, settings, self)
+        self._build_central()
+        self._build_menus()
+        self._build_status_bar()
+        self._wire()
+
+    # --- building ----------------------------------------------------------------------------
+    def _build_central(self) -> None:
+        central = QWidget(self)
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        #: At the very top, above every page: where a banner goes.
+        self.banner_area = QVBoxLayout()
+        self.banner_area.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(self.banner_area)
+        self.pages = QStackedWidget(central)
+        outer.addWidget(self.pages, 1)
+        self.library_page = self._build_library_page()
+        self.pages.addWidget(self.library_page)
+        self.setCentralWidget(central)
+        self.flash = FlashOverlay(central)
+
+    def _build_library_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(PAGE_MARGIN, PAGE_MARGIN // 2, PAGE_MARGIN, PAGE_MARGIN // 2)
+        #: The row of buttons at the top of the library page.
+        self.library_actions = QHBoxLayout()
+        self.open_button = self._page_button("Open a routine file\u2026", "Open a routine file",
+                                             QStyle.StandardPixmap.SP_DialogOpenButton)
+        self.folder_button = self._page_button("My routines folder",
+                                               "Show my routines folder",
+                                               QStyle.StandardPixmap.SP_DirOpenIcon)
+        self.library_actions.addWidget(self.open_button)
+        self.library_actions.addWidget(self.folder_button)
+        self.library_actions.addStretch(1)
+        layout.addLayout(self.library_actions)
+        self.library_view = LibraryView(self.library)
+        self.preview = PreviewView(self.library)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.library_view)
+        splitter.addWidget(self.preview)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        splitter.setSizes([340, 860])
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+        return page
+
+    def _page_button(self, text: str, name: str, icon: QStyle.StandardPixmap) -> QPushButton:
+        button = QPushButton(text)
+        button.setAccessibleName(name)
+        button.setIcon(self.style().standardIcon(icon))
+        button.setMinimumHeight(34)
+        return button
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.open_action = QAction("&Open\u2026", self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self._on_open_triggered)
+        file_menu.addAction(self.open_action)
+        self.recent_menu = QMenu("Open &recent", self)
+        self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
+        file_menu.addMenu(self.recent_menu)
+        folder_action = file_menu.addAction("Show my routines &folder")
+        folder_action.triggered.connect(self._on_folder_triggered)
+        reload_action = file_menu.addAction("Re&load the library")
+        reload_action.setShortcut(QKeySequence.StandardKey.Refresh)
+        reload_action.triggered.connect(self.library.refresh)
+        file_menu.addSeparator()
+        quit_action = file_menu.addAction("&Quit")
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+
+        session_menu = bar.addMenu("&Session")
+        for action in self.commands.session_actions:
+            session_menu.addAction(action)
+            self.addAction(action)
+
+        view_menu = bar.addMenu("&View")
+        self.large_text_action = QAction("&Large text", self)
+        self.large_text_action.setCheckable(True)
+        self.large_text_action.setChecked(self.settings.large_text)
+        self.large_text_action.toggled.connect(self.settings.set_large_text)
+        view_menu.addAction(self.large_text_action)
+
+        sound_menu = bar.addMenu("S&ound")
+        sound_menu.addAction(self.commands.mute)
+        self.addAction(self.commands.mute)
+        self.spoken_action = QAction("&Spoken cues", self)
+        self.spoken_action.setCheckable(True)
+        self.spoken_action.setChecked(self.settings.spoken_cues)
+        self.spoken_action.toggled.connect(self.settings.set_spoken_cues)
+        sound_menu.addAction(self.spoken_action)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction("&About", self._on_about_triggered)
+
+    def _build_status_bar(self) -> None:
+        self.sound_label = TextLabel("", dim=True)
+        self.sound_label.setAccessibleName("Sound status")
+        self.statusBar().addPermanentWidget(self.sound_label)
+        self._update_sound_label()
+
+    def _wire(self) -> None:
+        self.open_button.clicked.connect(self._on_open_triggered)
+        self.folder_button.clicked.connect(self._on_folder_triggered)
+        self.library_view.routine_selected.connect(self._on_routine_selected)
+        self.library_view.routine_activated.connect(self._on_routine_activated)
+        self.preview.start_requested.connect(self.start_routine)
+        self.preview.reload_requested.connect(self._on_reload_requested)
+        self.cue_player.visual_cue.connect(self.flash.flash)
+        self.cue_player.sound_failed.connect(self._on_sound_failed)
+        self.settings.muted_changed.connect(self._on_muted_changed)
+        self.settings.large_text_changed.connect(self._on_large_text_changed)
+        self.settings.save_failed.connect(self._on_save_failed)
+
+    # --- public ------------------------------------------------------------------------------
+    @property
+    def player(self) -> PlayerView:
+        """The player page (built on first use)."""
+        return self.build_player_page()
+
+    def build_player_page(self) -> PlayerView:
+        """Build the player page unless it exists; returns it."""
+        if self._player is None:
+            from player.ui.player_view import PlayerView
+
+            self._player = PlayerView(self.controller, self.commands)
+            self._player.back_requested.connect(self.back_to_library)
+            self._player.again_requested.connect(self._on_again_requested)
+            self.pages.insertWidget(1, self._player)
+        return self._player
+
+    def add_page(self, page: QWidget) -> int:
+        """Add a page (e.g. a history view) beside the library and player pages."""
+        return self.pages.addWidget(page)
+
+    def show_page(self, page: QWidget) -> None:
+        """Show ``page`` (one added with :meth:`add_page`, or :attr:`library_page`)."""
+        self.pages.setCurrentWidget(page)
+
+    def show_status(self, message: str, seconds: int = 8) -> None:
+        """A quiet message in the status bar."""
+        self.statusBar().showMessage(message, seconds * 1000)
+
+    def open_file(self, path: Path, start: bool = False) -> LoadResult:
+        """Open a routine file: list it under the recent files and preview it (or its errors).
+
+        With ``start`` and no errors the session starts at once.
+        """
+        path = Path(path).expanduser().absolute()
+        result = self.library.load(path)
+        if self.controller.in_play:
+            self.show_status("Stop the session first to open another routine.")
+            return result
+        if path.is_file():
+            self.settings.add_recent_file(path)
+        self.show_page(self.library_page)
+        if not self.library_view.select_path(path):
+            self.preview.show_result(path, result)
+        if result.routine is None:
+            self.show_status(f"{path.name} has {len(result.errors)} problem(s); see the list.")
+        elif start:
+            self.start_routine(path, 1)
+        return result
+
+    def start_routine(self, path: Path, week: int = 1) -> bool:
+        """Start playing the routine in ``path`` at ``week``; False when it cannot start."""
+        from player.core.timeline import build_timeline
+
+        result = self.library.load(path)
+        if result.routine is None:
+            self.preview.show_result(path, result)
+            return False
+        timeline = build_timeline(result.routine, week)
+        player = self.player  # subscribed before the session's first events
+        if not self.controller.start(result.routine, timeline, week):
+            return False
+        self.show_page(player)
+        player.setFocus()
+        return True
+
+    def back_to_library(self) -> None:
+        """Leave the player for the library."""
+        self.controller.close_session()
+        self.show_page(self.library_page)
+        self.library_view.setFocus()
+
+    # --- events ------------------------------------------------------------------------------
+    def event(self, event: QEvent) -> bool:
+        """Notice the first paint (``first_painted`` follows once it is on the screen)."""
+        if not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            QTimer.singleShot(0, self, self.first_painted.emit)
+        return super().event(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop a session still in play, so it is recorded as stopped."""
+        if self.controller.in_play:
+            self.controller.close_session()
+        super().closeEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept routine files."""
+        if self._dropped_routine(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Open a dropped routine file."""
+        path = self._dropped_routine(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.open_file(path)
+
+    @staticmethod
+    def _dropped_routine(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in ROUTINE_SUFFIXES:
+                return Path(url.toLocalFile())
+        return None
+
+    # --- slots -------------------------------------------------------------------------------
+    def _on_routine_selected(self, path: Path) -> None:
+        self.preview.show_result(path, self.library.load(path))
+
+    def _on_routine_activated(self, path: Path) -> None:
+        if self.library.load(path).routine is not None:
+            self.start_routine(path, self.preview.week if self.preview.path == path else 1)
+
+    def _on_reload_requested(self, path: Path) -> None:
+        self.library.refresh()
+        self.preview.show_result(path, self.library.load(path))
+
+    def _on_again_requested(self) -> None:
+        session = self.controller.session
+        if session is not None and session.routine.path is not None:
+            self.start_routine(session.routine.path, session.week)
+
+    def _on_open_triggered(self) -> None:
+        path = OpenRoutineDialog.ask(self, self.library.user_dir)
+        if path is not None:
+            self.open_file(path)
+
+    def _on_folder_triggered(self) -> None:
+        folder = self.library.user_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def _on_recent_menu_about_to_show(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files
+        if not recent:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+        for path in recent:
+            action = self.recent_menu.addAction(path.name)
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_file(p))
+
+    def _on_about_triggered(self) -> None:
+        box = QMessageBox(self)
+        box.setWindowTitle(f"About {APP_TITLE}")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(f"{APP_TITLE}: exercise routines for runners with lower-back pain.\n\n"
+                    "This app is not medical advice and does not replace a clinician.")
+        box.exec()
+        box.deleteLater()
+
+    def _on_sound_failed(self, reason: str) -> None:
+        self._update_sound_label()
+        if self._told_no_sound:
+            return
+        self._told_no_sound = True
+        self.show_status(f"Sound is unavailable: {reason}. Cues are shown as a screen flash.",
+                         seconds=20)
+
+    def _on_muted_changed(self, _muted: bool) -> None:
+        self._update_sound_label()
+
+    def _on_large_text_changed(self, large: bool) -> None:
+        self.large_text_action.setChecked(large)
+        if self.text_size is not None:
+            self.text_size.set_large(large)
+
+    def _on_save_failed(self, message: str) -> None:
+        self.show_status(message)
+
+    def _update_sound_label(self) -> None:
+        if self.settings.muted:
+            self.sound_label.setText("Cues muted (M): screen flash")
+        elif self.cue_player.sound_unavailable:
+            self.sound_label.setText("No sound: screen flash")
+        else:
+            self.sound_label.setText("")

@@ -1,0 +1,98 @@
+"""run_gui and the error hook: the window opens, and errors become a message, not a traceback."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from player.ui import application
+from player.ui.application import LOG_FILE_NAME, install_excepthook, run_gui
+from player.ui.dialogs import ErrorDialog
+from player.ui.main_window import MainWindow
+from tests.fakes import RecordingOutput
+
+
+@pytest.fixture
+def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Replaces the error message box; records (summary, details)."""
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(ErrorDialog, "show_error",
+                        classmethod(lambda cls, parent, summary, details:
+                                    shown.append((summary, details))))
+    return shown
+
+
+def test_an_uncaught_error_is_logged_and_shown(
+        shown_errors: list[tuple[str, str]], tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    restore = install_excepthook(lambda: None, tmp_path / "app.log")
+    try:
+        hook = sys.excepthook
+        try:
+            raise ValueError("the engine fell over")
+        except ValueError as exc:
+            with caplog.at_level(logging.ERROR):
+                hook(type(exc), exc, exc.__traceback__)
+    finally:
+        restore()
+    assert sys.excepthook is not hook
+    assert len(shown_errors) == 1
+    summary, details = shown_errors[0]
+    assert "went wrong" in summary
+    assert "ValueError: the engine fell over" in details and "app.log" in details
+    assert any(r.exc_info and r.exc_info[0] is ValueError for r in caplog.records)
+
+
+@pytest.mark.qt_no_exception_capture
+def test_an_error_in_a_slot_reaches_the_hook(shown_errors: list[tuple[str, str]], qtbot,
+                                              tmp_path: Path) -> None:
+    def broken() -> None:
+        raise RuntimeError("broken slot")
+
+    restore = install_excepthook(lambda: None, tmp_path / "app.log")
+    try:
+        QTimer.singleShot(0, broken)
+        qtbot.waitUntil(lambda: bool(shown_errors))
+    finally:
+        restore()
+    assert "RuntimeError: broken slot" in shown_errors[0][1]
+
+
+def test_run_gui_opens_the_window_with_a_file_and_returns_the_exit_code(
+        qapp: QApplication, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("player.audio.PlaysoundOutput", lambda report: RecordingOutput(report))
+    routine = tmp_path / "broken.yaml"
+    routine.write_text("format: 1\ntitle: [unclosed\n")
+    data = tmp_path / "data"
+    seen: dict[str, object] = {}
+
+    def look_then_quit(qapp: QApplication) -> int:
+        qtbot.waitUntil(lambda: any(isinstance(w, MainWindow) and w.isVisible()
+                                    and w.preview.errors_list.count()
+                                    for w in QApplication.topLevelWidgets()))
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
+                   and w.isVisible()]
+        seen["windows"] = len(windows)
+        window = windows[-1]
+        seen["errors"] = window.preview.errors_list.count()
+        seen["hook"] = sys.excepthook
+        window.close()
+        window.deleteLater()
+        return 0
+
+    # The real loop would end with QApplication.quit(), after which no nested event loop (as
+    # pytest-qt's waits use) runs in this process: look at the window in its place instead.
+    monkeypatch.setattr(application, "run_event_loop", look_then_quit)
+    hook_before = sys.excepthook
+    assert run_gui(data_dir_flag=str(data), file=str(routine), start=True) == 0
+    assert seen["windows"] == 1
+    assert seen["errors"] >= 1  # the broken file's errors, in the window
+    assert seen["hook"] is not hook_before  # our hook was in place while running
+    assert sys.excepthook is hook_before
+    assert (data / "routines").is_dir()
+    assert (data / LOG_FILE_NAME).exists()
