@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 #: How many recently opened files are remembered.
 MAX_RECENT_FILES = 10
 
-_BOOL_KEYS = ("muted", "spoken_cues", "large_text")
+_BOOL_KEYS = ("muted", "spoken_cues", "large_text", "notice_accepted")
 
 
 @dataclass
@@ -31,6 +31,8 @@ class Settings:
     muted: bool = False
     spoken_cues: bool = True
     large_text: bool = False
+    #: The first-run notice (not medical advice) was read and accepted.
+    notice_accepted: bool = False
     recent_files: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -43,7 +45,8 @@ class Settings:
     def to_json(self) -> str:
         """The file's text."""
         data = {**self.extra, "muted": self.muted, "spoken_cues": self.spoken_cues,
-                "large_text": self.large_text, "recent_files": list(self.recent_files)}
+                "large_text": self.large_text, "notice_accepted": self.notice_accepted,
+                "recent_files": list(self.recent_files)}
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 

@@ -60,6 +60,15 @@ class AppSettings(QObject):
         """Recently opened routine files, newest first."""
         return [Path(p) for p in self._settings.recent_files]
 
+    @property
+    def notice_accepted(self) -> bool:
+        """True once the first-run notice (not medical advice) was accepted."""
+        return self._settings.notice_accepted
+
+    def accept_notice(self) -> None:
+        """Remember that the first-run notice was accepted."""
+        self._change("notice_accepted", True)
+
     def set_muted(self, value: bool) -> None:
         """Mute or unmute the cues."""
         if self._change("muted", value):

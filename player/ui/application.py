@@ -34,6 +34,7 @@ from player.ui.style import TextSize
 if TYPE_CHECKING:
     from player.audio import AudioOutput, UnavailableCallback
     from player.core.engine import Clock
+    from player.ui.care_wiring import CareFeatures
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,8 @@ class App:
     audio_factory: AudioFactory
     audio: AudioOutput | None = None
     ready: bool = field(default=False)
+    #: History, ratings and the care banner (player.ui.care_wiring), made by finish_startup.
+    care: CareFeatures | None = None
 
 
 def build_app(qapp: QApplication, data_dir: Path, audio_factory: AudioFactory,
@@ -103,7 +106,8 @@ def show_window(app: App, file: str | Path | None = None, start: bool = False) -
 def finish_startup(app: App, file: str | Path | None = None, start: bool = False) -> None:
     """The rest of start-up, once the window is on the screen (does nothing the second time).
 
-    Starts the audio output, checks every routine, builds the player page, opens ``file``.
+    Starts the audio output, checks every routine, builds the player page, opens the history
+    and wires the care features, opens ``file``.
     """
     if app.ready:
         return
@@ -113,6 +117,9 @@ def finish_startup(app: App, file: str | Path | None = None, start: bool = False
         app.cue_player.set_output(app.audio)
     app.library.refresh()
     app.window.build_player_page()
+    from player.ui.care_wiring import install_care
+
+    app.care = install_care(app)
     if file is not None:
         app.window.open_file(Path(file), start=start)
 
@@ -137,6 +144,8 @@ def run_gui(data_dir_flag: str | None = None, file: str | None = None,
         restore_hook()
         if app is not None and app.audio is not None:
             app.audio.close()
+        if app is not None and app.care is not None:
+            app.care.close()
         for handler in handlers:
             logging.getLogger().removeHandler(handler)
             handler.close()

@@ -69,6 +69,7 @@ class CareBanner(QFrame):
         outer.setContentsMargins(14, 10, 14, 10)
         outer.setSpacing(12)
         self.icon = QLabel(self)
+        self.icon.setTextFormat(Qt.TextFormat.PlainText)  # holds a pixmap; never rich text
         outer.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         column = QVBoxLayout()
         column.setSpacing(4)

@@ -1,53 +1,5 @@
-"""Fixtures for the window's tests: the real window on a fake clock, recording its cues."""
+"""Whole-app tests use the window fixtures of the UI tests: the real window on a fake clock."""
 
-from __future__ import annotations
+from tests.unit.ui.conftest import harness, make_harness, no_care_dialogs, no_real_dialogs
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
-import pytest
-from PySide6.QtWidgets import QApplication
-
-from player import paths
-from player.settings import Settings
-from player.ui.dialogs import BarrierDialog, ErrorDialog, OpenRoutineDialog, SkinCheckDialog
-from tests.unit.ui.harness import Harness
-
-MakeHarness = Callable[..., Harness]
-
-
-@pytest.fixture(autouse=True)
-def no_real_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A modal dialog would wait forever: a test that expects one replaces its classmethod."""
-
-    def unexpected(cls, *args: object) -> bool:
-        raise AssertionError(f"unexpected dialog {cls.__name__}: replace its classmethod")
-
-    for dialog, method in ((BarrierDialog, "ask"), (SkinCheckDialog, "ask"),
-                           (OpenRoutineDialog, "ask"), (ErrorDialog, "show_error")):
-        monkeypatch.setattr(dialog, method, classmethod(unexpected))
-
-
-@pytest.fixture
-def make_harness(qapp: QApplication, isolated_data_dir: Path) -> Iterator[MakeHarness]:
-    """Makes harnesses (closed at the end of the test); tones only unless settings say else."""
-    made: list[Harness] = []
-
-    def make(settings: Settings | None = None, **kwargs: object) -> Harness:
-        if settings is None and not paths.settings_file(isolated_data_dir).exists():
-            settings = Settings(spoken_cues=False)
-        harness = Harness(qapp, isolated_data_dir, settings, **kwargs)  # type: ignore[arg-type]
-        made.append(harness)
-        return harness
-
-    yield make
-    for harness in made:
-        harness.close()
-
-
-@pytest.fixture
-def harness(make_harness: MakeHarness) -> Harness:
-    """The shown window, routines listed, on a fake clock, tones only."""
-    h = make_harness()
-    h.show()
-    return h
+__all__ = ["harness", "make_harness", "no_care_dialogs", "no_real_dialogs"]

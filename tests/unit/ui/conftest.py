@@ -10,7 +10,11 @@ from PySide6.QtWidgets import QApplication
 
 from player import paths
 from player.settings import Settings
+from player.ui.care_wiring import InterruptedDialog, NoticeDialog, ReportFileDialog
 from player.ui.dialogs import BarrierDialog, ErrorDialog, OpenRoutineDialog, SkinCheckDialog
+from player.ui.first_run import FirstRunNotice
+from player.ui.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
+from player.ui.symptoms_dialog import SymptomsDialog
 from tests.unit.ui.harness import Harness
 
 MakeHarness = Callable[..., Harness]
@@ -29,13 +33,30 @@ def no_real_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def make_harness(qapp: QApplication, isolated_data_dir: Path) -> Iterator[MakeHarness]:
+def no_care_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In whole-window tests the history and care dialogs are unexpected too, except the pain
+    rating, which can always be skipped (tests about ratings replace it with an answer)."""
+
+    def unexpected(cls, *args: object) -> bool:
+        raise AssertionError(f"unexpected dialog {cls.__name__}: replace its classmethod")
+
+    for dialog, method in ((FirstRunNotice, "ask"), (SymptomsDialog, "ask"),
+                           (HurtsDialog, "ask"), (InSessionAdvice, "ask"),
+                           (InterruptedDialog, "ask"), (NoticeDialog, "show_notice"),
+                           (ReportFileDialog, "ask")):
+        monkeypatch.setattr(dialog, method, classmethod(unexpected))
+    monkeypatch.setattr(PainRatingDialog, "ask", classmethod(lambda cls, *args: None))
+
+
+@pytest.fixture
+def make_harness(qapp: QApplication, isolated_data_dir: Path,
+                 no_care_dialogs: None) -> Iterator[MakeHarness]:
     """Makes harnesses (closed at the end of the test); tones only unless settings say else."""
     made: list[Harness] = []
 
     def make(settings: Settings | None = None, **kwargs: object) -> Harness:
         if settings is None and not paths.settings_file(isolated_data_dir).exists():
-            settings = Settings(spoken_cues=False)
+            settings = Settings(spoken_cues=False, notice_accepted=True)
         harness = Harness(qapp, isolated_data_dir, settings, **kwargs)  # type: ignore[arg-type]
         made.append(harness)
         return harness

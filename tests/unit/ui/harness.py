@@ -82,8 +82,10 @@ class Harness:
         return [label.text() for label in root.findChildren(QLabel) if label.isVisibleTo(root)]
 
     def close(self) -> None:
-        """Close the window and put the application font back."""
+        """Close the window and the history, and put the application font back."""
         self.window.close()
+        if self.app.care is not None:
+            self.app.care.close()
         self.app.text_size.restore()
         self.window.deleteLater()
         self.qapp.processEvents()

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QApplication
 from player.ui import application
 from player.ui.application import LOG_FILE_NAME, install_excepthook, run_gui
 from player.ui.dialogs import ErrorDialog
+from player.ui.first_run import FirstRunNotice
 from player.ui.main_window import MainWindow
+from player.ui.symptoms_dialog import SymptomsDialog
 from tests.fakes import RecordingOutput
 
 
@@ -88,8 +90,14 @@ def test_run_gui_opens_the_window_with_a_file_and_returns_the_exit_code(
     # The real loop would end with QApplication.quit(), after which no nested event loop (as
     # pytest-qt's waits use) runs in this process: look at the window in its place instead.
     monkeypatch.setattr(application, "run_event_loop", look_then_quit)
+    asked: list[str] = []
+    monkeypatch.setattr(FirstRunNotice, "ask",
+                        classmethod(lambda cls, parent: asked.append("notice") or True))
+    monkeypatch.setattr(SymptomsDialog, "ask",
+                        classmethod(lambda cls, parent: asked.append("symptoms")))
     hook_before = sys.excepthook
     assert run_gui(data_dir_flag=str(data), file=str(routine), start=True) == 0
+    assert asked == ["notice", "symptoms"]  # a first run: the notice, then the questions
     assert seen["windows"] == 1
     assert seen["errors"] >= 1  # the broken file's errors, in the window
     assert seen["hook"] is not hook_before  # our hook was in place while running

@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QProgressBa
 from player import paths
 from player.core.engine import EngineState
 from player.settings import Settings, load_settings
+from player.ui.first_run import FirstRunNotice
 from player.ui.style import LARGE_TEXT_SCALE
+from player.ui.symptoms_dialog import SymptomsDialog
 from tests.unit.ui.harness import Harness
 
 ROUTINE = """\
@@ -134,7 +136,7 @@ def test_large_text_mode_makes_the_text_bigger_and_is_remembered(
 
 def test_large_text_setting_applies_at_start(make_harness, qapp: QApplication) -> None:
     normal = qapp.font().pointSizeF()
-    h = make_harness(Settings(large_text=True, spoken_cues=False))
+    h = make_harness(Settings(large_text=True, spoken_cues=False, notice_accepted=True))
     assert h.window.large_text_action.isChecked()
     assert qapp.font().pointSizeF() == pytest.approx(normal * LARGE_TEXT_SCALE)
 
@@ -156,14 +158,19 @@ def test_without_sound_a_one_time_message_and_a_flash_on_each_cue(playing: Harne
 
 
 def test_a_corrupt_settings_file_is_a_warning_not_a_crash(
-        make_harness, isolated_data_dir: Path) -> None:
+        make_harness, isolated_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = paths.settings_file(isolated_data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("{ this is not json")
+    asked: list[str] = []
+    monkeypatch.setattr(FirstRunNotice, "ask",
+                        classmethod(lambda cls, parent: asked.append("notice") or True))
+    monkeypatch.setattr(SymptomsDialog, "ask", classmethod(lambda cls, parent: None))
     h = make_harness()
     h.show()
     assert "default settings" in h.window.statusBar().currentMessage()
     assert h.app.settings.muted is False
+    assert asked == ["notice"]  # the acceptance was in the lost file: the notice comes again
 
 
 def test_labels_follow_the_palette(harness: Harness) -> None:

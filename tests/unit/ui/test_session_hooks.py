@@ -88,7 +88,7 @@ def test_closing_the_window_stops_the_session(harness: Harness, tmp_path: Path, 
 
 
 def test_spoken_cues_say_the_exercise_after_its_tone(make_harness, tmp_path: Path, qtbot) -> None:
-    h = make_harness(Settings(spoken_cues=True))
+    h = make_harness(Settings(spoken_cues=True, notice_accepted=True))
     h.show()
     h.window.start_routine(routine_file(tmp_path))
     h.advance(2)

@@ -1,0 +1,529 @@
+"""History, pain ratings and the care banner, wired into the window after its first paint.
+
+:func:`install_care` opens the history database, puts the care banner at the top of the window,
+adds the daily check-in, symptom questions and history page, and hooks the session controller:
+every session, completed or skipped step and rating is written to the store as it happens
+(:class:`SessionRecorder`), ratings are asked before and after a session and after exercises
+that ask for it, and "This hurts" applies the in-session rule. A store that cannot be opened or
+written is reported in plain words and the app keeps running without history.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QStyle, QWidget
+
+from player.core.care import in_session_action
+from player.core.history import Session as StoredSession
+from player.core.history import StepEvent
+from player.core.timeline import StepKind, Timeline
+from player.store.db import StoreError
+from player.store.history import HistoryStore
+from player.ui.banner import CareBanner
+from player.ui.care_controller import CareController, local_now
+from player.ui.first_run import FirstRunNotice
+from player.ui.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
+from player.ui.symptoms_dialog import SymptomsDialog
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from player.core.engine import StepFinished
+    from player.core.routine import Exercise, Routine
+    from player.ui.application import App
+    from player.ui.session_controller import Session
+
+log = logging.getLogger(__name__)
+
+
+class SessionRecorder(QObject):
+    """Writes each session and each completed or skipped step to the store as it happens.
+
+    ``continue_with(id)`` makes the next session the controller starts carry on stored session
+    ``id`` (an interrupted session resumed, or the rest of a session switched to an easier
+    variant) instead of starting a new one.
+    """
+
+    failed = Signal(str)
+
+    def __init__(self, store: HistoryStore, clock: Callable[[], datetime] = local_now,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._clock = clock
+        self._id: int | None = None
+        self._continue: int | None = None
+
+    @property
+    def session_id(self) -> int | None:
+        """The stored id of the session being played (or just ended)."""
+        return self._id
+
+    @property
+    def continuing(self) -> bool:
+        """True between :meth:`continue_with` and the start it applies to."""
+        return self._continue is not None
+
+    def continue_with(self, session_id: int) -> None:
+        """The next session started carries on stored session ``session_id``."""
+        self._continue = session_id
+
+    def cancel_continue(self) -> None:
+        """Forget a :meth:`continue_with` whose start did not happen."""
+        self._continue = None
+
+    def on_session_started(self, session: Session) -> None:
+        """Record the start (or carry on the session named by :meth:`continue_with`)."""
+        if self._continue is not None:
+            self._id, self._continue = self._continue, None
+            return
+        routine = session.routine
+        file_hash = ""
+        if routine.path is not None:
+            try:
+                file_hash = _file_hash(routine.path)
+            except OSError as exc:
+                log.warning("cannot hash %s: %s", routine.path, exc)
+        self._id = self._save(lambda: self._store.start_session(
+            routine_title=routine.title, routine_version=routine.version,
+            routine_file_hash=file_hash, started_at=self._clock()))
+
+    def on_step_finished(self, event: StepFinished) -> None:
+        """Record a completed or skipped step; committed before this returns."""
+        if self._id is None:
+            return
+        step = event.step
+        session_id = self._id
+        self._save(lambda: self._store.record_step(StepEvent(
+            session_id, step.index, step.name, step.kind.value, event.status,
+            event.actual_seconds, self._clock(), step.duration_seconds)))
+
+    def on_session_finished(self, completed: bool) -> None:
+        """Record how the session ended (not when it goes on with an easier variant)."""
+        if self._id is None or self._continue is not None:
+            return
+        session_id = self._id
+        self._save(lambda: self._store.finish_session(
+            session_id, "completed" if completed else "stopped", self._clock()))
+
+    def _save(self, action: Callable[[], int | None]) -> int | None:
+        try:
+            return action()
+        except StoreError as exc:
+            self.failed.emit(str(exc))
+            return None
+
+
+def _file_hash(path: Path) -> str:
+    from player.history_cli import routine_file_hash
+
+    return routine_file_hash(path.read_bytes())
+
+
+class InterruptedDialog:
+    """Asks what to do with a session the app was closed or killed in."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, session: StoredSession,
+            can_resume: bool) -> Literal["resume", "close"]:
+        """"resume" (carry on where it stopped) or "close" (keep it as interrupted)."""
+        box = QMessageBox(parent)
+        box.setWindowTitle("Unfinished session")
+        box.setIcon(QMessageBox.Icon.Question)
+        when = session.started_at.strftime("%A %d %B at %H:%M")
+        box.setText(f"{session.routine_title}, started {when}, did not finish.")
+        box.setInformativeText(
+            "Everything you did in it is saved. Resume it where it stopped, or close it?"
+            if can_resume else
+            "Everything you did in it is saved. Its routine file is no longer found, so it can "
+            "only be closed.")
+        resume = box.addButton("Resume", QMessageBox.ButtonRole.AcceptRole) if can_resume \
+            else None
+        box.addButton("Close it", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return "resume" if resume is not None and box.clickedButton() is resume else "close"
+
+
+class NoticeDialog:
+    """Tells something important once (a damaged history kept aside, a store error)."""
+
+    @classmethod
+    def show_notice(cls, parent: QWidget | None, text: str) -> None:
+        """Show ``text`` (plain) until the person closes it."""
+        box = QMessageBox(QMessageBox.Icon.Information, "Your history", text,
+                          QMessageBox.StandardButton.Ok, parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
+
+class ReportFileDialog:
+    """Asks where to save the report PDF."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None) -> Path | None:
+        """The chosen file, or None."""
+        name, _ = QFileDialog.getSaveFileName(parent, "Save the report for your physiotherapist",
+                                              "routine-report.pdf", "PDF (*.pdf)")
+        return Path(name) if name else None
+
+
+class CareFeatures(QObject):
+    """Owns the store, the care controller, the banner, the history page and the rating hooks."""
+
+    def __init__(self, app: App, store: HistoryStore | None) -> None:
+        super().__init__(app.window)
+        self.app = app
+        self.window = app.window
+        self.controller = app.controller
+        self.store = store
+        self.care = CareController(store, parent=self)
+        self.banner = CareBanner()
+        self.recorder = SessionRecorder(store, parent=self) if store is not None else None
+        self._pending_before: tuple[int, str, str] | None = None
+        self._history_view: QWidget | None = None
+        self._build()
+        self._wire()
+
+    # --- building ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.window.banner_area.addWidget(self.banner)
+        self.checkin_button = self._library_button(
+            "Daily check-in\u2026", "Rate your pain now (daily check-in)",
+            QStyle.StandardPixmap.SP_DialogYesButton)
+        self.symptoms_button = self._library_button(
+            "Symptom questions\u2026", "Answer the symptom questions",
+            QStyle.StandardPixmap.SP_MessageBoxQuestion)
+        self.history_button = self._library_button(
+            "History", "Show your history, pain chart and report",
+            QStyle.StandardPixmap.SP_FileDialogDetailedView)
+        self.hurts_button = QPushButton("This hurts")
+        self.hurts_button.setAccessibleName("This hurts: rate the pain and ease off")
+        self.hurts_button.setShortcut(QKeySequence("H"))
+        self.hurts_button.setToolTip("This hurts (H)")
+        self.window.player.extra_controls.addWidget(self.hurts_button)
+        menu = self.window.menuBar().addMenu("&History")
+        menu.addAction("Daily &check-in\u2026", self.check_in)
+        menu.addAction("&Symptom questions\u2026", self.ask_symptoms)
+        menu.addAction("&History and pain chart", self.show_history)
+        menu.addAction("&Report for your physiotherapist (PDF)\u2026", self.save_report)
+
+    def _library_button(self, text: str, name: str, icon: QStyle.StandardPixmap) -> QPushButton:
+        button = QPushButton(self.window.style().standardIcon(icon), text)
+        button.setAccessibleName(name)
+        # Before the stretch that ends the row.
+        row = self.window.library_actions
+        row.insertWidget(row.count() - 1, button)
+        return button
+
+    def _wire(self) -> None:
+        care, controller = self.care, self.controller
+        care.banner_changed.connect(self.banner.show_advice)
+        self.banner.dismissed.connect(care.dismiss_banner)
+        care.store_failed.connect(self._on_store_failed)
+        care.start_blocked.connect(self._on_start_blocked)
+        care.symptoms_check_suggested.connect(self._on_symptoms_check_suggested)
+        controller.add_start_guard(care.start_guard)
+        controller.add_start_guard(self._ask_before)
+        if self.recorder is not None:  # first, so a session has its id for the ratings below
+            controller.session_started.connect(self.recorder.on_session_started)
+            controller.step_finished.connect(self.recorder.on_step_finished)
+            controller.session_finished.connect(self.recorder.on_session_finished)
+            self.recorder.failed.connect(self._on_store_failed)
+        controller.session_started.connect(self._on_session_started)
+        controller.step_started.connect(self._on_step_started)
+        controller.step_finished.connect(self._on_step_finished)
+        controller.session_finished.connect(self._on_session_finished)
+        controller.session_closed.connect(self._on_session_closed)
+        self.checkin_button.clicked.connect(self.check_in)
+        self.symptoms_button.clicked.connect(self.ask_symptoms)
+        self.history_button.clicked.connect(self.show_history)
+        self.hurts_button.clicked.connect(self.this_hurts)
+        self.hurts_button.setEnabled(False)
+
+    @property
+    def session_id(self) -> int | None:
+        """The stored id of the session in play, if the history is available."""
+        return self.recorder.session_id if self.recorder is not None else None
+
+    # --- start-up ----------------------------------------------------------------------------
+    def start(self, notices: list[str]) -> None:
+        """Show the advice, then what needs the person's attention: first-run notice and
+        questions, messages about the history file, sessions left unfinished."""
+        self.care.refresh()
+        self.care.start_day_watch()
+        settings = self.app.settings
+        if not settings.notice_accepted:
+            if not FirstRunNotice.ask(self.window):
+                self.window.close()
+                return
+            settings.accept_notice()
+            self.ask_symptoms()
+        for notice in notices:
+            NoticeDialog.show_notice(self.window, notice)
+        self._offer_interrupted()
+
+    def close(self) -> None:
+        """Close the history database."""
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def _offer_interrupted(self) -> None:
+        if self.store is None or self.recorder is None:
+            return
+        try:
+            interrupted = self.store.interrupted_sessions()
+        except StoreError as exc:
+            self._on_store_failed(str(exc))
+            return
+        for stored in interrupted:
+            plan = self._resume_plan(stored)
+            choice = InterruptedDialog.ask(self.window, stored, plan is not None)
+            try:
+                if choice == "resume" and plan is not None and not self.controller.in_play:
+                    self.store.resume_session(stored.id)
+                    routine, timeline = plan
+                    self.recorder.continue_with(stored.id)
+                    if not self._start_timeline(routine, timeline):
+                        self.store.close_session_as_interrupted(stored.id)
+                else:
+                    self.store.close_session_as_interrupted(stored.id)
+            except StoreError as exc:
+                self._on_store_failed(str(exc))
+
+    def _resume_plan(self, stored: StoredSession) -> tuple[Routine, Timeline] | None:
+        from player.core.timeline import build_timeline
+        from player.history_cli import find_played_routine, routine_candidates
+
+        assert self.store is not None
+        routine = find_played_routine(stored, routine_candidates(self.app.data_dir))
+        if routine is None:
+            return None
+        done = [s.step_index for s in self.store.steps(stored.id)]
+        timeline = build_timeline(routine)
+        rest = tuple(s for s in timeline.steps if s.index > max(done, default=-1)
+                     and s.kind is not StepKind.LEAD_IN)
+        return (routine, Timeline(timeline.title, rest)) if rest else None
+
+    def _start_timeline(self, routine: Routine, timeline: Timeline) -> bool:
+        if not self.controller.start(routine, timeline):
+            if self.recorder is not None:
+                self.recorder.cancel_continue()
+            return False
+        self.window.show_page(self.window.player)
+        return True
+
+    # --- ratings and questions ---------------------------------------------------------------
+    def check_in(self) -> None:
+        """The daily check-in: a 0-10 rating outside a session."""
+        answer = PainRatingDialog.ask(self.window, "checkin", "Daily check-in")
+        if answer is not None:
+            rating, note, area = answer
+            self.care.record_rating("checkin", rating, note=note, body_area=area)
+
+    def ask_symptoms(self) -> None:
+        """Ask the symptom questions and apply the answers."""
+        answers = SymptomsDialog.ask(self.window)
+        if answers is not None:
+            self.care.record_symptoms(answers)
+
+    def _ask_before(self, session: Session) -> bool:
+        self._pending_before = None
+        if self.recorder is not None and self.recorder.continuing:
+            return True
+        if session.routine.pain_checks.before:
+            self._pending_before = PainRatingDialog.ask(
+                self.window, "before", f"Before {session.routine.title}")
+        return True
+
+    def _on_session_started(self, session: Session) -> None:
+        self.care.set_thresholds(session.routine.pain_checks.thresholds)
+        if self._pending_before is not None:
+            rating, note, area = self._pending_before
+            self._pending_before = None
+            self.care.record_rating("before", rating, note=note, body_area=area,
+                                    session_id=self.session_id)
+
+    def _on_step_started(self, step: object) -> None:
+        current = self.controller.engine.current if self.controller.engine else None
+        self.hurts_button.setEnabled(current is not None and current.exercise is not None)
+
+    def _on_step_finished(self, event: StepFinished) -> None:
+        step = event.step
+        if step.pain_check and event.status == "completed":
+            QTimer.singleShot(0, self, lambda: self._ask_during(step.name))
+
+    def _ask_during(self, name: str) -> None:
+        paused = self.controller.pause()  # False when that was the last step
+        answer = PainRatingDialog.ask(self.window, "during", f"After {name}")
+        if answer is not None:
+            rating, note, area = answer
+            self.care.record_rating("during", rating, note=note, body_area=area,
+                                    session_id=self.session_id)
+        if paused:
+            self.controller.resume()
+
+    def _on_session_finished(self, completed: bool) -> None:
+        self.hurts_button.setEnabled(False)
+        session = self.controller.session
+        if self.recorder is not None and self.recorder.continuing:
+            return
+        if session is not None and session.routine.pain_checks.after:
+            session_id = self.session_id
+            QTimer.singleShot(0, self, lambda: self._ask_after(session.routine.title, session_id))
+
+    def _ask_after(self, title: str, session_id: int | None) -> None:
+        answer = PainRatingDialog.ask(self.window, "after", f"After {title}")
+        if answer is not None:
+            rating, note, area = answer
+            self.care.record_rating("after", rating, note=note, body_area=area,
+                                    session_id=session_id)
+
+    def _on_session_closed(self) -> None:
+        self.hurts_button.setEnabled(False)
+
+    # --- "this hurts" ------------------------------------------------------------------------
+    def this_hurts(self) -> None:
+        """Rate the pain mid-exercise and apply the in-session rule (stop, easier or skip)."""
+        engine = self.controller.engine
+        step = engine.current if engine is not None else None
+        if step is None or step.exercise is None:
+            return
+        easier = self._easier(step.exercise)
+        paused = self.controller.pause()
+        answer = HurtsDialog.ask(self.window, easier is not None,
+                                 self.care.thresholds.in_session_stop_level)
+        if answer is None:
+            if paused:
+                self.controller.resume()
+            return
+        rating, sharp = answer
+        if rating is not None:
+            self.care.record_rating("during", rating, session_id=self.session_id)
+        action = in_session_action(rating, sharp, easier is not None, self.care.thresholds)
+        choice = InSessionAdvice.ask(self.window, action, step.exercise.name,
+                                     easier.name if easier is not None else None)
+        if choice == "easier" and easier is not None:
+            self._switch_to(easier)
+        elif choice == "skip":
+            self.controller.next()
+        elif choice == "stop":
+            self.controller.stop()
+        elif paused:
+            self.controller.resume()
+
+    def _easier(self, exercise: Exercise) -> Exercise | None:
+        from player.core.loader import load_library
+
+        session = self.controller.session
+        if exercise.easier is None or session is None:
+            return None
+        for known in session.routine.exercises():
+            if known.id == exercise.easier:
+                return known
+        return load_library().exercises.get(exercise.easier)
+
+    def _switch_to(self, easier: Exercise) -> None:
+        """Carry on the session with ``easier`` in place of the current exercise's remaining
+        sets and sides (the current step is recorded as skipped)."""
+        session, engine = self.controller.session, self.controller.engine
+        if session is None or engine is None or engine.current is None:
+            return
+        hard = engine.current.exercise
+        steps = list(session.timeline.steps[engine.index:])
+        for i, step in enumerate(steps):
+            if step.exercise is not hard:
+                break
+            steps[i] = replace(step, exercise=easier,
+                               name=easier.name if step.kind is StepKind.EXERCISE else step.name)
+        tail = Timeline(session.timeline.title, tuple(steps))
+        if self.recorder is not None and self.session_id is not None:
+            self.recorder.continue_with(self.session_id)
+        if not self.controller.start(session.routine, tail, session.week) and \
+                self.recorder is not None:
+            self.recorder.cancel_continue()
+
+    # --- history -----------------------------------------------------------------------------
+    def show_history(self) -> None:
+        """The history page: calendar, adherence, pain chart and sessions."""
+        from player.history_cli import HistoryData
+        from player.ui.history_view import HistoryView
+
+        if self.store is None:
+            self.window.show_status("Your history is not available (see the earlier message).")
+            return
+        if self._history_view is None:
+            view = HistoryView()
+            view.back_requested.connect(self.window.back_to_library)
+            view.report_requested.connect(self.save_report)
+            self.window.add_page(view)
+            self._history_view = view
+        try:
+            data = HistoryData.from_store(self.store)
+        except StoreError as exc:
+            self._on_store_failed(str(exc))
+            return
+        self._history_view.set_history(data, self._played_routine(data))  # type: ignore[attr-defined]
+        self.window.show_page(self._history_view)
+
+    def save_report(self) -> None:
+        """Write the one-page PDF report for the physiotherapist."""
+        from player.history_cli import HistoryData, build_report
+        from player.ui.report_pdf import write_report_pdf
+
+        if self.store is None:
+            self.window.show_status("Your history is not available (see the earlier message).")
+            return
+        path = ReportFileDialog.ask(self.window)
+        if path is None:
+            return
+        try:
+            data = HistoryData.from_store(self.store)
+            write_report_pdf(build_report(data, self._played_routine(data), local_now()), path)
+        except (StoreError, OSError) as exc:
+            self._on_store_failed(f"The report could not be written: {exc}")
+            return
+        self.window.show_status(f"Report saved to {path}")
+
+    def _played_routine(self, data: object) -> Routine | None:
+        from player.history_cli import find_played_routine, last_played, routine_candidates
+
+        session = last_played(data.sessions)  # type: ignore[attr-defined]
+        if session is None:
+            return None
+        return find_played_routine(session, routine_candidates(self.app.data_dir))
+
+    # --- messages ----------------------------------------------------------------------------
+    def _on_store_failed(self, message: str) -> None:
+        log.warning("history: %s", message)
+        self.window.show_status(message, seconds=30)
+
+    def _on_start_blocked(self, _advice: object) -> None:
+        self.window.show_status("Routines cannot start while the urgent advice at the top "
+                                "stands. Please seek care now.", seconds=30)
+
+    def _on_symptoms_check_suggested(self, reason: str) -> None:
+        self.window.show_status(reason, seconds=30)
+        QTimer.singleShot(0, self, self.ask_symptoms)
+
+
+def install_care(app: App) -> CareFeatures:
+    """Open the history and wire the care features into ``app``'s window (after first paint)."""
+    notices: list[str] = []
+    store: HistoryStore | None = None
+    try:
+        store = HistoryStore.open(app.data_dir)
+        notices.extend(store.notices)
+    except StoreError as exc:
+        notices.append(f"{exc} The app works without your history until this is fixed; "
+                       "nothing already saved has been changed.")
+    features = CareFeatures(app, store)
+    features.start(notices)
+    return features

@@ -1,0 +1,247 @@
+"""History, ratings and the care banner in the real window, on a fake clock.
+
+Each test answers the dialogs by replacing their classmethods, then checks what the window
+shows and what the history database holds.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from player.core.history import PainRating, StepEvent, SymptomAnswers
+from player.store.history import HistoryStore
+from player.ui.care_controller import local_now
+from player.ui.care_wiring import InterruptedDialog
+from player.ui.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
+from player.ui.symptoms_dialog import SymptomsDialog
+from tests.unit.ui.harness import Harness
+
+SHORT = """\
+format: 1
+title: Short one
+defaults: {lead_in: 2s}
+blocks:
+  - name: Main
+    steps:
+      - exercise: plank
+        hold: 4s
+        sets: 2
+        rest_between_sets: 2s
+      - exercise: glute_bridge
+        hold: 3s
+        pain_check: true
+"""
+
+
+@pytest.fixture
+def ratings_given(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Answers every pain rating: 3 before, 2 during, 4 after; records the contexts asked."""
+    asked: list[str] = []
+    answers = {"before": 3, "during": 2, "after": 4, "checkin": 5}
+
+    def ask(cls, parent, context, title):
+        asked.append(context)
+        return (answers[context], f"{context} note", "lower back")
+
+    monkeypatch.setattr(PainRatingDialog, "ask", classmethod(ask))
+    return asked
+
+
+def routine_file(tmp_path: Path, text: str = SHORT) -> Path:
+    path = tmp_path / "short.yaml"
+    path.write_text(text)
+    return path
+
+
+def stored(data_dir: Path) -> HistoryStore:
+    return HistoryStore.open(data_dir)
+
+
+def test_a_session_its_steps_and_ratings_are_recorded_as_they_happen(
+        harness: Harness, tmp_path: Path, ratings_given: list[str],
+        isolated_data_dir: Path) -> None:
+    path = routine_file(tmp_path)
+    harness.window.open_file(path)
+    assert harness.window.start_routine(path)
+    harness.advance(2 + 4 + 2)  # lead-in, plank set 1, rest: each step committed when it ends
+    with stored(isolated_data_dir) as store:
+        [session] = store.sessions()
+        assert session.outcome == "in_progress" and session.routine_title == "Short one"
+        assert [s.step_name for s in store.steps(session.id)] == ["Get ready", "Plank", "Rest"]
+    harness.advance(4 + 3)
+    harness.settle()  # the "during" rating after the bridge (pain_check), then the "after" one
+    harness.settle()
+    assert ratings_given == ["before", "during", "after"]
+    with stored(isolated_data_dir) as store:
+        [session] = store.sessions()
+        assert session.outcome == "completed"
+        assert [(r.context, r.rating, r.session_id) for r in store.ratings()] == [
+            ("before", 3, session.id), ("during", 2, session.id), ("after", 4, session.id)]
+        steps = store.steps(session.id)
+        assert [(s.step_name, s.status) for s in steps] == [
+            ("Get ready", "completed"), ("Plank", "completed"), ("Rest", "completed"),
+            ("Plank", "completed"), ("Glute bridge", "completed")]
+        assert steps[1].actual_seconds == pytest.approx(4.0)
+
+
+def test_a_red_flag_shows_the_urgent_banner_and_no_routine_starts(
+        make_harness, tmp_path: Path, isolated_data_dir: Path) -> None:
+    with stored(isolated_data_dir) as store:
+        store.add_symptoms(SymptomAnswers(local_now(), saddle_numbness=True))
+    h = make_harness()
+    h.show()
+    banner = h.app.care.banner
+    assert banner.isVisibleTo(h.window)
+    assert "urgent" in banner.heading.text().lower()
+    assert not banner.dismiss_button.isVisibleTo(banner)
+    path = routine_file(tmp_path)
+    assert h.window.start_routine(path) is False
+    assert "cannot start" in h.window.statusBar().currentMessage()
+    with stored(isolated_data_dir) as store:
+        assert store.sessions() == [] and [e.action for e in store.banner_events()] == ["shown"]
+
+
+def worsening_history(store: HistoryStore, now: datetime) -> None:
+    """Resting ratings of 2 in the first week, 6 in the last: 4 points worse."""
+    start = now - timedelta(days=20)
+    for day in range(5):
+        store.add_rating(PainRating(start + timedelta(days=day), "checkin", 2))
+    for day in range(5):
+        store.add_rating(PainRating(now - timedelta(days=day, hours=1), "checkin", 6))
+
+
+def test_see_a_professional_can_be_dismissed_for_the_day_and_comes_back(
+        make_harness, isolated_data_dir: Path) -> None:
+    now = local_now()
+    with stored(isolated_data_dir) as store:
+        worsening_history(store, now)
+    h = make_harness()
+    h.show()
+    care, banner = h.app.care.care, h.app.care.banner
+    assert banner.isVisibleTo(h.window) and banner.dismiss_button.isVisibleTo(banner)
+    assert "2 points" in banner.reasons.text() or "points above" in banner.reasons.text()
+    banner.dismiss_button.click()
+    assert not banner.isVisibleTo(h.window)
+    care.refresh(now + timedelta(minutes=5))
+    assert not banner.isVisibleTo(h.window)  # hidden for the rest of the day
+    care.refresh(now + timedelta(days=1))
+    assert banner.isVisibleTo(h.window)  # it still holds the next day: back
+    with stored(isolated_data_dir) as store:
+        assert [e.action for e in store.banner_events()][:2] == ["shown", "dismissed"]
+
+
+def test_the_daily_check_in_is_one_click_from_the_library(
+        harness: Harness, ratings_given: list[str], isolated_data_dir: Path) -> None:
+    harness.app.care.checkin_button.click()
+    assert ratings_given == ["checkin"]
+    with stored(isolated_data_dir) as store:
+        [rating] = store.ratings()
+        assert (rating.context, rating.rating, rating.note, rating.session_id) == (
+            "checkin", 5, "checkin note", None)
+
+
+def play_to_first_plank(h: Harness, path: Path) -> None:
+    h.window.open_file(path)
+    assert h.window.start_routine(path)
+    h.advance(2.5)
+    assert h.engine.current.name == "Plank"
+
+
+def test_this_hurts_with_a_sharp_pain_offers_the_easier_variant(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    offered: list[tuple[str, str | None]] = []
+    monkeypatch.setattr(HurtsDialog, "ask", classmethod(lambda cls, parent, easier, stop: (7, True)))
+
+    def advice(cls, parent, action, exercise, easier=None):
+        offered.append((action, easier))
+        return "easier"
+
+    monkeypatch.setattr(InSessionAdvice, "ask", classmethod(advice))
+    questions: list[str] = []
+    monkeypatch.setattr(SymptomsDialog, "ask", classmethod(lambda cls, parent: questions.append(
+        "asked")))
+    play_to_first_plank(harness, routine_file(tmp_path))
+    harness.app.care.hurts_button.click()
+    assert offered == [("offer_easier", "Plank on knees")]
+    harness.settle()
+    assert questions == ["asked"]  # a severe rating (7) offers the symptom questions again
+    assert harness.engine.current.name == "Plank on knees"
+    harness.advance(4 + 2 + 0.1)  # the easier set, the rest, then set 2 is easier too
+    assert harness.engine.current.name == "Plank on knees"
+    with stored(isolated_data_dir) as store:
+        [session] = store.sessions()  # one session, carried on with the easier variant
+        names = [(s.step_name, s.status) for s in store.steps(session.id)]
+        assert names[:3] == [("Get ready", "completed"), ("Plank", "skipped"),
+                             ("Plank on knees", "completed")]
+        [rating] = store.ratings()
+        assert (rating.context, rating.rating, rating.session_id) == ("during", 7, session.id)
+
+
+def test_this_hurts_on_an_exercise_without_easier_variant_skips_it(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = SHORT.replace("exercise: plank", "exercise: bird_dog")
+    monkeypatch.setattr(HurtsDialog, "ask", classmethod(lambda cls, parent, easier, stop: (6, False)))
+    seen: list[str] = []
+    monkeypatch.setattr(InSessionAdvice, "ask", classmethod(
+        lambda cls, parent, action, exercise, easier=None: seen.append(action) or "skip"))
+    h = harness
+    path = routine_file(tmp_path, text)
+    h.window.open_file(path)
+    assert h.window.start_routine(path)
+    h.advance(2.5)
+    h.app.care.hurts_button.click()
+    assert seen == ["skip"]
+    assert h.engine.current.name == "Rest"
+
+
+def test_an_interrupted_session_is_offered_and_resumed_after_its_last_step(
+        make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    from player.history_cli import routine_file_hash
+
+    path = routine_file(tmp_path)
+    now = local_now()
+    with stored(isolated_data_dir) as store:
+        sid = store.start_session(routine_title="Short one", started_at=now,
+                                  routine_file_hash=routine_file_hash(path.read_bytes()))
+        for index, name in enumerate(["Get ready", "Plank", "Rest"]):
+            store.record_step(StepEvent(sid, index, name, "exercise", "completed", 2.0, now))
+    offered: list[tuple[str, bool]] = []
+    monkeypatch.setattr(InterruptedDialog, "ask", classmethod(
+        lambda cls, parent, session, can_resume: offered.append(
+            (session.routine_title, can_resume)) or "resume"))
+    h = make_harness()
+    h.app.settings.add_recent_file(path)  # where the app finds the routine file again
+    h.show()
+    assert offered == [("Short one", True)]
+    assert h.engine.current.name == "Plank" and h.engine.current.set == 2
+    h.advance(4)
+    with stored(isolated_data_dir) as store:
+        [session] = store.sessions()
+        assert session.id == sid
+        assert [s.step_index for s in store.steps(sid)] == [0, 1, 2, 3]
+
+
+def test_an_interrupted_session_can_be_closed(
+        make_harness, monkeypatch: pytest.MonkeyPatch, isolated_data_dir: Path) -> None:
+    with stored(isolated_data_dir) as store:
+        sid = store.start_session(routine_title="Gone", started_at=local_now())
+    monkeypatch.setattr(InterruptedDialog, "ask", classmethod(
+        lambda cls, parent, session, can_resume: "resume" if can_resume else "close"))
+    h = make_harness()
+    h.show()
+    with stored(isolated_data_dir) as store:
+        assert store.session(sid).outcome == "interrupted"
+
+
+def test_the_history_page_opens_from_the_library(harness: Harness, ratings_given: list[str]) -> None:
+    harness.app.care.checkin_button.click()
+    harness.app.care.history_button.click()
+    view = harness.window.pages.currentWidget()
+    assert type(view).__name__ == "HistoryView"
+    view.back_requested.emit()
+    assert harness.window.pages.currentWidget() is harness.window.library_page
