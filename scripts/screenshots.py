@@ -6,7 +6,8 @@ Starts its own Xvfb (unless --use-display is given), builds the window with the 
 ``run_gui`` uses (``build_app`` + ``show_window``), then drives it like a person would: selects a
 routine, starts it, moves time on with a fake clock so a countdown is caught mid-way, confirms the
 ice barrier in the real dialog, opens a broken file. Saves library.png, exercise.png,
-barrier.png, ice.png, errors.png, finished.png, exercise-large-text.png and exercise-dark.png
+barrier.png, ice.png, errors.png, finished.png, exercise-large-text.png, exercise-dark.png,
+pain-rating.png, history.png, banner.png and symptoms.png
 (the same view in a dark palette, to check that every colour follows the palette).
 """
 
@@ -20,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,6 +116,7 @@ def shoot(out: Path) -> int:
     qapp = QApplication([sys.argv[0]])
     qapp.setApplicationName(APP_NAME)
     data_dir = Path(tempfile.mkdtemp(prefix="screenshots-"))
+    seed_returning_user(data_dir)
     clock = FakeClock()
     app = build_app(qapp, data_dir, SilentOutput, clock)
     window = app.window
@@ -149,19 +152,29 @@ def shoot(out: Path) -> int:
             advance(0.5)
             spent += 0.5
 
-    shots_of_dialogs = {"BarrierDialog": "barrier.png"}
+    shots_of_dialogs = {"BarrierDialog": "barrier.png", "PainRatingDialog": "pain-rating.png",
+                        "SymptomsDialog": "symptoms.png"}
 
     def answer_dialogs() -> None:
-        """Answer every question "yes", as a person would; photograph the first of a kind."""
+        """Answer every question as a person would ("yes"; a pain rating of 2); photograph the
+        first of a kind."""
         dialog = qapp.activeModalWidget()
         if dialog is None:
             return
-        name = shots_of_dialogs.pop(type(dialog).__name__, None)
+        kind = type(dialog).__name__
+        if kind == "PainRatingDialog":
+            dialog.scale.set_rating(2)
+        name = shots_of_dialogs.pop(kind, None)
         if name is not None:
             dialog.move(window.geometry().center() - dialog.rect().center())
             settle(200)
             save(name, whole_screen=True)
-        dialog.yes_button.click()
+        if kind == "PainRatingDialog":
+            dialog.save_button.click()
+        elif kind == "SymptomsDialog":
+            dialog.reject()  # asked again when ratings rise: closing it leaves them unanswered
+        else:
+            dialog.yes_button.click()
 
     answerer = QTimer()
     answerer.timeout.connect(answer_dialogs)
@@ -223,10 +236,56 @@ def shoot(out: Path) -> int:
     window.open_file(broken)
     save("errors.png")
 
+    # The history page, then the banner once recent check-ins have risen.
+    assert app.care is not None
+    app.care.show_history()
+    save("history.png")
+    window.back_to_library()
+    now = datetime.now().astimezone()
+    # Enough 6/10 check-ins over three days to lift the 7-day median 2+ points above the start
+    # (written to the history as those days' check-ins would have been).
+    from player.core.history import PainRating
+
+    for hours in (70, 62, 54, 46, 38, 30, 20, 6):
+        app.care.store.add_rating(PainRating(now - timedelta(hours=hours), "checkin", 6))
+    app.care.care.reload()
+    app.care.care.refresh()
+    window.library_view.select_path(core)
+    save("banner.png")
+    QTimer.singleShot(0, app.care.ask_symptoms)  # as from the "Symptom questions" button
+    settle(500)
+
     window.close()
     app.audio.close()
     shutil.rmtree(data_dir, ignore_errors=True)
     return 0
+
+
+def seed_returning_user(data_dir: Path) -> None:
+    """Settings of someone who accepted the first-run notice, and two weeks of history: core
+    strength three times a week with before/after ratings, pain settling from 4 to 2."""
+    from player.core.history import PainRating, StepEvent
+    from player.settings import Settings, save_settings
+    from player.store.history import HistoryStore
+
+    save_settings(data_dir / "settings.json", Settings(notice_accepted=True))
+    now = datetime.now().astimezone().replace(hour=18, minute=0, second=0, microsecond=0)
+    with HistoryStore.open(data_dir) as store:
+        for i, days_ago in enumerate((19, 17, 15, 12, 10, 8, 5, 3)):
+            start = now - timedelta(days=days_ago)
+            sid = store.start_session(routine_title="Core strength for runners",
+                                      routine_version="1.0", started_at=start)
+            before = max(2, 4 - i // 3)
+            store.add_rating(PainRating(start, "before", before, session_id=sid))
+            for step in range(12):
+                store.record_step(StepEvent(sid, step, "Step", "exercise", "completed", 30.0,
+                                            start + timedelta(seconds=30 * step)))
+            end = start + timedelta(minutes=21)
+            store.add_rating(PainRating(end, "after", max(1, before - 1), session_id=sid))
+            store.finish_session(sid, "completed", end)
+        for days_ago in (18, 16, 13, 11, 9, 6, 4, 2):
+            store.add_rating(PainRating(now - timedelta(days=days_ago, hours=9), "checkin",
+                                        3 if days_ago > 10 else 2))
 
 
 def dark_palette() -> QPalette:
