@@ -79,6 +79,13 @@ def main() -> int:
 
             loaded = timings(lambda: open_view(history), args.repeat)
             from_store = timings(open_view, args.repeat)
+            # What the app does (player.ui.care_wiring): its CareController already holds the
+            # ratings, answers and banner events; only the sessions are read for the view.
+            care = CareController(store, clock=lambda: now)
+            care.refresh()
+            in_app = timings(lambda: open_view(HistoryData(
+                care.ratings, tuple(store.sessions()), care.symptoms, care.banner_events)),
+                args.repeat)
             controller = timings(
                 lambda: CareController(store, clock=lambda: now).refresh(), args.repeat)
             rules = timings(lambda: assess(history.ratings, history.symptoms, now), args.repeat)
@@ -89,6 +96,7 @@ def main() -> int:
     rows = (
         ("open the history view (loaded data + first paint)", loaded),
         ("open the history view, loading from the database", from_store),
+        ("open the history view as the app does (sessions read)", in_app),
         ("advice: new CareController, read store + assess", controller),
         ("advice: assess(...) on loaded ratings", rules),
     )

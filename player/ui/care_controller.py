@@ -90,6 +90,11 @@ class CareController(QObject):
         return tuple(self._ratings)
 
     @property
+    def symptoms(self) -> SymptomAnswers | None:
+        """The latest symptom answers known."""
+        return self._symptoms
+
+    @property
     def banner_events(self) -> tuple[BannerEvent, ...]:
         """Every banner event known, oldest first."""
         return tuple(self._events)

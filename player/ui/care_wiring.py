@@ -466,10 +466,13 @@ class CareFeatures(QObject):
             self.window.add_page(view)
             self._history_view = view
         try:
-            data = HistoryData.from_store(self.store)
+            sessions = tuple(self.store.sessions())
         except StoreError as exc:
             self._on_store_failed(str(exc))
             return
+        # The care controller already holds every rating, the answers and the banner events.
+        care = self.care
+        data = HistoryData(care.ratings, sessions, care.symptoms, care.banner_events)
         self._history_view.set_history(data, self._played_routine(data))  # type: ignore[attr-defined]
         self.window.show_page(self._history_view)
 
