@@ -245,3 +245,29 @@ def test_the_history_page_opens_from_the_library(harness: Harness, ratings_given
     assert type(view).__name__ == "HistoryView"
     view.back_requested.emit()
     assert harness.window.pages.currentWidget() is harness.window.library_page
+
+
+def test_a_history_that_cannot_be_opened_is_explained_and_the_app_keeps_running(
+        make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from player.store.db import StoreError
+    from player.ui import care_wiring
+    from player.ui.care_wiring import NoticeDialog
+
+    def refuse(cls, data_dir, **kwargs):
+        raise StoreError(f"Your history in {data_dir} cannot be written (the disk is full).",
+                         data_dir)
+
+    monkeypatch.setattr(care_wiring.HistoryStore, "open", classmethod(refuse))
+    notices: list[str] = []
+    monkeypatch.setattr(NoticeDialog, "show_notice",
+                        classmethod(lambda cls, parent, text: notices.append(text)))
+    h = make_harness()
+    h.show()
+    assert len(notices) == 1
+    assert "the disk is full" in notices[0] and "nothing already saved has been changed" in notices[0]
+    path = routine_file(tmp_path)
+    assert h.window.start_routine(path)  # routines still play, without a history
+    h.advance(3)
+    assert h.engine.current.name == "Plank"
+    h.app.care.history_button.click()
+    assert "not available" in h.window.statusBar().currentMessage()
