@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -616,8 +615,3 @@ def json_schema(struct: Struct = ROUTINE, schema_id: str = SCHEMA_ID) -> dict[st
     """The JSON Schema (draft-07, as the YAML language server expects) for ``struct``."""
     return {"$schema": "http://json-schema.org/draft-07/schema#", "$id": schema_id,
             "title": struct.name.capitalize(), **struct.json()}
-
-
-def is_finite_number(value: Any) -> bool:
-    """True for an int or float that is finite (and not a bool)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
