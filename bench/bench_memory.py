@@ -9,11 +9,18 @@ Each figure comes from a fresh child process on the offscreen platform:
 * ``play``: the real window (built with ``build_app``/``show_window``/``finish_startup`` as
   ``run_gui`` does, a silent audio output) plays the whole routine on a fast fake clock: the
   clock jumps to each wake-up the driver asks for, the driver's timer is fired by hand, the
-  window repaints; every untimed set is confirmed and every ice/heat question answered "yes".
+  window repaints; every untimed set is confirmed and every ice/heat question answered "yes",
+  the first-run notice accepted, the symptom questions left for later and every pain rating
+  answered (2 of 10).
   Peak RSS, compared with bare (target <= 1.3 x);
 * ``repeat``: one process plays a short routine again and again; current RSS (from
   ``/proc/self/statm``), the number of Python objects the garbage collector tracks and the
   number of widgets after 1, 10, N/2 and N plays, to show there is no growth.
+
+``--breakdown`` (a diagnostic; it changes no figure) also prints where the resident memory of
+the bare and play children is at the end of the first play, by kind of mapping (from
+``/proc/self/smaps``): the heap (Python objects, Qt objects, the window's backing store), Qt and
+PySide6 libraries, fonts, OpenSSL, SQLite, Python with its extension modules, the rest.
 """
 
 from __future__ import annotations
@@ -42,6 +49,34 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+#: Kinds of memory for ``--breakdown``: (label, substrings of the mapping's path), first match.
+PARTS = (
+    ("heap: Python and Qt objects, backing store", ("[anon]", "[heap]", "[stack]")),
+    ("Qt and PySide6 libraries", ("/PySide6/", "/shiboken6/")),
+    ("fonts and font libraries", ("/fonts/", "fontconfig", "libfreetype", "libharfbuzz")),
+    ("OpenSSL (libcrypto, libssl)", ("libcrypto", "libssl")),
+    ("SQLite", ("sqlite",)),
+    ("Python and its extension modules", ("python3", "libpython", "site-packages")),
+)
+
+
+def print_parts() -> None:
+    """One ``PART <label> <KiB>`` line per kind of memory, from this process's smaps."""
+    sizes = dict.fromkeys([label for label, _ in PARTS] + ["other"], 0)
+    name = "[anon]"
+    with open("/proc/self/smaps", encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            fields = line.split()
+            if fields and "-" in fields[0] and not fields[0].endswith(":"):
+                name = fields[5] if len(fields) > 5 else "[anon]"
+            elif fields and fields[0] == "Rss:":
+                label = next((label for label, keys in PARTS
+                              if any(key in name for key in keys)), "other")
+                sizes[label] += int(fields[1])
+    for label, kib in sizes.items():
+        print(f"PART {kib} {label}")
+
+
 def child_bare() -> None:
     """A bare PySide6 window."""
     from PySide6.QtWidgets import QApplication, QMainWindow
@@ -53,6 +88,7 @@ def child_bare() -> None:
     for _ in range(20):
         qapp.processEvents()
     print(f"PEAK {peak_mib():.1f}")
+    print_parts()
 
 
 def child_play(routine: Path, plays: int) -> None:
@@ -66,6 +102,9 @@ def child_play(routine: Path, plays: int) -> None:
     from player.audio import AudioOutput
     from player.ui.application import build_app, finish_startup, show_window
     from player.ui.dialogs import BarrierDialog, SkinCheckDialog
+    from player.ui.first_run import FirstRunNotice
+    from player.ui.pain_dialogs import PainRatingDialog
+    from player.ui.symptoms_dialog import SymptomsDialog
     from tests.fakes import FakeClock
 
     class Silent(AudioOutput):
@@ -80,6 +119,12 @@ def child_play(routine: Path, plays: int) -> None:
     # The bench answers the questions a person would answer, without showing them.
     BarrierDialog.ask = classmethod(lambda cls, parent, step: True)  # type: ignore[method-assign]
     SkinCheckDialog.ask = classmethod(lambda cls, parent, step: True)  # type: ignore[method-assign]
+    # The first-run notice is accepted, the symptom questions left for later, every pain
+    # rating answered 2 (no note, no body area).
+    FirstRunNotice.ask = classmethod(lambda cls, parent=None: True)  # type: ignore[method-assign]
+    SymptomsDialog.ask = classmethod(lambda cls, parent=None, now=None: None)  # type: ignore[method-assign]
+    PainRatingDialog.ask = classmethod(  # type: ignore[method-assign]
+        lambda cls, parent, context, title="": (2, "", ""))
 
     qapp = QApplication([sys.argv[0]])
     clock = FakeClock()
@@ -114,6 +159,7 @@ def child_play(routine: Path, plays: int) -> None:
         if n == 1:
             print(f"WAKES {wakes} {app.audio.count}")
             print(f"PEAK {peak_mib():.1f}")
+            print_parts()
         if n in marks:
             print(f"RSS {n} {rss_mib():.1f} {len(gc.get_objects())} "
                   f"{len(QApplication.allWidgets())}")
@@ -141,6 +187,8 @@ def main() -> int:
     parser.add_argument("--short-routine", type=Path,
                         default=ROOT / "routines" / "pre-run-warm-up.yaml")
     parser.add_argument("--plays", type=int, default=100)
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also print where the memory is, by kind (diagnostic)")
     parser.add_argument("--child", choices=("bare", "play"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "bare":
@@ -150,7 +198,8 @@ def main() -> int:
         child_play(args.routine, args.plays)
         return 0
 
-    bare = float(run("bare")["PEAK"][0])
+    bare_child = run("bare")
+    bare = float(bare_child["PEAK"][0])
     whole = run("play", "--routine", str(args.routine), "--plays", "1")
     peak = float(whole["PEAK"][0])
     wakes, cues = whole["WAKES"][0].split()
@@ -158,6 +207,14 @@ def main() -> int:
     print(f"{args.routine.name:<30}: peak RSS {peak:.1f} MiB over the whole routine "
           f"({wakes} wake-ups, {cues} cue files)")
     print(f"ratio play / bare             : {peak / bare:.2f}  (target <= 1.3)")
+    if args.breakdown:
+        print(f"{'resident memory by kind at the end (MiB)':<46}{'bare':>6} {'play':>6} "
+              f"{'play - bare':>12}")
+        for bare_part, play_part in zip(bare_child["PART"], whole["PART"], strict=True):
+            bare_kib, label = bare_part.split(" ", 1)
+            play_kib = play_part.split(" ", 1)[0]
+            print(f"  {label:<44}{int(bare_kib) / 1024:6.1f} {int(play_kib) / 1024:6.1f} "
+                  f"{(int(play_kib) - int(bare_kib)) / 1024:+12.1f}")
     repeat = run("play", "--routine", str(args.short_routine), "--plays", str(args.plays))
     print(f"{args.short_routine.name} played {args.plays} times in one process:")
     for entry in repeat["RSS"]:

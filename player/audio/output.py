@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
-import shutil
-import subprocess
 import sys
 import threading
 from abc import ABC, abstractmethod
@@ -22,6 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+# queue, shutil and subprocess are imported where they are used: the window imports this
+# module before its first paint, and only the worker thread needs them.
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +157,8 @@ class PlaysoundOutput(AudioOutput):
         backend: str | None = None,
         poll_interval: float = 0.05,
     ) -> None:
+        import queue
+
         super().__init__(on_unavailable)
         self._requested_backend = backend
         self._poll_interval = poll_interval
@@ -207,6 +209,8 @@ class PlaysoundOutput(AudioOutput):
 
     def _serve(self, loaded: tuple[str, ModuleType] | None, playing: list[_Playing]) -> None:
         """Start queued sounds and reap finished ones until told to stop."""
+        import queue
+
         while True:
             timeout = self._poll_interval if playing else None
             try:
@@ -221,6 +225,8 @@ class PlaysoundOutput(AudioOutput):
 
     def _load(self) -> tuple[str, ModuleType] | None:
         """Import playsound3 and pick a backend; None (and reported) when sound cannot work."""
+        import shutil
+
         try:
             import playsound3
         except Exception as exc:
@@ -297,6 +303,8 @@ class PlaysoundOutput(AudioOutput):
 
 def _wait_for_exit(sound: Any) -> None:
     """Wait for a stopped sound's player, killing a player process that ignores the stop."""
+    import subprocess
+
     process = sound.subprocess
     if not isinstance(process, subprocess.Popen):
         sound.wait()

@@ -10,6 +10,7 @@ player page and opens the file from the command line. :func:`run_gui` adds the r
 
 from __future__ import annotations
 
+import linecache
 import logging
 import sys
 import threading
@@ -25,7 +26,6 @@ from player import paths
 from player.core.bundled import bundled_routines
 from player.ui.app_settings import AppSettings
 from player.ui.cue_player import CuePlayer, SoundStatus
-from player.ui.dialogs import ErrorDialog
 from player.ui.library_model import RoutineLibrary
 from player.ui.main_window import APP_TITLE, MainWindow
 from player.ui.session_controller import SessionController
@@ -112,6 +112,7 @@ def finish_startup(app: App, file: str | Path | None = None, start: bool = False
     if app.ready:
         return
     app.ready = True
+    _forget_module_sources()
     if app.audio is None:
         app.audio = app.audio_factory(app.sound_status.report)
         app.cue_player.set_output(app.audio)
@@ -120,8 +121,20 @@ def finish_startup(app: App, file: str | Path | None = None, start: bool = False
     from player.ui.care_wiring import install_care
 
     app.care = install_care(app)
+    _forget_module_sources()
     if file is not None:
         app.window.open_file(Path(file), start=start)
+
+
+def _forget_module_sources() -> None:
+    """Drop the module source text that PySide6 leaves in :mod:`linecache` (a pure cache).
+
+    PySide6's import hook (``shibokensupport.feature``) reads the whole source of every module
+    imported after PySide6 with ``inspect.getsource``, to look for "PySide6" in it, and linecache
+    keeps every file's lines: about 6 MiB by the end of a first session, never used again.
+    A traceback reads the lines it shows again when it needs them.
+    """
+    linecache.clearcache()
 
 
 def run_gui(data_dir_flag: str | None = None, file: str | None = None,
@@ -210,6 +223,8 @@ def install_excepthook(parent: Callable[[], QWidget | None],
         showing = True
         where = f"The details were written to {log_file}." if log_file else ""
         try:
+            from player.ui.dialogs import ErrorDialog  # not loaded before the first paint
+
             ErrorDialog.show_error(
                 parent(), "Something went wrong in the routine player.",
                 f"{exc_type.__name__}: {exc}\n\nYou can carry on; if it happens again, please "

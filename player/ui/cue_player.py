@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import logging
 import time
-import wave
 from collections import deque
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -34,6 +33,8 @@ _UNKNOWN_LENGTH_SECONDS = 0.5
 @functools.lru_cache(maxsize=256)
 def wav_seconds(path: Path) -> float:
     """The length of a WAV file from its header (a guess when it cannot be read)."""
+    import wave  # with the first cue, not before the window is shown
+
     try:
         with wave.open(str(path), "rb") as w:
             return w.getnframes() / float(w.getframerate())

@@ -10,7 +10,8 @@ Where other features plug in (see also :mod:`player.ui.session_controller`):
 * :attr:`PlayerView.extra_controls` / :attr:`PlayerView.finished_extras` on :attr:`player`.
 
 The player page is built on first use of :attr:`MainWindow.player` (the app does it right after
-the window is first shown), so the window opens without loading the session machinery.
+the window is first shown, with the preview's routine and errors pages), so the window opens
+without loading the session machinery; the screen flash is made with the first visual cue.
 """
 
 from __future__ import annotations
@@ -19,20 +20,19 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
-    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QPaintEvent,
 )
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -44,8 +44,6 @@ from PySide6.QtWidgets import (
 from player.ui.actions import SessionActions
 from player.ui.app_settings import AppSettings
 from player.ui.cue_player import CuePlayer
-from player.ui.dialogs import OpenRoutineDialog
-from player.ui.flash import FlashOverlay
 from player.ui.library_model import ROUTINE_SUFFIXES, RoutineLibrary
 from player.ui.library_view import LibraryView
 from player.ui.preview_view import PreviewView
@@ -55,6 +53,7 @@ from player.ui.widgets import TextLabel
 
 if TYPE_CHECKING:
     from player.core.loader import LoadResult
+    from player.ui.flash import FlashOverlay
     from player.ui.player_view import PlayerView
 
 log = logging.getLogger(__name__)
@@ -82,6 +81,7 @@ class MainWindow(QMainWindow):
         self.text_size = text_size
         self._told_no_sound = False
         self._player: PlayerView | None = None
+        self._flash: FlashOverlay | None = None
         self._painted = False
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
@@ -109,7 +109,6 @@ class MainWindow(QMainWindow):
         self.library_page = self._build_library_page()
         self.pages.addWidget(self.library_page)
         self.setCentralWidget(central)
-        self.flash = FlashOverlay(central)
 
     def _build_library_page(self) -> QWidget:
         page = QWidget()
@@ -202,7 +201,7 @@ class MainWindow(QMainWindow):
         self.library_view.routine_activated.connect(self._on_routine_activated)
         self.preview.start_requested.connect(self.start_routine)
         self.preview.reload_requested.connect(self._on_reload_requested)
-        self.cue_player.visual_cue.connect(self.flash.flash)
+        self.cue_player.visual_cue.connect(self._on_visual_cue)
         self.cue_player.sound_failed.connect(self._on_sound_failed)
         self.settings.muted_changed.connect(self._on_muted_changed)
         self.settings.large_text_changed.connect(self._on_large_text_changed)
@@ -210,12 +209,23 @@ class MainWindow(QMainWindow):
 
     # --- public ------------------------------------------------------------------------------
     @property
+    def flash(self) -> FlashOverlay:
+        """The screen flash over the window's contents (made with the first visual cue)."""
+        if self._flash is None:
+            from player.ui.flash import FlashOverlay
+
+            self._flash = FlashOverlay(self.centralWidget())
+        return self._flash
+
+    @property
     def player(self) -> PlayerView:
         """The player page (built on first use)."""
         return self.build_player_page()
 
     def build_player_page(self) -> PlayerView:
-        """Build the player page unless it exists; returns it."""
+        """Build the player page (and the preview's routine and errors pages) unless they
+        exist; returns the player page."""
+        self.preview.build_pages()
         if self._player is None:
             from player.ui.player_view import PlayerView
 
@@ -281,12 +291,16 @@ class MainWindow(QMainWindow):
         self.library_view.setFocus()
 
     # --- events ------------------------------------------------------------------------------
-    def event(self, event: QEvent) -> bool:
-        """Notice the first paint (``first_painted`` follows once it is on the screen)."""
-        if not self._painted and event.type() == QEvent.Type.Paint:
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """Notice the first paint (``first_painted`` follows once it is on the screen).
+
+        Only paint events come to Python this way; overriding ``event()`` would bring every
+        event the window gets.
+        """
+        super().paintEvent(event)
+        if not self._painted:
             self._painted = True
             QTimer.singleShot(0, self, self.first_painted.emit)
-        return super().event(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Stop a session still in play, so it is recorded as stopped."""
@@ -334,6 +348,8 @@ class MainWindow(QMainWindow):
             self.start_routine(session.routine.path, session.week)
 
     def _on_open_triggered(self) -> None:
+        from player.ui.dialogs import OpenRoutineDialog
+
         path = OpenRoutineDialog.ask(self, self.library.user_dir)
         if path is not None:
             self.open_file(path)
@@ -341,6 +357,9 @@ class MainWindow(QMainWindow):
     def _on_folder_triggered(self) -> None:
         folder = self.library.user_dir
         folder.mkdir(parents=True, exist_ok=True)
+        from PySide6.QtCore import QUrl  # QUrl builds five enums: not before the first paint
+        from PySide6.QtGui import QDesktopServices
+
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def _on_recent_menu_about_to_show(self) -> None:
@@ -354,6 +373,8 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _checked=False, p=path: self.open_file(p))
 
     def _on_about_triggered(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setWindowTitle(f"About {APP_TITLE}")
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -361,6 +382,9 @@ class MainWindow(QMainWindow):
                     "This app is not medical advice and does not replace a clinician.")
         box.exec()
         box.deleteLater()
+
+    def _on_visual_cue(self) -> None:
+        self.flash.flash()
 
     def _on_sound_failed(self, reason: str) -> None:
         self._update_sound_label()

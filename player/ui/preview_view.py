@@ -11,10 +11,8 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QListWidget,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QStackedWidget,
     QStyle,
     QTreeWidget,
@@ -67,7 +65,9 @@ class PreviewView(QStackedWidget):
     """Shows the selected routine, or the list of its errors with their lines.
 
     Emits ``start_requested(path, week)`` from the Start button and ``reload_requested(path)``
-    from the errors page.
+    from the errors page. Only the empty page is built at first, so the window opens sooner;
+    :meth:`build_pages` builds the routine and errors pages (the window calls it once it is
+    on the screen, and :meth:`show_result` when it comes first).
     """
 
     start_requested = Signal(Path, int)
@@ -78,11 +78,27 @@ class PreviewView(QStackedWidget):
         self._library = library
         self._path: Path | None = None
         self._routine: Routine | None = None
+        self._pages_built = False
         self.empty_page = self._build_empty_page()
+        self.addWidget(self.empty_page)
+
+    def __getattr__(self, name: str) -> object:
+        """A widget of the routine or errors pages asked for before they were built: build them
+        now (only called for names not found otherwise)."""
+        if name.startswith("__") or self.__dict__.get("_pages_built", True):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self.build_pages()
+        return getattr(self, name)
+
+    def build_pages(self) -> None:
+        """Build the routine and errors pages unless they exist."""
+        if self._pages_built:
+            return
+        self._pages_built = True
         self.routine_page = self._build_routine_page()
         self.errors_page = self._build_errors_page()
-        for page in (self.empty_page, self.routine_page, self.errors_page):
-            self.addWidget(page)
+        self.addWidget(self.routine_page)
+        self.addWidget(self.errors_page)
 
     @property
     def path(self) -> Path | None:
@@ -92,10 +108,11 @@ class PreviewView(QStackedWidget):
     @property
     def week(self) -> int:
         """The week of the schedule chosen (1 when the routine has no weeks)."""
-        return self.week_box.value()
+        return self.week_box.value() if self._pages_built else 1
 
     def show_result(self, path: Path, result: LoadResult) -> None:
         """Show the routine in ``result`` or, when it has errors, the errors."""
+        self.build_pages()
         self._path = path
         self._routine = result.routine
         if result.routine is None:
@@ -174,6 +191,8 @@ class PreviewView(QStackedWidget):
         self.start_button.clicked.connect(self._on_start_clicked)
         row.addWidget(self.start_button)
         row.addSpacing(PAGE_MARGIN)
+        from PySide6.QtWidgets import QSpinBox  # with the page, after the first paint
+
         self.week_label = TextLabel("Week")
         self.week_box = QSpinBox()
         self.week_box.setRange(1, 52)
@@ -221,6 +240,8 @@ class PreviewView(QStackedWidget):
         layout.addWidget(self.errors_path)
         self.errors_intro = TextLabel("", wrap=True)
         layout.addWidget(self.errors_intro)
+        from PySide6.QtWidgets import QListWidget  # with the page, after the first paint
+
         self.errors_list = QListWidget()
         self.errors_list.setAccessibleName("Problems in the file")
         self.errors_list.setWordWrap(True)

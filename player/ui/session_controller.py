@@ -9,8 +9,9 @@ can veto a start (e.g. a pain rating dialog, an urgent care banner), and the sig
 ``session_started(Session)``, ``step_started(TimelineStep)``, ``step_finished(StepFinished)``,
 ``session_finished(bool)`` and ``skin_problem_reported(TimelineStep)`` say what happened.
 
-The engine, its driver and the cue map are imported with the first session, so the window
-opens without them; the clock defaults to the engine's monotonic clock.
+The engine, its driver and the cue map are imported with the first session, and the ice/heat
+dialogs when first asked, so the window opens without them; the clock defaults to the engine's
+monotonic clock.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from PySide6.QtWidgets import QWidget
 from player.core import bundled
 from player.ui.app_settings import AppSettings
 from player.ui.cue_player import CuePlayer
-from player.ui.dialogs import BarrierDialog, SkinCheckDialog
 
 if TYPE_CHECKING:  # loaded with the first session, so the window opens without them
     from player.core.cues import CueMap
@@ -257,6 +257,8 @@ class SessionController(QObject):
         step = engine.current
         if not waiting or step is None:
             return False
+        from player.ui.dialogs import BarrierDialog
+
         self._asking = True
         try:
             confirmed = BarrierDialog.ask(self._dialog_parent, step)
@@ -272,6 +274,8 @@ class SessionController(QObject):
     def _ask_skin(self, step: TimelineStep) -> None:
         if self._driver is None:
             return
+        from player.ui.dialogs import SkinCheckDialog
+
         self._asking = True
         try:
             normal = SkinCheckDialog.ask(self._dialog_parent, step)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QResizeEvent
-from PySide6.QtWidgets import QApplication, QFrame, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QWidget
 
 from player.ui.style import TextRole, role_font
 
@@ -59,6 +59,8 @@ class CountdownLabel(QLabel):
     MIN_SCALE = 4.0
 
     def __init__(self, parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QSizePolicy  # the player page is built after the first paint
+
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
