@@ -11,6 +11,12 @@ same machine load. Prints each median and their ratio (target: app <= 1.5 x bare
 ``--platform xcb`` (the default when Xvfb is installed) the windows are real X windows on a
 private Xvfb server.
 
+``--reference`` (a diagnostic; it changes neither figure above) also times a third child: a
+plain PySide6 window with the same kinds of widgets as the library page (a menu bar, two
+buttons with standard icons, a two-column tree of routines, a label, a status bar) and none of
+the app's code, to tell what any PySide6 window of that kind pays (Qt's enums built as Python
+enums, the font database, the icon theme, the first item view) from what the app adds.
+
 Python's compiled bytecode is kept in a temporary cache (``PYTHONPYCACHEPREFIX``), filled by an
 uncounted warm-up run, as an installed app has it; ``--no-bytecode-cache`` measures a start
 that compiles every module first (what PYTHONDONTWRITEBYTECODE=1 gives).
@@ -63,6 +69,47 @@ qapp.exec()
 app.audio.close(timeout=0)
 """
 
+REFERENCE_CHILD = _CHILD_PRELUDE + """
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSplitter, QStyle, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
+qapp = QApplication([sys.argv[0]])
+window = QMainWindow()
+window.resize(1200, 800)
+for title in ("&File", "&Session", "&View", "S&ound", "&Help"):
+    window.menuBar().addMenu(title)
+central = QWidget()
+layout = QVBoxLayout(central)
+row = QHBoxLayout()
+for text, icon in (("Open a routine file", QStyle.StandardPixmap.SP_DialogOpenButton),
+                   ("My routines folder", QStyle.StandardPixmap.SP_DirOpenIcon)):
+    button = QPushButton(text)
+    button.setIcon(window.style().standardIcon(icon))
+    row.addWidget(button)
+row.addStretch(1)
+layout.addLayout(row)
+tree = QTreeWidget()
+tree.setColumnCount(2)
+tree.setHeaderLabels(["Routine", "Length"])
+group = QTreeWidgetItem(["Bundled routines", ""])
+tree.addTopLevelItem(group)
+for i in range(8):
+    group.addChild(QTreeWidgetItem([f"Routine {{i}}", "12:00"]))
+tree.expandAll()
+hint = QLabel("Choose a routine on the left")
+hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+splitter = QSplitter(Qt.Orientation.Horizontal)
+splitter.addWidget(tree)
+splitter.addWidget(hint)
+layout.addWidget(splitter, 1)
+window.setCentralWidget(central)
+window.statusBar().addPermanentWidget(QLabel(""))
+painted = FirstPaint(lambda: True)
+window.installEventFilter(painted)
+window.show()
+qapp.exec()
+"""
+
 BARE_CHILD = _CHILD_PRELUDE + """
 qapp = QApplication([sys.argv[0]])
 window = QMainWindow()
@@ -93,6 +140,8 @@ def main() -> int:
                         default="xcb" if shutil.which("Xvfb") else "offscreen")
     parser.add_argument("--no-bytecode-cache", action="store_true",
                         help="compile every module at each start")
+    parser.add_argument("--reference", action="store_true",
+                        help="also time a plain PySide6 window with the same kinds of widgets")
     args = parser.parse_args()
     env = {**os.environ, "QT_QPA_PLATFORM": args.platform}
     pycache = tempfile.TemporaryDirectory(prefix="bench-pycache-")
@@ -111,12 +160,17 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="bench-startup-") as data:
             app_code = APP_CHILD.format(root=str(ROOT), data=data)
             bare_code = BARE_CHILD.format(root=str(ROOT))
+            reference_code = REFERENCE_CHILD.format(root=str(ROOT))
             run_child(app_code, env)  # warm the file cache; not counted
             run_child(bare_code, env)
-            app_times, bare_times = [], []
+            if args.reference:
+                run_child(reference_code, env)
+            app_times, bare_times, reference_times = [], [], []
             for _ in range(args.runs):
                 app_times.append(run_child(app_code, env))
                 bare_times.append(run_child(bare_code, env))
+                if args.reference:
+                    reference_times.append(run_child(reference_code, env))
     finally:
         pycache.cleanup()
         if server is not None:
@@ -132,6 +186,10 @@ def main() -> int:
     print(f"routine player      : median {app_ms(app_median)}  "
           f"(min {app_ms(min(app_times))}, max {app_ms(max(app_times))})")
     print(f"ratio app / bare    : {app_median / bare_median:.2f}  (target <= 1.5)")
+    if reference_times:
+        reference_median = statistics.median(reference_times)
+        print(f"plain PySide6 window with the library page's kinds of widgets (diagnostic): "
+              f"median {app_ms(reference_median)}, {reference_median / bare_median:.2f} x bare")
     return 0
 
 
