@@ -420,15 +420,13 @@ class CareFeatures(QObject):
             self.controller.resume()
 
     def _easier(self, exercise: Exercise) -> Exercise | None:
-        from player.core.loader import load_library
-
         session = self.controller.session
         if exercise.easier is None or session is None:
             return None
         for known in session.routine.exercises():
             if known.id == exercise.easier:
                 return known
-        return load_library().exercises.get(exercise.easier)
+        return self.app.library.exercises.exercises.get(exercise.easier)
 
     def _switch_to(self, easier: Exercise) -> None:
         """Carry on the session with ``easier`` in place of the current exercise's remaining
