@@ -42,11 +42,20 @@ def wav_seconds(path: Path) -> float:
         return _UNKNOWN_LENGTH_SECONDS
 
 
+class _Relay(QObject):
+    """Carries a report from the audio output's thread to a :class:`SoundStatus`."""
+
+    reported = Signal(str)
+
+
 class SoundStatus(QObject):
     """Learns, from any thread, that sound does not work; tells the GUI thread once.
 
     Pass :meth:`report` as the audio output's ``on_unavailable`` callback: it only emits a
-    signal, which Qt queues to this object's thread.
+    signal, which Qt queues to this object's thread. The signal is a relay's, an object with
+    no parent, kept alive by this Python object (and so by the output holding :meth:`report`):
+    the output may report after the window deleted this object (at the app's end, while the
+    worker is still loading the sound library), and then Qt drops the report.
     """
 
     unavailable = Signal(str)
@@ -54,14 +63,16 @@ class SoundStatus(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.reason: str | None = None
-        self.unavailable.connect(self._on_unavailable)
+        self._relay = _Relay()
+        self._relay.reported.connect(self._on_reported)
 
     def report(self, reason: str) -> None:
         """Called by the audio output (possibly from its worker thread)."""
-        self.unavailable.emit(reason)
+        self._relay.reported.emit(reason)
 
-    def _on_unavailable(self, reason: str) -> None:
+    def _on_reported(self, reason: str) -> None:
         self.reason = reason
+        self.unavailable.emit(reason)
 
 
 class CuePlayer(QObject):
