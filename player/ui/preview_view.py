@@ -82,14 +82,6 @@ class PreviewView(QStackedWidget):
         self.empty_page = self._build_empty_page()
         self.addWidget(self.empty_page)
 
-    def __getattr__(self, name: str) -> object:
-        """A widget of the routine or errors pages asked for before they were built: build them
-        now (only called for names not found otherwise)."""
-        if name.startswith("__") or self.__dict__.get("_pages_built", True):
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        self.build_pages()
-        return getattr(self, name)
-
     def build_pages(self) -> None:
         """Build the routine and errors pages unless they exist."""
         if self._pages_built:

@@ -74,7 +74,10 @@ def test_run_gui_opens_the_window_with_a_file_and_returns_the_exit_code(
     seen: dict[str, object] = {}
 
     def look_then_quit(qapp: QApplication) -> int:
+        # The preview's errors page is built after the first paint: wait for the file to be
+        # shown (its path set) before looking at the list.
         qtbot.waitUntil(lambda: any(isinstance(w, MainWindow) and w.isVisible()
+                                    and w.preview.path is not None
                                     and w.preview.errors_list.count()
                                     for w in QApplication.topLevelWidgets()))
         windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)

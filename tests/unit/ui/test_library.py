@@ -161,3 +161,17 @@ def test_open_dialog_is_replaceable(harness: Harness, tmp_path: Path, monkeypatc
     monkeypatch.setattr(OpenRoutineDialog, "ask", classmethod(lambda cls, parent, folder: path))
     harness.window.open_action.trigger()
     assert harness.window.preview.path == path.resolve()
+
+
+def test_the_preview_builds_its_routine_and_errors_pages_after_the_first_paint(
+        make_harness) -> None:
+    from player.ui.application import show_window
+
+    h = make_harness()
+    show_window(h.app)  # the first paint has not happened yet
+    preview = h.window.preview
+    assert preview.count() == 1 and not hasattr(preview, "errors_list")
+    assert preview.week == 1
+    h.window.first_painted.emit()
+    assert preview.count() == 3 and preview.errors_list.count() == 0
+    assert preview.currentWidget() is preview.empty_page
