@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import hashlib
 import json
 import os
 import sys
@@ -31,7 +30,13 @@ from player.core import bundled
 from player.core.care import NOT_A_DIAGNOSIS, Advice, assess
 from player.core.clinical import DEFAULT_THRESHOLDS
 from player.core.diary_csv import export_csv, import_csv
-from player.core.history import BannerEvent, PainRating, Session, SymptomAnswers
+from player.core.history import (
+    BannerEvent,
+    PainRating,
+    Session,
+    SymptomAnswers,
+    routine_file_hash,
+)
 from player.core.loader import Library, load_library, load_routine_bytes
 from player.core.progress import Adherence, PainTrend, Schedule, adherence, pain_trend
 from player.core.routine import Routine
@@ -84,11 +89,6 @@ def load_history(data_dir: Path, err: TextIO | None = None) -> HistoryData:
 
 
 # --- Which routine, which schedule -------------------------------------------------------------
-
-
-def routine_file_hash(data: bytes) -> str:
-    """The hash stored with a session (``sessions.routine_file_hash``): SHA-256 of the file."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def last_played(sessions: Iterable[Session]) -> Session | None:

@@ -10,6 +10,7 @@ that ratings made either side of a daylight-saving change still compare correctl
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -101,6 +102,11 @@ class SessionPain:
         if self.before is None or self.after is None:
             return None
         return self.after - self.before
+
+
+def routine_file_hash(data: bytes) -> str:
+    """The hash stored with a session (``Session.routine_file_hash``): SHA-256 of the file."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def session_pains(ratings: Iterable[PainRating]) -> list[SessionPain]:

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QStyle, QWi
 
 from player.core.care import in_session_action
 from player.core.history import Session as StoredSession
-from player.core.history import StepEvent
+from player.core.history import StepEvent, routine_file_hash
 from player.core.timeline import StepKind, Timeline
 from player.store.db import StoreError
 from player.store.history import HistoryStore
@@ -122,8 +122,6 @@ class SessionRecorder(QObject):
 
 
 def _file_hash(path: Path) -> str:
-    from player.history_cli import routine_file_hash
-
     return routine_file_hash(path.read_bytes())
 
 

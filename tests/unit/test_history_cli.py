@@ -13,8 +13,8 @@ import pytest
 from player import history_cli
 from player.app import main
 from player.core import bundled
-from player.core.history import PainRating, Session, SymptomAnswers
-from player.history_cli import cmd_report, routine_file_hash
+from player.core.history import PainRating, Session, SymptomAnswers, routine_file_hash
+from player.history_cli import cmd_report
 from player.store.db import StoreError
 from player.store.history import HistoryStore
 

@@ -201,7 +201,7 @@ def test_this_hurts_on_an_exercise_without_easier_variant_skips_it(
 def test_an_interrupted_session_is_offered_and_resumed_after_its_last_step(
         make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         isolated_data_dir: Path) -> None:
-    from player.history_cli import routine_file_hash
+    from player.core.history import routine_file_hash
 
     path = routine_file(tmp_path)
     now = local_now()
