@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_startup.py [--runs 10] [--platform xcb|offscreen]
 
 Each run starts a fresh Python process. The app child builds the window with the same functions
-``run_gui`` uses (``build_app`` with the real PlaysoundOutput, then ``show_window``) and prints the
+``run_gui`` uses (``build_app`` with its playsound3 output factory, then ``show_window``) and prints the
 wall-clock time at the window's first paint, once the library list is populated (with the same
 logging and error hook as ``run_gui``); the bare child
 does the same for QApplication + QMainWindow + show. The two kinds alternate, so both see the
@@ -54,14 +54,17 @@ class FirstPaint(QObject):
         return False
 """
 
-APP_CHILD = _CHILD_PRELUDE + """
+APP_CHILD = """
+import gc
+gc.disable()  # as player.app.main does before importing Qt; finish_startup turns it back on
+""" + _CHILD_PRELUDE + """
 from pathlib import Path
-from player.audio import PlaysoundOutput
-from player.ui.application import build_app, configure_logging, install_excepthook, show_window
+from player.ui.application import (build_app, configure_logging, install_excepthook,
+                                   playsound_output, show_window)
 qapp = QApplication([sys.argv[0]])
 configure_logging(Path({data!r}))
 install_excepthook(lambda: None, None)
-app = build_app(qapp, Path({data!r}), lambda report: PlaysoundOutput(report))
+app = build_app(qapp, Path({data!r}), playsound_output)
 painted = FirstPaint(lambda: len(app.library.entries()) > 0)
 app.window.installEventFilter(painted)
 show_window(app)

@@ -10,6 +10,7 @@ player page and opens the file from the command line. :func:`run_gui` adds the r
 
 from __future__ import annotations
 
+import gc
 import linecache
 import logging
 import sys
@@ -106,12 +107,14 @@ def show_window(app: App, file: str | Path | None = None, start: bool = False) -
 def finish_startup(app: App, file: str | Path | None = None, start: bool = False) -> None:
     """The rest of start-up, once the window is on the screen (does nothing the second time).
 
-    Starts the audio output, checks every routine, builds the player page, opens the history
-    and wires the care features, opens ``file``.
+    Turns the cyclic garbage collector back on (``player.app.main`` turns it off for the first
+    paint), starts the audio output, checks every routine, builds the player page, opens the
+    history and wires the care features, opens ``file``.
     """
     if app.ready:
         return
     app.ready = True
+    gc.enable()
     _forget_module_sources()
     if app.audio is None:
         app.audio = app.audio_factory(app.sound_status.report)
@@ -150,7 +153,7 @@ def run_gui(data_dir_flag: str | None = None, file: str | None = None,
     app: App | None = None
     restore_hook = install_excepthook(lambda: app.window if app else None, log_file)
     try:
-        app = build_app(qapp, data_dir, _playsound_output)
+        app = build_app(qapp, data_dir, playsound_output)
         show_window(app, file, start)
         return run_event_loop(qapp)
     finally:
@@ -164,7 +167,8 @@ def run_gui(data_dir_flag: str | None = None, file: str | None = None,
             handler.close()
 
 
-def _playsound_output(report: UnavailableCallback) -> AudioOutput:
+def playsound_output(report: UnavailableCallback) -> AudioOutput:
+    """The app's audio output (playsound3), imported only when start-up makes it."""
     from player.audio import PlaysoundOutput
 
     return PlaysoundOutput(report)

@@ -107,3 +107,32 @@ def test_run_gui_opens_the_window_with_a_file_and_returns_the_exit_code(
     assert sys.excepthook is hook_before
     assert (data / "routines").is_dir()
     assert (data / LOG_FILE_NAME).exists()
+
+
+def test_the_garbage_collector_is_off_until_the_first_paint(
+        qapp: QApplication, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from player import app as entry_point
+
+    seen: list[bool] = []
+    monkeypatch.setattr(application, "run_gui",
+                        lambda data_dir_flag, file, start: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr("player.audio.PlaysoundOutput", lambda report: RecordingOutput(report))
+    monkeypatch.setattr(FirstRunNotice, "ask", classmethod(lambda cls, parent: True))
+    monkeypatch.setattr(SymptomsDialog, "ask", classmethod(lambda cls, parent: None))
+    try:
+        assert entry_point.main(["--data-dir", str(tmp_path / "data")]) == 0
+        assert seen == [False]  # off while Qt is imported and the window built
+        # The real start-up goes on to the first paint, which turns it back on.
+        built = application.build_app(qapp, tmp_path / "data", application.playsound_output)
+        qtbot.addWidget(built.window)
+        application.show_window(built)
+        assert not gc.isenabled()
+        qtbot.waitUntil(lambda: built.ready)
+        assert gc.isenabled()
+        assert built.audio is not None and built.care is not None
+        built.audio.close()
+        built.care.close()
+    finally:
+        gc.enable()
