@@ -109,7 +109,6 @@ def child_play(routine: Path, plays: int) -> None:
     import gc
 
     gc.disable()  # as player.app.main does before importing Qt; finish_startup turns it back on
-    import tempfile
 
     from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
@@ -186,7 +185,6 @@ def child_play(routine: Path, plays: int) -> None:
 def child_reference(routine: Path, wakes: int) -> None:
     """A plain PySide6 window of the same kinds of widgets, on the same libraries, no app code."""
     import sqlite3
-    import tempfile
 
     import playsound3  # noqa: F401  (imported, as the app's output does)
     import yaml
