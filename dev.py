@@ -3,21 +3,27 @@
 
     python3 dev.py run [ARGS...]    set up, then start the app on the bundled routines
     python3 dev.py test [PYTEST-ARGS...]   set up, then run every check and the whole test suite
+    python3 dev.py lock [--upgrade]  refresh the lock files after a change to pyproject.toml
 
 Only the standard library is used here, so this works on a fresh clone with nothing but
-Python 3.11+. On headless Linux run as root, the few Debian libraries Qt needs are installed
-with apt-get; without root the exact install line is printed instead.
+Python 3.11+. Dependencies come from the lock files in ``requirements/`` (every package pinned
+with its hashes), so every machine installs the same versions. On headless Linux run as root,
+the few Debian libraries Qt needs are installed with apt-get; without root the exact install
+line is printed instead.
 """
 
 from __future__ import annotations
 
 import ctypes.util
 import hashlib
+import json
 import os
 import platform
 import shutil
 import subprocess
 import sys
+import tempfile
+import tomllib
 import venv
 from pathlib import Path
 
@@ -25,6 +31,18 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
+
+LOCK_DIR = ROOT / "requirements"
+#: The app's own dependencies, pinned with hashes (what ``dev.py run`` installs).
+APP_LOCK = LOCK_DIR / "app.txt"
+#: The app's and the test tools' dependencies, pinned with hashes (what ``dev.py test`` installs).
+TEST_LOCK = LOCK_DIR / "test.txt"
+#: Extra inputs: the build backend (both locks; editable installs run without build isolation,
+#: so the backend is pinned too) and the lock tool itself (the test lock only).
+BUILD_IN = LOCK_DIR / "build.in"
+TOOLS_IN = LOCK_DIR / "tools.in"
+LOCK_COMMAND = "python3 dev.py lock"
+DIGEST_PREFIX = "# input-digest: "
 
 # Shared libraries PySide6's wheels load, with the Debian package that provides each.
 QT_LIBS = {
@@ -78,31 +96,142 @@ def ensure_system_libraries(libs: dict[str, str]) -> bool:
     return False
 
 
-def ensure_venv(extras: str) -> None:
-    """Create .venv and install the project (editable) with the given extras, once per change."""
-    if not PY.exists():
-        say(f"creating {VENV}")
-        try:
-            venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-        except (subprocess.CalledProcessError, OSError) as exc:
-            say(f"could not create the virtual environment ({exc}).")
-            say("On Debian/Ubuntu install it with:  sudo apt-get install -y python3-venv")
-            sys.exit(1)
-    spec = ".[" + extras + "]" if extras else "."
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + spec.encode()).hexdigest()
-    stamp = VENV / f".installed-{extras or 'app'}"
+def lock_inputs(root: Path = ROOT) -> dict[str, object]:
+    """What the locks are made from: pyproject's dependency tables and the extra ``.in`` files."""
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    project = pyproject.get("project", {})
+    inputs: dict[str, object] = {
+        "requires-python": project.get("requires-python"),
+        "dependencies": project.get("dependencies", []),
+        "optional-dependencies": project.get("optional-dependencies", {}),
+        "build-system": pyproject.get("build-system", {}).get("requires", []),
+    }
+    for extra in (BUILD_IN, TOOLS_IN):
+        path = root / extra.relative_to(ROOT)
+        inputs[extra.name] = path.read_text(encoding="utf-8") if path.exists() else None
+    return inputs
+
+
+def input_digest(root: Path = ROOT) -> str:
+    """A digest of :func:`lock_inputs`, written at the top of each lock when it is made."""
+    text = json.dumps(lock_inputs(root), sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def locked_digest(lock: Path) -> str | None:
+    """The input digest a lock file was made from, or None when it has none."""
+    try:
+        with lock.open(encoding="utf-8") as fh:
+            first = fh.readline().strip()
+    except OSError:
+        return None
+    return first[len(DIGEST_PREFIX):].strip() if first.startswith(DIGEST_PREFIX) else None
+
+
+def lock_problem(lock: Path, root: Path = ROOT) -> str | None:
+    """Why ``lock`` cannot be installed as it is (missing, or made from other inputs), or None."""
+    name = lock.relative_to(root) if lock.is_relative_to(root) else lock
+    if not lock.exists():
+        return f"{name} is missing. Make it with:  {LOCK_COMMAND}"
+    if locked_digest(lock) != input_digest(root):
+        return (f"{name} does not match pyproject.toml (its dependencies changed since the lock "
+                f"was made). Refresh the lock with:  {LOCK_COMMAND}")
+    return None
+
+
+def create_venv() -> None:
+    """Create .venv with pip, unless it is there."""
+    if PY.exists():
+        return
+    say(f"creating {VENV}")
+    try:
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    except (subprocess.CalledProcessError, OSError) as exc:
+        say(f"could not create the virtual environment ({exc}).")
+        say("On Debian/Ubuntu install it with:  sudo apt-get install -y python3-venv")
+        sys.exit(1)
+
+
+PIP_QUIET = ["-q", "--disable-pip-version-check"]
+
+
+def ensure_venv(lock: Path) -> None:
+    """Create .venv, install exactly ``lock`` and the project (editable), once per change."""
+    problem = lock_problem(lock)
+    if problem:
+        say(problem)
+        sys.exit(1)
+    create_venv()
+    digest = hashlib.sha256(lock.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    stamp = VENV / f".installed-{lock.stem}"
     if stamp.exists() and stamp.read_text() == digest:
         return
-    say(f"installing the project and its dependencies ({spec}) into .venv")
-    quiet = ["-q", "--disable-pip-version-check"]
-    if run([PY, "-m", "pip", "install", *quiet, "-e", spec], cwd=ROOT) != 0:
-        say("pip install failed")
+    name = lock.relative_to(ROOT)
+    say(f"installing the locked dependencies ({name}) and the project into .venv")
+    pip = [PY, "-m", "pip", "install", *PIP_QUIET]
+    if run([*pip, "--require-hashes", "--no-deps", "-r", lock], cwd=ROOT) != 0:
+        say(f"pip could not install {name} (see its error above): is a package registry "
+            "out of reach, or is there no network?")
+        sys.exit(1)
+    if run([*pip, "--no-deps", "--no-build-isolation", "-e", "."], cwd=ROOT) != 0:
+        say("pip could not install the project itself into .venv (see its error above)")
         sys.exit(1)
     stamp.write_text(digest)
 
 
+def locked_requirement(lock: Path, name: str) -> str:
+    """The lines of one package's pin in ``lock`` (name==version with its hashes)."""
+    lines = lock.read_text(encoding="utf-8").splitlines()
+    picked: list[str] = []
+    for line in lines:
+        if picked and not line.startswith((" ", "\t")):
+            break
+        starts = picked or line.lower().startswith(name.lower() + "==")
+        if starts and not line.lstrip().startswith("#"):
+            picked.append(line)
+    if not picked:
+        raise SystemExit(f"[dev.py] {name} is not pinned in {lock}")
+    return "\n".join(picked).rstrip(" \\") + "\n"
+
+
+def cmd_lock(args: list[str]) -> int:
+    """Resolve pyproject.toml into both lock files with uv (pinned in the test lock)."""
+    create_venv()
+    uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
+    if not uv.exists():
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
+            fh.write(locked_requirement(TEST_LOCK, "uv"))
+        try:
+            if run([PY, "-m", "pip", "install", *PIP_QUIET, "--require-hashes", "--no-deps",
+                    "-r", fh.name]) != 0:
+                say("pip could not install uv, the lock tool")
+                return 1
+        finally:
+            os.unlink(fh.name)
+    digest = input_digest()
+    compile_ = [uv, "pip", "compile", "--quiet", "--universal", "--generate-hashes",
+                "--python-version", "3.11", "--no-header", *args]
+    targets = [
+        (APP_LOCK, ["pyproject.toml", BUILD_IN.relative_to(ROOT)]),
+        (TEST_LOCK, ["pyproject.toml", BUILD_IN.relative_to(ROOT), TOOLS_IN.relative_to(ROOT),
+                     "--extra", "test"]),
+    ]
+    for lock, inputs in targets:
+        say(f"resolving {lock.relative_to(ROOT)}")
+        if run([*compile_, *inputs, "-o", lock], cwd=ROOT) != 0:
+            say(f"uv could not resolve {lock.relative_to(ROOT)} (see its error above)")
+            return 1
+        body = lock.read_text(encoding="utf-8")
+        header = (f"{DIGEST_PREFIX}{digest}\n"
+                  f"# Made by `{LOCK_COMMAND}` from pyproject.toml and requirements/*.in; "
+                  "do not edit by hand.\n")
+        lock.write_text(header + body, encoding="utf-8")
+    say("the locks are up to date; commit requirements/")
+    return 0
+
+
 def cmd_run(args: list[str]) -> int:
-    ensure_venv("")
+    ensure_venv(APP_LOCK)
     libs = dict(QT_LIBS)
     headless = not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")
     if not headless:
@@ -114,7 +243,7 @@ def cmd_run(args: list[str]) -> int:
 
 
 def cmd_test(args: list[str]) -> int:
-    ensure_venv("test")
+    ensure_venv(TEST_LOCK)
     if not ensure_system_libraries(QT_LIBS):
         return 1
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
@@ -136,11 +265,12 @@ def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - this script must run on any python3
         say("Python 3.11 or newer is needed")
         return 2
-    if not argv or argv[0] not in {"run", "test"}:
+    commands = {"run": cmd_run, "test": cmd_test, "lock": cmd_lock}
+    if not argv or argv[0] not in commands:
         print(__doc__)
         return 2
     os.chdir(ROOT)
-    return cmd_run(argv[1:]) if argv[0] == "run" else cmd_test(argv[1:])
+    return commands[argv[0]](argv[1:])
 
 
 if __name__ == "__main__":

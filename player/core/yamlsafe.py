@@ -7,7 +7,9 @@ data: mappings, sequences, strings, numbers, booleans, null, dates) and nothing 
 * alias bombs ("billion laughs") are refused by counting the expanded size while reading;
 * files over :data:`MAX_FILE_BYTES` are refused before parsing;
 * nesting deeper than :data:`MAX_DEPTH` is an error, never a RecursionError (the tree is built
-  from the parser's event stream with an explicit stack, not recursively);
+  from the parser's event stream with an explicit stack, not recursively); flow brackets
+  (``[[[[...``) are counted by :func:`flow_nesting_problem` before PyYAML sees the text, since
+  its scanner reads far ahead of the events and some versions stop at their own limit;
 * invalid UTF-8, binary files, tabs used for indentation, duplicate keys, several documents and
   an empty file are errors with their line and column.
 
@@ -146,9 +148,106 @@ def tab_problems(text: str) -> list[Problem]:
     return problems
 
 
+def flow_nesting_problem(text: str) -> Problem | None:
+    """An error at the first flow bracket nested deeper than :data:`MAX_DEPTH`, or None.
+
+    One linear pass that knows just enough YAML to tell brackets that open a flow collection
+    from brackets in text: quoted scalars, comments, plain scalars and block scalars (``|``,
+    ``>``) are skipped. Block nesting is left to the event check in :class:`_TreeBuilder`.
+    """
+    depth = 0
+    line, line_start = 1, 0
+    i, n = 0, len(text)
+    value_start = True  # block context: the next non-space character starts a node
+    block_indent = -1  # inside a block scalar: lines indented deeper than this are its text
+
+    def indent_of(pos: int) -> int:
+        end = pos
+        while end < n and text[end] == " ":
+            end += 1
+        return end - pos
+
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line, line_start = line + 1, i + 1
+            i += 1
+            if depth == 0:
+                value_start = True
+                if block_indent >= 0:
+                    ind = indent_of(i)
+                    rest = text[i + ind : i + ind + 1]
+                    if ind > block_indent or rest in ("", "\n", "\r"):
+                        i = text.find("\n", i)
+                        i = n if i < 0 else i
+                        continue
+                    block_indent = -1
+            continue
+        token_start = i == line_start or text[i - 1] in " \t\r[{,"
+        if c == "#" and token_start:
+            i = text.find("\n", i)
+            i = n if i < 0 else i
+            continue
+        if c in "'\"" and (token_start if depth else value_start):
+            i = _skip_quoted(text, i)
+            value_start = False
+            continue
+        if depth:
+            if c in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return error(f"nested more than {MAX_DEPTH} levels deep", line,
+                                 i - line_start + 1)
+            elif c in "]}":
+                depth -= 1
+            i += 1
+            continue
+        if c in " \t\r":
+            i += 1
+            continue
+        nxt = text[i + 1 : i + 2]
+        if value_start and c in "[{":
+            depth = 1
+        elif value_start and c in "-?" and nxt in (" ", "\n", ""):
+            pass  # a sequence entry or explicit key: a node still follows
+        elif value_start and c in "|>":
+            block_indent = indent_of(line_start)
+        elif c == ":" and nxt in (" ", "\n", ""):
+            value_start = True
+            i += 1
+            continue
+        else:
+            value_start = False  # plain text up to ": " or the end of the line
+        if c not in "-?":
+            value_start = False
+        i += 1
+    return None
+
+
+def _skip_quoted(text: str, i: int) -> int:
+    """The index just after the quoted scalar that starts at ``i`` (or the end of the text)."""
+    quote, n = text[i], len(text)
+    i += 1
+    while i < n:
+        c = text[i]
+        if quote == '"' and c == "\\":
+            i += 2
+            continue
+        if c == quote:
+            if quote == "'" and text[i + 1 : i + 2] == "'":
+                i += 2
+                continue
+            return i + 1
+        i += 1
+    return n
+
+
 def parse(text: str) -> tuple[Node | None, list[Problem]]:
     """Parse one YAML document into Nodes; on any error return the problems found."""
     problems = tab_problems(text)
+    too_deep = flow_nesting_problem(text)
+    if too_deep is not None:
+        return None, [*problems, too_deep]
     builder = _TreeBuilder(problems)
     loader = _Loader(text)
     try:

@@ -9,6 +9,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+import yaml
 
 from player.core import loader as loader_mod
 from player.core import yamlsafe
@@ -171,10 +172,71 @@ def test_recursive_alias_is_an_error(tmp_path, library):
     assert any("not defined before it (or to itself)" in f for f in found), found
 
 
-@pytest.mark.parametrize("depth", [100, 10_000, 100_000])
-def test_deep_nesting_is_an_error_not_a_crash(tmp_path, library, depth):
-    found = problems(tmp_path, "a: " + "[" * depth + "]" * depth + "\n", library)
-    assert any("nested more than 64 levels deep" in f for f in found), found
+DEEP_SHAPES = {
+    "flow sequences": lambda d: "a: " + "[" * d + "]" * d + "\n",
+    "flow mappings": lambda d: "a: " + "{a: " * d + "}" * d + "\n",
+    "flow over many lines": lambda d: "a:\n" + "  [\n" * d + "  ]\n" * d,
+    "unclosed flow": lambda d: "- " + "[" * d + "\n",
+}
+
+
+@pytest.fixture(params=["libyaml", "pure Python"])
+def either_parser(request, monkeypatch):
+    """Run with PyYAML's libyaml-based parser and with its pure-Python one."""
+    if request.param == "pure Python":
+        monkeypatch.setattr(yamlsafe, "_Loader", yaml.SafeLoader)
+    elif not hasattr(yaml, "CSafeLoader"):
+        pytest.skip("this PyYAML was built without libyaml")
+    return request.param
+
+
+@pytest.mark.parametrize("shape", DEEP_SHAPES)
+@pytest.mark.parametrize("depth", [65, 100, 10_000, 100_000])
+def test_deep_nesting_is_our_located_error_not_a_crash(tmp_path, library, either_parser, shape,
+                                                      depth):
+    text = DEEP_SHAPES[shape](depth)
+    if len(text) > yamlsafe.MAX_FILE_BYTES:
+        text = text[: yamlsafe.MAX_FILE_BYTES - 1] + "\n"
+    tracemalloc.start()
+    try:
+        found = problems(tmp_path, text, library)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Exactly our error, at the first bracket past the limit, whatever PyYAML would have said.
+    assert len(found) == 1, found
+    assert found[0].endswith("error: nested more than 64 levels deep"), found
+    line, col = (int(x) for x in found[0].split(":")[:2])
+    lines = text.splitlines()
+    opened = sum(lines[i].count("[") + lines[i].count("{") for i in range(line - 1))
+    opened += (lines[line - 1][:col].count("[") + lines[line - 1][:col].count("{"))
+    assert opened == 65
+    assert peak < 20 * 1024 * 1024
+
+
+@pytest.mark.parametrize("depth", [65, 1_000])
+def test_deep_block_nesting_is_our_located_error(tmp_path, library, either_parser, depth):
+    text = "".join("  " * i + "a:\n" for i in range(depth)) + "  " * depth + "b: 1\n"
+    found = problems(tmp_path, text, library)
+    assert found == ["65:129: error: nested more than 64 levels deep"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: '" + "[" * 100 + "'\n",
+        'a: "\\"' + "[" * 100 + '"\n',
+        "a: it's " + "[" * 100 + "\n",
+        "a: 1  # " + "[" * 100 + "\n",
+        "a: |\n  " + "[" * 100 + "\n  more\nb: 1\n",
+        "a: >-\n  " + "{" * 100 + "\n\n  more\n",
+    ],
+    ids=["single quotes", "double quotes", "plain text", "comment", "literal block", "folded"],
+)
+def test_brackets_in_text_are_not_nesting(text):
+    assert yamlsafe.flow_nesting_problem(text) is None
+    root, found = yamlsafe.parse(text)
+    assert root is not None and not [p for p in found if p.is_error], found
 
 
 def test_large_file_is_refused_before_parsing(tmp_path, library, monkeypatch):
