@@ -205,21 +205,15 @@ def flow_nesting_problem(text: str) -> Problem | None:
         if c in " \t\r":
             i += 1
             continue
-        nxt = text[i + 1 : i + 2]
-        if value_start and c in "[{":
-            depth = 1
-        elif value_start and c in "-?" and nxt in (" ", "\n", ""):
-            pass  # a sequence entry or explicit key: a node still follows
-        elif value_start and c in "|>":
-            block_indent = indent_of(line_start)
-        elif c == ":" and nxt in (" ", "\n", ""):
+        separated = text[i + 1 : i + 2] in (" ", "\n", "")
+        if c == ":" and separated:
             value_start = True
-            i += 1
-            continue
-        else:
-            value_start = False  # plain text up to ": " or the end of the line
-        if c not in "-?":
-            value_start = False
+        elif not (value_start and c in "-?" and separated):  # "- " and "? ": a node follows
+            if value_start and c in "[{":
+                depth = 1
+            elif value_start and c in "|>":
+                block_indent = indent_of(line_start)
+            value_start = False  # else plain text, up to ": " or the end of the line
         i += 1
     return None
 

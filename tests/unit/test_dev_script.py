@@ -162,13 +162,19 @@ def test_a_stale_lock_stops_dev_py_before_anything_is_installed(monkeypatch, cap
     assert ran == []
 
 
-def test_dev_py_installs_exactly_the_lock_then_the_project_without_its_dependencies(
-        monkeypatch, tmp_path) -> None:
+@pytest.fixture
+def fake_venv(monkeypatch, tmp_path) -> Path:
+    """dev.py pointed at an existing (empty) virtual environment in a temporary folder."""
     venv_dir = tmp_path / "venv"
     (venv_dir / "bin").mkdir(parents=True)
     (venv_dir / "bin" / "python").touch()
     monkeypatch.setattr(dev, "VENV", venv_dir)
     monkeypatch.setattr(dev, "PY", venv_dir / "bin" / "python")
+    return venv_dir
+
+
+def test_dev_py_installs_exactly_the_lock_then_the_project_without_its_dependencies(
+        monkeypatch, fake_venv) -> None:
     ran: list[list[str]] = []
     monkeypatch.setattr(dev, "run", lambda cmd, **kw: ran.append([str(c) for c in cmd]) or 0)
     dev.ensure_venv(dev.APP_LOCK)
@@ -180,19 +186,14 @@ def test_dev_py_installs_exactly_the_lock_then_the_project_without_its_dependenc
     assert ran == []
 
 
-def test_a_failed_install_says_what_failed_in_one_line(monkeypatch, tmp_path, capsys) -> None:
-    venv_dir = tmp_path / "venv"
-    (venv_dir / "bin").mkdir(parents=True)
-    (venv_dir / "bin" / "python").touch()
-    monkeypatch.setattr(dev, "VENV", venv_dir)
-    monkeypatch.setattr(dev, "PY", venv_dir / "bin" / "python")
+def test_a_failed_install_says_what_failed_in_one_line(monkeypatch, fake_venv, capsys) -> None:
     monkeypatch.setattr(dev, "run", lambda cmd, **kw: 1)
     with pytest.raises(SystemExit):
         dev.ensure_venv(dev.TEST_LOCK)
     out = capsys.readouterr().out.strip().splitlines()
     assert out[-1] == ("[dev.py] pip could not install requirements/test.txt (see its error "
                        "above): is a package registry out of reach, or is there no network?")
-    assert not (venv_dir / ".installed-test").exists()
+    assert not (fake_venv / ".installed-test").exists()
 
 
 def test_the_lock_command_reads_uv_from_the_test_lock() -> None:
