@@ -4,6 +4,7 @@
     python3 dev.py run [ARGS...]    set up, then start the app on the bundled routines
     python3 dev.py test [PYTEST-ARGS...]   set up, then run every check and the whole test suite
     python3 dev.py lock [--upgrade]  refresh the lock files after a change to pyproject.toml
+    python3 dev.py wheel            build the app's wheel into dist/ (bundled routines and media included)
 
 Only the standard library is used here, so this works on a fresh clone with nothing but
 Python 3.11+. Dependencies come from the lock files in ``requirements/`` (every package pinned
@@ -194,6 +195,46 @@ def locked_requirement(lock: Path, name: str) -> str:
     return "\n".join(picked).rstrip(" \\") + "\n"
 
 
+#: What a wheel is built from is copied first, so nothing left over in the checkout (a stale
+#: ``build/`` folder, caches, the virtual environment) can end up in it.
+_NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info", "__pycache__",
+                                      ".*_cache", "bench", "tests", "docs", "scripts")
+
+
+def build_wheel(out_dir: Path, python: Path = PY) -> Path:
+    """Build the app's wheel into ``out_dir`` with the locked setuptools; returns its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="routine-player-src-") as tmp:
+        source = Path(tmp) / "src"
+        shutil.copytree(ROOT, source, ignore=_NOT_SOURCES)
+        before = set(out_dir.glob("*.whl"))
+        if run([python, "-m", "pip", "wheel", *PIP_QUIET, "--no-deps", "--no-build-isolation",
+                "-w", out_dir, source]) != 0:
+            raise SystemExit("[dev.py] pip could not build the wheel (see its error above)")
+    made = sorted(set(out_dir.glob("*.whl")) - before) or sorted(out_dir.glob("*.whl"))
+    return made[-1]
+
+
+def install_wheel(wheel: Path, venv_dir: Path, lock: Path = APP_LOCK) -> Path:
+    """A new virtual environment with exactly ``lock`` and ``wheel``; returns its Python."""
+    venv.EnvBuilder(with_pip=True, clear=True).create(venv_dir)
+    python = venv_dir / PY.relative_to(VENV)
+    pip = [python, "-m", "pip", "install", *PIP_QUIET]
+    if run([*pip, "--require-hashes", "--no-deps", "-r", lock]) != 0:
+        raise SystemExit(f"[dev.py] pip could not install {lock.name} into {venv_dir}")
+    if run([*pip, "--no-deps", wheel]) != 0:
+        raise SystemExit(f"[dev.py] pip could not install {wheel.name} into {venv_dir}")
+    return python
+
+
+def cmd_wheel(args: list[str]) -> int:
+    """Build the wheel into ``dist/`` (for ``pipx install dist/*.whl`` or sharing)."""
+    ensure_venv(APP_LOCK)
+    wheel = build_wheel(ROOT / "dist")
+    say(f"built {wheel.relative_to(ROOT)} ({wheel.stat().st_size / 2**20:.1f} MiB)")
+    return 0
+
+
 def cmd_lock(args: list[str]) -> int:
     """Resolve pyproject.toml into both lock files with uv (pinned in the test lock)."""
     create_venv()
@@ -265,7 +306,7 @@ def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - this script must run on any python3
         say("Python 3.11 or newer is needed")
         return 2
-    commands = {"run": cmd_run, "test": cmd_test, "lock": cmd_lock}
+    commands = {"run": cmd_run, "test": cmd_test, "lock": cmd_lock, "wheel": cmd_wheel}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2

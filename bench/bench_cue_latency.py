@@ -35,8 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from player.audio import PlaysoundOutput  # noqa: E402 - after making the project importable
+from player.core import bundled  # noqa: E402
 
-CUES = sorted((ROOT / "media" / "cues").rglob("*.wav"))
+CUES = sorted(bundled.CUES_DIR.rglob("*.wav"))
 TICK = 0.001
 PLAYERS = {"aplay", "gst-play-1.0", "ffplay", "mpg123", "afplay"}
 

@@ -46,6 +46,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+# The bundled routines and media (player.core.bundled), without importing the package here.
+CONTENT = ROOT / "player" / "content"
 
 
 def rss_mib() -> float:
@@ -224,7 +226,7 @@ def child_reference(routine: Path, wakes: int) -> None:
     library_layout.addLayout(row)
     tree = QTreeWidget()
     tree.setHeaderLabels(["Routine", "Length"])
-    for name in sorted((ROOT / "routines").glob("*.yaml")):
+    for name in sorted((CONTENT / "routines").glob("*.yaml")):
         tree.addTopLevelItem(QTreeWidgetItem([name.stem, "12:00"]))
     splitter = QSplitter(Qt.Orientation.Horizontal)
     splitter.addWidget(tree)
@@ -269,7 +271,7 @@ def child_reference(routine: Path, wakes: int) -> None:
     for _ in range(20):
         qapp.processEvents()
     pages.setCurrentIndex(1)
-    pictures = sorted((ROOT / "media" / "illustrations").glob("*.svg"))
+    pictures = sorted((CONTENT / "media" / "illustrations").glob("*.svg"))
     steps = max(1, len(data.get("steps", [])))
     for n in range(wakes):
         if n % (wakes // steps or 1) == 0:
@@ -303,9 +305,9 @@ def run(kind: str, *extra: str, env: dict[str, str]) -> dict[str, list[str]]:
 def main() -> int:
     """Run the children and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--routine", type=Path, default=ROOT / "routines" / "core-strength.yaml")
+    parser.add_argument("--routine", type=Path, default=CONTENT / "routines" / "core-strength.yaml")
     parser.add_argument("--short-routine", type=Path,
-                        default=ROOT / "routines" / "pre-run-warm-up.yaml")
+                        default=CONTENT / "routines" / "pre-run-warm-up.yaml")
     parser.add_argument("--plays", type=int, default=100)
     parser.add_argument("--breakdown", action="store_true",
                         help="also print where the memory is, by kind (diagnostic)")

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 _CHILD_PRELUDE = """
 import sys, time
-sys.path.insert(0, {root!r})
+{path_setup}
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -124,11 +124,12 @@ qapp.exec()
 """
 
 
-def run_child(code: str, env: dict[str, str]) -> float:
+def run_child(code: str, env: dict[str, str], python: str = sys.executable,
+              cwd: Path = ROOT) -> float:
     """Seconds from just before the process starts to the first paint it reports."""
     started = time.time()
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                         timeout=60, cwd=ROOT)
+    out = subprocess.run([python, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=60, cwd=cwd)
     for line in out.stdout.splitlines():
         if line.startswith("SHOWN "):
             return float(line.split()[1]) - started
@@ -145,6 +146,9 @@ def main() -> int:
                         help="compile every module at each start")
     parser.add_argument("--reference", action="store_true",
                         help="also time a plain PySide6 window with the same kinds of widgets")
+    parser.add_argument("--installed-python", metavar="PYTHON",
+                        help="also time the app installed (from its wheel) in the environment of "
+                             "PYTHON, started from outside the checkout (bench/bench_wheel.py)")
     args = parser.parse_args()
     env = {**os.environ, "QT_QPA_PLATFORM": args.platform}
     pycache = tempfile.TemporaryDirectory(prefix="bench-pycache-")
@@ -161,19 +165,30 @@ def main() -> int:
         env["DISPLAY"] = ":97"
     try:
         with tempfile.TemporaryDirectory(prefix="bench-startup-") as data:
-            app_code = APP_CHILD.format(root=str(ROOT), data=data)
-            bare_code = BARE_CHILD.format(root=str(ROOT))
-            reference_code = REFERENCE_CHILD.format(root=str(ROOT))
+            checkout = f"sys.path.insert(0, {str(ROOT)!r})"
+            app_code = APP_CHILD.format(path_setup=checkout, data=data)
+            bare_code = BARE_CHILD.format(path_setup=checkout)
+            reference_code = REFERENCE_CHILD.format(path_setup=checkout)
+            installed_code = APP_CHILD.format(path_setup="", data=data)
+            elsewhere = Path(data)
+
+            def installed() -> float:
+                return run_child(installed_code, env, str(args.installed_python), elsewhere)
+
             run_child(app_code, env)  # warm the file cache; not counted
             run_child(bare_code, env)
             if args.reference:
                 run_child(reference_code, env)
-            app_times, bare_times, reference_times = [], [], []
+            if args.installed_python:
+                installed()
+            app_times, bare_times, reference_times, installed_times = [], [], [], []
             for _ in range(args.runs):
                 app_times.append(run_child(app_code, env))
                 bare_times.append(run_child(bare_code, env))
                 if args.reference:
                     reference_times.append(run_child(reference_code, env))
+                if args.installed_python:
+                    installed_times.append(installed())
     finally:
         pycache.cleanup()
         if server is not None:
@@ -189,6 +204,11 @@ def main() -> int:
     print(f"routine player      : median {app_ms(app_median)}  "
           f"(min {app_ms(min(app_times))}, max {app_ms(max(app_times))})")
     print(f"ratio app / bare    : {app_median / bare_median:.2f}  (target <= 1.5)")
+    if installed_times:
+        installed_median = statistics.median(installed_times)
+        print(f"installed from wheel: median {app_ms(installed_median)}  "
+              f"(min {app_ms(min(installed_times))}, max {app_ms(max(installed_times))})")
+        print(f"ratio installed / editable: {installed_median / app_median:.2f}")
     if reference_times:
         reference_median = statistics.median(reference_times)
         print(f"plain PySide6 window with the library page's kinds of widgets (diagnostic): "

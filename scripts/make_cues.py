@@ -1,4 +1,4 @@
-"""Pre-render every audio cue as a small mono 16-bit WAV file under ``media/cues/``.
+"""Pre-render every audio cue as a small mono 16-bit WAV file under ``player/content/media/cues/``.
 
 Run from anywhere, with the project's Python (PyYAML is needed to read the exercise library)::
 
@@ -11,7 +11,7 @@ Layout (other code relies on it)::
 
     media/cues/tones/<name>.wav              synthesized sounds (TONES below)
     media/cues/voice/<phrase>.wav            spoken phrases (PHRASES below)
-    media/cues/voice/exercises/<id>.wav      the name of every exercise in routines/exercises.yaml
+    media/cues/voice/exercises/<id>.wav      the name of every exercise in the bundled library
     media/cues/manifest.json                 tool versions and a SHA-256 of every file
 
 Output is deterministic: sox runs with ``-R`` (fixed seeds, no time stamps) and ``-D`` (no
@@ -39,8 +39,8 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-CUES_DIR = ROOT / "media" / "cues"
-EXERCISES_FILE = ROOT / "routines" / "exercises.yaml"
+CUES_DIR = ROOT / "player" / "content" / "media" / "cues"
+EXERCISES_FILE = ROOT / "player" / "content" / "routines" / "exercises.yaml"
 MANIFEST = "manifest.json"
 
 RATE = 16000  # ample for speech and these tones, and keeps media/cues small

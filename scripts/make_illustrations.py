@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Draw the exercise illustrations as line-art SVG from pose definitions.
 
-    python scripts/make_illustrations.py           write media/illustrations/<id>.svg
+    python scripts/make_illustrations.py           write player/content/media/illustrations/<id>.svg
     python scripts/make_illustrations.py --check   exit 1 if a written file is missing or stale
 
 Each picture is a side view of one anatomically proportioned figure facing right (the app mirrors
@@ -25,7 +25,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT_DIR = ROOT / "media" / "illustrations"
+OUT_DIR = ROOT / "player" / "content" / "media" / "illustrations"
 
 Point = tuple[float, float]
 

@@ -1,4 +1,5 @@
-"""Write the routine and exercise-library JSON Schemas into routines/ from player.core.schema.
+"""Write the routine and exercise-library JSON Schemas into player/content/routines/ from
+player.core.schema.
 
     .venv/bin/python scripts/make_schema.py          # write
     .venv/bin/python scripts/make_schema.py --check  # exit 1 if the files are out of date

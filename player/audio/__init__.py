@@ -3,7 +3,7 @@
 ``AudioOutput`` is the interface the app plays cues through; ``PlaysoundOutput`` plays them with
 playsound3 from a worker thread, ``NullOutput`` is muted. Importing this package loads neither
 playsound3 nor Qt. The cue files themselves are rendered by ``scripts/make_cues.py`` into
-``media/cues/``.
+``player/content/media/cues/``.
 """
 
 from player.audio.output import (

@@ -1,14 +1,23 @@
-"""Where the bundled routines, exercise library and media live (beside the package)."""
+"""Where the bundled routines, exercise library and media live: inside the package.
+
+They ship in the wheel as package data (``player/content/``), so an installed app (pip, pipx)
+finds them exactly as a checkout does. This module is the one place that knows the layout.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: The package's data folder. pip installs wheels unpacked, so this is a real folder.
+CONTENT_DIR = Path(__file__).resolve().parents[1] / "content"
 #: The bundled routines and the JSON Schemas.
-ROUTINES_DIR = PROJECT_ROOT / "routines"
+ROUTINES_DIR = CONTENT_DIR / "routines"
 #: Bundled illustrations and cue sounds.
-MEDIA_DIR = PROJECT_ROOT / "media"
+MEDIA_DIR = CONTENT_DIR / "media"
+#: Pre-rendered cue sounds (tones and spoken phrases).
+CUES_DIR = MEDIA_DIR / "cues"
+#: One SVG per exercise in the bundled library.
+ILLUSTRATIONS_DIR = MEDIA_DIR / "illustrations"
 #: The bundled exercise library that routines refer to by id.
 LIBRARY_FILE = ROUTINES_DIR / "exercises.yaml"
 #: The published JSON Schemas (kept in sync with player.core.schema by a test).

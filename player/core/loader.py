@@ -98,7 +98,7 @@ def validate_file(path: Path, library: Library | None = None,
                   media_dir: Path = bundled.MEDIA_DIR,
                   today: dt.date | None = None) -> tuple[Problem, ...]:
     """Every problem in a routine file, or in an exercise library file (one with `exercises`
-    but no `title` or `blocks`), so ``validate routines/*.yaml`` checks both kinds."""
+    but no `title` or `blocks`), so ``validate player/content/routines/*.yaml`` checks both kinds."""
     text, problems = read_text(path)
     if text is None:
         return tuple(problems)
@@ -272,7 +272,7 @@ def _exercise_defs(values: dict[str, Any], node: Node, media: _Media,
             illustration = media.resolve(v["illustration"], n.value["illustration"],
                                          f"{sub}.illustration", "a placeholder is shown instead")
         else:
-            default = bundled.MEDIA_DIR / "illustrations" / f"{ex_id}.svg"
+            default = bundled.ILLUSTRATIONS_DIR / f"{ex_id}.svg"
             illustration = default if default.is_file() else None
         if "sound" in v:
             sound = media.resolve(v["sound"], n.value["sound"], f"{sub}.sound",

@@ -2,7 +2,7 @@
 
 Each field type knows how to check a located YAML value (collecting every problem with its line,
 column and field path) and how to describe itself as JSON Schema, so the published schema in
-``routines/`` and the validator cannot drift apart (a test compares them).
+``player/content/routines/`` and the validator cannot drift apart (a test compares them).
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from player.ui.style import ILLUSTRATION_CARD, ILLUSTRATION_CARD_EDGE
 
 log = logging.getLogger(__name__)
 
-ILLUSTRATIONS_DIR = bundled.MEDIA_DIR / "illustrations"
+ILLUSTRATIONS_DIR = bundled.ILLUSTRATIONS_DIR
 PLACEHOLDER = ILLUSTRATIONS_DIR / "placeholder.svg"
 _KIND_PICTURES = {
     StepKind.REST: ILLUSTRATIONS_DIR / "rest.svg",

@@ -22,10 +22,11 @@ import pytest
 
 from player.audio import NullOutput, PlaysoundOutput, missing_sound_device_reason
 from player.audio import output as output_module
+from player.core import bundled
 from tests.fakes import RecordingOutput
 
 ROOT = Path(__file__).resolve().parents[2]
-CUE = ROOT / "media" / "cues" / "voice" / "go.wav"
+CUE = bundled.CUES_DIR / "voice" / "go.wav"
 TIMEOUT = 10.0
 
 needs_aplay = pytest.mark.skipif(

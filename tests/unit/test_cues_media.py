@@ -14,8 +14,10 @@ from types import ModuleType
 import pytest
 import yaml
 
+from player.core import bundled
+
 ROOT = Path(__file__).resolve().parents[2]
-CUES = ROOT / "media" / "cues"
+CUES = bundled.CUES_DIR
 GENERATOR = ROOT / "scripts" / "make_cues.py"
 
 # The layout other code relies on: media/cues/tones/<name>.wav and media/cues/voice/<name>.wav.
@@ -56,7 +58,7 @@ SPEECH_LEVEL = 100
 
 
 def exercise_ids() -> list[str]:
-    library = yaml.safe_load((ROOT / "routines" / "exercises.yaml").read_text(encoding="utf-8"))
+    library = yaml.safe_load(bundled.LIBRARY_FILE.read_text(encoding="utf-8"))
     return sorted(library["exercises"])
 
 

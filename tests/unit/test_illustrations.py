@@ -14,11 +14,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
+from player.core import bundled
+
 # Read when the QApplication is created (by pytest-qt's qapp fixture), not at import.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[2]
-ILLUSTRATIONS = ROOT / "media" / "illustrations"
+ILLUSTRATIONS = bundled.ILLUSTRATIONS_DIR
 GENERATOR = ROOT / "scripts" / "make_illustrations.py"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 # Pictures the app shows outside the exercise library: care steps, rest and missing media.
@@ -29,7 +31,7 @@ FIGURE_INK = QColor("#2b2d42").rgba()
 
 def exercise_ids() -> list[str]:
     """Return every exercise id in the bundled library."""
-    library = yaml.safe_load((ROOT / "routines" / "exercises.yaml").read_text(encoding="utf-8"))
+    library = yaml.safe_load(bundled.LIBRARY_FILE.read_text(encoding="utf-8"))
     return sorted(library["exercises"])
 
 

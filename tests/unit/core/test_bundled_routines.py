@@ -18,7 +18,7 @@ from player.core.loader import Library, LoadResult, load_library, load_routine
 from player.core.routine import HeatStep, IceStep, Routine
 from player.core.timeline import build_timeline
 
-DOCS = bundled.PROJECT_ROOT / "docs"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
 FORMAT_DOC = DOCS / "routine-format.md"
 RULES_DOC = DOCS / "clinical-rules.md"
 
