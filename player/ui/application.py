@@ -190,12 +190,13 @@ def configure_logging(data_dir: Path) -> tuple[Path | None, list[logging.Handler
     console.setLevel(logging.WARNING)
     console.setFormatter(logging.Formatter("routine-player: %(levelname)s: %(message)s"))
     handlers: list[logging.Handler] = [console]
-    log_file: Path | None = data_dir / LOG_FILE_NAME
+    path = data_dir / LOG_FILE_NAME
+    log_file: Path | None = path
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        if log_file.exists() and log_file.stat().st_size > LOG_FILE_MAX_BYTES:
-            log_file.replace(log_file.with_name(log_file.name + ".1"))
-        to_file = logging.FileHandler(log_file, encoding="utf-8")
+        if path.exists() and path.stat().st_size > LOG_FILE_MAX_BYTES:
+            path.replace(path.with_name(path.name + ".1"))
+        to_file = logging.FileHandler(path, encoding="utf-8")
         to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handlers.append(to_file)
     except OSError as exc:
@@ -239,7 +240,11 @@ def install_excepthook(parent: Callable[[], QWidget | None],
             showing = False
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
-        log.error("unexpected error in thread %s", getattr(args.thread, "name", "?"),
+        name = getattr(args.thread, "name", "?")
+        if args.exc_value is None:
+            log.error("unexpected error in thread %s: %s", name, args.exc_type.__name__)
+            return
+        log.error("unexpected error in thread %s", name,
                   exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
 
     sys.excepthook = hook

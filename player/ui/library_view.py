@@ -67,10 +67,11 @@ class LibraryView(QTreeWidget):
         self._on_entries_changed()
 
     def _path_items(self) -> list[QTreeWidgetItem]:
-        items = []
+        items: list[QTreeWidgetItem] = []
         for i in range(self.topLevelItemCount()):
             group = self.topLevelItem(i)
-            items += [group.child(j) for j in range(group.childCount())]
+            if group is not None:
+                items += [c for j in range(group.childCount()) if (c := group.child(j)) is not None]
         return items
 
     def _on_entries_changed(self) -> None:

@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.library_page = self._build_library_page()
         self.pages.addWidget(self.library_page)
         self.setCentralWidget(central)
+        self._central = central
 
     def _build_library_page(self) -> QWidget:
         page = QWidget()
@@ -214,7 +215,7 @@ class MainWindow(QMainWindow):
         if self._flash is None:
             from player.ui.flash import FlashOverlay
 
-            self._flash = FlashOverlay(self.centralWidget())
+            self._flash = FlashOverlay(self._central)
         return self._flash
 
     @property

@@ -64,7 +64,8 @@ def next_text(timeline: Timeline, step: TimelineStep) -> str:
         return "Next: the end of the routine"
     nxt = following[0]
     detail = describe_step(nxt)
-    length = format_duration(nxt.duration_seconds) if nxt.timed else "when you're done"
+    length = (format_duration(nxt.duration_seconds) if nxt.duration_seconds is not None
+              else "when you're done")
     return f"Next: {nxt.name}" + (f" ({detail})" if detail else "") + f", {length}"
 
 

@@ -294,7 +294,7 @@ class PreviewView(QStackedWidget):
         self.steps_tree.clear()
         items = []
         for s in timeline.steps:
-            length = format_duration(s.duration_seconds) if s.timed \
+            length = format_duration(s.duration_seconds) if s.duration_seconds is not None \
                 else f"~{format_duration(s.planned_seconds)}"
             detail = describe_step(s)
             items.append(QTreeWidgetItem([format_duration(s.start_seconds), length, s.block,
