@@ -412,14 +412,15 @@ class SessionEngine:
         self._deliver()
         return self.next_due()
 
-    def start(self) -> bool:
-        """Start the session at its first step."""
+    def start(self, at_position: int = 0) -> bool:
+        """Start the session at its first step, or at ``at_position`` (a plan that carries on an
+        easier variant or a resumed session); the steps before it count as already played."""
         if self._state is not EngineState.IDLE:
             return False
         self._now = self._clock.now()
         self._emit(SessionStarted(at=self._now))
-        if self._steps:
-            self._enter(0, self._now)
+        if 0 <= at_position < len(self._steps):
+            self._enter(at_position, self._now)
             self._advance()
         else:
             self._end(completed=True, at=self._now)

@@ -46,6 +46,11 @@ class TimelineStep:
     ``planned_seconds`` is then an estimate (reps x UNTIMED_REP_ESTIMATE_SECONDS) used for the
     start times of the steps after it. ``requested_seconds`` is what the file asked for when the
     player capped it (ice, heat).
+
+    ``index`` is the step's position in what is played; ``origin`` is the position of the
+    routine step it came from in the routine's own timeline (the same until a session plan,
+    :mod:`player.core.plan`, swaps or resumes steps). ``done_before`` is how many seconds of it
+    were played before an interruption (its ``duration_seconds`` is then what is left).
     """
 
     index: int
@@ -65,6 +70,12 @@ class TimelineStep:
     note: str = ""
     pain_check: bool = False
     mirrored: bool = False
+    origin: int = -1
+    done_before: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.origin < 0:
+            object.__setattr__(self, "origin", self.index)
 
     @property
     def timed(self) -> bool:

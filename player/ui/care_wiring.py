@@ -11,7 +11,6 @@ written is reported in plain words and the app keeps running without history.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QStyle, QWi
 from player.core.care import in_session_action
 from player.core.history import Session as StoredSession
 from player.core.history import StepEvent, routine_file_hash
-from player.core.timeline import StepKind, Timeline
 from player.store.db import StoreError
 from player.store.history import HistoryStore
 from player.ui.banner import CareBanner
@@ -36,6 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from player.core.engine import StepFinished
+    from player.core.plan import SessionPlan
     from player.core.routine import Exercise, Routine
     from player.ui.application import App
     from player.ui.session_controller import Session
@@ -102,7 +101,7 @@ class SessionRecorder(QObject):
         step = event.step
         session_id = self._id
         self._save(lambda: self._store.record_step(StepEvent(
-            session_id, step.index, step.name, step.kind.value, event.status,
+            session_id, step.origin, step.name, step.kind.value, event.status,
             event.actual_seconds, self._clock(), step.duration_seconds)))
 
     def on_session_finished(self, completed: bool) -> None:
@@ -287,17 +286,16 @@ class CareFeatures(QObject):
             try:
                 if choice == "resume" and plan is not None and not self.controller.in_play:
                     self.store.resume_session(stored.id)
-                    routine, timeline = plan
                     self.recorder.continue_with(stored.id)
-                    if not self._start_timeline(routine, timeline):
+                    if not self._start_plan(plan):
                         self.store.close_session_as_interrupted(stored.id)
                 else:
                     self.store.close_session_as_interrupted(stored.id)
             except StoreError as exc:
                 self._on_store_failed(str(exc))
 
-    def _resume_plan(self, stored: StoredSession) -> tuple[Routine, Timeline] | None:
-        from player.core.timeline import build_timeline
+    def _resume_plan(self, stored: StoredSession) -> SessionPlan | None:
+        from player.core.plan import PlanError, build_plan
         from player.history_cli import find_played_routine, routine_candidates
 
         assert self.store is not None
@@ -305,13 +303,13 @@ class CareFeatures(QObject):
         if routine is None:
             return None
         done = [s.step_index for s in self.store.steps(stored.id)]
-        timeline = build_timeline(routine)
-        rest = tuple(s for s in timeline.steps if s.index > max(done, default=-1)
-                     and s.kind is not StepKind.LEAD_IN)
-        return (routine, Timeline(timeline.title, rest)) if rest else None
+        try:
+            return build_plan(routine).resume(done)
+        except PlanError:
+            return None
 
-    def _start_timeline(self, routine: Routine, timeline: Timeline) -> bool:
-        if not self.controller.start(routine, timeline):
+    def _start_plan(self, plan: SessionPlan) -> bool:
+        if not self.controller.start(plan):
             if self.recorder is not None:
                 self.recorder.cancel_continue()
             return False
@@ -429,21 +427,19 @@ class CareFeatures(QObject):
     def _switch_to(self, easier: Exercise) -> None:
         """Carry on the session with ``easier`` in place of the current exercise's remaining
         sets and sides (the current step is recorded as skipped)."""
+        from player.core.plan import PlanError
+
         session, engine = self.controller.session, self.controller.engine
         if session is None or engine is None or engine.current is None:
             return
-        hard = engine.current.exercise
-        steps = list(session.timeline.steps[engine.index:])
-        for i, step in enumerate(steps):
-            if step.exercise is not hard:
-                break
-            steps[i] = replace(step, exercise=easier,
-                               name=easier.name if step.kind is StepKind.EXERCISE else step.name)
-        tail = Timeline(session.timeline.title, tuple(steps))
+        try:
+            plan = session.plan.with_easier_variant(engine.index, easier)
+        except PlanError as exc:
+            NoticeDialog.show_notice(self.window, str(exc))
+            return
         if self.recorder is not None and self.session_id is not None:
             self.recorder.continue_with(self.session_id)
-        if not self.controller.start(session.routine, tail, session.week) and \
-                self.recorder is not None:
+        if not self.controller.start(plan) and self.recorder is not None:
             self.recorder.cancel_continue()
 
     # --- history -----------------------------------------------------------------------------

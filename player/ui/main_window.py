@@ -271,15 +271,15 @@ class MainWindow(QMainWindow):
 
     def start_routine(self, path: Path, week: int = 1) -> bool:
         """Start playing the routine in ``path`` at ``week``; False when it cannot start."""
-        from player.core.timeline import build_timeline
+        from player.core.plan import build_plan
 
         result = self.library.load(path)
         if result.routine is None:
             self.preview.show_result(path, result)
             return False
-        timeline = build_timeline(result.routine, week)
+        plan = build_plan(result.routine, week)
         player = self.player  # subscribed before the session's first events
-        if not self.controller.start(result.routine, timeline, week):
+        if not self.controller.start(plan):
             return False
         self.show_page(player)
         player.setFocus()

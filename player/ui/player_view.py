@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from player.cli import describe_step
 from player.core.durations import format_duration
 from player.core.engine import EngineState, StepFinished, TempoPhase
+from player.core.plan import step_label
 from player.core.timeline import StepKind, Timeline, TimelineStep
 from player.ui.actions import SessionActions
 from player.ui.dialogs import BARRIER_ADVICE, SKIN_PROBLEM_ADVICE
@@ -341,7 +342,7 @@ class PlayerView(QWidget):
         self._step = step
         self.notice_label.hide()
         self.block_label.setText(f"\u00b7  {step.block}" if step.block else "")
-        self.step_count_label.setText(f"Step {step.index + 1} of {len(timeline.steps)}")
+        self.step_count_label.setText(step_label(timeline, step.index))
         self.name_label.setText(self._title(step, timeline))
         self.set_label.set_text_or_hide(set_text(step))
         self.side_label.set_text_or_hide(side_text(step))

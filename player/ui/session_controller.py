@@ -32,6 +32,7 @@ from player.ui.cue_player import CuePlayer
 if TYPE_CHECKING:  # loaded with the first session, so the window opens without them
     from player.core.cues import CueMap
     from player.core.engine import Clock, EngineEvent, SessionEngine
+    from player.core.plan import SessionPlan
     from player.core.routine import Routine
     from player.core.timeline import Timeline, TimelineStep
     from player.ui.session_driver import SessionDriver
@@ -41,11 +42,24 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Session:
-    """What is being played: the routine, its timeline for ``week``."""
+    """What is being played: a session plan (the routine, its week, the steps by position)."""
 
-    routine: Routine
-    timeline: Timeline
-    week: int = 1
+    plan: SessionPlan
+
+    @property
+    def routine(self) -> Routine:
+        """The routine being played."""
+        return self.plan.routine
+
+    @property
+    def timeline(self) -> Timeline:
+        """The steps played, by position (``timeline.steps[i].index == i``)."""
+        return self.plan.timeline
+
+    @property
+    def week(self) -> int:
+        """The programme week whose doses are played."""
+        return self.plan.week
 
 
 #: A check run before a session starts; returning False cancels the start.
@@ -101,6 +115,11 @@ class SessionController(QObject):
         return self._driver.engine if self._driver is not None else None
 
     @property
+    def cues(self) -> CueMap | None:
+        """Which sound files each event of the current session plays."""
+        return self._cues
+
+    @property
     def in_play(self) -> bool:
         """True while a step is in play (started, not finished or stopped)."""
         engine = self.engine
@@ -130,14 +149,15 @@ class SessionController(QObject):
         self._guards.append(guard)
 
     # --- commands ---------------------------------------------------------------------------
-    def start(self, routine: Routine, timeline: Timeline, week: int = 1) -> bool:
-        """Start playing ``timeline``; False when a start guard said no."""
+    def start(self, plan: SessionPlan) -> bool:
+        """Start playing ``plan`` at its ``start_at``; False when a start guard said no."""
         from player.core.cues import CueMap
         from player.core.engine import MonotonicClock
 
         if self._clock is None:
             self._clock = MonotonicClock()
-        session = Session(routine, timeline, week)
+        session = Session(plan)
+        timeline = plan.timeline
         if not all(guard(session) for guard in self._guards):
             return False
         if self.in_play:
@@ -147,7 +167,7 @@ class SessionController(QObject):
         self._cues = CueMap(self._media_root, timeline, spoken=self._settings.spoken_cues)
         self._driver = self._make_driver(timeline)
         self.session_started.emit(session)
-        self._driver.start()
+        self._driver.start(plan.start_at)
         return True
 
     def toggle_pause(self) -> bool:

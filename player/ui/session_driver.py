@@ -122,10 +122,9 @@ class SessionDriver(QObject):
         return None
 
     # --- commands ---------------------------------------------------------------------------
-    @Slot()
-    def start(self) -> bool:
-        """Start the session."""
-        return self._command(self._engine.start)
+    def start(self, at_position: int = 0) -> bool:
+        """Start the session (at ``at_position`` of its plan)."""
+        return self._command(lambda: self._engine.start(at_position))
 
     @Slot()
     def pause(self) -> bool:
