@@ -1,7 +1,9 @@
 """The composition root: parse arguments, find paths, build and wire objects.
 
 ``routine-player [--data-dir DIR] [FILE] [--start]`` opens the window;
-``routine-player [--data-dir DIR] SUBCOMMAND ...`` runs a subcommand without one.
+``routine-player [--data-dir DIR] SUBCOMMAND ...`` runs a subcommand without one;
+``routine-player --install-desktop-entry`` (``--uninstall-desktop-entry``) adds the app to (removes
+it from) the Linux application menu, also without one.
 Qt is imported only when a window is needed, so the subcommands start fast.
 """
 
@@ -13,6 +15,7 @@ import sys
 from collections.abc import Callable
 
 SUBCOMMANDS = ("validate", "timeline", "history", "report")
+MSG_ENTRY_FLAG_ALONE = "{flag} takes no FILE and no --start"
 
 
 def _global_parser() -> argparse.ArgumentParser:
@@ -63,6 +66,13 @@ def build_gui_parser() -> argparse.ArgumentParser:
                     " (routine-player SUBCOMMAND --help).")
     parser.add_argument("file", nargs="?", metavar="FILE", help="a routine file to open")
     parser.add_argument("--start", action="store_true", help="start playing FILE at once")
+    entry = parser.add_argument_group("application menu (Linux)").add_mutually_exclusive_group()
+    entry.add_argument("--install-desktop-entry", dest="desktop_entry", action="store_const",
+                       const="install",
+                       help="add the app, with its icon, to your desktop's application menu "
+                            "(in ~/.local/share) and exit")
+    entry.add_argument("--uninstall-desktop-entry", dest="desktop_entry", action="store_const",
+                       const="uninstall", help="remove that menu entry and icon again and exit")
     return parser
 
 
@@ -78,7 +88,13 @@ def main(argv: list[str] | None = None) -> int:
         print("\nsubcommands:")
         build_parser().print_help()
         return 0
-    ns = build_gui_parser().parse_args(args)
+    gui_parser = build_gui_parser()
+    ns = gui_parser.parse_args(args)
+    if ns.desktop_entry:
+        if ns.file is not None or ns.start:
+            gui_parser.error(MSG_ENTRY_FLAG_ALONE.format(
+                flag=f"--{ns.desktop_entry}-desktop-entry"))
+        return _guarded(lambda: _run_desktop_entry(ns.desktop_entry))
     # Importing Qt and building the window make hundreds of thousands of long-lived objects
     # and next to no garbage, so the cyclic collector only slows the first paint down (by
     # about 5 ms). finish_startup() turns it back on once the window is on the screen.
@@ -99,6 +115,12 @@ def _guarded(action: Callable[[], int]) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence for a command-line user
         print(f"routine-player: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 3
+
+
+def _run_desktop_entry(action: str) -> int:
+    from player import desktop_entry  # no Qt: writes two files
+
+    return desktop_entry.run(action)
 
 
 def _run_subcommand(ns: argparse.Namespace) -> int:

@@ -18,6 +18,10 @@ MEDIA_DIR = CONTENT_DIR / "media"
 CUES_DIR = MEDIA_DIR / "cues"
 #: One SVG per exercise in the bundled library.
 ILLUSTRATIONS_DIR = MEDIA_DIR / "illustrations"
+#: The app's own icons.
+ICONS_DIR = CONTENT_DIR / "icons"
+#: The app's icon (SVG): the window icon and, copied into the icon theme, the menu entry's.
+APP_ICON_FILE = ICONS_DIR / "routine-player.svg"
 #: The bundled exercise library that routines refer to by id.
 LIBRARY_FILE = ROUTINES_DIR / "exercises.yaml"
 #: The published JSON Schemas (kept in sync with player.core.schema by a test).

@@ -21,10 +21,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
-from player import paths
-from player.core.bundled import bundled_routines
+from player import APP_ID, paths
+from player.core.bundled import APP_ICON_FILE, bundled_routines
 from player.ui.app_settings import AppSettings
 from player.ui.cue_player import CuePlayer, SoundStatus
 from player.ui.library_model import RoutineLibrary
@@ -39,7 +40,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-APP_NAME = "routine-player"
+#: Qt's application name and desktop file name: the shared app id, so that the window's X11
+#: WM_CLASS and Wayland app_id match the menu entry (player.desktop_entry).
+APP_NAME = APP_ID
 #: The log file, in the data folder: unexpected errors are written here with their traceback.
 LOG_FILE_NAME = "routine-player.log"
 LOG_FILE_MAX_BYTES = 512_000
@@ -145,9 +148,7 @@ def run_gui(data_dir_flag: str | None = None, file: str | None = None,
     """Open the window (``routine-player [FILE] [--start]``); returns the exit code."""
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
-    qapp.setApplicationName(APP_NAME)
-    qapp.setApplicationDisplayName(APP_TITLE)
-    qapp.setDesktopFileName(APP_NAME)
+    identify_application(qapp)
     data_dir = paths.data_dir(data_dir_flag)
     log_file, handlers = configure_logging(data_dir)
     app: App | None = None
@@ -165,6 +166,20 @@ def run_gui(data_dir_flag: str | None = None, file: str | None = None,
         for handler in handlers:
             logging.getLogger().removeHandler(handler)
             handler.close()
+
+
+def identify_application(qapp: QApplication) -> None:
+    """Give the application its name, title, desktop file name and icon.
+
+    On X11 Qt makes the window's WM_CLASS class from the application name, on Wayland its app_id
+    from the desktop file name: both are the app id, the name of the menu entry's ``.desktop``
+    file (``StartupWMClass`` there too), so the desktop shows the window under that entry.
+    The window icon is the bundled SVG (title bars, task switchers, the X11 _NET_WM_ICON).
+    """
+    qapp.setApplicationName(APP_NAME)
+    qapp.setApplicationDisplayName(APP_TITLE)
+    qapp.setDesktopFileName(APP_NAME)
+    qapp.setWindowIcon(QIcon(str(APP_ICON_FILE)))
 
 
 def playsound_output(report: UnavailableCallback) -> AudioOutput:

@@ -37,12 +37,13 @@ class Installed:
     cwd: Path
     env: dict[str, str]
 
-    def run(self, *args: str | Path, tool: str = "routine-player",
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str | Path, tool: str = "routine-player", timeout: float = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
         """Run an installed console script (or the environment's Python) from ``cwd``."""
         exe = self.python if tool == "python" else self.bin / tool
-        return subprocess.run([str(exe), *map(str, args)], cwd=self.cwd, env=self.env,
-                              capture_output=True, text=True, timeout=timeout, check=False)
+        return subprocess.run([str(exe), *map(str, args)], cwd=self.cwd,
+                              env={**self.env, **(env or {})}, capture_output=True, text=True,
+                              timeout=timeout, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +123,20 @@ def test_the_installed_window_plays_the_first_steps_of_a_bundled_routine(install
     assert seen["shown"][:3] == ["Get ready: March in place", "March in place", "Leg swings"]
     assert seen["played"][:2] == ["cues/tones/get_ready.wav", "cues/voice/get_ready.wav"]
     assert seen["played_from_package"]
+
+
+def test_the_installed_app_adds_a_menu_entry_that_runs_itself(installed: Installed,
+                                                              tmp_path: Path):
+    share = tmp_path / "share"
+    out = installed.run("--install-desktop-entry", env={"XDG_DATA_HOME": str(share)})
+    assert out.returncode == 0, out.stderr
+    entry = share / "applications" / "routine-player.desktop"
+    icon = share / "icons" / "hicolor" / "scalable" / "apps" / "routine-player.svg"
+    assert out.stdout.splitlines() == [f"wrote {icon}", f"wrote {entry}"]
+    script = (installed.bin / "routine-player").resolve()
+    assert f"\nExec={script} %f\n" in entry.read_text(encoding="utf-8")
+    assert icon.read_bytes() == (installed.site / "player" / "content" / "icons" /
+                                 "routine-player.svg").read_bytes()
+    out = installed.run("--uninstall-desktop-entry", env={"XDG_DATA_HOME": str(share)})
+    assert out.returncode == 0, out.stderr
+    assert not entry.exists() and not icon.exists()

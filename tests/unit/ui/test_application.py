@@ -10,8 +10,14 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from player import APP_ID
 from player.ui import application
-from player.ui.application import LOG_FILE_NAME, install_excepthook, run_gui
+from player.ui.application import (
+    LOG_FILE_NAME,
+    identify_application,
+    install_excepthook,
+    run_gui,
+)
 from player.ui.dialogs import ErrorDialog
 from player.ui.first_run import FirstRunNotice
 from player.ui.main_window import MainWindow
@@ -65,6 +71,18 @@ def test_an_error_in_a_slot_reaches_the_hook(shown_errors: list[tuple[str, str]]
     assert "RuntimeError: broken slot" in shown_errors[0][1]
 
 
+def test_the_application_has_the_app_id_and_the_bundled_icon(qapp: QApplication) -> None:
+    identify_application(qapp)
+    assert qapp.applicationName() == APP_ID  # the X11 WM_CLASS class, StartupWMClass
+    assert qapp.desktopFileName() == APP_ID  # the Wayland app_id, the .desktop file's name
+    icon = qapp.windowIcon()
+    assert not icon.isNull()
+    for size in (16, 48, 256):  # the SVG renders (the svg icon engine is there) at every size
+        image = icon.pixmap(size, size).toImage()
+        assert image.width() == size
+        assert image.pixelColor(size // 2, size // 2).alpha() == 255  # the opaque background
+
+
 def test_run_gui_opens_the_window_with_a_file_and_returns_the_exit_code(
         qapp: QApplication, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("player.audio.PlaysoundOutput", lambda report: RecordingOutput(report))
@@ -104,6 +122,7 @@ def test_run_gui_opens_the_window_with_a_file_and_returns_the_exit_code(
     assert seen["windows"] == 1
     assert seen["errors"] >= 1  # the broken file's errors, in the window
     assert seen["hook"] is not hook_before  # our hook was in place while running
+    assert not qapp.windowIcon().isNull()
     assert sys.excepthook is hook_before
     assert (data / "routines").is_dir()
     assert (data / LOG_FILE_NAME).exists()
