@@ -34,6 +34,13 @@ PAIN_ANCHORS: dict[int, str] = {
 MCID_POINTS = 2
 MCID_FRACTION = 0.30
 
+# --- Adherence ---------------------------------------------------------------------------------
+# A session counts toward adherence when at least this share of the exercise time it planned
+# (exercise and cadence steps; rests, lead-ins and ice or heat excluded) was done. 80 % is the
+# cut-off adherence research most often uses for "adherent" (Osterberg & Blaschke, N Engl J Med
+# 2005; 353:487-97); a product choice for exercise sessions, see docs/clinical-rules.md.
+ADHERENT_SHARE = 0.80
+
 # --- Windows over the rating history (clinical-notes.md, "See a professional soon") -----------
 # Baseline: median of resting ratings in the first 7 days of ratings.
 BASELINE_WINDOW_DAYS = 7

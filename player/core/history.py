@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Final, Literal, get_args
 
-from player.core.clinical import PAIN_MAX, PAIN_MIN
+from player.core.clinical import ADHERENT_SHARE, PAIN_MAX, PAIN_MIN, CareThresholds
 
 RatingContext = Literal["before", "after", "during", "checkin"]
 """When a rating was given: before or after a session, during one, or in a daily check-in."""
@@ -26,8 +26,10 @@ RATING_CONTEXTS: Final[tuple[RatingContext, ...]] = get_args(RatingContext)
 #: "Resting ratings" (clinical-notes.md): those given before a session or in a daily check-in.
 RESTING_CONTEXTS: Final[frozenset[RatingContext]] = frozenset({"before", "checkin"})
 
-SessionOutcome = Literal["in_progress", "completed", "stopped", "interrupted"]
-"""``in_progress`` until finished; ``interrupted`` when the app was killed during the session."""
+SessionOutcome = Literal["in_progress", "completed", "partly_done", "stopped", "interrupted"]
+"""``in_progress`` until finished. ``completed``: every exercise step was done; ``partly_done``:
+played to the end with exercises skipped, or stopped for pain; ``stopped``: stopped by choice;
+``interrupted``: the app was closed or killed during the session and it was not resumed."""
 
 SESSION_OUTCOMES: Final[tuple[SessionOutcome, ...]] = get_args(SessionOutcome)
 
@@ -59,7 +61,7 @@ class PainRating:
     """One 0-10 pain rating (NRS) with when and why it was given.
 
     ``session_id`` ties ``before``/``after``/``during`` ratings to their session; check-ins have
-    none.
+    none. ``exercise_id`` names the exercise a ``during`` rating was about, when known.
     """
 
     at: datetime
@@ -68,6 +70,7 @@ class PainRating:
     note: str = ""
     body_area: str = ""
     session_id: int | None = None
+    exercise_id: str = ""
 
     def __post_init__(self) -> None:
         require_aware(self.at, "at")
@@ -200,7 +203,16 @@ class StepEvent:
 
 @dataclass(frozen=True)
 class Session:
-    """One played routine, with how many of its steps were completed and skipped."""
+    """One played routine, with how many of its steps were completed and skipped.
+
+    What it played, so a resume can rebuild exactly that plan: the routine file
+    (``routine_path``, ``routine_file_hash``), the programme ``week``, the care ``thresholds``
+    in force (None for sessions recorded before they were kept) and the easier ``variants``
+    chosen (routine step, exercise id). ``current_step`` is the routine step in progress and
+    ``current_elapsed`` how far it got, as last saved. ``planned_exercise_seconds`` is the
+    exercise time the plan held (rests and lead-ins excluded; None when not known) and
+    ``done_exercise_seconds`` how much of it was done.
+    """
 
     id: int
     routine_title: str
@@ -211,12 +223,42 @@ class Session:
     outcome: SessionOutcome
     steps_completed: int = 0
     steps_skipped: int = 0
+    routine_path: str = ""
+    week: int = 1
+    thresholds: CareThresholds | None = None
+    variants: tuple[tuple[int, str], ...] = ()
+    current_step: int | None = None
+    current_elapsed: float = 0.0
+    planned_exercise_seconds: float | None = None
+    done_exercise_seconds: float = 0.0
 
     def __post_init__(self) -> None:
         require_aware(self.started_at, "started_at")
         if self.ended_at is not None:
             require_aware(self.ended_at, "ended_at")
         _require_choice(self.outcome, SESSION_OUTCOMES, "outcome")
+        if self.week < 1:
+            raise ValueError(f"week must be 1 or more, got {self.week!r}")
+
+    @property
+    def counts_for_adherence(self) -> bool:
+        """True when at least :data:`~player.core.clinical.ADHERENT_SHARE` of the planned
+        exercise time was done; for a session recorded before that was kept, when it was
+        completed."""
+        share = self.done_share
+        if share is None:
+            return self.outcome == "completed"
+        return self.outcome != "in_progress" and share >= ADHERENT_SHARE
+
+    @property
+    def done_share(self) -> float | None:
+        """The share (0-1) of the planned exercise time that was done, when it is known."""
+        planned = self.planned_exercise_seconds
+        if planned is None:
+            return None
+        if planned <= 0:
+            return 1.0
+        return min(1.0, self.done_exercise_seconds / planned)
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,10 @@ Everything has a ``to_json()`` giving plain JSON types for ``report --json``.
 
 Adherence rules (the clinical notes are silent; these are product choices):
 
-* a session counts as done when its outcome is ``completed`` (stopped and interrupted sessions
-  are listed as ``started`` but not done), on the local date it started;
+* a session counts as done when at least 80 % of the exercise time it planned was done
+  (:data:`~player.core.clinical.ADHERENT_SHARE`; sessions recorded before that was kept count
+  when ``completed``); the others are listed as ``started`` but not done, on the local date it
+  started;
 * weeks run from the schedule's start date, 7 days each; a week's sessions beyond its target do
   not make up for another week;
 * a week counts toward the overall percent once it has ended, or as soon as its target is met,
@@ -137,7 +139,7 @@ def adherence(sessions: Iterable[Session], schedule: Schedule, today: date) -> A
     for s in sessions:
         week = (s.started_at.date() - schedule.start).days // 7
         started[week] += 1
-        if s.outcome == "completed":
+        if s.counts_for_adherence:
             done[week] += 1
     weeks = tuple(
         _week(n, schedule, done[n], started[n], today)

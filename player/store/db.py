@@ -136,8 +136,61 @@ def _v2_indexes_and_banner_events(conn: sqlite3.Connection) -> None:
     run_script(conn, _V2_INDEXES_AND_BANNER_EVENTS)
 
 
+# SQLite cannot change a CHECK constraint in place: the sessions table is rebuilt (foreign keys
+# are off during migrations, see migrate) and its rows copied, ids kept.
+_V3_SESSION_PLANS = """
+CREATE TABLE sessions_v3 (
+    id INTEGER PRIMARY KEY,
+    routine_title TEXT NOT NULL,
+    routine_version TEXT NOT NULL DEFAULT '',
+    routine_file_hash TEXT NOT NULL DEFAULT '',
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    outcome TEXT NOT NULL DEFAULT 'in_progress'
+        CHECK (outcome IN ('in_progress', 'completed', 'partly_done', 'stopped', 'interrupted')),
+    routine_path TEXT NOT NULL DEFAULT '',
+    week INTEGER NOT NULL DEFAULT 1 CHECK (week >= 1),
+    thresholds TEXT NOT NULL DEFAULT '',
+    variants TEXT NOT NULL DEFAULT '[]',
+    current_step INTEGER CHECK (current_step >= 0),
+    current_elapsed REAL NOT NULL DEFAULT 0 CHECK (current_elapsed >= 0),
+    planned_exercise_seconds REAL CHECK (planned_exercise_seconds >= 0),
+    done_exercise_seconds REAL NOT NULL DEFAULT 0 CHECK (done_exercise_seconds >= 0)
+);
+INSERT INTO sessions_v3 (id, routine_title, routine_version, routine_file_hash, started_at,
+                         ended_at, outcome, done_exercise_seconds)
+SELECT s.id, s.routine_title, s.routine_version, s.routine_file_hash, s.started_at, s.ended_at,
+       CASE WHEN s.outcome = 'completed' AND EXISTS (
+                SELECT 1 FROM step_events AS e
+                WHERE e.session_id = s.id AND e.kind = 'exercise' AND e.status = 'skipped')
+            THEN 'partly_done' ELSE s.outcome END,
+       (SELECT coalesce(sum(min(e.actual_seconds, coalesce(e.planned_seconds, e.actual_seconds))),
+                        0)
+        FROM step_events AS e WHERE e.session_id = s.id AND e.kind = 'exercise')
+FROM sessions AS s;
+DROP INDEX sessions_in_progress;
+DROP TABLE sessions;
+ALTER TABLE sessions_v3 RENAME TO sessions;
+CREATE INDEX sessions_in_progress ON sessions (id) WHERE outcome = 'in_progress';
+ALTER TABLE pain_ratings ADD COLUMN exercise_id TEXT NOT NULL DEFAULT '';
+"""
+
+
+def _v3_session_plans(conn: sqlite3.Connection) -> None:
+    """What each session played (file path, week, thresholds, easier variants), how far its step
+    in progress got, and how much of its exercise time was done, so that a resume rebuilds
+    exactly that plan and adherence counts what was done; ``partly_done`` sessions (sessions
+    stored as completed with exercises skipped become so); the exercise a pain check was about.
+    """
+    run_script(conn, _V3_SESSION_PLANS)
+
+
 #: Every migration ever shipped, in order. Never edit one that has been released: add another.
-MIGRATIONS: Final[tuple[Migration, ...]] = (_v1_core_tables, _v2_indexes_and_banner_events)
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    _v1_core_tables,
+    _v2_indexes_and_banner_events,
+    _v3_session_plans,
+)
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
 
@@ -174,10 +227,22 @@ def migrate(
     last version that was reached and the error propagates.
     """
     found = user_version(conn)
-    for number in range(found + 1, target + 1):
-        with transaction(conn):
-            migrations[number - 1](conn)
-            conn.execute(f"PRAGMA user_version = {number:d}")
+    # Foreign keys are off while tables are rebuilt (SQLite's documented way: with them on,
+    # dropping the old table would cascade), and checked before each migration commits.
+    enforced = bool(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for number in range(found + 1, target + 1):
+            with transaction(conn):
+                migrations[number - 1](conn)
+                broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+                if broken is not None:
+                    raise sqlite3.IntegrityError(
+                        f"migration {number} broke a reference from table {broken[0]}")
+                conn.execute(f"PRAGMA user_version = {number:d}")
+    finally:
+        if enforced:
+            conn.execute("PRAGMA foreign_keys = ON")
     return found
 
 

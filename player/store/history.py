@@ -14,11 +14,13 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, cast
 
+from player.core.clinical import DEFAULT_THRESHOLDS, STRICTER_IS_LOWER, CareThresholds
 from player.core.history import (
     SYMPTOM_FIELDS,
     BannerEvent,
@@ -32,7 +34,7 @@ from player.core.history import (
 from player.store.db import OpenedDatabase, explain, open_database, transaction
 
 IMPORTED_ROUTINE_TITLE = "Imported pain diary"
-_FINAL_OUTCOMES = ("completed", "stopped", "interrupted")
+_FINAL_OUTCOMES = ("completed", "partly_done", "stopped", "interrupted")
 
 # Step counts through the (session_id, status) index: one index search per session and status.
 _SESSIONS_WITH_COUNTS = """
@@ -41,7 +43,9 @@ _SESSIONS_WITH_COUNTS = """
            (SELECT count(*) FROM step_events AS e
             WHERE e.session_id = s.id AND e.status = 'completed'),
            (SELECT count(*) FROM step_events AS e
-            WHERE e.session_id = s.id AND e.status = 'skipped')
+            WHERE e.session_id = s.id AND e.status = 'skipped'),
+           s.routine_path, s.week, s.thresholds, s.variants, s.current_step, s.current_elapsed,
+           s.planned_exercise_seconds, s.done_exercise_seconds
     FROM sessions AS s
 """
 
@@ -126,22 +130,43 @@ class HistoryStore:
         started_at: datetime,
         routine_version: str = "",
         routine_file_hash: str = "",
+        routine_path: str = "",
+        week: int = 1,
+        thresholds: CareThresholds | None = None,
+        planned_exercise_seconds: float | None = None,
     ) -> int:
-        """Record that a session has started (outcome ``in_progress``); returns its id."""
+        """Record that a session has started (outcome ``in_progress``); returns its id.
+
+        ``routine_path``, ``routine_file_hash``, ``week`` and ``thresholds`` say what it plays,
+        so that it can be resumed as it was; ``planned_exercise_seconds`` is its exercise time.
+        """
         require_aware(started_at, "started_at")
         with self._saving("record the start of your session"):
             cursor = self._conn.execute(
                 "INSERT INTO sessions (routine_title, routine_version, routine_file_hash,"
-                " started_at) VALUES (?, ?, ?, ?)",
-                (routine_title, routine_version, routine_file_hash, _iso(started_at)),
+                " started_at, routine_path, week, thresholds, planned_exercise_seconds)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (routine_title, routine_version, routine_file_hash, _iso(started_at),
+                 routine_path, week, thresholds_json(thresholds), planned_exercise_seconds),
             )
         session_id = cast(int, cursor.lastrowid)
         self._own_sessions.add(session_id)
         return session_id
 
-    def record_step(self, step: StepEvent) -> None:
-        """Record a completed or skipped step; it is committed before this returns."""
-        with self._saving("save the step you just finished"):
+    def record_step(self, step: StepEvent, exercise_seconds_done: float = 0.0) -> None:
+        """Record a completed or skipped step; it is committed before this returns.
+
+        ``exercise_seconds_done`` is added to the session's exercise time done, and the step
+        in progress is cleared, in the same transaction.
+        """
+        if exercise_seconds_done < 0:
+            raise ValueError("exercise_seconds_done must be 0 or more")
+        with self._saving("save the step you just finished"), transaction(self._conn):
+            self._conn.execute(
+                "UPDATE sessions SET done_exercise_seconds = done_exercise_seconds + ?,"
+                " current_step = NULL, current_elapsed = 0 WHERE id = ?",
+                (exercise_seconds_done, step.session_id),
+            )
             self._conn.execute(
                 "INSERT INTO step_events (session_id, step_index, step_name, kind, status,"
                 " planned_seconds, actual_seconds, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -157,16 +182,36 @@ class HistoryStore:
                 ),
             )
 
+    def record_progress(self, session_id: int, origin: int, elapsed_seconds: float) -> None:
+        """Save how far the step in progress (routine step ``origin``) has got."""
+        if origin < 0 or elapsed_seconds < 0:
+            raise ValueError("origin and elapsed_seconds must be 0 or more")
+        with self._saving("save how far your session has got"):
+            self._conn.execute(
+                "UPDATE sessions SET current_step = ?, current_elapsed = ? WHERE id = ?",
+                (origin, elapsed_seconds, session_id),
+            )
+
+    def record_variants(self, session_id: int, variants: Iterable[tuple[int, str]]) -> None:
+        """Save the easier variants chosen so far: (routine step, exercise id) pairs."""
+        pairs = sorted((int(origin), str(exercise)) for origin, exercise in variants)
+        with self._saving("save the easier exercise you chose"):
+            self._conn.execute(
+                "UPDATE sessions SET variants = ? WHERE id = ?", (json.dumps(pairs), session_id)
+            )
+
     def finish_session(
         self, session_id: int, outcome: SessionOutcome, ended_at: datetime
     ) -> None:
-        """Record how a session ended: ``completed``, ``stopped`` or ``interrupted``."""
+        """Record how a session ended: ``completed``, ``partly_done``, ``stopped`` or
+        ``interrupted``."""
         if outcome not in _FINAL_OUTCOMES:
             raise ValueError(f"outcome must be one of {', '.join(_FINAL_OUTCOMES)}")
         require_aware(ended_at, "ended_at")
         with self._saving("record the end of your session"):
             cursor = self._conn.execute(
-                "UPDATE sessions SET outcome = ?, ended_at = ? WHERE id = ?",
+                "UPDATE sessions SET outcome = ?, ended_at = ?, current_step = NULL,"
+                " current_elapsed = 0 WHERE id = ?",
                 (outcome, _iso(ended_at), session_id),
             )
         if cursor.rowcount == 0:
@@ -295,12 +340,12 @@ class HistoryStore:
         """Every pain rating, oldest first."""
         with self._saving("read your pain diary"):
             rows = self._conn.execute(
-                "SELECT at, context, rating, note, body_area, session_id FROM pain_ratings"
-                " ORDER BY id"
+                "SELECT at, context, rating, note, body_area, session_id, exercise_id"
+                " FROM pain_ratings ORDER BY id"
             ).fetchall()
         ratings = [
-            PainRating(_time(at), context, rating, note, area, sid)
-            for at, context, rating, note, area, sid in rows
+            PainRating(_time(at), context, rating, note, area, sid, exercise)
+            for at, context, rating, note, area, sid, exercise in rows
         ]
         ratings.sort(key=lambda r: r.at)
         return ratings
@@ -351,8 +396,8 @@ class HistoryStore:
 
 
 _INSERT_RATING = (
-    "INSERT INTO pain_ratings (at, context, rating, note, body_area, session_id)"
-    " VALUES (?, ?, ?, ?, ?, ?)"
+    "INSERT INTO pain_ratings (at, context, rating, note, body_area, session_id, exercise_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -364,11 +409,46 @@ def _rating_row(rating: PainRating, session_id: int | None) -> tuple[Any, ...]:
         rating.note,
         rating.body_area,
         session_id,
+        rating.exercise_id,
     )
 
 
+def thresholds_json(thresholds: CareThresholds | None) -> str:
+    """How a session's thresholds are stored: JSON of every field, or '' when not known."""
+    return "" if thresholds is None else json.dumps(asdict(thresholds), sort_keys=True)
+
+
+def thresholds_from_json(text: str) -> CareThresholds | None:
+    """The thresholds :func:`thresholds_json` stored; None when not known or not readable."""
+    if not text:
+        return None
+    try:
+        values = json.loads(text)
+        known = {f.name for f in fields(CareThresholds)}
+        if not isinstance(values, dict) or not all(
+                isinstance(v, int) and not isinstance(v, bool) for v in values.values()):
+            return None
+        thresholds = CareThresholds(**{k: v for k, v in values.items() if k in known})
+    except (ValueError, TypeError):
+        return None
+    # Never looser than the cited defaults, never below a threshold's minimum (as the loader).
+    for name, (minimum, _meaning) in STRICTER_IS_LOWER.items():
+        if not minimum <= getattr(thresholds, name) <= getattr(DEFAULT_THRESHOLDS, name):
+            return None
+    return thresholds
+
+
+def _variants(text: str) -> tuple[tuple[int, str], ...]:
+    try:
+        pairs = json.loads(text)
+        return tuple((int(origin), str(exercise)) for origin, exercise in pairs)
+    except (ValueError, TypeError):
+        return ()
+
+
 def _session(row: tuple[Any, ...]) -> Session:
-    sid, title, version, file_hash, started, ended, outcome, completed, skipped = row
+    (sid, title, version, file_hash, started, ended, outcome, completed, skipped,
+     path, week, thresholds, variants, current_step, current_elapsed, planned, done) = row
     return Session(
         id=sid,
         routine_title=title,
@@ -379,4 +459,12 @@ def _session(row: tuple[Any, ...]) -> Session:
         outcome=outcome,
         steps_completed=completed,
         steps_skipped=skipped,
+        routine_path=path,
+        week=week,
+        thresholds=thresholds_from_json(thresholds),
+        variants=_variants(variants),
+        current_step=current_step,
+        current_elapsed=current_elapsed,
+        planned_exercise_seconds=planned,
+        done_exercise_seconds=done,
     )

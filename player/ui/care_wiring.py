@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QStyle, QWi
 
 from player.core.care import in_session_action
 from player.core.history import Session as StoredSession
-from player.core.history import StepEvent, routine_file_hash
+from player.core.history import routine_file_hash
 from player.store.db import StoreError
 from player.store.history import HistoryStore
 from player.ui.banner import CareBanner
@@ -31,11 +31,15 @@ from player.ui.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialo
 from player.ui.symptoms_dialog import SymptomsDialog
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from player.core.engine import StepFinished
+    from player.core.history import StepStatus
+    from player.core.outcome import EndReason
     from player.core.plan import SessionPlan
+    from player.core.resume import ResumeCheck
     from player.core.routine import Exercise, Routine
+    from player.core.timeline import TimelineStep
     from player.ui.application import App
     from player.ui.session_controller import Session
 
@@ -43,7 +47,8 @@ log = logging.getLogger(__name__)
 
 
 class SessionRecorder(QObject):
-    """Writes each session and each completed or skipped step to the store as it happens.
+    """Writes each session to the store as it is played, through a
+    :class:`~player.store.session_log.SessionLog`; store failures become :attr:`failed`.
 
     ``continue_with(id)`` makes the next session the controller starts carry on stored session
     ``id`` (an interrupted session resumed, or the rest of a session switched to an easier
@@ -54,16 +59,16 @@ class SessionRecorder(QObject):
 
     def __init__(self, store: HistoryStore, clock: Callable[[], datetime] = local_now,
                  parent: QObject | None = None) -> None:
+        from player.store.session_log import SessionLog
+
         super().__init__(parent)
-        self._store = store
-        self._clock = clock
-        self._id: int | None = None
+        self._log = SessionLog(store, clock)
         self._continue: int | None = None
 
     @property
     def session_id(self) -> int | None:
         """The stored id of the session being played (or just ended)."""
-        return self._id
+        return self._log.session_id
 
     @property
     def continuing(self) -> bool:
@@ -80,8 +85,10 @@ class SessionRecorder(QObject):
 
     def on_session_started(self, session: Session) -> None:
         """Record the start (or carry on the session named by :meth:`continue_with`)."""
+        plan = session.plan
         if self._continue is not None:
-            self._id, self._continue = self._continue, None
+            session_id, self._continue = self._continue, None
+            self._save(lambda: self._log.carry_on(session_id, plan))
             return
         routine = session.routine
         file_hash = ""
@@ -90,34 +97,28 @@ class SessionRecorder(QObject):
                 file_hash = _file_hash(routine.path)
             except OSError as exc:
                 log.warning("cannot hash %s: %s", routine.path, exc)
-        self._id = self._save(lambda: self._store.start_session(
-            routine_title=routine.title, routine_version=routine.version,
-            routine_file_hash=file_hash, started_at=self._clock()))
+        self._save(lambda: self._log.begin(
+            plan, thresholds=routine.pain_checks.thresholds, file_hash=file_hash))
 
     def on_step_finished(self, event: StepFinished) -> None:
         """Record a completed or skipped step; committed before this returns."""
-        if self._id is None:
-            return
-        step = event.step
-        session_id = self._id
-        self._save(lambda: self._store.record_step(StepEvent(
-            session_id, step.origin, step.name, step.kind.value, event.status,
-            event.actual_seconds, self._clock(), step.duration_seconds)))
+        self._save(lambda: self._log.on_step_finished(event))
 
-    def on_session_finished(self, completed: bool) -> None:
+    def on_clock(self, step: TimelineStep, elapsed: float) -> None:
+        """Save how far the step in progress has got, when due."""
+        self._save(lambda: self._log.on_clock(step, elapsed))
+
+    def on_session_finished(self, reason: EndReason) -> None:
         """Record how the session ended (not when it goes on with an easier variant)."""
-        if self._id is None or self._continue is not None:
+        if self._continue is not None:
             return
-        session_id = self._id
-        self._save(lambda: self._store.finish_session(
-            session_id, "completed" if completed else "stopped", self._clock()))
+        self._save(lambda: self._log.finish(reason))
 
-    def _save(self, action: Callable[[], int | None]) -> int | None:
+    def _save(self, action: Callable[[], object]) -> None:
         try:
-            return action()
+            action()
         except StoreError as exc:
             self.failed.emit(str(exc))
-            return None
 
 
 def _file_hash(path: Path) -> str:
@@ -128,24 +129,35 @@ class InterruptedDialog:
     """Asks what to do with a session the app was closed or killed in."""
 
     @classmethod
-    def ask(cls, parent: QWidget | None, session: StoredSession,
-            can_resume: bool) -> Literal["resume", "close"]:
-        """"resume" (carry on where it stopped) or "close" (keep it as interrupted)."""
+    def ask(cls, parent: QWidget | None, session: StoredSession, can_resume: bool,
+            problem: str = "", can_start_fresh: bool = False,
+            ) -> Literal["resume", "fresh", "close"]:
+        """"resume" (carry on where it stopped), "fresh" (start its routine again from the
+        start, when it cannot be resumed) or "close" (keep it as interrupted)."""
         box = QMessageBox(parent)
         box.setWindowTitle("Unfinished session")
         box.setIcon(QMessageBox.Icon.Question)
         when = session.started_at.strftime("%A %d %B at %H:%M")
         box.setText(f"{session.routine_title}, started {when}, did not finish.")
-        box.setInformativeText(
-            "Everything you did in it is saved. Resume it where it stopped, or close it?"
-            if can_resume else
-            "Everything you did in it is saved. Its routine file is no longer found, so it can "
-            "only be closed.")
+        if can_resume:
+            box.setInformativeText(
+                "Everything you did in it is saved. Resume it where it stopped, or close it?")
+        else:
+            offer = " Start the routine afresh, or close it?" if can_start_fresh \
+                else " It can only be closed."
+            box.setInformativeText(f"Everything you did in it is saved. {problem}{offer}")
         resume = box.addButton("Resume", QMessageBox.ButtonRole.AcceptRole) if can_resume \
             else None
+        fresh = box.addButton("Start afresh", QMessageBox.ButtonRole.AcceptRole) \
+            if not can_resume and can_start_fresh else None
         box.addButton("Close it", QMessageBox.ButtonRole.RejectRole)
         box.exec()
-        return "resume" if resume is not None and box.clickedButton() is resume else "close"
+        clicked = box.clickedButton()
+        if resume is not None and clicked is resume:
+            return "resume"
+        if fresh is not None and clicked is fresh:
+            return "fresh"
+        return "close"
 
 
 class NoticeDialog:
@@ -231,7 +243,8 @@ class CareFeatures(QObject):
         if self.recorder is not None:  # first, so a session has its id for the ratings below
             controller.session_started.connect(self.recorder.on_session_started)
             controller.step_finished.connect(self.recorder.on_step_finished)
-            controller.session_finished.connect(self.recorder.on_session_finished)
+            controller.session_finished.connect(self._record_finish)
+            controller.display_changed.connect(self._record_clock)
             self.recorder.failed.connect(self._on_store_failed)
         controller.session_started.connect(self._on_session_started)
         controller.step_started.connect(self._on_step_started)
@@ -243,6 +256,16 @@ class CareFeatures(QObject):
         self.history_button.clicked.connect(self.show_history)
         self.hurts_button.clicked.connect(self.this_hurts)
         self.hurts_button.setEnabled(False)
+
+    def _record_finish(self, _completed: bool) -> None:
+        if self.recorder is not None:
+            self.recorder.on_session_finished(self.controller.end_reason)
+
+    def _record_clock(self) -> None:
+        engine = self.controller.engine
+        step = engine.current if engine is not None else None
+        if self.recorder is not None and engine is not None and step is not None:
+            self.recorder.on_clock(step, engine.elapsed_in_step())
 
     @property
     def session_id(self) -> int | None:
@@ -281,35 +304,42 @@ class CareFeatures(QObject):
             self._on_store_failed(str(exc))
             return
         for stored in interrupted:
-            plan = self._resume_plan(stored)
-            choice = InterruptedDialog.ask(self.window, stored, plan is not None)
             try:
-                if choice == "resume" and plan is not None and not self.controller.in_play:
-                    self.store.resume_session(stored.id)
-                    self.recorder.continue_with(stored.id)
-                    if not self._start_plan(plan):
-                        self.store.close_session_as_interrupted(stored.id)
-                else:
-                    self.store.close_session_as_interrupted(stored.id)
+                self._offer_one(stored)
             except StoreError as exc:
                 self._on_store_failed(str(exc))
 
-    def _resume_plan(self, stored: StoredSession) -> SessionPlan | None:
-        from player.core.plan import PlanError, build_plan
-        from player.history_cli import find_played_routine, routine_candidates
+    def _offer_one(self, stored: StoredSession) -> None:
+        from player.core.plan import build_plan
 
-        assert self.store is not None
-        routine = find_played_routine(stored, routine_candidates(self.app.data_dir))
-        if routine is None:
-            return None
-        done = [s.step_index for s in self.store.steps(stored.id)]
-        try:
-            return build_plan(routine).resume(done)
-        except PlanError:
-            return None
+        assert self.store is not None and self.recorder is not None
+        steps = self.store.steps(stored.id)
+        check = self._check_resume(stored, [s.step_index for s in steps])
+        choice = InterruptedDialog.ask(self.window, stored, check.plan is not None,
+                                       check.problem, check.fresh is not None)
+        busy = self.controller.in_play
+        if choice == "resume" and check.plan is not None and not busy:
+            self.store.resume_session(stored.id)
+            self.recorder.continue_with(stored.id)
+            carried = [(s.step_index, s.status) for s in steps]
+            if not self._start_plan(check.plan, carried):
+                self.store.close_session_as_interrupted(stored.id)
+            return
+        self.store.close_session_as_interrupted(stored.id)
+        if choice == "fresh" and check.fresh is not None and not busy:
+            self._start_plan(build_plan(check.fresh, stored.week))
 
-    def _start_plan(self, plan: SessionPlan) -> bool:
-        if not self.controller.start(plan):
+    def _check_resume(self, stored: StoredSession, done: list[int]) -> ResumeCheck:
+        from player.core.resume import check_resume
+        from player.history_cli import routine_candidates
+
+        library = self.app.library.exercises
+        return check_resume(stored, done, routine_candidates(self.app.data_dir), library,
+                            dict(library.exercises))
+
+    def _start_plan(self, plan: SessionPlan,
+                    carried: Sequence[tuple[int, StepStatus]] = ()) -> bool:
+        if not self.controller.start(plan, carried):
             if self.recorder is not None:
                 self.recorder.cancel_continue()
             return False
@@ -411,7 +441,7 @@ class CareFeatures(QObject):
         elif choice == "skip":
             self.controller.next()
         elif choice == "stop":
-            self.controller.stop()
+            self.controller.stop(for_pain=True)
         elif paused:
             self.controller.resume()
 
@@ -439,7 +469,9 @@ class CareFeatures(QObject):
             return
         if self.recorder is not None and self.session_id is not None:
             self.recorder.continue_with(self.session_id)
-        if not self.controller.start(plan) and self.recorder is not None:
+        carried = self.controller.step_statuses
+        if not self.controller.start(plan, carried, self.controller.active_seconds) \
+                and self.recorder is not None:
             self.recorder.cancel_continue()
 
     # --- history -----------------------------------------------------------------------------

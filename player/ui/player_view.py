@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from player.cli import describe_step
 from player.core.durations import format_duration
-from player.core.engine import EngineState, StepFinished, TempoPhase
+from player.core.engine import EngineState, TempoPhase
 from player.core.plan import step_label
 from player.core.timeline import StepKind, Timeline, TimelineStep
 from player.ui.actions import SessionActions
@@ -109,8 +109,6 @@ class PlayerView(QWidget):
         self._controller = controller
         self._actions = actions
         self._step: TimelineStep | None = None
-        self._done: set[int] = set()
-        self._active_seconds = 0.0
         self._stack = QStackedWidget(self)
         self._stack.addWidget(self._build_session_page())
         self._stack.addWidget(self._build_finished_page())
@@ -119,7 +117,6 @@ class PlayerView(QWidget):
         outer.addWidget(self._stack)
         controller.session_started.connect(self._on_session_started)
         controller.step_started.connect(self._on_step_started)
-        controller.step_finished.connect(self._on_step_finished)
         controller.display_changed.connect(self._on_display_changed)
         controller.state_changed.connect(self._on_state_changed)
         controller.tempo_phase_changed.connect(self._on_tempo_phase_changed)
@@ -329,8 +326,6 @@ class PlayerView(QWidget):
     # --- slots -------------------------------------------------------------------------------
     def _on_session_started(self, session: Session) -> None:
         self._stack.setCurrentIndex(0)
-        self._done = set()
-        self._active_seconds = 0.0
         self.routine_label.setText(session.routine.title)
         self.notice_label.hide()
 
@@ -354,11 +349,6 @@ class PlayerView(QWidget):
         self.next_label.setText(next_text(timeline, step))
         self._show_details(step, timeline)
         self._on_display_changed()
-
-    def _on_step_finished(self, event: StepFinished) -> None:
-        if event.status == "completed":
-            self._done.add(event.step.index)
-        self._active_seconds += event.actual_seconds
 
     def _on_display_changed(self) -> None:
         engine = self._controller.engine
@@ -395,12 +385,12 @@ class PlayerView(QWidget):
     def _on_session_finished(self, completed: bool) -> None:
         session = self._controller.session
         title = session.routine.title if session else ""
-        total = len(session.timeline.steps) if session else 0
-        self.finished_title.setText("Routine complete. Well done!" if completed
-                                    else "Session stopped")
+        summary = self._controller.summary
+        self.finished_title.setText(summary.headline if summary else "")
+        detail = summary.detail if summary else ""
         self.finished_summary.setText(
-            f"{title}\n{len(self._done)} of {total} steps done, "
-            f"{format_duration(self._active_seconds)} on the clock.")
+            f"{title}\n{detail}, "
+            f"{format_duration(self._controller.active_seconds)} on the clock.")
         self.again_button.setText("Play again" if completed else "Start again")
         self.progress.setValue(round(self._controller.engine.progress * 1000)
                                if self._controller.engine else 0)

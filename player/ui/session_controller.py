@@ -17,7 +17,7 @@ monotonic clock.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +31,9 @@ from player.ui.cue_player import CuePlayer
 
 if TYPE_CHECKING:  # loaded with the first session, so the window opens without them
     from player.core.cues import CueMap
-    from player.core.engine import Clock, EngineEvent, SessionEngine
+    from player.core.engine import Clock, EngineEvent, SessionEngine, StepFinished
+    from player.core.history import StepStatus
+    from player.core.outcome import EndReason, FinishSummary
     from player.core.plan import SessionPlan
     from player.core.routine import Routine
     from player.core.timeline import Timeline, TimelineStep
@@ -96,6 +98,10 @@ class SessionController(QObject):
         self._cues: CueMap | None = None
         self._dialog_parent: QWidget | None = None
         self._asking = False
+        self._statuses: list[tuple[int, StepStatus]] = []
+        self._active_seconds = 0.0
+        self._end_reason: EndReason = "end"
+        self._summary: FinishSummary | None = None
         settings.spoken_cues_changed.connect(self._on_spoken_cues_changed)
 
     # --- read-only --------------------------------------------------------------------------
@@ -118,6 +124,27 @@ class SessionController(QObject):
     def cues(self) -> CueMap | None:
         """Which sound files each event of the current session plays."""
         return self._cues
+
+    @property
+    def step_statuses(self) -> tuple[tuple[int, StepStatus], ...]:
+        """(routine step, status) of every step finished in this session so far, including
+        those carried over from before a resume or an easier variant."""
+        return tuple(self._statuses)
+
+    @property
+    def active_seconds(self) -> float:
+        """Timer seconds of the steps finished in this session (pauses excluded)."""
+        return self._active_seconds
+
+    @property
+    def end_reason(self) -> EndReason:
+        """Why the last session ended: reached its end, stopped, or stopped for pain."""
+        return self._end_reason
+
+    @property
+    def summary(self) -> FinishSummary | None:
+        """What the session that just ended did (None until one ends)."""
+        return self._summary
 
     @property
     def in_play(self) -> bool:
@@ -149,8 +176,14 @@ class SessionController(QObject):
         self._guards.append(guard)
 
     # --- commands ---------------------------------------------------------------------------
-    def start(self, plan: SessionPlan) -> bool:
-        """Start playing ``plan`` at its ``start_at``; False when a start guard said no."""
+    def start(self, plan: SessionPlan,
+              carried: Sequence[tuple[int, StepStatus]] = (), carried_seconds: float = 0.0,
+              ) -> bool:
+        """Start playing ``plan`` at its ``start_at``; False when a start guard said no.
+
+        ``carried`` are the steps already finished in this session (resuming it, or going on
+        with an easier variant), ``carried_seconds`` their timer time.
+        """
         from player.core.cues import CueMap
         from player.core.engine import MonotonicClock
 
@@ -164,6 +197,9 @@ class SessionController(QObject):
             self.stop()
         self._drop_driver()
         self._session = session
+        self._statuses = list(carried)
+        self._active_seconds = carried_seconds
+        self._end_reason, self._summary = "end", None
         self._cues = CueMap(self._media_root, timeline, spoken=self._settings.spoken_cues)
         self._driver = self._make_driver(timeline)
         self.session_started.emit(session)
@@ -194,9 +230,12 @@ class SessionController(QObject):
         """Start the current step again."""
         return self._driver is not None and self._driver.restart_step()
 
-    def stop(self) -> bool:
-        """End the session early."""
-        return self._driver is not None and self._driver.stop()
+    def stop(self, *, for_pain: bool = False) -> bool:
+        """End the session early (``for_pain``: because it hurt, not by choice)."""
+        if self._driver is None:
+            return False
+        self._end_reason = "stopped_for_pain" if for_pain else "stopped"
+        return self._driver.stop()
 
     def confirm(self) -> bool:
         """The Enter key: "Done" for an untimed set, or confirm the barrier for ice and heat."""
@@ -228,7 +267,7 @@ class SessionController(QObject):
         driver = SessionDriver(SessionEngine(timeline, self._clock), self._clock, self)
         driver.event_emitted.connect(self._on_event_emitted)
         driver.step_started.connect(self.step_started)
-        driver.step_finished.connect(self.step_finished)
+        driver.step_finished.connect(self._on_step_finished)
         driver.session_finished.connect(self._on_session_finished)
         driver.state_changed.connect(self.state_changed)
         driver.display_changed.connect(self.display_changed)
@@ -258,7 +297,21 @@ class SessionController(QObject):
         elif isinstance(event, Beat):
             self.beat_reached.emit(event.n)
 
+    def _on_step_finished(self, event: StepFinished) -> None:
+        self._statuses.append((event.step.origin, event.status))
+        self._active_seconds += event.actual_seconds
+        self.step_finished.emit(event)
+
     def _on_session_finished(self, completed: bool) -> None:
+        from player.core.outcome import exercise_origins, finish_summary, session_outcome
+
+        if completed:
+            self._end_reason = "end"
+        if self._session is not None:
+            plan = self._session.plan
+            done = [origin for origin, status in self._statuses if status == "completed"]
+            outcome = session_outcome(self._end_reason, exercise_origins(plan), done)
+            self._summary = finish_summary(outcome, plan, self._statuses)
         self.session_finished.emit(completed)
 
     def _on_awaiting_confirmation(self, step: TimelineStep) -> None:

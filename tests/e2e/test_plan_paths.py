@@ -119,7 +119,7 @@ def test_a_resumed_session_carries_on_at_the_right_step_with_the_right_next(
         for index, name in enumerate(["Get ready", "Plank", "Rest", "Plank"]):
             store.record_step(StepEvent(sid, index, name, "exercise", "completed", 2.0, now))
     monkeypatch.setattr(InterruptedDialog, "ask", classmethod(
-        lambda cls, parent, session, can_resume: "resume"))
+        lambda cls, parent, session, can_resume, *rest, **kw: "resume"))
     h = make_harness(Settings(spoken_cues=True, notice_accepted=True))
     h.app.settings.add_recent_file(path)
     h.show()

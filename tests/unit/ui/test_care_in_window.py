@@ -212,7 +212,7 @@ def test_an_interrupted_session_is_offered_and_resumed_after_its_last_step(
             store.record_step(StepEvent(sid, index, name, "exercise", "completed", 2.0, now))
     offered: list[tuple[str, bool]] = []
     monkeypatch.setattr(InterruptedDialog, "ask", classmethod(
-        lambda cls, parent, session, can_resume: offered.append(
+        lambda cls, parent, session, can_resume, *rest: offered.append(
             (session.routine_title, can_resume)) or "resume"))
     h = make_harness()
     h.app.settings.add_recent_file(path)  # where the app finds the routine file again
@@ -231,7 +231,7 @@ def test_an_interrupted_session_can_be_closed(
     with stored(isolated_data_dir) as store:
         sid = store.start_session(routine_title="Gone", started_at=local_now())
     monkeypatch.setattr(InterruptedDialog, "ask", classmethod(
-        lambda cls, parent, session, can_resume: "resume" if can_resume else "close"))
+        lambda cls, parent, session, can_resume, *rest: "resume" if can_resume else "close"))
     h = make_harness()
     h.show()
     with stored(isolated_data_dir) as store:
