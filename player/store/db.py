@@ -3,11 +3,13 @@
 One SQLite file, ``history.sqlite3``, in the data folder the caller passes in (this module never
 picks a folder itself). On open:
 
-* a file that is not a database, fails ``PRAGMA integrity_check``, was written by a newer version
-  of the app, or is some other program's database is never written to: it is renamed aside
-  (``history.sqlite3.corrupt-<time>``, ``.newer-v<N>-<time>``, ``.unrecognised-<time>``, with its
-  ``-wal``/``-shm`` files) and a fresh history is started; :attr:`OpenedDatabase.notices` says so
-  in words the app can show;
+* a history written by a newer version of the app is left exactly as it is, neither moved nor
+  written: :class:`NewerHistoryError` says which version to install, and the app runs without
+  history (an older app must never fork a person's record into two);
+* a file that is not a database, fails ``PRAGMA integrity_check``, or is some other program's
+  database is never written to: it is renamed aside (``history.sqlite3.corrupt-<time>``,
+  ``.unrecognised-<time>``, with its ``-wal``/``-shm`` files) and a fresh history is started;
+  :attr:`OpenedDatabase.notices` says so in words the app can show;
 * an older schema is first copied with SQLite's backup API to ``history.sqlite3.bak-v<N>-<time>``
   and then migrated one numbered step at a time, each step in its own transaction;
 * a folder or file that cannot be written raises :class:`StoreError` with a plain message.
@@ -19,6 +21,7 @@ killed (not necessarily a power cut), which is the durability the session log ne
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -42,6 +45,21 @@ class StoreError(Exception):
         super().__init__(message)
         self.message = message
         self.path = path
+
+
+class NewerHistoryError(StoreError):
+    """The history was written by a newer version of the app; it was not changed at all."""
+
+    def __init__(self, path: Path, reader_version: str) -> None:
+        install = (f"Install version {reader_version} or later to go on using it."
+                   if reader_version else "Install the newer version again to go on using it.")
+        super().__init__(f"{NEWER_HISTORY} {install}", path)
+        self.reader_version = reader_version
+
+
+# User-visible text, in one place for translation.
+NEWER_HISTORY = ("This history was written by a newer version of Routine Player; "
+                 "nothing was changed.")
 
 
 # --- Migrations ----------------------------------------------------------------------------------
@@ -173,6 +191,10 @@ DROP TABLE sessions;
 ALTER TABLE sessions_v3 RENAME TO sessions;
 CREATE INDEX sessions_in_progress ON sessions (id) WHERE outcome = 'in_progress';
 ALTER TABLE pain_ratings ADD COLUMN exercise_id TEXT NOT NULL DEFAULT '';
+CREATE TABLE app_info (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 
 
@@ -180,7 +202,9 @@ def _v3_session_plans(conn: sqlite3.Connection) -> None:
     """What each session played (file path, week, thresholds, easier variants), how far its step
     in progress got, and how much of its exercise time was done, so that a resume rebuilds
     exactly that plan and adherence counts what was done; ``partly_done`` sessions (sessions
-    stored as completed with exercises skipped become so); the exercise a pain check was about.
+    stored as completed with exercises skipped become so); the exercise a pain check was about;
+    ``app_info``, where each version that migrates the file says it reads it (see
+    :data:`READER_VERSION_KEY`), so that an older version can name the one to install.
     """
     run_script(conn, _V3_SESSION_PLANS)
 
@@ -192,6 +216,18 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v3_session_plans,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+#: ``app_info`` key: a version of the app that reads the file's schema (the first to migrate it
+#: there). An older version that finds the file newer than it reads names this one.
+READER_VERSION_KEY: Final = "reads_with_version"
+
+
+def app_version() -> str:
+    """This app's version as installed ("" when run from a tree that is not installed)."""
+    try:
+        return importlib.metadata.version("routine-player")
+    except importlib.metadata.PackageNotFoundError:
+        return ""
 
 
 def user_version(conn: sqlite3.Connection) -> int:
@@ -240,10 +276,18 @@ def migrate(
                     raise sqlite3.IntegrityError(
                         f"migration {number} broke a reference from table {broken[0]}")
                 conn.execute(f"PRAGMA user_version = {number:d}")
+                if number == target and _has_table(conn, "app_info") and app_version():
+                    conn.execute("INSERT OR REPLACE INTO app_info (key, value) VALUES (?, ?)",
+                                 (READER_VERSION_KEY, app_version()))
     finally:
         if enforced:
             conn.execute("PRAGMA foreign_keys = ON")
     return found
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                        (name,)).fetchone() is not None
 
 
 # --- Errors in plain words -----------------------------------------------------------------------
@@ -347,6 +391,8 @@ def open_database(
     conn = _connect(path)
     try:
         found = user_version(conn)
+        if found > SCHEMA_VERSION:  # made newer in a write-ahead log the inspection did not see
+            raise NewerHistoryError(path, _reader_version(conn))
         backup = _backup(conn, path, found, stamp) if 0 < found < SCHEMA_VERSION else None
         _migrate(conn, path, backup)
         _check_writable(conn, path)
@@ -365,7 +411,9 @@ def _set_aside_if_unusable(path: Path, stamp: str, notices: list[str]) -> Path |
     found = _inspect(path)
     if found.verdict == "usable":
         return None
-    labels = {"damaged": "corrupt", "newer": f"newer-v{found.version}"}
+    if found.verdict == "newer":
+        raise NewerHistoryError(path, found.detail)
+    labels = {"damaged": "corrupt"}
     aside = _move_aside(path, f"{labels.get(found.verdict, found.verdict)}-{stamp}")
     notices.append(_aside_notice(found, aside))
     return aside
@@ -373,12 +421,6 @@ def _set_aside_if_unusable(path: Path, stamp: str, notices: list[str]) -> Path |
 
 def _aside_notice(found: _Inspection, aside: Path) -> str:
     fresh = "A new, empty history has been started."
-    if found.verdict == "newer":
-        return (
-            f"Your history was saved by a newer version of this app (format {found.version}; "
-            f"this version reads up to {SCHEMA_VERSION}). It has been kept unchanged as "
-            f"{aside}. {fresh} Install the newer version again to see your earlier history."
-        )
     if found.verdict == "unrecognised":
         return (
             f"The history file was not one this app made. It has been kept unchanged as "
@@ -391,15 +433,20 @@ def _aside_notice(found: _Inspection, aside: Path) -> str:
 
 
 def _inspect(path: Path) -> _Inspection:
-    """Look at an existing file through a read-only connection, which never changes it."""
+    """Look at an existing file through a read-only connection, which never changes it.
+
+    Without a ``-wal`` file to read, the file is opened as immutable, so that SQLite does not
+    create a ``-wal`` and ``-shm`` beside a history it must leave exactly as it is.
+    """
+    immutable = "" if _side_file(path, "-wal").exists() else "&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True)
     except sqlite3.Error as exc:
         raise explain(exc, "open your history", path) from exc
     try:
         version = user_version(conn)
         if version > SCHEMA_VERSION:
-            return _Inspection("newer", version)
+            return _Inspection("newer", version, _reader_version(conn))
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
         if problems != ["ok"]:
             return _Inspection("damaged", version, f"integrity check: {problems[0]}")
@@ -412,6 +459,15 @@ def _inspect(path: Path) -> _Inspection:
         raise explain(exc, "open your history", path) from exc
     finally:
         conn.close()
+
+
+def _reader_version(conn: sqlite3.Connection) -> str:
+    try:
+        row = conn.execute("SELECT value FROM app_info WHERE key = ?",
+                           (READER_VERSION_KEY,)).fetchone()
+    except sqlite3.Error:
+        return ""
+    return "" if row is None else str(row[0])
 
 
 def _side_file(path: Path, suffix: str) -> Path:

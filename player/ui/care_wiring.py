@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QStyle, QWi
 from player.core.care import in_session_action
 from player.core.history import Session as StoredSession
 from player.core.history import routine_file_hash
-from player.store.db import StoreError
+from player.store.db import NewerHistoryError, StoreError
 from player.store.history import HistoryStore
 from player.ui.banner import CareBanner
 from player.ui.care_controller import CareController, local_now
@@ -44,6 +44,11 @@ if TYPE_CHECKING:
     from player.ui.session_controller import Session
 
 log = logging.getLogger(__name__)
+
+# User-visible text, in one place for translation.
+RUNS_WITHOUT_HISTORY = "Until then the app works without your history."
+RUNS_WITHOUT_HISTORY_UNTIL_FIXED = ("The app works without your history until this is fixed; "
+                                    "nothing already saved has been changed.")
 
 
 class SessionRecorder(QObject):
@@ -548,9 +553,10 @@ def install_care(app: App) -> CareFeatures:
     try:
         store = HistoryStore.open(app.data_dir)
         notices.extend(store.notices)
+    except NewerHistoryError as exc:
+        notices.append(f"{exc} {RUNS_WITHOUT_HISTORY}")
     except StoreError as exc:
-        notices.append(f"{exc} The app works without your history until this is fixed; "
-                       "nothing already saved has been changed.")
+        notices.append(f"{exc} {RUNS_WITHOUT_HISTORY_UNTIL_FIXED}")
     features = CareFeatures(app, store)
     features.start(notices)
     return features

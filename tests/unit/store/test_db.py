@@ -17,9 +17,12 @@ import pytest
 from player.core.history import PainRating
 from player.store.db import (
     DB_FILENAME,
+    READER_VERSION_KEY,
     SCHEMA_VERSION,
+    NewerHistoryError,
     OpenedDatabase,
     StoreError,
+    app_version,
     open_database,
     user_version,
 )
@@ -180,24 +183,54 @@ def test_a_second_damaged_file_the_same_second_gets_its_own_name(tmp_path: Path)
     } <= files_in(tmp_path)
 
 
-def test_newer_database_is_kept_aside_unchanged(tmp_path: Path) -> None:
-    path = tmp_path / DB_FILENAME
+def _bump_to_newer(path: Path, reader: str | None) -> None:
+    """Make *path* look written by a later version, the way that version would leave it."""
     conn = sqlite3.connect(path)
     try:
+        conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("CREATE TABLE future (x)")
         conn.execute("INSERT INTO future VALUES (42)")
+        if reader is not None:
+            conn.execute("CREATE TABLE IF NOT EXISTS app_info (key TEXT PRIMARY KEY, value TEXT)")
+            conn.execute("INSERT OR REPLACE INTO app_info VALUES (?, ?)",
+                         (READER_VERSION_KEY, reader))
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
         conn.commit()
     finally:
         conn.close()
-    original = path.read_bytes()
-    db = opened(tmp_path)
-    try:
-        assert_set_aside(tmp_path, db, f"newer-v{SCHEMA_VERSION + 1}", original)
-        assert "newer version" in db.notices[0]
-    finally:
-        db.close()
 
+
+def test_a_newer_history_is_left_exactly_as_it_is_and_names_the_version_to_install(
+        tmp_path: Path) -> None:
+    path = make_history(tmp_path)
+    _bump_to_newer(path, "0.7.2")
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    with pytest.raises(NewerHistoryError) as caught:
+        opened(tmp_path)
+    assert str(caught.value) == (
+        "This history was written by a newer version of Routine Player; nothing was changed. "
+        "Install version 0.7.2 or later to go on using it.")
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert isinstance(caught.value, StoreError)  # so every caller runs on without history
+
+
+def test_a_newer_history_without_a_reader_version_still_says_what_to_do(tmp_path: Path) -> None:
+    path = tmp_path / DB_FILENAME
+    _bump_to_newer(path, None)
+    with pytest.raises(NewerHistoryError, match="nothing was changed. Install the newer version"):
+        opened(tmp_path)
+    assert files_in(tmp_path) == {DB_FILENAME}
+
+
+def test_each_version_that_migrates_a_history_records_that_it_reads_it(tmp_path: Path) -> None:
+    path = make_history(tmp_path)
+    conn = sqlite3.connect(path)
+    try:
+        assert dict(conn.execute("SELECT key, value FROM app_info")) == {
+            READER_VERSION_KEY: app_version()}
+    finally:
+        conn.close()
+    assert app_version()  # the tests run from an installed (editable) package
 
 def test_another_programs_database_is_kept_aside(tmp_path: Path) -> None:
     path = tmp_path / DB_FILENAME

@@ -271,3 +271,37 @@ def test_a_history_that_cannot_be_opened_is_explained_and_the_app_keeps_running(
     assert h.engine.current.name == "Plank"
     h.app.care.history_button.click()
     assert "not available" in h.window.statusBar().currentMessage()
+
+
+def test_a_history_from_a_newer_version_is_left_alone_and_the_app_plays_without_it(
+        make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    import sqlite3
+
+    from player.store.db import DB_FILENAME, READER_VERSION_KEY, SCHEMA_VERSION
+    from player.ui.care_wiring import NoticeDialog
+
+    with stored(isolated_data_dir) as store:
+        store.start_session(routine_title="Kept", started_at=local_now())
+    path = isolated_data_dir / DB_FILENAME
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT OR REPLACE INTO app_info VALUES (?, '9.0')", (READER_VERSION_KEY,))
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    before = {p.name: p.read_bytes() for p in isolated_data_dir.iterdir()}
+    notices: list[str] = []
+    monkeypatch.setattr(NoticeDialog, "show_notice",
+                        classmethod(lambda cls, parent, text: notices.append(text)))
+    h = make_harness()
+    h.show()
+    assert notices == [
+        "This history was written by a newer version of Routine Player; nothing was changed. "
+        "Install version 9.0 or later to go on using it. "
+        "Until then the app works without your history."]
+    assert h.window.start_routine(routine_file(tmp_path))
+    h.advance(3)
+    assert h.engine.current.name == "Plank"
+    h.window.close()
+    assert {p.name: p.read_bytes() for p in isolated_data_dir.iterdir()
+            if p.name.startswith(DB_FILENAME)} == before
