@@ -69,6 +69,8 @@ class TimelineStep:
     requested_seconds: float | None = None
     note: str = ""
     pain_check: bool = False
+    """Ask for a pain rating when this step ends: only the last set and side of an exercise
+    whose routine step asks for it."""
     mirrored: bool = False
     origin: int = -1
     done_before: float = 0.0
@@ -208,7 +210,8 @@ def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
                 reps=step.reps,
                 tempo=step.tempo,
                 note=step.note,
-                pain_check=step.pain_check,
+                # Asked once per exercise, after its last set and side.
+                pain_check=step.pain_check and set_no == step.sets and i == len(sides) - 1,
                 mirrored=side == "right",
             )
         if set_no < step.sets and step.rest_between_sets > 0:

@@ -156,7 +156,7 @@ class CareController(QObject):
 
     def record_rating(self, context: RatingContext, rating: int, *, note: str = "",
                       body_area: str = "", session_id: int | None = None,
-                      at: datetime | None = None) -> PainRating:
+                      at: datetime | None = None, exercise_id: str = "") -> PainRating:
         """Save a rating, refresh the advice, and suggest the symptom questions if it is high.
 
         A rating that could not be saved still counts for today's advice (``store_failed`` says
@@ -165,7 +165,7 @@ class CareController(QObject):
         at = at or self._clock()
         if not self._loaded:
             self.reload()
-        entry = PainRating(at, context, rating, note, body_area, session_id)
+        entry = PainRating(at, context, rating, note, body_area, session_id, exercise_id)
         if self._store is not None:
             try:
                 self._store.add_rating(entry)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QStyle, QWi
 from player.core.care import in_session_action
 from player.core.history import Session as StoredSession
 from player.core.history import routine_file_hash
+from player.core.timeline import StepKind
 from player.store.db import NewerHistoryError, StoreError
 from player.store.history import HistoryStore
 from player.ui.banner import CareBanner
@@ -201,6 +202,8 @@ class CareFeatures(QObject):
         self.banner = CareBanner()
         self.recorder = SessionRecorder(store, parent=self) if store is not None else None
         self._pending_before: tuple[int, str, str] | None = None
+        self._exercised: set[str] = set()  # exercises with a set done in this session
+        self._prompts: list[Callable[[], None]] = []
         self._history_view: QWidget | None = None
         self._build()
         self._wire()
@@ -375,6 +378,8 @@ class CareFeatures(QObject):
         return True
 
     def _on_session_started(self, session: Session) -> None:
+        if not session.plan.resumed and not session.plan.variants:
+            self._exercised.clear()
         self.care.set_thresholds(session.routine.pain_checks.thresholds)
         if self._pending_before is not None:
             rating, note, area = self._pending_before
@@ -388,16 +393,24 @@ class CareFeatures(QObject):
 
     def _on_step_finished(self, event: StepFinished) -> None:
         step = event.step
-        if step.pain_check and event.status == "completed":
-            QTimer.singleShot(0, self, lambda: self._ask_during(step.name))
+        exercise = step.exercise
+        if exercise is None or step.kind is not StepKind.EXERCISE:
+            return
+        if event.status == "completed":
+            self._exercised.add(exercise.id)
+        # The timeline marks only an exercise's last set and side; it is asked about when any
+        # of its sets was done, even if this last one was skipped.
+        if step.pain_check and exercise.id in self._exercised:
+            session_id = self.session_id
+            self._prompt(lambda: self._ask_during(exercise.name, exercise.id, session_id))
 
-    def _ask_during(self, name: str) -> None:
+    def _ask_during(self, name: str, exercise_id: str, session_id: int | None) -> None:
         paused = self.controller.pause()  # False when that was the last step
         answer = PainRatingDialog.ask(self.window, "during", f"After {name}")
         if answer is not None:
             rating, note, area = answer
             self.care.record_rating("during", rating, note=note, body_area=area,
-                                    session_id=self.session_id)
+                                    session_id=session_id, exercise_id=exercise_id)
         if paused:
             self.controller.resume()
 
@@ -408,7 +421,7 @@ class CareFeatures(QObject):
             return
         if session is not None and session.routine.pain_checks.after:
             session_id = self.session_id
-            QTimer.singleShot(0, self, lambda: self._ask_after(session.routine.title, session_id))
+            self._prompt(lambda: self._ask_after(session.routine.title, session_id))
 
     def _ask_after(self, title: str, session_id: int | None) -> None:
         answer = PainRatingDialog.ask(self.window, "after", f"After {title}")
@@ -416,6 +429,22 @@ class CareFeatures(QObject):
             rating, note, area = answer
             self.care.record_rating("after", rating, note=note, body_area=area,
                                     session_id=session_id)
+
+    def _prompt(self, ask: Callable[[], None]) -> None:
+        """Ask ``ask`` once the engine's signal has returned, after the prompts already queued.
+
+        A rating dialog runs its own event loop: without the queue, a prompt queued while one
+        is open (the "after" rating at the end of the last exercise) would open on top of it
+        and be answered first.
+        """
+        self._prompts.append(ask)
+        if len(self._prompts) == 1:
+            QTimer.singleShot(0, self, self._run_prompts)
+
+    def _run_prompts(self) -> None:
+        while self._prompts:
+            self._prompts[0]()
+            self._prompts.pop(0)
 
     def _on_session_closed(self) -> None:
         self.hurts_button.setEnabled(False)

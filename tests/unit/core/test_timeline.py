@@ -90,3 +90,12 @@ def test_cadence_and_single_side():
 
 def test_empty_lead_in_is_left_out():
     assert build_timeline(routine(RestStep(5), lead_in=0)).steps[0].kind is StepKind.REST
+
+
+def test_the_pain_check_is_asked_once_after_the_last_set_and_side_of_its_exercise():
+    checked = ExerciseStep(PLANK, hold=20, sets=3, sides=Sides.BOTH, switch_time=5,
+                           rest_between_sets=30, pain_check=True)
+    unchecked = ExerciseStep(BRIDGE, hold=10, sets=2)
+    tl = build_timeline(routine(checked, unchecked))
+    asked = [(s.name, s.set, s.side) for s in tl.steps if s.pain_check]
+    assert asked == [("Plank", 3, "right")]

@@ -305,3 +305,72 @@ def test_a_history_from_a_newer_version_is_left_alone_and_the_app_plays_without_
     h.window.close()
     assert {p.name: p.read_bytes() for p in isolated_data_dir.iterdir()
             if p.name.startswith(DB_FILENAME)} == before
+
+
+SIDES_AND_SETS = """\
+format: 1
+title: Sides and sets
+defaults: {lead_in: 2s}
+pain_checks: {per_exercise: true}
+blocks:
+  - name: Main
+    steps:
+      - exercise: bird_dog
+        hold: 2s
+        sets: 2
+        sides: both
+        switch_time: 1s
+        rest_between_sets: 1s
+      - exercise: glute_bridge
+        hold: 2s
+        sets: 2
+        rest_between_sets: 1s
+"""
+
+
+def test_the_pain_check_comes_once_per_exercise_after_its_last_set_and_side_before_the_after_rating(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    answered: list[str] = []
+
+    def ask(cls, parent, context, title):
+        QApplication.processEvents()  # a real dialog runs its own event loop while it is open
+        answered.append(title)
+        return (2, "", "")
+
+    monkeypatch.setattr(PainRatingDialog, "ask", classmethod(ask))
+    path = routine_file(tmp_path, SIDES_AND_SETS)
+    assert harness.window.start_routine(path)
+    harness.advance(2 + 2 + 1 + 2 + 1 + 2 + 1 + 1.5)  # into bird dog set 2, right side
+    harness.settle()
+    assert answered == ["Before Sides and sets"]  # not between sides, not between sets
+    harness.advance(1)
+    harness.settle()
+    assert answered[-1] == "After Bird dog"
+    harness.advance(0.5 + 2 + 1 + 2 + 0.5)
+    for _ in range(4):
+        harness.settle()
+    assert answered == ["Before Sides and sets", "After Bird dog", "After Glute bridge",
+                        "After Sides and sets"]
+    with stored(isolated_data_dir) as store:
+        assert [(r.context, r.exercise_id) for r in store.ratings()] == [
+            ("before", ""), ("during", "bird_dog"), ("during", "glute_bridge"), ("after", "")]
+
+
+def test_an_exercise_skipped_whole_is_not_asked_about_but_one_partly_done_is(
+        harness: Harness, tmp_path: Path, ratings_given: list[str]) -> None:
+    path = routine_file(tmp_path, SIDES_AND_SETS)
+    assert harness.window.start_routine(path)
+    harness.advance(2)  # the lead-in
+    for _ in range(7):  # bird dog: sides, switches, sets and the rest between, all skipped
+        harness.app.controller.next()
+    harness.settle()
+    assert ratings_given == ["before"]
+    harness.advance(2)  # glute bridge set 1 done, then the rest and set 2 skipped
+    harness.app.controller.next()
+    harness.app.controller.next()
+    for _ in range(3):
+        harness.settle()
+    assert ratings_given == ["before", "during", "after"]
