@@ -237,6 +237,17 @@ class HistoryStore:
         self._own_sessions.add(session_id)
         return session
 
+    def reopen_stopped_session(self, session_id: int) -> None:
+        """Carry on a session the person stopped in this process ("Resume from step N"): it is
+        in progress again, its steps so far kept, until it ends anew."""
+        with self._saving("resume your session"):
+            cursor = self._conn.execute(
+                "UPDATE sessions SET outcome = 'in_progress', ended_at = NULL"
+                " WHERE id = ? AND outcome = 'stopped'", (session_id,))
+        if cursor.rowcount == 0:
+            raise ValueError(f"session {session_id} was not stopped")
+        self._own_sessions.add(session_id)
+
     def close_session_as_interrupted(self, session_id: int) -> None:
         """Mark a session left in progress as ``interrupted``.
 

@@ -48,6 +48,9 @@ class SessionLog:
         self._plan: SessionPlan | None = None
         self._saved: tuple[int, float] | None = None  # (origin, elapsed written)
         self._saved_at = 0.0  # the step timer's reading when it was written
+        # Exercise seconds credited per routine step in this process, so that a step stopped
+        # and then played again is never counted for more than it holds.
+        self._credited: dict[int, float] = {}
 
     @property
     def session_id(self) -> int | None:
@@ -65,11 +68,14 @@ class SessionLog:
             week=plan.week, thresholds=thresholds,
             planned_exercise_seconds=planned_exercise_seconds(plan))
         self._plan, self._saved = plan, None
+        self._credited = {}
         return self._id
 
     def carry_on(self, session_id: int, plan: SessionPlan) -> None:
         """Go on recording stored session ``session_id``, now playing ``plan`` (a resume, or
         the rest of the session with an easier variant)."""
+        if session_id != self._id:
+            self._credited = {}
         self._id, self._plan, self._saved = session_id, plan, None
         if plan.variants:
             self._store.record_variants(session_id, plan.variants)
@@ -80,11 +86,15 @@ class SessionLog:
             return
         step = event.step
         self._saved = None
+        credited = self._credited.get(step.origin, 0.0)
+        holds = step.planned_seconds + step.done_before
+        done = exercise_seconds_done(step, event.status, event.actual_seconds)
+        done = max(0.0, min(done, holds - credited))
         self._store.record_step(
             StepEvent(self._id, step.origin, step.name, step.kind.value, event.status,
                       event.actual_seconds, self._clock(), step.duration_seconds),
-            exercise_seconds_done=exercise_seconds_done(step, event.status,
-                                                        event.actual_seconds))
+            exercise_seconds_done=done)
+        self._credited[step.origin] = credited + done
 
     def on_clock(self, step: TimelineStep, elapsed: float) -> bool:
         """Save how far ``step`` has got (``elapsed`` seconds of its timer) when due; returns
@@ -95,7 +105,10 @@ class SessionLog:
         next write (the step's end at most), so that a kill before then never leaves less
         recorded than was really applied.
         """
-        if self._id is None or step.duration_seconds is None or elapsed <= 0:
+        capped = step.kind in CAPPED_KINDS
+        # Ice and heat reserve their first seconds from the step's start (the barrier question
+        # included): a kill just after the timer starts then never gives the whole step again.
+        if self._id is None or step.duration_seconds is None or (elapsed <= 0 and not capped):
             return False
         saved = self._saved
         if saved is not None and saved[0] == step.origin and \
@@ -103,12 +116,19 @@ class SessionLog:
             return False
         total = step.duration_seconds + step.done_before
         recorded = step.done_before + elapsed
-        if step.kind in CAPPED_KINDS:
+        if capped:
             recorded = min(total, recorded + 2 * self._save_every)
         recorded = min(total, recorded)
         self._store.record_progress(self._id, step.origin, recorded)
         self._saved, self._saved_at = (step.origin, recorded), elapsed
         return True
+
+    def reopen(self, plan: SessionPlan) -> None:
+        """Carry on the session just stopped, now playing ``plan`` ("Resume from step N")."""
+        if self._id is None:
+            return
+        self._store.reopen_stopped_session(self._id)
+        self.carry_on(self._id, plan)
 
     def finish(self, reason: EndReason) -> SessionOutcome | None:
         """Record how the session ended, judged by its recorded steps; returns the outcome."""

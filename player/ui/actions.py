@@ -48,7 +48,7 @@ class SessionActions(QObject):
         self.restart = _action(self, "Restart step", [Key.Key_R, Key.Key_Backspace],
                                "Start this step again")
         self.restart.setIcon(icon(SP.SP_BrowserReload))
-        self.stop = _action(self, "Stop", [Key.Key_Escape], "End the session")
+        self.stop = _action(self, "Stop", [Key.Key_Escape], "End the session (asks first)")
         self.stop.setIcon(icon(SP.SP_MediaStop))
         self.done = _action(self, "Done", [Key.Key_Return, Key.Key_Enter],
                             "Finished the repetitions")
@@ -62,7 +62,7 @@ class SessionActions(QObject):
         self.previous.triggered.connect(controller.previous)
         self.next.triggered.connect(controller.next)
         self.restart.triggered.connect(controller.restart_step)
-        self.stop.triggered.connect(controller.stop)
+        self.stop.triggered.connect(lambda: controller.request_stop())
         self.done.triggered.connect(controller.confirm)
         self.mute.toggled.connect(settings.set_muted)
         settings.muted_changed.connect(self._on_muted_changed)

@@ -96,6 +96,9 @@ class SessionRecorder(QObject):
             session_id, self._continue = self._continue, None
             self._save(lambda: self._log.carry_on(session_id, plan))
             return
+        if session.continues and self._log.session_id is not None:
+            self._save(lambda: self._log.reopen(plan))
+            return
         routine = session.routine
         file_hash = ""
         if routine.path is not None:
@@ -370,7 +373,7 @@ class CareFeatures(QObject):
 
     def _ask_before(self, session: Session) -> bool:
         self._pending_before = None
-        if self.recorder is not None and self.recorder.continuing:
+        if session.continues or (self.recorder is not None and self.recorder.continuing):
             return True
         if session.routine.pain_checks.before:
             self._pending_before = PainRatingDialog.ask(
@@ -378,7 +381,7 @@ class CareFeatures(QObject):
         return True
 
     def _on_session_started(self, session: Session) -> None:
-        if not session.plan.resumed and not session.plan.variants:
+        if not (session.continues or session.plan.resumed or session.plan.variants):
             self._exercised.clear()
         self.care.set_thresholds(session.routine.pain_checks.thresholds)
         if self._pending_before is not None:

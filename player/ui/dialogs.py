@@ -1,6 +1,7 @@
 """Dialogs that ask the person something, each behind a small classmethod tests can replace.
 
 ``BarrierDialog.ask(parent, step) -> bool``, ``SkinCheckDialog.ask(parent, step) -> bool``,
+``StopDialog.ask(parent, closing) -> bool``,
 ``OpenRoutineDialog.ask(parent, folder) -> Path | None`` and
 ``ErrorDialog.show_error(parent, summary, details)``. Every text is plain text.
 """
@@ -118,6 +119,35 @@ class SkinCheckDialog(_Question):
     def ask(cls, parent: QWidget | None, step: TimelineStep) -> bool:
         """True when the skin looks normal."""
         return _run(cls(parent, step))
+
+
+class StopDialog(_Question):
+    """Asks before a session is stopped (Enter stops, Esc keeps going)."""
+
+    def __init__(self, parent: QWidget | None, closing: bool) -> None:
+        if closing:
+            super().__init__(parent, CLOSE_TITLE, CLOSE_HEADING, [STOP_SAVED],
+                             CLOSE_YES, STOP_NO)
+        else:
+            super().__init__(parent, STOP_TITLE, STOP_HEADING, [STOP_SAVED, STOP_RESUMABLE],
+                             STOP_YES, STOP_NO)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, closing: bool = False) -> bool:
+        """True when the person confirms the stop (``closing``: and closing the app)."""
+        return _run(cls(parent, closing))
+
+
+# User-visible text of the stop question, in one place for translation.
+STOP_TITLE = "Stop the session"
+STOP_HEADING = "Stop this session?"
+STOP_SAVED = "Everything you have done so far is saved."
+STOP_RESUMABLE = "You can resume it from this step afterwards."
+STOP_YES = "Stop the session"
+STOP_NO = "Keep going"
+CLOSE_TITLE = "A session is playing"
+CLOSE_HEADING = "Stop the session and close Routine Player?"
+CLOSE_YES = "Stop and close"
 
 
 class OpenRoutineDialog:

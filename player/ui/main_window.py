@@ -30,6 +30,7 @@ from PySide6.QtGui import (
     QPaintEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QMainWindow,
     QMenu,
@@ -59,6 +60,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Routine Player"
+#: How often a close that waits for a question to be answered looks again (ms).
+CLOSE_RETRY_MS = 200
 
 
 class MainWindow(QMainWindow):
@@ -233,6 +236,7 @@ class MainWindow(QMainWindow):
             self._player = PlayerView(self.controller, self.commands)
             self._player.back_requested.connect(self.back_to_library)
             self._player.again_requested.connect(self._on_again_requested)
+            self._player.resume_requested.connect(self._on_resume_requested)
             self.pages.insertWidget(1, self._player)
         return self._player
 
@@ -304,10 +308,27 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self, self.first_painted.emit)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Stop a session still in play, so it is recorded as stopped."""
+        """Ask before closing over a session in play; it is then recorded as stopped and the
+        window closes once the questions after a session (its pain rating) are answered."""
         if self.controller.in_play:
-            self.controller.close_session()
+            event.ignore()
+            if self.controller.request_stop(closing=True):
+                self._close_when_settled()
+            return
+        if QApplication.activeModalWidget() is not None:  # a rating still open: answer it first
+            event.ignore()
+            self._close_when_settled()
+            return
         super().closeEvent(event)
+
+    def _close_when_settled(self) -> None:
+        QTimer.singleShot(CLOSE_RETRY_MS, self, self._close_if_settled)
+
+    def _close_if_settled(self) -> None:
+        if QApplication.activeModalWidget() is None:
+            self.close()
+        else:
+            self._close_when_settled()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         """Accept routine files."""
@@ -347,6 +368,10 @@ class MainWindow(QMainWindow):
         session = self.controller.session
         if session is not None and session.routine.path is not None:
             self.start_routine(session.routine.path, session.week)
+
+    def _on_resume_requested(self) -> None:
+        if self.controller.resume_stopped():
+            self.player.setFocus()
 
     def _on_open_triggered(self) -> None:
         from player.ui.dialogs import OpenRoutineDialog

@@ -34,8 +34,12 @@ from player.ui.session_controller import Session, SessionController
 from player.ui.style import PAGE_MARGIN, TextRole
 from player.ui.widgets import CountdownLabel, TextLabel
 
+# User-visible text, in one place for translation.
 _PHASE_WORDS = {"up": "Up", "hold": "Hold", "down": "Down"}
 INSTRUCTIONS_HEADING = "How to do it"
+PLAY_AGAIN = "Play again"
+START_AGAIN = "Start again"
+RESUME_FROM = "Resume from step {n}"
 
 
 def side_text(step: TimelineStep) -> str:
@@ -102,6 +106,7 @@ class PlayerView(QWidget):
 
     back_requested = Signal()
     again_requested = Signal()
+    resume_requested = Signal()
 
     def __init__(self, controller: SessionController, actions: SessionActions,
                  parent: QWidget | None = None) -> None:
@@ -303,7 +308,13 @@ class PlayerView(QWidget):
         self.again_button.setAccessibleName("Play the routine again")
         self.again_button.setMinimumSize(200, 48)
         self.again_button.clicked.connect(self.again_requested)
+        self.resume_button = QPushButton("")
+        self.resume_button.setAccessibleName("Resume the session")
+        self.resume_button.setMinimumSize(200, 48)
+        self.resume_button.clicked.connect(self.resume_requested)
+        self.resume_button.hide()
         row.setSpacing(PAGE_MARGIN)
+        row.addWidget(self.resume_button)
         row.addWidget(self.again_button)
         row.addWidget(self.back_button)
         row.addStretch(1)
@@ -391,11 +402,15 @@ class PlayerView(QWidget):
         self.finished_summary.setText(
             f"{title}\n{detail}, "
             f"{format_duration(self._controller.active_seconds)} on the clock.")
-        self.again_button.setText("Play again" if completed else "Start again")
+        self.again_button.setText(PLAY_AGAIN if completed else START_AGAIN)
         self.progress.setValue(round(self._controller.engine.progress * 1000)
                                if self._controller.engine else 0)
+        resumable = self._controller.resumable_plan()
+        if resumable is not None:
+            self.resume_button.setText(RESUME_FROM.format(n=resumable.start_at + 1))
+        self.resume_button.setVisible(resumable is not None)
         self._stack.setCurrentIndex(1)
-        self.back_button.setFocus()
+        (self.resume_button if resumable is not None else self.back_button).setFocus()
 
     # --- helpers -----------------------------------------------------------------------------
     @staticmethod

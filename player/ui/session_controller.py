@@ -47,6 +47,8 @@ class Session:
     """What is being played: a session plan (the routine, its week, the steps by position)."""
 
     plan: SessionPlan
+    continues: bool = False
+    """True when it carries on the session just stopped ("Resume from step N")."""
 
     @property
     def routine(self) -> Routine:
@@ -102,6 +104,7 @@ class SessionController(QObject):
         self._active_seconds = 0.0
         self._end_reason: EndReason = "end"
         self._summary: FinishSummary | None = None
+        self._stopped_at: tuple[int, float] | None = None  # (position, step seconds) at a stop
         settings.spoken_cues_changed.connect(self._on_spoken_cues_changed)
 
     # --- read-only --------------------------------------------------------------------------
@@ -178,18 +181,19 @@ class SessionController(QObject):
     # --- commands ---------------------------------------------------------------------------
     def start(self, plan: SessionPlan,
               carried: Sequence[tuple[int, StepStatus]] = (), carried_seconds: float = 0.0,
-              ) -> bool:
+              *, continues: bool = False) -> bool:
         """Start playing ``plan`` at its ``start_at``; False when a start guard said no.
 
         ``carried`` are the steps already finished in this session (resuming it, or going on
-        with an easier variant), ``carried_seconds`` their timer time.
+        with an easier variant), ``carried_seconds`` their timer time; ``continues`` says it
+        carries on the session just stopped (see :meth:`resume_stopped`).
         """
         from player.core.cues import CueMap
         from player.core.engine import MonotonicClock
 
         if self._clock is None:
             self._clock = MonotonicClock()
-        session = Session(plan)
+        session = Session(plan, continues)
         timeline = plan.timeline
         if not all(guard(session) for guard in self._guards):
             return False
@@ -199,7 +203,7 @@ class SessionController(QObject):
         self._session = session
         self._statuses = list(carried)
         self._active_seconds = carried_seconds
-        self._end_reason, self._summary = "end", None
+        self._end_reason, self._summary, self._stopped_at = "end", None, None
         self._cues = CueMap(self._media_root, timeline, spoken=self._settings.spoken_cues)
         self._driver = self._make_driver(timeline)
         self.session_started.emit(session)
@@ -234,8 +238,52 @@ class SessionController(QObject):
         """End the session early (``for_pain``: because it hurt, not by choice)."""
         if self._driver is None:
             return False
+        engine = self._driver.engine
+        current = engine.current
+        if current is not None and not for_pain:
+            self._stopped_at = (current.index, engine.elapsed_in_step())
         self._end_reason = "stopped_for_pain" if for_pain else "stopped"
         return self._driver.stop()
+
+    def request_stop(self, *, closing: bool = False) -> bool:
+        """Esc and Stop: ask first (the session waits paused meanwhile), then stop; True when
+        stopped. ``closing``: the question is about closing the app."""
+        if not self.in_play:
+            return False
+        from player.ui.dialogs import StopDialog
+
+        paused = self.pause()
+        if StopDialog.ask(self._dialog_parent, closing) and self.in_play:
+            return self.stop()
+        if paused:
+            self.resume()
+        return False
+
+    def resumable_plan(self) -> SessionPlan | None:
+        """After a stop by choice, the plan that carries the session on from the step it was
+        stopped in (that step again from its start; ice or heat with only what is left of its
+        cap). None otherwise."""
+        from player.core.plan import CAPPED_KINDS, PlanError, StepProgress
+
+        if self._session is None or self._stopped_at is None or self.in_play:
+            return None
+        plan = self._session.plan
+        position, elapsed = self._stopped_at
+        step = plan.step_at(position)
+        before = {origin for origin, _ in self._statuses if origin < step.origin}
+        progress = StepProgress(step.origin, elapsed) if step.kind in CAPPED_KINDS else None
+        try:
+            return plan.resume(before, progress)
+        except PlanError:
+            return None
+
+    def resume_stopped(self) -> bool:
+        """Carry on the session just stopped (see :meth:`resumable_plan`); False when it
+        cannot be."""
+        plan = self.resumable_plan()
+        if plan is None:
+            return False
+        return self.start(plan, self._statuses, self._active_seconds, continues=True)
 
     def confirm(self) -> bool:
         """The Enter key: "Done" for an untimed set, or confirm the barrier for ice and heat."""

@@ -11,7 +11,13 @@ from PySide6.QtWidgets import QApplication
 from player import paths
 from player.settings import Settings
 from player.ui.care_wiring import InterruptedDialog, NoticeDialog, ReportFileDialog
-from player.ui.dialogs import BarrierDialog, ErrorDialog, OpenRoutineDialog, SkinCheckDialog
+from player.ui.dialogs import (
+    BarrierDialog,
+    ErrorDialog,
+    OpenRoutineDialog,
+    SkinCheckDialog,
+    StopDialog,
+)
 from player.ui.first_run import FirstRunNotice
 from player.ui.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
 from player.ui.symptoms_dialog import SymptomsDialog
@@ -28,7 +34,8 @@ def no_real_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError(f"unexpected dialog {cls.__name__}: replace its classmethod")
 
     for dialog, method in ((BarrierDialog, "ask"), (SkinCheckDialog, "ask"),
-                           (OpenRoutineDialog, "ask"), (ErrorDialog, "show_error")):
+                           (OpenRoutineDialog, "ask"), (ErrorDialog, "show_error"),
+                           (StopDialog, "ask")):
         monkeypatch.setattr(dialog, method, classmethod(unexpected))
 
 

@@ -82,7 +82,9 @@ class Harness:
         return [label.text() for label in root.findChildren(QLabel) if label.isVisibleTo(root)]
 
     def close(self) -> None:
-        """Close the window and the history, and put the application font back."""
+        """Close the window (leaving a session still in play without asking, as a test's end
+        is not a person closing it) and the history, and put the application font back."""
+        self.app.controller.close_session()
         self.window.close()
         if self.app.care is not None:
             self.app.care.close()

@@ -73,6 +73,7 @@ def slow_app(qapp: QApplication, isolated_data_dir: Path,
 
 def close_window(qapp: QApplication, app: App) -> None:
     """Close and delete the window, as the app's end (or a test's) does."""
+    app.controller.close_session()
     app.window.close()
     if app.care is not None:
         app.care.close()

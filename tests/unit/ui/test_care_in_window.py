@@ -302,6 +302,7 @@ def test_a_history_from_a_newer_version_is_left_alone_and_the_app_plays_without_
     assert h.window.start_routine(routine_file(tmp_path))
     h.advance(3)
     assert h.engine.current.name == "Plank"
+    h.app.controller.close_session()
     h.window.close()
     assert {p.name: p.read_bytes() for p in isolated_data_dir.iterdir()
             if p.name.startswith(DB_FILENAME)} == before
@@ -374,3 +375,35 @@ def test_an_exercise_skipped_whole_is_not_asked_about_but_one_partly_done_is(
     for _ in range(3):
         harness.settle()
     assert ratings_given == ["before", "during", "after"]
+
+
+def test_a_stopped_session_resumed_is_one_stored_session_counted_once(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path, ratings_given: list[str]) -> None:
+    from player.ui.dialogs import StopDialog
+
+    monkeypatch.setattr(StopDialog, "ask", classmethod(lambda cls, parent, closing=False: True))
+    path = routine_file(tmp_path)
+    assert harness.window.start_routine(path)
+    harness.advance(2 + 3)  # 3 s into the first 4 s plank set
+    harness.window.commands.stop.trigger()
+    harness.settle()
+    with stored(isolated_data_dir) as store:
+        [session] = store.sessions()
+        assert session.outcome == "stopped"
+    harness.player.resume_button.click()
+    harness.settle()
+    assert harness.engine.current.name == "Plank" and harness.engine.current.set == 1
+    harness.advance(4 + 2 + 4 + 3)
+    harness.settle()
+    harness.settle()
+    assert harness.player.finished_title.text() == "Routine complete. Well done!"
+    with stored(isolated_data_dir) as store:
+        [session] = store.sessions()
+        assert session.outcome == "completed"
+        assert session.planned_exercise_seconds == pytest.approx(4 + 4 + 3)
+        # the 3 s of the stopped attempt are not added to the plank set played again
+        assert session.done_exercise_seconds == pytest.approx(4 + 4 + 3)
+        # one "before", and an "after" for the stop too: a stop is an end worth rating
+        assert [r.context for r in store.ratings()] == ratings_given
+    assert ratings_given == ["before", "after", "during", "after"]

@@ -5,16 +5,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QProgressBar
 
 from player import paths
 from player.core.engine import EngineState
 from player.settings import Settings, load_settings
+from player.ui.dialogs import StopDialog
 from player.ui.first_run import FirstRunNotice
 from player.ui.style import LARGE_TEXT_SCALE
 from player.ui.symptoms_dialog import SymptomsDialog
 from tests.unit.ui.harness import Harness
+
+#: The real question, before the fixtures replace it.
+REAL_STOP_ASK = StopDialog.__dict__["ask"]
 
 ROUTINE = """\
 format: 1
@@ -85,12 +89,75 @@ def test_enter_is_done_for_an_untimed_set(playing: Harness, qtbot, done_key: Qt.
     assert playing.player.name_label.text() == "Bird dog"
 
 
-def test_escape_stops_the_session(playing: Harness, qtbot) -> None:
+def answer_stop_question(qtbot, which: Qt.Key, seen: list[str]) -> None:
+    """Once the real stop question is open, press ``which`` on it (noting the engine state)."""
+
+    def press() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, StopDialog)
+        seen.append(dialog.windowTitle())
+        qtbot.keyClick(dialog, which)
+
+    QTimer.singleShot(0, press)
+
+
+#: Shown by the offscreen platform when a real dialog opens.
+OFFSCREEN_DIALOG = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def real_stop_question(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(StopDialog, "ask", REAL_STOP_ASK)
+
+
+@OFFSCREEN_DIALOG
+def test_escape_asks_first_and_enter_confirms_the_stop(
+        playing: Harness, qtbot, real_stop_question: None) -> None:
+    seen: list[str] = []
+    states: list[EngineState] = []
+    playing.app.controller.state_changed.connect(lambda s: states.append(EngineState(s)))
+    answer_stop_question(qtbot, Qt.Key.Key_Return, seen)
     with qtbot.waitSignal(playing.app.controller.session_finished) as blocker:
         key(playing, qtbot, Qt.Key.Key_Escape)
+    assert seen == ["Stop the session"]
+    assert states[0] is EngineState.PAUSED  # the clock waits while the question is open
     assert blocker.args == [False]
     assert playing.player.showing_summary
     assert playing.player.finished_title.text() == "Session stopped"
+
+
+@OFFSCREEN_DIALOG
+def test_escape_twice_keeps_the_session_going(
+        playing: Harness, qtbot, real_stop_question: None) -> None:
+    seen: list[str] = []
+    answer_stop_question(qtbot, Qt.Key.Key_Escape, seen)
+    key(playing, qtbot, Qt.Key.Key_Escape)
+    assert seen == ["Stop the session"]
+    assert playing.app.controller.in_play and not playing.player.showing_summary
+    assert playing.engine.state is EngineState.RUNNING  # the pause for the question is undone
+    playing.advance(1)
+    assert playing.player.name_label.text() == "Plank"
+
+
+def test_a_stopped_session_resumes_from_the_step_it_was_stopped_in(
+        playing: Harness, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(StopDialog, "ask", classmethod(lambda cls, parent, closing=False: True))
+    playing.advance(20)  # the plank done; the glute bridge (untimed) waits for Done
+    assert playing.player.name_label.text() == "Glute bridge"
+    key(playing, qtbot, Qt.Key.Key_Escape)
+    resume = playing.player.resume_button
+    assert resume.isVisibleTo(playing.player) and resume.text() == "Resume from step 3"
+    assert playing.player.again_button.text() == "Start again"
+    resume.click()
+    playing.settle()
+    assert playing.app.controller.in_play
+    assert playing.player.name_label.text() == "Glute bridge"
+    assert playing.player.step_count_label.text() == "Step 3 of 4"
+    key(playing, qtbot, Qt.Key.Key_Return)  # Done
+    playing.advance(10)
+    assert playing.player.showing_summary
+    assert playing.player.finished_title.text() == "Routine complete. Well done!"
+    assert not playing.player.resume_button.isVisibleTo(playing.player)
 
 
 def test_m_mutes_and_muted_cues_flash_instead(playing: Harness, qtbot) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from player.core.bundled import bundled_routines
 from player.core.loader import load_library, load_routine
 from player.settings import Settings
+from player.ui.dialogs import StopDialog
 from player.ui.library_model import Group, quick_title
 from player.ui.session_controller import Session
 from tests.unit.ui.harness import Harness
@@ -80,11 +82,28 @@ def test_session_signals_for_the_history(harness: Harness, tmp_path: Path, qtbot
                     "Glute bridge completed", "finished True"]
 
 
-def test_closing_the_window_stops_the_session(harness: Harness, tmp_path: Path, qtbot) -> None:
+def test_closing_the_window_mid_session_asks_then_stops_the_session_and_closes(
+        harness: Harness, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[bool] = []
+    monkeypatch.setattr(StopDialog, "ask", classmethod(
+        lambda cls, parent, closing=False: asked.append(closing) or True))
+    harness.show()
     harness.window.start_routine(routine_file(tmp_path))
     with qtbot.waitSignal(harness.app.controller.session_finished) as blocker:
         harness.window.close()
-    assert blocker.args == [False]
+    assert asked == [True] and blocker.args == [False]
+    qtbot.waitUntil(lambda: not harness.window.isVisible())
+
+
+def test_closing_the_window_mid_session_can_be_called_off(
+        harness: Harness, tmp_path: Path, qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(StopDialog, "ask", classmethod(lambda cls, parent, closing=False: False))
+    harness.show()
+    harness.window.start_routine(routine_file(tmp_path))
+    harness.advance(1)
+    harness.window.close()
+    harness.settle()
+    assert harness.window.isVisible() and harness.app.controller.in_play
 
 
 def test_spoken_cues_say_the_exercise_after_its_tone(make_harness, tmp_path: Path, qtbot) -> None:
