@@ -10,7 +10,8 @@ A folder or file made by an older version, or by hand, that group or others may 
 tightened (the owner's own bits are kept, so a read-only file stays read-only) and one line is
 logged naming it, its old and its new mode; the next time it is already private and nothing is
 logged. A mode that cannot be changed is logged as a warning and otherwise ignored: the app
-still works.
+still works. A shared folder (sticky bit, like ``/tmp``) or another user's path is never
+changed, only named in a warning.
 
 On Windows (``os.name == "nt"``) the modes mean nothing and these functions only create and
 write: the per-user data folder is already private there.
@@ -176,13 +177,23 @@ def _tighten(path: Path) -> bool:
     if not _POSIX:
         return False
     try:
-        old = stat.S_IMODE(os.stat(path).st_mode)
+        found = os.stat(path)
     except FileNotFoundError:
         return False
     except OSError as exc:
         log.warning("could not check who may read %s: %s", path, exc)
         return False
+    old = stat.S_IMODE(found.st_mode)
     if not old & _NOT_PRIVATE:
+        return False
+    # Never close a folder that is meant to be shared (--data-dir /tmp, even as root) or
+    # someone else's: they are named in a warning instead, each time, and left as they are.
+    if stat.S_ISDIR(found.st_mode) and old & stat.S_ISVTX:
+        log.warning("%s is a shared folder (mode %04o): left as it is; keep your data in a "
+                    "folder of your own", path, old)
+        return False
+    if found.st_uid != os.geteuid():
+        log.warning("%s belongs to another user (mode %04o): left as it is", path, old)
         return False
     new = old & ~_NOT_PRIVATE
     try:

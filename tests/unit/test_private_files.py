@@ -226,3 +226,30 @@ def test_a_mode_that_cannot_be_changed_is_a_warning_not_an_error(
     [line] = records(caplog)
     assert line.levelno == logging.WARNING
     assert str(path) in line.getMessage()
+
+
+def test_a_shared_folder_is_left_open_with_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG, LOGGER)
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    shared.chmod(0o1777)  # like /tmp: --data-dir /tmp must not close it to everyone else
+    ensure_private_dir(shared)
+    assert mode_of(shared) == 0o1777
+    [line] = records(caplog)
+    assert line.levelno == logging.WARNING
+    assert str(shared) in line.getMessage() and "shared" in line.getMessage()
+
+
+def test_another_users_file_is_left_alone_with_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    caplog.set_level(logging.DEBUG, LOGGER)
+    path = tmp_path / "theirs"
+    path.write_text("x")
+    path.chmod(0o644)
+    monkeypatch.setattr(os, "geteuid", lambda: path.stat().st_uid + 1)
+    assert not ensure_private_file(path)
+    assert mode_of(path) == 0o644
+    [line] = records(caplog)
+    assert line.levelno == logging.WARNING and "another user" in line.getMessage()
