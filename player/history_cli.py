@@ -8,24 +8,22 @@ window's "save a report" button and the PDF (:mod:`player.ui.report_pdf`) say th
 Adherence is measured against the schedule of ``--routine FILE``, else of the routine played
 last when its file can still be found (by its content hash, else by title and version, among
 the recent files, the person's routines folder and the bundled routines); without either there
-is no schedule. Qt is imported only for ``--pdf``.
+is no schedule. Qt is imported only for ``--pdf``. The CSV and the PDF are written
+owner-only (0600), like the history they come from (:mod:`player.private_files`).
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from player import paths
+from player import paths, private_files
 from player.core import bundled
 from player.core.care import NOT_A_DIAGNOSIS, Advice, assess
 from player.core.clinical import DEFAULT_THRESHOLDS
@@ -373,7 +371,8 @@ def _export(data_dir: Path, csv_file: str | None) -> int:
         sys.stdout.write(text)
         return 0
     try:
-        write_atomically(Path(csv_file), text.encode("utf-8"))
+        # Bytes, so the line ends are export_csv's on every platform; 0600, like the history.
+        private_files.write_atomically(Path(csv_file), text.encode("utf-8"))
     except OSError as exc:
         return _fail(f"cannot write {csv_file}: {exc.strerror or exc}")
     return 0
@@ -402,26 +401,6 @@ def _import(data_dir: Path, path: Path) -> int:
     print(f"imported {added} rating{'' if added == 1 else 's'} from {path}"
           + (f" ({known} already in your history)" if known else ""))
     return 0
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write *data* to *path* so that a crash leaves either the old file or the new one.
-
-    Bytes, unlike :func:`player.paths.atomic_write_text`, so the CSV's line ends are exactly
-    those :func:`~player.core.diary_csv.export_csv` wrote on every platform. The file is
-    readable by its owner only, like the history it comes from.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def _fail(message: str) -> int:

@@ -3,14 +3,16 @@
 Everything the app writes (history database, settings, the user's own routines) lives under
 :func:`data_dir`. ``--data-dir DIR`` wins, then ``ROUTINE_PLAYER_DATA_DIR``, then the platform's
 user data folder. Tests always pass their own folder, so they never touch the real home.
+The folder is 0700 and the files the app writes in it 0600 (:mod:`player.private_files`).
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
+
+from player import private_files
 
 APP_DIR_NAME = "routine-player"
 ENV_VAR = "ROUTINE_PLAYER_DATA_DIR"
@@ -50,15 +52,10 @@ def settings_file(root: Path) -> Path:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves either the old or the new file."""
+    """Write ``text`` (UTF-8) to ``path`` so that a crash leaves either the old or the new file.
+
+    Missing folders are created. The file is readable by its owner only (0600), see
+    :func:`player.private_files.write_atomically`; chmod it afterwards to share it.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    private_files.write_atomically(path, text.encode("utf-8"))

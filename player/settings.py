@@ -4,6 +4,8 @@ Mute, spoken cues, large text and the recently opened routine files. The file is
 atomically; a missing file means defaults, and a corrupt or half-wrong one falls back to the
 defaults for what cannot be read, with a warning, never a crash. Keys this version does not
 know are kept, so a newer version's settings survive a round trip through an older one.
+Only its owner may read it (0600, in the 0700 data folder; an older, looser file is tightened
+when read: :mod:`player.private_files`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from player import private_files
 from player.paths import atomic_write_text
 
 log = logging.getLogger(__name__)
@@ -59,7 +62,11 @@ class LoadedSettings:
 
 
 def load_settings(path: Path) -> LoadedSettings:
-    """Read ``path``; defaults when it is missing; defaults plus a warning when it is corrupt."""
+    """Read ``path``; defaults when it is missing; defaults plus a warning when it is corrupt.
+
+    A settings file that group or others may read is made private first (logged once).
+    """
+    private_files.ensure_private_file(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -76,8 +83,9 @@ def load_settings(path: Path) -> LoadedSettings:
 
 
 def save_settings(path: Path, settings: Settings) -> str | None:
-    """Write ``settings`` atomically; returns a message when it could not be saved."""
+    """Write ``settings`` atomically (0600, in a 0700 folder); a message if it could not be."""
     try:
+        private_files.ensure_private_dir(path.parent)
         atomic_write_text(path, settings.to_json())
     except OSError as exc:
         log.warning("could not save settings to %s: %s", path, exc)

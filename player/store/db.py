@@ -30,6 +30,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final, Literal
 
+from player import private_files
+
 DB_FILENAME: Final = "history.sqlite3"
 BUSY_TIMEOUT_SECONDS: Final = 5.0
 _SIDE_FILES: Final = ("-wal", "-shm", "-journal")
@@ -380,11 +382,13 @@ def open_database(
     """
     path = data_dir / DB_FILENAME
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        private_files.ensure_private_dir(data_dir)
     except OSError as exc:
         raise StoreError(
             f"Could not create the folder for your history ({data_dir}): {exc.strerror}.", path
         ) from exc
+    # The history, its journals, backups and set-aside copies an older version left readable.
+    private_files.ensure_private_files(sorted(data_dir.glob(f"{DB_FILENAME}*")))
     stamp = clock().strftime("%Y%m%d-%H%M%S")
     notices: list[str] = []
     set_aside = _set_aside_if_unusable(path, stamp, notices)
@@ -509,6 +513,7 @@ def _set_aside_orphans(path: Path, stamp: str) -> None:
 
 
 def _connect(path: Path) -> sqlite3.Connection:
+    private_files.prepare_private_file(path)  # SQLite gives -wal and -shm the file's mode
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     except sqlite3.Error as exc:
@@ -520,11 +525,13 @@ def _connect(path: Path) -> sqlite3.Connection:
     except sqlite3.Error as exc:
         conn.close()
         raise explain(exc, "open your history", path) from exc
+    private_files.ensure_private_files(_side_file(path, s) for s in ("", *_SIDE_FILES))
     return conn
 
 
 def _backup(conn: sqlite3.Connection, path: Path, version: int, stamp: str) -> Path:
     target = _free_name(path.with_name(f"{path.name}.bak-v{version}-{stamp}"))
+    private_files.prepare_private_file(target)
     try:
         copy = sqlite3.connect(target)
         try:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
-from player import APP_ID, paths
+from player import APP_ID, paths, private_files
 from player.core.bundled import APP_ICON_FILE, bundled_routines
 from player.ui.app_settings import AppSettings
 from player.ui.cue_player import CuePlayer, SoundStatus
@@ -80,7 +80,7 @@ def build_app(qapp: QApplication, data_dir: Path, audio_factory: AudioFactory,
     Nothing is shown, no routine is read and no sound is loaded yet: call :func:`show_window`.
     """
     user_dir = paths.user_routines_dir(data_dir)
-    folder_problem = _make_folder(user_dir)
+    folder_problem = _make_folders(data_dir, user_dir)
     settings = AppSettings.load(paths.settings_file(data_dir))
     status = SoundStatus()
     cue_player = CuePlayer(settings, status)
@@ -198,6 +198,8 @@ def configure_logging(data_dir: Path) -> tuple[Path | None, list[logging.Handler
     """Log warnings to stderr and everything from INFO to the log file in the data folder.
 
     The file is started afresh (the old one kept as ``.1``) once it passes LOG_FILE_MAX_BYTES.
+    It is 0600, in the data folder made 0700 (:mod:`player.private_files`); a folder or log an
+    older version left readable is tightened once the file logs, so the change is recorded.
     """
     root = logging.getLogger()
     root.setLevel(logging.INFO)
@@ -207,11 +209,13 @@ def configure_logging(data_dir: Path) -> tuple[Path | None, list[logging.Handler
     handlers: list[logging.Handler] = [console]
     path = data_dir / LOG_FILE_NAME
     log_file: Path | None = path
+    rotated = path.with_name(path.name + ".1")
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        if not data_dir.is_dir():
+            private_files.ensure_private_dir(data_dir)  # a new folder: nothing to tighten
         if path.exists() and path.stat().st_size > LOG_FILE_MAX_BYTES:
-            path.replace(path.with_name(path.name + ".1"))
-        to_file = logging.FileHandler(path, encoding="utf-8")
+            path.replace(rotated)
+        to_file = private_files.PrivateFileHandler(path, encoding="utf-8")
         to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         handlers.append(to_file)
     except OSError as exc:
@@ -219,6 +223,9 @@ def configure_logging(data_dir: Path) -> tuple[Path | None, list[logging.Handler
         print(f"routine-player: cannot write the log file: {exc}", file=sys.stderr)
     for handler in handlers:
         root.addHandler(handler)
+    if data_dir.is_dir():
+        private_files.ensure_private_dir(data_dir)
+        private_files.ensure_private_files([path, rotated])
     return log_file, handlers
 
 
@@ -272,8 +279,10 @@ def install_excepthook(parent: Callable[[], QWidget | None],
     return restore
 
 
-def _make_folder(folder: Path) -> str | None:
+def _make_folders(data_dir: Path, folder: Path) -> str | None:
+    """The data folder (0700) and the person's routines folder in it; a message if not made."""
     try:
+        private_files.ensure_private_dir(data_dir)
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         log.warning("cannot create %s: %s", folder, exc)

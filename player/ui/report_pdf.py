@@ -4,7 +4,9 @@
 PDF writer (``QPdfWriter`` and ``QPainter``; no other dependency): who (a blank line to fill in
 when the name is not known), which routine, sessions done against those prescribed week by week,
 the pain chart (:func:`player.ui.pain_chart.paint_pain_chart`), the current advice with "not a
-diagnosis", the care banner's events and the date. The file is written atomically (QSaveFile).
+diagnosis", the care banner's events and the date. The page is drawn in memory and the file
+written atomically and owner-only (0600: it is health data), with
+:func:`player.private_files.write_atomically`; QSaveFile would make it 0644 under the usual umask.
 Works without a window: a ``QGuiApplication`` on the offscreen platform is made if none exists.
 """
 
@@ -14,7 +16,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QIODevice, QMarginsF, QPointF, QRectF, QSaveFile, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -26,6 +28,7 @@ from PySide6.QtGui import (
     QPen,
 )
 
+from player import private_files
 from player.core.care import NOT_A_DIAGNOSIS
 from player.core.progress import WeekAdherence
 from player.history_cli import (
@@ -65,11 +68,10 @@ def ensure_gui_application() -> QGuiApplication:
 
 
 def write_report_pdf(report: Report, path: Path, patient: str = "") -> None:
-    """Write the one-page report to *path*; raises ``OSError`` when it cannot be written."""
+    """Write the one-page report to *path* (0600); raises ``OSError`` if it cannot be written."""
     ensure_gui_application()
-    target = QSaveFile(str(path))
-    if not target.open(QIODevice.OpenModeFlag.WriteOnly):
-        raise OSError(target.errorString())
+    target = QBuffer()
+    target.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(target)
     writer.setResolution(RESOLUTION)
     writer.setTitle(TITLE)
@@ -84,8 +86,7 @@ def write_report_pdf(report: Report, path: Path, patient: str = "") -> None:
         _Page(painter, page, RESOLUTION / 72).draw(report, patient)
     finally:
         painter.end()
-    if not target.commit():
-        raise OSError(target.errorString())
+    private_files.write_atomically(path, bytes(target.data().data()))
 
 
 class _Page:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import stat
 import textwrap
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -264,3 +266,16 @@ def test_find_played_routine_falls_back_to_the_title(tmp_path):
 ])
 def test_change_words(points, percent, words):
     assert history_cli.change_words(points, percent) == words
+
+
+@pytest.mark.skipif(os.name == "nt", reason="file modes mean nothing on Windows")
+def test_the_exported_diary_is_0600_even_over_a_readable_file(umask, tmp_path, capsys):
+    data = tmp_path / "d"
+    assert run(data, "history", "import", str(write(tmp_path / "diary.csv", DIARY))) == 0
+    exported = tmp_path / "exported.csv"
+    assert run(data, "history", "export", "--csv", str(exported)) == 0
+    assert stat.S_IMODE(exported.stat().st_mode) == 0o600
+    exported.chmod(0o644)
+    assert run(data, "history", "export", "--csv", str(exported)) == 0
+    assert stat.S_IMODE(exported.stat().st_mode) == 0o600
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700

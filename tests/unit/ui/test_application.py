@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -126,6 +129,10 @@ def test_run_gui_opens_the_window_with_a_file_and_returns_the_exit_code(
     assert sys.excepthook is hook_before
     assert (data / "routines").is_dir()
     assert (data / LOG_FILE_NAME).exists()
+    if os.name != "nt":  # the health data is its owner's only
+        assert mode_of(data) == 0o700
+        assert {p.name: mode_of(p) for p in data.iterdir() if p.is_file()} == {
+            LOG_FILE_NAME: 0o600, "history.sqlite3": 0o600, "settings.json": 0o600}
 
 
 def test_the_garbage_collector_is_off_until_the_first_paint(
@@ -155,3 +162,76 @@ def test_the_garbage_collector_is_off_until_the_first_paint(
         built.care.close()
     finally:
         gc.enable()
+
+
+# --- The data folder and the log are private ----------------------------------------------------
+
+needs_modes = pytest.mark.skipif(os.name == "nt", reason="file modes mean nothing on Windows")
+
+
+def mode_of(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def logging_configured() -> Iterator[Callable[[Path], Path]]:
+    """configure_logging(data_dir) as at each start of the app: the previous start's handlers
+    removed first; all removed and the root level restored after the test."""
+    root = logging.getLogger()
+    level, added = root.level, []
+
+    def remove_added() -> None:
+        for handler in added:
+            root.removeHandler(handler)
+            handler.close()
+        added.clear()
+
+    def configure(data_dir: Path) -> Path:
+        remove_added()
+        log_file, handlers = application.configure_logging(data_dir)
+        added.extend(handlers)
+        assert log_file is not None
+        return log_file
+
+    yield configure
+    remove_added()
+    root.setLevel(level)
+
+
+def made_private(log_file: Path) -> list[str]:
+    return [line.split(": ", 1)[1] for line in log_file.read_text(encoding="utf-8").splitlines()
+            if " player.private_files: " in line]
+
+
+@needs_modes
+def test_a_new_data_folder_is_0700_and_the_log_0600(
+        umask: int, tmp_path: Path, logging_configured: Callable[[Path], Path]) -> None:
+    data = tmp_path / "new" / "data"
+    log_file = logging_configured(data)
+    logging.getLogger("test").warning("written")
+    assert mode_of(data) == 0o700
+    assert mode_of(log_file) == 0o600
+    assert made_private(log_file) == []
+
+
+@needs_modes
+def test_a_readable_folder_and_log_are_tightened_once_and_it_is_logged(
+        tmp_path: Path, logging_configured: Callable[[Path], Path]) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)
+    (data / LOG_FILE_NAME).write_text("an older version's log\n", encoding="utf-8")
+    rotated = data / f"{LOG_FILE_NAME}.1"
+    rotated.write_text("older still\n", encoding="utf-8")
+    for path in (data / LOG_FILE_NAME, rotated):
+        path.chmod(0o644)
+
+    log_file = logging_configured(data)
+    assert (mode_of(data), mode_of(log_file), mode_of(rotated)) == (0o700, 0o600, 0o600)
+    lines = [f"made {data} private: mode 0755 -> 0700",
+             f"made {log_file} private: mode 0644 -> 0600",
+             f"made {rotated} private: mode 0644 -> 0600"]
+    assert made_private(log_file) == lines
+
+    logging_configured(data)  # the next start
+    assert made_private(log_file) == lines  # nothing more the second time

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import stat
 import subprocess
 import unicodedata
 from datetime import datetime, timedelta, timezone
@@ -112,3 +114,15 @@ def test_report_pdf_from_the_command_line(qapp, tmp_path, capsys):
     assert captured.err == f"wrote {path}\n"
     assert "Current advice" in captured.out
     check_pdf(path)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="file modes mean nothing on Windows")
+def test_the_report_is_0600_even_over_a_readable_file(qapp, umask, tmp_path):
+    path = tmp_path / "report.pdf"
+    write_report_pdf(build_report(sample_history(), ROUTINE, NOW), path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.chmod(0o644)
+    write_report_pdf(build_report(sample_history(), ROUTINE, NOW), path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    check_pdf(path)
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]  # no temporary file left

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -98,3 +100,34 @@ def test_app_settings_reports_save_failures(qtbot, tmp_path: Path) -> None:
     with qtbot.waitSignal(model.save_failed):
         model.set_large_text(True)
     assert model.large_text is True  # the change still applies
+
+
+# --- Owner only ---------------------------------------------------------------------------------
+
+needs_modes = pytest.mark.skipif(os.name == "nt", reason="file modes mean nothing on Windows")
+
+
+@needs_modes
+def test_saved_settings_are_0600_in_a_0700_folder(umask: int, tmp_path: Path) -> None:
+    path = tmp_path / "data" / "settings.json"
+    assert save_settings(path, Settings(muted=True)) is None
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert save_settings(path, Settings(muted=False)) is None
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+@needs_modes
+def test_a_readable_settings_file_is_tightened_once_when_read(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"muted": True}))
+    path.chmod(0o644)
+    with caplog.at_level(logging.INFO, "player.private_files"):
+        assert load_settings(path).settings.muted is True
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert [r.getMessage() for r in caplog.records] == [
+            f"made {path} private: mode 0644 -> 0600"]
+        caplog.clear()
+        load_settings(path)
+        assert caplog.records == []
