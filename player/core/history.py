@@ -243,8 +243,8 @@ class Session:
     @property
     def counts_for_adherence(self) -> bool:
         """True when at least :data:`~player.core.clinical.ADHERENT_SHARE` of the planned
-        exercise time was done; for a session recorded before that was kept, when it was
-        completed."""
+        exercise time was done; for a session recorded before that was kept, or of a routine
+        with no exercise time (ice and heat only), when it was completed."""
         share = self.done_share
         if share is None:
             return self.outcome == "completed"
@@ -252,12 +252,11 @@ class Session:
 
     @property
     def done_share(self) -> float | None:
-        """The share (0-1) of the planned exercise time that was done, when it is known."""
+        """The share (0-1) of the planned exercise time that was done, when it is known (None
+        when the session planned none: a share of nothing says nothing)."""
         planned = self.planned_exercise_seconds
-        if planned is None:
+        if planned is None or planned <= 0:
             return None
-        if planned <= 0:
-            return 1.0
         return min(1.0, self.done_exercise_seconds / planned)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from player.core.history import SessionOutcome, StepStatus
-from player.core.plan import SessionPlan
+from player.core.plan import CAPPED_KINDS, SessionPlan
 from player.core.timeline import StepKind, TimelineStep
 
 EndReason = Literal["end", "stopped", "stopped_for_pain"]
@@ -32,8 +32,16 @@ def planned_exercise_seconds(plan: SessionPlan) -> float:
 
 
 def exercise_origins(plan: SessionPlan) -> frozenset[int]:
-    """The routine steps of the plan that are exercise steps."""
-    return frozenset(s.origin for s in plan.steps if s.kind in EXERCISE_KINDS)
+    """The routine steps a session of the plan must do to be ``completed``: its exercise
+    steps; for a plan without any (ice and heat only), its treatment steps; else every step
+    but the lead-in."""
+    exercises = frozenset(s.origin for s in plan.steps if s.kind in EXERCISE_KINDS)
+    if exercises:
+        return exercises
+    treatments = frozenset(s.origin for s in plan.steps if s.kind in CAPPED_KINDS)
+    if treatments:
+        return treatments
+    return frozenset(s.origin for s in plan.steps if s.kind is not StepKind.LEAD_IN)
 
 
 def exercise_seconds_done(step: TimelineStep, status: StepStatus, actual_seconds: float) -> float:

@@ -53,8 +53,10 @@ def check_resume(session: Session, done_origins: Iterable[int], candidates: Iter
         path = Path(session.routine_path)
         try:
             data = path.read_bytes()
-        except OSError:
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return ResumeCheck(None, GONE.format(path=path))
+        except OSError:  # still there, but it cannot be read (permissions, a disk error)
+            return ResumeCheck(None, UNREADABLE.format(path=path))
         routine = load_routine_bytes(data, path, library).routine
         if routine is None:
             return ResumeCheck(None, UNREADABLE.format(path=path))
