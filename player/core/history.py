@@ -44,6 +44,9 @@ ADVICE_LEVELS: Final[tuple[AdviceLevel, ...]] = get_args(AdviceLevel)
 BannerAction = Literal["shown", "dismissed"]
 BANNER_ACTIONS: Final[tuple[BannerAction, ...]] = get_args(BannerAction)
 
+#: The title of the session an imported diary's ratings are kept under (not a routine).
+IMPORTED_ROUTINE_TITLE = "Imported pain diary"
+
 
 def require_aware(value: datetime, name: str) -> None:
     """Raise ``ValueError`` unless *value* is a timezone-aware datetime."""
@@ -273,3 +276,13 @@ class BannerEvent:
         require_aware(self.at, "at")
         _require_choice(self.level, ADVICE_LEVELS, "level")
         _require_choice(self.action, BANNER_ACTIONS, "action")
+
+
+@dataclass(frozen=True)
+class HistoryData:
+    """Everything the report and the history view read from the history, loaded once."""
+
+    ratings: tuple[PainRating, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    symptoms: SymptomAnswers | None = None
+    banner_events: tuple[BannerEvent, ...] = ()

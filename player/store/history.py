@@ -22,8 +22,10 @@ from typing import Any, cast
 
 from player.core.clinical import DEFAULT_THRESHOLDS, STRICTER_IS_LOWER, CareThresholds
 from player.core.history import (
+    IMPORTED_ROUTINE_TITLE,
     SYMPTOM_FIELDS,
     BannerEvent,
+    HistoryData,
     PainRating,
     Session,
     SessionOutcome,
@@ -33,7 +35,6 @@ from player.core.history import (
 )
 from player.store.db import OpenedDatabase, explain, open_database, transaction
 
-IMPORTED_ROUTINE_TITLE = "Imported pain diary"
 _FINAL_OUTCOMES = ("completed", "partly_done", "stopped", "interrupted")
 
 # Step counts through the (session_id, status) index: one index search per session and status.
@@ -373,6 +374,11 @@ class HistoryStore:
                 f"INSERT INTO symptom_answers (at, {columns}) VALUES (?, {marks})",
                 (_iso(answers.at), *values),
             )
+
+    def snapshot(self) -> HistoryData:
+        """Everything the report and the history page read, in one go."""
+        return HistoryData(tuple(self.ratings()), tuple(self.sessions()),
+                           self.latest_symptoms(), tuple(self.banner_events()))
 
     def latest_symptoms(self) -> SymptomAnswers | None:
         """The most recently given answers to the symptom questions, or None."""

@@ -118,10 +118,11 @@ class CareController(QObject):
             return
         self._ratings, self._symptoms, self._events = ratings, symptoms, events
 
-    def set_thresholds(self, thresholds: CareThresholds) -> None:
-        """Use *thresholds* (e.g. the stricter ones of the routine being played), and refresh."""
+    def set_thresholds(self, thresholds: CareThresholds, *, refresh: bool = True) -> None:
+        """Use *thresholds* (those of the routine being followed), and refresh."""
         self._thresholds = thresholds
-        self.refresh()
+        if refresh:
+            self.refresh()
 
     def refresh(self, now: datetime | None = None) -> Advice:
         """Apply the care rules as of *now*; record the banner when it appears or changes."""

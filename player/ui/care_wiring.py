@@ -35,9 +35,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from player.core.engine import StepFinished
-    from player.core.history import StepStatus
+    from player.core.history import HistoryData, StepStatus
     from player.core.outcome import EndReason
     from player.core.plan import SessionPlan
+    from player.core.report import Report
     from player.core.resume import ResumeCheck
     from player.core.routine import Exercise, Routine
     from player.core.timeline import TimelineStep
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # User-visible text, in one place for translation.
+HISTORY_UNAVAILABLE = "Your history is not available (see the earlier message)."
 RUNS_WITHOUT_HISTORY = "Until then the app works without your history."
 RUNS_WITHOUT_HISTORY_UNTIL_FIXED = ("The app works without your history until this is fixed; "
                                     "nothing already saved has been changed.")
@@ -287,6 +289,7 @@ class CareFeatures(QObject):
     def start(self, notices: list[str]) -> None:
         """Show the advice, then what needs the person's attention: first-run notice and
         questions, messages about the history file, sessions left unfinished."""
+        self._follow_thresholds()
         self.care.refresh()
         self.care.start_day_watch()
         settings = self.app.settings
@@ -299,6 +302,28 @@ class CareFeatures(QObject):
         for notice in notices:
             NoticeDialog.show_notice(self.window, notice)
         self._offer_interrupted()
+
+    def _follow_thresholds(self) -> None:
+        """Judge the history with the thresholds of the routine being followed, as the report
+        does (:func:`player.core.report.thresholds_in_force`), from the first paint on."""
+        from player.core.report import find_played_routine, last_played, thresholds_in_force
+        from player.routine_files import routine_candidates
+
+        if self.store is None:
+            return
+        try:
+            sessions = self.store.sessions()
+        except StoreError as exc:
+            self._on_store_failed(str(exc))
+            return
+
+        def find_played() -> Routine | None:
+            last = last_played(sessions)
+            return None if last is None else find_played_routine(
+                last, routine_candidates(self.app.data_dir), self.app.library.exercises)
+
+        self.care.set_thresholds(thresholds_in_force(sessions, find_played=find_played),
+                                 refresh=False)
 
     def close(self) -> None:
         """Close the history database."""
@@ -342,7 +367,7 @@ class CareFeatures(QObject):
 
     def _check_resume(self, stored: StoredSession, done: list[int]) -> ResumeCheck:
         from player.core.resume import check_resume
-        from player.history_cli import routine_candidates
+        from player.routine_files import routine_candidates
 
         library = self.app.library.exercises
         return check_resume(stored, done, routine_candidates(self.app.data_dir), library,
@@ -514,11 +539,11 @@ class CareFeatures(QObject):
     # --- history -----------------------------------------------------------------------------
     def show_history(self) -> None:
         """The history page: calendar, adherence, pain chart and sessions."""
-        from player.history_cli import HistoryData
+        from player.core.history import HistoryData
         from player.ui.history_view import HistoryView
 
         if self.store is None:
-            self.window.show_status("Your history is not available (see the earlier message).")
+            self.window.show_status(HISTORY_UNAVAILABLE)
             return
         if self._history_view is None:
             view = HistoryView()
@@ -534,35 +559,32 @@ class CareFeatures(QObject):
         # The care controller already holds every rating, the answers and the banner events.
         care = self.care
         data = HistoryData(care.ratings, sessions, care.symptoms, care.banner_events)
-        self._history_view.set_history(data, self._played_routine(data))  # type: ignore[attr-defined]
+        self._history_view.set_report(self._report(data))  # type: ignore[attr-defined]
         self.window.show_page(self._history_view)
 
     def save_report(self) -> None:
-        """Write the one-page PDF report for the physiotherapist."""
-        from player.history_cli import HistoryData, build_report
+        """Write the PDF report for the physiotherapist."""
         from player.ui.report_pdf import write_report_pdf
 
         if self.store is None:
-            self.window.show_status("Your history is not available (see the earlier message).")
+            self.window.show_status(HISTORY_UNAVAILABLE)
             return
         path = ReportFileDialog.ask(self.window)
         if path is None:
             return
         try:
-            data = HistoryData.from_store(self.store)
-            write_report_pdf(build_report(data, self._played_routine(data), local_now()), path)
+            write_report_pdf(self._report(self.store.snapshot()), path)
         except (StoreError, OSError) as exc:
             self._on_store_failed(f"The report could not be written: {exc}")
             return
         self.window.show_status(f"Report saved to {path}")
 
-    def _played_routine(self, data: object) -> Routine | None:
-        from player.history_cli import find_played_routine, last_played, routine_candidates
+    def _report(self, data: HistoryData) -> Report:
+        from player.core.report import report_for
+        from player.routine_files import routine_candidates
 
-        session = last_played(data.sessions)  # type: ignore[attr-defined]
-        if session is None:
-            return None
-        return find_played_routine(session, routine_candidates(self.app.data_dir))
+        return report_for(data, local_now(), routine_candidates(self.app.data_dir),
+                          library=self.app.library.exercises)
 
     # --- messages ----------------------------------------------------------------------------
     def _on_store_failed(self, message: str) -> None:

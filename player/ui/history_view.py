@@ -1,7 +1,7 @@
 """The history page: a calendar of sessions, adherence, the pain chart and the list of sessions.
 
-Handed already-loaded data (:meth:`HistoryView.set_history` with a
-:class:`~player.history_cli.HistoryData`), it stays fast with years of history: the list is a
+Handed the report (:meth:`HistoryView.set_report`, the :class:`~player.core.report.Report` the
+PDF and ``report`` print, so they count the same sessions), it stays fast with years of history: the list is a
 model/view table (:class:`SessionTableModel`), the calendar formats only the month on show, and
 the chart draws only the period chosen.
 """
@@ -36,10 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from player.core.clinical import PAIN_ANCHORS
-from player.core.history import Session, SessionPain, session_pains
-from player.core.progress import Adherence, PainTrend, adherence, pain_trend
+from player.core.history import HistoryData, Session, SessionPain, session_pains
+from player.core.progress import Adherence, PainTrend
+from player.core.report import Report, build_report, change_words, format_day
 from player.core.routine import Routine
-from player.history_cli import HistoryData, change_words, format_day, schedule_for
 from player.ui.pain_chart import PainChart, mix_colours
 from player.ui.style import PAGE_MARGIN, TextRole
 from player.ui.widgets import TextLabel
@@ -137,7 +137,8 @@ class SessionTableModel(QAbstractTableModel):
 class HistoryView(QWidget):
     """The history page. ``back_requested``: leave it; ``report_requested``: save the PDF report.
 
-    Give it the data with :meth:`set_history`; it reads nothing by itself.
+    Give it a report with :meth:`set_report` (or the data with :meth:`set_history`); it reads
+    nothing by itself.
     """
 
     back_requested = Signal()
@@ -145,8 +146,8 @@ class HistoryView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._history = HistoryData()
         self._now = datetime.now().astimezone()
+        self._report = build_report(HistoryData(), None, self._now)
         self._by_day: dict[date, list[Session]] = {}
         self._build()
         self._wire()
@@ -261,36 +262,34 @@ class HistoryView(QWidget):
 
     # --- public ------------------------------------------------------------------------------
     @property
-    def history(self) -> HistoryData:
+    def report(self) -> Report:
         """What is shown."""
-        return self._history
+        return self._report
 
     def set_history(self, history: HistoryData, routine: Routine | None = None,
                     now: datetime | None = None) -> None:
         """Show *history*; adherence is measured against *routine*'s schedule, if it has one."""
-        self._history = history
-        self._now = now or datetime.now().astimezone()
+        self.set_report(build_report(history, routine, now or datetime.now().astimezone()))
+
+    def set_report(self, report: Report) -> None:
+        """Show what ``report`` says (the same report the PDF and ``report`` print)."""
+        self._report = report
+        self._now = report.generated
         today = self._now.date()
+        sessions = report.sessions
         by_day: dict[date, list[Session]] = defaultdict(list)
-        for s in history.sessions:
+        for s in sessions:
             by_day[s.started_at.date()].append(s)
         self._by_day = dict(by_day)
-        self.model.set_sessions(history.sessions, session_pains(history.ratings))
-        done = None
-        if routine is not None:
-            schedule = schedule_for(routine, history.sessions, today)
-            if schedule is not None:
-                own = [s for s in history.sessions if s.routine_title == routine.title]
-                done = adherence(own, schedule, today)
-        self.adherence_label.setText(adherence_summary(done, history.sessions, routine,
-                                                       today))
-        pain = pain_trend(history.ratings, self._now)
-        self.pain_label.setText(pain_summary(pain))
-        self.chart.set_ratings(history.ratings, pain.baseline)
+        self.model.set_sessions(sessions, session_pains(report.ratings))
+        self.adherence_label.setText(adherence_summary(report.adherence, sessions,
+                                                       report.routine, today))
+        self.pain_label.setText(pain_summary(report.pain))
+        self.chart.set_ratings(report.ratings, report.pain.baseline)
         self._apply_period()
         self.calendar.setSelectedDate(QDate(today.year, today.month, today.day))
         self._format_month(today.year, today.month)
-        self.details.setText("Choose a session to see its details." if history.sessions
+        self.details.setText("Choose a session to see its details." if sessions
                              else "No sessions yet.")
 
     def select_session(self, session_id: int) -> bool:
@@ -308,7 +307,7 @@ class HistoryView(QWidget):
     # --- internals -----------------------------------------------------------------------------
     def _apply_period(self) -> None:
         _label, days = CHART_PERIODS[self.period.currentIndex()]
-        ratings = self._history.ratings
+        ratings = self._report.ratings
         if days is None and ratings:
             start = min(ratings[0].at, self._now - timedelta(days=7))
         else:
@@ -348,7 +347,7 @@ class HistoryView(QWidget):
         if pain is not None and (pain.before is not None or pain.after is not None):
             lines.append(f"Pain before: {_rating_text(pain.before)}; after: "
                          f"{_rating_text(pain.after)}.")
-        notes = [r for r in self._history.ratings if r.session_id == session.id
+        notes = [r for r in self._report.ratings if r.session_id == session.id
                  and (r.note or r.body_area)]
         for r in notes:
             where = f" ({r.body_area})" if r.body_area else ""

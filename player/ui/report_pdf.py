@@ -1,6 +1,6 @@
 """The one-page PDF report a person takes to their physiotherapist.
 
-:func:`write_report_pdf` draws a :class:`~player.history_cli.Report` on an A4 page with Qt's own
+:func:`write_report_pdf` draws a :class:`~player.core.report.Report` on an A4 page with Qt's own
 PDF writer (``QPdfWriter`` and ``QPainter``; no other dependency): who (a blank line to fill in
 when the name is not known), which routine, sessions done against those prescribed week by week,
 the pain chart (:func:`player.ui.pain_chart.paint_pain_chart`), the current advice with "not a
@@ -31,7 +31,7 @@ from PySide6.QtGui import (
 from player import private_files
 from player.core.care import NOT_A_DIAGNOSIS
 from player.core.progress import WeekAdherence
-from player.history_cli import (
+from player.core.report import (
     ADVICE_HEADINGS,
     Report,
     adherence_lines,

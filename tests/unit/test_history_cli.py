@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from player import history_cli
 from player.app import main
 from player.core import bundled
+from player.core import report as report_model
 from player.core.history import PainRating, Session, SymptomAnswers, routine_file_hash
 from player.history_cli import cmd_report
 from player.store.db import StoreError
@@ -253,10 +253,10 @@ def test_report_finds_the_routine_played_last_by_its_hash(tmp_path, capsys):
 def test_find_played_routine_falls_back_to_the_title(tmp_path):
     path = write(tmp_path / "strict.yaml", textwrap.dedent(ROUTINE))
     session = Session(1, "Strict routine", "2", "0" * 64, NOW, NOW, "completed")
-    assert history_cli.find_played_routine(session, [tmp_path / "nope.yaml", path]).title == (
+    assert report_model.find_played_routine(session, [tmp_path / "nope.yaml", path]).title == (
         "Strict routine")
     other_version = Session(1, "Strict routine", "3", "", NOW, NOW, "completed")
-    assert history_cli.find_played_routine(other_version, [path]) is None
+    assert report_model.find_played_routine(other_version, [path]) is None
 
 
 @pytest.mark.parametrize(("points", "percent", "words"), [
@@ -265,7 +265,7 @@ def test_find_played_routine_falls_back_to_the_title(tmp_path):
     (0.0, 0.0, "no change"),
 ])
 def test_change_words(points, percent, words):
-    assert history_cli.change_words(points, percent) == words
+    assert report_model.change_words(points, percent) == words
 
 
 @pytest.mark.skipif(os.name == "nt", reason="file modes mean nothing on Windows")

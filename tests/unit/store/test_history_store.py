@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from player.core.history import (
+    IMPORTED_ROUTINE_TITLE,
     SYMPTOM_FIELDS,
     BannerEvent,
     PainRating,
@@ -18,7 +19,7 @@ from player.core.history import (
     session_pains,
 )
 from player.store.db import DB_FILENAME
-from player.store.history import IMPORTED_ROUTINE_TITLE, HistoryStore
+from player.store.history import HistoryStore
 
 CET = timezone(timedelta(hours=1))
 CEST = timezone(timedelta(hours=2))

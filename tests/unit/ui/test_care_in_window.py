@@ -407,3 +407,30 @@ def test_a_stopped_session_resumed_is_one_stored_session_counted_once(
         # one "before", and an "after" for the stop too: a stop is an end worth rating
         assert [r.context for r in store.ratings()] == ratings_given
     assert ratings_given == ["before", "after", "during", "after"]
+
+
+def test_the_banner_and_the_report_judge_the_history_with_the_same_stored_thresholds(
+        make_harness, isolated_data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A physio's stricter thresholds, stored with the sessions, hold after a restart in the
+    banner and in ``report --json`` alike, even once the routine file is gone."""
+    import json
+
+    from player.app import main
+    from player.core.clinical import CareThresholds
+
+    strict = CareThresholds(severe_level=5, severe_count=1)
+    now = local_now()
+    with stored(isolated_data_dir) as store:
+        sid = store.start_session(routine_title="Strict", started_at=now - timedelta(days=1),
+                                  routine_path="/gone/strict.yaml", thresholds=strict)
+        store.finish_session(sid, "completed", now - timedelta(days=1) + timedelta(minutes=20))
+        store.add_rating(PainRating(now - timedelta(hours=2), "checkin", 5))
+    assert main(["--data-dir", str(isolated_data_dir), "report", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    h = make_harness()
+    h.show()
+    banner = h.app.care.banner
+    assert h.app.care.care.thresholds == strict
+    assert report["advice"]["level"] == h.app.care.care.advice.level == "see_professional"
+    assert banner.isVisibleTo(h.window)
+    assert report["advice"]["reasons"] == list(h.app.care.care.advice.reasons)

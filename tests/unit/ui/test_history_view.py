@@ -9,9 +9,8 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont
 
-from player.core.history import PainRating, Session, session_pains
+from player.core.history import HistoryData, PainRating, Session, session_pains
 from player.core.routine import Block, Routine, Schedule
-from player.history_cli import HistoryData
 from player.ui.history_view import CHART_PERIODS, HistoryView, SessionTableModel
 
 TZ = timezone(timedelta(hours=1))

@@ -15,9 +15,9 @@ import pytest
 
 from player.app import main
 from player.core.care import NOT_A_DIAGNOSIS
-from player.core.history import BannerEvent, PainRating, Session, SymptomAnswers
+from player.core.history import BannerEvent, HistoryData, PainRating, Session, SymptomAnswers
+from player.core.report import build_report
 from player.core.routine import Block, Routine, Schedule
-from player.history_cli import HistoryData, build_report
 from player.store.history import HistoryStore
 from player.ui.report_pdf import write_report_pdf
 

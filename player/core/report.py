@@ -1,0 +1,310 @@
+"""The report: adherence, the pain trend, the advice and the banner's history, in one model.
+
+:func:`report_for` builds it from a :class:`HistoryData` (what the history holds), for the
+``report`` command (text, ``--json``, ``--pdf``), the history page and the PDF the window saves,
+so that they can never disagree; the care banner uses the same thresholds
+(:func:`thresholds_in_force`): those stored with the sessions of the routine being followed.
+
+Adherence is measured against the schedule of the routine given, else of the routine played
+last when its file can still be found (by its content hash, else by title and version, among
+the candidates the caller passes); without either there is no schedule.
+
+Pure Python, no Qt, no database: the store gives the history, the caller the candidates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from player.core.care import NOT_A_DIAGNOSIS, Advice, assess
+from player.core.clinical import DEFAULT_THRESHOLDS, CareThresholds
+from player.core.history import (
+    IMPORTED_ROUTINE_TITLE,
+    BannerEvent,
+    HistoryData,
+    PainRating,
+    Session,
+    routine_file_hash,
+)
+from player.core.loader import Library, load_routine_bytes
+from player.core.progress import Adherence, PainTrend, Schedule, adherence, pain_trend
+from player.core.routine import Routine
+
+# User-visible text, in one place for translation.
+#: Headings for the advice levels, as the report words them.
+ADVICE_HEADINGS = {
+    "urgent": "Urgent: get medical help now",
+    "see_professional": "See a professional soon",
+    "none": "No warning signs in the pain diary or the symptom answers",
+}
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+# --- Which routine, which schedule, which thresholds ----------------------------------------
+
+
+def played_sessions(sessions: Iterable[Session]) -> tuple[Session, ...]:
+    """The sessions of routines, oldest first: an imported diary's ratings are kept under a
+    session of their own (:data:`~player.core.history.IMPORTED_ROUTINE_TITLE`), not shown or
+    counted as one."""
+    played = [s for s in sessions if s.routine_title != IMPORTED_ROUTINE_TITLE]
+    return tuple(sorted(played, key=lambda s: (s.started_at, s.id)))
+
+
+def last_played(sessions: Iterable[Session]) -> Session | None:
+    """The latest session of a routine (imported diary sessions are not routines)."""
+    played = [s for s in sessions if s.routine_title != IMPORTED_ROUTINE_TITLE]
+    return max(played, key=lambda s: (s.started_at, s.id), default=None)
+
+
+def thresholds_in_force(sessions: Iterable[Session], *, given: Routine | None = None,
+                        find_played: Callable[[], Routine | None] | None = None,
+                        ) -> CareThresholds:
+    """The care thresholds the banner and the report judge the history with.
+
+    Those of the routine being followed, as stored with its sessions: ``given``'s latest
+    session (``given``'s own thresholds if it has none stored), else the session played last.
+    For a last session recorded before thresholds were stored, ``find_played`` may find its
+    routine file to read them from; else the defaults.
+    """
+    recorded = [s for s in sessions if s.routine_title != IMPORTED_ROUTINE_TITLE]
+    if given is not None:
+        own = [s for s in recorded if s.routine_title == given.title and s.thresholds]
+        latest = max(own, key=lambda s: (s.started_at, s.id), default=None)
+        if latest is not None and latest.thresholds is not None:
+            return latest.thresholds
+        return given.pain_checks.thresholds
+    last = last_played(recorded)
+    if last is None:
+        return DEFAULT_THRESHOLDS
+    if last.thresholds is not None:
+        return last.thresholds
+    routine = find_played() if find_played is not None else None
+    return routine.pain_checks.thresholds if routine is not None else DEFAULT_THRESHOLDS
+
+
+def find_played_routine(session: Session, candidates: Iterable[Path],
+                        library: Library | None = None) -> Routine | None:
+    """The routine *session* played, if one of *candidates* still loads as it.
+
+    A file with the session's content hash wins; else one with its title (and version, when
+    the session has one).
+    """
+    by_title: Routine | None = None
+    for path in candidates:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue
+        same_file = bool(session.routine_file_hash) and (
+            routine_file_hash(data) == session.routine_file_hash)
+        routine = load_routine_bytes(data, path, library).routine
+        if routine is None or routine.title != session.routine_title:
+            continue
+        if same_file:
+            return routine
+        if by_title is None and (not session.routine_version
+                                 or routine.version == session.routine_version):
+            by_title = routine
+    return by_title
+
+
+def schedule_for(routine: Routine, sessions: Iterable[Session], today: date) -> Schedule | None:
+    """The routine's schedule as :mod:`player.core.progress` measures it, or None without one.
+
+    It starts on the day the routine was first played (today if never) and runs for the
+    routine's ``weeks``, or, without them, up to the current week.
+    """
+    prescribed = routine.schedule
+    weekdays = (frozenset(_WEEKDAYS.index(d) for d in prescribed.weekdays)
+                if prescribed.weekdays else None)
+    times = None if weekdays else prescribed.times_per_week
+    if weekdays is None and times is None:
+        return None
+    played = [s.started_at.date() for s in sessions if s.routine_title == routine.title]
+    start = min(played, default=today)
+    weeks = prescribed.weeks or max(1, (today - start).days // 7 + 1)
+    return Schedule(start=start, weeks=weeks, times_per_week=times, weekdays=weekdays)
+
+
+def describe_schedule(schedule: Schedule) -> str:
+    """``3 times a week for 6 weeks, from Mon 4 Mar 2024`` (or the chosen weekdays)."""
+    if schedule.weekdays is not None:
+        names = ", ".join(_WEEKDAYS[d].capitalize() for d in sorted(schedule.weekdays))
+        how = f"on {names}"
+    else:
+        count = schedule.times_per_week
+        how = "once a week" if count == 1 else f"{count} times a week"
+    weeks = "1 week" if schedule.weeks == 1 else f"{schedule.weeks} weeks"
+    return f"{how} for {weeks}, from {format_day(schedule.start)}"
+
+
+def format_day(day: date) -> str:
+    """``Mon 4 Mar 2024``."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+# --- The report ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the report says, for the text, the JSON and the PDF."""
+
+    generated: datetime
+    routine: Routine | None
+    schedule: Schedule | None
+    adherence: Adherence | None
+    pain: PainTrend
+    advice: Advice
+    ratings: tuple[PainRating, ...]
+    banner_events: tuple[BannerEvent, ...]
+    sessions: tuple[Session, ...]
+    """The sessions played, oldest first (an imported diary's ratings are not sessions)."""
+    thresholds: CareThresholds = DEFAULT_THRESHOLDS
+
+    @property
+    def sessions_total(self) -> int:
+        """How many sessions were played."""
+        return len(self.sessions)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``report --json`` object."""
+        routine = None if self.routine is None else {
+            "title": self.routine.title,
+            "version": self.routine.version,
+            "path": None if self.routine.path is None else str(self.routine.path),
+        }
+        return {
+            "generated": self.generated.isoformat(timespec="seconds"),
+            "routine": routine,
+            "advice": {
+                "level": self.advice.level,
+                "reasons": list(self.advice.reasons),
+                "what_to_do": self.advice.what_to_do,
+                "not_a_diagnosis": NOT_A_DIAGNOSIS,
+            },
+            "adherence": None if self.adherence is None else self.adherence.to_json(),
+            "pain": self.pain.to_json(),
+            "sessions": self.sessions_total,
+            "banner_events": [
+                {"at": e.at.isoformat(timespec="seconds"), "action": e.action, "level": e.level,
+                 "reasons": list(e.reasons)}
+                for e in self.banner_events
+            ],
+        }
+
+
+def build_report(history: HistoryData, routine: Routine | None, now: datetime,
+                 thresholds: CareThresholds | None = None) -> Report:
+    """Adherence (against *routine*'s schedule), pain trend and advice as they stand at *now*,
+    judged with ``thresholds`` (by default :func:`thresholds_in_force` for the history)."""
+    if thresholds is None:
+        thresholds = thresholds_in_force(history.sessions, given=routine)
+    today = now.date()
+    schedule = None if routine is None else schedule_for(routine, history.sessions, today)
+    done = None
+    if routine is not None and schedule is not None:
+        own = [s for s in history.sessions if s.routine_title == routine.title]
+        done = adherence(own, schedule, today)
+    return Report(
+        generated=now,
+        routine=routine,
+        schedule=schedule,
+        adherence=done,
+        pain=pain_trend(history.ratings, now),
+        advice=assess(history.ratings, history.symptoms, now, thresholds),
+        ratings=history.ratings,
+        banner_events=history.banner_events,
+        sessions=played_sessions(history.sessions),
+        thresholds=thresholds,
+    )
+
+
+def report_for(history: HistoryData, now: datetime, candidates: Iterable[Path], *,
+               given: Routine | None = None, library: Library | None = None) -> Report:
+    """The report on ``history`` at ``now``: against ``given`` (the ``--routine`` file), else
+    the routine played last when one of ``candidates`` still is its file."""
+    routine = given
+    if routine is None:
+        session = last_played(history.sessions)
+        routine = (None if session is None
+                   else find_played_routine(session, candidates, library))
+    thresholds = thresholds_in_force(history.sessions, given=given or routine)
+    return build_report(history, routine, now, thresholds)
+
+
+def adherence_lines(report: Report) -> list[str]:
+    """Adherence in plain sentences (the schedule, this week, overall, the streak)."""
+    if report.routine is None:
+        return ["No routine to measure against: adherence needs a routine with a schedule."]
+    if report.schedule is None or report.adherence is None:
+        return [f"{report.routine.title} has no schedule, so adherence is not measured."]
+    done = report.adherence
+    lines = [f"Prescribed: {describe_schedule(report.schedule)}."]
+    if done.weeks:
+        week = done.weeks[-1]
+        lines.append(f"This week (week {week.number}): {week.done} of {week.prescribed} "
+                     "sessions done.")
+    if done.percent is not None:
+        lines.append(f"Overall: {done.percent:g} % of prescribed sessions done "
+                     f"({done.sessions_done} sessions in {len(done.weeks)} weeks).")
+    weeks = "week" if done.streak_weeks == 1 else "weeks"
+    lines.append(f"On target {done.streak_weeks} {weeks} in a row.")
+    return lines
+
+
+def pain_lines(pain: PainTrend) -> list[str]:
+    """The pain trend in plain sentences."""
+    if not pain.ratings:
+        return ["No pain ratings yet."]
+    lines = [f"{pain.ratings} ratings ({pain.resting_ratings} resting: before a session or a "
+             "daily check-in)."]
+    lines.append("Starting level (median of the first week's resting ratings): "
+                 + ("not enough ratings" if pain.baseline is None else f"{pain.baseline:g}/10")
+                 + ".")
+    lines.append("Recent level (median of the last 7 days' resting ratings): "
+                 + ("fewer than 3 ratings" if pain.recent is None else f"{pain.recent:g}/10")
+                 + ".")
+    if pain.change_points is not None:
+        lines.append(f"Change: {change_words(pain.change_points, pain.change_percent)}.")
+    return lines
+
+
+def change_words(points: float, percent: float | None) -> str:
+    """``2 points better (-40 %)``, ``1 point worse (+25 %)`` or ``no change``."""
+    if points == 0:
+        return "no change"
+    size = abs(points)
+    word = "better" if points < 0 else "worse"
+    text = f"{size:g} point{'' if size == 1 else 's'} {word}"
+    return text if percent is None else f"{text} ({percent:+g} %)"
+
+
+def format_report(report: Report) -> str:
+    """The plain-text report."""
+    out = [f"Exercise and pain report, {report.generated:%Y-%m-%d %H:%M}"]
+    if report.routine is not None:
+        version = f" (version {report.routine.version})" if report.routine.version else ""
+        out.append(f"Routine: {report.routine.title}{version}")
+    else:
+        out.append("Routine: none found (give one with --routine FILE)")
+    out += ["", "Adherence", *(f"  {line}" for line in adherence_lines(report))]
+    out += ["", "Pain", *(f"  {line}" for line in pain_lines(report.pain))]
+    out += ["", f"Current advice: {ADVICE_HEADINGS[report.advice.level]}"]
+    out += [f"  - {reason}" for reason in report.advice.reasons]
+    if report.advice.what_to_do:
+        out.append(f"  {report.advice.what_to_do}")
+    out.append(f"  {NOT_A_DIAGNOSIS}")
+    if report.banner_events:
+        out += ["", "Care banner (shown and dismissed)"]
+        for e in report.banner_events:
+            first = e.reasons[0] if e.reasons else ""
+            out.append(f"  {e.at:%Y-%m-%d %H:%M}  {e.action:<9}  "
+                       f"{ADVICE_HEADINGS[e.level]}: {first}")
+    return "\n".join(out) + "\n"
