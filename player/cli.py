@@ -12,8 +12,8 @@ from player.core.loader import Library, load_library, load_routine, validate_fil
 from player.core.timeline import (
     UNTIMED_REP_ESTIMATE_SECONDS,
     Timeline,
-    TimelineStep,
     build_timeline,
+    describe_step,
 )
 
 
@@ -75,22 +75,6 @@ def timeline_json(timeline: Timeline) -> dict[str, object]:
             for s in timeline.steps
         ],
     }
-
-
-def describe_step(step: TimelineStep) -> str:
-    """One line of detail for a timeline step (sets, reps, side, cap)."""
-    bits = []
-    if step.sets and step.sets > 1:
-        bits.append(f"set {step.set}/{step.sets}")
-    if step.side:
-        bits.append(f"{step.side} side")
-    if step.reps:
-        bits.append(f"{step.reps} reps" + ("" if step.timed else ", press Done"))
-    if step.bpm:
-        bits.append(f"{step.bpm} beats/min")
-    if step.requested_seconds is not None:
-        bits.append(f"capped from {format_duration(step.requested_seconds)}")
-    return ", ".join(bits)
 
 
 def print_timeline(timeline: Timeline, out: TextIO) -> None:

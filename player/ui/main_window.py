@@ -1,6 +1,6 @@
 """The main window: a banner slot, then the library page or the player page.
 
-Where other features plug in (see also :mod:`player.ui.session_controller`):
+Where other features plug in (see also :mod:`player.ui.controllers.session_controller`):
 
 * :attr:`MainWindow.banner_area` -- a ``QVBoxLayout`` at the very top of the central widget,
   above both pages (e.g. the care banner);
@@ -42,20 +42,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.ui.actions import SessionActions
-from player.ui.app_settings import AppSettings
-from player.ui.cue_player import CuePlayer
-from player.ui.library_model import ROUTINE_SUFFIXES, RoutineLibrary
-from player.ui.library_view import LibraryView
-from player.ui.preview_view import PreviewView
-from player.ui.session_controller import SessionController
-from player.ui.style import PAGE_MARGIN, TextSize
-from player.ui.widgets import TextLabel
+from player.ui.controllers.actions import SessionActions
+from player.ui.controllers.app_settings import AppSettings
+from player.ui.controllers.cue_player import CuePlayer
+from player.ui.controllers.library_model import ROUTINE_SUFFIXES, RoutineLibrary
+from player.ui.controllers.session_controller import SessionController
+from player.ui.pages.library_view import LibraryView
+from player.ui.pages.preview_view import PreviewView
+from player.ui.widgets.labels import TextLabel
+from player.ui.widgets.style import PAGE_MARGIN, TextSize
 
 if TYPE_CHECKING:
     from player.core.loader import LoadResult
-    from player.ui.flash import FlashOverlay
-    from player.ui.player_view import PlayerView
+    from player.ui.pages.player_view import PlayerView
+    from player.ui.widgets.flash import FlashOverlay
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
     def flash(self) -> FlashOverlay:
         """The screen flash over the window's contents (made with the first visual cue)."""
         if self._flash is None:
-            from player.ui.flash import FlashOverlay
+            from player.ui.widgets.flash import FlashOverlay
 
             self._flash = FlashOverlay(self._central)
         return self._flash
@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
         exist; returns the player page."""
         self.preview.build_pages()
         if self._player is None:
-            from player.ui.player_view import PlayerView
+            from player.ui.pages.player_view import PlayerView
 
             self._player = PlayerView(self.controller, self.commands)
             self._player.back_requested.connect(self.back_to_library)
@@ -374,7 +374,7 @@ class MainWindow(QMainWindow):
             self.player.setFocus()
 
     def _on_open_triggered(self) -> None:
-        from player.ui.dialogs import OpenRoutineDialog
+        from player.ui.dialogs.session_dialogs import OpenRoutineDialog
 
         path = OpenRoutineDialog.ask(self, self.library.user_dir)
         if path is not None:

@@ -3,7 +3,7 @@
 :func:`write_report_pdf` draws a :class:`~player.core.report.Report` on an A4 page with Qt's own
 PDF writer (``QPdfWriter`` and ``QPainter``; no other dependency): who (a blank line to fill in
 when the name is not known), which routine, sessions done against those prescribed week by week,
-the pain chart (:func:`player.ui.pain_chart.paint_pain_chart`), the current advice with "not a
+the pain chart (:func:`player.ui.widgets.pain_chart.paint_pain_chart`), the current advice with "not a
 diagnosis", the care banner's events and the date. The page is drawn in memory and the file
 written atomically and owner-only (0600: it is health data), with
 :func:`player.private_files.write_atomically`; QSaveFile would make it 0644 under the usual umask.
@@ -38,7 +38,7 @@ from player.core.report import (
     format_day,
     pain_lines,
 )
-from player.ui.pain_chart import (
+from player.ui.widgets.pain_chart import (
     ChartColors,
     ChartData,
     paint_pain_chart,

@@ -13,9 +13,9 @@ from player.core.engine import StepStarted
 from player.core.history import StepEvent, routine_file_hash
 from player.settings import Settings
 from player.store.history import HistoryStore
-from player.ui.care_controller import local_now
-from player.ui.care_wiring import InterruptedDialog
-from player.ui.pain_dialogs import HurtsDialog, InSessionAdvice
+from player.ui.controllers.care_controller import local_now
+from player.ui.dialogs.history_dialogs import InterruptedDialog
+from player.ui.dialogs.pain_dialogs import HurtsDialog, InSessionAdvice
 from tests.unit.ui.harness import Harness
 
 ROUTINE = """\

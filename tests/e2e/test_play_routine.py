@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from player.core.engine import EngineState, StepFinished
 from player.core.timeline import StepKind, TimelineStep
-from player.ui.dialogs import BarrierDialog, SkinCheckDialog
+from player.ui.dialogs.session_dialogs import BarrierDialog, SkinCheckDialog
 from tests.unit.ui.harness import Harness
 
 TINY = """\

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QWidget
 from player.core.care import NOT_A_DIAGNOSIS, SEE_PROFESSIONAL_WHAT_TO_DO, Advice
 from player.core.history import PainRating, SymptomAnswers
 from player.store.history import HistoryStore
-from player.ui.banner import DISMISS_TEXT, CareBanner
-from player.ui.care_controller import CareController
+from player.ui.controllers.care_controller import CareController
+from player.ui.widgets.banner import DISMISS_TEXT, CareBanner
 
 TZ = timezone(timedelta(hours=1))
 NOW = datetime(2024, 3, 20, 10, 0, tzinfo=TZ)

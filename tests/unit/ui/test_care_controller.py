@@ -12,7 +12,7 @@ from player.core.clinical import DEFAULT_THRESHOLDS
 from player.core.history import PainRating, SymptomAnswers
 from player.store.db import StoreError
 from player.store.history import HistoryStore
-from player.ui.care_controller import CareController, milliseconds_to_next_day
+from player.ui.controllers.care_controller import CareController, milliseconds_to_next_day
 
 TZ = timezone(timedelta(hours=1))
 NOW = datetime(2024, 3, 20, 10, 0, tzinfo=TZ)

@@ -13,10 +13,10 @@ import pytest
 
 from player.core.history import PainRating, StepEvent, SymptomAnswers
 from player.store.history import HistoryStore
-from player.ui.care_controller import local_now
-from player.ui.care_wiring import InterruptedDialog
-from player.ui.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
-from player.ui.symptoms_dialog import SymptomsDialog
+from player.ui.controllers.care_controller import local_now
+from player.ui.dialogs.history_dialogs import InterruptedDialog
+from player.ui.dialogs.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
+from player.ui.dialogs.symptoms_dialog import SymptomsDialog
 from tests.unit.ui.harness import Harness
 
 SHORT = """\
@@ -250,14 +250,14 @@ def test_the_history_page_opens_from_the_library(harness: Harness, ratings_given
 def test_a_history_that_cannot_be_opened_is_explained_and_the_app_keeps_running(
         make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from player.store.db import StoreError
-    from player.ui import care_wiring
-    from player.ui.care_wiring import NoticeDialog
+    from player.ui import care_features
+    from player.ui.dialogs.history_dialogs import NoticeDialog
 
     def refuse(cls, data_dir, **kwargs):
         raise StoreError(f"Your history in {data_dir} cannot be written (the disk is full).",
                          data_dir)
 
-    monkeypatch.setattr(care_wiring.HistoryStore, "open", classmethod(refuse))
+    monkeypatch.setattr(care_features.HistoryStore, "open", classmethod(refuse))
     notices: list[str] = []
     monkeypatch.setattr(NoticeDialog, "show_notice",
                         classmethod(lambda cls, parent, text: notices.append(text)))
@@ -279,7 +279,7 @@ def test_a_history_from_a_newer_version_is_left_alone_and_the_app_plays_without_
     import sqlite3
 
     from player.store.db import DB_FILENAME, READER_VERSION_KEY, SCHEMA_VERSION
-    from player.ui.care_wiring import NoticeDialog
+    from player.ui.dialogs.history_dialogs import NoticeDialog
 
     with stored(isolated_data_dir) as store:
         store.start_session(routine_title="Kept", started_at=local_now())
@@ -380,7 +380,7 @@ def test_an_exercise_skipped_whole_is_not_asked_about_but_one_partly_done_is(
 def test_a_stopped_session_resumed_is_one_stored_session_counted_once(
         harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         isolated_data_dir: Path, ratings_given: list[str]) -> None:
-    from player.ui.dialogs import StopDialog
+    from player.ui.dialogs.session_dialogs import StopDialog
 
     monkeypatch.setattr(StopDialog, "ask", classmethod(lambda cls, parent, closing=False: True))
     path = routine_file(tmp_path)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont
 
 from player.core.history import HistoryData, PainRating, Session, session_pains
 from player.core.routine import Block, Routine, Schedule
-from player.ui.history_view import CHART_PERIODS, HistoryView, SessionTableModel
+from player.ui.pages.history_view import CHART_PERIODS, HistoryView, SessionTableModel
 
 TZ = timezone(timedelta(hours=1))
 NOW = datetime(2024, 3, 20, 18, 0, tzinfo=TZ)  # a Wednesday

@@ -9,7 +9,13 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from player.core.history import PainRating
-from player.ui.pain_chart import ChartColors, ChartData, PainChart, paint_pain_chart, resting_trend
+from player.ui.widgets.pain_chart import (
+    ChartColors,
+    ChartData,
+    PainChart,
+    paint_pain_chart,
+    resting_trend,
+)
 
 TZ = timezone(timedelta(hours=1))
 START = datetime(2024, 1, 1, 9, 0, tzinfo=TZ)

@@ -8,13 +8,13 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from player.core.care import in_session_action
 from player.core.clinical import PAIN_ANCHORS
-from player.ui.pain_dialogs import (
+from player.ui.dialogs.pain_dialogs import (
     QUESTIONS,
     HurtsDialog,
     InSessionAdvice,
     PainRatingDialog,
 )
-from player.ui.widgets import TextLabel
+from player.ui.widgets.labels import TextLabel
 
 # Showing a dialog offscreen makes Qt say the platform cannot pass on size hints: harmless.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")

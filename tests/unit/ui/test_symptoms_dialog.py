@@ -9,9 +9,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from player.core.care import SYMPTOM_QUESTIONS
-from player.ui.first_run import FirstRunNotice
-from player.ui.symptoms_dialog import URGENT_GROUP_NOTE, URGENT_WARNING, SymptomsDialog
-from player.ui.widgets import TextLabel
+from player.ui.dialogs.first_run import FirstRunNotice
+from player.ui.dialogs.symptoms_dialog import URGENT_GROUP_NOTE, URGENT_WARNING, SymptomsDialog
+from player.ui.widgets.labels import TextLabel
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 

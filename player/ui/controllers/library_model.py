@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from player.ui.app_settings import AppSettings
+from player.ui.controllers.app_settings import AppSettings
 
 if TYPE_CHECKING:
     from player.core.loader import Library, LoadResult

@@ -22,17 +22,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.cli import describe_step
 from player.core.durations import format_duration
 from player.core.engine import EngineState, TempoPhase
 from player.core.plan import step_label
-from player.core.timeline import StepKind, Timeline, TimelineStep
-from player.ui.actions import SessionActions
-from player.ui.dialogs import BARRIER_ADVICE, SKIN_PROBLEM_ADVICE
-from player.ui.illustration import IllustrationView, picture_for
-from player.ui.session_controller import Session, SessionController
-from player.ui.style import PAGE_MARGIN, TextRole
-from player.ui.widgets import CountdownLabel, TextLabel
+from player.core.timeline import StepKind, Timeline, TimelineStep, describe_step
+from player.ui.controllers.actions import SessionActions
+from player.ui.controllers.session_controller import Session, SessionController
+from player.ui.dialogs.session_dialogs import BARRIER_ADVICE, SKIN_PROBLEM_ADVICE
+from player.ui.widgets.illustration import IllustrationView, picture_for
+from player.ui.widgets.labels import CountdownLabel, TextLabel
+from player.ui.widgets.style import PAGE_MARGIN, TextRole
 
 # User-visible text, in one place for translation.
 _PHASE_WORDS = {"up": "Up", "hold": "Hold", "down": "Down"}

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from player.core.care import SYMPTOM_QUESTIONS, URGENT_WHAT_TO_DO, SymptomQuestion
 from player.core.history import SymptomAnswers
-from player.ui.style import TextRole
-from player.ui.widgets import TextLabel
+from player.ui.widgets.labels import TextLabel
+from player.ui.widgets.style import TextRole
 
 TITLE = "Symptom questions"
 INTRO = ("Please answer every question. Your answers stay on this computer and help the app "

@@ -6,7 +6,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QResizeEvent
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QWidget
 
-from player.ui.style import TextRole, role_font
+from player.ui.widgets.style import TextRole, role_font
 
 
 class TextLabel(QLabel):

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from player.core.durations import format_duration
-from player.ui.style import TextRole
-from player.ui.widgets import TextLabel
+from player.ui.widgets.labels import TextLabel
+from player.ui.widgets.style import TextRole
 
 if TYPE_CHECKING:
     from player.core.timeline import TimelineStep

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from player.core.care import NOT_A_DIAGNOSIS, Advice
-from player.ui.pain_chart import mix_colours
-from player.ui.style import TextRole
-from player.ui.widgets import TextLabel
+from player.ui.widgets.labels import TextLabel
+from player.ui.widgets.pain_chart import mix_colours
+from player.ui.widgets.style import TextRole
 
 #: The banner's heading for each level.
 HEADINGS = {
@@ -53,7 +53,7 @@ class CareBanner(QFrame):
     """Shows the current care advice; hidden when there is none.
 
     Call :meth:`show_advice` with each new advice (connect
-    :attr:`CareController.banner_changed <player.ui.care_controller.CareController>` to it).
+    :attr:`CareController.banner_changed <player.ui.controllers.care_controller.CareController>` to it).
     ``dismissed`` is emitted when the person hides a dismissible banner for today.
     """
 

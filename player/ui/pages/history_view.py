@@ -40,9 +40,9 @@ from player.core.history import HistoryData, Session, SessionPain, session_pains
 from player.core.progress import Adherence, PainTrend
 from player.core.report import Report, build_report, change_words, format_day
 from player.core.routine import Routine
-from player.ui.pain_chart import PainChart, mix_colours
-from player.ui.style import PAGE_MARGIN, TextRole
-from player.ui.widgets import TextLabel
+from player.ui.widgets.labels import TextLabel
+from player.ui.widgets.pain_chart import PainChart, mix_colours
+from player.ui.widgets.style import PAGE_MARGIN, TextRole
 
 OUTCOME_WORDS = {
     "completed": "Completed",

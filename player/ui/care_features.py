@@ -3,47 +3,50 @@
 :func:`install_care` opens the history database, puts the care banner at the top of the window,
 adds the daily check-in, symptom questions and history page, and hooks the session controller:
 every session, completed or skipped step and rating is written to the store as it happens
-(:class:`SessionRecorder`), ratings are asked before and after a session and after exercises
-that ask for it, and "This hurts" applies the in-session rule. A store that cannot be opened or
-written is reported in plain words and the app keeps running without history.
+(:class:`~player.ui.controllers.session_recorder.SessionRecorder`), ratings are asked before and
+after a session and after exercises that ask for it, and "This hurts" applies the in-session
+rule. A store that cannot be opened or written is reported in plain words and the app keeps
+running without history.
+
+It is handed what it needs of the application (:class:`CareHost`), so it never imports it.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QStyle, QWidget
+from PySide6.QtWidgets import QPushButton, QStyle, QWidget
 
 from player.core.care import in_session_action
 from player.core.history import Session as StoredSession
-from player.core.history import routine_file_hash
 from player.core.timeline import StepKind
 from player.store.db import NewerHistoryError, StoreError
 from player.store.history import HistoryStore
-from player.ui.banner import CareBanner
-from player.ui.care_controller import CareController, local_now
-from player.ui.first_run import FirstRunNotice
-from player.ui.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
-from player.ui.symptoms_dialog import SymptomsDialog
+from player.ui.controllers.care_controller import CareController, local_now
+from player.ui.controllers.session_recorder import SessionRecorder
+from player.ui.dialogs.first_run import FirstRunNotice
+from player.ui.dialogs.history_dialogs import InterruptedDialog, NoticeDialog, ReportFileDialog
+from player.ui.dialogs.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
+from player.ui.dialogs.symptoms_dialog import SymptomsDialog
+from player.ui.widgets.banner import CareBanner
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from player.core.engine import StepFinished
     from player.core.history import HistoryData, StepStatus
-    from player.core.outcome import EndReason
     from player.core.plan import SessionPlan
     from player.core.report import Report
     from player.core.resume import ResumeCheck
     from player.core.routine import Exercise, Routine
-    from player.core.timeline import TimelineStep
-    from player.ui.application import App
-    from player.ui.session_controller import Session
+    from player.ui.controllers.app_settings import AppSettings
+    from player.ui.controllers.library_model import RoutineLibrary
+    from player.ui.controllers.session_controller import Session, SessionController
+    from player.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -54,150 +57,20 @@ RUNS_WITHOUT_HISTORY_UNTIL_FIXED = ("The app works without your history until th
                                     "nothing already saved has been changed.")
 
 
-class SessionRecorder(QObject):
-    """Writes each session to the store as it is played, through a
-    :class:`~player.store.session_log.SessionLog`; store failures become :attr:`failed`.
+class CareHost(Protocol):
+    """What the care features need of the application (:class:`player.ui.application.App`)."""
 
-    ``continue_with(id)`` makes the next session the controller starts carry on stored session
-    ``id`` (an interrupted session resumed, or the rest of a session switched to an easier
-    variant) instead of starting a new one.
-    """
-
-    failed = Signal(str)
-
-    def __init__(self, store: HistoryStore, clock: Callable[[], datetime] = local_now,
-                 parent: QObject | None = None) -> None:
-        from player.store.session_log import SessionLog
-
-        super().__init__(parent)
-        self._log = SessionLog(store, clock)
-        self._continue: int | None = None
-
-    @property
-    def session_id(self) -> int | None:
-        """The stored id of the session being played (or just ended)."""
-        return self._log.session_id
-
-    @property
-    def continuing(self) -> bool:
-        """True between :meth:`continue_with` and the start it applies to."""
-        return self._continue is not None
-
-    def continue_with(self, session_id: int) -> None:
-        """The next session started carries on stored session ``session_id``."""
-        self._continue = session_id
-
-    def cancel_continue(self) -> None:
-        """Forget a :meth:`continue_with` whose start did not happen."""
-        self._continue = None
-
-    def on_session_started(self, session: Session) -> None:
-        """Record the start (or carry on the session named by :meth:`continue_with`)."""
-        plan = session.plan
-        if self._continue is not None:
-            session_id, self._continue = self._continue, None
-            self._save(lambda: self._log.carry_on(session_id, plan))
-            return
-        if session.continues and self._log.session_id is not None:
-            self._save(lambda: self._log.reopen(plan))
-            return
-        routine = session.routine
-        file_hash = ""
-        if routine.path is not None:
-            try:
-                file_hash = _file_hash(routine.path)
-            except OSError as exc:
-                log.warning("cannot hash %s: %s", routine.path, exc)
-        self._save(lambda: self._log.begin(
-            plan, thresholds=routine.pain_checks.thresholds, file_hash=file_hash))
-
-    def on_step_finished(self, event: StepFinished) -> None:
-        """Record a completed or skipped step; committed before this returns."""
-        self._save(lambda: self._log.on_step_finished(event))
-
-    def on_clock(self, step: TimelineStep, elapsed: float) -> None:
-        """Save how far the step in progress has got, when due."""
-        self._save(lambda: self._log.on_clock(step, elapsed))
-
-    def on_session_finished(self, reason: EndReason) -> None:
-        """Record how the session ended (not when it goes on with an easier variant)."""
-        if self._continue is not None:
-            return
-        self._save(lambda: self._log.finish(reason))
-
-    def _save(self, action: Callable[[], object]) -> None:
-        try:
-            action()
-        except StoreError as exc:
-            self.failed.emit(str(exc))
-
-
-def _file_hash(path: Path) -> str:
-    return routine_file_hash(path.read_bytes())
-
-
-class InterruptedDialog:
-    """Asks what to do with a session the app was closed or killed in."""
-
-    @classmethod
-    def ask(cls, parent: QWidget | None, session: StoredSession, can_resume: bool,
-            problem: str = "", can_start_fresh: bool = False,
-            ) -> Literal["resume", "fresh", "close"]:
-        """"resume" (carry on where it stopped), "fresh" (start its routine again from the
-        start, when it cannot be resumed) or "close" (keep it as interrupted)."""
-        box = QMessageBox(parent)
-        box.setWindowTitle("Unfinished session")
-        box.setIcon(QMessageBox.Icon.Question)
-        when = session.started_at.strftime("%A %d %B at %H:%M")
-        box.setText(f"{session.routine_title}, started {when}, did not finish.")
-        if can_resume:
-            box.setInformativeText(
-                "Everything you did in it is saved. Resume it where it stopped, or close it?")
-        else:
-            offer = " Start the routine afresh, or close it?" if can_start_fresh \
-                else " It can only be closed."
-            box.setInformativeText(f"Everything you did in it is saved. {problem}{offer}")
-        resume = box.addButton("Resume", QMessageBox.ButtonRole.AcceptRole) if can_resume \
-            else None
-        fresh = box.addButton("Start afresh", QMessageBox.ButtonRole.AcceptRole) \
-            if not can_resume and can_start_fresh else None
-        box.addButton("Close it", QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        clicked = box.clickedButton()
-        if resume is not None and clicked is resume:
-            return "resume"
-        if fresh is not None and clicked is fresh:
-            return "fresh"
-        return "close"
-
-
-class NoticeDialog:
-    """Tells something important once (a damaged history kept aside, a store error)."""
-
-    @classmethod
-    def show_notice(cls, parent: QWidget | None, text: str) -> None:
-        """Show ``text`` (plain) until the person closes it."""
-        box = QMessageBox(QMessageBox.Icon.Information, "Your history", text,
-                          QMessageBox.StandardButton.Ok, parent)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
-
-
-class ReportFileDialog:
-    """Asks where to save the report PDF."""
-
-    @classmethod
-    def ask(cls, parent: QWidget | None) -> Path | None:
-        """The chosen file, or None."""
-        name, _ = QFileDialog.getSaveFileName(parent, "Save the report for your physiotherapist",
-                                              "routine-report.pdf", "PDF (*.pdf)")
-        return Path(name) if name else None
+    window: MainWindow
+    controller: SessionController
+    settings: AppSettings
+    library: RoutineLibrary
+    data_dir: Path
 
 
 class CareFeatures(QObject):
     """Owns the store, the care controller, the banner, the history page and the rating hooks."""
 
-    def __init__(self, app: App, store: HistoryStore | None) -> None:
+    def __init__(self, app: CareHost, store: HistoryStore | None) -> None:
         super().__init__(app.window)
         self.app = app
         self.window = app.window
@@ -540,7 +413,7 @@ class CareFeatures(QObject):
     def show_history(self) -> None:
         """The history page: calendar, adherence, pain chart and sessions."""
         from player.core.history import HistoryData
-        from player.ui.history_view import HistoryView
+        from player.ui.pages.history_view import HistoryView
 
         if self.store is None:
             self.window.show_status(HISTORY_UNAVAILABLE)
@@ -600,7 +473,7 @@ class CareFeatures(QObject):
         QTimer.singleShot(0, self, self.ask_symptoms)
 
 
-def install_care(app: App) -> CareFeatures:
+def install_care(app: CareHost) -> CareFeatures:
     """Open the history and wire the care features into ``app``'s window (after first paint)."""
     notices: list[str] = []
     store: HistoryStore | None = None

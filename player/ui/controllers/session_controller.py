@@ -26,8 +26,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from player.core import bundled
-from player.ui.app_settings import AppSettings
-from player.ui.cue_player import CuePlayer
+from player.ui.controllers.app_settings import AppSettings
+from player.ui.controllers.cue_player import CuePlayer
 
 if TYPE_CHECKING:  # loaded with the first session, so the window opens without them
     from player.core.cues import CueMap
@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # loaded with the first session, so the window opens without 
     from player.core.plan import SessionPlan
     from player.core.routine import Routine
     from player.core.timeline import Timeline, TimelineStep
-    from player.ui.session_driver import SessionDriver
+    from player.ui.controllers.session_driver import SessionDriver
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +250,7 @@ class SessionController(QObject):
         stopped. ``closing``: the question is about closing the app."""
         if not self.in_play:
             return False
-        from player.ui.dialogs import StopDialog
+        from player.ui.dialogs.session_dialogs import StopDialog
 
         paused = self.pause()
         if StopDialog.ask(self._dialog_parent, closing) and self.in_play:
@@ -309,7 +309,7 @@ class SessionController(QObject):
     # --- internals --------------------------------------------------------------------------
     def _make_driver(self, timeline: Timeline) -> SessionDriver:
         from player.core.engine import SessionEngine
-        from player.ui.session_driver import SessionDriver
+        from player.ui.controllers.session_driver import SessionDriver
 
         assert self._clock is not None
         driver = SessionDriver(SessionEngine(timeline, self._clock), self._clock, self)
@@ -378,7 +378,7 @@ class SessionController(QObject):
         step = engine.current
         if not waiting or step is None:
             return False
-        from player.ui.dialogs import BarrierDialog
+        from player.ui.dialogs.session_dialogs import BarrierDialog
 
         self._asking = True
         try:
@@ -395,7 +395,7 @@ class SessionController(QObject):
     def _ask_skin(self, step: TimelineStep) -> None:
         if self._driver is None:
             return
-        from player.ui.dialogs import SkinCheckDialog
+        from player.ui.dialogs.session_dialogs import SkinCheckDialog
 
         self._asking = True
         try:

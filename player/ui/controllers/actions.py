@@ -6,8 +6,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QStyle, QWidget
 
-from player.ui.app_settings import AppSettings
-from player.ui.session_controller import SessionController
+from player.ui.controllers.app_settings import AppSettings
+from player.ui.controllers.session_controller import SessionController
 
 Key = Qt.Key
 

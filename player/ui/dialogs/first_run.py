@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.ui.style import TextRole
-from player.ui.widgets import TextLabel
+from player.ui.widgets.labels import TextLabel
+from player.ui.widgets.style import TextRole
 
 TITLE = "Before you start"
 HEADING = "This app is not medical advice"

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from player.core.durations import format_duration
-from player.ui.library_model import RoutineLibrary
-from player.ui.style import PAGE_MARGIN, TextRole
-from player.ui.widgets import TextLabel
+from player.ui.controllers.library_model import RoutineLibrary
+from player.ui.widgets.labels import TextLabel
+from player.ui.widgets.style import PAGE_MARGIN, TextRole
 
 if TYPE_CHECKING:  # the routine model is imported on first use, after the window is shown
     from player.core.loader import LoadResult
@@ -289,7 +289,7 @@ class PreviewView(QStackedWidget):
         self._fill_tree(timeline)
 
     def _fill_tree(self, timeline: Timeline) -> None:
-        from player.cli import describe_step
+        from player.core.timeline import describe_step
 
         self.steps_tree.clear()
         items = []

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from player.core.durations import format_duration
-from player.ui.library_model import Group, LibraryEntry, RoutineLibrary
-from player.ui.style import TextRole, role_font
+from player.ui.controllers.library_model import Group, LibraryEntry, RoutineLibrary
+from player.ui.widgets.style import TextRole, role_font
 
 _PATH_ROLE = Qt.ItemDataRole.UserRole
 

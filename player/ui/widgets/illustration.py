@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from player.core import bundled
 from player.core.timeline import StepKind, Timeline, TimelineStep
-from player.ui.style import ILLUSTRATION_CARD, ILLUSTRATION_CARD_EDGE
+from player.ui.widgets.style import ILLUSTRATION_CARD, ILLUSTRATION_CARD_EDGE
 
 log = logging.getLogger(__name__)
 

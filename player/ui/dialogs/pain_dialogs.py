@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 from player.core.care import InSessionAction
 from player.core.clinical import IN_SESSION_STOP_LEVEL, PAIN_ANCHORS, PAIN_MAX, PAIN_MIN
 from player.core.history import RatingContext
-from player.ui.style import TextRole
-from player.ui.widgets import TextLabel
+from player.ui.widgets.labels import TextLabel
+from player.ui.widgets.style import TextRole
 
 #: The question asked for each kind of rating.
 QUESTIONS: dict[RatingContext, str] = {
