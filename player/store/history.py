@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, fields
@@ -57,6 +58,11 @@ def _iso(at: datetime) -> str:
 
 def _time(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+def _instant(at: datetime) -> int:
+    """The whole second ``at`` falls in, as a POSIX time (exports keep whole seconds)."""
+    return math.floor(at.timestamp())
 
 
 class HistoryStore:
@@ -319,13 +325,20 @@ class HistoryStore:
 
         A diary's session numbers come from the app that wrote it, so each becomes a new
         session titled :data:`IMPORTED_ROUTINE_TITLE` that keeps its before and after ratings
-        together. A rating already in the history (same time, context, rating and note) is
-        skipped, so importing a file twice adds nothing.
+        together. A rating already in the history (the same instant to the second, whatever
+        its offset, with the same context, rating and note) is skipped, so importing a file
+        twice, or one's own export, adds nothing.
         """
         ratings = list(ratings)
         with self._saving("import your pain diary"), transaction(self._conn):
-            known = set(self._conn.execute("SELECT at, context, rating, note FROM pain_ratings"))
-            new = [r for r in ratings if (_iso(r.at), r.context, r.rating, r.note) not in known]
+            known = {(_instant(_time(at)), context, rating, note) for at, context, rating, note
+                     in self._conn.execute("SELECT at, context, rating, note FROM pain_ratings")}
+            new = []
+            for r in ratings:
+                key = (_instant(r.at), r.context, r.rating, r.note)
+                if key not in known:
+                    known.add(key)
+                    new.append(r)
             sessions = self._sessions_for_import(new)
             self._conn.executemany(
                 _INSERT_RATING,

@@ -94,6 +94,25 @@ def test_export_import_round_trip(tmp_path, capsys):
     assert notes[-1] == "two\nlines"
 
 
+def test_reimporting_your_own_export_adds_nothing(tmp_path, capsys):
+    """The app keeps microseconds, the export whole seconds: the same instant all the same."""
+    data = tmp_path / "d"
+    summer = timezone(timedelta(hours=2))
+    with HistoryStore.open(data) as store:
+        store.add_rating(PainRating(datetime(2024, 7, 1, 9, 0, 0, 765432, tzinfo=summer),
+                                    "checkin", 7, "after the long run"))
+        store.add_rating(PainRating(datetime(2024, 7, 2, 9, 0, 0, 5, tzinfo=summer),
+                                    "checkin", 3))
+    exported = tmp_path / "mine.csv"
+    assert run(data, "history", "export", "--csv", str(exported)) == 0
+    capsys.readouterr()
+    assert run(data, "history", "import", str(exported)) == 0
+    assert capsys.readouterr().out == (
+        f"imported 0 ratings from {exported} (2 already in your history)\n")
+    with HistoryStore.open(data) as store:
+        assert [r.rating for r in store.ratings()] == [7, 3]
+
+
 def test_importing_twice_adds_nothing(tmp_path, capsys):
     diary = write(tmp_path / "diary.csv", DIARY)
     assert run(tmp_path / "d", "history", "import", str(diary)) == 0

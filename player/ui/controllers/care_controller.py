@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from player.core import localtime
 from player.core.care import Advice, assess, banner_visible, baseline
 from player.core.clinical import DEFAULT_THRESHOLDS, CareThresholds
 from player.core.history import BannerAction, BannerEvent, PainRating, RatingContext, SymptomAnswers
@@ -26,8 +27,8 @@ Clock = Callable[[], datetime]
 
 
 def local_now() -> datetime:
-    """Now, as local time with its UTC offset."""
-    return datetime.now().astimezone()
+    """Now, in the system's zone with its daylight-saving rules (:mod:`player.core.localtime`)."""
+    return localtime.local_now()
 
 
 class CareController(QObject):
@@ -261,6 +262,5 @@ class CareController(QObject):
 
 def milliseconds_to_next_day(now: datetime) -> int:
     """Milliseconds from *now* to a few seconds after the next local midnight."""
-    # A naive local time made aware by astimezone() gets the offset in force then (DST).
-    midnight = datetime.combine(now.date() + timedelta(days=1), time(0, 0, 5)).astimezone()
-    return max(1000, int((midnight - now).total_seconds() * 1000))
+    midnight = localtime.next_local_midnight(now, after=timedelta(seconds=5))
+    return max(1000, int(localtime.seconds_between(now, midnight) * 1000))

@@ -181,3 +181,12 @@ def test_start_guard_lets_a_routine_start_without_urgent_advice(store):
 
 def test_milliseconds_to_next_day():
     assert 0 < milliseconds_to_next_day(datetime.now().astimezone()) <= 25 * 3600 * 1000
+
+
+def test_the_banner_comes_back_after_a_25_hour_day() -> None:
+    from zoneinfo import ZoneInfo
+
+    from player.ui.controllers.care_controller import milliseconds_to_next_day
+
+    start = datetime(2024, 10, 27, 0, 0, tzinfo=ZoneInfo("Europe/London"))
+    assert milliseconds_to_next_day(start) == (25 * 3600 + 5) * 1000
