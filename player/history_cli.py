@@ -28,6 +28,7 @@ from player.core.loader import load_library, load_routine_bytes
 from player.core.report import format_report, report_for
 from player.core.routine import Routine
 from player.routine_files import routine_candidates
+from player.settings import load_settings
 from player.store.db import StoreError
 from player.store.history import HistoryStore
 
@@ -74,7 +75,9 @@ def cmd_report(data_dir: Path, ns: argparse.Namespace, now: datetime | None = No
         given, problem = _load_given_routine(Path(ns.routine))
         if given is None:
             return _fail(problem)
-    report = report_for(history, now, routine_candidates(data_dir), given=given)
+    starts = load_settings(paths.settings_file(data_dir)).settings.chosen_starts()
+    report = report_for(history, now, routine_candidates(data_dir), given=given,
+                        chosen_starts=starts)
     if ns.json:
         json.dump(report.to_json(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")

@@ -14,7 +14,7 @@ Pure Python, no Qt, no database: the store gives the history, the caller the can
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -31,6 +31,7 @@ from player.core.history import (
     routine_file_hash,
 )
 from player.core.loader import Library, load_routine_bytes
+from player.core.programme import Programme, programme_for
 from player.core.progress import Adherence, PainTrend, Schedule, adherence, pain_trend
 from player.core.routine import Routine
 
@@ -114,22 +115,23 @@ def find_played_routine(session: Session, candidates: Iterable[Path],
     return by_title
 
 
-def schedule_for(routine: Routine, sessions: Iterable[Session], today: date) -> Schedule | None:
+def schedule_for(routine: Routine, sessions: Iterable[Session], today: date,
+                 chosen_starts: Mapping[str, date] | None = None) -> Schedule | None:
     """The routine's schedule as :mod:`player.core.progress` measures it, or None without one.
 
-    It starts on the day the routine was first played (today if never) and runs for the
-    routine's ``weeks``, or, without them, up to the current week.
+    It starts when its programme does (:func:`~player.core.programme.programme_for`: the day
+    chosen, else its first session, else today) and runs for the routine's ``weeks``, or,
+    without them, up to the current week.
     """
     prescribed = routine.schedule
     weekdays = (frozenset(_WEEKDAYS.index(d) for d in prescribed.weekdays)
                 if prescribed.weekdays else None)
     times = None if weekdays else prescribed.times_per_week
-    if weekdays is None and times is None:
+    programme = programme_for(routine, sessions, today, chosen_starts)
+    if (weekdays is None and times is None) or programme is None:
         return None
-    played = [s.started_at.date() for s in sessions if s.routine_title == routine.title]
-    start = min(played, default=today)
-    weeks = prescribed.weeks or max(1, (today - start).days // 7 + 1)
-    return Schedule(start=start, weeks=weeks, times_per_week=times, weekdays=weekdays)
+    weeks = prescribed.weeks or programme.week_on(today)
+    return Schedule(start=programme.start, weeks=weeks, times_per_week=times, weekdays=weekdays)
 
 
 def describe_schedule(schedule: Schedule) -> str:
@@ -167,6 +169,7 @@ class Report:
     sessions: tuple[Session, ...]
     """The sessions played, oldest first (an imported diary's ratings are not sessions)."""
     thresholds: CareThresholds = DEFAULT_THRESHOLDS
+    programme: Programme | None = None
 
     @property
     def sessions_total(self) -> int:
@@ -189,6 +192,12 @@ class Report:
                 "what_to_do": self.advice.what_to_do,
                 "not_a_diagnosis": NOT_A_DIAGNOSIS,
             },
+            "programme": None if self.programme is None else {
+                "start": self.programme.start.isoformat(),
+                "week": self.programme.week_on(self.generated.date()),
+                "weeks": self.programme.weeks,
+                "label": self.programme.label(self.generated.date()),
+            },
             "adherence": None if self.adherence is None else self.adherence.to_json(),
             "pain": self.pain.to_json(),
             "sessions": self.sessions_total,
@@ -201,13 +210,18 @@ class Report:
 
 
 def build_report(history: HistoryData, routine: Routine | None, now: datetime,
-                 thresholds: CareThresholds | None = None) -> Report:
+                 thresholds: CareThresholds | None = None,
+                 chosen_starts: Mapping[str, date] | None = None) -> Report:
     """Adherence (against *routine*'s schedule), pain trend and advice as they stand at *now*,
-    judged with ``thresholds`` (by default :func:`thresholds_in_force` for the history)."""
+    judged with ``thresholds`` (by default :func:`thresholds_in_force` for the history).
+    ``chosen_starts`` are the programme starts the person chose, by routine title."""
     if thresholds is None:
         thresholds = thresholds_in_force(history.sessions, given=routine)
     today = now.date()
-    schedule = None if routine is None else schedule_for(routine, history.sessions, today)
+    programme = (None if routine is None
+                 else programme_for(routine, history.sessions, today, chosen_starts))
+    schedule = (None if routine is None
+                else schedule_for(routine, history.sessions, today, chosen_starts))
     done = None
     if routine is not None and schedule is not None:
         own = [s for s in history.sessions if s.routine_title == routine.title]
@@ -223,11 +237,13 @@ def build_report(history: HistoryData, routine: Routine | None, now: datetime,
         banner_events=history.banner_events,
         sessions=played_sessions(history.sessions),
         thresholds=thresholds,
+        programme=programme,
     )
 
 
 def report_for(history: HistoryData, now: datetime, candidates: Iterable[Path], *,
-               given: Routine | None = None, library: Library | None = None) -> Report:
+               given: Routine | None = None, library: Library | None = None,
+               chosen_starts: Mapping[str, date] | None = None) -> Report:
     """The report on ``history`` at ``now``: against ``given`` (the ``--routine`` file), else
     the routine played last when one of ``candidates`` still is its file."""
     routine = given
@@ -236,7 +252,7 @@ def report_for(history: HistoryData, now: datetime, candidates: Iterable[Path], 
         routine = (None if session is None
                    else find_played_routine(session, candidates, library))
     thresholds = thresholds_in_force(history.sessions, given=given or routine)
-    return build_report(history, routine, now, thresholds)
+    return build_report(history, routine, now, thresholds, chosen_starts)
 
 
 def adherence_lines(report: Report) -> list[str]:
@@ -247,7 +263,11 @@ def adherence_lines(report: Report) -> list[str]:
         return [f"{report.routine.title} has no schedule, so adherence is not measured."]
     done = report.adherence
     lines = [f"Prescribed: {describe_schedule(report.schedule)}."]
-    if done.weeks:
+    today = report.generated.date()
+    programme = report.programme
+    if programme is not None:
+        lines.append(f"Programme: {programme.label(today)}.")
+    if done.weeks and not (programme is not None and programme.finished(today)):
         week = done.weeks[-1]
         lines.append(f"This week (week {week.number}): {week.done} of {week.prescribed} "
                      "sessions done.")

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from player.core.engine import StepFinished
     from player.core.history import HistoryData, StepStatus
     from player.core.plan import SessionPlan
+    from player.core.programme import Programme
     from player.core.report import Report
     from player.core.resume import ResumeCheck
     from player.core.routine import Exercise, Routine
@@ -83,6 +84,7 @@ class CareFeatures(QObject):
         self._exercised: set[str] = set()  # exercises with a set done in this session
         self._prompts: list[Callable[[], None]] = []
         self._history_view: QWidget | None = None
+        self._sessions: tuple[StoredSession, ...] | None = None  # read for the preview
         self._build()
         self._wire()
 
@@ -137,6 +139,8 @@ class CareFeatures(QObject):
         controller.step_finished.connect(self._on_step_finished)
         controller.session_finished.connect(self._on_session_finished)
         controller.session_closed.connect(self._on_session_closed)
+        controller.session_started.connect(self._forget_sessions)
+        self.window.preview.set_programme_source(self.programme_of)
         self.checkin_button.clicked.connect(self.check_in)
         self.symptoms_button.clicked.connect(self.ask_symptoms)
         self.history_button.clicked.connect(self.show_history)
@@ -175,6 +179,24 @@ class CareFeatures(QObject):
         for notice in notices:
             NoticeDialog.show_notice(self.window, notice)
         self._offer_interrupted()
+
+    def programme_of(self, routine: Routine) -> Programme | None:
+        """``routine``'s programme: from the start chosen, else its first session recorded."""
+        from player.core.programme import programme_for
+
+        if self._sessions is None:
+            self._sessions = ()
+            if self.store is not None:
+                try:
+                    self._sessions = tuple(self.store.sessions())
+                except StoreError as exc:
+                    self._on_store_failed(str(exc))
+        return programme_for(routine, self._sessions, local_now().date(),
+                             self.app.settings.chosen_starts())
+
+    def _forget_sessions(self, *_args: object) -> None:
+        self._sessions = None
+        self.window.preview.refresh_programme()
 
     def _follow_thresholds(self) -> None:
         """Judge the history with the thresholds of the routine being followed, as the report
@@ -457,7 +479,8 @@ class CareFeatures(QObject):
         from player.routine_files import routine_candidates
 
         return report_for(data, local_now(), routine_candidates(self.app.data_dir),
-                          library=self.app.library.exercises)
+                          library=self.app.library.exercises,
+                          chosen_starts=self.app.settings.chosen_starts())
 
     # --- messages ----------------------------------------------------------------------------
     def _on_store_failed(self, message: str) -> None:

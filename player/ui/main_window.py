@@ -17,6 +17,7 @@ without loading the session machinery; the screen flash is made with the first v
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,6 +55,8 @@ from player.ui.widgets.style import PAGE_MARGIN, TextSize
 
 if TYPE_CHECKING:
     from player.core.loader import LoadResult
+    from player.core.programme import Programme
+    from player.core.routine import Routine
     from player.ui.pages.player_view import PlayerView
     from player.ui.widgets.flash import FlashOverlay
 
@@ -205,6 +208,8 @@ class MainWindow(QMainWindow):
         self.library_view.routine_activated.connect(self._on_routine_activated)
         self.preview.start_requested.connect(self.start_routine)
         self.preview.reload_requested.connect(self._on_reload_requested)
+        self.preview.programme_start_chosen.connect(self._on_programme_start_chosen)
+        self.preview.set_programme_source(self.programme_without_history)
         self.cue_player.visual_cue.connect(self._on_visual_cue)
         self.cue_player.sound_failed.connect(self._on_sound_failed)
         self.settings.muted_changed.connect(self._on_muted_changed)
@@ -359,6 +364,18 @@ class MainWindow(QMainWindow):
     def _on_routine_activated(self, path: Path) -> None:
         if self.library.load(path).routine is not None:
             self.start_routine(path, self.preview.week if self.preview.path == path else 1)
+
+    def programme_without_history(self, routine: Routine) -> Programme | None:
+        """A routine's programme from the start chosen in the preview alone (before the
+        history is open, or without one)."""
+        from player.core.programme import programme_for
+
+        today = date.today()
+        return programme_for(routine, (), today, self.settings.chosen_starts())
+
+    def _on_programme_start_chosen(self, title: str, start: date) -> None:
+        self.settings.set_programme_start(title, start)
+        self.preview.refresh_programme()
 
     def _on_reload_requested(self, path: Path) -> None:
         self.library.refresh()

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from player import paths
 from player.app import main
 from player.core import bundled
 from player.core import report as report_model
 from player.core.history import PainRating, Session, SymptomAnswers, routine_file_hash
 from player.history_cli import cmd_report
+from player.settings import load_settings, save_settings
 from player.store.db import StoreError
 from player.store.history import HistoryStore
 
@@ -298,3 +300,29 @@ def test_the_exported_diary_is_0600_even_over_a_readable_file(umask, tmp_path, c
     assert run(data, "history", "export", "--csv", str(exported)) == 0
     assert stat.S_IMODE(exported.stat().st_mode) == 0o600
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
+
+
+def test_report_says_which_week_of_the_programme_and_counts_from_a_chosen_start(
+        tmp_path, capsys):
+    data = tmp_path / "d"
+    routine = write(tmp_path / "strict.yaml", textwrap.dedent(ROUTINE))
+    with HistoryStore.open(data) as store:
+        for day in (15, 13, 8, 6, 1):  # the first on Tue 5 March: NOW is in week 3
+            started = NOW - timedelta(days=day)
+            sid = store.start_session(routine_title="Strict routine", started_at=started)
+            store.finish_session(sid, "completed", started + timedelta(minutes=20))
+    assert cmd_report(data, report_ns(routine=str(routine)), now=NOW) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["programme"] == {"start": "2024-03-05", "week": 3, "weeks": 4,
+                                   "label": "week 3 of 4"}
+    assert cmd_report(data, report_ns(json=False, routine=str(routine)), now=NOW) == 0
+    assert "  Programme: week 3 of 4.\n" in capsys.readouterr().out
+
+    # The physio restarted the programme on Wed 13 March: the earlier sessions are before it.
+    settings = load_settings(paths.settings_file(data)).settings
+    settings.programme_starts = {"Strict routine": "2024-03-13"}
+    save_settings(paths.settings_file(data), settings)
+    assert cmd_report(data, report_ns(routine=str(routine)), now=NOW) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["programme"]["label"] == "week 2 of 4"
+    assert [w["done"] for w in report["adherence"]["weeks"]] == [2, 0]  # 14th, 19th; 20th-

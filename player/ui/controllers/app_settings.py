@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -20,6 +21,7 @@ class AppSettings(QObject):
     spoken_cues_changed = Signal(bool)
     large_text_changed = Signal(bool)
     recent_files_changed = Signal()
+    programme_starts_changed = Signal()
     save_failed = Signal(str)
 
     def __init__(self, path: Path, settings: Settings, load_warning: str | None = None,
@@ -83,6 +85,20 @@ class AppSettings(QObject):
         """Turn the large-text mode on or off."""
         if self._change("large_text", value):
             self.large_text_changed.emit(value)
+
+    def chosen_starts(self) -> dict[str, date]:
+        """The programme starts chosen in the preview, by routine title."""
+        return self._settings.chosen_starts()
+
+    def set_programme_start(self, title: str, start: date | None) -> None:
+        """Start ``title``'s programme on ``start`` (None: from its first session again)."""
+        starts = dict(self._settings.programme_starts)
+        if start is None:
+            starts.pop(title, None)
+        else:
+            starts[title] = start.isoformat()
+        if self._change("programme_starts", starts):
+            self.programme_starts_changed.emit()
 
     def add_recent_file(self, path: Path) -> None:
         """Put ``path`` at the front of the recent files."""

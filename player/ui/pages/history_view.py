@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from player.core.clinical import PAIN_ANCHORS
 from player.core.history import HistoryData, Session, SessionPain, session_pains
+from player.core.programme import Programme
 from player.core.progress import Adherence, PainTrend
 from player.core.report import Report, build_report, change_words, format_day
 from player.core.routine import Routine
@@ -283,7 +284,8 @@ class HistoryView(QWidget):
         self._by_day = dict(by_day)
         self.model.set_sessions(sessions, session_pains(report.ratings))
         self.adherence_label.setText(adherence_summary(report.adherence, sessions,
-                                                       report.routine, today))
+                                                       report.routine, today,
+                                                       report.programme))
         self.pain_label.setText(pain_summary(report.pain))
         self.chart.set_ratings(report.ratings, report.pain.baseline)
         self._apply_period()
@@ -380,18 +382,23 @@ class HistoryView(QWidget):
 
 
 def adherence_summary(done: Adherence | None, sessions: Sequence[Session],
-                      routine: Routine | None, today: date) -> str:
-    """``This week: 2 of 3 sessions done · Overall: 83 % of prescribed sessions · ...``."""
+                      routine: Routine | None, today: date,
+                      programme: Programme | None = None) -> str:
+    """``Core strength, week 3 of 6 · This week: 2 of 3 sessions done · Overall: 83 % ...``."""
     if done is None or not done.weeks:
         monday = today - timedelta(days=today.weekday())
-        count = sum(1 for s in sessions if s.outcome == "completed"
+        count = sum(1 for s in sessions if s.counts_for_adherence
                     and monday <= s.started_at.date() <= today)
         why = ("no routine with a schedule is chosen" if routine is None
                else f"{routine.title} has no schedule")
         return (f"This week: {count} session{'' if count == 1 else 's'} done "
                 f"(adherence is not measured: {why}).")
-    week = done.weeks[-1]
-    parts = [f"This week: {week.done} of {week.prescribed} sessions done"]
+    parts = []
+    if programme is not None and routine is not None:
+        parts.append(f"{routine.title}, {programme.label(today)}")
+    if programme is None or not programme.finished(today):
+        week = done.weeks[-1]
+        parts.append(f"This week: {week.done} of {week.prescribed} sessions done")
     if done.percent is not None:
         parts.append(f"Overall: {done.percent:g} % of prescribed sessions")
     weeks = "week" if done.streak_weeks == 1 else "weeks"

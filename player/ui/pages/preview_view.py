@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -29,8 +31,17 @@ from player.ui.widgets.style import PAGE_MARGIN, TextRole
 if TYPE_CHECKING:  # the routine model is imported on first use, after the window is shown
     from player.core.loader import LoadResult
     from player.core.problems import Problem
+    from player.core.programme import Programme
     from player.core.routine import Routine
     from player.core.timeline import Timeline
+
+#: Gives the programme of a routine (None without a schedule): its start and its weeks.
+ProgrammeSource = Callable[["Routine"], "Programme | None"]
+
+# User-visible text, in one place for translation.
+PROGRAMME_STARTED = "Programme started"
+PROGRAMME_START_TIP = ("The week of the programme is counted from this day; it is the day of "
+                       "your first session unless you change it.")
 
 
 def problem_line(problem: Problem) -> str:
@@ -72,6 +83,7 @@ class PreviewView(QStackedWidget):
 
     start_requested = Signal(Path, int)
     reload_requested = Signal(Path)
+    programme_start_chosen = Signal(str, object)  # routine title, datetime.date
 
     def __init__(self, library: RoutineLibrary, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +91,8 @@ class PreviewView(QStackedWidget):
         self._path: Path | None = None
         self._routine: Routine | None = None
         self._pages_built = False
+        self._programme_source: ProgrammeSource | None = None
+        self._programme: Programme | None = None
         self.empty_page = self._build_empty_page()
         self.addWidget(self.empty_page)
 
@@ -101,6 +115,24 @@ class PreviewView(QStackedWidget):
     def week(self) -> int:
         """The week of the schedule chosen (1 when the routine has no weeks)."""
         return self.week_box.value() if self._pages_built else 1
+
+    @property
+    def programme(self) -> Programme | None:
+        """The programme of the routine shown (None without a schedule)."""
+        return self._programme
+
+    def set_programme_source(self, source: ProgrammeSource) -> None:
+        """Where the programme of a routine comes from (its start and weeks), so the week box
+        offers the current week; the routine shown is shown again with it."""
+        self._programme_source = source
+        self.refresh_programme()
+
+    def refresh_programme(self) -> None:
+        """Read the programme of the routine shown again (its start was changed, or a
+        session was played)."""
+        if self._pages_built and self._routine is not None \
+                and self.currentWidget() is self.routine_page:
+            self._show_programme(self._routine)
 
     def show_result(self, path: Path, result: LoadResult) -> None:
         """Show the routine in ``result`` or, when it has errors, the errors."""
@@ -193,6 +225,23 @@ class PreviewView(QStackedWidget):
         self.week_label.setBuddy(self.week_box)
         row.addWidget(self.week_label)
         row.addWidget(self.week_box)
+        row.addSpacing(PAGE_MARGIN)
+        from PySide6.QtWidgets import QDateEdit
+
+        self.programme_label = TextLabel("", dim=True)
+        self.programme_label.setAccessibleName("Programme week")
+        self.start_label = TextLabel(PROGRAMME_STARTED)
+        self.start_date = QDateEdit()
+        self.start_date.setCalendarPopup(True)
+        self.start_date.setDisplayFormat("ddd d MMM yyyy")
+        self.start_date.setAccessibleName("Programme started on")
+        self.start_date.setToolTip(PROGRAMME_START_TIP)
+        self.start_date.dateChanged.connect(self._on_start_date_changed)
+        self.start_label.setBuddy(self.start_date)
+        row.addWidget(self.programme_label)
+        row.addSpacing(PAGE_MARGIN)
+        row.addWidget(self.start_label)
+        row.addWidget(self.start_date)
         row.addStretch(1)
         return row
 
@@ -276,8 +325,30 @@ class PreviewView(QStackedWidget):
         self.week_box.blockSignals(False)
         self.week_label.setVisible(show_weeks)
         self.week_box.setVisible(show_weeks)
+        self._show_programme(routine, fill=False)
         self._fill_steps(routine)
         self.setCurrentWidget(self.routine_page)
+
+    def _show_programme(self, routine: Routine, fill: bool = True) -> None:
+        """The programme's week and start; the week box on the current week."""
+        programme = self._programme_source(routine) if self._programme_source else None
+        self._programme = programme
+        for widget in (self.programme_label, self.start_label, self.start_date):
+            widget.setVisible(programme is not None)
+        if programme is None:
+            return
+        today = date.today()
+        self.programme_label.setText(programme.label(today).capitalize())
+        self.start_date.blockSignals(True)
+        self.start_date.setDate(QDate(programme.start.year, programme.start.month,
+                                      programme.start.day))
+        self.start_date.setMaximumDate(QDate(today.year, today.month, today.day))
+        self.start_date.blockSignals(False)
+        self.week_box.blockSignals(True)
+        self.week_box.setValue(min(programme.current_week(today), self.week_box.maximum()))
+        self.week_box.blockSignals(False)
+        if fill:
+            self._fill_steps(routine)
 
     def _fill_steps(self, routine: Routine) -> None:
         from player.core.timeline import build_timeline
@@ -323,6 +394,11 @@ class PreviewView(QStackedWidget):
     def _on_reload_clicked(self) -> None:
         if self._path is not None:
             self.reload_requested.emit(self._path)
+
+    def _on_start_date_changed(self, day: QDate) -> None:
+        if self._routine is not None:
+            self.programme_start_chosen.emit(self._routine.title,
+                                             date(day.year(), day.month(), day.day()))
 
     def _on_week_changed(self, _week: int) -> None:
         if self._routine is not None:

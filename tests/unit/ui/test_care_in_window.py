@@ -434,3 +434,41 @@ def test_the_banner_and_the_report_judge_the_history_with_the_same_stored_thresh
     assert report["advice"]["level"] == h.app.care.care.advice.level == "see_professional"
     assert banner.isVisibleTo(h.window)
     assert report["advice"]["reasons"] == list(h.app.care.care.advice.reasons)
+
+
+PROGRAMME = """\
+format: 1
+title: Six weeks
+schedule: {times_per_week: 3, weeks: 6}
+blocks:
+  - name: Main
+    steps:
+      - exercise: plank
+        hold: 20s
+        progression:
+          week 3: {hold: 30s}
+"""
+
+
+def test_the_preview_offers_this_week_of_the_programme_and_its_start_can_be_changed(
+        make_harness, tmp_path: Path, isolated_data_dir: Path) -> None:
+    today = local_now()
+    with stored(isolated_data_dir) as store:
+        sid = store.start_session(routine_title="Six weeks", started_at=today - timedelta(days=15))
+        store.finish_session(sid, "completed", today - timedelta(days=15) + timedelta(minutes=5))
+    h = make_harness()
+    h.show()
+    path = routine_file(tmp_path, PROGRAMME)
+    h.window.open_file(path)
+    preview = h.window.preview
+    assert preview.week_box.value() == 3 and preview.week == 3
+    assert preview.programme_label.text() == "Week 3 of 6"
+    assert preview.start_date.date().toPython() == (today - timedelta(days=15)).date()
+    preview.start_date.setDate(preview.start_date.date().addDays(14))  # restarted a day ago
+    assert h.app.settings.chosen_starts() == {"Six weeks": (today - timedelta(days=1)).date()}
+    assert preview.week == 1 and preview.programme_label.text() == "Week 1 of 6"
+    preview.start_date.setDate(preview.start_date.date().addDays(-14))
+    assert preview.week == 3
+    preview.start_button.click()
+    assert h.app.controller.session.week == 3
+    assert h.app.controller.session.plan.steps[1].duration_seconds == 30  # week 3's hold
