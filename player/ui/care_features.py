@@ -52,6 +52,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # User-visible text, in one place for translation.
+EASIER_MISSING = ("The easier variant named for {exercise} ({easier}) is neither in this routine "
+                  "nor in the exercise library, so it cannot be offered.")
 HISTORY_UNAVAILABLE = "Your history is not available (see the earlier message)."
 RUNS_WITHOUT_HISTORY = "Until then the app works without your history."
 RUNS_WITHOUT_HISTORY_UNTIL_FIXED = ("The app works without your history until this is fixed; "
@@ -380,6 +382,9 @@ class CareFeatures(QObject):
         if step is None or step.exercise is None:
             return
         easier = self._easier(step.exercise)
+        if easier is None and step.exercise.easier:
+            self.window.show_status(EASIER_MISSING.format(
+                exercise=step.exercise.name, easier=step.exercise.easier), seconds=30)
         paused = self.controller.pause()
         answer = HurtsDialog.ask(self.window, easier is not None,
                                  self.care.thresholds.in_session_stop_level)
@@ -389,7 +394,8 @@ class CareFeatures(QObject):
             return
         rating, sharp = answer
         if rating is not None:
-            self.care.record_rating("during", rating, session_id=self.session_id)
+            self.care.record_rating("during", rating, session_id=self.session_id,
+                                    exercise_id=step.exercise.id)
         action = in_session_action(rating, sharp, easier is not None, self.care.thresholds)
         choice = InSessionAdvice.ask(self.window, action, step.exercise.name,
                                      easier.name if easier is not None else None)
