@@ -93,26 +93,27 @@ def find_played_routine(session: Session, candidates: Iterable[Path],
                         library: Library | None = None) -> Routine | None:
     """The routine *session* played, if one of *candidates* still loads as it.
 
-    A file with the session's content hash wins; else one with its title (and version, when
-    the session has one).
+    A file with the session's content hash wins (found by hashing, so only that file is
+    parsed); else one with its title (and version, when the session has one).
     """
-    by_title: Routine | None = None
+    readable: list[tuple[Path, bytes]] = []
     for path in candidates:
         try:
             data = path.read_bytes()
         except OSError:
             continue
-        same_file = bool(session.routine_file_hash) and (
-            routine_file_hash(data) == session.routine_file_hash)
+        if session.routine_file_hash and routine_file_hash(data) == session.routine_file_hash:
+            routine = load_routine_bytes(data, path, library).routine
+            if routine is not None and routine.title == session.routine_title:
+                return routine
+        readable.append((path, data))
+    for path, data in readable:
         routine = load_routine_bytes(data, path, library).routine
         if routine is None or routine.title != session.routine_title:
             continue
-        if same_file:
+        if not session.routine_version or routine.version == session.routine_version:
             return routine
-        if by_title is None and (not session.routine_version
-                                 or routine.version == session.routine_version):
-            by_title = routine
-    return by_title
+    return None
 
 
 def schedule_for(routine: Routine, sessions: Iterable[Session], today: date,

@@ -11,6 +11,7 @@ Times are stored as ISO 8601 local time with the UTC offset (``2024-03-04T09:00:
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import sqlite3
@@ -19,11 +20,19 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from player.core.clinical import DEFAULT_THRESHOLDS, STRICTER_IS_LOWER, CareThresholds
+from player.core.clinical import (
+    DEFAULT_THRESHOLDS,
+    PAIN_MAX,
+    PAIN_MIN,
+    STRICTER_IS_LOWER,
+    CareThresholds,
+)
 from player.core.history import (
     IMPORTED_ROUTINE_TITLE,
+    RATING_CONTEXTS,
+    SESSION_OUTCOMES,
     SYMPTOM_FIELDS,
     BannerEvent,
     HistoryData,
@@ -35,6 +44,8 @@ from player.core.history import (
     require_aware,
 )
 from player.store.db import OpenedDatabase, explain, open_database, transaction
+
+_Record = TypeVar("_Record")
 
 _FINAL_OUTCOMES = ("completed", "partly_done", "stopped", "interrupted")
 
@@ -368,11 +379,17 @@ class HistoryStore:
                 "SELECT at, context, rating, note, body_area, session_id, exercise_id"
                 " FROM pain_ratings ORDER BY id"
             ).fetchall()
-        ratings = [
-            PainRating(_time(at), context, rating, note, area, sid, exercise)
-            for at, context, rating, note, area, sid, exercise in rows
-        ]
-        ratings.sort(key=lambda r: r.at)
+        ratings = []
+        for at, context, rating, note, area, sid, exercise in rows:
+            when = _time(at)
+            values = {"at": when, "context": context, "rating": rating, "note": note,
+                      "body_area": area, "session_id": sid, "exercise_id": exercise}
+            if when.tzinfo is not None and context in RATING_CONTEXTS \
+                    and type(rating) is int and PAIN_MIN <= rating <= PAIN_MAX:
+                ratings.append(_trusted(PainRating, values))
+            else:
+                ratings.append(PainRating(**values))  # raises, saying what is wrong
+        ratings.sort(key=_rating_time)
         return ratings
 
     # --- Symptom answers and banner events -----------------------------------------------------
@@ -448,8 +465,12 @@ def thresholds_json(thresholds: CareThresholds | None) -> str:
     return "" if thresholds is None else json.dumps(asdict(thresholds), sort_keys=True)
 
 
+@functools.lru_cache(maxsize=64)
 def thresholds_from_json(text: str) -> CareThresholds | None:
-    """The thresholds :func:`thresholds_json` stored; None when not known or not readable."""
+    """The thresholds :func:`thresholds_json` stored; None when not known or not readable.
+
+    Cached: every session of a routine stores the same text, and the result is immutable.
+    """
     if not text:
         return None
     try:
@@ -468,6 +489,7 @@ def thresholds_from_json(text: str) -> CareThresholds | None:
     return thresholds
 
 
+@functools.lru_cache(maxsize=256)
 def _variants(text: str) -> tuple[tuple[int, str], ...]:
     try:
         pairs = json.loads(text)
@@ -476,9 +498,34 @@ def _variants(text: str) -> tuple[tuple[int, str], ...]:
         return ()
 
 
+def _trusted(cls: type[_Record], values: dict[str, Any]) -> _Record:
+    """The frozen record ``cls`` made of ``values`` from a row this store wrote, without its
+    checks run again (the caller made the cheap ones; the tables' CHECK constraints hold the
+    rest). For years of history the dataclass checks cost more than the query itself."""
+    record = object.__new__(cls)
+    record.__dict__.update(values)
+    return record
+
+
+def _rating_time(rating: PainRating) -> datetime:
+    return rating.at
+
+
 def _session(row: tuple[Any, ...]) -> Session:
     (sid, title, version, file_hash, started, ended, outcome, completed, skipped,
      path, week, thresholds, variants, current_step, current_elapsed, planned, done) = row
+    started_at = _time(started)
+    ended_at = None if ended is None else _time(ended)
+    if started_at.tzinfo is not None and (ended_at is None or ended_at.tzinfo is not None) \
+            and outcome in SESSION_OUTCOMES and type(week) is int and week >= 1:
+        return _trusted(Session, {
+            "id": sid, "routine_title": title, "routine_version": version,
+            "routine_file_hash": file_hash, "started_at": started_at, "ended_at": ended_at,
+            "outcome": outcome, "steps_completed": completed, "steps_skipped": skipped,
+            "routine_path": path, "week": week, "thresholds": thresholds_from_json(thresholds),
+            "variants": _variants(variants), "current_step": current_step,
+            "current_elapsed": current_elapsed, "planned_exercise_seconds": planned,
+            "done_exercise_seconds": done})
     return Session(
         id=sid,
         routine_title=title,

@@ -142,6 +142,7 @@ class CareFeatures(QObject):
         controller.session_finished.connect(self._on_session_finished)
         controller.session_closed.connect(self._on_session_closed)
         controller.session_started.connect(self._forget_sessions)
+        controller.session_finished.connect(self._forget_sessions)
         self.window.preview.set_programme_source(self.programme_of)
         self.checkin_button.clicked.connect(self.check_in)
         self.symptoms_button.clicked.connect(self.ask_symptoms)
@@ -182,10 +183,8 @@ class CareFeatures(QObject):
             NoticeDialog.show_notice(self.window, notice)
         self._offer_interrupted()
 
-    def programme_of(self, routine: Routine) -> Programme | None:
-        """``routine``'s programme: from the start chosen, else its first session recorded."""
-        from player.core.programme import programme_for
-
+    def sessions(self) -> tuple[StoredSession, ...]:
+        """The sessions recorded, read once and again after each session starts or ends."""
         if self._sessions is None:
             self._sessions = ()
             if self.store is not None:
@@ -193,7 +192,14 @@ class CareFeatures(QObject):
                     self._sessions = tuple(self.store.sessions())
                 except StoreError as exc:
                     self._on_store_failed(str(exc))
-        return programme_for(routine, self._sessions, local_now().date(),
+                    return ()
+        return self._sessions
+
+    def programme_of(self, routine: Routine) -> Programme | None:
+        """``routine``'s programme: from the start chosen, else its first session recorded."""
+        from player.core.programme import programme_for
+
+        return programme_for(routine, self.sessions(), local_now().date(),
                              self.app.settings.chosen_starts())
 
     def _forget_sessions(self, *_args: object) -> None:
@@ -208,11 +214,7 @@ class CareFeatures(QObject):
 
         if self.store is None:
             return
-        try:
-            sessions = self.store.sessions()
-        except StoreError as exc:
-            self._on_store_failed(str(exc))
-            return
+        sessions = self.sessions()
 
         def find_played() -> Routine | None:
             last = last_played(sessions)
@@ -452,14 +454,9 @@ class CareFeatures(QObject):
             view.report_requested.connect(self.save_report)
             self.window.add_page(view)
             self._history_view = view
-        try:
-            sessions = tuple(self.store.sessions())
-        except StoreError as exc:
-            self._on_store_failed(str(exc))
-            return
         # The care controller already holds every rating, the answers and the banner events.
         care = self.care
-        data = HistoryData(care.ratings, sessions, care.symptoms, care.banner_events)
+        data = HistoryData(care.ratings, self.sessions(), care.symptoms, care.banner_events)
         self._history_view.set_report(self._report(data))  # type: ignore[attr-defined]
         self.window.show_page(self._history_view)
 
