@@ -104,6 +104,7 @@ def show_window(app: App, file: str | Path | None = None, start: bool = False) -
     first paint and opens ``file`` (starting it with ``start``)."""
     app.library.refresh_titles()
     app.window.first_painted.connect(lambda: finish_startup(app, file, start))
+    app.window.fit_to_screen()
     app.window.show()
 
 

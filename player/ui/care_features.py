@@ -102,12 +102,16 @@ class CareFeatures(QObject):
         self.history_button = self._library_button(
             "History", "Show your history, pain chart and report",
             QStyle.StandardPixmap.SP_FileDialogDetailedView)
-        self.hurts_button = QPushButton("This hurts")
+        self.hurts_button = QPushButton(
+            self.window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
+            "This hurts")
+        self.hurts_button.setMinimumSize(96, 40)  # as big as the session buttons beside it
         self.hurts_button.setAccessibleName("This hurts: rate the pain and ease off")
         self.hurts_button.setShortcut(QKeySequence("H"))
         self.hurts_button.setToolTip("This hurts (H)")
         self.window.player.extra_controls.addWidget(self.hurts_button)
-        menu = self.window.menuBar().addMenu("&History")
+        self.window.extra_shortcuts.append(("H", "This hurts: rate the pain and ease off"))
+        menu = self.window.history_menu
         menu.addAction("Daily &check-in\u2026", self.check_in)
         menu.addAction("&Symptom questions\u2026", self.ask_symptoms)
         menu.addAction("&History and pain chart", self.show_history)

@@ -63,6 +63,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Routine Player"
+#: The smallest window the layout is made for (a 1024x600 netbook with a panel and a title bar).
+MINIMUM_SIZE = (760, 480)
+#: The size it opens at when the screen has room (else :data:`SCREEN_SHARE` of the screen).
+PREFERRED_SIZE = (1200, 800)
+#: The share of the screen's free area (panels excluded) the window may take at most when it opens.
+SCREEN_SHARE = 0.9
 #: How often a close that waits for a question to be answered looks again (ms).
 CLOSE_RETRY_MS = 200
 
@@ -89,10 +95,12 @@ class MainWindow(QMainWindow):
         self._player: PlayerView | None = None
         self._flash: FlashOverlay | None = None
         self._painted = False
+        #: Shortcuts of buttons that are in no menu (e.g. "This hurts"), for Help > Keyboard.
+        self.extra_shortcuts: list[tuple[str, str]] = []
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
-        self.setMinimumSize(900, 620)
-        self.resize(1200, 800)
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self.resize(*PREFERRED_SIZE)
         controller.set_dialog_parent(self)
         self.commands = SessionActions(controller, settings, self)
         self._build_central()
@@ -192,7 +200,11 @@ class MainWindow(QMainWindow):
         self.spoken_action.toggled.connect(self.settings.set_spoken_cues)
         sound_menu.addAction(self.spoken_action)
 
+        #: Filled by the history features once the history is open (before Help, as usual).
+        self.history_menu = bar.addMenu("&History")
         help_menu = bar.addMenu("&Help")
+        keys = help_menu.addAction("&Keyboard\u2026", self._on_keyboard_triggered)
+        keys.setShortcut(QKeySequence.StandardKey.HelpContents)
         help_menu.addAction("&About", self._on_about_triggered)
 
     def _build_status_bar(self) -> None:
@@ -244,6 +256,20 @@ class MainWindow(QMainWindow):
             self._player.resume_requested.connect(self._on_resume_requested)
             self.pages.insertWidget(1, self._player)
         return self._player
+
+    def fit_to_screen(self) -> None:
+        """Open at :data:`PREFERRED_SIZE`, or smaller when the screen's free area (panels and
+        title bar left out) is: so the window, its status line included, is all on the screen,
+        centred there."""
+        screen = self.screen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
+        width = min(PREFERRED_SIZE[0], int(free.width() * SCREEN_SHARE) - frame.width())
+        height = min(PREFERRED_SIZE[1], int(free.height() * SCREEN_SHARE) - frame.height())
+        self.resize(max(width, MINIMUM_SIZE[0]), max(height, MINIMUM_SIZE[1]))
+        self.move(free.center() - self.frameGeometry().center() + self.pos())
 
     def add_page(self, page: QWidget) -> int:
         """Add a page (e.g. a history view) beside the library and player pages."""
@@ -414,6 +440,26 @@ class MainWindow(QMainWindow):
             action = self.recent_menu.addAction(path.name)
             action.setStatusTip(str(path))
             action.triggered.connect(lambda _checked=False, p=path: self.open_file(p))
+
+    def keyboard_shortcuts(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for every command with a shortcut, in menu order."""
+        rows: list[tuple[str, str]] = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            if not isinstance(menu, QMenu):
+                continue
+            for action in menu.actions():
+                keys = [k.toString(QKeySequence.SequenceFormat.NativeText)
+                        for k in action.shortcuts()]
+                if keys and action.text():
+                    rows.append((" or ".join(keys), action.text().replace("&", "")))
+        rows += [(k, what) for k, what in self.extra_shortcuts]
+        return rows
+
+    def _on_keyboard_triggered(self) -> None:
+        from player.ui.dialogs.session_dialogs import KeyboardDialog
+
+        KeyboardDialog.show_keys(self, self.keyboard_shortcuts())
 
     def _on_about_triggered(self) -> None:
         from PySide6.QtWidgets import QMessageBox

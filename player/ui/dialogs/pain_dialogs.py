@@ -198,8 +198,11 @@ class PainRatingDialog(_RatingDialogBase):
         self.save_button.setAccessibleName("Save the rating")
         self.save_button.setDefault(True)
         self.save_button.setEnabled(False)
-        self.skip_button = QPushButton("Skip")
-        self.skip_button.setAccessibleName("Skip the rating")
+        # A check-in is opened by hand: it is cancelled, not skipped.
+        opened_by_hand = context == "checkin"
+        self.skip_button = QPushButton("Cancel" if opened_by_hand else "Skip")
+        self.skip_button.setAccessibleName("Cancel the check-in" if opened_by_hand
+                                           else "Skip the rating")
         buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.skip_button, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.accept)

@@ -1,7 +1,7 @@
 """Dialogs that ask the person something, each behind a small classmethod tests can replace.
 
 ``BarrierDialog.ask(parent, step) -> bool``, ``SkinCheckDialog.ask(parent, step) -> bool``,
-``StopDialog.ask(parent, closing) -> bool``,
+``StopDialog.ask(parent, closing) -> bool``, ``KeyboardDialog.show_keys(parent, rows)``,
 ``OpenRoutineDialog.ask(parent, folder) -> Path | None`` and
 ``ErrorDialog.show_error(parent, summary, details)``. Every text is plain text.
 """
@@ -148,6 +148,40 @@ STOP_NO = "Keep going"
 CLOSE_TITLE = "A session is playing"
 CLOSE_HEADING = "Stop the session and close Routine Player?"
 CLOSE_YES = "Stop and close"
+
+
+class KeyboardDialog(QDialog):
+    """Help > Keyboard: every shortcut and what it does."""
+
+    def __init__(self, parent: QWidget | None, rows: list[tuple[str, str]]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(KEYBOARD_TITLE)
+        layout = QVBoxLayout(self)
+        layout.addWidget(TextLabel(KEYBOARD_HEADING, TextRole.HEADING, wrap=True))
+        from PySide6.QtWidgets import QGridLayout
+
+        grid = QGridLayout()
+        for row, (keys, what) in enumerate(rows):
+            key_label = TextLabel(keys)
+            key_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(key_label, row, 0)
+            grid.addWidget(TextLabel(what, wrap=True), row, 1)
+        grid.setColumnStretch(1, 1)
+        layout.addLayout(grid)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(420)
+
+    @classmethod
+    def show_keys(cls, parent: QWidget | None, rows: list[tuple[str, str]]) -> None:
+        """Show the shortcuts until the dialog is closed."""
+        _run(cls(parent, rows))
+
+
+# User-visible text of the keyboard help, in one place for translation.
+KEYBOARD_TITLE = "Keyboard"
+KEYBOARD_HEADING = "Keyboard shortcuts"
 
 
 class OpenRoutineDialog:

@@ -39,6 +39,8 @@ INSTRUCTIONS_HEADING = "How to do it"
 PLAY_AGAIN = "Play again"
 START_AGAIN = "Start again"
 RESUME_FROM = "Resume from step {n}"
+#: The longest text the Done button takes (see player.ui.controllers.actions).
+LONGEST_DONE_TEXT = "Start timer"
 
 
 def side_text(step: TimelineStep) -> str:
@@ -260,6 +262,12 @@ class PlayerView(QWidget):
         self.buttons: dict[str, QToolButton] = {}
         for action in self._actions.session_actions:
             row.addWidget(self._button(action))
+        done = self.buttons[self._actions.done.text()]
+        # Wide enough for both of its texts, so the row does not move when it changes.
+        text = done.defaultAction().text()
+        done.defaultAction().setText(LONGEST_DONE_TEXT)
+        done.setMinimumWidth(max(done.minimumWidth(), done.sizeHint().width()))
+        done.defaultAction().setText(text)
         row.addStretch(1)
         #: Beside the session buttons: where other features add their controls.
         self.extra_controls = QHBoxLayout()

@@ -174,3 +174,12 @@ def test_in_session_advice_text_is_plain(qtbot):
     qtbot.addWidget(d)
     assert d.text.textFormat() == Qt.TextFormat.PlainText
     assert "<b>Plank</b>" in d.text.text()
+
+
+def test_a_check_in_opened_by_hand_is_cancelled_a_prompted_rating_skipped(qtbot):
+    asked = PainRatingDialog(None, "checkin")
+    prompted = PainRatingDialog(None, "after")
+    qtbot.addWidget(asked)
+    qtbot.addWidget(prompted)
+    assert asked.skip_button.text() == "Cancel"
+    assert prompted.skip_button.text() == "Skip"
