@@ -41,6 +41,10 @@ START_AGAIN = "Start again"
 RESUME_FROM = "Resume from step {n}"
 #: The longest text the Done button takes (see player.ui.controllers.actions).
 LONGEST_DONE_TEXT = "Start timer"
+PAUSED = "Paused \u2014 press Space to go on"
+REPS_TO_DO = "{reps} reps"
+DONE_WORD = "Done?"
+UP_NEXT = "Up next: {name}"
 
 
 def side_text(step: TimelineStep) -> str:
@@ -215,6 +219,16 @@ class PlayerView(QWidget):
         self.countdown = CountdownLabel()
         self.countdown.setAccessibleName("Countdown")
         column.addWidget(self.countdown, 1)
+        self.paused_label = TextLabel(PAUSED, TextRole.TITLE, wrap=True)
+        self.paused_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.paused_label.setAccessibleName("Paused")
+        self.paused_label.setFrameShape(QFrame.Shape.StyledPanel)
+        self.paused_label.setMargin(8)
+        self.paused_label.setBackgroundRole(QPalette.ColorRole.Highlight)
+        self.paused_label.setForegroundRole(QPalette.ColorRole.HighlightedText)
+        self.paused_label.setAutoFillBackground(True)
+        self.paused_label.hide()
+        column.addWidget(self.paused_label)
         self.caption_label = TextLabel("", TextRole.BODY, dim=True, wrap=True)
         self.caption_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.caption_label.setAccessibleName("Timer status")
@@ -227,6 +241,11 @@ class PlayerView(QWidget):
         self.cap_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.cap_label.setAccessibleName("Safety cap")
         column.addWidget(self.cap_label)
+        # Hidden lines keep their room, so the clock does not move from step to step.
+        for label in (self.set_label, self.side_label, self.caption_label, self.reps_label):
+            policy = label.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            label.setSizePolicy(policy)
         self.notice_label = TextLabel("", TextRole.BODY, wrap=True)
         self.notice_label.setAccessibleName("Notice")
         self.notice_label.setFrameShape(QFrame.Shape.StyledPanel)
@@ -373,7 +392,12 @@ class PlayerView(QWidget):
         if engine is None:
             return
         seconds = self._controller.display_seconds
-        self.countdown.setText(format_duration(seconds) if seconds is not None else "")
+        step = self._step
+        if step is not None and step.kind is StepKind.EXERCISE and not step.timed:
+            # An untimed set shows what to do, never a clock counting up.
+            self.countdown.setText(REPS_TO_DO.format(reps=step.reps) if step.reps else DONE_WORD)
+        else:
+            self.countdown.setText(format_duration(seconds) if seconds is not None else "")
         self.time_left_label.setText(f"{format_duration(engine.total_remaining_seconds())} left")
         self.progress.setValue(round(engine.progress * 1000))
         self._show_caption(engine.state, engine.resume_state)
@@ -437,13 +461,14 @@ class PlayerView(QWidget):
             return ""
         if step.tempo is not None:
             return f"Rep 1 of {step.reps}"
-        return f"{step.reps} reps"
+        return "" if not step.timed else f"{step.reps} reps"  # untimed: the big text says it
 
     def _show_caption(self, state: EngineState, resume: EngineState | None) -> None:
         step = self._step
         waiting = resume if state is EngineState.PAUSED else state
+        self.paused_label.setVisible(state is EngineState.PAUSED)
         if state is EngineState.PAUSED:
-            text = "Paused. Press Space to carry on."
+            text = ""
         elif waiting is EngineState.AWAITING_DONE:
             text = "Press Done (Enter) when you have finished the repetitions."
         elif waiting is EngineState.AWAITING_CONFIRMATION:
@@ -461,17 +486,20 @@ class PlayerView(QWidget):
         exercise = step.exercise if step.kind in (
             StepKind.EXERCISE, StepKind.CADENCE, StepKind.SWITCH_SIDES) else None
         pack = step.kind if step.kind in BARRIER_ADVICE else None
+        ahead = False
         if step.kind in (StepKind.LEAD_IN, StepKind.REST):
             upcoming = timeline.steps[step.index + 1 : step.index + 2]
             if upcoming and upcoming[0].kind in (StepKind.EXERCISE, StepKind.CADENCE):
                 exercise = upcoming[0].exercise  # read ahead while waiting
+                ahead = True
             elif upcoming and upcoming[0].kind in BARRIER_ADVICE:
                 pack = upcoming[0].kind
         if pack is not None:
             self.instructions_section.heading.setText("Keep your skin safe")
             self.instructions_section.set_lines(BARRIER_ADVICE[pack])
         else:
-            self.instructions_section.heading.setText(INSTRUCTIONS_HEADING)
+            self.instructions_section.heading.setText(
+                UP_NEXT.format(name=exercise.name) if ahead and exercise else INSTRUCTIONS_HEADING)
             self.instructions_section.set_lines(exercise.instructions if exercise else ())
         self.feel_section.set_lines(exercise.feel if exercise else ())
         self.cautions_section.set_lines(exercise.cautions if exercise else ())

@@ -39,13 +39,16 @@ def picture_for(step: TimelineStep, timeline: Timeline | None = None) -> Picture
     """The picture for ``step``.
 
     Exercises show their own illustration (the placeholder, marked missing, when they have none),
-    mirrored on the right side; rests, ice and heat have their own pictures; the lead-in shows
-    what comes first, and switching sides shows the exercise as the next side will be done.
+    mirrored on the right side; a rest before an exercise and the lead-in show what comes next;
+    other rests, ice and heat have their own pictures; switching sides shows the exercise as
+    the next side will be done.
     """
-    if step.kind is StepKind.LEAD_IN and timeline is not None:
+    if step.kind in (StepKind.LEAD_IN, StepKind.REST) and timeline is not None:
         upcoming = timeline.steps[step.index + 1 : step.index + 2]
-        if upcoming and upcoming[0].kind is not StepKind.LEAD_IN:
-            return picture_for(upcoming[0], timeline)
+        if upcoming and (upcoming[0].kind is StepKind.EXERCISE
+                         or (step.kind is StepKind.LEAD_IN
+                             and upcoming[0].kind is not StepKind.LEAD_IN)):
+            return picture_for(upcoming[0], timeline)  # what comes next, to get ready for
     if step.kind in _KIND_PICTURES:
         return Picture(_KIND_PICTURES[step.kind])
     exercise = step.exercise

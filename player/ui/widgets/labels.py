@@ -97,10 +97,18 @@ class CountdownLabel(QLabel):
         font.setFeature(QFont.Tag("tnum"), 1)  # tabular digits
         return font
 
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        """Show ``text``, refitting when it is wider or narrower than a clock (``12 reps``)."""
+        refit = max(len(text), 5) != max(len(self.text()), 5)
+        super().setText(text)
+        if refit:
+            self._fit()
+
     def _fit(self) -> None:
-        # Widest text shown is "0:00:00"; fit "00:00" to the room and never below the floor.
+        # Fit "00:00" (or a longer text, "12 reps") to the room and never below the floor.
         height_px = self.height() * 0.8
         probe = QFontMetricsF(self._font_at(100))
-        width_px = self.width() * 0.92 / max(1.0, probe.horizontalAdvance("00:00")) * 100
+        widest = max(probe.horizontalAdvance("00:00"), probe.horizontalAdvance(self.text()))
+        width_px = self.width() * 0.92 / max(1.0, widest) * 100
         pixels = max(self._min_pixels(), min(height_px, width_px, 260.0))
         self.setFont(self._font_at(pixels))
