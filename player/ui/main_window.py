@@ -473,6 +473,9 @@ class MainWindow(QMainWindow):
         box.deleteLater()
 
     def _on_visual_cue(self) -> None:
+        step = self.controller.engine.current if self.controller.engine else None
+        if step is not None and step.kind == "cadence":
+            return  # the beat indicator shows every beat; the window does not pulse with it
         self.flash.flash()
 
     def _on_sound_failed(self, reason: str) -> None:

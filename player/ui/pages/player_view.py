@@ -29,6 +29,7 @@ from player.core.timeline import StepKind, Timeline, TimelineStep, describe_step
 from player.ui.controllers.actions import SessionActions
 from player.ui.controllers.session_controller import Session, SessionController
 from player.ui.dialogs.session_dialogs import BARRIER_ADVICE, SKIN_PROBLEM_ADVICE
+from player.ui.widgets.beat_indicator import BeatIndicator
 from player.ui.widgets.illustration import IllustrationView, picture_for
 from player.ui.widgets.labels import CountdownLabel, TextLabel
 from player.ui.widgets.style import PAGE_MARGIN, TextRole
@@ -237,6 +238,9 @@ class PlayerView(QWidget):
         self.reps_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.reps_label.setAccessibleName("Repetitions")
         column.addWidget(self.reps_label)
+        self.beat_indicator = BeatIndicator()
+        column.addWidget(self.beat_indicator, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.beat_indicator.hide()
         self.cap_label = TextLabel("", TextRole.HEADING, wrap=True)
         self.cap_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.cap_label.setAccessibleName("Safety cap")
@@ -380,6 +384,8 @@ class PlayerView(QWidget):
         self.side_label.set_text_or_hide(side_text(step))
         self.reps_label.set_text_or_hide(self._reps_text(step))
         self.cap_label.set_text_or_hide(cap_text(step))
+        self.beat_indicator.reset()
+        self.beat_indicator.setVisible(step.kind is StepKind.CADENCE and bool(step.bpm))
         picture = picture_for(step, timeline)
         self.illustration.set_picture(picture)
         self.missing_picture.setVisible(picture.missing)
@@ -415,7 +421,7 @@ class PlayerView(QWidget):
     def _on_beat_reached(self, n: int) -> None:
         step = self._step
         if step is not None and step.bpm:
-            self.reps_label.set_text_or_hide(f"{step.bpm} steps a minute  \u00b7  beat {n + 1}")
+            self.beat_indicator.mark(n)
 
     def _on_barrier_confirmed(self, _step: TimelineStep) -> None:
         self._on_display_changed()
