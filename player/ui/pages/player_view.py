@@ -376,7 +376,7 @@ class PlayerView(QWidget):
         timeline = session.timeline
         self._step = step
         self.notice_label.hide()
-        self.block_label.setText(f"\u00b7  {step.block}" if step.block else "")
+        self.block_label.setText(f"{step.block}  \u00b7" if step.block else "")
         self.step_count_label.setText(step_label(timeline, step.index))
         self.name_label.setText(self._title(step, timeline))
         self.set_label.set_text_or_hide(set_text(step))
