@@ -51,6 +51,7 @@ from player.ui.controllers.session_controller import SessionController
 from player.ui.pages.library_view import LibraryView
 from player.ui.pages.preview_view import PreviewView
 from player.ui.widgets.labels import TextLabel
+from player.ui.widgets.message_strip import MessageStrip
 from player.ui.widgets.style import PAGE_MARGIN, TextSize
 
 if TYPE_CHECKING:
@@ -118,6 +119,8 @@ class MainWindow(QMainWindow):
         self.banner_area = QVBoxLayout()
         self.banner_area.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(self.banner_area)
+        self.message_strip = MessageStrip(central)
+        outer.addWidget(self.message_strip)
         self.pages = QStackedWidget(central)
         outer.addWidget(self.pages, 1)
         self.library_page = self._build_library_page()
@@ -280,7 +283,9 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(page)
 
     def show_status(self, message: str, seconds: int = 8) -> None:
-        """A quiet message in the status bar."""
+        """Tell the person ``message``: in a line at the top of the window, where it is seen,
+        and in the status bar (for ``seconds``, or until closed)."""
+        self.message_strip.show_message(message, seconds)
         self.statusBar().showMessage(message, seconds * 1000)
 
     def open_file(self, path: Path, start: bool = False) -> LoadResult:

@@ -40,3 +40,18 @@ def test_the_window_can_be_as_small_as_a_netbook(harness: Harness) -> None:
     harness.show()
     harness.window.resize(800, 500)
     assert harness.window.width() == 800 and harness.window.height() == 500
+
+
+def test_a_refused_start_is_said_in_the_window_not_only_in_the_status_bar(
+        harness: Harness, tmp_path) -> None:
+    harness.show()
+    path = tmp_path / "short.yaml"
+    path.write_text("format: 1\ntitle: Short\nblocks:\n  - name: M\n    steps:\n"
+                    "      - exercise: plank\n        hold: 5s\n")
+    assert harness.window.start_routine(path)
+    harness.window.open_file(path)  # another routine while one plays
+    strip = harness.window.message_strip
+    assert strip.isVisibleTo(harness.window)
+    assert strip.text == "Stop the session first to open another routine."
+    strip.close_button.click()
+    assert not strip.isVisibleTo(harness.window)
