@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,6 +172,13 @@ def arc_arrow(centre: Point, r: float, start: float, end: float, *, ry: float | 
     return arrow(arc_points(centre, r, r if ry is None else ry, start, end), both=both)
 
 
+def wave(base: Point, colour: str = HEAT_FILL) -> str:
+    """Return a rising wavy line (a heat shimmer) from ``base``, 24 px tall."""
+    x, y = base
+    return (f'<path d="M{xy(base)} Q{xy((x + 5, y + 6))} {xy((x, y + 12))}'
+            f' Q{xy((x - 5, y + 18))} {xy((x, y + 24))}" stroke="{colour}" stroke-width="3"/>')
+
+
 def motion_lines(origin: Point, angle: float) -> list[str]:
     """Return three short accent dashes from ``origin`` towards ``angle`` (a speed cue)."""
     out = []
@@ -179,11 +189,6 @@ def motion_lines(origin: Point, angle: float) -> list[str]:
 
 
 # --- Props ---------------------------------------------------------------------------------------
-def floor_line() -> str:
-    """Return the floor line every picture stands on."""
-    return stroke([(16, 0), (384, 0)], FLOOR_INK, 3)
-
-
 def mat(x0: float, x1: float) -> str:
     """Return an exercise mat lying on the floor between x0 and x1."""
     return box(x0, 0, x1, MAT_H, MAT_FILL, rx=4)
@@ -375,23 +380,31 @@ def hook_foot(hip_x: float) -> Reach:
 Drawing = Callable[[], list[str]]
 
 
+Ground = Literal["floor", "mat", "none"]
+
+
 @dataclass(frozen=True)
 class Illustration:
-    """A registered drawing: its accessible title and whether it stands on the floor line."""
+    """A registered drawing: its accessible title and what it stands on.
+
+    ``ground`` is "floor" (the floor line), "mat" (an exercise mat on the floor line, as long as
+    the figure needs) or "none" (the drawing brings its own ground).
+    """
 
     title: str
     draw: Drawing
-    floor: bool = True
+    ground: Ground = "floor"
 
 
 ILLUSTRATIONS: dict[str, Illustration] = {}
 
 
-def illustration(ident: str, title: str, *, floor: bool = True) -> Callable[[Drawing], Drawing]:
+def illustration(ident: str, title: str, *, ground: Ground = "floor"
+                 ) -> Callable[[Drawing], Drawing]:
     """Register a drawing function under an exercise id with its accessible title."""
 
     def register(draw: Drawing) -> Drawing:
-        ILLUSTRATIONS[ident] = Illustration(title, draw, floor)
+        ILLUSTRATIONS[ident] = Illustration(title, draw, ground)
         return draw
 
     return register
@@ -464,46 +477,44 @@ def _forearm_plank(shoulder_x: float, support: Point, ground: float = MAT_H) -> 
 FOREARM_DOWN = Bend(-90, 0)  # elbow under the shoulder, forearm flat on the floor
 
 
-@illustration("plank", "Plank")
+@illustration("plank", "Plank", ground="mat")
 def plank() -> list[str]:
     """Forearm plank: elbows under the shoulders, one straight line from head to heels."""
     hip, trunk = _forearm_plank(285.0, (135.0, MAT_H + 22))
     legs = Bend(trunk + 180, trunk + 180, trunk + 90)
-    return [mat(70, 340),
-            *figure(Figure(hip, trunk, legs, legs, FOREARM_DOWN, FOREARM_DOWN, head=trunk - 4))]
+    return [*figure(Figure(hip, trunk, legs, legs, FOREARM_DOWN, FOREARM_DOWN, head=trunk - 4))]
 
 
-@illustration("knee_plank", "Plank on knees")
+@illustration("knee_plank", "Plank on knees", ground="mat")
 def knee_plank() -> list[str]:
     """Forearm plank with the knees down on the mat, shins lifted behind."""
     shoulder_x = 265.0
     hip, trunk = _forearm_plank(shoulder_x, (shoulder_x - TORSO - THIGH + 4, MAT_H + SOLE))
     legs = Bend(trunk + 180, 145, 55)
-    return [mat(70, 330),
-            *figure(Figure(hip, trunk, legs, legs, FOREARM_DOWN, FOREARM_DOWN, head=trunk - 4))]
+    return [*figure(Figure(hip, trunk, legs, legs, FOREARM_DOWN, FOREARM_DOWN, head=trunk - 4))]
 
 
-@illustration("side_plank", "Side plank")
+@illustration("side_plank", "Side plank", ground="mat")
 def side_plank() -> list[str]:
     """Side plank on one forearm, body straight and hips lifted, top arm reaching up."""
     hip, trunk = _forearm_plank(280.0, (280.0 - TORSO - THIGH - SHIN - 8, MAT_H + SOLE + 4))
     legs = Bend(trunk + 180, trunk + 180, trunk + 250, foot=0.6)
-    return [mat(60, 340), *figure(Figure(
+    return [*figure(Figure(
         hip, trunk, legs, legs, Bend(-90, -10, scale=(1, 0.5)), Bend(88, 88), head=trunk + 8,
     ))]
 
 
-@illustration("side_plank_knees", "Side plank on knees")
+@illustration("side_plank_knees", "Side plank on knees", ground="mat")
 def side_plank_knees() -> list[str]:
     """Side plank on one forearm with the knees bent and resting on the mat."""
     hip, trunk = _forearm_plank(270.0, (270.0 - TORSO - THIGH, MAT_H + SOLE))
     legs = Bend(trunk + 180, 140, 50, (1.0, 0.55), 0.6)
-    return [mat(80, 330), *figure(Figure(
+    return [*figure(Figure(
         hip, trunk, legs, legs, Bend(-90, -10, scale=(1, 0.5)), Bend(88, 88), head=trunk + 8,
     ))]
 
 
-@illustration("glute_bridge", "Glute bridge")
+@illustration("glute_bridge", "Glute bridge", ground="mat")
 def glute_bridge() -> list[str]:
     """Lying on the back, feet flat, hips lifted until knees, hips and shoulders line up."""
     shoulder = (130.0, LYING_Y)
@@ -515,53 +526,53 @@ def glute_bridge() -> list[str]:
         hip, trunk, feet, feet, ARM_ALONG_SIDE, ARM_ALONG_SIDE, head=SUPINE_HEAD + 8,
         highlight=("glute",),
     ))
-    return [mat(70, 330), *elements, *arrow([(hip[0], hip[1] + 16), (hip[0], hip[1] + 46)])]
+    return [*elements, *arrow([(hip[0], hip[1] + 16), (hip[0], hip[1] + 46)])]
 
 
-@illustration("leg_raise", "Leg raise")
+@illustration("leg_raise", "Leg raise", ground="mat")
 def leg_raise() -> list[str]:
     """Lying on the back, one knee bent, the other leg straight and raised about 45 degrees."""
     hip_x = 165.0
     elements, j = supine(hip_x, Bend(45, 45), hook_foot(hip_x))
-    return [mat(60, 340), *elements, *arc_arrow(j["hip"], 122, 10, 40)]
+    return [*elements, *arc_arrow(j["hip"], 122, 10, 40)]
 
 
-@illustration("heel_slide", "Heel slide")
+@illustration("heel_slide", "Heel slide", ground="mat")
 def heel_slide() -> list[str]:
     """Lying on the back, one knee bent, the other heel sliding out along the mat."""
     hip_x = 150.0
     elements, j = supine(hip_x, Reach(hip_x + 88, MAT_H + SOLE + ANKLE_H - 1, 75),
                          hook_foot(hip_x))
     heel = j["heel"]
-    return [mat(50, 350), *elements,
+    return [*elements,
             *arrow([(heel[0] + 26, MAT_H + 12), (heel[0] + 64, MAT_H + 12)])]
 
 
-@illustration("bird_dog", "Bird dog")
+@illustration("bird_dog", "Bird dog", ground="mat")
 def bird_dog() -> list[str]:
     """On hands and knees, the opposite arm and leg reaching out level with the back."""
     knee = (160.0, MAT_H + SOLE)
     hip = (knee[0] + 2, knee[1] + THIGH)
     shoulder_y = MAT_H + SOLE + UPPER_ARM + FOREARM
     trunk = math.degrees(math.asin((shoulder_y - hip[1]) / TORSO))
-    return [mat(40, 360), *figure(Figure(
+    return [*figure(Figure(
         hip, trunk, Bend(181, 181), Bend(-90, 180, 165), Bend(-88, -90), Bend(6, 6),
         head=trunk - 8,
     ))]
 
 
-@illustration("dead_bug", "Dead bug")
+@illustration("dead_bug", "Dead bug", ground="mat")
 def dead_bug() -> list[str]:
     """Lying on the back, arms up to the ceiling, one leg reaching out low, the other at 90/90."""
     hip_x = 165.0
     elements, j = supine(hip_x, Bend(14, 14), Bend(90, 0), near_arm=Bend(86, 86),
                          far_arm=Bend(96, 96))
     start, end = polar(j["hip"], 14, 58), polar(j["hip"], 14, 100)
-    return [mat(60, 340), *elements,
+    return [*elements,
             *arrow([polar(start, -76, 18), polar(end, -76, 18)])]
 
 
-@illustration("hamstring_stretch", "Hamstring stretch")
+@illustration("hamstring_stretch", "Hamstring stretch", ground="mat")
 def hamstring_stretch() -> list[str]:
     """Lying on the back, one leg raised straight with the hands behind the thigh."""
     hip_x = 180.0
@@ -569,10 +580,10 @@ def hamstring_stretch() -> list[str]:
     hands = Reach(thigh[0] - 7, thigh[1])
     elements, _ = supine(hip_x, Bend(80, 80, 172), Bend(-1, -1), near_arm=hands, far_arm=hands,
                          highlight=("thigh",))
-    return [mat(60, 340), *elements]
+    return [*elements]
 
 
-@illustration("hip_flexor_stretch", "Hip flexor stretch")
+@illustration("hip_flexor_stretch", "Hip flexor stretch", ground="mat")
 def hip_flexor_stretch() -> list[str]:
     """Half-kneeling: back knee on the mat, front foot flat, pelvis forward, torso upright."""
     knee = (165.0, MAT_H + SOLE)
@@ -580,12 +591,12 @@ def hip_flexor_stretch() -> list[str]:
     front = foot_on(hip[0] + 58, MAT_H)
     _, j = draw_figure(Figure(hip, 92, front, front, FOREARM_DOWN, FOREARM_DOWN))
     hands = Reach(j["knee"][0] - 4, j["knee"][1] + 8)
-    return [mat(80, 330), *figure(Figure(
+    return [*figure(Figure(
         hip, 92, Bend(248, 180, 180), front, hands, hands, highlight=("hip_front",),
     )), *arrow([(hip[0] - 40, hip[1] + 2), (hip[0] - 16, hip[1] + 2)])]
 
 
-@illustration("knee_to_chest", "Knee to chest")
+@illustration("knee_to_chest", "Knee to chest", ground="mat")
 def knee_to_chest() -> list[str]:
     """Lying on the back, hugging one knee to the chest, the other leg long on the mat."""
     hip_x = 180.0
@@ -593,7 +604,7 @@ def knee_to_chest() -> list[str]:
     hands = straight_arm((hip_x - TORSO, LYING_Y), polar(knee, 30, 6))
     elements, _ = supine(hip_x, Bend(128, -5), Bend(-1, -1), near_arm=hands, far_arm=hands,
                          highlight=("back",))
-    return [mat(60, 340), *elements]
+    return [*elements]
 
 
 def _all_fours(knee_x: float, curve: float, head: float) -> list[str]:
@@ -608,11 +619,10 @@ def _all_fours(knee_x: float, curve: float, head: float) -> list[str]:
     return figure(Figure(hip, trunk, shin, shin, hands, hands, curve=curve, head=head))
 
 
-@illustration("cat_cow", "Cat cow")
+@illustration("cat_cow", "Cat cow", ground="mat")
 def cat_cow() -> list[str]:
     """Two frames on hands and knees: back rounded up (cat), then gently arched (cow)."""
     return [
-        mat(24, 376),
         *_all_fours(84, 11, -70),
         *arrow([(112, 100), (112, 126)]),
         *_all_fours(258, -8, 45),
@@ -620,7 +630,7 @@ def cat_cow() -> list[str]:
     ]
 
 
-@illustration("childs_pose", "Child's pose")
+@illustration("childs_pose", "Child's pose", ground="mat")
 def childs_pose() -> list[str]:
     """Kneeling, sitting back on the heels, torso folded over the thighs, arms forward."""
     knee = (205.0, MAT_H + SOLE)
@@ -630,12 +640,12 @@ def childs_pose() -> list[str]:
     hands = Reach(shoulder[0] + 72, MAT_H + SOLE)
     shin = Bend(heading(hip, knee), 180, 180)
     head = math.degrees(math.asin((MAT_H + HEAD_R + 1 - shoulder[1]) / NECK))
-    return [mat(70, 350), *figure(Figure(
+    return [*figure(Figure(
         hip, trunk, shin, shin, hands, hands, curve=12, head=head, head_last=True,
     ))]
 
 
-@illustration("piriformis_stretch", "Piriformis stretch")
+@illustration("piriformis_stretch", "Piriformis stretch", ground="mat")
 def piriformis_stretch() -> list[str]:
     """Lying on the back in a figure four, pulling the supporting thigh towards the chest."""
     hip = (185.0, LYING_Y)
@@ -646,10 +656,10 @@ def piriformis_stretch() -> list[str]:
     hands = Reach(hip[0] - 6, hip[1] + THIGH * 0.85)
     elements, _ = supine(hip[0], crossed, Bend(86, -4), near_arm=hands, far_arm=hands,
                          highlight=("glute",))
-    return [mat(60, 340), *elements]
+    return [*elements]
 
 
-@illustration("lower_back_rotation", "Lower back rotation", floor=False)
+@illustration("lower_back_rotation", "Lower back rotation", ground="none")
 def lower_back_rotation() -> list[str]:
     """Seen from above: lying on the back, arms out in a T, bent knees dropped to one side."""
     y = 140.0
@@ -663,7 +673,7 @@ def lower_back_rotation() -> list[str]:
         ankle = (knee[0] + 34, knee[1] - 33)
         legs.append(stroke([(hip_x, hip_y), knee, ankle, polar(ankle, -25, 16)], colour, LIMB_W))
     return [
-        box(40, 30, 370, 250, MAT_FILL, rx=10),
+        ground(box(78, 50, 330, 232, MAT_FILL, rx=10)),
         legs[0],
         polygon(torso, INK, 10),
         stroke([(shoulder_x, y), (shoulder_x - NECK, y)], INK, NECK_W),
@@ -675,7 +685,7 @@ def lower_back_rotation() -> list[str]:
     ]
 
 
-@illustration("pelvic_tilt", "Pelvic tilt")
+@illustration("pelvic_tilt", "Pelvic tilt", ground="mat")
 def pelvic_tilt() -> list[str]:
     """Lying on the back, knees bent, the low back flattening into the mat."""
     hip_x = 170.0
@@ -683,7 +693,7 @@ def pelvic_tilt() -> list[str]:
     elements, j = supine(hip_x, hook_foot(hip_x), hook_foot(hip_x), near_arm=hands_on_hips,
                          far_arm=hands_on_hips, highlight=("back",))
     low_back = lerp(j["hip"], j["shoulder"], 0.3)
-    return [mat(60, 340), *elements,
+    return [*elements,
             *arrow([(low_back[0], low_back[1] + 46), (low_back[0], low_back[1] + 16)])]
 
 
@@ -788,24 +798,23 @@ def _prone_resting() -> tuple[list[str], dict[str, Point]]:
     return draw_figure(Figure((150.0, LYING_Y), 0, legs, legs, arms, arms, head=head))
 
 
-@illustration("ice_pack", "Ice pack")
+@illustration("ice_pack", "Ice pack", ground="mat")
 def ice_pack() -> list[str]:
     """Lying face-down with a cold pack, wrapped in a cloth, on the low back."""
     elements, j = _prone_resting()
     x = j["hip"][0]
     flakes = [stroke([polar((x + 15, 64), a, -8), polar((x + 15, 64), a, 8)], COLD_FILL, 3)
               for a in (30, 90, 150)]
-    return [mat(40, 360), *elements, *wrapped_pack(x - 2, x + 32, COLD_FILL, towel=False), *flakes]
+    return [*elements, *wrapped_pack(x - 2, x + 32, COLD_FILL, towel=False), *flakes]
 
 
-@illustration("heat_pack", "Heat pack")
+@illustration("heat_pack", "Heat pack", ground="mat")
 def heat_pack() -> list[str]:
     """Lying face-down with a heat pack, wrapped in a towel, on the low back."""
     elements, j = _prone_resting()
     x = j["hip"][0]
-    waves = [f'<path d="M{xy((x + dx, 52))} q5,-6 0,-12 q-5,-6 0,-12" stroke="{HEAT_FILL}"'
-             f' stroke-width="3"/>' for dx in (5, 15, 25)]
-    return [mat(40, 360), *elements, *wrapped_pack(x - 2, x + 32, HEAT_FILL, towel=True), *waves]
+    waves = [wave((x + dx, 52)) for dx in (5, 15, 25)]
+    return [*elements, *wrapped_pack(x - 2, x + 32, HEAT_FILL, towel=True), *waves]
 
 
 @illustration("rest", "Rest")
@@ -838,26 +847,141 @@ def placeholder() -> list[str]:
     return [frame, hills, sun, slash, text]
 
 
-def document(title: str, elements: Iterable[str], *, floor: bool = True) -> str:
-    """Wrap drawing elements in a complete SVG document with title, background and floor."""
-    body = "\n".join([floor_line(), *elements] if floor else list(elements))
+# --- Fitting a drawing to its card ---------------------------------------------------------------
+# A drawing is made in pose pixels, then scaled and centred so that its subject (the figure, its
+# props and arrows: everything but the ground) fills the card up to these margins in the
+# dimension that limits it. The floor line always spans the card; the mat runs under the subject.
+MARGIN_X, MARGIN_Y = 24.0, 22.0  # card pixels kept clear at the sides and at top and bottom
+MAX_SCALE = 2.0  # a compact pose is not blown up further: its lines would get heavy
+FLOOR_SPAN = (16.0, 384.0)  # card x range of the floor line
+FLOOR_W = 3.0  # card pixels
+MAT_OVERHANG = 14.0  # pose pixels of mat beyond the subject at either end
+GROUND_CLASS = "ground"
+_PATH_TOKEN = re.compile(r"[A-Za-z]|-?\d+(?:\.\d+)?")
+
+
+def ground(*elements: str) -> str:
+    """Group elements that are the ground under a figure (not counted as what fills the card)."""
+    return f'<g class="{GROUND_CLASS}">{"".join(elements)}</g>'
+
+
+def _path_points(d: str) -> list[Point]:
+    """Return the points of a path made of absolute M, L, Q and Z commands (control points too)."""
+    tokens = _PATH_TOKEN.findall(d)
+    letters = {t for t in tokens if t.isalpha()}
+    if not letters <= set("MLQZ"):
+        raise ValueError(f"cannot measure path {d!r}: use absolute M, L, Q and Z only")
+    numbers = [float(t) for t in tokens if not t.isalpha()]
+    return list(zip(numbers[0::2], numbers[1::2], strict=True))
+
+
+def extent(elements: Iterable[str], *, with_ground: bool = False
+           ) -> tuple[float, float, float, float]:
+    """Return the SVG bounding box (x0, y0, x1, y1) of what ``elements`` paint, ground left out
+    unless ``with_ground``.
+
+    Strokes count with their width; background-coloured halos do not. A curve's control point
+    counts as if it were on the curve, so the box can be a little generous, never too small.
+    """
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def visit(node: ET.Element) -> None:
+        if node.get("class") == GROUND_CLASS and not with_ground:
+            return
+        ink = node.get("stroke", "none")
+        pad = float(node.get("stroke-width", "0")) / 2 if ink not in ("none", BACKGROUND) else 0.0
+        points: list[Point] = []
+        if node.tag == "path" and ink != BACKGROUND:
+            points = _path_points(node.get("d", ""))
+        elif node.tag == "circle":
+            cx, cy, r = (float(node.get(k, "0")) for k in ("cx", "cy", "r"))
+            points = [(cx - r, cy - r), (cx + r, cy + r)]
+        elif node.tag == "rect":
+            x, y, w, h = (float(node.get(k, "0")) for k in ("x", "y", "width", "height"))
+            points = [(x, y), (x + w, y + h)]
+        for px, py in points:
+            xs.extend((px - pad, px + pad))
+            ys.extend((py - pad, py + pad))
+        for child in node:
+            visit(child)
+
+    visit(ET.fromstring(f"<g>{''.join(elements)}</g>"))
+    if not xs:
+        raise ValueError("nothing drawn")
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Scale and offset from pose pixels (already in SVG orientation) to card pixels."""
+
+    scale: float
+    dx: float
+    dy: float
+
+    def to_pose_x(self, card_x: float) -> float:
+        """Return the pose x drawn at card x ``card_x``."""
+        return (card_x - self.dx) / self.scale
+
+    def transform(self) -> str:
+        """Return the SVG transform attribute value."""
+        return f"translate({num(self.dx)} {num(self.dy)}) scale({self.scale:.4f})"
+
+
+def fit(box: tuple[float, float, float, float]) -> Fit:
+    """Return the fit that centres ``box`` in the card and scales it up to the margins."""
+    x0, y0, x1, y1 = box
+    scale = min((WIDTH - 2 * MARGIN_X) / (x1 - x0), (HEIGHT - 2 * MARGIN_Y) / (y1 - y0),
+                MAX_SCALE)
+    return Fit(scale, WIDTH / 2 - scale * (x0 + x1) / 2, HEIGHT / 2 - scale * (y0 + y1) / 2)
+
+
+def ground_for(kind: Ground, box: tuple[float, float, float, float], placed: Fit) -> list[str]:
+    """Return the floor line across the card and, if asked, a mat under the subject."""
+    if kind == "none":
+        return []
+    left, right = (placed.to_pose_x(x) for x in FLOOR_SPAN)
+    parts = [stroke([(left, 0), (right, 0)], FLOOR_INK, FLOOR_W / placed.scale)]
+    if kind == "mat":
+        inset = 6 / placed.scale
+        parts.append(mat(max(box[0] - MAT_OVERHANG, left + inset),
+                         min(box[2] + MAT_OVERHANG, right - inset)))
+    return [ground(*parts)]
+
+
+def document(title: str, elements: Iterable[str], *, kind: Ground = "floor",
+             scale_to_card: bool = True) -> str:
+    """Wrap drawing elements in a complete SVG document: title, background, ground, fitted."""
+    drawn = list(elements)
+    attrs = 'fill="none" stroke-linecap="round" stroke-linejoin="round"'
+    if scale_to_card:
+        x0, y0, x1, y1 = extent(drawn)
+        if kind == "none":  # the drawing's own ground must fit in the card too
+            placed = fit(extent(drawn, with_ground=True))
+        else:  # keep the floor in the picture: the subject stands or lies on it
+            y1 = max(y1, float(FLOOR_Y))
+            placed = fit((x0, y0, x1, y1))
+        drawn = [*ground_for(kind, (x0, y0, x1, y1), placed), *drawn]
+        attrs += f' transform="{placed.transform()}"'
+    body = "\n".join(drawn)
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 300" width="400"'
         ' height="300" role="img">\n'
         f"<title>{title}</title>\n"
         f'<rect width="{WIDTH}" height="{HEIGHT}" rx="18" fill="{BACKGROUND}"/>\n'
-        '<g fill="none" stroke-linecap="round" stroke-linejoin="round">\n'
-        f"{body}\n</g>\n</svg>\n"
+        f"<g {attrs}>\n{body}\n</g>\n</svg>\n"
     )
 
 
 def render_all() -> dict[str, str]:
     """Return every illustration file's name and content."""
     files = {
-        f"{ident}.svg": document(escape(item.title), item.draw(), floor=item.floor)
+        f"{ident}.svg": document(escape(item.title), item.draw(), kind=item.ground)
         for ident, item in ILLUSTRATIONS.items()
     }
-    files["placeholder.svg"] = document(PLACEHOLDER_TITLE, placeholder(), floor=False)
+    files["placeholder.svg"] = document(PLACEHOLDER_TITLE, placeholder(), kind="none",
+                                         scale_to_card=False)
     return files
 
 
