@@ -531,10 +531,19 @@ def glute_bridge() -> list[str]:
 
 @illustration("leg_raise", "Leg raise", ground="mat")
 def leg_raise() -> list[str]:
-    """Lying on the back, one knee bent, the other leg straight and raised about 45 degrees."""
+    """Lying on the back, one knee bent, the other leg straight and raised level with it.
+
+    "Level with your bent knee": the raised leg lines up with the bent leg's thigh, so the two
+    knees meet. The bent leg is the near one, so its knee is seen and the straight leg, behind
+    it, carries the thigh's line on past the knee.
+    """
     hip_x = 165.0
-    elements, j = supine(hip_x, Bend(45, 45), hook_foot(hip_x))
-    return [*elements, *arc_arrow(j["hip"], 122, 10, 40)]
+    bent = foot_on(hip_x + 76, MAT_H)
+    _, j = supine(hip_x, bent, bent)
+    thigh = heading(j["hip"], j["knee"])
+    elements, j = supine(hip_x, bent, Bend(thigh, thigh))
+    reach = THIGH + SHIN + 12
+    return [*elements, *arc_arrow(j["hip"], reach, 4, thigh - 6)]
 
 
 @illustration("heel_slide", "Heel slide", ground="mat")
