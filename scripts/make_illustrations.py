@@ -358,6 +358,75 @@ def figure(fig: Figure) -> list[str]:
     return draw_figure(fig)[0]
 
 
+# --- The figure seen from the front --------------------------------------------------------------
+# The same body facing the viewer, for poses whose point is lost side-on (a side plank looks like
+# a plank from the side; feet apart and hands on hips do not show). Sides are named by where they
+# are from the body's axis, hip to head: "low" is to its right (trunk - 90 degrees), "high" to its
+# left; standing, "low" is the picture's right.
+SHOULDER_HALF = 21.0  # shoulder joint to the midline
+HIP_HALF = 9.0  # hip joint to the midline
+CHEST_HALF, WAIST_HALF, PELVIS_HALF = 18.0, 13.0, 15.0  # half widths of the torso's outline
+FRONT_FOOT = 9.0  # a foot seen end-on, toes towards the viewer
+
+
+@dataclass(frozen=True)
+class FrontFigure:
+    """A body facing the viewer: the point midway between the hip joints, the hip-to-shoulder
+    direction and the four limbs (legs end in ``end`` direction feet, FRONT_FOOT long).
+    """
+
+    pelvis: Point
+    trunk: float
+    low_leg: Limb
+    high_leg: Limb
+    low_arm: Limb
+    high_arm: Limb
+    head: float | None = None
+    shins_behind: bool = False  # knees bent back, away from the viewer: shins in far ink
+
+
+def _front_leg(hip: Point, limb: Limb, knee_side: float) -> list[Point]:
+    """Return the leg polyline hip, knee, ankle, toes for a leg seen from the front."""
+    hip, knee, ankle = _limb(hip, limb, THIGH, SHIN, knee_side)
+    sole = limb.end if limb.end is not None else heading(knee, ankle)
+    return [hip, knee, ankle, polar(ankle, sole, FRONT_FOOT * limb.foot)]
+
+
+def draw_front(fig: FrontFigure) -> tuple[list[str], dict[str, Point]]:
+    """Return the SVG elements of a figure facing the viewer and its named joints."""
+    p, axis = fig.pelvis, fig.trunk
+    low, high = axis - 90, axis + 90
+    neck = polar(p, axis, TORSO)
+    head = polar(neck, fig.head if fig.head is not None else axis, NECK)
+    waist = polar(p, axis, TORSO * 0.45)
+    crotch = polar(p, axis, -7)
+    outline = [polar(neck, low, CHEST_HALF), polar(waist, low, WAIST_HALF),
+               polar(p, low, PELVIS_HALF), polar(crotch, low, PELVIS_HALF * 0.55),
+               polar(crotch, high, PELVIS_HALF * 0.55), polar(p, high, PELVIS_HALF),
+               polar(waist, high, WAIST_HALF), polar(neck, high, CHEST_HALF)]
+    low_leg = _front_leg(polar(p, low, HIP_HALF), fig.low_leg, 1)
+    high_leg = _front_leg(polar(p, high, HIP_HALF), fig.high_leg, -1)
+    low_arm = _limb(polar(neck, low, SHOULDER_HALF), fig.low_arm, UPPER_ARM, FOREARM, 1)
+    high_arm = _limb(polar(neck, high, SHOULDER_HALF), fig.high_arm, UPPER_ARM, FOREARM, -1)
+    if fig.shins_behind:
+        legs = [stroke(leg[1:], FAR_INK, LIMB_W) for leg in (low_leg, high_leg)]
+        legs += [part for leg in (low_leg, high_leg) for part in _near(leg[:2])]
+    else:
+        legs = [*_near(low_leg), *_near(high_leg)]
+    elements = [
+        *legs,
+        stroke([neck, head], INK, NECK_W), circle(head, HEAD_R, INK),
+        polygon(outline, INK, 8),
+        *_near(low_arm), *_near(high_arm),
+    ]
+    joints = {"pelvis": p, "neck": neck, "head": head, "waist": waist,
+              "low_hip": low_leg[0], "low_knee": low_leg[1], "low_ankle": low_leg[2],
+              "high_hip": high_leg[0], "high_knee": high_leg[1], "high_ankle": high_leg[2],
+              "low_shoulder": low_arm[0], "low_elbow": low_arm[1], "low_hand": low_arm[2],
+              "high_shoulder": high_arm[0], "high_hand": high_arm[2]}
+    return elements, joints
+
+
 # --- Shared pose pieces --------------------------------------------------------------------------
 SUPINE_HEAD = 180 - math.degrees(math.asin((MAT_H + HEAD_R - LYING_Y) / NECK))
 ARM_ALONG_SIDE = Bend(-3, -3)  # lying on the back, head to the left, arms resting by the sides
@@ -494,24 +563,66 @@ def knee_plank() -> list[str]:
     return [*figure(Figure(hip, trunk, legs, legs, FOREARM_DOWN, FOREARM_DOWN, head=trunk - 4))]
 
 
+def _side_plank_pose(support: float, lift: float, elbow_x: float) -> tuple[Point, float]:
+    """Return the pelvis and trunk direction of a front-view side plank on the low forearm.
+
+    The low elbow rests on the mat under the low shoulder; the low leg runs straight along the
+    body for ``support`` px (both legs: to the ankle; bent knees: to the knee) to a point
+    ``lift`` px above the mat's surface plus a sole.
+    """
+    elbow_y, support_y = MAT_H + SOLE, MAT_H + SOLE + lift
+
+    def rise(angle: float) -> float:  # elbow height minus support height at a trunk angle
+        a = math.radians(angle)
+        return ((TORSO + support) * math.sin(a) - (SHOULDER_HALF - HIP_HALF) * math.cos(a)
+                - UPPER_ARM - (elbow_y - support_y))
+
+    lo, hi = 0.0, 60.0
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if rise(mid) < 0 else (lo, mid)
+    trunk = (lo + hi) / 2
+    a = math.radians(trunk)
+    pelvis_y = support_y + HIP_HALF * math.cos(a) + support * math.sin(a)
+    pelvis_x = elbow_x - TORSO * math.cos(a) - SHOULDER_HALF * math.sin(a)
+    return (pelvis_x, pelvis_y), trunk
+
+
+def _side_plank(legs: Callable[[Point, float], tuple[Limb, Limb]], support: float,
+                lift: float, *, shins_behind: bool = False) -> list[str]:
+    """Return a front-view side plank: facing the viewer, on the low forearm, top arm up."""
+    pelvis, trunk = _side_plank_pose(support, lift, 268.0)
+    low_leg, high_leg = legs(pelvis, trunk)
+    forearm = Bend(-90, 0, scale=(1, 0.5))  # pointing at the viewer, so seen shortened
+    elements, _ = draw_front(FrontFigure(pelvis, trunk, low_leg, high_leg, forearm, Bend(90, 90),
+                                         head=trunk + 4, shins_behind=shins_behind))
+    top = polar(pelvis, trunk + 90, PELVIS_HALF)
+    return [*elements, *arrow([(top[0], top[1] + 12), (top[0], top[1] + 40)])]
+
+
 @illustration("side_plank", "Side plank", ground="mat")
 def side_plank() -> list[str]:
-    """Side plank on one forearm, body straight and hips lifted, top arm reaching up."""
-    hip, trunk = _forearm_plank(280.0, (280.0 - TORSO - THIGH - SHIN - 8, MAT_H + SOLE + 4))
-    legs = Bend(trunk + 180, trunk + 180, trunk + 250, foot=0.6)
-    return [*figure(Figure(
-        hip, trunk, legs, legs, Bend(-90, -10, scale=(1, 0.5)), Bend(88, 88), head=trunk + 8,
-    ))]
+    """Seen from the front: on one forearm and the side of the feet, hips lifted, body straight."""
+
+    def legs(pelvis: Point, trunk: float) -> tuple[Limb, Limb]:
+        low_hip = polar(pelvis, trunk - 90, HIP_HALF)
+        ankle = polar(low_hip, trunk + 180, THIGH + SHIN)
+        top_ankle = polar(ankle, trunk + 90, LIMB_W + 1)  # feet stacked
+        return (Bend(trunk + 180, trunk + 180, trunk - 90),
+                Reach(*top_ankle, trunk - 90))
+
+    return _side_plank(legs, THIGH + SHIN, 2)
 
 
 @illustration("side_plank_knees", "Side plank on knees", ground="mat")
 def side_plank_knees() -> list[str]:
-    """Side plank on one forearm with the knees bent and resting on the mat."""
-    hip, trunk = _forearm_plank(270.0, (270.0 - TORSO - THIGH, MAT_H + SOLE))
-    legs = Bend(trunk + 180, 140, 50, (1.0, 0.55), 0.6)
-    return [*figure(Figure(
-        hip, trunk, legs, legs, Bend(-90, -10, scale=(1, 0.5)), Bend(88, 88), head=trunk + 8,
-    ))]
+    """Seen from the front: on one forearm and the knees, shins behind, hips lifted."""
+
+    def legs(pelvis: Point, trunk: float) -> tuple[Limb, Limb]:
+        # shins pointing away, so seen shortened; the low one hidden behind its knee
+        return Bend(trunk + 180, 116, 150, (1.0, 0.1), 0), Bend(trunk + 180, 116, 150, (1.0, 0.5))
+
+    return _side_plank(legs, THIGH, 0, shins_behind=True)
 
 
 @illustration("glute_bridge", "Glute bridge", ground="mat")
