@@ -38,9 +38,11 @@ FLOOR_Y = 262  # SVG y of the floor line; pose y = FLOOR_Y - SVG y
 BACKGROUND = "#f6f4ee"
 INK = "#2b2d42"  # the figure, near-side limbs
 FAR_INK = "#8d99ae"  # limbs on the far side of the body
+GHOST_INK = "#c8cdd6"  # where a moving limb starts from, when that is not plain to see
 ACCENT = "#e07a5f"  # motion arrows and the working body part, used sparingly
 FLOOR_INK = "#b9b3a6"
 MAT_FILL = "#d9d3c4"
+MAT_EDGE = "#c9c2b1"  # a mat's front edge, where it is seen in depth
 PROP_INK = "#b1a994"
 ROLLER_FILL = "#a9c5bd"
 CLOTH_FILL = "#ffffff"
@@ -779,29 +781,83 @@ def piriformis_stretch() -> list[str]:
     return [*elements]
 
 
+# A three-quarter view, from the side and above, for the one pose that cannot be read flat:
+# knees fallen to the side move across the body, towards the viewer. Scene coordinates: x runs
+# from the head to the feet, y is up, z points away from the viewer (the body's far side).
+Point3 = tuple[float, float, float]
+VIEW_YAW, VIEW_PITCH = 10.0, 46.0  # degrees: turned a little towards the head, looking down
+MAT_HALF = 62.0  # half the width of the mat, seen in depth
+LEG_SPREAD = 3.0  # each leg's distance from the midline: knees and feet held together
+KNEE_DROP = 78.0  # how far the knees have fallen to the side, degrees from upright
+
+
+def project(p: Point3) -> Point:
+    """Return where a scene point is drawn in the three-quarter view."""
+    x, y, z = p
+    yaw, pitch = math.radians(VIEW_YAW), math.radians(VIEW_PITCH)
+    across = x * math.cos(yaw) - z * math.sin(yaw)
+    depth = x * math.sin(yaw) + z * math.cos(yaw)
+    return (across, y * math.cos(pitch) + depth * math.sin(pitch))
+
+
+def _roll(p: Point3, angle: float, axis_y: float) -> Point3:
+    """Return ``p`` turned ``angle`` degrees about the body's long axis, top towards the viewer."""
+    a = math.radians(angle)
+    dy, dz = p[1] - axis_y, p[2]
+    return (p[0], axis_y + dy * math.cos(a) + dz * math.sin(a), -dy * math.sin(a) + dz * math.cos(a))
+
+
 @illustration("lower_back_rotation", "Lower back rotation", ground="none")
 def lower_back_rotation() -> list[str]:
-    """Seen from above: lying on the back, arms out in a T, bent knees dropped to one side."""
-    y = 140.0
-    shoulder_x, hip_x = 135.0, 135.0 + TORSO
-    arm_tip = 18 + UPPER_ARM + FOREARM  # hands, out from the midline
-    torso = [(shoulder_x - 4, y - 21), (shoulder_x - 4, y + 21), (hip_x + 6, y + 14),
-             (hip_x + 6, y - 14)]
-    legs = []
-    for hip_y, knee, colour in ((y + 11, (hip_x + 32, y + 56), FAR_INK),
-                                (y - 11, (hip_x + 36, y + 46), INK)):
-        ankle = (knee[0] + 34, knee[1] - 33)
-        legs.append(stroke([(hip_x, hip_y), knee, ankle, polar(ankle, -25, 16)], colour, LIMB_W))
+    """Seen from the side and above: lying on the back, arms out to the sides, the bent knees
+    fallen to one side (towards the viewer) from upright (drawn faint), shoulders down."""
+    sx, hx, axis_y = 0.0, TORSO, LYING_Y  # shoulders, hips, and the height of the body's axis
+    foot_x = hx + 54
+
+    def along(points: Sequence[Point3]) -> list[Point]:
+        return [project(p) for p in points]
+
+    def legs_at(drop: float) -> list[list[Point]]:
+        out = []
+        for side in (1, -1):  # far leg, near leg (knees together, so the legs nearly meet)
+            hip = (hx, axis_y, side * LEG_SPREAD)
+            ankle = (foot_x, MAT_H + SOLE + ANKLE_H, side * 5.0)
+            lift = math.degrees(math.acos(math.dist(hip[:2], ankle[:2]) / (THIGH + SHIN)))
+            knee = polar(hip[:2], heading(hip[:2], ankle[:2]) + lift, THIGH)
+            foot = _roll(ankle, drop * 0.4, axis_y)  # the feet roll onto their edges
+            foot = (foot[0], max(foot[1], MAT_H + SOLE + 2), foot[2])
+            toe = (foot[0] + FOOT - HEEL, max(foot[1] - ANKLE_H, MAT_H + SOLE), foot[2])
+            out.append(along([hip, _roll((*knee, hip[2]), drop, axis_y), foot, toe]))
+        return out
+
+    reach = SHOULDER_HALF + UPPER_ARM + FOREARM
+    x0, x1, z0, z1 = sx - NECK - HEAD_R - 4, foot_x + FOOT, -MAT_HALF, MAT_HALF
+    mat_top = along([(x0, MAT_H, z0), (x1, MAT_H, z0), (x1, MAT_H, z1), (x0, MAT_H, z1)])
+    mat_edge = along([(x0, MAT_H, z0), (x1, MAT_H, z0), (x1, 0, z0), (x0, 0, z0)])
+    far_arm, near_arm = (
+        along([(sx, axis_y, side * SHOULDER_HALF),
+               (sx - 3, MAT_H + SOLE + 3, side * (SHOULDER_HALF + UPPER_ARM)),
+               (sx - 6, MAT_H + SOLE, side * reach)])
+        for side in (1, -1))
+    outline = along([(sx - 3, axis_y, -CHEST_HALF), (sx + TORSO * 0.5, axis_y, -WAIST_HALF),
+                     (hx + 3, axis_y, -PELVIS_HALF), (hx + 3, axis_y, PELVIS_HALF),
+                     (sx + TORSO * 0.5, axis_y, WAIST_HALF), (sx - 3, axis_y, CHEST_HALF)])
+    head = project((sx - NECK, MAT_H + HEAD_R, 0))
+    top_leg, under_leg = legs_at(KNEE_DROP)  # the far leg falls over the near one
+    start, end = legs_at(0)[1][1], top_leg[1]
+    bend = (max(start[0], end[0]) + 34, (start[1] + end[1]) / 2 + 6)
+    swing = [_bezier(lerp(start, bend, 0.3), bend, lerp(end, bend, 0.35), i / 8) for i in range(9)]
     return [
-        ground(box(78, 50, 330, 232, MAT_FILL, rx=10)),
-        legs[0],
-        polygon(torso, INK, 10),
-        stroke([(shoulder_x, y), (shoulder_x - NECK, y)], INK, NECK_W),
-        circle((shoulder_x - NECK, y), 15, INK),
-        *[stroke([(shoulder_x, y + side * 18), (shoulder_x - 2, y + side * arm_tip)], INK, LIMB_W)
-          for side in (1, -1)],
-        legs[1],
-        *arc_arrow((hip_x, y), 100, 6, 48),
+        ground(polygon(mat_edge, MAT_EDGE, 4), polygon(mat_top, MAT_FILL, 8)),
+        stroke(far_arm, FAR_INK, LIMB_W),
+        *[stroke(leg, GHOST_INK, LIMB_W) for leg in legs_at(0)],
+        stroke([project((sx, axis_y, 0)), head], INK, NECK_W),
+        circle(head, HEAD_R, INK),
+        polygon(outline, INK, 14),
+        stroke(under_leg, FAR_INK, LIMB_W),
+        *_near(top_leg),
+        *_near(near_arm),
+        *arrow(swing),
     ]
 
 
