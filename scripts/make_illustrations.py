@@ -22,7 +22,7 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 from xml.sax.saxutils import escape
@@ -46,6 +46,8 @@ MAT_EDGE = "#c9c2b1"  # a mat's front edge, where it is seen in depth
 PROP_INK = "#b1a994"
 ROLLER_FILL = "#a9c5bd"
 CLOTH_FILL = "#ffffff"
+WALL_FILL = "#ebe7dd"
+WALL_INK = "#d6d0c2"
 CLOTH_INK = "#a39d90"
 COLD_FILL = "#5fa8d3"
 HEAT_FILL = "#e4572e"
@@ -218,6 +220,22 @@ def wrapped_pack(x0: float, x1: float, fill: str, *, towel: bool) -> list[str]:
     if towel:
         cloth += [stroke([(x0 - 8, y), (x1 + 8, y)], CLOTH_INK, 2) for y in (LYING_Y, LYING_Y + 4)]
     return [*cloth, box(x0, top + 2, x1, top + 15, fill, ink=INK, rx=6, width=2)]
+
+
+def wall(x0: float, x1: float, top: float) -> list[str]:
+    """Return a stretch of wall behind the figure (parallel to the picture), with a skirting."""
+    return [ground(box(x0, 0, x1, top, WALL_FILL, rx=4),
+                   stroke([(x0 + 3, 7), (x1 - 3, 7)], WALL_INK, 4))]
+
+
+def strap(points: Sequence[Point]) -> list[str]:
+    """Return a towel or belt pulled along ``points``: a light band with a grey edge."""
+    return [stroke(points, CLOTH_INK, 7), stroke(points, CLOTH_FILL, 3)]
+
+
+def cushion(x0: float, x1: float, ground_y: float, height: float) -> str:
+    """Return a small cushion lying on ``ground_y``."""
+    return box(x0, ground_y, x1, ground_y + height, CLOTH_FILL, ink=CLOTH_INK, rx=4)
 
 
 # --- The figure ----------------------------------------------------------------------------------
@@ -494,13 +512,20 @@ def march_in_place() -> list[str]:
 
 @illustration("leg_swing", "Leg swings")
 def leg_swing() -> list[str]:
-    """Standing side-on to a chair back, one hand on it, the near leg swinging forward."""
+    """Standing side-on to a wall, a hand on it, swinging the outer leg forwards and back.
+
+    The wall is on the body's far side, behind the figure: the far hand rests on it (that arm
+    points away from the viewer, so it is seen shortened) and the far leg, nearest the wall,
+    is the one stood on.
+    """
     hip = (170.0, STAND_HIP)
-    back_x = hip[0] + 36
+    shoulder = polar(hip, 91, TORSO)
+    on_wall = Bend(-70, 10, scale=(0.55, 0.6))
     elements, _ = draw_figure(Figure(
-        hip, 91, Bend(-52, -60), foot_on(hip[0] + 1), Bend(-96, -86), Reach(back_x, 104),
+        hip, 91, Bend(-52, -60), foot_on(hip[0] + 1), Bend(-96, -86), on_wall,
     ))
-    return [*chair(back_x, 1), *elements,
+    top = shoulder[1] + NECK + HEAD_R + 6
+    return [*wall(hip[0] - 64, hip[0] + 72, top), *elements,
             *arc_arrow(hip, 114, -128, -38, both=True)]
 
 
@@ -685,47 +710,58 @@ def bird_dog() -> list[str]:
 
 @illustration("dead_bug", "Dead bug", ground="mat")
 def dead_bug() -> list[str]:
-    """Lying on the back, arms up to the ceiling, one leg reaching out low, the other at 90/90."""
+    """Lying on the back, knees over the hips: one leg reaching out low, the opposite arm
+    lowering back behind the head, the other arm and leg staying up (arm to the ceiling, 90/90).
+    """
     hip_x = 165.0
-    elements, j = supine(hip_x, Bend(14, 14), Bend(90, 0), near_arm=Bend(86, 86),
-                         far_arm=Bend(96, 96))
+    elements, j = supine(hip_x, Bend(14, 14), Bend(90, 0), near_arm=Bend(88, 88),
+                         far_arm=Bend(164, 166))
     start, end = polar(j["hip"], 14, 58), polar(j["hip"], 14, 100)
     return [*elements,
-            *arrow([polar(start, -76, 18), polar(end, -76, 18)])]
+            *arrow([polar(start, -76, 18), polar(end, -76, 18)]),
+            *arc_arrow(j["shoulder"], UPPER_ARM + FOREARM + 14, 104, 150)]
 
 
 @illustration("hamstring_stretch", "Hamstring stretch", ground="mat")
 def hamstring_stretch() -> list[str]:
-    """Lying on the back, one leg raised straight with the hands behind the thigh."""
+    """Lying on the back, other knee bent and foot flat, one leg raised straight to the ceiling
+    with a towel looped round the foot, its ends held in both hands."""
     hip_x = 180.0
-    thigh = polar((hip_x, LYING_Y), 80, THIGH * 0.95)
-    hands = Reach(thigh[0] - 7, thigh[1])
-    elements, _ = supine(hip_x, Bend(80, 80, 172), Bend(-1, -1), near_arm=hands, far_arm=hands,
+    raised = Bend(80, 80)
+    _, j = supine(hip_x, raised, hook_foot(hip_x))
+    sole = lerp(j["heel"], j["toe"], 0.5)
+    hands = polar(j["shoulder"], heading(j["shoulder"], sole), UPPER_ARM + FOREARM - 3)
+    grip = Reach(*hands)
+    elements, j = supine(hip_x, raised, hook_foot(hip_x), near_arm=grip, far_arm=grip,
                          highlight=("thigh",))
-    return [*elements]
+    out = heading(j["heel"], j["toe"]) + 90  # the sole's side, facing the ceiling
+    loop = [polar(j["heel"], out, SOLE + 2), polar(j["toe"], out, SOLE + 2)]
+    return [*elements, *strap([hands, loop[0]]), *strap([hands, loop[1]])]
 
 
 @illustration("hip_flexor_stretch", "Hip flexor stretch", ground="mat")
 def hip_flexor_stretch() -> list[str]:
-    """Half-kneeling: back knee on the mat, front foot flat, pelvis forward, torso upright."""
-    knee = (165.0, MAT_H + SOLE)
+    """Half-kneeling, the back knee on a cushion, front foot flat, pelvis forward, upright."""
+    cushion_h = 9.0
+    knee = (165.0, MAT_H + cushion_h + SOLE)
     hip = polar(knee, 68, THIGH)
     front = foot_on(hip[0] + 58, MAT_H)
     _, j = draw_figure(Figure(hip, 92, front, front, FOREARM_DOWN, FOREARM_DOWN))
     hands = Reach(j["knee"][0] - 4, j["knee"][1] + 8)
-    return [*figure(Figure(
-        hip, 92, Bend(248, 180, 180), front, hands, hands, highlight=("hip_front",),
+    shin = 180 + math.degrees(math.asin(cushion_h / SHIN))  # down to the toes on the mat
+    return [cushion(knee[0] - 16, knee[0] + 18, MAT_H, cushion_h), *figure(Figure(
+        hip, 92, Bend(248, shin, 180), front, hands, hands, highlight=("hip_front",),
     )), *arrow([(hip[0] - 40, hip[1] + 2), (hip[0] - 16, hip[1] + 2)])]
 
 
 @illustration("knee_to_chest", "Knee to chest", ground="mat")
 def knee_to_chest() -> list[str]:
-    """Lying on the back, hugging one knee to the chest, the other leg long on the mat."""
+    """Lying on the back, hugging one knee to the chest, the other knee bent, foot flat."""
     hip_x = 180.0
     knee = polar((hip_x, LYING_Y), 128, THIGH)
     hands = straight_arm((hip_x - TORSO, LYING_Y), polar(knee, 30, 6))
-    elements, _ = supine(hip_x, Bend(128, -5), Bend(-1, -1), near_arm=hands, far_arm=hands,
-                         highlight=("back",))
+    elements, _ = supine(hip_x, Bend(128, -5), hook_foot(hip_x), near_arm=hands,
+                         far_arm=hands, highlight=("back",))
     return [*elements]
 
 
@@ -882,10 +918,12 @@ def _long_sit(hip: Point, leg_angle: float) -> Figure:
 
 @illustration("foam_roll_calves", "Foam roll calves")
 def foam_roll_calves() -> list[str]:
-    """Sitting, hands behind on the floor, calves on a foam roller, hips lifted."""
+    """Sitting, hands behind on the floor, one calf on a foam roller, hips lifted, the other
+    knee bent with its foot on the floor."""
     hip = (150.0, 2 * ROLLER_R + SOLE + 5)
     calf = polar(hip, -3, THIGH + SHIN * 0.5)
-    return [*roller(calf[0]), *figure(_long_sit(hip, -3)),
+    sitting = _long_sit(hip, -3)
+    return [*roller(calf[0]), *figure(replace(sitting, far_leg=foot_on(hip[0] + 34))),
             *arrow([(calf[0] - 32, 76), (calf[0] + 28, 76)], both=True)]
 
 
