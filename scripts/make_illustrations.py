@@ -4,14 +4,18 @@
     python scripts/make_illustrations.py           write player/content/media/illustrations/<id>.svg
     python scripts/make_illustrations.py --check   exit 1 if a written file is missing or stale
 
-Each picture is a side view of one anatomically proportioned figure facing right (the app mirrors
-it for the other side; lying on the back, the head is on the left so the legs lead to the right),
-placed from a few joint angles or joint targets, plus simple props (floor, mat, foam roller,
-chair, cold and heat packs) and accent-coloured motion arrows. Lower back rotation is the one
-view from above, since arms out in a T and knees dropped to the side cannot be seen side-on.
-Pose coordinates are in pixels with y pointing UP from the floor line; angles are in degrees,
-counter-clockwise from "pointing right". Only the standard library is used and the output is
-deterministic, so running the script twice gives byte-identical files.
+Each picture is one anatomically proportioned figure, placed from a few joint angles or joint
+targets, plus simple props (floor, mat, foam roller, chair, wall, towel, cushion, cold and heat
+packs) and accent-coloured motion arrows. Most are side views facing right (the app mirrors them
+for the other side; lying on the back, the head is on the left so the legs lead to the right).
+Where a side view would mislead, the figure faces the viewer instead (the side planks, hip
+circles) or, for lower back rotation, is seen in three-quarter view from the side and above,
+with the knees' starting position drawn faint. Every drawing is then scaled and centred so that
+what it shows (figure, props, arrows; not the floor line or mat) fills its 400x300 card in the
+dimension that limits it; the ground is drawn to fit. Pose coordinates are in pixels with y
+pointing UP from the floor line; angles are in degrees, counter-clockwise from "pointing
+right". Only the standard library is used and the output is deterministic, so running the
+script twice gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -531,16 +535,20 @@ def leg_swing() -> list[str]:
 
 @illustration("hip_circle", "Hip circles")
 def hip_circle() -> list[str]:
-    """Standing with hands on hips and the pelvis drawing a circle."""
-    hip = (195.0, STAND_HIP)
-    centre = (hip[0] + 2, hip[1] + 4)
-    back_half = stroke(arc_points(centre, 44, 13, 20, 160), ACCENT, ARROW_W, 0.5)
-    hands = Reach(hip[0] + 2, hip[1] + 16)
-    return [
-        back_half,
-        *figure(Figure(hip, 90, foot_on(hip[0] + 2), foot_on(hip[0] - 2), hands, hands)),
-        *arc_arrow(centre, 44, 165, 375, ry=13),
-    ]
+    """Seen from the front: feet a little wider than the hips, hands on the hips, the pelvis
+    drawing a circle (the far half of the circle drawn faint, behind the body)."""
+    x = 200.0
+    ankle_y = SOLE + ANKLE_H
+    spread = HIP_HALF + 8  # ankles a little wider than the hip joints
+    pelvis = (x, ankle_y + math.sqrt((THIGH + SHIN) ** 2 - (spread - HIP_HALF) ** 2) - 0.5)
+    hand_y = pelvis[1] + 10
+    elements, _ = draw_front(FrontFigure(
+        pelvis, 90, Reach(x + spread, ankle_y, -60), Reach(x - spread, ankle_y, -120),
+        Reach(x + PELVIS_HALF + 3, hand_y), Reach(x - PELVIS_HALF - 3, hand_y),
+    ))
+    centre = (x, pelvis[1] + 2)
+    back_half = stroke(arc_points(centre, 40, 12, 20, 160), ACCENT, ARROW_W, 0.5)
+    return [back_half, *elements, *arc_arrow(centre, 40, 165, 375, ry=12)]
 
 
 @illustration("bodyweight_squat", "Bodyweight squat")
