@@ -555,10 +555,8 @@ def hip_circle() -> list[str]:
 def bodyweight_squat() -> list[str]:
     """Squat with the hips back, thighs near parallel and arms forward for balance."""
     hip = (180.0, 66.0)
-    return figure(Figure(
-        hip, 52, foot_on(hip[0] + 36), foot_on(hip[0] + 32), Bend(2, 2), Bend(14, 14),
-        head=72, curve=-1,
-    ))
+    feet, arms = foot_on(hip[0] + 36), Bend(4, 4)  # both sides alike: the far ones hidden
+    return figure(Figure(hip, 52, feet, feet, arms, arms, head=72, curve=-1))
 
 
 @illustration("reverse_lunge", "Reverse lunge")
@@ -798,31 +796,34 @@ def cat_cow() -> list[str]:
 
 @illustration("childs_pose", "Child's pose", ground="mat")
 def childs_pose() -> list[str]:
-    """Kneeling, sitting back on the heels, torso folded over the thighs, arms forward."""
+    """Kneeling, sitting back on the heels, chest low over the thighs, forehead on the mat,
+    arms reaching forward along the mat."""
     knee = (205.0, MAT_H + SOLE)
-    hip = polar(knee, 152, THIGH)
-    shoulder = (hip[0] + 52, 32.0)
+    hip = polar(knee, 150, THIGH)
+    shoulder = (knee[0] + 8, 30.0)
     trunk = heading(hip, shoulder)
-    hands = Reach(shoulder[0] + 72, MAT_H + SOLE)
+    hands = Reach(shoulder[0] + UPPER_ARM + FOREARM - 4, MAT_H + SOLE)
     shin = Bend(heading(hip, knee), 180, 180)
     head = math.degrees(math.asin((MAT_H + HEAD_R + 1 - shoulder[1]) / NECK))
     return [*figure(Figure(
-        hip, trunk, shin, shin, hands, hands, curve=12, head=head, head_last=True,
+        hip, trunk, shin, shin, hands, hands, curve=7, head=head, head_last=True,
     ))]
 
 
 @illustration("piriformis_stretch", "Piriformis stretch", ground="mat")
 def piriformis_stretch() -> list[str]:
-    """Lying on the back in a figure four, pulling the supporting thigh towards the chest."""
+    """Lying on the back in a figure four: the near leg's thigh drawn towards the chest by the
+    hands behind it, the far leg's ankle crossed over it just below the knee."""
     hip = (185.0, LYING_Y)
-    far_knee = polar(hip, 86, THIGH)
-    near_knee = polar(hip, 22, THIGH * 0.95)
-    ankle = (far_knee[0] + 3, far_knee[1] + 3)
-    crossed = Bend(22, heading(near_knee, ankle), None, (0.95, math.dist(near_knee, ankle) / SHIN))
-    hands = Reach(hip[0] - 6, hip[1] + THIGH * 0.85)
-    elements, _ = supine(hip[0], crossed, Bend(86, -4), near_arm=hands, far_arm=hands,
+    support = Bend(100, -2)  # thigh towards the chest, shin level
+    knee = polar(hip, support.upper, THIGH)
+    ankle = polar(lerp(hip, knee, 0.82), 10, 4)  # resting on the thigh, just below the knee
+    far_knee = polar(hip, 32, THIGH * 0.75)  # pointing out to the side: seen shortened
+    crossed = Bend(32, heading(far_knee, ankle), None, (0.75, math.dist(far_knee, ankle) / SHIN))
+    hands = Reach(*polar(lerp(hip, knee, 0.6), 190, 8))
+    elements, _ = supine(hip[0], support, crossed, near_arm=hands, far_arm=hands,
                          highlight=("glute",))
-    return [*elements]
+    return elements
 
 
 # A three-quarter view, from the side and above, for the one pose that cannot be read flat:
