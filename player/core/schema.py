@@ -30,7 +30,7 @@ from player.core.limits import (
 )
 from player.core.problems import Problem, error
 from player.core.routine import FORMAT_VERSION
-from player.core.text import quoted, shorten
+from player.core.text import LINE_BREAKS, has_visible, is_control, quoted, shorten
 from player.core.yamlsafe import MAP, SCALAR, SEQ, Node
 
 
@@ -94,6 +94,19 @@ def found(node: Node) -> str:
 
 #: Longest piece of a found value shown in a message.
 FOUND_CHARS = 60
+#: How :class:`Text` names the control characters it refuses.
+_CONTROL_NAMES = {"\x1b": "escape", "\r": "carriage return", "\n": "line break",
+                  "\x07": "bell", "\x08": "backspace", "\x00": "null"}
+INVISIBLE_ONLY = ("must not be empty: it has only invisible characters (spaces, zero-width "
+                  "spaces or other characters that show nothing)")
+CONTROL_CHARACTER = ("contains a control character ({name}) that text cannot show; remove it "
+                     "(in quotes, it is written with a backslash, such as \\e or \\r)")
+NOT_ONE_LINE = "must be one line; it contains a line break"
+
+
+def _control_name(char: str) -> str:
+    return _CONTROL_NAMES.get(char, f"U+{ord(char):04X}")
+
 
 class Type:
     """A field type: checks a Node and describes itself as JSON Schema."""
@@ -116,6 +129,8 @@ class Text(Type):
     pattern: str | None = None
     pattern_help: str = ""
     numbers_ok: bool = False
+    #: Titles and names: a line break inside is refused (TAB and LF are allowed elsewhere).
+    one_line: bool = False
 
     def check(self, node: Node, path: str, ctx: Context) -> Any:
         v = node.value
@@ -128,9 +143,25 @@ class Text(Type):
             return ctx.fail(node, path, "must not be empty")
         if len(v) > self.max_len:
             return ctx.fail(node, path, f"is {len(v):,} characters long; at most {self.max_len}")
+        problem = self._character_problem(v.strip())
+        if problem:
+            return ctx.fail(node, path, problem)
+        if self.min_len and not has_visible(v):
+            return ctx.fail(node, path, INVISIBLE_ONLY)
         if self.pattern and not re.fullmatch(self.pattern, v):
             return ctx.fail(node, path, f"must be {self.pattern_help}; found {found(node)}")
         return v.strip()
+
+    def _character_problem(self, v: str) -> str:
+        """Why ``v`` cannot be shown as it is (a control character, a break in one line), or ""."""
+        if v.isprintable():
+            return ""  # the common case, checked in C
+        for c in v:
+            if is_control(c) and c not in "\t\n":
+                return CONTROL_CHARACTER.format(name=_control_name(c))
+            if self.one_line and (c == "\n" or c in LINE_BREAKS):
+                return NOT_ONE_LINE
+        return ""
 
     def json(self) -> dict[str, Any]:
         s: dict[str, Any] = {"type": ["string", "number"] if self.numbers_ok else "string",
@@ -520,7 +551,7 @@ PROGRESSION = Struct("progression", {
 }, "Values that replace the step's own from the given week of the schedule.")
 
 EXERCISE_DEF = Struct("exercise definition", {
-    "name": Field(Text(max_len=80, min_len=1), "Name shown and spoken.",
+    "name": Field(Text(max_len=80, min_len=1, one_line=True), "Name shown and spoken.",
                   required=True),
     "instructions": Field(Lines(), "Short lines telling how to do it, shown during the step."),
     "feel": Field(Lines(), "What the person should feel (e.g. a stretch in the back of the thigh)."),
@@ -586,7 +617,7 @@ CADENCE_STEP = Struct("cadence step", {
     "cadence": Field(Int(60, 240, unit=" beats per minute"), "Metronome beats per minute "
                      "(running cadence: 170-190 is a common rule of thumb).", required=True),
     "duration": Field(Duration(), "How long the drill lasts.", required=True),
-    "name": Field(Text(max_len=80, min_len=1), "Name shown.",
+    "name": Field(Text(max_len=80, min_len=1, one_line=True), "Name shown.",
                   default="Cadence drill"),
     "exercise": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
                       "Exercise whose picture and instructions to show."),
@@ -597,7 +628,7 @@ STEP = Variant("step", {"exercise": EXERCISE_STEP, "rest": REST_STEP, "ice": ICE
                         "heat": HEAT_STEP, "cadence": CADENCE_STEP})
 
 BLOCK = Struct("block", {
-    "name": Field(Text(max_len=80, min_len=1),
+    "name": Field(Text(max_len=80, min_len=1, one_line=True),
                   "Name of the block (Warm-up, Strength...).",
                   required=True),
     "steps": Field(List(STEP, min_items=1, max_items=500), "The steps, in order.", required=True),
@@ -632,11 +663,11 @@ _EXERCISES = MapOf(EXERCISE_DEF, ID_PATTERN, ID_HELP, max_items=MAX_EXERCISES,
 ROUTINE = Struct("routine", {
     "format": Field(Int(1, 1_000), f"Format version of this file; write {FORMAT_VERSION}.",
                     required=True),
-    "title": Field(Text(max_len=120, min_len=1), "Title shown in the library.",
+    "title": Field(Text(max_len=120, min_len=1, one_line=True), "Title shown in the library.",
                    required=True),
     "description": Field(Text(max_len=2000), "What the routine is for, a few sentences."),
     "author": Field(Text(max_len=200), "Who wrote it (e.g. the physiotherapist)."),
-    "version": Field(Text(max_len=40, numbers_ok=True),
+    "version": Field(Text(max_len=40, numbers_ok=True, one_line=True),
                      "Version of this routine, e.g. 1.2."),
     "written": Field(Date(), "Date written, YYYY-MM-DD."),
     "review_by": Field(Date(), "Date by which a clinician should review it, YYYY-MM-DD."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import textwrap
 import time
 import tracemalloc
 from pathlib import Path
@@ -238,6 +239,67 @@ def test_a_huge_unknown_key_is_shortened_in_the_message_and_the_path(tmp_path, l
     assert len(found) == 1
     assert len(found[0]) < 500
     assert "'… (500,000 characters) in routine" in found[0]
+
+
+# --- text that shows nothing, or controls the terminal -------------------------------------------
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", '"\\u200b\\u200b"'),
+        ("title", '"\\u3164"'),
+        ("title", '"\\u202e\\u2066\\u2069"'),
+        ("title", '" \\u00a0\\u2060\\ufeff"'),
+        ("block", '"\\u200d"'),
+        ("exercise", '"\\u2800"'),
+        ("cadence", '"\\u180e"'),
+    ],
+)
+def test_titles_and_names_of_invisible_characters_are_refused_at_their_line(
+        tmp_path, library, field, value):
+    text = textwrap.dedent(f"""\
+        format: 1
+        title: {value if field == "title" else "Fine"}
+        exercises:
+          mine: {{name: {value if field == "exercise" else "Mine"}}}
+        blocks:
+          - name: {value if field == "block" else "Main"}
+            steps:
+              - {{exercise: mine, hold: 1s}}
+              - {{cadence: 170, duration: 1m, name: {value if field == "cadence" else "Go"}}}
+        """)
+    found = located(tmp_path, text, library)
+    line = {"title": 2, "exercise": 4, "block": 6, "cadence": 9}[field]
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{line}:")
+    assert found[0].endswith("must not be empty: it has only invisible characters (spaces, "
+                             "zero-width spaces or other characters that show nothing)")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"\\e[31mRed"', "contains a control character (escape) that text cannot show"),
+        ('"\\e]8;;http://x\\e\\\\Go\\e]8;;\\e\\\\"', "control character (escape)"),
+        ('"To\\rtal"', "control character (carriage return)"),
+        ('"Bell\\a"', "control character (bell)"),
+        ('"C1\\x9b"', "control character (U+009B)"),
+        ('"Two\\nlines"', "must be one line; it contains a line break"),
+        ('"Two\\Llines"', "must be one line; it contains a line break"),
+    ],
+)
+def test_control_characters_in_text_are_refused(tmp_path, library, value, message):
+    found = located(tmp_path, HEAD.replace("title: Limits", f"title: {value}")
+                    + "      - {exercise: plank, hold: 1s}\n", library)
+    assert len(found) == 1 and found[0].startswith("2:8: error: title: "), found
+    assert message in found[0]
+
+
+def test_notes_may_have_line_breaks_and_tabs_but_not_carriage_returns(tmp_path, library):
+    ok = HEAD + '      - {rest: 1s, note: "one\\ntwo\\tthree"}\n'
+    assert located(tmp_path, ok, library) == []
+    bad = HEAD + '      - {rest: 1s, note: "one\\rtwo"}\n'
+    assert "control character (carriage return)" in located(tmp_path, bad, library)[0]
 
 
 def test_the_format_doc_gives_every_limit_with_its_value():
