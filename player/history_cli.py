@@ -38,6 +38,7 @@ from player.core.history import (
 from player.core.loader import Library, load_library, load_routine_bytes
 from player.core.progress import Adherence, PainTrend, Schedule, adherence, pain_trend
 from player.core.routine import Routine
+from player.core.yamlsafe import read_limited
 from player.settings import load_settings
 from player.store.db import StoreError
 from player.store.history import IMPORTED_ROUTINE_TITLE, HistoryStore
@@ -114,7 +115,7 @@ def find_played_routine(session: Session, candidates: Iterable[Path],
     by_title: Routine | None = None
     for path in candidates:
         try:
-            data = path.read_bytes()
+            data = read_limited(path)  # a huge file, a FIFO or a device is not read
         except OSError:
             continue
         same_file = bool(session.routine_file_hash) and (
@@ -354,7 +355,7 @@ def cmd_report(data_dir: Path, ns: argparse.Namespace, now: datetime | None = No
 
 def _load_given_routine(path: Path) -> tuple[Routine | None, str]:
     try:
-        data = path.read_bytes()
+        data = read_limited(path)
     except OSError as exc:
         return None, f"cannot read {path}: {exc.strerror or exc}"
     result = load_routine_bytes(data, path, load_library())

@@ -24,6 +24,7 @@ Values are wrapped in :class:`Node` so that every later error can name its line 
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -107,7 +108,8 @@ def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """At most ``limit + 1`` bytes of the regular file ``path`` (more than ``limit``: too large).
 
     Never blocks: the file is opened non-blocking and anything but a regular file (a FIFO, a
-    device, a folder) raises :class:`OSError` with :data:`NOT_A_FILE`, before a byte is read.
+    device, a folder) raises :class:`OSError` (:class:`IsADirectoryError` for a folder) with
+    :data:`NOT_A_FILE`, before a byte is read.
     """
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
         | getattr(os, "O_BINARY", 0)
@@ -119,7 +121,9 @@ def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         raise
     if not regular:
         os.close(fd)
-        raise OSError(0, NOT_A_FILE, str(path))
+        folder = os.path.isdir(path)
+        raise (IsADirectoryError if folder else OSError)(errno.EISDIR if folder else errno.EINVAL,
+                                                         NOT_A_FILE, str(path))
     with os.fdopen(fd, "rb") as fh:
         return fh.read(limit + 1)
 

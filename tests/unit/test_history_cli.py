@@ -279,3 +279,21 @@ def test_the_exported_diary_is_0600_even_over_a_readable_file(umask, tmp_path, c
     assert run(data, "history", "export", "--csv", str(exported)) == 0
     assert stat.S_IMODE(exported.stat().st_mode) == 0o600
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_find_played_routine_skips_what_is_not_a_file_without_blocking(tmp_path):
+    import signal
+
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)  # an ordinary open for reading would wait for a writer for ever
+    huge = tmp_path / "huge.yaml"
+    huge.write_bytes(b"# " + b"x" * (4 * 1024 * 1024))
+    path = write(tmp_path / "strict.yaml", textwrap.dedent(ROUTINE))
+    session = Session(1, "Strict routine", "2", "", NOW, NOW, "completed")
+    signal.alarm(5)
+    try:
+        found = history_cli.find_played_routine(session, [fifo, huge, path])
+    finally:
+        signal.alarm(0)
+    assert found is not None and found.title == "Strict routine"
