@@ -38,6 +38,7 @@ from player.core.history import (
 from player.core.loader import Library, load_library, load_routine_bytes
 from player.core.progress import Adherence, PainTrend, Schedule, adherence, pain_trend
 from player.core.routine import Routine
+from player.core.text import escape_controls, escape_json
 from player.core.yamlsafe import read_limited
 from player.settings import load_settings
 from player.store.db import StoreError
@@ -284,7 +285,8 @@ def change_words(points: float, percent: float | None) -> str:
 
 
 def format_report(report: Report) -> str:
-    """The plain-text report."""
+    """The plain-text report, for a terminal: text from files is escaped (no control character,
+    bidi override or line break inside a field reaches the terminal)."""
     out = [f"Exercise and pain report, {report.generated:%Y-%m-%d %H:%M}"]
     if report.routine is not None:
         version = f" (version {report.routine.version})" if report.routine.version else ""
@@ -304,7 +306,7 @@ def format_report(report: Report) -> str:
             first = e.reasons[0] if e.reasons else ""
             out.append(f"  {e.at:%Y-%m-%d %H:%M}  {e.action:<9}  "
                        f"{ADVICE_HEADINGS[e.level]}: {first}")
-    return "\n".join(out) + "\n"
+    return "\n".join(escape_controls(line) for line in out) + "\n"
 
 
 # --- The subcommands ----------------------------------------------------------------------------
@@ -338,7 +340,7 @@ def cmd_report(data_dir: Path, ns: argparse.Namespace, now: datetime | None = No
                    else find_played_routine(session, routine_candidates(data_dir)))
     report = build_report(history, routine, now)
     if ns.json:
-        json.dump(report.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write(escape_json(json.dumps(report.to_json(), indent=2, ensure_ascii=False)))
         sys.stdout.write("\n")
     else:
         sys.stdout.write(format_report(report))
@@ -361,7 +363,7 @@ def _load_given_routine(path: Path) -> tuple[Routine | None, str]:
     result = load_routine_bytes(data, path, load_library())
     if result.routine is None:
         for problem in result.errors:
-            print(problem.format(str(path)), file=sys.stderr)
+            print(escape_controls(problem.format(str(path))), file=sys.stderr)
         return None, f"{path} is not a usable routine; see the problems above"
     return result.routine, ""
 
@@ -405,5 +407,5 @@ def _import(data_dir: Path, path: Path) -> int:
 
 
 def _fail(message: str) -> int:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    print(escape_controls(f"{PROG}: {message}"), file=sys.stderr)
     return 1

@@ -139,3 +139,19 @@ def quoted(value: object, limit: int = MESSAGE_VALUE_CHARS) -> str:
     while n > 1 and len(repr(value[:n])) > limit + 2:  # escapes make repr longer than the text
         n //= 2
     return f"{value[:n]!r}{ELLIPSIS} ({len(value):,} characters)"
+
+
+def escape_json(text: str) -> str:
+    """JSON text (as ``json.dumps(..., ensure_ascii=False)`` writes it) made safe for a terminal.
+
+    ``json`` escapes C0 controls but leaves DEL, C1 controls (U+009B is a CSI to some
+    terminals), bidi controls and marks and line separators as they are. They can only occur
+    inside strings, so writing them as ``\\uXXXX`` gives the same JSON, readable and inert.
+    """
+    if text.isprintable():
+        return text
+    return "".join(f"\\u{ord(c):04x}" if c in _JSON_ESCAPED or "\x7f" <= c <= "\x9f" else c
+                   for c in text)
+
+
+_JSON_ESCAPED = BIDI_CONTROLS | BIDI_MARKS | {"\u2028", "\u2029"}

@@ -297,3 +297,18 @@ def test_find_played_routine_skips_what_is_not_a_file_without_blocking(tmp_path)
     finally:
         signal.alarm(0)
     assert found is not None and found.title == "Strict routine"
+
+
+def test_report_escapes_text_from_the_routine_file(tmp_path, capsys):
+    rlo = "\u202e"
+    routine = write(tmp_path / "bidi.yaml", textwrap.dedent(ROUTINE).replace(
+        "title: Strict routine", f'title: "Strict{rlo} 00:03"').replace(
+        'version: "2"', f'version: "2{rlo}"'))
+    assert cmd_report(tmp_path / "d", report_ns(json=False, routine=str(routine)), now=NOW) == 0
+    out = capsys.readouterr().out
+    assert rlo not in out
+    assert "Routine: Strict\\u202e 00:03 (version 2\\u202e)" in out
+    assert cmd_report(tmp_path / "d", report_ns(routine=str(routine)), now=NOW) == 0
+    out = capsys.readouterr().out
+    assert rlo not in out and "Strict\\u202e 00:03" in out
+    assert json.loads(out)["routine"]["title"] == f"Strict{rlo} 00:03"  # the same JSON

@@ -12,6 +12,7 @@ from player.core.text import (
     MESSAGE_VALUE_CHARS,
     PDI,
     escape_controls,
+    escape_json,
     has_visible,
     isolate,
     quoted,
@@ -100,3 +101,13 @@ def test_quoted_escapes_and_stays_short_however_many_escapes():
     many = RLO * 1000
     assert len(quoted(many)) < 2 * MESSAGE_VALUE_CHARS
     assert quoted(many).endswith("(1,000 characters)")
+
+
+def test_escape_json_keeps_the_json_and_makes_it_inert():
+    import json
+
+    value = {"title": f"a{RLO}b\x9bc\x7fd\u2028e\u200fü\x1b", "n": [1, 2]}
+    text = escape_json(json.dumps(value, indent=2, ensure_ascii=False))
+    assert json.loads(text) == value
+    assert "ü" in text and "\n" in text  # readable, and the layout's own line breaks stay
+    assert not [c for c in text if c not in "\n" and not c.isprintable()]
