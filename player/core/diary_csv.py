@@ -12,6 +12,12 @@ The format, one rating a line::
 session together (the session's number in the exporting app) and is empty for check-ins.
 
 Text in, text out: the caller reads and writes the file (as UTF-8, with ``newline=""``).
+
+The export is opened in spreadsheets, so it neutralises formulas as OWASP advises against CSV
+injection: a cell starting with ``=``, ``+``, ``-``, ``@``, TAB or CR gets a leading ``'`` (so
+does a cell that already starts with ``'`` followed by one of those, so the rule can be undone
+exactly); cells holding a comma, a quote, CR or LF are quoted. Import removes that ``'`` again:
+export then import gives back exactly the same notes, a bare CR included.
 """
 
 from __future__ import annotations
@@ -33,21 +39,49 @@ if TYPE_CHECKING:
 HEADER = ("timestamp", "context", "rating", "note", "session")
 _HEADER_LINE = ",".join(HEADER)
 
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Put before such a cell on export, and taken away again on import.
+FORMULA_GUARD = "'"
+
 
 def export_csv(ratings: Iterable[PainRating]) -> str:
     """Every rating as CSV text with :data:`HEADER`, oldest first.
 
     Times are written to the second. ``body_area`` is not part of the format and is left out.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(HEADER)
+    lines = [_HEADER_LINE]
     for r in sorted(ratings, key=lambda r: r.at):
         session = "" if r.session_id is None else str(r.session_id)
-        writer.writerow(
-            [r.at.isoformat(timespec="seconds"), r.context, str(r.rating), r.note, session]
-        )
-    return out.getvalue()
+        cells = [r.at.isoformat(timespec="seconds"), r.context, str(r.rating), r.note, session]
+        lines.append(",".join(_csv_cell(guard_formula(cell)) for cell in cells))
+    return "\n".join(lines) + "\n"
+
+
+def guard_formula(cell: str) -> str:
+    """``cell`` as a spreadsheet will not run it: a leading :data:`FORMULA_GUARD` before a
+    formula start (and before a guard that precedes one, so :func:`unguard_formula` undoes
+    exactly this)."""
+    if cell.startswith(FORMULA_STARTS) or (
+            cell.startswith(FORMULA_GUARD) and unguard_formula(cell) != cell):
+        return FORMULA_GUARD + cell
+    return cell
+
+
+def unguard_formula(cell: str) -> str:
+    """The cell :func:`guard_formula` was given (a cell without a guard is left as it is)."""
+    rest = cell[len(FORMULA_GUARD):]
+    if cell.startswith(FORMULA_GUARD) and rest.startswith((*FORMULA_STARTS, FORMULA_GUARD)):
+        return rest
+    return cell
+
+
+def _csv_cell(cell: str) -> str:
+    """One CSV cell: quoted when it holds a comma, a quote, CR or LF (Python's csv module
+    leaves a bare CR unquoted, and reading it back then splits the line)."""
+    if any(c in cell for c in ',"\r\n'):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
 
 
 @dataclass(frozen=True)
@@ -110,7 +144,9 @@ def _parse_row(row: list[str]) -> tuple[PainRating | None, list[str]]:
     """The row's rating, or None and a message for every bad value in it."""
     if len(row) != len(HEADER):
         return None, [f"Expected {len(HEADER)} values ({', '.join(HEADER)}) but found {len(row)}."]
-    timestamp, context, rating, note, session = (cell.strip() for cell in row)
+    timestamp, context, rating, note, session = (unguard_formula(cell) for cell in row)
+    timestamp, context, rating, session = (c.strip() for c in (timestamp, context, rating,
+                                                                session))
     at = _parse_timestamp(timestamp)
     number = _whole_number(rating)
     session_id = _whole_number(session)
@@ -129,7 +165,7 @@ def _parse_row(row: list[str]) -> tuple[PainRating | None, list[str]]:
         messages.append(f"The session must be empty or a positive whole number, not {session!r}.")
     if messages or isinstance(at, str) or number is None:
         return None, messages
-    return PainRating(at, cast(RatingContext, context), number, row[3], "", session_id), []
+    return PainRating(at, cast(RatingContext, context), number, note, "", session_id), []
 
 
 def _parse_timestamp(value: str) -> datetime | str:

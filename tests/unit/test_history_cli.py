@@ -312,3 +312,21 @@ def test_report_escapes_text_from_the_routine_file(tmp_path, capsys):
     out = capsys.readouterr().out
     assert rlo not in out and "Strict\\u202e 00:03" in out
     assert json.loads(out)["routine"]["title"] == f"Strict{rlo} 00:03"  # the same JSON
+
+
+def test_hostile_notes_survive_export_and_import_byte_for_byte(tmp_path, capsys):
+    first, second = tmp_path / "first", tmp_path / "second"
+    notes = ["=cmd|' /C calc'!A0", "bare\rcarriage return", "\tTAB", "@SUM(1)", "-1", "'+x"]
+    with HistoryStore.open(first) as store:
+        for i, note in enumerate(notes):
+            store.add_rating(PainRating(NOW - timedelta(hours=i), "checkin", 2, note))
+    exported = tmp_path / "exported.csv"
+    assert run(first, "history", "export", "--csv", str(exported)) == 0
+    assert run(second, "history", "import", str(exported)) == 0
+    capsys.readouterr()
+    with HistoryStore.open(second) as store:
+        assert sorted(r.note for r in store.ratings()) == sorted(notes)
+    again = tmp_path / "again.csv"
+    assert run(second, "history", "export", "--csv", str(again)) == 0
+    assert again.read_bytes() == exported.read_bytes()
+

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from player.core.diary_csv import HEADER, export_csv, import_csv
+from player.core.diary_csv import HEADER, export_csv, guard_formula, import_csv, unguard_formula
 from player.core.history import PainRating
 
 WINTER = timezone(timedelta(hours=1))
@@ -115,3 +115,50 @@ def test_every_bad_value_of_every_line_is_reported() -> None:
     assert result.ratings == ()
     assert [p.line for p in result.problems] == [5, 5, 5, 5, 8]
     assert all(p.is_error for p in result.problems)
+
+
+# --- hostile diaries -----------------------------------------------------------------------------
+
+HOSTILE_NOTES = [
+    "=HYPERLINK(\"http://evil\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "\tindented", "\rreturn",
+    "'=already quoted", "'", "''", "'plain", "bare\rcarriage return", "ends with CR\r",
+    "crlf\r\ninside", "comma, and \"quotes\"", "  spaces  ", "-", "=", "==",
+]
+
+
+def test_export_neutralises_formula_starts_as_owasp_says() -> None:
+    ratings = [PainRating(datetime(2024, 3, 4, 9, i, tzinfo=WINTER), "checkin", 1, note)
+               for i, note in enumerate(HOSTILE_NOTES)]
+    text = export_csv(ratings)
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    assert len(rows) == len(HOSTILE_NOTES)  # no note split a line
+    for row in rows:
+        assert len(row) == 5
+        assert not row[3].startswith(("=", "+", "-", "@", "\t", "\r")), row
+    assert rows[0][3] == "'=HYPERLINK(\"http://evil\",\"click\")"
+    assert rows[6][3] == "''=already quoted"
+    assert rows[9][3] == "'plain"  # no formula after the quote: left as it is
+
+
+def test_hostile_notes_round_trip_exactly() -> None:
+    ratings = [PainRating(datetime(2024, 3, 4, 9, i, tzinfo=WINTER), "checkin", 1, note, "", 7)
+               for i, note in enumerate(HOSTILE_NOTES)]
+    result = import_csv(export_csv(ratings))
+    assert result.problems == ()
+    assert list(result.ratings) == ratings
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_formula_guard_is_undone_exactly(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(200):
+        cell = "".join(rng.choice("'=+-@\t\rab ,\"\n") for _ in range(rng.randint(0, 6)))
+        guarded = guard_formula(cell)
+        assert unguard_formula(guarded) == cell
+        assert not guarded.startswith(("=", "+", "-", "@", "\t", "\r"))
+
