@@ -27,7 +27,7 @@ from player import paths, private_files
 from player.core import bundled
 from player.core.care import NOT_A_DIAGNOSIS, Advice, assess
 from player.core.clinical import DEFAULT_THRESHOLDS
-from player.core.diary_csv import export_csv, import_csv
+from player.core.diary_csv import MAX_DIARY_BYTES, DiaryImport, export_csv, import_csv, too_large
 from player.core.history import (
     BannerEvent,
     PainRating,
@@ -383,15 +383,20 @@ def _export(data_dir: Path, csv_file: str | None) -> int:
 
 def _import(data_dir: Path, path: Path) -> int:
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = read_limited(path, MAX_DIARY_BYTES)  # never more than the limit, never a FIFO
     except OSError as exc:
         return _fail(f"cannot read {path}: {exc.strerror or exc}")
-    except UnicodeDecodeError:
-        return _fail(f"{path} is not UTF-8 text; save it as UTF-8 CSV and try again")
-    diary = import_csv(text)
+    if len(data) > MAX_DIARY_BYTES:
+        diary = DiaryImport((), (too_large(_size(path)),))
+    else:
+        try:
+            diary = import_csv(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            return _fail(f"{path} is not UTF-8 text; save it as UTF-8 CSV and try again")
     if not diary.ok:
         for problem in diary.problems:
-            print(f"{path}:{problem.line or 1}: error: {problem.message}", file=sys.stderr)
+            print(escape_controls(f"{path}:{problem.line or 1}: error: {problem.message}"),
+                  file=sys.stderr)
         count = len(diary.problems)
         print(f"{PROG}: nothing was imported: {count} problem{'' if count == 1 else 's'} "
               f"in {path}", file=sys.stderr)
@@ -404,6 +409,13 @@ def _import(data_dir: Path, path: Path) -> int:
     print(f"imported {added} rating{'' if added == 1 else 's'} from {path}"
           + (f" ({known} already in your history)" if known else ""))
     return 0
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
 
 
 def _fail(message: str) -> int:

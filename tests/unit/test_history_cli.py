@@ -314,6 +314,29 @@ def test_report_escapes_text_from_the_routine_file(tmp_path, capsys):
     assert json.loads(out)["routine"]["title"] == f"Strict{rlo} 00:03"  # the same JSON
 
 
+def test_a_5000_digit_rating_is_a_located_error_not_an_internal_one(tmp_path, capsys):
+    bad = write(tmp_path / "bad.csv", "timestamp,context,rating,note,session\n"
+                "2024-03-04T09:00:00+01:00,before," + "9" * 5000 + ",,12\n")
+    assert run(tmp_path / "d", "history", "import", str(bad)) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"{bad}:2: error: The rating must be a whole number from 0 to 10")
+    assert len(err[0]) < 300
+    assert err[1] == f"routine-player: nothing was imported: 1 problem in {bad}"
+
+
+def test_a_diary_over_20_mib_is_refused_without_reading_it_all(tmp_path, capsys):
+    big = tmp_path / "big.csv"
+    with big.open("wb") as fh:
+        fh.write(b"timestamp,context,rating,note,session\n")
+        fh.truncate(100 * 1024 * 1024)  # sparse: 100 MiB that take no room
+    assert run(tmp_path / "d", "history", "import", str(big)) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f"{big}:1: error: The file is 104,857,600 bytes; a pain diary may be at "
+                      "most 20,971,520 bytes (20 MiB). Split it into smaller files and import "
+                      "them one by one.")
+    assert not (tmp_path / "d" / "history.sqlite3").exists()
+
+
 def test_hostile_notes_survive_export_and_import_byte_for_byte(tmp_path, capsys):
     first, second = tmp_path / "first", tmp_path / "second"
     notes = ["=cmd|' /C calc'!A0", "bare\rcarriage return", "\tTAB", "@SUM(1)", "-1", "'+x"]
@@ -330,3 +353,11 @@ def test_hostile_notes_survive_export_and_import_byte_for_byte(tmp_path, capsys)
     assert run(second, "history", "export", "--csv", str(again)) == 0
     assert again.read_bytes() == exported.read_bytes()
 
+
+def test_import_errors_are_escaped_for_the_terminal(tmp_path, capsys):
+    bad = write(tmp_path / "bad.csv", "timestamp,context,rating,note,session\n"
+                "2024-03-04T09:00:00+01:00,\x1b[2Jbefore\u202e,4,,12\n")
+    assert run(tmp_path / "d", "history", "import", str(bad)) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\u202e" not in err
+    assert "not '\\x1b[2Jbefore\\u202e'" in err

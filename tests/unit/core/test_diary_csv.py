@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from player.core import diary_csv
 from player.core.diary_csv import HEADER, export_csv, guard_formula, import_csv, unguard_formula
 from player.core.history import PainRating
 
@@ -119,6 +120,7 @@ def test_every_bad_value_of_every_line_is_reported() -> None:
 
 # --- hostile diaries -----------------------------------------------------------------------------
 
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=WINTER)
 HOSTILE_NOTES = [
     "=HYPERLINK(\"http://evil\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "\tindented", "\rreturn",
     "'=already quoted", "'", "''", "'plain", "bare\rcarriage return", "ends with CR\r",
@@ -146,7 +148,7 @@ def test_export_neutralises_formula_starts_as_owasp_says() -> None:
 def test_hostile_notes_round_trip_exactly() -> None:
     ratings = [PainRating(datetime(2024, 3, 4, 9, i, tzinfo=WINTER), "checkin", 1, note, "", 7)
                for i, note in enumerate(HOSTILE_NOTES)]
-    result = import_csv(export_csv(ratings))
+    result = import_csv(export_csv(ratings), now=NOW)
     assert result.problems == ()
     assert list(result.ratings) == ratings
 
@@ -162,3 +164,56 @@ def test_the_formula_guard_is_undone_exactly(seed: int) -> None:
         assert unguard_formula(guarded) == cell
         assert not guarded.startswith(("=", "+", "-", "@", "\t", "\r"))
 
+
+@pytest.mark.parametrize(
+    ("name", "row", "phrase"),
+    [
+        ("5000-digit rating", "2024-03-05T09:00:00+01:00,checkin," + "9" * 5000 + ",,",
+         "The rating must be a whole number from 0 to 10, not '999"),
+        ("three-digit rating", "2024-03-05T09:00:00+01:00,checkin,100,,", "0 to 10"),
+        ("huge session", "2024-03-05T09:00:00+01:00,before,3,," + "1" * 5000,
+         "The session must be empty or a positive whole number of at most 12 digits"),
+        ("year 1", "0001-01-01T00:00:00+01:00,checkin,3,,", "is before the year 1900"),
+        ("1899", "1899-12-31T23:59:59+00:00,checkin,3,,", "is before the year 1900"),
+        ("future", "2024-06-02T12:00:01+01:00,checkin,3,,", "is later than now"),
+        ("year 9999", "9999-12-31T23:59:59-12:00,checkin,3,,", "is later than now"),
+        ("bad timestamp, long", "x" * 5000 + ",checkin,3,,", "not a date and time"),
+    ],
+)
+def test_absurd_values_are_refused_with_their_line(name: str, row: str, phrase: str) -> None:
+    result = import_csv(GOOD + row + "\n", now=NOW)
+    assert result.ratings == ()
+    assert [p.line for p in result.problems] == [4], result.problems
+    assert phrase in result.problems[0].message
+    assert len(result.problems[0].message) < 300
+
+
+def test_a_day_of_clock_skew_is_allowed() -> None:
+    result = import_csv(GOOD + "2024-06-02T12:00:00+01:00,checkin,3,,\n"
+                        "1900-01-01T00:00:00+00:00,checkin,2,,\n", now=NOW)
+    assert result.ok and len(result.ratings) == 4
+
+
+def test_a_diary_over_the_size_limit_is_refused_before_reading(monkeypatch) -> None:
+    monkeypatch.setattr(diary_csv, "MAX_DIARY_BYTES", 1000)
+    result = import_csv(GOOD + "2024-03-05T09:00:00+01:00,checkin,3," + "x" * 1000 + ",\n")
+    assert result.ratings == ()
+    assert [p.line for p in result.problems] == [1]
+    assert "a pain diary may be at most 1,000 bytes" in result.problems[0].message
+
+
+def test_more_rows_than_the_limit_are_refused_at_the_first_one_over(monkeypatch) -> None:
+    monkeypatch.setattr(diary_csv, "MAX_DIARY_ROWS", 3)
+    rows = "".join(f"2024-03-0{d}T09:00:00+01:00,checkin,3,,\n" for d in range(1, 6))
+    result = import_csv(GOOD + rows, now=NOW)
+    assert result.ratings == ()
+    assert [p.line for p in result.problems] == [5]
+    assert "more than 3 ratings" in result.problems[0].message
+
+
+def test_a_file_of_bad_lines_lists_the_first_problems_and_counts_the_rest() -> None:
+    text = GOOD + "bad,checkin,3,,\n" * 500
+    result = import_csv(text, now=NOW)
+    assert len(result.problems) == diary_csv.MAX_DIARY_PROBLEMS + 1
+    assert result.problems[-1].line == 4 + diary_csv.MAX_DIARY_PROBLEMS
+    assert result.problems[-1].message.startswith("300 more problems are not listed")
