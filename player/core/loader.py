@@ -274,12 +274,14 @@ def _check_size(values: dict[str, Any], root: Node, ctx: Context) -> bool:
     steps, seconds = sizer.lead_in()
     step_changes: dict[int, int] = {}
     second_changes: dict[int, float] = {}
-    for *_, kind, v, _ in sizer.steps():
-        states = sizer.states(kind, v)
-        steps, seconds = steps + states[0][1], seconds + states[0][2]
-        for (week, n, sec), (_, n_before, sec_before) in zip(states[1:], states, strict=False):
-            step_changes[week] = step_changes.get(week, 0) + n - n_before
-            second_changes[week] = second_changes.get(week, 0.0) + sec - sec_before
+    for block in values["blocks"]:
+        for kind, v, _ in block["steps"]:
+            states = sizer.states(kind, v)
+            steps, seconds = steps + states[0][1], seconds + states[0][2]
+            for (week, n, sec), (_, n_before, sec_before) in zip(states[1:], states,
+                                                                 strict=False):
+                step_changes[week] = step_changes.get(week, 0) + n - n_before
+                second_changes[week] = second_changes.get(week, 0.0) + sec - sec_before
     worst_steps, worst_seconds = (steps, -1), (seconds, -1)  # (size, -week): earliest on a tie
     for week in sorted(step_changes):
         steps, seconds = steps + step_changes[week], seconds + second_changes[week]
@@ -333,8 +335,9 @@ class _Sizer:
             return [(1, 1, v["duration"])]
         hold, reps, sets = v.get("hold"), v.get("reps"), v.get("sets", 1)
         states = [(1, *self._exercise(v, hold, reps, sets))]
-        progressions = sorted((int(k.split()[1]), p) for k, p in v.get("progression", {}).items())
-        for week, p in progressions:
+        if "progression" not in v:
+            return states
+        for week, p in sorted((int(k.split()[1]), p) for k, p in v["progression"].items()):
             hold, reps, sets = p.get("hold", hold), p.get("reps", reps), p.get("sets", sets)
             states.append((week, *self._exercise(v, hold, reps, sets)))
         return states

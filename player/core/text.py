@@ -57,6 +57,8 @@ def has_visible(text: str) -> bool:
     Spaces, zero-width and other format characters, bidi controls, control characters, lone
     combining marks, variation selectors and filler letters (such as U+3164) draw nothing.
     """
+    if text.isascii() and text.isprintable():
+        return not text.isspace() and text != ""  # the common case, checked in C
     return any(c not in _FILLERS and unicodedata.category(c) not in _INVISIBLE_CATEGORIES
                and not 0xFE00 <= ord(c) <= 0xFE0F for c in text)
 
