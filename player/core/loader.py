@@ -405,28 +405,43 @@ class _Media:
 
     def resolve(self, value: str, node: Node, path: str, stand_in: str) -> Path | None:
         posix = PurePosixPath(value.replace("\\", "/"))
+        shown = quoted(value)
         if posix.is_absolute() or value.startswith("~") or re.match(r"^[A-Za-z]:", value):
-            self.ctx.fail(node, path, f"media path {quoted(value)} must be relative to the routine "
-                                      "file (absolute paths are not read)")
+            self.ctx.fail(node, path, f"media path {shown} must be relative to the routine file "
+                                      "(absolute paths are not read)")
             return None
         if ".." in posix.parts:
-            self.ctx.fail(node, path, f"media path {quoted(value)} must not leave the routine's folder "
+            self.ctx.fail(node, path, f"media path {shown} must not leave the routine's folder "
                                       "(`..` is not allowed)")
             return None
         for root in self.roots:
             candidate = root.joinpath(*posix.parts)
-            if candidate.is_symlink() or candidate.exists():
+            try:
+                if not (candidate.is_symlink() or candidate.exists()):
+                    continue
                 real = candidate.resolve()
-                if not any(real.is_relative_to(r) for r in self.roots):
-                    self.ctx.fail(node, path, f"media path {quoted(value)} is a link that points "
-                                              "outside the routine's folder and the bundled media")
-                    return None
-                if real.is_file():
-                    return real
-        self.ctx.problems.append(warning(f"media file {quoted(value)} not found next to the routine or "
+                inside = any(real.is_relative_to(r) for r in self.roots)
+                regular = inside and real.is_file()
+            except (OSError, RuntimeError) as exc:  # a name too long, a loop of links
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                self.ctx.problems.append(warning(
+                    MEDIA_UNREADABLE.format(value=shown, reason=reason, stand_in=stand_in),
+                    node.line, node.col, path))
+                return None
+            if not inside:
+                self.ctx.fail(node, path, f"media path {shown} is a link that points outside "
+                                          "the routine's folder and the bundled media")
+                return None
+            if regular:
+                return real
+        self.ctx.problems.append(warning(f"media file {shown} not found next to the routine or "
                                          f"in the bundled media; {stand_in}",
                                          node.line, node.col, path))
         return None
+
+
+#: A media path the file system cannot look up (too long a name, a loop of links).
+MEDIA_UNREADABLE = "media file {value} cannot be looked up ({reason}); {stand_in}"
 
 
 def _exercise_defs(values: dict[str, Any], node: Node, media: _Media,

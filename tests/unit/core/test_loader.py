@@ -560,3 +560,17 @@ def test_long_values_are_shortened_in_messages(tmp_path, library, text, expected
     found = problems(tmp_path, text, library)
     assert any(expected in f for f in found), found
     assert all(len(f) < 400 for f in found), [len(f) for f in found]
+
+
+def test_a_media_name_too_long_for_the_file_system_is_a_warning(tmp_path, library):
+    found = only(problems(tmp_path, routine_with_media("é" * 200 + ".png"), library))
+    assert found.startswith("6:19: warning: exercises.mine.illustration: media file 'éééé")
+    assert "cannot be looked up (File name too long); a placeholder is shown instead" in found
+
+
+def test_a_loop_of_links_is_a_warning_not_a_crash(tmp_path, library):
+    os.symlink(tmp_path / "b.png", tmp_path / "a.png")
+    os.symlink(tmp_path / "a.png", tmp_path / "b.png")
+    found = only(problems(tmp_path, routine_with_media("a.png"), library))
+    assert found.startswith("6:19: warning: exercises.mine.illustration: media file 'a.png' "
+                            "cannot be looked up (")
