@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.constructor import SafeConstructor
 from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
@@ -388,7 +388,7 @@ class _TreeBuilder:
                           line, col)
         try:
             value = _construct[tag](_constructor, ScalarNode(tag, ev.value))
-        except (ConstructorError, ValueError, TypeError, OverflowError):
+        except Exception:  # PyYAML's constructors raise ValueError, KeyError, AttributeError...
             self.fail(f"{quoted(ev.value)} is not a valid {tag.replace(_CORE, '')}", line, col)
         return Node(SCALAR, value, line, col)
 
