@@ -81,12 +81,16 @@ MORE_PROBLEMS = ("{count:,} more problems are not listed; fix the ones above and
 def export_csv(ratings: Iterable[PainRating]) -> str:
     """Every rating as CSV text with :data:`HEADER`, oldest first.
 
-    Times are written to the second. ``body_area`` is not part of the format and is left out.
+    Times are written to the second, or to the microsecond when they have a fraction of a
+    second (as ratings recorded in the window do), so that importing the export gives back the
+    very same times and a second import of it adds nothing. ``body_area`` is not part of the
+    format and is left out.
     """
     lines = [_HEADER_LINE]
     for r in sorted(ratings, key=lambda r: r.at):
         session = "" if r.session_id is None else str(r.session_id)
-        cells = [r.at.isoformat(timespec="seconds"), r.context, str(r.rating), r.note, session]
+        when = r.at.isoformat(timespec="microseconds" if r.at.microsecond else "seconds")
+        cells = [when, r.context, str(r.rating), r.note, session]
         lines.append(",".join(_csv_cell(guard_formula(cell)) for cell in cells))
     return "\n".join(lines) + "\n"
 

@@ -361,3 +361,14 @@ def test_import_errors_are_escaped_for_the_terminal(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\u202e" not in err
     assert "not '\\x1b[2Jbefore\\u202e'" in err
+
+
+def test_importing_the_apps_own_export_into_the_same_history_adds_nothing(tmp_path, capsys):
+    data = tmp_path / "d"
+    with HistoryStore.open(data) as store:  # as the window records them: to the microsecond
+        store.add_rating(PainRating(NOW.replace(microsecond=654321), "checkin", 2, "=1+1"))
+    exported = tmp_path / "exported.csv"
+    assert run(data, "history", "export", "--csv", str(exported)) == 0
+    assert run(data, "history", "import", str(exported)) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"imported 0 ratings from {exported} (1 already in your history)")

@@ -217,3 +217,11 @@ def test_a_file_of_bad_lines_lists_the_first_problems_and_counts_the_rest() -> N
     assert len(result.problems) == diary_csv.MAX_DIARY_PROBLEMS + 1
     assert result.problems[-1].line == 4 + diary_csv.MAX_DIARY_PROBLEMS
     assert result.problems[-1].message.startswith("300 more problems are not listed")
+
+
+def test_times_with_a_fraction_of_a_second_round_trip_exactly() -> None:
+    recorded = PainRating(datetime(2024, 3, 4, 9, 0, 5, 123456, tzinfo=WINTER), "after", 3)
+    text = export_csv([recorded, RATINGS[0]])
+    assert text.splitlines()[1] == "2024-03-04T09:00:00+01:00,before,4,\"stiff, after sit\",12"
+    assert text.splitlines()[2].startswith("2024-03-04T09:00:05.123456+01:00,after,3")
+    assert list(import_csv(text).ratings) == [RATINGS[0], recorded]
