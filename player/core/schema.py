@@ -73,8 +73,11 @@ class Context:
 
 
 def key_path(path: str, key: object) -> str:
-    """The field path of ``key`` under ``path`` (a long key is shortened)."""
+    """The field path of ``key`` under ``path``: a long key is shortened, and one with
+    invisible or control characters shows them as escapes (``\\u202e``), as :func:`found` does."""
     name = shorten(str(key))
+    if not name.isprintable():
+        name = repr(name)[1:-1]
     return f"{path}.{name}" if path else name
 
 

@@ -318,3 +318,13 @@ def test_the_format_doc_gives_every_limit_with_its_value():
     assert rows['"Did you mean ...?" suggestions'] == (
         f"the first {limits.MAX_SUGGESTIONS} unknown names or ids")
     assert rows["Problems listed"] == str(limits.MAX_REPORTED_PROBLEMS)
+
+
+def test_a_key_with_a_bidi_override_is_escaped_in_the_field_path(tmp_path, library):
+    text = ('format: 1\ntitle: Key\n"evil\\u202e": 1\n'
+            'blocks: [{name: Main, steps: [{rest: 1s}]}]\n')
+    found = located(tmp_path, text, library)
+    assert found == ["3:1: error: evil\\u202e: unknown field 'evil\\u202e' in routine (allowed: "
+                     "format, title, description, author, version, written, review_by, "
+                     "language, audience, sources, notes, schedule, defaults, pain_checks, "
+                     "exercises, blocks)"]
