@@ -22,11 +22,13 @@ from pathlib import Path
 from typing import TextIO
 
 from player import paths, private_files
-from player.core.diary_csv import export_csv, import_csv
+from player.core.diary_csv import MAX_DIARY_BYTES, DiaryImport, export_csv, import_csv, too_large
 from player.core.history import HistoryData
 from player.core.loader import load_library, load_routine_bytes
 from player.core.report import format_report, report_for
 from player.core.routine import Routine
+from player.core.text import escape_controls, escape_json
+from player.core.yamlsafe import read_limited
 from player.routine_files import routine_candidates
 from player.settings import load_settings
 from player.store.db import StoreError
@@ -79,7 +81,7 @@ def cmd_report(data_dir: Path, ns: argparse.Namespace, now: datetime | None = No
     report = report_for(history, now, routine_candidates(data_dir), given=given,
                         library=load_library(), chosen_starts=starts)
     if ns.json:
-        json.dump(report.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write(escape_json(json.dumps(report.to_json(), indent=2, ensure_ascii=False)))
         sys.stdout.write("\n")
     else:
         sys.stdout.write(format_report(report))
@@ -96,13 +98,13 @@ def cmd_report(data_dir: Path, ns: argparse.Namespace, now: datetime | None = No
 
 def _load_given_routine(path: Path) -> tuple[Routine | None, str]:
     try:
-        data = path.read_bytes()
+        data = read_limited(path)
     except OSError as exc:
         return None, f"cannot read {path}: {exc.strerror or exc}"
     result = load_routine_bytes(data, path, load_library())
     if result.routine is None:
         for problem in result.errors:
-            print(problem.format(str(path)), file=sys.stderr)
+            print(escape_controls(problem.format(str(path))), file=sys.stderr)
         return None, f"{path} is not a usable routine; see the problems above"
     return result.routine, ""
 
@@ -122,15 +124,20 @@ def _export(data_dir: Path, csv_file: str | None) -> int:
 
 def _import(data_dir: Path, path: Path) -> int:
     try:
-        text = path.read_bytes().decode("utf-8")
+        data = read_limited(path, MAX_DIARY_BYTES)  # never more than the limit, never a FIFO
     except OSError as exc:
         return _fail(f"cannot read {path}: {exc.strerror or exc}")
-    except UnicodeDecodeError:
-        return _fail(f"{path} is not UTF-8 text; save it as UTF-8 CSV and try again")
-    diary = import_csv(text)
+    if len(data) > MAX_DIARY_BYTES:
+        diary = DiaryImport((), (too_large(_size(path)),))
+    else:
+        try:
+            diary = import_csv(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            return _fail(f"{path} is not UTF-8 text; save it as UTF-8 CSV and try again")
     if not diary.ok:
         for problem in diary.problems:
-            print(f"{path}:{problem.line or 1}: error: {problem.message}", file=sys.stderr)
+            print(escape_controls(f"{path}:{problem.line or 1}: error: {problem.message}"),
+                  file=sys.stderr)
         count = len(diary.problems)
         print(f"{PROG}: nothing was imported: {count} problem{'' if count == 1 else 's'} "
               f"in {path}", file=sys.stderr)
@@ -145,6 +152,13 @@ def _import(data_dir: Path, path: Path) -> int:
     return 0
 
 
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
 def _fail(message: str) -> int:
-    print(f"{PROG}: {message}", file=sys.stderr)
+    print(escape_controls(f"{PROG}: {message}"), file=sys.stderr)
     return 1

@@ -34,6 +34,8 @@ from player.core.loader import Library, load_routine_bytes
 from player.core.programme import Programme, programme_for
 from player.core.progress import Adherence, PainTrend, Schedule, adherence, pain_trend
 from player.core.routine import Routine
+from player.core.text import escape_controls
+from player.core.yamlsafe import read_limited
 
 # User-visible text, in one place for translation.
 #: Headings for the advice levels, as the report words them.
@@ -99,7 +101,7 @@ def find_played_routine(session: Session, candidates: Iterable[Path],
     readable: list[tuple[Path, bytes]] = []
     for path in candidates:
         try:
-            data = path.read_bytes()
+            data = read_limited(path)  # a huge file, a FIFO or a device is not read
         except OSError:
             continue
         if session.routine_file_hash and routine_file_hash(data) == session.routine_file_hash:
@@ -308,7 +310,8 @@ def change_words(points: float, percent: float | None) -> str:
 
 
 def format_report(report: Report) -> str:
-    """The plain-text report."""
+    """The plain-text report, for a terminal: text from files is escaped (no control character,
+    bidi override or line break inside a field reaches the terminal)."""
     out = [f"Exercise and pain report, {report.generated:%Y-%m-%d %H:%M}"]
     if report.routine is not None:
         version = f" (version {report.routine.version})" if report.routine.version else ""
@@ -328,4 +331,4 @@ def format_report(report: Report) -> str:
             first = e.reasons[0] if e.reasons else ""
             out.append(f"  {e.at:%Y-%m-%d %H:%M}  {e.action:<9}  "
                        f"{ADVICE_HEADINGS[e.level]}: {first}")
-    return "\n".join(out) + "\n"
+    return "\n".join(escape_controls(line) for line in out) + "\n"

@@ -326,3 +326,96 @@ def test_report_says_which_week_of_the_programme_and_counts_from_a_chosen_start(
     report = json.loads(capsys.readouterr().out)
     assert report["programme"]["label"] == "week 2 of 4"
     assert [w["done"] for w in report["adherence"]["weeks"]] == [2, 0]  # 14th, 19th; 20th-
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_find_played_routine_skips_what_is_not_a_file_without_blocking(tmp_path):
+    import signal
+
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)  # an ordinary open for reading would wait for a writer for ever
+    huge = tmp_path / "huge.yaml"
+    huge.write_bytes(b"# " + b"x" * (4 * 1024 * 1024))
+    path = write(tmp_path / "strict.yaml", textwrap.dedent(ROUTINE))
+    session = Session(1, "Strict routine", "2", "", NOW, NOW, "completed")
+    signal.alarm(5)
+    try:
+        found = report_model.find_played_routine(session, [fifo, huge, path])
+    finally:
+        signal.alarm(0)
+    assert found is not None and found.title == "Strict routine"
+
+
+def test_report_escapes_text_from_the_routine_file(tmp_path, capsys):
+    rlo = "\u202e"
+    routine = write(tmp_path / "bidi.yaml", textwrap.dedent(ROUTINE).replace(
+        "title: Strict routine", f'title: "Strict{rlo} 00:03"').replace(
+        'version: "2"', f'version: "2{rlo}"'))
+    assert cmd_report(tmp_path / "d", report_ns(json=False, routine=str(routine)), now=NOW) == 0
+    out = capsys.readouterr().out
+    assert rlo not in out
+    assert "Routine: Strict\\u202e 00:03 (version 2\\u202e)" in out
+    assert cmd_report(tmp_path / "d", report_ns(routine=str(routine)), now=NOW) == 0
+    out = capsys.readouterr().out
+    assert rlo not in out and "Strict\\u202e 00:03" in out
+    assert json.loads(out)["routine"]["title"] == f"Strict{rlo} 00:03"  # the same JSON
+
+
+def test_a_5000_digit_rating_is_a_located_error_not_an_internal_one(tmp_path, capsys):
+    bad = write(tmp_path / "bad.csv", "timestamp,context,rating,note,session\n"
+                "2024-03-04T09:00:00+01:00,before," + "9" * 5000 + ",,12\n")
+    assert run(tmp_path / "d", "history", "import", str(bad)) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"{bad}:2: error: The rating must be a whole number from 0 to 10")
+    assert len(err[0]) < 300
+    assert err[1] == f"routine-player: nothing was imported: 1 problem in {bad}"
+
+
+def test_a_diary_over_20_mib_is_refused_without_reading_it_all(tmp_path, capsys):
+    big = tmp_path / "big.csv"
+    with big.open("wb") as fh:
+        fh.write(b"timestamp,context,rating,note,session\n")
+        fh.truncate(100 * 1024 * 1024)  # sparse: 100 MiB that take no room
+    assert run(tmp_path / "d", "history", "import", str(big)) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f"{big}:1: error: The file is 104,857,600 bytes; a pain diary may be at "
+                      "most 20,971,520 bytes (20 MiB). Split it into smaller files and import "
+                      "them one by one.")
+    assert not (tmp_path / "d" / "history.sqlite3").exists()
+
+
+def test_hostile_notes_survive_export_and_import_byte_for_byte(tmp_path, capsys):
+    first, second = tmp_path / "first", tmp_path / "second"
+    notes = ["=cmd|' /C calc'!A0", "bare\rcarriage return", "\tTAB", "@SUM(1)", "-1", "'+x"]
+    with HistoryStore.open(first) as store:
+        for i, note in enumerate(notes):
+            store.add_rating(PainRating(NOW - timedelta(hours=i), "checkin", 2, note))
+    exported = tmp_path / "exported.csv"
+    assert run(first, "history", "export", "--csv", str(exported)) == 0
+    assert run(second, "history", "import", str(exported)) == 0
+    capsys.readouterr()
+    with HistoryStore.open(second) as store:
+        assert sorted(r.note for r in store.ratings()) == sorted(notes)
+    again = tmp_path / "again.csv"
+    assert run(second, "history", "export", "--csv", str(again)) == 0
+    assert again.read_bytes() == exported.read_bytes()
+
+
+def test_import_errors_are_escaped_for_the_terminal(tmp_path, capsys):
+    bad = write(tmp_path / "bad.csv", "timestamp,context,rating,note,session\n"
+                "2024-03-04T09:00:00+01:00,\x1b[2Jbefore\u202e,4,,12\n")
+    assert run(tmp_path / "d", "history", "import", str(bad)) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\u202e" not in err
+    assert "not '\\x1b[2Jbefore\\u202e'" in err
+
+
+def test_importing_the_apps_own_export_into_the_same_history_adds_nothing(tmp_path, capsys):
+    data = tmp_path / "d"
+    with HistoryStore.open(data) as store:  # as the window records them: to the microsecond
+        store.add_rating(PainRating(NOW.replace(microsecond=654321), "checkin", 2, "=1+1"))
+    exported = tmp_path / "exported.csv"
+    assert run(data, "history", "export", "--csv", str(exported)) == 0
+    assert run(data, "history", "import", str(exported)) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"imported 0 ratings from {exported} (1 already in your history)")

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from player.core.diary_csv import HEADER, export_csv, import_csv
+from player.core import diary_csv
+from player.core.diary_csv import HEADER, export_csv, guard_formula, import_csv, unguard_formula
 from player.core.history import PainRating
 
 WINTER = timezone(timedelta(hours=1))
@@ -115,3 +116,112 @@ def test_every_bad_value_of_every_line_is_reported() -> None:
     assert result.ratings == ()
     assert [p.line for p in result.problems] == [5, 5, 5, 5, 8]
     assert all(p.is_error for p in result.problems)
+
+
+# --- hostile diaries -----------------------------------------------------------------------------
+
+NOW = datetime(2024, 6, 1, 12, 0, tzinfo=WINTER)
+HOSTILE_NOTES = [
+    "=HYPERLINK(\"http://evil\",\"click\")", "+1+1", "-2+3", "@SUM(A1)", "\tindented", "\rreturn",
+    "'=already quoted", "'", "''", "'plain", "bare\rcarriage return", "ends with CR\r",
+    "crlf\r\ninside", "comma, and \"quotes\"", "  spaces  ", "-", "=", "==",
+]
+
+
+def test_export_neutralises_formula_starts_as_owasp_says() -> None:
+    ratings = [PainRating(datetime(2024, 3, 4, 9, i, tzinfo=WINTER), "checkin", 1, note)
+               for i, note in enumerate(HOSTILE_NOTES)]
+    text = export_csv(ratings)
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    assert len(rows) == len(HOSTILE_NOTES)  # no note split a line
+    for row in rows:
+        assert len(row) == 5
+        assert not row[3].startswith(("=", "+", "-", "@", "\t", "\r")), row
+    assert rows[0][3] == "'=HYPERLINK(\"http://evil\",\"click\")"
+    assert rows[6][3] == "''=already quoted"
+    assert rows[9][3] == "'plain"  # no formula after the quote: left as it is
+
+
+def test_hostile_notes_round_trip_exactly() -> None:
+    ratings = [PainRating(datetime(2024, 3, 4, 9, i, tzinfo=WINTER), "checkin", 1, note, "", 7)
+               for i, note in enumerate(HOSTILE_NOTES)]
+    result = import_csv(export_csv(ratings), now=NOW)
+    assert result.problems == ()
+    assert list(result.ratings) == ratings
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_formula_guard_is_undone_exactly(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(200):
+        cell = "".join(rng.choice("'=+-@\t\rab ,\"\n") for _ in range(rng.randint(0, 6)))
+        guarded = guard_formula(cell)
+        assert unguard_formula(guarded) == cell
+        assert not guarded.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "phrase"),
+    [
+        ("5000-digit rating", "2024-03-05T09:00:00+01:00,checkin," + "9" * 5000 + ",,",
+         "The rating must be a whole number from 0 to 10, not '999"),
+        ("three-digit rating", "2024-03-05T09:00:00+01:00,checkin,100,,", "0 to 10"),
+        ("huge session", "2024-03-05T09:00:00+01:00,before,3,," + "1" * 5000,
+         "The session must be empty or a positive whole number of at most 12 digits"),
+        ("year 1", "0001-01-01T00:00:00+01:00,checkin,3,,", "is before the year 1900"),
+        ("1899", "1899-12-31T23:59:59+00:00,checkin,3,,", "is before the year 1900"),
+        ("future", "2024-06-02T12:00:01+01:00,checkin,3,,", "is later than now"),
+        ("year 9999", "9999-12-31T23:59:59-12:00,checkin,3,,", "is later than now"),
+        ("bad timestamp, long", "x" * 5000 + ",checkin,3,,", "not a date and time"),
+    ],
+)
+def test_absurd_values_are_refused_with_their_line(name: str, row: str, phrase: str) -> None:
+    result = import_csv(GOOD + row + "\n", now=NOW)
+    assert result.ratings == ()
+    assert [p.line for p in result.problems] == [4], result.problems
+    assert phrase in result.problems[0].message
+    assert len(result.problems[0].message) < 300
+
+
+def test_a_day_of_clock_skew_is_allowed() -> None:
+    result = import_csv(GOOD + "2024-06-02T12:00:00+01:00,checkin,3,,\n"
+                        "1900-01-01T00:00:00+00:00,checkin,2,,\n", now=NOW)
+    assert result.ok and len(result.ratings) == 4
+
+
+def test_a_diary_over_the_size_limit_is_refused_before_reading(monkeypatch) -> None:
+    monkeypatch.setattr(diary_csv, "MAX_DIARY_BYTES", 1000)
+    result = import_csv(GOOD + "2024-03-05T09:00:00+01:00,checkin,3," + "x" * 1000 + ",\n")
+    assert result.ratings == ()
+    assert [p.line for p in result.problems] == [1]
+    assert "a pain diary may be at most 1,000 bytes" in result.problems[0].message
+
+
+def test_more_rows_than_the_limit_are_refused_at_the_first_one_over(monkeypatch) -> None:
+    monkeypatch.setattr(diary_csv, "MAX_DIARY_ROWS", 3)
+    rows = "".join(f"2024-03-0{d}T09:00:00+01:00,checkin,3,,\n" for d in range(1, 6))
+    result = import_csv(GOOD + rows, now=NOW)
+    assert result.ratings == ()
+    assert [p.line for p in result.problems] == [5]
+    assert "more than 3 ratings" in result.problems[0].message
+
+
+def test_a_file_of_bad_lines_lists_the_first_problems_and_counts_the_rest() -> None:
+    text = GOOD + "bad,checkin,3,,\n" * 500
+    result = import_csv(text, now=NOW)
+    assert len(result.problems) == diary_csv.MAX_DIARY_PROBLEMS + 1
+    assert result.problems[-1].line == 4 + diary_csv.MAX_DIARY_PROBLEMS
+    assert result.problems[-1].message.startswith("300 more problems are not listed")
+
+
+def test_times_with_a_fraction_of_a_second_round_trip_exactly() -> None:
+    recorded = PainRating(datetime(2024, 3, 4, 9, 0, 5, 123456, tzinfo=WINTER), "after", 3)
+    text = export_csv([recorded, RATINGS[0]])
+    assert text.splitlines()[1] == "2024-03-04T09:00:00+01:00,before,4,\"stiff, after sit\",12"
+    assert text.splitlines()[2].startswith("2024-03-04T09:00:05.123456+01:00,after,3")
+    assert list(import_csv(text).ratings) == [RATINGS[0], recorded]
