@@ -11,6 +11,10 @@ The format, one rating a line::
 ``during`` or ``checkin``; ``rating`` a whole number 0-10; ``session`` ties the ratings of one
 session together (the session's number in the exporting app) and is empty for check-ins.
 
+Import also takes a diary as a person keeps it in a spreadsheet: ``2024-03-04 09:00`` (no
+offset: local time), ``2024-03-04`` (a date alone: noon, local time), and any session label
+(``Mon morning``); export always writes the full form above.
+
 Text in, text out: the caller reads and writes the file (as UTF-8, with ``newline=""``).
 
 A diary may come from anywhere, and the export is opened in spreadsheets:
@@ -32,11 +36,12 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, cast
 
 from player.core.clinical import PAIN_MAX, PAIN_MIN
 from player.core.history import RATING_CONTEXTS, PainRating, RatingContext
+from player.core.localtime import local_zone
 from player.core.problems import Problem, error
 from player.core.text import quoted, shorten
 
@@ -58,6 +63,10 @@ CLOCK_SKEW_ALLOWANCE = timedelta(days=1)
 #: Digits counted before a number is converted: a rating has at most 2, a session number 12.
 RATING_DIGITS = 2
 SESSION_DIGITS = 12
+#: A session label kept by hand ("12", "Mon morning") may be this long at most.
+MAX_SESSION_LABEL = 100
+#: When a rating dated by its day alone is taken to have been given (local time).
+DATE_ALONE_AT = time(12, 0)
 #: Problems listed for one file; the rest are counted in one last problem.
 MAX_DIARY_PROBLEMS = 200
 
@@ -74,6 +83,9 @@ TOO_MANY_ROWS = ("The file has more than {limit:,} ratings; split it into smalle
 TOO_EARLY = ("The timestamp {value} is before the year {year}; check the year.")
 IN_THE_FUTURE = ("The timestamp {value} is later than now (more than a day ahead of this "
                  "computer's clock); check the date, and the clock of the device that wrote it.")
+NOT_A_TIME = ("The timestamp {value} is not a date and time like 2024-03-04T09:00:00+01:00, "
+              "2024-03-04 09:00 (local time) or 2024-03-04 (a date alone).")
+LABEL_TOO_LONG = "A session label may be at most {limit} characters, not {label}."
 MORE_PROBLEMS = ("{count:,} more problems are not listed; fix the ones above and import the "
                  "file again.")
 
@@ -134,16 +146,23 @@ class DiaryImport:
         return not self.problems
 
 
-def import_csv(text: str, now: datetime | None = None) -> DiaryImport:
-    """Read a diary written by :func:`export_csv` (a leading UTF-8 BOM and CRLF are fine).
+def import_csv(text: str, now: datetime | None = None,
+               zone: tzinfo | None = None) -> DiaryImport:
+    """Read a diary written by :func:`export_csv`, or kept by hand in a spreadsheet (a leading
+    UTF-8 BOM and CRLF are fine).
 
-    If any line is bad, every problem is reported with its line number (up to
-    :data:`MAX_DIARY_PROBLEMS`) and no rating is returned. Blank lines are skipped. ``now``
-    (default: the current time) is what "in the future" is measured from.
+    As people keep them: a time without an offset is local time in ``zone`` (default the
+    system's, with its daylight-saving rules), a date alone is noon that day, and a session may
+    be any label (the ratings with the same label are one session). If any line is bad, every
+    problem is reported with its line number (up to :data:`MAX_DIARY_PROBLEMS`) and no rating
+    is returned. Blank lines are skipped. ``now`` (default: the current time) is what "in the
+    future" is measured from.
     """
     if len(text) > MAX_DIARY_BYTES:  # a character is at least a byte
         return DiaryImport((), (too_large(len(text.encode("utf-8", "replace"))),))
     now = now or datetime.now(UTC)
+    zone = zone or local_zone()
+    sessions: dict[str, int] = {}  # a label that is no number -> the number tying its ratings
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     rows = _numbered_rows(reader)
     try:
@@ -164,7 +183,7 @@ def import_csv(text: str, now: datetime | None = None) -> DiaryImport:
             if count > MAX_DIARY_ROWS:
                 problems.append(error(TOO_MANY_ROWS.format(limit=MAX_DIARY_ROWS), line))
                 break
-            rating, messages = _parse_row(row, now)
+            rating, messages = _parse_row(row, now, zone, sessions)
             for message in messages:
                 if len(problems) < MAX_DIARY_PROBLEMS:
                     problems.append(error(message, line))
@@ -204,16 +223,16 @@ def _header_problem(row: list[str], line: int) -> Problem:
     return error(f"The first line must be exactly {_HEADER_LINE} but it is {shown}", line)
 
 
-def _parse_row(row: list[str], now: datetime) -> tuple[PainRating | None, list[str]]:
+def _parse_row(row: list[str], now: datetime, zone: tzinfo,
+               sessions: dict[str, int]) -> tuple[PainRating | None, list[str]]:
     """The row's rating, or None and a message for every bad value in it."""
     if len(row) != len(HEADER):
         return None, [f"Expected {len(HEADER)} values ({', '.join(HEADER)}) but found {len(row)}."]
     timestamp, context, rating, note, session = (unguard_formula(cell) for cell in row)
     timestamp, context, rating, session = (c.strip() for c in (timestamp, context, rating,
                                                                 session))
-    at = _parse_timestamp(timestamp, now)
+    at = _parse_timestamp(timestamp, now, zone)
     number = _whole_number(rating, RATING_DIGITS)
-    session_id = _whole_number(session, SESSION_DIGITS)
     messages = []
     if isinstance(at, str):
         messages.append(at)
@@ -226,23 +245,32 @@ def _parse_row(row: list[str], now: datetime) -> tuple[PainRating | None, list[s
             f"The rating must be a whole number from {PAIN_MIN} to {PAIN_MAX}, "
             f"not {quoted(rating)}."
         )
-    if session and not session_id:
-        messages.append(f"The session must be empty or a positive whole number of at most "
-                        f"{SESSION_DIGITS} digits, not {quoted(session)}.")
+    session_id = None
+    if len(session) > MAX_SESSION_LABEL:
+        messages.append(LABEL_TOO_LONG.format(limit=MAX_SESSION_LABEL, label=quoted(session)))
+    elif session:
+        # A number is kept as it is; another label gets a number of its own below zero, so
+        # that it never joins a numbered session (the store gives each a new session).
+        session_id = _whole_number(session, SESSION_DIGITS)
+        if not session_id:
+            session_id = sessions.setdefault(session, -len(sessions) - 1)
     if messages or isinstance(at, str) or number is None:
         return None, messages
     return PainRating(at, cast(RatingContext, context), number, note, "", session_id), []
 
 
-def _parse_timestamp(value: str, now: datetime) -> datetime | str:
-    """The aware datetime, or a message saying what is wrong with *value*."""
+def _parse_timestamp(value: str, now: datetime, zone: tzinfo) -> datetime | str:
+    """The aware datetime, or a message saying what is wrong with *value*: with no offset it
+    is local time in ``zone``; a date alone is :data:`DATE_ALONE_AT` that day."""
     try:
-        at = datetime.fromisoformat(value)
+        if len(value) == len("2024-03-04"):
+            at = datetime.combine(date.fromisoformat(value), DATE_ALONE_AT)
+        else:
+            at = datetime.fromisoformat(value)
     except ValueError:
-        return (f"The timestamp {quoted(value)} is not a date and time like "
-                "2024-03-04T09:00:00+01:00.")
-    if at.utcoffset() is None:
-        return f"The timestamp {quoted(value)} has no time-zone offset (like +01:00 at the end)."
+        return NOT_A_TIME.format(value=quoted(value))
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=zone)
     if at.year < EARLIEST_YEAR:
         return TOO_EARLY.format(value=quoted(value), year=EARLIEST_YEAR)
     if at - now > CLOCK_SKEW_ALLOWANCE:

@@ -114,7 +114,7 @@ DIARY_CASES = [
     Expected("csv-formula-notes", None),
     Expected("csv-bare-cr-note", None),
     Expected("diary-rating-5000-digits", 3, "The rating must be a whole number from 0 to 10"),
-    Expected("diary-session-5000-digits", 2, "at most 12 digits"),
+    Expected("diary-session-5000-digits", 2, "session label may be at most 100 characters"),
     Expected("diary-year-0001", 3, "is before the year 1900"),
     Expected("diary-year-1899", 2, "is before the year 1900"),
     Expected("diary-in-the-future", 2, "is later than now"),
