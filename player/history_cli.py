@@ -385,7 +385,7 @@ def _import(data_dir: Path, path: Path) -> int:
         return _fail(f"cannot read {path}: {exc.strerror or exc}")
     except UnicodeDecodeError:
         return _fail(f"{path} is not UTF-8 text; save it as UTF-8 CSV and try again")
-    diary = import_csv(text)
+    diary = import_csv(text, datetime.now().astimezone())
     if not diary.ok:
         for problem in diary.problems:
             print(f"{path}:{problem.line or 1}: error: {problem.message}", file=sys.stderr)

@@ -34,6 +34,10 @@ PAIN_ANCHORS: dict[int, str] = {
 MCID_POINTS = 2
 MCID_FRACTION = 0.30
 
+# A rating dated more than 10 minutes ahead of the clock is an error (clinical-notes.md v2,
+# "Pain rating"; product decision: a few minutes cover a clock's drift between devices).
+FUTURE_TOLERANCE_SECONDS = 10 * 60
+
 # --- Adherence ---------------------------------------------------------------------------------
 # A session counts toward adherence when at least this share of the exercise time it planned
 # (exercise and cadence steps; rests, lead-ins and ice or heat excluded) was done. 80 % is the

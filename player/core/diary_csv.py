@@ -8,8 +8,11 @@ The format, one rating a line::
     2024-03-05T08:15:00+01:00,checkin,3,,
 
 ``timestamp`` is ISO 8601 local time with its UTC offset; ``context`` is ``before``, ``after``,
-``during`` or ``checkin``; ``rating`` a whole number 0-10; ``session`` ties the ratings of one
-session together (the session's number in the exporting app) and is empty for check-ins.
+``during``, ``checkin`` or ``morning_after`` (the next-morning check of a session); ``rating`` a
+whole number 0-10; ``session`` ties the ratings of one session together (the session's number in
+the exporting app) and is empty for check-ins. A ``morning_after`` rating must name a session
+that has a ``before`` rating in the same file, and no rating may be dated more than 10 minutes
+after the moment of the import (clinical-notes.md v2).
 
 Text in, text out: the caller reads and writes the file (as UTF-8, with ``newline=""``).
 """
@@ -24,7 +27,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from player.core.clinical import PAIN_MAX, PAIN_MIN
-from player.core.history import RATING_CONTEXTS, PainRating, RatingContext
+from player.core.history import RATING_CONTEXTS, PainRating, RatingContext, is_future_dated
 from player.core.problems import Problem, error
 
 if TYPE_CHECKING:
@@ -32,6 +35,14 @@ if TYPE_CHECKING:
 
 HEADER = ("timestamp", "context", "rating", "note", "session")
 _HEADER_LINE = ",".join(HEADER)
+
+# User-visible messages (problems at a line).
+FUTURE_DATED = ("The timestamp {at} is later than now ({now}): a rating cannot be given in the "
+                "future. Check the date, or the clock of the device that wrote the diary.")
+MORNING_AFTER_NO_SESSION = ("A morning_after rating must name its session (the session column "
+                            "is empty).")
+MORNING_AFTER_NO_BEFORE = ("This morning_after rating names session {session}, which has no "
+                           "before rating in this file to compare it with.")
 
 
 def export_csv(ratings: Iterable[PainRating]) -> str:
@@ -63,11 +74,12 @@ class DiaryImport:
         return not self.problems
 
 
-def import_csv(text: str) -> DiaryImport:
+def import_csv(text: str, now: datetime | None = None) -> DiaryImport:
     """Read a diary written by :func:`export_csv` (a leading UTF-8 BOM and CRLF are fine).
 
     If any line is bad, every problem is reported with its line number and no rating is
-    returned. Blank lines are skipped.
+    returned. Blank lines are skipped. With *now* (the moment of the import), a rating dated
+    more than 10 minutes after it is a problem at its line.
     """
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
@@ -82,13 +94,28 @@ def import_csv(text: str) -> DiaryImport:
     if tuple(cell.strip() for cell in header) != HEADER:
         return DiaryImport((), (_header_problem(header, header_line),))
     problems: list[Problem] = []
-    ratings: list[PainRating] = []
+    ratings: list[tuple[int, PainRating]] = []
     for line, row in rows[1:]:
         rating, messages = _parse_row(row)
+        if rating is not None and now is not None and is_future_dated(rating.at, now):
+            messages.append(FUTURE_DATED.format(at=rating.at.isoformat(),
+                                                now=now.isoformat(timespec="seconds")))
         problems.extend(error(message, line) for message in messages)
         if rating is not None:
-            ratings.append(rating)
-    return DiaryImport((), tuple(problems)) if problems else DiaryImport(tuple(ratings), ())
+            ratings.append((line, rating))
+    problems.extend(_morning_after_problems(ratings))
+    problems.sort(key=lambda p: p.line or 0)
+    if problems:
+        return DiaryImport((), tuple(problems))
+    return DiaryImport(tuple(r for _line, r in ratings), ())
+
+
+def _morning_after_problems(ratings: list[tuple[int, PainRating]]) -> Iterator[Problem]:
+    """A ``morning_after`` rating must name a session with a ``before`` rating in the file."""
+    with_before = {r.session_id for _line, r in ratings if r.context == "before"}
+    for line, r in ratings:
+        if r.context == "morning_after" and r.session_id not in with_before:
+            yield error(MORNING_AFTER_NO_BEFORE.format(session=r.session_id), line)
 
 
 def _numbered_rows(reader: Reader) -> Iterator[tuple[int, list[str]]]:
@@ -127,6 +154,8 @@ def _parse_row(row: list[str]) -> tuple[PainRating | None, list[str]]:
         )
     if session and not session_id:
         messages.append(f"The session must be empty or a positive whole number, not {session!r}.")
+    if context == "morning_after" and not session:
+        messages.append(MORNING_AFTER_NO_SESSION)
     if messages or isinstance(at, str) or number is None:
         return None, messages
     return PainRating(at, cast(RatingContext, context), number, row[3], "", session_id), []

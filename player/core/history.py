@@ -13,18 +13,30 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final, Literal, get_args
 
-from player.core.clinical import ADHERENT_SHARE, PAIN_MAX, PAIN_MIN, CareThresholds
+from player.core.clinical import (
+    ADHERENT_SHARE,
+    FUTURE_TOLERANCE_SECONDS,
+    PAIN_MAX,
+    PAIN_MIN,
+    CareThresholds,
+)
 
-RatingContext = Literal["before", "after", "during", "checkin"]
-"""When a rating was given: before or after a session, during one, or in a daily check-in."""
+RatingContext = Literal["before", "after", "during", "checkin", "morning_after"]
+"""When a rating was given: before or after a session, during one, in a daily check-in, or in
+the next-morning check of a session (``morning_after``, tied to that session)."""
 
 RATING_CONTEXTS: Final[tuple[RatingContext, ...]] = get_args(RatingContext)
 
-#: "Resting ratings" (clinical-notes.md): those given before a session or in a daily check-in.
-RESTING_CONTEXTS: Final[frozenset[RatingContext]] = frozenset({"before", "checkin"})
+#: "Resting ratings" (clinical-notes.md v2): before a session, daily check-ins and next-morning
+#: checks.
+RESTING_CONTEXTS: Final[frozenset[RatingContext]] = frozenset({"before", "checkin", "morning_after"})
+
+#: Contexts that must name their session.
+SESSION_CONTEXTS: Final[frozenset[RatingContext]] = frozenset(
+    {"before", "after", "during", "morning_after"})
 
 SessionOutcome = Literal["in_progress", "completed", "partly_done", "stopped", "interrupted"]
 """``in_progress`` until finished. ``completed``: every exercise step was done; ``partly_done``:
@@ -51,6 +63,12 @@ def require_aware(value: datetime, name: str) -> None:
         raise ValueError(f"{name} must be a datetime with a UTC offset, got {value!r}")
 
 
+def is_future_dated(at: datetime, now: datetime) -> bool:
+    """True when *at* is more than 10 minutes ahead of *now* (clinical-notes.md v2: such a
+    rating is an error; the app never stores one). A few minutes ahead is a clock's skew."""
+    return at - now > timedelta(seconds=FUTURE_TOLERANCE_SECONDS)
+
+
 def _require_choice(value: str, choices: tuple[str, ...], name: str) -> None:
     if value not in choices:
         raise ValueError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
@@ -60,8 +78,8 @@ def _require_choice(value: str, choices: tuple[str, ...], name: str) -> None:
 class PainRating:
     """One 0-10 pain rating (NRS) with when and why it was given.
 
-    ``session_id`` ties ``before``/``after``/``during`` ratings to their session; check-ins have
-    none. ``exercise_id`` names the exercise a ``during`` rating was about, when known.
+    ``session_id`` ties ``before``/``after``/``during``/``morning_after`` ratings to their
+    session; check-ins have none. ``exercise_id`` names the exercise a ``during`` rating was about, when known.
     """
 
     at: datetime
@@ -83,21 +101,25 @@ class PainRating:
             raise ValueError(
                 f"rating must be a whole number {PAIN_MIN}-{PAIN_MAX}, got {self.rating!r}"
             )
+        if self.context == "morning_after" and self.session_id is None:
+            raise ValueError("a morning_after rating must name its session")
 
     @property
     def resting(self) -> bool:
-        """True for a resting rating (before a session or in a check-in)."""
+        """True for a resting rating (before a session, a check-in or a next-morning check)."""
         return self.context in RESTING_CONTEXTS
 
 
 @dataclass(frozen=True)
 class SessionPain:
-    """The before- and after-session ratings of one session (either may be missing)."""
+    """The before- and after-session ratings of one session (either may be missing), and its
+    own next-morning rating when one was given."""
 
     session_id: int
     started: datetime
     before: int | None
     after: int | None
+    morning_after: int | None = None
 
     @property
     def rise(self) -> int | None:
@@ -113,29 +135,34 @@ def routine_file_hash(data: bytes) -> str:
 
 
 def session_pains(ratings: Iterable[PainRating]) -> list[SessionPain]:
-    """Pair each session's before and after ratings, oldest session first.
+    """Pair each session's before and after (and morning-after) ratings, oldest session first.
 
     A session's start is its earliest rating; when a session has several ratings of one kind
     (a corrected entry), the latest of that kind counts.
     """
     started: dict[int, datetime] = {}
-    before: dict[int, PainRating] = {}
-    after: dict[int, PainRating] = {}
+    latest: dict[str, dict[int, PainRating]] = {"before": {}, "after": {}, "morning_after": {}}
     for r in ratings:
         if r.session_id is None:
             continue
         sid = r.session_id
         if sid not in started or r.at < started[sid]:
             started[sid] = r.at
-        latest = before if r.context == "before" else after if r.context == "after" else None
-        if latest is not None and (sid not in latest or r.at >= latest[sid].at):
-            latest[sid] = r
+        of_kind = latest.get(r.context)
+        if of_kind is not None and (sid not in of_kind or r.at >= of_kind[sid].at):
+            of_kind[sid] = r
+
+    def value(kind: str, sid: int) -> int | None:
+        found = latest[kind].get(sid)
+        return None if found is None else found.rating
+
     pairs = [
         SessionPain(
             session_id=sid,
             started=at,
-            before=before[sid].rating if sid in before else None,
-            after=after[sid].rating if sid in after else None,
+            before=value("before", sid),
+            after=value("after", sid),
+            morning_after=value("morning_after", sid),
         )
         for sid, at in started.items()
     ]

@@ -211,11 +211,42 @@ def _v3_session_plans(conn: sqlite3.Connection) -> None:
     run_script(conn, _V3_SESSION_PLANS)
 
 
+# Version 2 of the care rules (clinical-notes.md). CHECK constraints change, so pain_ratings
+# is rebuilt (ids kept; nothing refers to it).
+_V4_CARE_RULES_V2 = """
+CREATE TABLE pain_ratings_v4 (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    context TEXT NOT NULL
+        CHECK (context IN ('before', 'after', 'during', 'checkin', 'morning_after')),
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 0 AND 10),
+    note TEXT NOT NULL DEFAULT '',
+    body_area TEXT NOT NULL DEFAULT '',
+    session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL,
+    exercise_id TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO pain_ratings_v4 (id, at, context, rating, note, body_area, session_id, exercise_id)
+SELECT id, at, context, rating, note, body_area, session_id, exercise_id FROM pain_ratings;
+DROP INDEX pain_ratings_by_session;
+DROP TABLE pain_ratings;
+ALTER TABLE pain_ratings_v4 RENAME TO pain_ratings;
+CREATE INDEX pain_ratings_by_session ON pain_ratings (session_id) WHERE session_id IS NOT NULL;
+"""
+
+
+def _v4_care_rules_v2(conn: sqlite3.Connection) -> None:
+    """What version 2 of the care rules keeps: ``morning_after`` ratings (the next-morning
+    check, always tied to its session).
+    """
+    run_script(conn, _V4_CARE_RULES_V2)
+
+
 #: Every migration ever shipped, in order. Never edit one that has been released: add another.
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v1_core_tables,
     _v2_indexes_and_banner_events,
     _v3_session_plans,
+    _v4_care_rules_v2,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

@@ -47,10 +47,13 @@ CONTEXT_LABELS: dict[RatingContext, str] = {
     "after": "After a session",
     "checkin": "Check-in",
     "during": "During a session",
+    "morning_after": "Next morning",
 }
-_LEGEND_ORDER: tuple[RatingContext, ...] = ("before", "after", "checkin", "during")
+_LEGEND_ORDER: tuple[RatingContext, ...] = ("before", "after", "morning_after", "checkin",
+                                            "during")
 # Hue of each kind of rating; lightness follows the palette (dark or light scheme).
-_HUES: dict[RatingContext, int] = {"before": 215, "after": 24, "checkin": 140, "during": 285}
+_HUES: dict[RatingContext, int] = {"before": 215, "after": 24, "checkin": 140, "during": 285,
+                                   "morning_after": 330}
 _BAND_WORDS = ((2.0, "mild"), (5.0, "moderate"), (8.5, "severe"))
 
 
@@ -399,7 +402,7 @@ def _paint_markers(painter: QPainter, frame: _Frame, ratings: Sequence[PainRatin
     crowded = len(ratings) > frame.plot.width() / 3
     size = (2.2 if crowded else 3.6) * unit
     # Resting ratings last, so they sit on top of the after-session ones at the same spot.
-    for context in ("during", "after", "checkin", "before"):
+    for context in ("during", "after", "checkin", "morning_after", "before"):
         points = [QPointF(frame.x(r.at), frame.y(r.rating)) for r in ratings
                   if r.context == context]
         colour = QColor(colors.series[context])

@@ -114,7 +114,7 @@ def test_bad_rows_are_reported_with_line_numbers_and_nothing_is_imported(tmp_pat
         "(like +01:00 at the end).",
         f"{bad}:3: error: The rating must be a whole number from 0 to 10, not '11'.",
         f"{bad}:5: error: The context must be one of before, after, during, checkin, "
-        "not 'walk'.",
+        "morning_after, not 'walk'.",
     ]
     assert lines[3] == f"routine-player: nothing was imported: 3 problems in {bad}"
     assert "Traceback" not in captured.err

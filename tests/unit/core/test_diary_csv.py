@@ -115,3 +115,54 @@ def test_every_bad_value_of_every_line_is_reported() -> None:
     assert result.ratings == ()
     assert [p.line for p in result.problems] == [5, 5, 5, 5, 8]
     assert all(p.is_error for p in result.problems)
+
+
+# --- morning-after ratings and ratings dated in the future (clinical-notes.md v2) -------------
+
+IMPORTED_AT = datetime(2024, 3, 6, 12, 0, tzinfo=WINTER)
+
+
+def test_a_morning_after_rating_comes_back_with_its_session() -> None:
+    text = GOOD + "2024-03-05T07:30:00+01:00,morning_after,5,,12\n"
+    result = import_csv(text, IMPORTED_AT)
+    assert result.ok
+    assert [(r.context, r.session_id) for r in result.ratings][-1] == ("morning_after", 12)
+    assert import_csv(export_csv(result.ratings)).ratings == result.ratings
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "phrase"),
+    [
+        ("names no session", "2024-03-05T07:30:00+01:00,morning_after,5,,", "must name its session"),
+        ("a session with no before", "2024-03-05T07:30:00+01:00,morning_after,5,,13",
+         "no before rating"),
+    ],
+)
+def test_a_morning_after_rating_needs_a_session_with_a_before_rating(
+        name: str, row: str, phrase: str) -> None:
+    result = import_csv(GOOD + "2024-03-04T10:00:00+01:00,after,3,,13\n" + row + "\n",
+                        IMPORTED_AT)
+    assert result.ratings == ()
+    assert [p.line for p in result.problems] == [5]
+    assert phrase in result.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("ahead", "ok"),
+    [
+        (timedelta(minutes=9, seconds=59), True),
+        (timedelta(minutes=10), True),  # 10 minutes ahead is a clock's skew
+        (timedelta(minutes=10, seconds=1), False),  # more than 10 minutes: an error at its line
+        (timedelta(days=1), False),
+    ],
+)
+def test_a_rating_dated_in_the_future_is_an_error_at_its_line(ahead: timedelta, ok: bool) -> None:
+    # Across the change to summer time: the import is in summer, the rating's offset winter.
+    now = datetime(2024, 3, 31, 12, 0, tzinfo=SUMMER)
+    at = (now + ahead).astimezone(WINTER)
+    result = import_csv(GOOD + f"{at.isoformat()},checkin,3,,\n", now)
+    assert result.ok is ok
+    if not ok:
+        assert [p.line for p in result.problems] == [4]
+        assert "later than now" in result.problems[0].message
+        assert result.ratings == ()

@@ -96,10 +96,27 @@ def test_old_history_is_upgraded_with_everything_kept(version: int, tmp_path: Pa
 
         # Tables added by later migrations work.
         events = len(store.banner_events())
-        assert events == (1 if version >= 2 else 0)
+        assert events == {1: 0, 2: 1}.get(version, 2)
         store.add_banner_event(BannerEvent(NOW, "see_professional", ("a reason",), "shown"))
         assert len(store.banner_events()) == events + 1
         store.add_rating(PainRating(NOW, "checkin", 2))
+        store.add_rating(PainRating(NOW, "morning_after", 3, session_id=2))
+        assert store.ratings()[-1].context == "morning_after"
+
+
+def test_a_version_3_history_keeps_what_its_sessions_played(tmp_path: Path) -> None:
+    copy_fixture(3, tmp_path)
+    with HistoryStore.open(tmp_path, clock=clock) as store:
+        first = store.session(1)
+        assert first is not None
+        assert (first.routine_path, first.week, first.variants) == (
+            "/home/r/core.yaml", 2, ((1, "knee-plank"),))
+        assert first.thresholds is not None and first.thresholds.severe_count == 1
+        assert (first.planned_exercise_seconds, first.done_exercise_seconds) == (360.0, 362.5)
+        resumable = store.session(3)
+        assert resumable is not None
+        assert (resumable.current_step, resumable.current_elapsed) == (1, 12.5)
+        assert [r.exercise_id for r in store.ratings() if r.context == "during"] == ["plank"]
 
 
 @pytest.mark.parametrize("version", fixture_versions())
