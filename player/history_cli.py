@@ -195,6 +195,7 @@ class Report:
             "advice": {
                 "level": self.advice.level,
                 "reasons": list(self.advice.reasons),
+                "details": [d.to_json() for d in self.advice.details],
                 "what_to_do": self.advice.what_to_do,
                 "not_a_diagnosis": NOT_A_DIAGNOSIS,
             },
@@ -264,8 +265,8 @@ def pain_lines(pain: PainTrend) -> list[str]:
     lines.append("Starting level (median of the first week's resting ratings): "
                  + ("not enough ratings" if pain.baseline is None else f"{pain.baseline:g}/10")
                  + ".")
-    lines.append("Recent level (median of the last 7 days' resting ratings): "
-                 + ("fewer than 3 ratings" if pain.recent is None else f"{pain.recent:g}/10")
+    lines.append("Recent level (median of the resting ratings of the last 7 days, else 14): "
+                 + ("too few ratings" if pain.recent is None else f"{pain.recent:g}/10")
                  + ".")
     if pain.change_points is not None:
         lines.append(f"Change: {change_words(pain.change_points, pain.change_percent)}.")

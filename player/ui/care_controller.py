@@ -14,7 +14,7 @@ from datetime import datetime, time, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from player.core.care import Advice, assess, banner_visible, baseline
+from player.core.care import Advice, assess, banner_visible, reference_level
 from player.core.clinical import DEFAULT_THRESHOLDS, CareThresholds
 from player.core.history import BannerAction, BannerEvent, PainRating, RatingContext, SymptomAnswers
 from player.store.db import StoreError
@@ -247,10 +247,11 @@ class CareController(QObject):
         if entry.rating >= limits.severe_level:
             return (f"You rated your pain {entry.rating}/10. Please answer the symptom questions "
                     "again, so the app can tell you if you need care.")
-        base = baseline(self._ratings)
+        base = reference_level(self._ratings, entry.at)
         if entry.resting and base is not None and entry.rating - base >= limits.worsening_points:
-            return (f"Your pain ({entry.rating}/10) is {entry.rating - base:g} points above where "
-                    f"you started ({base:g}/10). Please answer the symptom questions again.")
+            return (f"Your pain ({entry.rating}/10) is {entry.rating - base:g} points above your "
+                    f"usual level before ({base:g}/10). Please answer the symptom questions "
+                    "again.")
         return ""
 
     def _on_day_timer_timeout(self) -> None:

@@ -92,7 +92,7 @@ def test_a_resting_rating_two_points_above_baseline_suggests_the_symptom_questio
         controller.record_rating("after", 5, at=NOW)  # not a resting rating
     with qtbot.waitSignal(controller.symptoms_check_suggested, timeout=1000) as suggested:
         controller.record_rating("before", 4, at=NOW + timedelta(minutes=1))
-    assert "2 points above where you started (2/10)" in suggested.args[0]
+    assert "2 points above your usual level before (2/10)" in suggested.args[0]
     with qtbot.assertNotEmitted(controller.symptoms_check_suggested):
         controller.record_rating("before", 5, at=NOW + timedelta(hours=2))  # once a day
     with qtbot.waitSignal(controller.symptoms_check_suggested, timeout=1000):
