@@ -30,6 +30,7 @@ from player.core.clinical import DEFAULT_THRESHOLDS
 from player.core.diary_csv import export_csv, import_csv
 from player.core.history import (
     BannerEvent,
+    CareConfirmation,
     PainRating,
     Session,
     SymptomAnswers,
@@ -46,7 +47,8 @@ PROG = "routine-player"
 
 #: Headings for the advice levels, as the report words them.
 ADVICE_HEADINGS = {
-    "urgent": "Urgent: get medical help now",
+    "emergency": "Emergency: get emergency help now",
+    "urgent_today": "Urgent: contact your GP, an urgent-care line or your cancer team today",
     "see_professional": "See a professional soon",
     "none": "No warning signs in the pain diary or the symptom answers",
 }
@@ -65,12 +67,16 @@ class HistoryData:
     sessions: tuple[Session, ...] = ()
     symptoms: SymptomAnswers | None = None
     banner_events: tuple[BannerEvent, ...] = ()
+    symptom_history: tuple[SymptomAnswers, ...] = ()
+    """Every symptom answer as given (the care rules use these when there are any)."""
+    confirmations: tuple[CareConfirmation, ...] = ()
 
     @classmethod
     def from_store(cls, store: HistoryStore) -> HistoryData:
         """Read it all from *store* (raises :class:`StoreError` like the store does)."""
         return cls(tuple(store.ratings()), tuple(store.sessions()), store.latest_symptoms(),
-                   tuple(store.banner_events()))
+                   tuple(store.banner_events()), tuple(store.symptom_history()),
+                   tuple(store.confirmations()))
 
 
 def load_history(data_dir: Path, err: TextIO | None = None) -> HistoryData:
@@ -204,7 +210,7 @@ class Report:
             "sessions": self.sessions_total,
             "banner_events": [
                 {"at": e.at.isoformat(timespec="seconds"), "action": e.action, "level": e.level,
-                 "reasons": list(e.reasons)}
+                 "reasons": list(e.reasons), "codes": list(e.codes)}
                 for e in self.banner_events
             ],
         }
@@ -228,7 +234,9 @@ def build_report(history: HistoryData, routine: Routine | None, now: datetime) -
         schedule=schedule,
         adherence=done,
         pain=pain_trend(history.ratings, now),
-        advice=assess(history.ratings, history.symptoms, now, thresholds),
+        advice=assess(history.ratings, history.symptom_history or history.symptoms, now,
+                      thresholds, confirmations=history.confirmations,
+                      session_starts={s.id: s.started_at for s in history.sessions}),
         ratings=history.ratings,
         banner_events=history.banner_events,
         sessions_total=sum(1 for s in history.sessions

@@ -31,21 +31,40 @@ from player.core.clinical import (
 )
 from player.core.days import local_date, zone_of
 from player.core.history import (
-    SYMPTOM_FIELDS,
     AdviceLevel,
     BannerEvent,
+    CareConfirmation,
     PainRating,
     SymptomAnswers,
 )
 from player.core.pain import Level, RestingHistory, as_of, session_checks, severe_days
+from player.core.symptoms import (
+    QUESTIONS_BY_FIELD,
+    SYMPTOM_QUESTIONS,
+    SymptomQuestion,
+    level_rank,
+    standing_yes,
+    start_confirmed_today,
+)
+
+__all__ = [
+    "NOT_A_DIAGNOSIS", "SYMPTOM_QUESTIONS", "Advice", "Reason", "SymptomQuestion", "assess",
+    "banner_visible", "baseline", "in_session_action", "needs_rating", "recent_level",
+    "reference_level", "stops_session",
+]
 
 NOT_A_DIAGNOSIS: Final = (
     "This is not a diagnosis: only a clinician who examines you can say what is causing your pain."
 )
 
-URGENT_WHAT_TO_DO: Final = (
-    "Get urgent medical help now: go to an emergency department or call your emergency number. "
+EMERGENCY_WHAT_TO_DO: Final = (
+    "Get emergency help now: go to an emergency department or call your emergency number. "
     "Do not start the routine."
+)
+#: The emergency advice (the one level of red flags version 1 had).
+URGENT_WHAT_TO_DO: Final = EMERGENCY_WHAT_TO_DO
+URGENT_TODAY_WHAT_TO_DO: Final = (
+    "Contact your GP, an urgent-care line or your cancer team today."
 )
 SEE_PROFESSIONAL_WHAT_TO_DO: Final = (
     "Make an appointment with your GP or a physiotherapist soon and show them your pain diary. "
@@ -82,7 +101,12 @@ ReasonCode = str
 """A reason's stable code: ``getting_worse``, ``persisting``, ``persisting_long``,
 ``repeated_severe``, ``sessions_flare``, or ``symptom.<question field>``."""
 
-_LEVEL_ORDER: Final[dict[AdviceLevel, int]] = {"none": 0, "see_professional": 1, "urgent": 2}
+WHAT_TO_DO: Final[Mapping[AdviceLevel, str]] = {
+    "none": "",
+    "see_professional": SEE_PROFESSIONAL_WHAT_TO_DO,
+    "urgent_today": URGENT_TODAY_WHAT_TO_DO,
+    "emergency": EMERGENCY_WHAT_TO_DO,
+}
 
 InSessionAction = Literal["continue", "offer_easier", "skip"]
 
@@ -94,79 +118,6 @@ def format_day(day: date) -> str:
 
 def _days_words(days: Sequence[date]) -> str:
     return ", ".join(format_day(d) for d in days)
-
-
-@dataclass(frozen=True)
-class SymptomQuestion:
-    """One symptom question: the :class:`SymptomAnswers` field, what to ask, and its level."""
-
-    field: str
-    question: str
-    reason: str
-    level: AdviceLevel
-
-
-#: The symptom questions in the order to ask them (clinical-notes.md; NICE NG59, NICE CKS red
-#: flags; NHS back-pain pages; patient guides for runners for the last two).
-SYMPTOM_QUESTIONS: Final[tuple[SymptomQuestion, ...]] = (
-    SymptomQuestion(
-        "bladder_bowel",
-        "Do you have new difficulty passing urine, or have you lost control of your bladder or "
-        "bowel?",
-        "You reported new difficulty passing urine, or loss of bladder or bowel control.",
-        "urgent",
-    ),
-    SymptomQuestion(
-        "saddle_numbness",
-        "Do you have numbness or tingling around your genitals, buttocks or inner thighs?",
-        "You reported numbness or tingling around your genitals, buttocks or inner thighs.",
-        "urgent",
-    ),
-    SymptomQuestion(
-        "leg_weakness",
-        "Do you have new or worsening weakness in your legs, or pain or numbness in both legs?",
-        "You reported new or worsening weakness in your legs, or pain or numbness in both legs.",
-        "urgent",
-    ),
-    SymptomQuestion(
-        "fever",
-        "Do you have a fever (a temperature of 38 °C or above) with your back pain?",
-        "You reported back pain with a fever of 38 °C or above.",
-        "urgent",
-    ),
-    SymptomQuestion(
-        "serious_fall",
-        "Did your back pain start after a serious fall or accident?",
-        "You reported back pain after a serious fall or accident.",
-        "urgent",
-    ),
-    SymptomQuestion(
-        "weight_loss",
-        "Have you lost weight recently without trying?",
-        "You reported back pain with weight loss you cannot explain.",
-        "urgent",
-    ),
-    SymptomQuestion(
-        "cancer_history",
-        "Have you ever had cancer?",
-        "You reported back pain and a history of cancer.",
-        "urgent",
-    ),
-    SymptomQuestion(
-        "leg_pain_shooting",
-        "Does pain shoot down one of your legs?",
-        "You reported pain shooting down a leg.",
-        "see_professional",
-    ),
-    SymptomQuestion(
-        "cannot_stand_straight",
-        "Is the pain so bad that you cannot stand up straight?",
-        "You reported pain so bad that you cannot stand up straight.",
-        "see_professional",
-    ),
-)
-
-assert tuple(q.field for q in SYMPTOM_QUESTIONS) == SYMPTOM_FIELDS
 
 
 @dataclass(frozen=True)
@@ -195,8 +146,9 @@ class Advice:
     ``level`` is the worst level that applies; ``reasons`` lists every rule that applies in
     plain words, the worst first, and ``details`` the same reasons with their codes and dates.
     ``as_of`` is the day getting worse and persisting were judged as of when that is not today
-    (the person stopped rating; the words say so). The banner always adds
-    :data:`NOT_A_DIAGNOSIS`.
+    (the person stopped rating; the words say so). ``start_confirmed`` is True when, with
+    urgent-today advice, the person said today "I will contact them today, start anyway". The
+    banner always adds :data:`NOT_A_DIAGNOSIS`.
     """
 
     level: AdviceLevel
@@ -204,11 +156,20 @@ class Advice:
     what_to_do: str
     details: tuple[Reason, ...] = ()
     as_of: date | None = None
+    start_confirmed: bool = False
 
     @property
     def blocks_routine(self) -> bool:
-        """True when the routine must not be started (an urgent red flag stands)."""
-        return self.level == "urgent"
+        """True when a routine must not be started now: emergency advice stands, or
+        urgent-today advice without today's confirmation."""
+        return self.level == "emergency" or self.needs_confirmation
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """True when urgent-today advice stands and routines may start only after the person
+        confirms ("a clinician has checked this" or "I will contact them today, start
+        anyway")."""
+        return self.level == "urgent_today" and not self.start_confirmed
 
     @property
     def dismissible(self) -> bool:
@@ -376,19 +337,26 @@ def pain_reasons(ratings: Iterable[PainRating], now: datetime,
 _JUDGED_AS_OF: Final = frozenset({"getting_worse", "persisting", "persisting_long"})
 
 
-def _symptom_reasons(symptoms: SymptomAnswers | None) -> list[Reason]:
+Symptoms = SymptomAnswers | Iterable[SymptomAnswers] | None
+"""The symptom answers: every record as given (oldest first or in any order), or just the
+latest answers as one record, or None."""
+
+
+def _records(symptoms: Symptoms) -> list[SymptomAnswers]:
     if symptoms is None:
         return []
-    return [Reason(f"symptom.{q.field}", q.level, q.reason)
-            for q in SYMPTOM_QUESTIONS if getattr(symptoms, q.field)]
+    if isinstance(symptoms, SymptomAnswers):
+        return [symptoms]
+    return list(symptoms)
 
 
 def assess(
     ratings: Iterable[PainRating],
-    symptoms: SymptomAnswers | None,
+    symptoms: Symptoms,
     now: datetime,
     thresholds: CareThresholds = DEFAULT_THRESHOLDS,
     *,
+    confirmations: Iterable[CareConfirmation] = (),
     session_starts: Mapping[int, datetime] | None = None,
 ) -> Advice:
     """Apply every care rule to the history as it stood at *now*.
@@ -397,29 +365,44 @@ def assess(
     history yet. Getting worse and persisting are judged as of today when there is a recent
     level today, else as of the day of the last resting rating within the last 28 days (the
     words say so), else not at all; repeated severe pain and flaring sessions are judged as of
-    today. *symptoms* are the latest answers to the symptom questions; they stand until
-    answered again. *session_starts* (session id to start time) lets sessions without ratings
-    close the next-morning window of the one before. The worst level wins and every reason
-    that applies is listed, the worst first.
+    today. *symptoms* are the symptom answers as given (the latest answer to each question
+    counts; see :func:`player.core.symptoms.standing_yes`) and *confirmations* the person's
+    "a clinician has checked this" and "I will contact them today" records. *session_starts*
+    (session id to start time) lets sessions without ratings close the next-morning window of
+    the one before. The worst level wins and every reason that applies is listed, the worst
+    first.
     """
-    reasons = _symptom_reasons(symptoms)
+    records = _records(symptoms)
+    confirmations = list(confirmations)
+    reasons = [Reason(f"symptom.{a.field}", a.level, QUESTIONS_BY_FIELD[a.field].reason)
+               for a in standing_yes(records, now, confirmations)]
     pain, stale = pain_reasons(ratings, now, thresholds, session_starts)
-    return _advice(reasons + pain, stale)
+    confirmed = start_confirmed_today(records, now, confirmations)
+    return _advice(reasons + pain, stale, confirmed)
 
 
-def _advice(reasons: list[Reason], stale: date | None = None) -> Advice:
+def _advice(reasons: list[Reason], stale: date | None = None,
+            start_confirmed: bool = False) -> Advice:
     if not reasons:
         return Advice("none", (), "")
-    reasons.sort(key=lambda r: -_LEVEL_ORDER[r.level])
+    reasons.sort(key=lambda r: -level_rank(r.level))
     level = reasons[0].level
-    what_to_do = URGENT_WHAT_TO_DO if level == "urgent" else SEE_PROFESSIONAL_WHAT_TO_DO
-    return Advice(level, tuple(r.words for r in reasons), what_to_do, tuple(reasons), stale)
+    return Advice(level, tuple(r.words for r in reasons), WHAT_TO_DO[level], tuple(reasons),
+                  stale, start_confirmed and level == "urgent_today")
+
+
+def stops_session(before: Advice, after: Advice) -> bool:
+    """True when *after* (the advice once a mid-session answer was recorded) has an emergency
+    or urgent-today reason that *before* did not: the session stops at once."""
+    known = set(before.codes)
+    return any(r.level in ("emergency", "urgent_today") and r.code not in known
+               for r in after.details)
 
 
 def banner_visible(advice: Advice, events: Iterable[BannerEvent], now: datetime) -> bool:
     """Whether to show the banner now.
 
-    Urgent advice always shows. "See a professional" advice can be dismissed for the rest of the
+    Emergency and urgent-today advice always shows (cannot be hidden). "See a professional" advice can be dismissed for the rest of the
     (local) day: it is hidden when a dismissal of that level was recorded on *now*'s date.
     """
     if advice.level == "none":

@@ -113,6 +113,13 @@ SESSIONS_HURT_COUNT = 3
 SESSIONS_HURT_WINDOW = 5
 SESSIONS_HURT_WINDOW_DAYS = 14
 
+# --- The symptom questions (clinical-notes.md v2, "The symptom questions") --------------------
+# The emergency questions are asked again before the first session of each week: 7 days after
+# they were last answered (cauda equina safety-netting, Greenhalgh et al. 2018) ...
+SYMPTOMS_REASK_DAYS = 7
+# ... and at once after any rating at the severe level (7, Boonstra 2016) or a leg-symptom
+# "This hurts"; a routine's stricter severe_level asks sooner.
+
 # In session: a rating of 6 or more mid-session means stop this exercise (patient guides for
 # runners: "if you're experiencing sharp, stabbing pain ... take a break").
 IN_SESSION_STOP_LEVEL = 6

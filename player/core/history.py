@@ -48,8 +48,8 @@ SESSION_OUTCOMES: Final[tuple[SessionOutcome, ...]] = get_args(SessionOutcome)
 StepStatus = Literal["completed", "skipped"]
 STEP_STATUSES: Final[tuple[StepStatus, ...]] = get_args(StepStatus)
 
-AdviceLevel = Literal["none", "see_professional", "urgent"]
-"""The care banner's levels, mildest first."""
+AdviceLevel = Literal["none", "see_professional", "urgent_today", "emergency"]
+"""The care banner's levels, mildest first (clinical-notes.md v2)."""
 
 ADVICE_LEVELS: Final[tuple[AdviceLevel, ...]] = get_args(AdviceLevel)
 
@@ -170,40 +170,95 @@ def session_pains(ratings: Iterable[PainRating]) -> list[SessionPain]:
     return pairs
 
 
+SymptomSource = Literal["form", "this_hurts", "put_off"]
+"""Where symptom answers came from: the symptom questions (``form``, answers recorded as they
+are given, a cancelled form included), a leg-symptom choice in "This hurts" (``this_hurts``), or
+the first-run form put off for once (``put_off``, no answers)."""
+
+SYMPTOM_SOURCES: Final[tuple[SymptomSource, ...]] = get_args(SymptomSource)
+
+
 @dataclass(frozen=True)
 class SymptomAnswers:
-    """The person's answers to the symptom questions, each True when they said yes.
+    """Answers to the symptom questions given at ``at``: True for yes, False for no, None for a
+    question not answered then (clinical-notes.md v2: answers are recorded as given).
 
-    The first seven are red flags (urgent care); the last two mean "see a professional soon"
-    (clinical-notes.md). The question wording lives in :data:`player.core.care.SYMPTOM_QUESTIONS`.
+    The emergency questions come first, then those for urgent care today, then the two that
+    mean "see a professional soon". The question wording and tiers live in
+    :data:`player.core.symptoms.SYMPTOM_QUESTIONS`. The latest answer to each question counts.
     """
 
     at: datetime
-    bladder_bowel: bool = False
-    saddle_numbness: bool = False
-    leg_weakness: bool = False
-    fever: bool = False
-    serious_fall: bool = False
-    weight_loss: bool = False
-    cancer_history: bool = False
-    leg_pain_shooting: bool = False
-    cannot_stand_straight: bool = False
+    # Emergency (clinical-notes.md v2, level 1; Finucane 2020, Greenhalgh 2018, NICE CKS).
+    bladder_bowel: bool | None = None
+    urine_sensation: bool | None = None
+    saddle_numbness: bool | None = None
+    wiping_numbness: bool | None = None
+    sexual_sensation: bool | None = None
+    leg_weakness: bool | None = None
+    gait_change: bool | None = None
+    both_legs: bool | None = None
+    serious_fall: bool | None = None
+    # Urgent, today (level 2; Finucane 2020, NICE CKS).
+    fever: bool | None = None
+    cancer_history: bool | None = None
+    weight_loss: bool | None = None
+    night_pain: bool | None = None
+    thoracic_pain: bool | None = None
+    minor_fall: bool | None = None
+    immune_drugs: bool | None = None
+    # See a professional soon (level 3).
+    leg_pain_shooting: bool | None = None
+    cannot_stand_straight: bool | None = None
+    source: SymptomSource = "form"
 
     def __post_init__(self) -> None:
         require_aware(self.at, "at")
+        _require_choice(self.source, SYMPTOM_SOURCES, "source")
         for name in SYMPTOM_FIELDS:
-            if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"{name} must be True or False")
+            if getattr(self, name) not in (True, False, None):
+                raise ValueError(f"{name} must be True, False or None")
+        if self.source == "put_off" and self.answered():
+            raise ValueError("a put-off form has no answers")
 
     def yes(self) -> tuple[str, ...]:
         """Names of the questions answered yes, in question order."""
-        return tuple(name for name in SYMPTOM_FIELDS if getattr(self, name))
+        return tuple(name for name in SYMPTOM_FIELDS if getattr(self, name) is True)
+
+    def answered(self) -> tuple[str, ...]:
+        """Names of the questions answered (yes or no), in question order."""
+        return tuple(name for name in SYMPTOM_FIELDS if getattr(self, name) is not None)
 
 
-#: The question fields of :class:`SymptomAnswers`, in order (everything but ``at``).
+#: The question fields of :class:`SymptomAnswers`, in order (everything but ``at``, ``source``).
 SYMPTOM_FIELDS: Final[tuple[str, ...]] = tuple(
-    f.name for f in fields(SymptomAnswers) if f.name != "at"
+    f.name for f in fields(SymptomAnswers) if f.name not in ("at", "source")
 )
+
+ConfirmedLevel = Literal["emergency", "urgent_today"]
+ConfirmationKind = Literal["clinician_checked", "will_contact_today"]
+"""``clinician_checked``: a clinician has assessed (emergency) or checked (urgent today) the
+signs answered yes before it; ``will_contact_today``: "I will contact them today, start anyway",
+which lets routines start on that day only (urgent today)."""
+
+CONFIRMED_LEVELS: Final[tuple[ConfirmedLevel, ...]] = get_args(ConfirmedLevel)
+CONFIRMATION_KINDS: Final[tuple[ConfirmationKind, ...]] = get_args(ConfirmationKind)
+
+
+@dataclass(frozen=True)
+class CareConfirmation:
+    """A confirmation the person gave about red-flag advice, recorded with its date."""
+
+    at: datetime
+    level: ConfirmedLevel
+    kind: ConfirmationKind
+
+    def __post_init__(self) -> None:
+        require_aware(self.at, "at")
+        _require_choice(self.level, CONFIRMED_LEVELS, "level")
+        _require_choice(self.kind, CONFIRMATION_KINDS, "kind")
+        if self.kind == "will_contact_today" and self.level != "urgent_today":
+            raise ValueError("only urgent-today advice can be started anyway")
 
 
 @dataclass(frozen=True)
@@ -295,6 +350,8 @@ class BannerEvent:
     level: AdviceLevel
     reasons: tuple[str, ...]
     action: BannerAction
+    codes: tuple[str, ...] = ()
+    """The reasons' codes (:attr:`player.core.care.Reason.code`), when known."""
 
     def __post_init__(self) -> None:
         require_aware(self.at, "at")

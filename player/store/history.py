@@ -24,6 +24,7 @@ from player.core.clinical import DEFAULT_THRESHOLDS, STRICTER_IS_LOWER, CareThre
 from player.core.history import (
     SYMPTOM_FIELDS,
     BannerEvent,
+    CareConfirmation,
     PainRating,
     Session,
     SessionOutcome,
@@ -31,6 +32,7 @@ from player.core.history import (
     SymptomAnswers,
     require_aware,
 )
+from player.core.symptoms import merged
 from player.store.db import OpenedDatabase, explain, open_database, transaction
 
 IMPORTED_ROUTINE_TITLE = "Imported pain diary"
@@ -364,46 +366,82 @@ class HistoryStore:
     # --- Symptom answers and banner events -----------------------------------------------------
 
     def add_symptoms(self, answers: SymptomAnswers) -> None:
-        """Save the person's answers to the symptom questions."""
+        """Save answers to the symptom questions as given (a question not answered is NULL)."""
         columns = ", ".join(SYMPTOM_FIELDS)
         marks = ", ".join("?" for _ in SYMPTOM_FIELDS)
-        values = [int(getattr(answers, name)) for name in SYMPTOM_FIELDS]
+        values = [_flag(getattr(answers, name)) for name in SYMPTOM_FIELDS]
         with self._saving("save your answers"):
             self._conn.execute(
-                f"INSERT INTO symptom_answers (at, {columns}) VALUES (?, {marks})",
-                (_iso(answers.at), *values),
+                f"INSERT INTO symptom_answers (at, source, {columns}) VALUES (?, ?, {marks})",
+                (_iso(answers.at), answers.source, *values),
             )
 
-    def latest_symptoms(self) -> SymptomAnswers | None:
-        """The most recently given answers to the symptom questions, or None."""
+    def symptom_history(self) -> list[SymptomAnswers]:
+        """Every record of symptom answers, oldest first (as given; see
+        :func:`player.core.symptoms.current_answers`)."""
         with self._saving("read your answers"):
-            row = self._conn.execute(
-                f"SELECT at, {', '.join(SYMPTOM_FIELDS)} FROM symptom_answers"
-                " ORDER BY id DESC LIMIT 1"
-            ).fetchone()
-        if row is None:
+            rows = self._conn.execute(
+                f"SELECT at, source, {', '.join(SYMPTOM_FIELDS)} FROM symptom_answers ORDER BY id"
+            ).fetchall()
+        records = [_symptoms(row) for row in rows]
+        records.sort(key=lambda a: a.at)
+        return records
+
+    def latest_symptoms(self) -> SymptomAnswers | None:
+        """The latest answer to each question as one record, dated by the latest of them, or
+        None without any answer (see :func:`player.core.symptoms.merged`)."""
+        history = self.symptom_history()
+        if not history:
             return None
-        at, *values = row
-        return SymptomAnswers(_time(at), *(bool(v) for v in values))
+        return merged(history, max(a.at for a in history))
+
+    def add_confirmation(self, confirmation: CareConfirmation) -> None:
+        """Save a "clinician has checked this" or "I will contact them today" confirmation."""
+        with self._saving("save your confirmation"):
+            self._conn.execute(
+                "INSERT INTO care_confirmations (at, level, kind) VALUES (?, ?, ?)",
+                (_iso(confirmation.at), confirmation.level, confirmation.kind),
+            )
+
+    def confirmations(self) -> list[CareConfirmation]:
+        """Every confirmation, oldest first."""
+        with self._saving("read your history"):
+            rows = self._conn.execute(
+                "SELECT at, level, kind FROM care_confirmations ORDER BY id").fetchall()
+        return [CareConfirmation(_time(at), level, kind) for at, level, kind in rows]
 
     def add_banner_event(self, event: BannerEvent) -> None:
         """Record that the care banner was shown or dismissed (for the clinician's report)."""
         with self._saving("record the care banner"):
             self._conn.execute(
-                "INSERT INTO banner_events (at, level, reasons, action) VALUES (?, ?, ?, ?)",
-                (_iso(event.at), event.level, json.dumps(list(event.reasons)), event.action),
+                "INSERT INTO banner_events (at, level, reasons, codes, action)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (_iso(event.at), event.level, json.dumps(list(event.reasons)),
+                 json.dumps(list(event.codes)), event.action),
             )
 
     def banner_events(self) -> list[BannerEvent]:
         """Every banner event, oldest first."""
         with self._saving("read your history"):
             rows = self._conn.execute(
-                "SELECT at, level, reasons, action FROM banner_events ORDER BY id"
+                "SELECT at, level, reasons, action, codes FROM banner_events ORDER BY id"
             ).fetchall()
         return [
-            BannerEvent(_time(at), level, tuple(json.loads(reasons)), action)
-            for at, level, reasons, action in rows
+            BannerEvent(_time(at), level, tuple(json.loads(reasons)), action,
+                        tuple(json.loads(codes)))
+            for at, level, reasons, action, codes in rows
         ]
+
+
+def _flag(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _symptoms(row: tuple[Any, ...]) -> SymptomAnswers:
+    at, source, *values = row
+    answers: dict[str, Any] = {name: None if v is None else bool(v)
+                               for name, v in zip(SYMPTOM_FIELDS, values, strict=True)}
+    return SymptomAnswers(_time(at), **answers, source=source)
 
 
 _INSERT_RATING = (

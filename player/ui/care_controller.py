@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from player.core.care import Advice, assess, banner_visible, reference_level
 from player.core.clinical import DEFAULT_THRESHOLDS, CareThresholds
 from player.core.history import BannerAction, BannerEvent, PainRating, RatingContext, SymptomAnswers
+from player.core.symptoms import merged
 from player.store.db import StoreError
 from player.store.history import HistoryStore
 
@@ -100,7 +101,7 @@ class CareController(QObject):
         return tuple(self._events)
 
     def routine_may_start(self) -> bool:
-        """False while urgent advice stands."""
+        """False while emergency advice stands, or urgent-today advice not confirmed today."""
         return not self._advice.blocks_routine
 
     # --- commands ---------------------------------------------------------------------------
@@ -189,8 +190,8 @@ class CareController(QObject):
             except StoreError as exc:
                 self.store_failed.emit(str(exc))
                 saved = False
-        if self._symptoms is None or answers.at >= self._symptoms.at:
-            self._symptoms = answers
+        known = [a for a in (self._symptoms, answers) if a is not None]
+        self._symptoms = merged(known, max(a.at for a in known))  # the latest answer to each
         self.symptoms_recorded.emit(answers)
         self.refresh(answers.at)
         return saved
@@ -226,7 +227,7 @@ class CareController(QObject):
             self._add_event(now, advice, "shown")
 
     def _add_event(self, now: datetime, advice: Advice, action: BannerAction) -> None:
-        event = BannerEvent(now, advice.level, advice.reasons, action)
+        event = BannerEvent(now, advice.level, advice.reasons, action, advice.codes)
         self._events.append(event)
         if self._store is None:
             return

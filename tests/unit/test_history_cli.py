@@ -180,12 +180,15 @@ def test_report_json_shape(tmp_path, capsys):
     assert run(data, "report", "--json") == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report) >= {"advice", "adherence", "pain"}
-    assert report["advice"]["level"] == "urgent"
+    assert report["advice"]["level"] == "emergency"
     assert report["advice"]["reasons"] == [
         "You reported numbness or tingling around your genitals, buttocks or inner thighs.",
-        "You reported pain shooting down a leg.",
+        "You reported pain spreading down one leg below the knee.",
     ]
-    assert report["advice"]["what_to_do"].startswith("Get urgent medical help now")
+    assert [d["code"] for d in report["advice"]["details"]] == [
+        "symptom.saddle_numbness", "symptom.leg_pain_shooting"]
+    assert report["advice"]["details"][0]["level"] == "emergency"
+    assert report["advice"]["what_to_do"].startswith("Get emergency help now")
     assert "not a diagnosis" in report["advice"]["not_a_diagnosis"]
     assert report["adherence"] is None  # no routine played, none given
     assert report["pain"]["ratings"] == 3 and report["pain"]["baseline"] == 3.0

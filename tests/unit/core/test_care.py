@@ -1,4 +1,8 @@
-"""The care rules of clinical-notes.md, checked against a table of named histories."""
+"""The care rules of clinical-notes.md v2 through assess: the levels, their order, the words.
+
+The pain rules are tested threshold by threshold in test_pain_rules.py, the symptom model in
+test_symptoms.py.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from player.core.care import (
+    EMERGENCY_WHAT_TO_DO,
     NOT_A_DIAGNOSIS,
     SEE_PROFESSIONAL_WHAT_TO_DO,
     SYMPTOM_QUESTIONS,
-    URGENT_WHAT_TO_DO,
+    URGENT_TODAY_WHAT_TO_DO,
     Advice,
     assess,
     banner_visible,
@@ -46,7 +51,13 @@ def session(day: float, sid: int, before: int | None, after: int | None) -> list
 
 
 def answers(**yes: bool) -> SymptomAnswers:
-    return SymptomAnswers(at=at(0), **yes)
+    """Every question answered: yes for those named, no for the others."""
+    given = {q.field: False for q in SYMPTOM_QUESTIONS} | yes
+    return SymptomAnswers(at(0), **given)
+
+
+EMERGENCY = {q.field for q in SYMPTOM_QUESTIONS if q.level == "emergency"}
+URGENT_TODAY = {q.field for q in SYMPTOM_QUESTIONS if q.level == "urgent_today"}
 
 
 def rules_in(advice: Advice) -> set[str]:
@@ -98,27 +109,44 @@ CASES = [
         symptoms=answers(),
     ),
     Case(
-        "a red flag is urgent and beats see-a-professional, whose reasons still show",
+        "an emergency sign beats see-a-professional, whose reasons still show",
         checkins(0, 1, 1, 1) + checkins(20, 3, 3, 3),
         22,
-        "urgent",
+        "emergency",
         {"saddle_numbness", "leg_pain_shooting", "getting_worse"},
         symptoms=answers(saddle_numbness=True, leg_pain_shooting=True),
     ),
     Case(
-        "every red flag is listed",
+        "every emergency sign is listed",
         [],
         0,
-        "urgent",
-        {"bladder_bowel", "leg_weakness", "fever", "serious_fall", "weight_loss", "cancer_history"},
-        symptoms=answers(
-            bladder_bowel=True,
-            leg_weakness=True,
-            fever=True,
-            serious_fall=True,
-            weight_loss=True,
-            cancer_history=True,
-        ),
+        "emergency",
+        EMERGENCY,
+        symptoms=answers(**dict.fromkeys(EMERGENCY, True)),
+    ),
+    Case(
+        "every urgent-today sign is listed",
+        [],
+        0,
+        "urgent_today",
+        URGENT_TODAY,
+        symptoms=answers(**dict.fromkeys(URGENT_TODAY, True)),
+    ),
+    Case(
+        "emergency beats urgent today",
+        [],
+        0,
+        "emergency",
+        {"cancer_history", "gait_change"},
+        symptoms=answers(cancer_history=True, gait_change=True),
+    ),
+    Case(
+        "a history of cancer alone is not an emergency",
+        [],
+        0,
+        "urgent_today",
+        {"cancer_history"},
+        symptoms=answers(cancer_history=True),
     ),
     Case(
         "several pain rules at once are all listed",
@@ -151,9 +179,16 @@ def test_urgent_reasons_come_first_and_say_what_to_do() -> None:
         checkins(0, 1, 1, 1) + checkins(20, 3, 3, 3), answers(fever=True), at(22)
     )
     assert advice.reasons[0] == next(q.reason for q in SYMPTOM_QUESTIONS if q.field == "fever")
-    assert advice.what_to_do == URGENT_WHAT_TO_DO
-    assert advice.blocks_routine
+    assert advice.codes == ("symptom.fever", "getting_worse")
+    assert advice.what_to_do == URGENT_TODAY_WHAT_TO_DO
+    assert advice.needs_confirmation and advice.blocks_routine
     assert not advice.dismissible
+
+
+def test_emergency_advice_blocks_routines_and_says_go_now() -> None:
+    advice = assess([], answers(bladder_bowel=True), at(1))
+    assert advice.what_to_do == EMERGENCY_WHAT_TO_DO
+    assert advice.blocks_routine and not advice.needs_confirmation and not advice.dismissible
 
 
 def test_reason_is_a_plain_sentence_with_the_numbers() -> None:
@@ -211,9 +246,10 @@ def test_see_professional_banner_can_be_dismissed_for_the_day() -> None:
     assert banner_visible(advice, [shown, dismissed], at(2))
 
 
-def test_urgent_banner_cannot_be_dismissed() -> None:
-    advice = Advice("urgent", ("r",), URGENT_WHAT_TO_DO)
-    dismissed = BannerEvent(at(1), "urgent", ("r",), "dismissed")
+@pytest.mark.parametrize("level", ["emergency", "urgent_today"])
+def test_red_flag_banners_cannot_be_dismissed(level: str) -> None:
+    advice = Advice(level, ("r",), EMERGENCY_WHAT_TO_DO)  # type: ignore[arg-type]
+    dismissed = BannerEvent(at(1), level, ("r",), "dismissed")  # type: ignore[arg-type]
     assert banner_visible(advice, [dismissed], at(1.1))
 
 

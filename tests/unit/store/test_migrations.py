@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from player.core.history import BannerEvent, PainRating
+from player.core.history import BannerEvent, CareConfirmation, PainRating
 from player.store import db as db_module
 from player.store.db import (
     DB_FILENAME,
@@ -91,6 +91,11 @@ def test_old_history_is_upgraded_with_everything_kept(version: int, tmp_path: Pa
 
         symptoms = store.latest_symptoms()
         assert symptoms is not None and symptoms.yes() == ("leg_pain_shooting",)
+        # Answered as given: the questions version 2 added were not asked then.
+        assert symptoms.answered() == (
+            "bladder_bowel", "saddle_numbness", "leg_weakness", "serious_fall", "fever",
+            "cancer_history", "weight_loss", "leg_pain_shooting", "cannot_stand_straight")
+        assert [a.source for a in store.symptom_history()] == ["form"]
 
         assert [s.id for s in store.interrupted_sessions()] == [3]
 
@@ -102,6 +107,17 @@ def test_old_history_is_upgraded_with_everything_kept(version: int, tmp_path: Pa
         store.add_rating(PainRating(NOW, "checkin", 2))
         store.add_rating(PainRating(NOW, "morning_after", 3, session_id=2))
         assert store.ratings()[-1].context == "morning_after"
+
+
+def test_version_1_urgent_banner_events_become_emergency(tmp_path: Path) -> None:
+    copy_fixture(3, tmp_path)
+    with HistoryStore.open(tmp_path, clock=clock) as store:
+        events = store.banner_events()
+        assert [e.level for e in events] == ["see_professional", "emergency"]
+        assert events[1].reasons == ("You reported back pain and a history of cancer.",)
+        assert events[1].codes == ()
+        store.add_confirmation(CareConfirmation(NOW, "urgent_today", "clinician_checked"))
+        assert len(store.confirmations()) == 1
 
 
 def test_a_version_3_history_keeps_what_its_sessions_played(tmp_path: Path) -> None:
