@@ -130,6 +130,13 @@ HEAT_MAX_SECONDS = 30 * 60  # up to 30 minutes on a low setting
 ICE_TYPICAL_SECONDS = (10 * 60, 15 * 60)  # 10-15 minutes typical
 HEAT_TYPICAL_SECONDS = (15 * 60, 20 * 60)  # 15-20 minutes typical
 SKIN_REST_SECONDS = 20 * 60  # let the skin return to normal temperature between ice and heat
+# At least 40 minutes from the end of one ice application to the start of the next, in any
+# session (NHS hospital leaflets: 40-60 minutes; Physio-pedia cryotherapy).
+ICE_GAP_SECONDS = 40 * 60
+# Skin check answered "not normal" (numb, white, blistered, burning): ice and heat are held for
+# 24 hours, then the next thermal step first asks whether the skin is back to normal
+# (clinical-notes.md v2, a product decision on NHS leaflets' "stop if the skin ...").
+SKIN_HOLD_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ the rules take the zone from the ``now`` they are given:
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
-__all__ = ["local_date", "local_wall", "wall_time_on", "zone_of"]
+__all__ = ["elapsed", "local_date", "local_wall", "wall_time_on", "zone_of"]
 
 
 def zone_of(now: datetime) -> tzinfo:
@@ -47,3 +47,12 @@ def local_date(at: datetime, zone: tzinfo) -> date:
 def wall_time_on(day: date, hour: int, minute: int = 0) -> datetime:
     """*hour*:*minute* on *day* as a naive wall-clock time, to compare with :func:`local_wall`."""
     return datetime.combine(day, time(hour, minute))
+
+
+def elapsed(at: datetime, seconds: float) -> datetime:
+    """The instant *seconds* of real time after *at* (in UTC).
+
+    ``at + timedelta(...)`` on a zoneinfo time adds wall-clock time, so a 24-hour hold across
+    the change to summer time would end an hour early; this never does.
+    """
+    return at.astimezone(UTC) + timedelta(seconds=seconds)

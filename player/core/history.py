@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Final, Literal, get_args
 
 from player.core.clinical import (
@@ -66,7 +66,7 @@ def require_aware(value: datetime, name: str) -> None:
 def is_future_dated(at: datetime, now: datetime) -> bool:
     """True when *at* is more than 10 minutes ahead of *now* (clinical-notes.md v2: such a
     rating is an error; the app never stores one). A few minutes ahead is a clock's skew."""
-    return at - now > timedelta(seconds=FUTURE_TOLERANCE_SECONDS)
+    return at.astimezone(UTC) - now.astimezone(UTC) > timedelta(seconds=FUTURE_TOLERANCE_SECONDS)
 
 
 def _require_choice(value: str, choices: tuple[str, ...], name: str) -> None:

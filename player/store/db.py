@@ -283,6 +283,32 @@ SELECT id, at, CASE level WHEN 'urgent' THEN 'emergency' ELSE level END, reasons
 FROM banner_events;
 DROP TABLE banner_events;
 ALTER TABLE banner_events_v4 RENAME TO banner_events;
+CREATE TABLE thermal_applications (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('ice', 'heat')),
+    started_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    ended_at TEXT,
+    seconds_applied REAL NOT NULL DEFAULT 0 CHECK (seconds_applied >= 0),
+    session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL,
+    step_index INTEGER CHECK (step_index >= 0),
+    skin TEXT CHECK (skin IN ('normal', 'not_normal')),
+    skin_at TEXT
+);
+CREATE INDEX thermal_applications_by_start ON thermal_applications (started_at);
+CREATE TABLE skin_rechecks (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    normal INTEGER NOT NULL CHECK (normal IN (0, 1))
+);
+CREATE TABLE thermal_screen (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    circulation INTEGER CHECK (circulation IN (0, 1)),
+    cold_urticaria INTEGER CHECK (cold_urticaria IN (0, 1)),
+    reduced_feeling INTEGER CHECK (reduced_feeling IN (0, 1)),
+    skin_damage INTEGER CHECK (skin_damage IN (0, 1))
+);
 """
 
 
@@ -293,7 +319,9 @@ def _v4_care_rules_v2(conn: sqlite3.Connection) -> None:
     "This hurts", a form put off); the "a clinician has checked this" and "I will contact them
     today" confirmations; banner events at the new levels with their reasons' codes (version
     1's one red-flag level, ``urgent``, sent people to an emergency department: it becomes
-    ``emergency``).
+    ``emergency``); every ice and heat application (kind, start, seconds applied, end, session
+    and step, skin check), the "is your skin back to normal?" answers and the ice-and-heat
+    screen's answers.
     """
     run_script(conn, _V4_CARE_RULES_V2)
 

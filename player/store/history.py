@@ -33,6 +33,14 @@ from player.core.history import (
     require_aware,
 )
 from player.core.symptoms import merged
+from player.core.thermal import (
+    SCREEN_FIELDS,
+    SkinRecheck,
+    SkinResult,
+    ThermalApplication,
+    ThermalKind,
+    ThermalScreen,
+)
 from player.store.db import OpenedDatabase, explain, open_database, transaction
 
 IMPORTED_ROUTINE_TITLE = "Imported pain diary"
@@ -61,7 +69,8 @@ def _time(text: str) -> datetime:
 
 
 class HistoryStore:
-    """Sessions, steps, pain ratings, symptom answers and banner events, kept in SQLite.
+    """Sessions, steps, pain ratings, symptom answers and confirmations, banner events, and ice
+    and heat applications, kept in SQLite.
 
     Use :meth:`open` (or pass an :class:`~player.store.db.OpenedDatabase`), and :meth:`close`
     when done; it is also a context manager. One instance per process, used from one thread.
@@ -431,6 +440,105 @@ class HistoryStore:
                         tuple(json.loads(codes)))
             for at, level, reasons, action, codes in rows
         ]
+
+    # --- Ice and heat ----------------------------------------------------------------------
+
+    def start_thermal(self, kind: ThermalKind, started_at: datetime, *,
+                      session_id: int | None = None, step_index: int | None = None) -> int:
+        """Record that an ice or heat application has started; returns its id."""
+        require_aware(started_at, "started_at")
+        with self._saving("record your ice or heat"):
+            cursor = self._conn.execute(
+                "INSERT INTO thermal_applications (kind, started_at, updated_at, session_id,"
+                " step_index) VALUES (?, ?, ?, ?, ?)",
+                (kind, _iso(started_at), _iso(started_at), session_id, step_index),
+            )
+        return cast(int, cursor.lastrowid)
+
+    def record_thermal_progress(self, application_id: int, seconds_applied: float,
+                                at: datetime) -> None:
+        """Save how long the application has been on so far (it keeps that time if the app is
+        killed)."""
+        self._update_thermal(application_id, seconds_applied, at, ended=False)
+
+    def finish_thermal(self, application_id: int, seconds_applied: float,
+                       ended_at: datetime) -> None:
+        """Record that the application came off after *seconds_applied* seconds."""
+        self._update_thermal(application_id, seconds_applied, ended_at, ended=True)
+
+    def _update_thermal(self, application_id: int, seconds: float, at: datetime,
+                        ended: bool) -> None:
+        require_aware(at, "at")
+        if seconds < 0:
+            raise ValueError("seconds_applied must be 0 or more")
+        with self._saving("record your ice or heat"):
+            cursor = self._conn.execute(
+                "UPDATE thermal_applications SET seconds_applied = ?, updated_at = ?,"
+                " ended_at = CASE WHEN ? THEN ? ELSE ended_at END WHERE id = ?",
+                (seconds, _iso(at), ended, _iso(at), application_id),
+            )
+        if cursor.rowcount == 0:
+            raise ValueError(f"there is no ice or heat application {application_id}")
+
+    def record_skin_check(self, application_id: int, result: SkinResult, at: datetime) -> None:
+        """Save the skin check at the end of an application."""
+        require_aware(at, "at")
+        with self._saving("save your skin check"):
+            cursor = self._conn.execute(
+                "UPDATE thermal_applications SET skin = ?, skin_at = ? WHERE id = ?",
+                (result, _iso(at), application_id),
+            )
+        if cursor.rowcount == 0:
+            raise ValueError(f"there is no ice or heat application {application_id}")
+
+    def thermal_applications(self) -> list[ThermalApplication]:
+        """Every ice and heat application, oldest first."""
+        with self._saving("read your history"):
+            rows = self._conn.execute(
+                "SELECT id, kind, started_at, seconds_applied, updated_at, ended_at, session_id,"
+                " step_index, skin, skin_at FROM thermal_applications ORDER BY started_at, id"
+            ).fetchall()
+        return [
+            ThermalApplication(kind, _time(started), seconds, _time(updated),
+                               None if ended is None else _time(ended), sid, step, skin,
+                               None if skin_at is None else _time(skin_at), app_id)
+            for app_id, kind, started, seconds, updated, ended, sid, step, skin, skin_at in rows
+        ]
+
+    def add_skin_recheck(self, recheck: SkinRecheck) -> None:
+        """Save an answer to "is your skin back to normal?"."""
+        with self._saving("save your skin check"):
+            self._conn.execute("INSERT INTO skin_rechecks (at, normal) VALUES (?, ?)",
+                               (_iso(recheck.at), int(recheck.normal)))
+
+    def skin_rechecks(self) -> list[SkinRecheck]:
+        """Every "is your skin back to normal?" answer, oldest first."""
+        with self._saving("read your history"):
+            rows = self._conn.execute("SELECT at, normal FROM skin_rechecks ORDER BY id").fetchall()
+        return [SkinRecheck(_time(at), bool(normal)) for at, normal in rows]
+
+    def add_thermal_screen(self, screen: ThermalScreen) -> None:
+        """Save the answers to the ice-and-heat screen (a change later is a new record)."""
+        values = [_flag(getattr(screen, name)) for name in SCREEN_FIELDS]
+        with self._saving("save your answers"):
+            self._conn.execute(
+                f"INSERT INTO thermal_screen (at, {', '.join(SCREEN_FIELDS)})"
+                f" VALUES (?, {', '.join('?' for _ in SCREEN_FIELDS)})",
+                (_iso(screen.at), *values),
+            )
+
+    def latest_thermal_screen(self) -> ThermalScreen | None:
+        """The latest answers to the ice-and-heat screen, or None."""
+        with self._saving("read your answers"):
+            row = self._conn.execute(
+                f"SELECT at, {', '.join(SCREEN_FIELDS)} FROM thermal_screen"
+                " ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        at, *values = row
+        answers: dict[str, Any] = {name: None if v is None else bool(v)
+                                   for name, v in zip(SCREEN_FIELDS, values, strict=True)}
+        return ThermalScreen(_time(at), **answers)
 
 
 def _flag(value: bool | None) -> int | None:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from player.core.days import local_date, local_wall, wall_time_on, zone_of
+from player.core.days import elapsed, local_date, local_wall, wall_time_on, zone_of
 
 LONDON = ZoneInfo("Europe/London")
 GMT = timezone(timedelta(0))
@@ -46,3 +46,12 @@ def test_zone_of_needs_an_aware_now() -> None:
     assert zone_of(datetime(2024, 1, 1, tzinfo=LONDON)) is LONDON
     with pytest.raises(ValueError, match="time zone"):
         zone_of(datetime(2024, 1, 1))
+
+
+def test_elapsed_adds_real_time_across_the_change() -> None:
+    # 20:00 GMT on Saturday 30 March; 24 hours later is 21:00 BST on the Sunday (wall-clock
+    # arithmetic, at + timedelta, would say 20:00 BST: an hour early).
+    at = datetime(2024, 3, 30, 20, 0, tzinfo=LONDON)
+    later = elapsed(at, 24 * 3600)
+    assert later.astimezone(LONDON).replace(tzinfo=None) == datetime(2024, 3, 31, 21, 0)
+    assert (at + timedelta(hours=24)).replace(tzinfo=None) == datetime(2024, 3, 31, 20, 0)

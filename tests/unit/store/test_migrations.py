@@ -107,6 +107,9 @@ def test_old_history_is_upgraded_with_everything_kept(version: int, tmp_path: Pa
         store.add_rating(PainRating(NOW, "checkin", 2))
         store.add_rating(PainRating(NOW, "morning_after", 3, session_id=2))
         assert store.ratings()[-1].context == "morning_after"
+        app = store.start_thermal("heat", NOW, session_id=3, step_index=0)
+        store.record_skin_check(app, "normal", NOW)
+        assert [a.skin for a in store.thermal_applications()] == ["normal"]
 
 
 def test_version_1_urgent_banner_events_become_emergency(tmp_path: Path) -> None:
