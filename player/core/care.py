@@ -426,14 +426,21 @@ def in_session_action(
     sharp_pain: bool,
     has_easier_variant: bool,
     thresholds: CareThresholds = DEFAULT_THRESHOLDS,
+    *,
+    leg_symptom: bool = False,
 ) -> InSessionAction:
-    """What to do with the current exercise after a mid-session report.
+    """What to do with the current exercise after a mid-session report (the per-exercise pain
+    check and "This hurts" alike).
 
     A sharp or stabbing pain, or a rating at or above the stop level (6 by default), stops this
-    exercise: offer its easier variant when the routine names one, else skip it. Otherwise
+    exercise: offer its easier variant when the routine names one, else skip it. A leg symptom
+    (pain spreading down a leg, numbness or tingling in a leg) stops it with no easier variant:
+    the symptom questions come first (:func:`player.core.symptoms.asks_at_once`). Otherwise
     (mild soreness that eases with warming up) carry on. *rating* is None when only the
     sharp-pain question was answered.
     """
+    if leg_symptom:
+        return "skip"
     stop = sharp_pain or (rating is not None and rating >= thresholds.in_session_stop_level)
     if not stop:
         return "continue"

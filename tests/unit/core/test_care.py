@@ -280,3 +280,8 @@ def test_in_session_action(
     rating: int | None, sharp: bool, easier: bool, thresholds: CareThresholds, expected: str
 ) -> None:
     assert in_session_action(rating, sharp, easier, thresholds) == expected
+
+
+@pytest.mark.parametrize("rating", [None, 0, 5, 6])
+def test_a_leg_symptom_stops_the_exercise_without_an_easier_variant(rating: int | None) -> None:
+    assert in_session_action(rating, False, True, leg_symptom=True) == "skip"
