@@ -294,7 +294,7 @@ def _sessions_flare(ratings: Sequence[PainRating], now: datetime, thresholds: Ca
                     session_starts: Mapping[int, datetime] | None) -> Reason | None:
     today = local_date(now, zone_of(now))
     first = today - timedelta(days=SESSIONS_HURT_WINDOW_DAYS - 1)
-    judged = [c for c in session_checks(ratings, now, session_starts)
+    judged = [c for c in session_checks(ratings, now, session_starts, since=first)
               if c.judged_by is not None and first <= c.day <= today]
     last = judged[-SESSIONS_HURT_WINDOW:]
     flared = [c for c in last if (c.rise or 0) >= thresholds.sessions_hurt_rise]

@@ -34,14 +34,16 @@ def _fixed(zone: tzinfo) -> bool:
 
 def local_wall(at: datetime, zone: tzinfo) -> datetime:
     """The wall-clock time (naive) of *at* in *zone* (see the module notes for fixed offsets)."""
-    if _fixed(zone):
+    if _fixed(zone) or at.tzinfo is zone:
         return at.replace(tzinfo=None)
     return at.astimezone(zone).replace(tzinfo=None)
 
 
 def local_date(at: datetime, zone: tzinfo) -> date:
     """The calendar day of *at* in *zone* (see the module notes for fixed offsets)."""
-    return local_wall(at, zone).date()
+    if _fixed(zone) or at.tzinfo is zone:
+        return at.date()
+    return at.astimezone(zone).date()
 
 
 def wall_time_on(day: date, hour: int, minute: int = 0) -> datetime:

@@ -66,7 +66,13 @@ def require_aware(value: datetime, name: str) -> None:
 def is_future_dated(at: datetime, now: datetime) -> bool:
     """True when *at* is more than 10 minutes ahead of *now* (clinical-notes.md v2: such a
     rating is an error; the app never stores one). A few minutes ahead is a clock's skew."""
-    return at.astimezone(UTC) - now.astimezone(UTC) > timedelta(seconds=FUTURE_TOLERANCE_SECONDS)
+    return at > latest_allowed(now)
+
+
+def latest_allowed(now: datetime) -> datetime:
+    """The latest time a rating given by *now* may carry (10 minutes' skew), in UTC: compare
+    with ``<=`` (an aware comparison across zones is by the instant)."""
+    return now.astimezone(UTC) + timedelta(seconds=FUTURE_TOLERANCE_SECONDS)
 
 
 def _require_choice(value: str, choices: tuple[str, ...], name: str) -> None:

@@ -42,8 +42,8 @@ from player.core.clinical import (
     WEEKLY_MIN_RATINGS,
     WEEKLY_WINDOW_DAYS,
 )
-from player.core.days import local_date, local_wall, wall_time_on, zone_of
-from player.core.history import PainRating, is_future_dated
+from player.core.days import elapsed, local_date, local_wall, wall_time_on, zone_of
+from player.core.history import PainRating, latest_allowed
 
 LevelKind = Literal["week", "two_weeks", "lowest_week", "weeks", "episode_baseline"]
 """What a :class:`Level` is the median of: ``week``, the 7 days to its day (a weekly level);
@@ -54,9 +54,14 @@ the current episode."""
 JudgedBy = Literal["morning_after", "checkin", "after"]
 
 
+class _AsOf(list[PainRating]):
+    """Ratings already filtered to ``now`` and sorted (see :func:`as_of`)."""
+
+
 def as_of(ratings: Iterable[PainRating], now: datetime) -> list[PainRating]:
     """The ratings given up to *now* (10 minutes' clock skew allowed), oldest first."""
-    return sorted((r for r in ratings if not is_future_dated(r.at, now)), key=lambda r: r.at)
+    limit = latest_allowed(now)
+    return _AsOf(sorted((r for r in ratings if r.at <= limit), key=lambda r: r.at.timestamp()))
 
 
 @dataclass(frozen=True)
@@ -103,9 +108,10 @@ class RestingHistory:
         self.now = now
         self.zone: tzinfo = zone_of(now)
         self.today: date = local_date(now, self.zone)
-        entries = [_Entry(local_date(r.at, self.zone), r.at, r.rating)
-                   for r in ratings if r.resting and not is_future_dated(r.at, now)]
-        entries.sort(key=lambda e: (e.day, e.at))
+        history = ratings if isinstance(ratings, _AsOf) else as_of(ratings, now)
+        zone = self.zone
+        entries = [_Entry(local_date(r.at, zone), r.at, r.rating) for r in history if r.resting]
+        entries.sort(key=lambda e: e.day)  # stable: in time order within a day
         self._entries = entries
         self._days = [e.day for e in entries]
         self._episodes: list[Episode] | None = None
@@ -289,18 +295,29 @@ def _morning_opens(day: date) -> datetime:
 
 
 def session_checks(ratings: Iterable[PainRating], now: datetime,
-                   session_starts: Mapping[int, datetime] | None = None) -> list[SessionCheck]:
+                   session_starts: Mapping[int, datetime] | None = None,
+                   since: date | None = None) -> list[SessionCheck]:
     """Every session with a ``before`` rating as of *now*, oldest first, and what it is judged by.
 
     A session is judged by its ``morning_after`` rating; without one, by the first check-in
     given from 04:00 on the day after the session's day until the next session starts (at most
     2 days after the session's day); without either, by its ``after`` rating once the day after
     the session's day has ended. *session_starts* (session id to start) adds sessions that have
-    no rating, so that they still close the one before.
+    no rating, so that they still close the one before. With *since*, only sessions of that
+    day or later are given (and only the ratings near them are read: years of history stay
+    fast).
     """
-    history = as_of(ratings, now)
+    history = ratings if isinstance(ratings, _AsOf) else as_of(ratings, now)
     zone = zone_of(now)
     today = local_date(now, zone)
+    if since is not None:
+        # Two days' margin: a session's ratings may start before its before rating.
+        cut = elapsed(now, -((today - since).days + 3) * 86400.0)
+        first = len(history)
+        while first > 0 and history[first - 1].at >= cut:
+            first -= 1
+        history = history[first:]
+        session_starts = {k: v for k, v in (session_starts or {}).items() if v >= cut}
     sessions = _sessions(history, session_starts)
     starts = [s.started for s in sessions]
     checkins = [r for r in history if r.context == "checkin"]
@@ -310,6 +327,8 @@ def session_checks(ratings: Iterable[PainRating], now: datetime,
         if s.before is None:
             continue
         day = local_date(s.before.at, zone)
+        if since is not None and day < since:
+            continue
         later = bisect.bisect_right(starts, s.started, lo=index)
         next_start = starts[later] if later < len(starts) else None
         morning, source = _morning_after(s, day, next_start, checkins, checkin_times, zone)
@@ -388,5 +407,6 @@ def severe_days(ratings: Iterable[PainRating], now: datetime, level: int) -> tup
     zone = zone_of(now)
     today = local_date(now, zone)
     first = today - timedelta(days=SEVERE_WINDOW_DAYS - 1)
-    days = {local_date(r.at, zone) for r in as_of(ratings, now) if r.rating >= level}
+    limit = latest_allowed(now)
+    days = {local_date(r.at, zone) for r in ratings if r.rating >= level and r.at <= limit}
     return tuple(sorted(d for d in days if first <= d <= today))

@@ -474,3 +474,12 @@ def test_morning_after_declined_or_without_before_is_not_asked() -> None:
 def test_a_morning_after_rating_must_name_its_session() -> None:
     with pytest.raises(ValueError, match="session"):
         PainRating(on(SAT), "morning_after", 3)
+
+
+def test_session_checks_since_a_day_are_those_of_the_full_history() -> None:
+    ratings = [r for i in range(60) for r in session(i, d(-59 + i), 2, after=3 + i % 3,
+                                                        morning=2 + i % 4 if i % 2 else None)]
+    ratings += [checkin(-30 + i, 4, 8) for i in range(0, 30, 3)]
+    now = on(TODAY, NOON)
+    full = session_checks(ratings, now)
+    assert session_checks(ratings, now, since=d(-13)) == [c for c in full if c.day >= d(-13)]
