@@ -40,18 +40,12 @@ from player.core.history import (
 from player.core.pain import Level, RestingHistory, as_of, session_checks, severe_days
 from player.core.symptoms import (
     QUESTIONS_BY_FIELD,
-    SYMPTOM_QUESTIONS,
-    SymptomQuestion,
     level_rank,
     standing_yes,
     start_confirmed_today,
 )
-
-__all__ = [
-    "NOT_A_DIAGNOSIS", "SYMPTOM_QUESTIONS", "Advice", "Reason", "SymptomQuestion", "assess",
-    "banner_visible", "baseline", "in_session_action", "needs_rating", "recent_level",
-    "reference_level", "stops_session",
-]
+from player.core.symptoms import SYMPTOM_QUESTIONS as SYMPTOM_QUESTIONS  # re-exported
+from player.core.symptoms import SymptomQuestion as SymptomQuestion  # re-exported
 
 NOT_A_DIAGNOSIS: Final = (
     "This is not a diagnosis: only a clinician who examines you can say what is causing your pain."
@@ -300,10 +294,10 @@ def _sessions_flare(ratings: Sequence[PainRating], now: datetime, thresholds: Ca
     flared = [c for c in last if (c.rise or 0) >= thresholds.sessions_hurt_rise]
     if len(flared) < thresholds.sessions_hurt_count:
         return None
-    days = tuple(c.day for c in flared)
+    days = tuple(sorted({c.day for c in flared}))
     words = FLARE_WORDS.format(count=len(flared), judged=len(last),
                                rise=_n_points(thresholds.sessions_hurt_rise),
-                               days=_days_words(sorted(set(days))))
+                               days=_days_words(days))
     return Reason("sessions_flare", "see_professional", words, days)
 
 

@@ -120,8 +120,9 @@ SYMPTOMS_REASK_DAYS = 7
 # ... and at once after any rating at the severe level (7, Boonstra 2016) or a leg-symptom
 # "This hurts"; a routine's stricter severe_level asks sooner.
 
-# In session: a rating of 6 or more mid-session means stop this exercise (patient guides for
-# runners: "if you're experiencing sharp, stabbing pain ... take a break").
+# In session: any mid-session rating of 6 or more (the per-exercise pain check and "This hurts"
+# alike; clinical-notes.md v2) means stop this exercise (patient guides for runners: "if you're
+# experiencing sharp, stabbing pain ... take a break").
 IN_SESSION_STOP_LEVEL = 6
 
 # --- Ice and heat (NHS hospital leaflets; Physio-pedia cryotherapy; Cochrane CD004750) ----------

@@ -171,7 +171,9 @@ class RestingHistory:
     def episodes(self) -> list[Episode]:
         """Every episode, oldest first (see :class:`Episode`)."""
         if self._episodes is None:
-            self._episodes = [self._episode(i) for i in self._episode_starts()]
+            starts = self._episode_starts()
+            ends = [*starts[1:], len(self._entries)] if starts else []
+            self._episodes = [self._episode(i, j) for i, j in zip(starts, ends, strict=True)]
         return self._episodes
 
     def _episode_starts(self) -> list[int]:
@@ -187,10 +189,10 @@ class RestingHistory:
                 last_high = entry.day
         return starts
 
-    def _episode(self, start: int) -> Episode:
+    def _episode(self, start: int, next_start: int) -> Episode:
         first = self._entries[start]
         last_day = first.day + timedelta(days=EPISODE_BASELINE_DAYS - 1)
-        end = bisect.bisect_right(self._days, last_day)
+        end = min(bisect.bisect_right(self._days, last_day), next_start)
         return Episode(first.at, first.day,
                        self._level(self._entries[start:end], "episode_baseline", first.day))
 

@@ -483,3 +483,11 @@ def test_session_checks_since_a_day_are_those_of_the_full_history() -> None:
     now = on(TODAY, NOON)
     full = session_checks(ratings, now)
     assert session_checks(ratings, now, since=d(-13)) == [c for c in full if c.day >= d(-13)]
+
+
+def test_an_episodes_baseline_stops_where_the_next_begins() -> None:
+    # First rating ever 0 (an episode of its own), then a 5 the next day starts a new one.
+    history = RestingHistory([checkin(-10, 0), checkin(-9, 5), checkin(-8, 7)], on(TODAY, NOON))
+    first, second = history.episodes()
+    assert (first.baseline.value, first.baseline.count) == (0.0, 1)
+    assert second.baseline.value == 6.0
