@@ -131,7 +131,7 @@ def _import(data_dir: Path, path: Path) -> int:
         diary = DiaryImport((), (too_large(_size(path)),))
     else:
         try:
-            diary = import_csv(data.decode("utf-8"))
+            diary = import_csv(data.decode("utf-8"), datetime.now().astimezone())
         except UnicodeDecodeError:
             return _fail(f"{path} is not UTF-8 text; save it as UTF-8 CSV and try again")
     if not diary.ok:

@@ -8,8 +8,11 @@ The format, one rating a line::
     2024-03-05T08:15:00+01:00,checkin,3,,
 
 ``timestamp`` is ISO 8601 local time with its UTC offset; ``context`` is ``before``, ``after``,
-``during`` or ``checkin``; ``rating`` a whole number 0-10; ``session`` ties the ratings of one
-session together (the session's number in the exporting app) and is empty for check-ins.
+``during``, ``checkin`` or ``morning_after`` (the next-morning check of a session); ``rating`` a
+whole number 0-10; ``session`` ties the ratings of one session together (the session's number in
+the exporting app) and is empty for check-ins. A ``morning_after`` rating must name a session
+that has a ``before`` rating in the same file, and no rating may be dated more than 10 minutes
+after the moment of the import (clinical-notes.md v2).
 
 Import also takes a diary as a person keeps it in a spreadsheet: ``2024-03-04 09:00`` (no
 offset: local time), ``2024-03-04`` (a date alone: noon, local time), and any session label
@@ -26,8 +29,9 @@ A diary may come from anywhere, and the export is opened in spreadsheets:
   gives back exactly the same notes, a bare CR included;
 * **import** refuses, with the line: files over :data:`MAX_DIARY_BYTES`, more than
   :data:`MAX_DIARY_ROWS` ratings, ratings and session numbers that are not small whole numbers
-  (their digits are counted before conversion), times before :data:`EARLIEST_YEAR` or later
-  than now plus :data:`CLOCK_SKEW_ALLOWANCE`. Nothing is imported from a file with a problem.
+  (their digits are counted before conversion), times before :data:`EARLIEST_YEAR` or more
+  than 10 minutes after now (:func:`~player.core.history.is_future_dated`). Nothing is imported
+  from a file with a problem.
 """
 
 from __future__ import annotations
@@ -36,11 +40,11 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import TYPE_CHECKING, cast
 
 from player.core.clinical import PAIN_MAX, PAIN_MIN
-from player.core.history import RATING_CONTEXTS, PainRating, RatingContext
+from player.core.history import RATING_CONTEXTS, PainRating, RatingContext, is_future_dated
 from player.core.localtime import local_zone
 from player.core.problems import Problem, error
 from player.core.text import quoted, shorten
@@ -57,9 +61,6 @@ MAX_DIARY_BYTES = 20 * 1024 * 1024
 MAX_DIARY_ROWS = 100_000
 #: Ratings dated before this year are refused (a typo, or a year such as 0001 from a bad cell).
 EARLIEST_YEAR = 1900
-#: How far after this computer's "now" a rating may be dated: clocks and time zones differ a
-#: little between the device that wrote the diary and this one.
-CLOCK_SKEW_ALLOWANCE = timedelta(days=1)
 #: Digits counted before a number is converted: a rating has at most 2, a session number 12.
 RATING_DIGITS = 2
 SESSION_DIGITS = 12
@@ -81,8 +82,12 @@ TOO_LARGE = ("The file is {size}; a pain diary may be at most {limit:,} bytes ({
 TOO_MANY_ROWS = ("The file has more than {limit:,} ratings; split it into smaller files and "
                  "import them one by one.")
 TOO_EARLY = ("The timestamp {value} is before the year {year}; check the year.")
-IN_THE_FUTURE = ("The timestamp {value} is later than now (more than a day ahead of this "
-                 "computer's clock); check the date, and the clock of the device that wrote it.")
+IN_THE_FUTURE = ("The timestamp {value} is later than now ({now}): a rating cannot be given in "
+                 "the future. Check the date, or the clock of the device that wrote the diary.")
+MORNING_AFTER_NO_SESSION = ("A morning_after rating must name its session (the session column "
+                            "is empty).")
+MORNING_AFTER_NO_BEFORE = ("This morning_after rating names session {session}, which has no "
+                           "before rating in this file to compare it with.")
 NOT_A_TIME = ("The timestamp {value} is not a date and time like 2024-03-04T09:00:00+01:00, "
               "2024-03-04 09:00 (local time) or 2024-03-04 (a date alone).")
 LABEL_TOO_LONG = "A session label may be at most {limit} characters, not {label}."
@@ -177,7 +182,7 @@ def import_csv(text: str, now: datetime | None = None,
         return DiaryImport((), (_header_problem(header, header_line),))
     problems: list[Problem] = []
     more, first_left_out = 0, 0
-    ratings: list[PainRating] = []
+    ratings: list[tuple[int, PainRating]] = []
     try:
         for count, (line, row) in enumerate(rows, 1):
             if count > MAX_DIARY_ROWS:
@@ -189,13 +194,29 @@ def import_csv(text: str, now: datetime | None = None,
                     problems.append(error(message, line))
                 else:
                     more, first_left_out = more + 1, first_left_out or line
-            if rating is not None and not problems:
-                ratings.append(rating)
+            if rating is not None:
+                ratings.append((line, rating))
     except csv.Error as exc:
         problems.append(_csv_problem(exc, reader))
+    for problem in _morning_after_problems(ratings):
+        if len(problems) < MAX_DIARY_PROBLEMS:
+            problems.append(problem)
+        else:
+            more, first_left_out = more + 1, first_left_out or problem.line or 1
+    problems.sort(key=lambda p: p.line or 0)
     if more:
         problems.append(error(MORE_PROBLEMS.format(count=more), first_left_out))
-    return DiaryImport((), tuple(problems)) if problems else DiaryImport(tuple(ratings), ())
+    if problems:
+        return DiaryImport((), tuple(problems))
+    return DiaryImport(tuple(r for _line, r in ratings), ())
+
+
+def _morning_after_problems(ratings: list[tuple[int, PainRating]]) -> Iterator[Problem]:
+    """A ``morning_after`` rating must name a session with a ``before`` rating in the file."""
+    with_before = {r.session_id for _line, r in ratings if r.context == "before"}
+    for line, r in ratings:
+        if r.context == "morning_after" and r.session_id not in with_before:
+            yield error(MORNING_AFTER_NO_BEFORE.format(session=r.session_id), line)
 
 
 def too_large(size: int | None) -> Problem:
@@ -254,6 +275,8 @@ def _parse_row(row: list[str], now: datetime, zone: tzinfo,
         session_id = _whole_number(session, SESSION_DIGITS)
         if not session_id:
             session_id = sessions.setdefault(session, -len(sessions) - 1)
+    if context == "morning_after" and not session:
+        messages.append(MORNING_AFTER_NO_SESSION)
     if messages or isinstance(at, str) or number is None:
         return None, messages
     return PainRating(at, cast(RatingContext, context), number, note, "", session_id), []
@@ -273,8 +296,8 @@ def _parse_timestamp(value: str, now: datetime, zone: tzinfo) -> datetime | str:
         at = at.replace(tzinfo=zone)
     if at.year < EARLIEST_YEAR:
         return TOO_EARLY.format(value=quoted(value), year=EARLIEST_YEAR)
-    if at - now > CLOCK_SKEW_ALLOWANCE:
-        return IN_THE_FUTURE.format(value=quoted(value))
+    if is_future_dated(at, now):
+        return IN_THE_FUTURE.format(value=quoted(value), now=now.isoformat(timespec="seconds"))
     return at
 
 

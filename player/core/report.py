@@ -40,7 +40,8 @@ from player.core.yamlsafe import read_limited
 # User-visible text, in one place for translation.
 #: Headings for the advice levels, as the report words them.
 ADVICE_HEADINGS = {
-    "urgent": "Urgent: get medical help now",
+    "emergency": "Emergency: get emergency help now",
+    "urgent_today": "Urgent: contact your GP, an urgent-care line or your cancer team today",
     "see_professional": "See a professional soon",
     "none": "No warning signs in the pain diary or the symptom answers",
 }
@@ -192,6 +193,7 @@ class Report:
             "advice": {
                 "level": self.advice.level,
                 "reasons": list(self.advice.reasons),
+                "details": [d.to_json() for d in self.advice.details],
                 "what_to_do": self.advice.what_to_do,
                 "not_a_diagnosis": NOT_A_DIAGNOSIS,
             },
@@ -206,7 +208,7 @@ class Report:
             "sessions": self.sessions_total,
             "banner_events": [
                 {"at": e.at.isoformat(timespec="seconds"), "action": e.action, "level": e.level,
-                 "reasons": list(e.reasons)}
+                 "reasons": list(e.reasons), "codes": list(e.codes)}
                 for e in self.banner_events
             ],
         }
@@ -235,7 +237,9 @@ def build_report(history: HistoryData, routine: Routine | None, now: datetime,
         schedule=schedule,
         adherence=done,
         pain=pain_trend(history.ratings, now),
-        advice=assess(history.ratings, history.symptoms, now, thresholds),
+        advice=assess(history.ratings, history.symptom_history or history.symptoms, now,
+                      thresholds, confirmations=history.confirmations,
+                      session_starts={s.id: s.started_at for s in history.sessions}),
         ratings=history.ratings,
         banner_events=history.banner_events,
         sessions=played_sessions(history.sessions),
@@ -291,8 +295,8 @@ def pain_lines(pain: PainTrend) -> list[str]:
     lines.append("Starting level (median of the first week's resting ratings): "
                  + ("not enough ratings" if pain.baseline is None else f"{pain.baseline:g}/10")
                  + ".")
-    lines.append("Recent level (median of the last 7 days' resting ratings): "
-                 + ("fewer than 3 ratings" if pain.recent is None else f"{pain.recent:g}/10")
+    lines.append("Recent level (median of the resting ratings of the last 7 days, else 14): "
+                 + ("too few ratings" if pain.recent is None else f"{pain.recent:g}/10")
                  + ".")
     if pain.change_points is not None:
         lines.append(f"Change: {change_words(pain.change_points, pain.change_percent)}.")

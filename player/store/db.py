@@ -212,11 +212,127 @@ def _v3_session_plans(conn: sqlite3.Connection) -> None:
     run_script(conn, _V3_SESSION_PLANS)
 
 
+# Version 2 of the care rules (clinical-notes.md). CHECK constraints change, so pain_ratings
+# is rebuilt (ids kept; nothing refers to it).
+_V4_CARE_RULES_V2 = """
+CREATE TABLE pain_ratings_v4 (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    context TEXT NOT NULL
+        CHECK (context IN ('before', 'after', 'during', 'checkin', 'morning_after')),
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 0 AND 10),
+    note TEXT NOT NULL DEFAULT '',
+    body_area TEXT NOT NULL DEFAULT '',
+    session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL,
+    exercise_id TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO pain_ratings_v4 (id, at, context, rating, note, body_area, session_id, exercise_id)
+SELECT id, at, context, rating, note, body_area, session_id, exercise_id FROM pain_ratings;
+DROP INDEX pain_ratings_by_session;
+DROP TABLE pain_ratings;
+ALTER TABLE pain_ratings_v4 RENAME TO pain_ratings;
+CREATE INDEX pain_ratings_by_session ON pain_ratings (session_id) WHERE session_id IS NOT NULL;
+CREATE TABLE symptom_answers_v4 (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT 'form' CHECK (source IN ('form', 'this_hurts', 'put_off')),
+    bladder_bowel INTEGER CHECK (bladder_bowel IN (0, 1)),
+    urine_sensation INTEGER CHECK (urine_sensation IN (0, 1)),
+    saddle_numbness INTEGER CHECK (saddle_numbness IN (0, 1)),
+    wiping_numbness INTEGER CHECK (wiping_numbness IN (0, 1)),
+    sexual_sensation INTEGER CHECK (sexual_sensation IN (0, 1)),
+    leg_weakness INTEGER CHECK (leg_weakness IN (0, 1)),
+    gait_change INTEGER CHECK (gait_change IN (0, 1)),
+    both_legs INTEGER CHECK (both_legs IN (0, 1)),
+    serious_fall INTEGER CHECK (serious_fall IN (0, 1)),
+    fever INTEGER CHECK (fever IN (0, 1)),
+    cancer_history INTEGER CHECK (cancer_history IN (0, 1)),
+    weight_loss INTEGER CHECK (weight_loss IN (0, 1)),
+    night_pain INTEGER CHECK (night_pain IN (0, 1)),
+    thoracic_pain INTEGER CHECK (thoracic_pain IN (0, 1)),
+    minor_fall INTEGER CHECK (minor_fall IN (0, 1)),
+    immune_drugs INTEGER CHECK (immune_drugs IN (0, 1)),
+    leg_pain_shooting INTEGER CHECK (leg_pain_shooting IN (0, 1)),
+    cannot_stand_straight INTEGER CHECK (cannot_stand_straight IN (0, 1))
+);
+INSERT INTO symptom_answers_v4 (id, at, source, bladder_bowel, saddle_numbness, leg_weakness,
+                                fever, serious_fall, weight_loss, cancer_history,
+                                leg_pain_shooting, cannot_stand_straight)
+SELECT id, at, 'form', bladder_bowel, saddle_numbness, leg_weakness, fever, serious_fall,
+       weight_loss, cancer_history, leg_pain_shooting, cannot_stand_straight
+FROM symptom_answers;
+DROP TABLE symptom_answers;
+ALTER TABLE symptom_answers_v4 RENAME TO symptom_answers;
+CREATE TABLE care_confirmations (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('emergency', 'urgent_today')),
+    kind TEXT NOT NULL CHECK (kind IN ('clinician_checked', 'will_contact_today')),
+    CHECK (kind = 'clinician_checked' OR level = 'urgent_today')
+);
+CREATE TABLE banner_events_v4 (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    level TEXT NOT NULL
+        CHECK (level IN ('none', 'see_professional', 'urgent_today', 'emergency')),
+    reasons TEXT NOT NULL DEFAULT '[]',
+    codes TEXT NOT NULL DEFAULT '[]',
+    action TEXT NOT NULL CHECK (action IN ('shown', 'dismissed'))
+);
+INSERT INTO banner_events_v4 (id, at, level, reasons, action)
+SELECT id, at, CASE level WHEN 'urgent' THEN 'emergency' ELSE level END, reasons, action
+FROM banner_events;
+DROP TABLE banner_events;
+ALTER TABLE banner_events_v4 RENAME TO banner_events;
+CREATE TABLE thermal_applications (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('ice', 'heat')),
+    started_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    ended_at TEXT,
+    seconds_applied REAL NOT NULL DEFAULT 0 CHECK (seconds_applied >= 0),
+    session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL,
+    step_index INTEGER CHECK (step_index >= 0),
+    skin TEXT CHECK (skin IN ('normal', 'not_normal')),
+    skin_at TEXT
+);
+CREATE INDEX thermal_applications_by_start ON thermal_applications (started_at);
+CREATE TABLE skin_rechecks (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    normal INTEGER NOT NULL CHECK (normal IN (0, 1))
+);
+CREATE TABLE thermal_screen (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    circulation INTEGER CHECK (circulation IN (0, 1)),
+    cold_urticaria INTEGER CHECK (cold_urticaria IN (0, 1)),
+    reduced_feeling INTEGER CHECK (reduced_feeling IN (0, 1)),
+    skin_damage INTEGER CHECK (skin_damage IN (0, 1))
+);
+"""
+
+
+def _v4_care_rules_v2(conn: sqlite3.Connection) -> None:
+    """What version 2 of the care rules keeps: ``morning_after`` ratings (the next-morning
+    check, always tied to its session); symptom answers for the added signs, each question
+    answered or not (NULL: not asked then) and where the answers came from (the questions,
+    "This hurts", a form put off); the "a clinician has checked this" and "I will contact them
+    today" confirmations; banner events at the new levels with their reasons' codes (version
+    1's one red-flag level, ``urgent``, sent people to an emergency department: it becomes
+    ``emergency``); every ice and heat application (kind, start, seconds applied, end, session
+    and step, skin check), the "is your skin back to normal?" answers and the ice-and-heat
+    screen's answers.
+    """
+    run_script(conn, _V4_CARE_RULES_V2)
+
+
 #: Every migration ever shipped, in order. Never edit one that has been released: add another.
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v1_core_tables,
     _v2_indexes_and_banner_events,
     _v3_session_plans,
+    _v4_care_rules_v2,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

@@ -133,7 +133,7 @@ def test_bad_rows_are_reported_with_line_numbers_and_nothing_is_imported(tmp_pat
     assert lines[:2] == [  # (a time without an offset is local time: not a problem)
         f"{bad}:3: error: The rating must be a whole number from 0 to 10, not '11'.",
         f"{bad}:5: error: The context must be one of before, after, during, checkin, "
-        "not 'walk'.",
+        "morning_after, not 'walk'.",
     ]
     assert lines[2] == f"routine-player: nothing was imported: 2 problems in {bad}"
     assert "Traceback" not in captured.err
@@ -199,12 +199,15 @@ def test_report_json_shape(tmp_path, capsys):
     assert run(data, "report", "--json") == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report) >= {"advice", "adherence", "pain"}
-    assert report["advice"]["level"] == "urgent"
+    assert report["advice"]["level"] == "emergency"
     assert report["advice"]["reasons"] == [
         "You reported numbness or tingling around your genitals, buttocks or inner thighs.",
-        "You reported pain shooting down a leg.",
+        "You reported pain spreading down one leg below the knee.",
     ]
-    assert report["advice"]["what_to_do"].startswith("Get urgent medical help now")
+    assert [d["code"] for d in report["advice"]["details"]] == [
+        "symptom.saddle_numbness", "symptom.leg_pain_shooting"]
+    assert report["advice"]["details"][0]["level"] == "emergency"
+    assert report["advice"]["what_to_do"].startswith("Get emergency help now")
     assert "not a diagnosis" in report["advice"]["not_a_diagnosis"]
     assert report["adherence"] is None  # no routine played, none given
     assert report["pain"]["ratings"] == 3 and report["pain"]["baseline"] == 3.0

@@ -15,9 +15,10 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from player.core import localtime
-from player.core.care import Advice, assess, banner_visible, baseline
+from player.core.care import Advice, assess, banner_visible, reference_level
 from player.core.clinical import DEFAULT_THRESHOLDS, CareThresholds
 from player.core.history import BannerAction, BannerEvent, PainRating, RatingContext, SymptomAnswers
+from player.core.symptoms import merged
 from player.store.db import StoreError
 from player.store.history import HistoryStore
 
@@ -101,7 +102,7 @@ class CareController(QObject):
         return tuple(self._events)
 
     def routine_may_start(self) -> bool:
-        """False while urgent advice stands."""
+        """False while emergency advice stands, or urgent-today advice not confirmed today."""
         return not self._advice.blocks_routine
 
     # --- commands ---------------------------------------------------------------------------
@@ -191,8 +192,8 @@ class CareController(QObject):
             except StoreError as exc:
                 self.store_failed.emit(str(exc))
                 saved = False
-        if self._symptoms is None or answers.at >= self._symptoms.at:
-            self._symptoms = answers
+        known = [a for a in (self._symptoms, answers) if a is not None]
+        self._symptoms = merged(known, max(a.at for a in known))  # the latest answer to each
         self.symptoms_recorded.emit(answers)
         self.refresh(answers.at)
         return saved
@@ -228,7 +229,7 @@ class CareController(QObject):
             self._add_event(now, advice, "shown")
 
     def _add_event(self, now: datetime, advice: Advice, action: BannerAction) -> None:
-        event = BannerEvent(now, advice.level, advice.reasons, action)
+        event = BannerEvent(now, advice.level, advice.reasons, action, advice.codes)
         self._events.append(event)
         if self._store is None:
             return
@@ -249,10 +250,11 @@ class CareController(QObject):
         if entry.rating >= limits.severe_level:
             return (f"You rated your pain {entry.rating}/10. Please answer the symptom questions "
                     "again, so the app can tell you if you need care.")
-        base = baseline(self._ratings)
+        base = reference_level(self._ratings, entry.at)
         if entry.resting and base is not None and entry.rating - base >= limits.worsening_points:
-            return (f"Your pain ({entry.rating}/10) is {entry.rating - base:g} points above where "
-                    f"you started ({base:g}/10). Please answer the symptom questions again.")
+            return (f"Your pain ({entry.rating}/10) is {entry.rating - base:g} points above your "
+                    f"usual level before ({base:g}/10). Please answer the symptom questions "
+                    "again.")
         return ""
 
     def _on_day_timer_timeout(self) -> None:

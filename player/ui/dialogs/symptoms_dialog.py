@@ -4,14 +4,15 @@
 
 Nothing is answered for the person: each question has a "Yes" and a "No" and neither is chosen
 at first, so a red flag is never recorded as "no" by default; Save is enabled once every
-question has an answer, and a line says how many are left. The urgent questions come first,
-under a line saying that any "yes" there means seeking urgent care now; answering one of them
-yes shows that again, at once, in a strong warning.
+question has an answer, and a line says how many are left. The emergency questions come first,
+under a line saying that any "yes" there means getting emergency help now (answering one of them
+yes shows that again, at once, in a strong warning), then those that need care today.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
@@ -35,9 +36,12 @@ from player.ui.widgets.style import TextRole
 TITLE = "Symptom questions"
 INTRO = ("Please answer every question. Your answers stay on this computer and help the app "
          "tell you when to get care. They are not a diagnosis.")
-URGENT_GROUP = "Signs that need urgent care"
-URGENT_GROUP_NOTE = ("If you answer yes to any question in this group, seek urgent care now: "
+URGENT_GROUP = "Signs that need emergency help"
+URGENT_GROUP_NOTE = ("If you answer yes to any question in this group, get emergency help now: "
                      "go to an emergency department or call your emergency number.")
+TODAY_GROUP = "Signs that need care today"
+TODAY_GROUP_NOTE = ("If you answer yes to any question in this group, contact your GP, an "
+                    "urgent-care line or your cancer team today.")
 SOON_GROUP = "Signs to see a GP or physiotherapist soon"
 URGENT_WARNING = "You answered yes to a sign that needs urgent care. " + URGENT_WHAT_TO_DO
 
@@ -123,10 +127,12 @@ class SymptomsDialog(QDialog):
         layout = QVBoxLayout(body)
         layout.setSpacing(4)
         self.questions: list[_Question] = []
-        urgent = [q for q in SYMPTOM_QUESTIONS if q.level == "urgent"]
-        soon = [q for q in SYMPTOM_QUESTIONS if q.level != "urgent"]
-        for heading, note, group in ((URGENT_GROUP, URGENT_GROUP_NOTE, urgent),
-                                     (SOON_GROUP, "", soon)):
+        def tier(level: str) -> list[SymptomQuestion]:
+            return [q for q in SYMPTOM_QUESTIONS if q.level == level]
+
+        for heading, note, group in ((URGENT_GROUP, URGENT_GROUP_NOTE, tier("emergency")),
+                                     (TODAY_GROUP, TODAY_GROUP_NOTE, tier("urgent_today")),
+                                     (SOON_GROUP, "", tier("see_professional"))):
             layout.addWidget(TextLabel(heading, TextRole.HEADING, wrap=True))
             if note:
                 emphasis = TextLabel(note, wrap=True)
@@ -155,13 +161,13 @@ class SymptomsDialog(QDialog):
         if not all(q.answered for q in self.questions):
             return None
         at = self._now or datetime.now().astimezone()
-        return SymptomAnswers(at, **{q.question.field: q.yes.isChecked()
-                                     for q in self.questions})
+        given: dict[str, Any] = {q.question.field: q.yes.isChecked() for q in self.questions}
+        return SymptomAnswers(at, **given)
 
     @property
     def urgent_yes(self) -> bool:
-        """True when an urgent question is answered yes."""
-        return any(q.question.level == "urgent" and q.yes.isChecked() for q in self.questions)
+        """True when an emergency question is answered yes."""
+        return any(q.question.level == "emergency" and q.yes.isChecked() for q in self.questions)
 
     def accept(self) -> None:
         """Close with the answers, once every question is answered."""

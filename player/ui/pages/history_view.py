@@ -411,7 +411,7 @@ def pain_summary(pain: PainTrend) -> str:
     if not pain.ratings:
         return "No pain ratings yet."
     start = "not enough ratings yet" if pain.baseline is None else f"{pain.baseline:g}/10"
-    recent = ("fewer than 3 ratings" if pain.recent is None else f"{pain.recent:g}/10")
+    recent = ("too few ratings" if pain.recent is None else f"{pain.recent:g}/10")
     text = f"Pain: started at {start}; last 7 days {recent}"
     if pain.change_points is not None:
         text += f" ({change_words(pain.change_points, None)})"

@@ -1,8 +1,8 @@
 """The care banner: what the care rules advise, in plain words, at the top of the window.
 
 :class:`CareBanner` shows an :class:`~player.core.care.Advice`: its level, every reason as a
-bulleted line, what to do, and "This is not a diagnosis". Urgent advice is a strong red panel
-with white text and the critical icon, and cannot be dismissed; "see a professional" is a calmer
+bulleted line, what to do, and "This is not a diagnosis". Emergency and urgent-today advice is a
+strong red panel with white text and the critical icon, and cannot be dismissed; "see a professional" is a calmer
 amber panel with a "Hide for today" button. All text is plain text.
 """
 
@@ -28,12 +28,14 @@ from player.ui.widgets.style import TextRole
 
 #: The banner's heading for each level.
 HEADINGS = {
-    "urgent": "Seek urgent medical care now",
+    "emergency": "Get emergency help now",
+    "urgent_today": "Contact your GP or an urgent-care line today",
     "see_professional": "See a GP or physiotherapist soon",
 }
 #: What assistive technology calls the banner at each level.
 ACCESSIBLE_NAMES = {
-    "urgent": "Urgent care advice",
+    "emergency": "Emergency care advice",
+    "urgent_today": "Urgent care advice for today",
     "see_professional": "Advice to see a professional",
 }
 DISMISS_TEXT = "Hide for today"
@@ -109,7 +111,7 @@ class CareBanner(QFrame):
         if advice.level == "none":
             self.hide()
             return
-        urgent = advice.level == "urgent"
+        urgent = advice.level in ("emergency", "urgent_today")  # the strong panel; no hiding
         self.heading.setText(HEADINGS[advice.level])
         self.reasons.setText(bullet_list(advice.reasons))
         self.what_to_do.setText(advice.what_to_do)

@@ -36,8 +36,8 @@ from player.core.clinical import (
     MCID_POINTS,
     PAIN_MAX,
     PAIN_MIN,
-    RECENT_MIN_RATINGS,
-    RECENT_WINDOW_DAYS,
+    WEEKLY_MIN_RATINGS,
+    WEEKLY_WINDOW_DAYS,
 )
 from player.core.history import RATING_CONTEXTS, PainRating, RatingContext
 
@@ -47,10 +47,13 @@ CONTEXT_LABELS: dict[RatingContext, str] = {
     "after": "After a session",
     "checkin": "Check-in",
     "during": "During a session",
+    "morning_after": "Next morning",
 }
-_LEGEND_ORDER: tuple[RatingContext, ...] = ("before", "after", "checkin", "during")
+_LEGEND_ORDER: tuple[RatingContext, ...] = ("before", "after", "morning_after", "checkin",
+                                            "during")
 # Hue of each kind of rating; lightness follows the palette (dark or light scheme).
-_HUES: dict[RatingContext, int] = {"before": 215, "after": 24, "checkin": 140, "during": 285}
+_HUES: dict[RatingContext, int] = {"before": 215, "after": 24, "checkin": 140, "during": 285,
+                                   "morning_after": 330}
 _BAND_WORDS = ((2.0, "mild"), (5.0, "moderate"), (8.5, "severe"))
 
 
@@ -121,15 +124,15 @@ class ChartData:
 def resting_trend(ratings: Sequence[PainRating]) -> list[tuple[datetime, float]]:
     """At each resting rating, the median of the resting ratings of the 7 days up to it.
 
-    Points with fewer than 3 resting ratings in their window are left out, as the care rules
-    do for the recent level. *ratings* must be sorted by time.
+    Points with fewer than 2 resting ratings in their window are left out, as the care rules
+    do for the weekly level. *ratings* must be sorted by time.
     """
     # Ratings are whole numbers 0-10, so the window is kept as a count of each value and its
     # median read off the counts: linear in the number of ratings, for years of them.
     window: deque[PainRating] = deque()
     counts = [0] * (PAIN_MAX + 1)
     trend: list[tuple[datetime, float]] = []
-    span = timedelta(days=RECENT_WINDOW_DAYS)
+    span = timedelta(days=WEEKLY_WINDOW_DAYS)
     for r in ratings:
         if not r.resting:
             continue
@@ -137,7 +140,7 @@ def resting_trend(ratings: Sequence[PainRating]) -> list[tuple[datetime, float]]
         counts[r.rating] += 1
         while window[0].at <= r.at - span:
             counts[window.popleft().rating] -= 1
-        if len(window) >= RECENT_MIN_RATINGS:
+        if len(window) >= WEEKLY_MIN_RATINGS:
             trend.append((r.at, _median_of_counts(counts, len(window))))
     return trend
 
@@ -361,7 +364,7 @@ def _paint_trend(painter: QPainter, frame: _Frame, trend: Sequence[tuple[datetim
                  colors: ChartColors, unit: float) -> None:
     lo = bisect.bisect_left(trend, frame.start, key=lambda p: p[0])
     hi = bisect.bisect_right(trend, frame.end, key=lambda p: p[0])
-    gap = timedelta(days=RECENT_WINDOW_DAYS)
+    gap = timedelta(days=WEEKLY_WINDOW_DAYS)
     # Over years the daily trend is a scribble: more than one point every few pixels is
     # thinned to the median of each few-pixel column.
     column = max(1.0, 4 * unit)
@@ -399,7 +402,7 @@ def _paint_markers(painter: QPainter, frame: _Frame, ratings: Sequence[PainRatin
     crowded = len(ratings) > frame.plot.width() / 3
     size = (2.2 if crowded else 3.6) * unit
     # Resting ratings last, so they sit on top of the after-session ones at the same spot.
-    for context in ("during", "after", "checkin", "before"):
+    for context in ("during", "after", "checkin", "morning_after", "before"):
         points = [QPointF(frame.x(r.at), frame.y(r.rating)) for r in ratings
                   if r.context == context]
         colour = QColor(colors.series[context])

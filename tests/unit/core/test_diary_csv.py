@@ -165,6 +165,19 @@ def test_the_formula_guard_is_undone_exactly(seed: int) -> None:
         assert not guarded.startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
+# --- morning-after ratings and ratings dated in the future (clinical-notes.md v2) -------------
+
+IMPORTED_AT = datetime(2024, 3, 6, 12, 0, tzinfo=WINTER)
+
+
+def test_a_morning_after_rating_comes_back_with_its_session() -> None:
+    text = GOOD + "2024-03-05T07:30:00+01:00,morning_after,5,,12\n"
+    result = import_csv(text, IMPORTED_AT)
+    assert result.ok
+    assert [(r.context, r.session_id) for r in result.ratings][-1] == ("morning_after", 12)
+    assert import_csv(export_csv(result.ratings)).ratings == result.ratings
+
+
 @pytest.mark.parametrize(
     ("name", "row", "phrase"),
     [
@@ -188,8 +201,8 @@ def test_absurd_values_are_refused_with_their_line(name: str, row: str, phrase: 
     assert len(result.problems[0].message) < 300
 
 
-def test_a_day_of_clock_skew_is_allowed() -> None:
-    result = import_csv(GOOD + "2024-06-02T12:00:00+01:00,checkin,3,,\n"
+def test_ten_minutes_of_clock_skew_are_allowed_and_1900_is_not_too_early() -> None:
+    result = import_csv(GOOD + "2024-06-01T12:10:00+01:00,checkin,3,,\n"
                         "1900-01-01T00:00:00+00:00,checkin,2,,\n", now=NOW)
     assert result.ok and len(result.ratings) == 4
 
@@ -259,3 +272,41 @@ def test_any_session_label_ties_its_ratings_together_and_never_joins_a_number() 
     ids = [r.session_id for r in result.ratings]
     assert ids[0] == ids[1] and ids[2] == ids[3] == 1
     assert len({ids[0], ids[2], ids[4]}) == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "phrase"),
+    [
+        ("names no session", "2024-03-05T07:30:00+01:00,morning_after,5,,", "must name its session"),
+        ("a session with no before", "2024-03-05T07:30:00+01:00,morning_after,5,,13",
+         "no before rating"),
+    ],
+)
+def test_a_morning_after_rating_needs_a_session_with_a_before_rating(
+        name: str, row: str, phrase: str) -> None:
+    result = import_csv(GOOD + "2024-03-04T10:00:00+01:00,after,3,,13\n" + row + "\n",
+                        IMPORTED_AT)
+    assert result.ratings == ()
+    assert [p.line for p in result.problems] == [5]
+    assert phrase in result.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("ahead", "ok"),
+    [
+        (timedelta(minutes=9, seconds=59), True),
+        (timedelta(minutes=10), True),  # 10 minutes ahead is a clock's skew
+        (timedelta(minutes=10, seconds=1), False),  # more than 10 minutes: an error at its line
+        (timedelta(days=1), False),
+    ],
+)
+def test_a_rating_dated_in_the_future_is_an_error_at_its_line(ahead: timedelta, ok: bool) -> None:
+    # Across the change to summer time: the import is in summer, the rating's offset winter.
+    now = datetime(2024, 3, 31, 12, 0, tzinfo=SUMMER)
+    at = (now + ahead).astimezone(WINTER)
+    result = import_csv(GOOD + f"{at.isoformat()},checkin,3,,\n", now)
+    assert result.ok is ok
+    if not ok:
+        assert [p.line for p in result.problems] == [4]
+        assert "later than now" in result.problems[0].message
+        assert result.ratings == ()

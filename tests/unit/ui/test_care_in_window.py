@@ -95,7 +95,7 @@ def test_a_red_flag_shows_the_urgent_banner_and_no_routine_starts(
     h.show()
     banner = h.app.care.banner
     assert banner.isVisibleTo(h.window)
-    assert "urgent" in banner.heading.text().lower()
+    assert "emergency" in banner.heading.text().lower()
     assert not banner.dismiss_button.isVisibleTo(banner)
     path = routine_file(tmp_path)
     assert h.window.start_routine(path) is False

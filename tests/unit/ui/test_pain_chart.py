@@ -25,11 +25,11 @@ def daily(values: list[int], context: str = "checkin") -> list[PainRating]:
     return [PainRating(START + timedelta(days=i), context, v) for i, v in enumerate(values)]
 
 
-def test_trend_is_the_median_of_the_last_seven_days_from_three_ratings():
+def test_trend_is_the_median_of_the_last_seven_days_from_two_ratings():
     ratings = daily([2, 4, 6, 8, 8, 8, 8, 8, 8]) + daily([10], "after")
     trend = resting_trend(sorted(ratings, key=lambda r: r.at))
-    assert [level for _at, level in trend] == [4.0, 5.0, 6.0, 7.0, 8.0, 8.0, 8.0]
-    assert trend[0][0] == START + timedelta(days=2)  # fewer than 3 before: left out
+    assert [level for _at, level in trend] == [3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 8.0, 8.0]
+    assert trend[0][0] == START + timedelta(days=1)  # fewer than 2 before: left out
 
 
 def test_chart_reports_its_baseline_and_describes_the_period(qtbot):

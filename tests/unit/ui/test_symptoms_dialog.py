@@ -33,7 +33,7 @@ def test_every_question_is_asked_with_nothing_chosen(dialog):
     assert [q.question for q in dialog.questions] == list(SYMPTOM_QUESTIONS)
     assert not any(q.answered for q in dialog.questions)
     assert not dialog.save_button.isEnabled()
-    assert dialog.remaining.text() == "9 questions still to answer."
+    assert dialog.remaining.text() == f"{len(SYMPTOM_QUESTIONS)} questions still to answer."
     first = dialog.questions[0]
     assert first.yes.accessibleName() == f"Yes: {SYMPTOM_QUESTIONS[0].question}"
     assert first.no.accessibleName() == f"No: {SYMPTOM_QUESTIONS[0].question}"
