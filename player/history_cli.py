@@ -77,7 +77,7 @@ def cmd_report(data_dir: Path, ns: argparse.Namespace, now: datetime | None = No
             return _fail(problem)
     starts = load_settings(paths.settings_file(data_dir)).settings.chosen_starts()
     report = report_for(history, now, routine_candidates(data_dir), given=given,
-                        chosen_starts=starts)
+                        library=load_library(), chosen_starts=starts)
     if ns.json:
         json.dump(report.to_json(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
