@@ -171,7 +171,7 @@ _LEN: Final = 96 / 72
 #: Page margins in millimetres: left, top, right, bottom (the footer sits inside them).
 MARGINS_MM: Final = (16.0, 13.0, 16.0, 10.0)
 FOOTER_GAP: Final = 8.0  # points between the body and the footer's rule
-CHART_HEIGHT: Final = 190.0
+CHART_HEIGHT: Final = 180.0
 MAX_TABLE_ROWS: Final = 200  # rows in one table (a month with more comes in parts)
 MAX_WEEK_COLUMNS: Final = 12  # weeks in the adherence table; earlier ones are summed up
 

@@ -403,6 +403,8 @@ def test_letter_paper_is_laid_out_for_letter(qapp, tmp_path):
     rendered = render_report_pdf(build_report(typical_history(), PROGRAMME, NOW),
                                  page_size=LETTER)
     assert (round(rendered.page.width()), round(rendered.page.height())) == (612, 792)
+    first_page = [box.text for box in rendered.boxes if box.page == 1]
+    assert "No to the other 8." in first_page  # the whole summary on the shorter page too
     assert media_box(rendered.data) == (612, 792)
     for box in rendered.boxes:
         assert inside(edges(box.rect), rendered.footer if box.kind == "footer" else rendered.body)
