@@ -48,6 +48,14 @@ CONTEXT_LABELS: dict[RatingContext, str] = {
     "checkin": "Check-in",
     "during": "During a session",
 }
+#: Said in the plot when no rating falls in the period shown.
+NO_RATINGS_IN_PERIOD = "No pain ratings in this period"
+STARTING_LEVEL = "starting level {level}"
+POINTS_WORSE = "{points} points worse"
+POINTS_BETTER = "{points} points better"
+LEGEND_TREND = "7-day median"
+LEGEND_BASELINE = "Starting level"
+LEGEND_BAND = "\u00b1{points}\u00a0points"
 _LEGEND_ORDER: tuple[RatingContext, ...] = ("before", "after", "checkin", "during")
 # Hue of each kind of rating; lightness follows the palette (dark or light scheme).
 _HUES: dict[RatingContext, int] = {"before": 215, "after": 24, "checkin": 140, "during": 285}
@@ -166,13 +174,6 @@ class ChartInk:
 
     texts: list[tuple[str, QRectF]] = field(default_factory=list)
     lines: list[QLineF] = field(default_factory=list)
-
-
-#: Said in the plot when no rating falls in the period shown.
-NO_RATINGS_IN_PERIOD = "No pain ratings in this period"
-STARTING_LEVEL = "starting level {level}"
-POINTS_WORSE = "{points} points worse"
-POINTS_BETTER = "{points} points better"
 
 
 def paint_pain_chart(painter: QPainter, rect: QRectF, data: ChartData, colors: ChartColors, *,
@@ -327,8 +328,8 @@ def _paint_legend(canvas: _Canvas, rect: QRectF, colors: ChartColors) -> float:
     x = rect.left() + 4 * unit
     y = rect.top() + 4 * unit + metrics.height() / 2
     entries: list[tuple[str, str]] = [(c, CONTEXT_LABELS[c]) for c in _LEGEND_ORDER]
-    entries += [("trend", "7-day median"), ("baseline", "Starting level"),
-                ("band", f"\u00b1{MCID_POINTS}\u00a0points")]
+    entries += [("trend", LEGEND_TREND), ("baseline", LEGEND_BASELINE),
+                ("band", LEGEND_BAND.format(points=MCID_POINTS))]
     for key, label in entries:
         width = 2 * size + 6 * unit + metrics.horizontalAdvance(label) + 14 * unit
         if x + width > rect.right() and x > rect.left() + 4 * unit:
@@ -610,7 +611,7 @@ class PainChart(QWidget):
     def _describe(self) -> None:
         shown = _visible(self._ratings, self._start, self._end)
         if not shown:
-            text = "No pain ratings in this period."
+            text = f"{NO_RATINGS_IN_PERIOD}."
         else:
             values = [r.rating for r in shown]
             text = (f"{len(shown)} ratings from {shown[0].at:%d %b %Y} to {shown[-1].at:%d %b %Y}"
