@@ -15,9 +15,10 @@ Pure Python, no Qt, no database: the store gives the history, the caller the can
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from player.core.care import NOT_A_DIAGNOSIS, Advice, assess
@@ -28,6 +29,7 @@ from player.core.history import (
     HistoryData,
     PainRating,
     Session,
+    SymptomAnswers,
     routine_file_hash,
 )
 from player.core.loader import Library, load_routine_bytes
@@ -174,6 +176,10 @@ class Report:
     """The sessions played, oldest first (an imported diary's ratings are not sessions)."""
     thresholds: CareThresholds = DEFAULT_THRESHOLDS
     programme: Programme | None = None
+    symptoms: SymptomAnswers | None = None
+    """The latest answers to the symptom questions (None: never answered)."""
+    exercise_names: Mapping[str, str] = field(default_factory=dict)
+    """Exercise names by id, for the per-exercise ratings (the routine's and the library's)."""
 
     @property
     def sessions_total(self) -> int:
@@ -216,10 +222,12 @@ class Report:
 
 def build_report(history: HistoryData, routine: Routine | None, now: datetime,
                  thresholds: CareThresholds | None = None,
-                 chosen_starts: Mapping[str, date] | None = None) -> Report:
+                 chosen_starts: Mapping[str, date] | None = None,
+                 library: Library | None = None) -> Report:
     """Adherence (against *routine*'s schedule), pain trend and advice as they stand at *now*,
     judged with ``thresholds`` (by default :func:`thresholds_in_force` for the history).
-    ``chosen_starts`` are the programme starts the person chose, by routine title."""
+    ``chosen_starts`` are the programme starts the person chose, by routine title; the
+    exercises of ``library`` and of *routine* name the per-exercise ratings."""
     if thresholds is None:
         thresholds = thresholds_in_force(history.sessions, given=routine)
     today = now.date()
@@ -245,7 +253,16 @@ def build_report(history: HistoryData, routine: Routine | None, now: datetime,
         sessions=played_sessions(history.sessions),
         thresholds=thresholds,
         programme=programme,
+        symptoms=history.symptoms,
+        exercise_names=_exercise_names(routine, library),
     )
+
+
+def _exercise_names(routine: Routine | None, library: Library | None) -> dict[str, str]:
+    names = {} if library is None else {i: e.name for i, e in library.exercises.items()}
+    if routine is not None:
+        names.update((e.id, e.name) for e in routine.exercises())
+    return names
 
 
 def report_for(history: HistoryData, now: datetime, candidates: Iterable[Path], *,
@@ -259,7 +276,7 @@ def report_for(history: HistoryData, now: datetime, candidates: Iterable[Path], 
         routine = (None if session is None
                    else find_played_routine(session, candidates, library))
     thresholds = thresholds_in_force(history.sessions, given=given or routine)
-    return build_report(history, routine, now, thresholds, chosen_starts)
+    return build_report(history, routine, now, thresholds, chosen_starts, library)
 
 
 def adherence_lines(report: Report) -> list[str]:
@@ -324,7 +341,7 @@ def format_report(report: Report) -> str:
         out.append("Routine: none found (give one with --routine FILE)")
     out += ["", "Adherence", *(f"  {line}" for line in adherence_lines(report))]
     out += ["", "Pain", *(f"  {line}" for line in pain_lines(report.pain))]
-    out += ["", f"Current advice: {ADVICE_HEADINGS[report.advice.level]}"]
+    out += ["", f"Current advice: {advice_heading(report.advice.level)}"]
     out += [f"  - {reason}" for reason in report.advice.reasons]
     if report.advice.what_to_do:
         out.append(f"  {report.advice.what_to_do}")
@@ -334,5 +351,79 @@ def format_report(report: Report) -> str:
         for e in report.banner_events:
             first = e.reasons[0] if e.reasons else ""
             out.append(f"  {e.at:%Y-%m-%d %H:%M}  {e.action:<9}  "
-                       f"{ADVICE_HEADINGS[e.level]}: {first}")
+                       f"{advice_heading(e.level)}: {first}")
     return "\n".join(escape_controls(line) for line in out) + "\n"
+
+
+# --- For the PDF's summary page -------------------------------------------------------------
+
+#: The chart's default period spans the ratings, but never less than this ...
+CHART_MIN_DAYS = 28
+#: ... nor more than this (the last six months of ratings).
+CHART_MAX_DAYS = 182
+_CHART_PAD = timedelta(hours=12)  # so the first and last markers are not cut by the frame
+
+#: How a ``during`` rating with no exercise recorded is listed.
+NO_EXERCISE = "Exercise not recorded"
+#: The heading of an advice level this version does not know (a newer care rule's level).
+UNKNOWN_ADVICE_HEADING = "Advice: {level}"
+
+
+def advice_heading(level: str) -> str:
+    """The heading for an advice level; a level without one of :data:`ADVICE_HEADINGS` (from
+    a newer version of the care rules) is named in words rather than failing."""
+    known = ADVICE_HEADINGS.get(level)
+    if known is not None:
+        return known
+    return UNKNOWN_ADVICE_HEADING.format(level=level.replace("_", " "))
+
+
+def chart_period(ratings: Iterable[PainRating], now: datetime) -> tuple[datetime, datetime] | None:
+    """The period the report's pain chart shows by default: from the first rating of the
+    last :data:`CHART_MAX_DAYS` days of ratings to the last one, widened to at least
+    :data:`CHART_MIN_DAYS` days (back in time, so it still ends with the latest rating).
+    None without a rating up to *now*."""
+    times = [r.at for r in ratings if r.at <= now]
+    if not times:
+        return None
+    end = max(times) + _CHART_PAD
+    earliest = end - timedelta(days=CHART_MAX_DAYS)
+    start = min(t for t in times if t - _CHART_PAD >= earliest) - _CHART_PAD
+    return min(start, end - timedelta(days=CHART_MIN_DAYS)), end
+
+
+@dataclass(frozen=True)
+class ExercisePain:
+    """The ``during`` ratings given for one exercise."""
+
+    exercise_id: str
+    name: str
+    ratings: int
+    median: float
+    highest: int
+
+
+def exercise_pain(report: Report) -> tuple[ExercisePain, ...]:
+    """The ratings given during a session, grouped by exercise, the most painful first
+    (highest median, then highest rating, then by name)."""
+    by_id: dict[str, list[int]] = {}
+    for r in report.ratings:
+        if r.context == "during":
+            by_id.setdefault(r.exercise_id, []).append(r.rating)
+    rows = [ExercisePain(ident, exercise_name(report, ident), len(values),
+                         float(median(values)), max(values))
+            for ident, values in by_id.items()]
+    rows.sort(key=lambda e: (-e.median, -e.highest, e.name.casefold(), e.exercise_id))
+    return tuple(rows)
+
+
+def exercise_name(report: Report, exercise_id: str) -> str:
+    """The exercise's name, else its id in words (``cat-cow`` becomes ``Cat cow``);
+    :data:`NO_EXERCISE` for none."""
+    if not exercise_id:
+        return NO_EXERCISE
+    name = report.exercise_names.get(exercise_id)
+    if name:
+        return name
+    words = exercise_id.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else exercise_id

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -49,6 +49,14 @@ CONTEXT_LABELS: dict[RatingContext, str] = {
     "during": "During a session",
     "morning_after": "Next morning",
 }
+#: Said in the plot when no rating falls in the period shown.
+NO_RATINGS_IN_PERIOD = "No pain ratings in this period"
+STARTING_LEVEL = "starting level {level}"
+POINTS_WORSE = "{points} points worse"
+POINTS_BETTER = "{points} points better"
+LEGEND_TREND = "7-day median"
+LEGEND_BASELINE = "Starting level"
+LEGEND_BAND = "\u00b1{points}\u00a0points"
 _LEGEND_ORDER: tuple[RatingContext, ...] = ("before", "after", "morning_after", "checkin",
                                             "during")
 # Hue of each kind of rating; lightness follows the palette (dark or light scheme).
@@ -159,31 +167,115 @@ def _median_of_counts(counts: list[int], n: int) -> float:
     raise ValueError("counts hold fewer than n values")
 
 
+@dataclass
+class ChartInk:
+    """Where a painting put its text and its grid lines, in the painter's coordinates.
+
+    Pass one to :func:`paint_pain_chart` to check a layout (the report's tests do): every
+    label's box, and every grid, axis and baseline segment.
+    """
+
+    texts: list[tuple[str, QRectF]] = field(default_factory=list)
+    lines: list[QLineF] = field(default_factory=list)
+
+
 def paint_pain_chart(painter: QPainter, rect: QRectF, data: ChartData, colors: ChartColors, *,
-                     unit: float = 1.0, legend: bool = True) -> None:
+                     unit: float = 1.0, legend: bool = True, ink: ChartInk | None = None) -> None:
     """Draw the chart inside *rect*; *unit* is the size of one pixel (line widths, markers).
 
-    The painter's pen, brush and antialiasing are put back as they were afterwards.
+    No line crosses a label: the labels inside the plot are placed first, the grid drawn
+    around them, and they are drawn last on a pale plate, over the markers and the trend. *ink*, when given, records what was drawn where. The painter's pen,
+    brush and antialiasing are put back as they were afterwards.
     """
     pen, brush = QPen(painter.pen()), QBrush(painter.brush())
     hints = painter.renderHints()
     try:
-        _paint(painter, rect, data, colors, unit, legend)
+        _paint(_Canvas(painter, unit, ink or ChartInk()), rect, data, colors, legend)
     finally:
         painter.setPen(pen)
         painter.setBrush(brush)
         painter.setRenderHints(hints)
 
 
-def _paint(painter: QPainter, rect: QRectF, data: ChartData, colors: ChartColors, unit: float,
+class _Canvas:
+    """The painter, the size of a pixel, and the labels the lines must go around."""
+
+    def __init__(self, painter: QPainter, unit: float, ink: ChartInk) -> None:
+        self.p = painter
+        self.unit = unit
+        self.ink = ink
+        self.keep_clear: list[QRectF] = []
+        self._labels: list[tuple[QRectF, str, QColor]] = []
+
+    def text(self, box: QRectF, flags: Qt.AlignmentFlag, text: str, colour: QColor) -> QRectF:
+        """Draw *text* in *box*; returns (and records) the box the text really takes."""
+        self.p.setPen(colour)
+        used = self.p.boundingRect(box, int(flags), text)
+        self.p.drawText(box, int(flags), text)
+        self.ink.texts.append((text, used))
+        return used
+
+    def label(self, box: QRectF, flags: Qt.AlignmentFlag, text: str, colour: QColor) -> None:
+        """A label inside the plot: the lines drawn from now on go around it, and it is drawn
+        last (:meth:`draw_labels`) on a pale plate, so that the data do not cross it."""
+        used = self.p.boundingRect(box, int(flags), text)
+        self.ink.texts.append((text, used))
+        pad = 1.5 * self.unit
+        self.keep_clear.append(used.adjusted(-pad, -pad, pad, pad))
+        self._labels.append((used, text, colour))
+
+    def draw_labels(self, background: QColor) -> None:
+        plate = QColor(background)
+        plate.setAlpha(200)
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for box, text, colour in self._labels:
+            self.p.fillRect(box.adjusted(-self.unit, 0, self.unit, 0), plate)
+            self.p.setPen(colour)
+            self.p.drawText(box, flags, text)
+
+    def line(self, a: QPointF, b: QPointF, pen: QPen) -> None:
+        """A horizontal or vertical line, broken where it would cross a label."""
+        self.p.setPen(pen)
+        for segment in _around(QLineF(a, b), self.keep_clear):
+            self.p.drawLine(segment)
+            self.ink.lines.append(segment)
+
+
+def _around(line: QLineF, boxes: Sequence[QRectF]) -> list[QLineF]:
+    """The parts of a horizontal or vertical *line* outside every one of *boxes*."""
+    horizontal = abs(line.dy()) <= abs(line.dx())
+    lo, hi = sorted((line.x1(), line.x2()) if horizontal else (line.y1(), line.y2()))
+    at = line.y1() if horizontal else line.x1()
+    cuts = []
+    for box in boxes:
+        across = (box.top(), box.bottom()) if horizontal else (box.left(), box.right())
+        along = (box.left(), box.right()) if horizontal else (box.top(), box.bottom())
+        if across[0] <= at <= across[1] and along[1] > lo and along[0] < hi:
+            cuts.append(along)
+    pieces: list[QLineF] = []
+    for cut_lo, cut_hi in sorted(cuts):
+        if cut_lo > lo:
+            pieces.append(_segment(horizontal, at, lo, cut_lo))
+        lo = max(lo, cut_hi)
+    if lo < hi:
+        pieces.append(_segment(horizontal, at, lo, hi))
+    return pieces
+
+
+def _segment(horizontal: bool, at: float, lo: float, hi: float) -> QLineF:
+    return QLineF(lo, at, hi, at) if horizontal else QLineF(at, lo, at, hi)
+
+
+def _paint(canvas: _Canvas, rect: QRectF, data: ChartData, colors: ChartColors,
            legend: bool) -> None:
+    painter, unit = canvas.p, canvas.unit
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.fillRect(rect, colors.background)
     metrics = painter.fontMetrics()
     line_h = metrics.height()
     top = rect.top() + 4 * unit
     if legend:
-        top = _paint_legend(painter, rect, colors, unit) + 4 * unit
+        top = _paint_legend(canvas, rect, colors) + 4 * unit
     left_w = metrics.horizontalAdvance("10") + 10 * unit
     right_w = metrics.horizontalAdvance("moderate") + 10 * unit
     plot = QRectF(rect.left() + left_w, top + line_h / 2,
@@ -191,17 +283,22 @@ def _paint(painter: QPainter, rect: QRectF, data: ChartData, colors: ChartColors
     if plot.width() < 20 or plot.height() < 20:
         return
     frame = _Frame(plot, data.start, data.end)
-    _paint_grid(painter, frame, colors, unit)
-    if data.baseline is not None:
-        _paint_baseline(painter, frame, data.baseline, colors, unit)
-    _paint_dates(painter, frame, colors, unit)
     visible = _visible(data.ratings, data.start, data.end)
+    # The labels inside the plot first, so that the lines can go around them.
+    if data.baseline is not None:
+        _paint_band(canvas, frame, data.baseline, colors)
     if not visible:
-        painter.setPen(colors.dim_text)
-        painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "No pain ratings in this period")
-    else:
+        canvas.label(plot, Qt.AlignmentFlag.AlignCenter, NO_RATINGS_IN_PERIOD, colors.dim_text)
+    _paint_grid(canvas, frame, colors)
+    _paint_dates(canvas, frame, colors)
+    if data.baseline is not None:
+        y = frame.y(data.baseline)
+        canvas.line(QPointF(plot.left(), y), QPointF(plot.right(), y),
+                    QPen(colors.baseline, 1.4 * unit, Qt.PenStyle.DashLine))
+    if visible:
         _paint_markers(painter, frame, visible, colors, unit)
         _paint_trend(painter, frame, data.trend, colors, unit)
+    canvas.draw_labels(colors.background)
 
 
 class _Frame:
@@ -226,15 +323,16 @@ def _visible(ratings: Sequence[PainRating], start: datetime, end: datetime) -> S
     return ratings[lo:hi]
 
 
-def _paint_legend(painter: QPainter, rect: QRectF, colors: ChartColors, unit: float) -> float:
+def _paint_legend(canvas: _Canvas, rect: QRectF, colors: ChartColors) -> float:
     """The legend across the top; returns the y below it."""
+    painter, unit = canvas.p, canvas.unit
     metrics = painter.fontMetrics()
     size = 4 * unit
     x = rect.left() + 4 * unit
     y = rect.top() + 4 * unit + metrics.height() / 2
     entries: list[tuple[str, str]] = [(c, CONTEXT_LABELS[c]) for c in _LEGEND_ORDER]
-    entries += [("trend", "7-day median"), ("baseline", "Starting level"),
-                ("band", f"\u00b1{MCID_POINTS} points")]
+    entries += [("trend", LEGEND_TREND), ("baseline", LEGEND_BASELINE),
+                ("band", LEGEND_BAND.format(points=MCID_POINTS))]
     for key, label in entries:
         width = 2 * size + 6 * unit + metrics.horizontalAdvance(label) + 14 * unit
         if x + width > rect.right() and x > rect.left() + 4 * unit:
@@ -251,85 +349,83 @@ def _paint_legend(painter: QPainter, rect: QRectF, colors: ChartColors, unit: fl
             painter.drawLine(QPointF(x, y), QPointF(x + 2 * size, y))
         else:
             painter.fillRect(QRectF(x, y - size, 2 * size, 2 * size), colors.band)
-        painter.setPen(colors.text)
         text_rect = QRectF(x + 2 * size + 6 * unit, y - metrics.height() / 2,
                            metrics.horizontalAdvance(label) + 2 * unit, metrics.height())
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         label)
+        canvas.text(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label,
+                    colors.text)
         x += width
     return y + metrics.height() / 2
 
 
-def _paint_grid(painter: QPainter, frame: _Frame, colors: ChartColors, unit: float) -> None:
+def _paint_grid(canvas: _Canvas, frame: _Frame, colors: ChartColors) -> None:
+    unit = canvas.unit
     plot = frame.plot
-    metrics = painter.fontMetrics()
+    metrics = canvas.p.fontMetrics()
     for value in range(PAIN_MIN, PAIN_MAX + 1):
         y = frame.y(value)
-        painter.setPen(QPen(colors.grid, (1.0 if value % 2 == 0 else 0.5) * unit))
-        painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
+        canvas.line(QPointF(plot.left(), y), QPointF(plot.right(), y),
+                    QPen(colors.grid, (1.0 if value % 2 == 0 else 0.5) * unit))
         if value % 2 == 0:
-            painter.setPen(colors.text)
             label = QRectF(plot.left() - 60 * unit, y - metrics.height() / 2, 56 * unit,
                            metrics.height())
-            painter.drawText(label, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             str(value))
-    painter.setPen(colors.dim_text)
+            canvas.text(label, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                        str(value), colors.text)
     for level, word in _BAND_WORDS:
         y = frame.y(level)
-        painter.drawText(QRectF(plot.right() + 6 * unit, y - metrics.height() / 2, 200 * unit,
-                                metrics.height()),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, word)
-    painter.setPen(QPen(colors.grid, 1.0 * unit))
-    painter.drawLine(plot.bottomLeft(), plot.topLeft())
+        canvas.text(QRectF(plot.right() + 6 * unit, y - metrics.height() / 2, 200 * unit,
+                           metrics.height()),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, word,
+                    colors.dim_text)
+    canvas.line(plot.bottomLeft(), plot.topLeft(), QPen(colors.grid, 1.0 * unit))
 
 
-def _paint_baseline(painter: QPainter, frame: _Frame, base: float, colors: ChartColors,
-                    unit: float) -> None:
+def _paint_band(canvas: _Canvas, frame: _Frame, base: float, colors: ChartColors) -> None:
+    """The band of the change that matters around the starting level, and its labels (the
+    dashed starting-level line itself is drawn with the grid, around the labels)."""
+    unit = canvas.unit
     plot = frame.plot
     low = max(float(PAIN_MIN), base - MCID_POINTS)
     high = min(float(PAIN_MAX), base + MCID_POINTS)
-    painter.fillRect(QRectF(plot.left(), frame.y(high), plot.width(), frame.y(low) - frame.y(high)),
-                     colors.band)
-    painter.setPen(QPen(colors.baseline, 1.4 * unit, Qt.PenStyle.DashLine))
+    canvas.p.fillRect(QRectF(plot.left(), frame.y(high), plot.width(),
+                             frame.y(low) - frame.y(high)), colors.band)
+    metrics = canvas.p.fontMetrics()
+    h = metrics.height()
     y = frame.y(base)
-    painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-    metrics = painter.fontMetrics()
-    label = f"starting level {base:g}"
-    box = QRectF(plot.left() + 4 * unit, y - metrics.height() - 1 * unit,
-                 metrics.horizontalAdvance(label) + 2 * unit, metrics.height())
-    painter.setPen(colors.text)
-    painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
-    painter.setPen(colors.dim_text)
-    right = Qt.AlignmentFlag.AlignRight
+    label = STARTING_LEVEL.format(level=f"{base:g}")
+    # Above the line, or below it when the line is the top of the plot.
+    label_top = y - h - 1 * unit if y - h - 1 * unit >= plot.top() else y + 1 * unit
+    box = QRectF(plot.left() + 4 * unit, label_top, metrics.horizontalAdvance(label) + 2 * unit,
+                 h)
+    flags = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+    canvas.label(box, flags, label, colors.text)
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    width = plot.width() - 4 * unit
     if high > base:
-        painter.drawText(QRectF(plot.left(), frame.y(high) + 1 * unit, plot.width() - 4 * unit,
-                                metrics.height()), right | Qt.AlignmentFlag.AlignTop,
-                         f"{MCID_POINTS} points worse")
+        box = QRectF(plot.left(), frame.y(high) + 1 * unit, width, h)
+        canvas.label(box, right, POINTS_WORSE.format(points=MCID_POINTS), colors.dim_text)
     if low < base:
-        painter.drawText(QRectF(plot.left(), frame.y(low) - metrics.height() - 1 * unit,
-                                plot.width() - 4 * unit, metrics.height()),
-                         right | Qt.AlignmentFlag.AlignBottom, f"{MCID_POINTS} points better")
+        box = QRectF(plot.left(), frame.y(low) - h - 1 * unit, width, h)
+        canvas.label(box, right, POINTS_BETTER.format(points=MCID_POINTS), colors.dim_text)
 
 
-def _paint_dates(painter: QPainter, frame: _Frame, colors: ChartColors, unit: float) -> None:
+def _paint_dates(canvas: _Canvas, frame: _Frame, colors: ChartColors) -> None:
+    unit = canvas.unit
     plot = frame.plot
-    metrics = painter.fontMetrics()
+    metrics = canvas.p.fontMetrics()
     last_right = -1e9
     for day, label in _date_ticks(frame.start, frame.end):
         at = datetime.combine(day, datetime.min.time(), frame.start.tzinfo)
         x = frame.x(at)
         if not plot.left() - 0.5 <= x <= plot.right() + 0.5:
             continue
-        painter.setPen(QPen(colors.grid, 0.5 * unit))
-        painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom() + 3 * unit))
+        canvas.line(QPointF(x, plot.top()), QPointF(x, plot.bottom() + 3 * unit),
+                    QPen(colors.grid, 0.5 * unit))
         width = metrics.horizontalAdvance(label)
         left = min(max(x - width / 2, plot.left()), plot.right() - width)
         if left < last_right + 8 * unit:
             continue
-        painter.setPen(colors.text)
-        painter.drawText(QRectF(left, plot.bottom() + 4 * unit, width + 2 * unit,
-                                metrics.height()),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, label)
+        canvas.text(QRectF(left, plot.bottom() + 4 * unit, width + 2 * unit, metrics.height()),
+                    Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, label, colors.text)
         last_right = left + width
 
 
@@ -518,7 +614,7 @@ class PainChart(QWidget):
     def _describe(self) -> None:
         shown = _visible(self._ratings, self._start, self._end)
         if not shown:
-            text = "No pain ratings in this period."
+            text = f"{NO_RATINGS_IN_PERIOD}."
         else:
             values = [r.rating for r in shown]
             text = (f"{len(shown)} ratings from {shown[0].at:%d %b %Y} to {shown[-1].at:%d %b %Y}"

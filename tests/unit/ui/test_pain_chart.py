@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
@@ -12,6 +13,7 @@ from player.core.history import PainRating
 from player.ui.widgets.pain_chart import (
     ChartColors,
     ChartData,
+    ChartInk,
     PainChart,
     paint_pain_chart,
     resting_trend,
@@ -70,3 +72,48 @@ def test_repainting_keeps_none_alive(qtbot):
     for _ in range(60):
         chart.grab()
     assert sys.getrefcount(None) >= before - 50
+
+
+def crossings(ink):
+    """The (line, label) pairs where a grid, axis or baseline segment crosses a label."""
+    found = []
+    for line in ink.lines:
+        box = QRectF(line.p1(), line.p2()).normalized()
+        for text, rect in ink.texts:
+            if (box.left() < rect.right() and rect.left() < box.right()
+                    and box.top() <= rect.bottom() and rect.top() <= box.bottom()
+                    and (box.width() > 0 or rect.left() < box.left() < rect.right())
+                    and (box.height() > 0 or rect.top() < box.top() < rect.bottom())):
+                found.append((line, text))
+    return found
+
+
+@pytest.mark.parametrize("base", [0.0, 3.0, 3.5, 5.25, 8.5, 10.0])
+@pytest.mark.parametrize("size", [(320, 180), (640, 260), (1400, 520)])
+def test_no_grid_line_crosses_a_label(base, size):
+    image = QImage(*size, QImage.Format.Format_ARGB32)
+    ratings = daily([3, 5, 7, 4, 6] * 8)
+    ink = ChartInk()
+    painter = QPainter(image)
+    paint_pain_chart(painter, QRectF(0, 0, *size),
+                     ChartData(ratings, START - timedelta(days=1), START + timedelta(days=41),
+                               base), ChartColors.for_print(), ink=ink)
+    painter.end()
+    texts = [text for text, _ in ink.texts]
+    assert "starting level " + f"{base:g}" in texts
+    assert ("2 points worse" in texts) == (base < 10)
+    assert ink.lines and not crossings(ink)
+    frame = QRectF(0, 0, *size)
+    assert all(frame.contains(rect) for _, rect in ink.texts)
+
+
+def test_an_empty_period_says_so_without_a_line_through_the_words():
+    image = QImage(640, 260, QImage.Format.Format_ARGB32)
+    ink = ChartInk()
+    painter = QPainter(image)
+    paint_pain_chart(painter, QRectF(0, 0, 640, 260),
+                     ChartData([], START, START + timedelta(days=28), None),
+                     ChartColors.for_print(), ink=ink)
+    painter.end()
+    assert "No pain ratings in this period" in [text for text, _ in ink.texts]
+    assert not crossings(ink)
