@@ -187,28 +187,28 @@ def baseline(ratings: Iterable[PainRating], now: datetime | None = None) -> floa
         if not ratings:
             return None
         now = max(ratings, key=lambda r: r.at).at
-    episode = RestingHistory(ratings, now).current_episode()
+    episode = RestingHistory.of(ratings, now).current_episode()
     return None if episode is None else episode.baseline.value
 
 
 def recent_level(ratings: Iterable[PainRating], now: datetime) -> float | None:
     """The recent level today: the weekly level (median of the last 7 days' resting ratings,
     at least 2), else the median of the last 14 days' (at least 2), else None."""
-    level = RestingHistory(ratings, now).recent_level()
+    level = RestingHistory.of(ratings, now).recent_level()
     return None if level is None else level.value
 
 
 def reference_level(ratings: Iterable[PainRating], now: datetime) -> float | None:
     """The level getting worse is measured against today (see
     :meth:`~player.core.pain.RestingHistory.reference_level`), or None."""
-    level = RestingHistory(ratings, now).reference_level()
+    level = RestingHistory.of(ratings, now).reference_level()
     return None if level is None else level.value
 
 
 def needs_rating(ratings: Iterable[PainRating], now: datetime) -> bool:
     """True when there is no recent level today, so the app should ask for a pain rating (the
     getting-worse and persisting rules are then judged from older ratings, or not at all)."""
-    return RestingHistory(ratings, now).recent_level() is None
+    return RestingHistory.of(ratings, now).recent_level() is None
 
 
 def first_rating_at(ratings: Iterable[PainRating]) -> datetime | None:
@@ -308,7 +308,7 @@ def pain_reasons(ratings: Iterable[PainRating], now: datetime,
     """The pain rules that apply at *now*, and the day getting worse and persisting were judged
     as of when that is not today (see :func:`assess`)."""
     history = as_of(ratings, now)
-    resting = RestingHistory(history, now)
+    resting = RestingHistory.of(ratings, now)
     reasons: list[Reason] = []
     judged_on = resting.judging_day()
     recent = None if judged_on is None else resting.recent_level(judged_on)

@@ -227,7 +227,7 @@ class PainTrend:
 def pain_trend(ratings: Iterable[PainRating], now: datetime) -> PainTrend:
     """Baseline and recent level as the care rules define them, and the change between them."""
     history = as_of(ratings, now)
-    resting = RestingHistory(history, now)
+    resting = RestingHistory.of(ratings, now)
     episode = resting.current_episode()
     base = None if episode is None else episode.baseline.value
     level = resting.recent_level()
