@@ -49,7 +49,7 @@ def load_history(data_dir: Path, err: TextIO | None = None) -> HistoryData:
     with HistoryStore.open(data_dir) as store:
         for notice in store.notices:
             print(f"{PROG}: {notice}", file=err or sys.stderr)
-        return store.snapshot()
+        return store.snapshot(step_counts=False)
 
 
 # --- The subcommands ----------------------------------------------------------------------------

@@ -294,7 +294,8 @@ class StepEvent:
 
 @dataclass(frozen=True)
 class Session:
-    """One played routine, with how many of its steps were completed and skipped.
+    """One played routine, with how many of its steps were completed and skipped (None when
+    the read that made it did not count them: see ``HistoryStore.sessions``).
 
     What it played, so a resume can rebuild exactly that plan: the routine file
     (``routine_path``, ``routine_file_hash``), the programme ``week``, the care ``thresholds``
@@ -312,8 +313,8 @@ class Session:
     started_at: datetime
     ended_at: datetime | None
     outcome: SessionOutcome
-    steps_completed: int = 0
-    steps_skipped: int = 0
+    steps_completed: int | None = 0
+    steps_skipped: int | None = 0
     routine_path: str = ""
     week: int = 1
     thresholds: CareThresholds | None = None

@@ -58,10 +58,32 @@ class _AsOf(list[PainRating]):
     """Ratings already filtered to ``now`` and sorted (see :func:`as_of`)."""
 
 
+#: The last ratings sorted by :func:`as_of`: the tuple, its limit and the result.
+_RECENT_AS_OF: list[tuple[tuple[PainRating, ...], datetime, _AsOf]] = []
+
+
 def as_of(ratings: Iterable[PainRating], now: datetime) -> list[PainRating]:
-    """The ratings given up to *now* (10 minutes' clock skew allowed), oldest first."""
+    """The ratings given up to *now* (10 minutes' clock skew allowed), oldest first.
+
+    Sorted by instant, not by wall time (two ratings in the repeated hour of a daylight-saving
+    change compare by their wall times within one zone). The report, the advice and the chart
+    each ask this of the same tuple of years of ratings at the same moment, so the last tuple's
+    answer is kept (a copy is returned: callers may change their list).
+    """
     limit = latest_allowed(now)
-    return _AsOf(sorted((r for r in ratings if r.at <= limit), key=lambda r: r.at.timestamp()))
+    if isinstance(ratings, tuple):
+        for known, at, done in _RECENT_AS_OF:
+            if known is ratings and at == limit:
+                return _AsOf(done)
+    result = _AsOf(sorted((r for r in ratings if r.at <= limit), key=_instant))
+    if isinstance(ratings, tuple):  # immutable, and held here so its id stays its own
+        _RECENT_AS_OF[:] = [(ratings, limit, result)]
+        return _AsOf(result)
+    return result
+
+
+def _instant(rating: PainRating) -> float:
+    return rating.at.timestamp()
 
 
 @dataclass(frozen=True)

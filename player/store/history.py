@@ -59,18 +59,23 @@ _Record = TypeVar("_Record")
 
 _FINAL_OUTCOMES = ("completed", "partly_done", "stopped", "interrupted")
 
-# Step counts through the (session_id, status) index: one index search per session and status.
-_SESSIONS_WITH_COUNTS = """
+_SESSION_HEAD = """
     SELECT s.id, s.routine_title, s.routine_version, s.routine_file_hash, s.started_at,
-           s.ended_at, s.outcome,
-           (SELECT count(*) FROM step_events AS e
-            WHERE e.session_id = s.id AND e.status = 'completed'),
-           (SELECT count(*) FROM step_events AS e
-            WHERE e.session_id = s.id AND e.status = 'skipped'),
+           s.ended_at, s.outcome,"""
+_SESSION_TAIL = """
            s.routine_path, s.week, s.thresholds, s.variants, s.current_step, s.current_elapsed,
            s.planned_exercise_seconds, s.done_exercise_seconds
     FROM sessions AS s
 """
+# Step counts through the (session_id, status) index: one index search per session and status.
+_SESSIONS_WITH_COUNTS = _SESSION_HEAD + """
+           (SELECT count(*) FROM step_events AS e
+            WHERE e.session_id = s.id AND e.status = 'completed'),
+           (SELECT count(*) FROM step_events AS e
+            WHERE e.session_id = s.id AND e.status = 'skipped'),""" + _SESSION_TAIL
+#: The same columns with the step counts left out (NULL): the report does not show them, and
+#: counting ten years of step events is most of the cost of reading ten years of sessions.
+_SESSIONS_UNCOUNTED = _SESSION_HEAD + " NULL, NULL," + _SESSION_TAIL
 
 
 def _iso(at: datetime) -> str:
@@ -302,9 +307,14 @@ class HistoryStore:
             )
         self._own_sessions.discard(session_id)
 
-    def sessions(self, *, limit: int | None = None) -> list[Session]:
-        """Sessions with their step counts, oldest first; *limit* keeps only the latest ones."""
-        query = _SESSIONS_WITH_COUNTS + " ORDER BY s.id DESC"
+    def sessions(self, *, limit: int | None = None, step_counts: bool = True) -> list[Session]:
+        """Sessions, oldest first; *limit* keeps only the latest ones.
+
+        Without *step_counts* their ``steps_completed`` and ``steps_skipped`` are None (not
+        counted), which is much quicker on years of history.
+        """
+        query = (_SESSIONS_WITH_COUNTS if step_counts else _SESSIONS_UNCOUNTED) \
+            + " ORDER BY s.id DESC"
         params: tuple[Any, ...] = ()
         if limit is not None:
             query += " LIMIT ?"
@@ -416,11 +426,13 @@ class HistoryStore:
                 (_iso(answers.at), answers.source, *values),
             )
 
-    def snapshot(self) -> HistoryData:
-        """Everything the report and the history page read, in one go."""
+    def snapshot(self, *, step_counts: bool = True) -> HistoryData:
+        """Everything the report and the history page read, in one go (the sessions' step
+        counts only with *step_counts*: the report does not use them)."""
         history = self.symptom_history()
         latest = merged(history, max(a.at for a in history)) if history else None
-        return HistoryData(tuple(self.ratings()), tuple(self.sessions()), latest,
+        return HistoryData(tuple(self.ratings()),
+                           tuple(self.sessions(step_counts=step_counts)), latest,
                            tuple(self.banner_events()), tuple(history),
                            tuple(self.confirmations()))
 

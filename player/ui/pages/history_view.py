@@ -47,6 +47,7 @@ from player.ui.widgets.style import PAGE_MARGIN, TextRole
 
 OUTCOME_WORDS = {
     "completed": "Completed",
+    "partly_done": "Partly done",
     "stopped": "Stopped early",
     "interrupted": "Interrupted",
     "in_progress": "In progress",
@@ -55,6 +56,13 @@ OUTCOME_WORDS = {
 CHART_PERIODS: tuple[tuple[str, int | None], ...] = (
     ("Last 4 weeks", 28), ("Last 3 months", 91), ("Last year", 365), ("Everything", None))
 DEFAULT_PERIOD = 1
+#: Shown for a step count that was not read.
+NOT_COUNTED = "\u2013"
+
+
+def _count_text(count: int | None) -> str:
+    """A step count, or a dash when the sessions were read without counting their steps."""
+    return NOT_COUNTED if count is None else str(count)
 
 
 def _rating_text(value: int | None) -> str:
@@ -127,9 +135,9 @@ class SessionTableModel(QAbstractTableModel):
         if column == 2:
             return OUTCOME_WORDS.get(s.outcome, s.outcome)
         if column == 3:
-            return str(s.steps_completed)
+            return _count_text(s.steps_completed)
         if column == 4:
-            return str(s.steps_skipped)
+            return _count_text(s.steps_skipped)
         pain = self._pains.get(s.id)
         value = None if pain is None else pain.before if column == 5 else pain.after
         return _rating_text(value)
@@ -345,7 +353,8 @@ class HistoryView(QWidget):
                  + f": {session.routine_title}"
                  + (f" (version {session.routine_version})" if session.routine_version else ""),
                  f"{OUTCOME_WORDS.get(session.outcome, session.outcome)}: "
-                 f"{session.steps_completed} steps done, {session.steps_skipped} skipped."]
+                 f"{_count_text(session.steps_completed)} steps done, "
+                 f"{_count_text(session.steps_skipped)} skipped."]
         if pain is not None and (pain.before is not None or pain.after is not None):
             lines.append(f"Pain before: {_rating_text(pain.before)}; after: "
                          f"{_rating_text(pain.after)}.")

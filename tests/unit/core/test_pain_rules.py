@@ -491,3 +491,18 @@ def test_an_episodes_baseline_stops_where_the_next_begins() -> None:
     first, second = history.episodes()
     assert (first.baseline.value, first.baseline.count) == (0.0, 1)
     assert second.baseline.value == 6.0
+
+
+def test_as_of_orders_by_instant_across_the_repeated_hour_and_hands_out_copies():
+    from player.core.pain import as_of
+
+    zone = ZoneInfo("Europe/London")  # clocks went back at 02:00 BST on 27 Oct 2024
+    first = datetime(2024, 10, 27, 1, 40, tzinfo=zone)  # 01:40 BST
+    second = datetime(2024, 10, 27, 1, 10, fold=1, tzinfo=zone)  # 01:10 GMT, 30 min later
+    ratings = (PainRating(second, "checkin", 5), PainRating(first, "checkin", 3))
+    now = datetime(2024, 10, 28, 9, 0, tzinfo=zone)
+    sorted_once = as_of(ratings, now)
+    assert [r.rating for r in sorted_once] == [3, 5]
+    sorted_once.clear()  # a caller changing its list does not change the next answer
+    assert [r.rating for r in as_of(ratings, now)] == [3, 5]
+    assert as_of(ratings, first) == [ratings[1]]  # another moment is answered afresh

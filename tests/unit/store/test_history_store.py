@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -77,6 +78,11 @@ def test_a_session_with_steps_and_ratings_comes_back(store: HistoryStore) -> Non
     assert store.ratings() == [before, after]
     assert store.session(sid) == session
     assert store.session(999) is None
+    [uncounted] = store.sessions(step_counts=False)
+    assert (uncounted.steps_completed, uncounted.steps_skipped) == (None, None)
+    assert replace(uncounted, steps_completed=2, steps_skipped=1) == session
+    assert store.snapshot(step_counts=False).sessions == (uncounted,)
+    assert store.snapshot().sessions == (session,)
 
 
 def test_times_keep_their_offset_and_precision(store: HistoryStore) -> None:

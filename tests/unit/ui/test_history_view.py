@@ -155,3 +155,16 @@ def test_ten_years_of_sessions_are_a_model_not_widgets(view):
     assert view.model.rowCount() == len(data.sessions) > 2000
     assert len(view.findChildren(type(view.details))) < 30
     assert not view.grab().isNull()
+
+
+def test_every_outcome_has_words_and_uncounted_steps_show_a_dash(qtbot):
+    start = NOW - timedelta(days=1)
+    sessions = tuple(
+        Session(i + 1, "Core strength", "1", "", start + timedelta(hours=i), None, outcome,
+                *counts)
+        for i, (outcome, counts) in enumerate([("partly_done", (5, 2)),
+                                               ("interrupted", (None, None))]))
+    model = SessionTableModel()
+    model.set_sessions(sessions, {})
+    rows = [[model.data(model.index(r, c)) for c in range(2, 5)] for r in range(2)]
+    assert rows == [["Interrupted", "\u2013", "\u2013"], ["Partly done", "5", "2"]]
