@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Final, Literal
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -39,7 +40,7 @@ from player.core.clinical import PAIN_ANCHORS
 from player.core.history import HistoryData, Session, SessionPain, session_pains
 from player.core.programme import Programme
 from player.core.progress import Adherence, PainTrend
-from player.core.report import Report, build_report, change_words, format_day
+from player.core.report import Report, build_report, change_words, chart_period, format_day
 from player.core.routine import Routine
 from player.ui.widgets.labels import TextLabel
 from player.ui.widgets.pain_chart import PainChart, mix_colours
@@ -52,10 +53,13 @@ OUTCOME_WORDS = {
     "interrupted": "Interrupted",
     "in_progress": "In progress",
 }
+#: The chart period that fits the ratings, as the report's chart does (see ``chart_period``).
+FIT_TO_RATINGS: Final = "fit"
 #: The chart's periods: label and days back from now (None: everything).
-CHART_PERIODS: tuple[tuple[str, int | None], ...] = (
-    ("Last 4 weeks", 28), ("Last 3 months", 91), ("Last year", 365), ("Everything", None))
-DEFAULT_PERIOD = 1
+CHART_PERIODS: tuple[tuple[str, int | None | Literal["fit"]], ...] = (
+    ("Your ratings", FIT_TO_RATINGS), ("Last 4 weeks", 28), ("Last 3 months", 91),
+    ("Last year", 365), ("Everything", None))
+DEFAULT_PERIOD = 0
 #: Shown for a step count that was not read.
 NOT_COUNTED = "\u2013"
 
@@ -318,10 +322,14 @@ class HistoryView(QWidget):
     def _apply_period(self) -> None:
         _label, days = CHART_PERIODS[self.period.currentIndex()]
         ratings = self._report.ratings
+        fitted = chart_period(ratings, self._now) if days == FIT_TO_RATINGS else None
+        if fitted is not None:
+            self.chart.set_period(*fitted)
+            return
         if days is None and ratings:
             start = min(ratings[0].at, self._now - timedelta(days=7))
         else:
-            start = self._now - timedelta(days=days or 28)
+            start = self._now - timedelta(days=days if isinstance(days, int) else 28)
         self.chart.set_period(start, self._now)
 
     def _format_month(self, year: int, month: int) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont
 
 from player.core.history import HistoryData, PainRating, Session, session_pains
+from player.core.report import CHART_MAX_DAYS, CHART_MIN_DAYS, chart_period
 from player.core.routine import Block, Routine, Schedule
 from player.ui.pages.history_view import CHART_PERIODS, HistoryView, SessionTableModel
 
@@ -133,13 +134,25 @@ def test_selecting_a_row_moves_the_calendar(view):
 def test_chart_period_follows_the_choice(view):
     data = history(400)
     view.set_history(data, ROUTINE, NOW)
+    # By default the chart fits the ratings as the report's chart does: the latest half-year.
+    assert view.period.currentText() == "Your ratings"
+    assert view.chart.period == chart_period(data.ratings, NOW)
     start, end = view.chart.period
-    assert end == NOW and (end - start).days == CHART_PERIODS[1][1]
-    view.period.setCurrentIndex(0)
+    assert end >= data.ratings[-1].at and CHART_MAX_DAYS - 1 <= (end - start).days <= CHART_MAX_DAYS
+    view.period.setCurrentIndex(1)
+    assert view.chart.period[1] == NOW
     assert (view.chart.period[1] - view.chart.period[0]).days == 28
     view.period.setCurrentIndex(len(CHART_PERIODS) - 1)
     assert view.chart.period[0] <= data.ratings[0].at
     assert "ratings from" in view.chart.accessibleDescription()
+
+
+def test_three_weeks_of_ratings_fill_the_chart_by_default(view):
+    data = history(21)
+    view.set_history(data, ROUTINE, NOW)
+    start, end = view.chart.period
+    assert start <= data.ratings[0].at and end >= data.ratings[-1].at
+    assert (end - start).days == CHART_MIN_DAYS  # not three months with two of them empty
 
 
 def test_buttons_emit_their_requests(view, qtbot):
