@@ -206,6 +206,47 @@ def uninstall(data_home: Path | None = None) -> list[Path]:
     return removed
 
 
+def xdg_config_home() -> Path:
+    """``$XDG_CONFIG_HOME``, or ``~/.config`` when that is unset, empty or relative."""
+    value = os.environ.get("XDG_CONFIG_HOME", "")
+    if value and Path(value).is_absolute():
+        return Path(value)
+    return Path.home() / ".config"
+
+
+def autostart_file(config_home: Path) -> Path:
+    """Where the entry that starts the app with the desktop session goes (XDG Autostart)."""
+    return config_home / "autostart" / f"{APP_ID}.desktop"
+
+
+def autostart_text(command: list[str]) -> str:
+    """The autostart entry: the menu entry's keys, starting ``command`` (no file to open)."""
+    exec_line = " ".join(quote_exec_argument(arg) for arg in command)
+    lines = [line for line in entry_text(command).splitlines()
+             if not line.startswith(("Exec=", "StartupNotify="))]
+    return "\n".join([*lines, f"Exec={escape_string(exec_line)}",
+                      "X-GNOME-Autostart-enabled=true"]) + "\n"
+
+
+def set_autostart(enabled: bool, args: tuple[str, ...] = (), config_home: Path | None = None
+                  ) -> Path | None:
+    """Write (``enabled``) or remove the autostart entry; returns the file written or removed,
+    None when there was nothing to remove. ``args`` go after the launcher command (the app
+    passes the option that starts it in the tray). Raises like :func:`install`."""
+    _check_platform()
+    path = autostart_file(xdg_config_home() if config_home is None else config_home)
+    if enabled:
+        _write(path, autostart_text([*launcher_command(), *args]))
+        return path
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise DesktopEntryError(MSG_CANNOT_REMOVE, path, exc) from exc
+    return path
+
+
 def _icon_theme_changed(home: Path) -> None:
     """Tell icon lookups that the user's hicolor theme changed (best effort, never fails).
 

@@ -1,7 +1,7 @@
 """The person's settings: a small JSON file under the data folder.
 
-Mute, spoken cues, large text, the recently opened routine files and the programme starts
-chosen in the preview. The file is written
+Mute, spoken cues, large text, the recently opened routine files, the programme starts
+chosen in the preview and the reminders (:mod:`player.core.reminders`). The file is written
 atomically; a missing file means defaults, and a corrupt or half-wrong one falls back to the
 defaults for what cannot be read, with a warning, never a crash. Keys this version does not
 know are kept, so a newer version's settings survive a round trip through an older one.
@@ -19,12 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from player import private_files
+from player.core.reminders import ReminderSettings, settings_from_json, settings_to_json
 from player.paths import atomic_write_text
 
 log = logging.getLogger(__name__)
 
 #: How many recently opened files are remembered.
 MAX_RECENT_FILES = 10
+
+#: The settings file's key for the reminders' object.
+REMINDERS_KEY = "reminders"
 
 _BOOL_KEYS = ("muted", "spoken_cues", "large_text", "notice_accepted")
 
@@ -46,6 +50,14 @@ class Settings:
     def chosen_starts(self) -> dict[str, date]:
         """:attr:`programme_starts` as dates (for :func:`player.core.programme.programme_for`)."""
         return {title: date.fromisoformat(day) for title, day in self.programme_starts.items()}
+
+    def reminders(self) -> tuple[ReminderSettings, list[str]]:
+        """The reminder settings, and what part of them could not be used."""
+        return settings_from_json(self.extra.get(REMINDERS_KEY))
+
+    def set_reminders(self, reminders: ReminderSettings) -> None:
+        """Keep ``reminders`` (saved with the rest by :func:`save_settings`)."""
+        self.extra[REMINDERS_KEY] = settings_to_json(reminders)
 
     def with_recent(self, path: Path | str) -> list[str]:
         """The recent-files list with ``path`` moved to the front, at most MAX_RECENT_FILES."""

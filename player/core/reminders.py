@@ -190,3 +190,61 @@ ROUTINES_DUE = "Time for {titles}."
 MORNING_CHECK = "How is your back this morning? Rate it before you start the day."
 MISSING_ROUTINE = ("The reminder is for {title}, but its file is no longer there ({path}). "
                    "Remove this reminder?")
+
+
+def settings_to_json(settings: ReminderSettings) -> dict[str, object]:
+    """The ``reminders`` object of the settings file."""
+    return {
+        "enabled": settings.enabled,
+        "routines": [{"path": r.path, "title": r.title,
+                      "times": [t.strftime("%H:%M") for t in r.times],
+                      "weekdays": list(r.weekdays)} for r in settings.routines],
+        "morning_check": (None if settings.morning_check is None
+                          else settings.morning_check.strftime("%H:%M")),
+        "paused_on": None if settings.paused_on is None else settings.paused_on.isoformat(),
+        "start_with_desktop": settings.start_with_desktop,
+    }
+
+
+def settings_from_json(data: object) -> tuple[ReminderSettings, list[str]]:
+    """Reminder settings from the settings file's ``reminders`` object, and what could not be
+    used (each a sentence; those parts fall back to the defaults)."""
+    if data is None:
+        return ReminderSettings(), []
+    if not isinstance(data, dict):
+        return ReminderSettings(), [BAD_SETTINGS]
+    problems: list[str] = []
+    routines = []
+    for item in data.get("routines") or []:
+        try:
+            if not isinstance(item, dict) or not isinstance(item.get("path"), str):
+                raise ReminderSettingError(BAD_SETTINGS)
+            routines.append(RoutineReminder(
+                item["path"], str(item.get("title") or item["path"]),
+                parse_times(",".join(str(t) for t in item.get("times") or [])),
+                parse_weekdays(str(d) for d in item.get("weekdays") or [])))
+        except ReminderSettingError as exc:
+            problems.append(str(exc))
+    morning: time | None = DEFAULT_MORNING_TIME
+    if "morning_check" in data:
+        try:
+            morning = None if data["morning_check"] is None \
+                else parse_time(str(data["morning_check"]))
+        except ReminderSettingError as exc:
+            problems.append(str(exc))
+    paused = None
+    if isinstance(data.get("paused_on"), str):
+        try:
+            paused = date.fromisoformat(data["paused_on"])
+        except ValueError:
+            problems.append(BAD_SETTINGS)
+    return ReminderSettings(
+        enabled=data.get("enabled") is True,
+        routines=tuple(routines),
+        morning_check=morning,
+        paused_on=paused,
+        start_with_desktop=data.get("start_with_desktop") is True,
+    ), problems
+
+
+BAD_SETTINGS = "Part of the reminder settings could not be read; check them in Reminders."

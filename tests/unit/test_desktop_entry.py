@@ -302,3 +302,27 @@ def test_the_flags_run_without_importing_qt(home: Path, tmp_path: Path) -> None:
     seen = json.loads(out.stdout.splitlines()[-1])
     assert seen == {"codes": [0, 0], "qt": []}
     assert not desktop_entry.entry_file(home).exists()
+
+
+def test_autostart_is_written_and_removed_under_the_config_home(
+        tmp_path: Path, script: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "xdg" / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    path = desktop_entry.set_autostart(True, ("--in-tray",))
+    assert path == config / "autostart" / f"{APP_ID}.desktop"
+    keys = read_entry(path)
+    assert split_exec(keys["Exec"]) == [str(script), "--in-tray"]
+    assert "%f" not in keys["Exec"] and keys["Name"] == "Routine Player"
+    assert keys["X-GNOME-Autostart-enabled"] == "true" and keys["Type"] == "Application"
+    if shutil.which("desktop-file-validate"):
+        out = subprocess.run(["desktop-file-validate", str(path)], capture_output=True,
+                             text=True, check=False)
+        assert out.returncode == 0 and not out.stdout.strip(), out.stdout
+    assert desktop_entry.set_autostart(False) == path and not path.exists()
+    assert desktop_entry.set_autostart(False) is None  # nothing left to remove
+
+
+def test_without_an_absolute_xdg_config_home_it_is_dot_config(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", "relative/path")
+    assert desktop_entry.xdg_config_home() == Path.home() / ".config"

@@ -120,3 +120,34 @@ def test_a_reminder_found_long_after_its_moment_is_stale():
     assert not reminder.is_stale(reminder.at + LATE_REMINDER_GRACE)
     assert reminder.is_stale(reminder.at + LATE_REMINDER_GRACE + timedelta(seconds=1))
     assert milliseconds_until(reminder, reminder.at + timedelta(seconds=5)) == 0
+
+
+def test_settings_round_trip_through_the_settings_file():
+    from player.core.reminders import settings_from_json, settings_to_json
+
+    settings = ReminderSettings(enabled=True, routines=(CORE, WALK), morning_check=None,
+                                paused_on=date(2026, 12, 7), start_with_desktop=True)
+    assert settings_from_json(settings_to_json(settings)) == (settings, [])
+    assert settings_from_json(None) == (ReminderSettings(), [])
+
+
+def test_settings_edited_by_hand_keep_what_is_usable_and_say_what_is_not():
+    from player.core.reminders import settings_from_json
+
+    loaded, problems = settings_from_json({
+        "enabled": True,
+        "routines": [{"path": "/r/a.yaml", "title": "A", "times": ["25:00"],
+                      "weekdays": ["mon"]},
+                     {"path": "/r/b.yaml", "title": "B", "times": ["7:30"], "weekdays": []},
+                     {"path": "/r/c.yaml", "title": "C", "times": ["7:30"],
+                      "weekdays": ["tue"]},
+                     "nonsense"],
+        "morning_check": "8 o'clock",
+        "paused_on": "yesterday",
+    })
+    assert [r.title for r in loaded.routines] == ["C"]
+    assert loaded.enabled and loaded.morning_check == time(8, 0)
+    assert len(problems) == 5
+    assert any("hours go from 00 to 23" in p for p in problems)
+    assert any("at least one day" in p for p in problems)
+    assert settings_from_json([1, 2])[1] != []

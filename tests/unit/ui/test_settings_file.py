@@ -131,3 +131,18 @@ def test_a_readable_settings_file_is_tightened_once_when_read(
         caplog.clear()
         load_settings(path)
         assert caplog.records == []
+
+
+def test_reminders_are_kept_in_the_settings_file(tmp_path: Path) -> None:
+    from datetime import time
+
+    from player.core.reminders import ReminderSettings, RoutineReminder
+
+    path = tmp_path / "settings.json"
+    settings = Settings()
+    reminders = ReminderSettings(enabled=True, routines=(
+        RoutineReminder("/r/core.yaml", "Core", (time(18, 30),), ("mon", "thu")),))
+    settings.set_reminders(reminders)
+    assert save_settings(path, settings) is None
+    assert load_settings(path).settings.reminders() == (reminders, [])
+    assert Settings().reminders() == (ReminderSettings(), [])
