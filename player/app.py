@@ -68,6 +68,10 @@ def build_gui_parser() -> argparse.ArgumentParser:
                     " (routine-player SUBCOMMAND --help).")
     parser.add_argument("file", nargs="?", metavar="FILE", help="a routine file to open")
     parser.add_argument("--start", action="store_true", help="start playing FILE at once")
+    parser.add_argument("--in-tray", action="store_true",
+                        help="start in the system tray for reminders, with no window (as the "
+                             "'start when I log in' setting does); the window opens when the "
+                             "desktop has no tray")
     entry = parser.add_argument_group("application menu (Linux)").add_mutually_exclusive_group()
     entry.add_argument("--install-desktop-entry", dest="desktop_entry", action="store_const",
                        const="install",
@@ -103,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     gc.disable()
     from player.ui.application import run_gui
 
-    return run_gui(data_dir_flag=ns.data_dir, file=ns.file, start=ns.start)
+    return run_gui(data_dir_flag=ns.data_dir, file=ns.file, start=ns.start, in_tray=ns.in_tray)
 
 
 def _guarded(action: Callable[[], int]) -> int:

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from player.audio import AudioOutput, UnavailableCallback
     from player.core.engine import Clock
     from player.ui.care_features import CareFeatures
+    from player.ui.week_features import WeekFeatures
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ class App:
     ready: bool = field(default=False)
     #: History, ratings and the care banner (player.ui.care_features), made by finish_startup.
     care: CareFeatures | None = None
+    #: Reminders and the tray (player.ui.week_features), made by finish_startup.
+    week: WeekFeatures | None = None
 
 
 def build_app(qapp: QApplication, data_dir: Path, audio_factory: AudioFactory,
@@ -108,6 +111,16 @@ def show_window(app: App, file: str | Path | None = None, start: bool = False) -
     app.window.show()
 
 
+def start_in_tray(app: App) -> None:
+    """Start with only the tray icon (reminders); show the window when there is no tray or
+    reminders are off, so the app never runs invisible."""
+    app.library.refresh_titles()
+    app.window.fit_to_screen()  # for when it is opened from the tray
+    finish_startup(app)
+    if app.week is None or app.week.tray is None:
+        show_window(app)
+
+
 def finish_startup(app: App, file: str | Path | None = None, start: bool = False) -> None:
     """The rest of start-up, once the window is on the screen (does nothing the second time).
 
@@ -128,6 +141,9 @@ def finish_startup(app: App, file: str | Path | None = None, start: bool = False
     from player.ui.care_features import install_care
 
     app.care = install_care(app)
+    from player.ui.week_features import install_week
+
+    app.week = install_week(app)
     _forget_module_sources()
     if file is not None:
         app.window.open_file(Path(file), start=start)
@@ -145,8 +161,10 @@ def _forget_module_sources() -> None:
 
 
 def run_gui(data_dir_flag: str | None = None, file: str | None = None,
-            start: bool = False) -> int:
-    """Open the window (``routine-player [FILE] [--start]``); returns the exit code."""
+            start: bool = False, in_tray: bool = False) -> int:
+    """Open the window (``routine-player [FILE] [--start] [--in-tray]``); returns the exit
+    code. ``in_tray`` starts with the tray icon only, when reminders are on and the desktop has
+    a tray (else the window opens as usual)."""
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
     identify_application(qapp)
@@ -156,7 +174,10 @@ def run_gui(data_dir_flag: str | None = None, file: str | None = None,
     restore_hook = install_excepthook(lambda: app.window if app else None, log_file)
     try:
         app = build_app(qapp, data_dir, playsound_output)
-        show_window(app, file, start)
+        if in_tray and file is None:
+            start_in_tray(app)
+        else:
+            show_window(app, file, start)
         return run_event_loop(qapp)
     finally:
         restore_hook()

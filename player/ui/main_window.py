@@ -17,6 +17,7 @@ without loading the session machinery; the screen flash is made with the first v
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -96,6 +97,9 @@ class MainWindow(QMainWindow):
         self._player: PlayerView | None = None
         self._flash: FlashOverlay | None = None
         self._painted = False
+        self._quitting = False
+        #: Asked when the window is closed: True hides it instead (reminders keep the tray).
+        self.hide_to_tray: Callable[[], bool] | None = None
         #: Shortcuts of buttons that are in no menu (e.g. "This hurts"), for Help > Keyboard.
         self.extra_shortcuts: list[tuple[str, str]] = []
         self.setWindowTitle(APP_TITLE)
@@ -180,11 +184,12 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(self.quit)
 
-        session_menu = bar.addMenu("&Session")
+        #: Added to by the runner's-week features (reminders) once they are installed.
+        self.session_menu = bar.addMenu("&Session")
         for action in self.commands.session_actions:
-            session_menu.addAction(action)
+            self.session_menu.addAction(action)
             self.addAction(action)
 
         view_menu = bar.addMenu("&View")
@@ -350,12 +355,26 @@ class MainWindow(QMainWindow):
             event.ignore()
             if self.controller.request_stop(closing=True):
                 self._close_when_settled()
+            else:
+                self._quitting = False  # the person chose to carry on
             return
         if QApplication.activeModalWidget() is not None:  # a rating still open: answer it first
             event.ignore()
             self._close_when_settled()
             return
+        if not self._quitting and self.hide_to_tray is not None and self.hide_to_tray():
+            event.ignore()
+            self.hide()
+            return
         super().closeEvent(event)
+        if self._quitting:
+            QTimer.singleShot(0, QApplication.quit)
+
+    def quit(self) -> None:
+        """Close the window and end the app, even when reminders would keep it in the tray
+        (asking first over a session in play, as closing does)."""
+        self._quitting = True
+        self.close()
 
     def _close_when_settled(self) -> None:
         QTimer.singleShot(CLOSE_RETRY_MS, self, self._close_if_settled)

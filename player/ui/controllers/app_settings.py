@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from player.core.reminders import ReminderSettings
 from player.settings import Settings, load_settings, save_settings
 
 
@@ -22,6 +23,7 @@ class AppSettings(QObject):
     large_text_changed = Signal(bool)
     recent_files_changed = Signal()
     programme_starts_changed = Signal()
+    reminders_changed = Signal()
     save_failed = Signal(str)
 
     def __init__(self, path: Path, settings: Settings, load_warning: str | None = None,
@@ -99,6 +101,33 @@ class AppSettings(QObject):
             starts[title] = start.isoformat()
         if self._change("programme_starts", starts):
             self.programme_starts_changed.emit()
+
+    def reminders(self) -> tuple[ReminderSettings, list[str]]:
+        """The reminder settings, and what part of them could not be used."""
+        return self._settings.reminders()
+
+    def set_reminders(self, reminders: ReminderSettings) -> None:
+        """Keep and save ``reminders``."""
+        if self._settings.reminders()[0] == reminders:
+            return
+        self._settings.set_reminders(reminders)
+        message = save_settings(self._path, self._settings)
+        if message is not None:
+            self.save_failed.emit(message)
+        self.reminders_changed.emit()
+
+    def flag(self, name: str) -> bool:
+        """A one-off flag kept in the settings file (e.g. "the tray was explained")."""
+        return self._settings.extra.get(name) is True
+
+    def set_flag(self, name: str) -> None:
+        """Set a one-off flag (see :meth:`flag`) and save it."""
+        if self.flag(name):
+            return
+        self._settings.extra[name] = True
+        message = save_settings(self._path, self._settings)
+        if message is not None:
+            self.save_failed.emit(message)
 
     def add_recent_file(self, path: Path) -> None:
         """Put ``path`` at the front of the recent files."""

@@ -143,7 +143,7 @@ def test_the_garbage_collector_is_off_until_the_first_paint(
 
     seen: list[bool] = []
     monkeypatch.setattr(application, "run_gui",
-                        lambda data_dir_flag, file, start: seen.append(gc.isenabled()) or 0)
+                        lambda data_dir_flag, file, start, in_tray: seen.append(gc.isenabled()) or 0)
     monkeypatch.setattr("player.audio.PlaysoundOutput", lambda report: RecordingOutput(report))
     monkeypatch.setattr(FirstRunNotice, "ask", classmethod(lambda cls, parent: True))
     monkeypatch.setattr(SymptomsDialog, "ask", classmethod(lambda cls, parent: None))

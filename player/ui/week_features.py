@@ -1,0 +1,269 @@
+"""The runner's week in the window: reminders, from the tray where the desktop has one.
+
+Installed after the care features (it reads the history they opened). Adds Session >
+Reminders…; keeps one :class:`~player.ui.controllers.reminders.ReminderTimer` armed for the
+next reminder; shows each reminder as a desktop notification from the tray icon, or, with no
+tray, in the window's message strip. With reminders on and a tray, closing the window keeps
+the app in the tray (said once, plainly); File > Quit and the tray's Quit end it. The
+autostart entry follows the "start when I log in" setting.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from player import desktop_entry
+from player.core.bundled import APP_ICON_FILE
+from player.core.history import Session as StoredSession
+from player.core.localtime import local_now, local_zone
+from player.core.pain import morning_after_due
+from player.core.reminders import (
+    MISSING_ROUTINE,
+    Reminder,
+    ReminderSettings,
+    RoutineReminder,
+    next_reminder,
+    reminder_text,
+)
+from player.core.routine import Routine
+from player.core.today import due_on
+from player.ui.controllers.app_settings import AppSettings
+from player.ui.controllers.library_model import RoutineLibrary
+from player.ui.controllers.reminders import ReminderTimer, Tray
+from player.ui.dialogs.reminders_dialog import RemindersDialog, ScheduledRoutine
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from player.ui.care_features import CareFeatures
+    from player.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+#: The settings flag set once closing to the tray has been explained.
+TRAY_EXPLAINED_FLAG = "tray_close_explained"
+#: The option the autostart entry starts the app with (see :mod:`player.app`).
+IN_TRAY_OPTION = "--in-tray"
+
+
+class WeekHost(Protocol):
+    """What the week's features need of the application (:class:`player.ui.application.App`)."""
+
+    window: MainWindow
+    settings: AppSettings
+    library: RoutineLibrary
+    care: CareFeatures | None
+
+
+class WeekFeatures(QObject):
+    """Reminders and the tray (see the module's docstring)."""
+
+    def __init__(self, app: WeekHost, now: Callable[[], datetime] | None = None,
+                 tray_available: Callable[[], bool] | None = None) -> None:
+        super().__init__(app.window)
+        self.app = app
+        self.window = app.window
+        self.settings = app.settings
+        self._now: Callable[[], datetime] = now or (lambda: local_now())
+        self._tray_available = tray_available or (lambda: Tray.available())
+        self.tray: Tray | None = None
+        self.timer = ReminderTimer(self._now, self._find, parent=self)
+        self.timer.fired.connect(self._on_timer_fired)
+        self.reminders_action = self.window.session_menu.addAction(MENU_REMINDERS)
+        self.reminders_action.triggered.connect(self.edit_reminders)
+        self.window.hide_to_tray = self._hide_to_tray
+        self.settings.reminders_changed.connect(self._apply)
+        self.last_shown: Reminder | None = None
+        self._autostart: bool | None = None  # as last written (None: not yet looked at)
+
+    # --- what is due -----------------------------------------------------------------------
+    def reminders(self) -> ReminderSettings:
+        """The reminder settings now."""
+        return self.settings.reminders()[0]
+
+    def scheduled_routines(self) -> list[ScheduledRoutine]:
+        """The routines in the library that have a schedule (reminders can be set for them)."""
+        out = []
+        for entry in self.app.library.entries():
+            if not entry.usable:
+                continue
+            routine = self.app.library.load(entry.path).routine
+            if routine is None:
+                continue
+            s = routine.schedule
+            if s.weekdays or s.times_per_week:
+                out.append(ScheduledRoutine(str(entry.path), routine.title, s.weekdays))
+        return out
+
+    def _routine(self, path: str) -> Routine | None:
+        if not Path(path).is_file():
+            return None
+        return self.app.library.load(Path(path)).routine
+
+    def _sessions(self) -> tuple[StoredSession, ...]:
+        care = self.app.care
+        return care.sessions() if care is not None else ()
+
+    def _due(self, entry: RoutineReminder, day: date) -> bool:
+        routine = self._routine(entry.path)
+        if routine is None:
+            return True  # the reminder comes, and says the file is gone
+        return due_on(routine, self._sessions(), day, self.settings.chosen_starts())
+
+    def _morning_check_due(self, at: datetime) -> bool:
+        care = self.app.care
+        if care is None:
+            return False
+        starts = {s.id: s.started_at for s in self._sessions()}
+        return morning_after_due(care.care.ratings, at, starts) is not None
+
+    def _find(self, now: datetime) -> Reminder | None:
+        return next_reminder(now, local_zone(), self.reminders(), self._due,
+                             self._morning_check_due)
+
+    # --- settings ----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Apply the saved settings (tray, timer); say once what could not be read."""
+        problems = self.settings.reminders()[1]
+        if problems:
+            self.window.show_status(problems[0], seconds=30)
+        self._apply()
+
+    def edit_reminders(self) -> None:
+        """Session > Reminders…"""
+        chosen = RemindersDialog.ask(self.window, self.scheduled_routines(), self.reminders(),
+                                     self._tray_available())
+        if chosen is not None:
+            self.settings.set_reminders(chosen)
+
+    def _apply(self) -> None:
+        settings = self.reminders()
+        if settings.enabled and self._tray_available():
+            if self.tray is None:
+                self.tray = Tray(QIcon(str(APP_ICON_FILE)), self)
+                self.tray.open_requested.connect(self.show_window)
+                self.tray.start_due_requested.connect(self.start_due)
+                self.tray.pause_today_requested.connect(self.toggle_pause_today)
+                self.tray.quit_requested.connect(self.window.quit)
+                self.tray.message_clicked.connect(self.show_window)
+            self.tray.set_paused_today(settings.paused_on == self._now().date())
+            self.tray.set_due(tuple(self._due_titles()))
+            self.tray.show()
+            QApplication.setQuitOnLastWindowClosed(False)
+        elif self.tray is not None:
+            self.tray.hide()
+            QApplication.setQuitOnLastWindowClosed(True)
+        autostart = settings.start_with_desktop and settings.enabled
+        # At start-up an entry not asked for is left be; after that it follows the setting.
+        if autostart != self._autostart and (autostart or self._autostart is not None):
+            self._write_autostart(autostart)
+        self._autostart = autostart
+        if settings.enabled:
+            self.timer.rearm()
+        else:
+            self.timer.stop()
+
+    def _write_autostart(self, enabled: bool) -> None:
+        try:
+            desktop_entry.set_autostart(enabled, (IN_TRAY_OPTION,))
+        except desktop_entry.UnsupportedPlatformError:
+            pass
+        except desktop_entry.DesktopEntryError as exc:
+            self.window.show_status(AUTOSTART_FAILED.format(reason=exc), seconds=30)
+
+    def _due_titles(self) -> list[str]:
+        today = self._now().date()
+        return [entry.title for entry in self.reminders().routines
+                if (routine := self._routine(entry.path)) is not None
+                and due_on(routine, self._sessions(), today, self.settings.chosen_starts())]
+
+    # --- the tray ----------------------------------------------------------------------------
+    def _hide_to_tray(self) -> bool:
+        if self.tray is None or not self.reminders().enabled or not self._tray_available():
+            return False
+        if not self.settings.flag(TRAY_EXPLAINED_FLAG):
+            self.tray.notify(TRAY_TITLE, STILL_RUNNING)
+            self.settings.set_flag(TRAY_EXPLAINED_FLAG)
+        return True
+
+    def show_window(self) -> None:
+        """Bring the window back (from the tray)."""
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def start_due(self) -> None:
+        """The tray's "Start …": open the first routine due today and start it."""
+        today = self._now().date()
+        for entry in self.reminders().routines:
+            routine = self._routine(entry.path)
+            if routine is not None and due_on(routine, self._sessions(), today,
+                                              self.settings.chosen_starts()):
+                self.show_window()
+                self.window.open_file(Path(entry.path), start=True)
+                return
+
+    def toggle_pause_today(self) -> None:
+        """Pause reminders for today, or turn them back on."""
+        settings = self.reminders()
+        today = self._now().date()
+        paused = None if settings.paused_on == today else today
+        self.settings.set_reminders(ReminderSettings(
+            settings.enabled, settings.routines, settings.morning_check, paused,
+            settings.start_with_desktop))
+
+    # --- a reminder --------------------------------------------------------------------------
+    def _on_timer_fired(self, reminder: Reminder) -> None:
+        self.last_shown = reminder
+        missing = [(t, p) for t, p in zip(reminder.titles, reminder.paths, strict=True)
+                   if not Path(p).is_file()]
+        text = reminder_text(reminder)
+        if self.tray is not None and self._tray_available():
+            self.tray.notify(TRAY_TITLE, text)
+            self.tray.set_due(tuple(self._due_titles()))
+        if self.window.isVisible():
+            self.window.show_status(text, seconds=120)
+        for title, path in missing:
+            self._offer_to_remove(title, path)
+
+    def _offer_to_remove(self, title: str, path: str) -> None:
+        if MissingRoutineQuestion.ask(self.window, MISSING_ROUTINE.format(title=title, path=path)):
+            settings = self.reminders()
+            kept = tuple(r for r in settings.routines if r.path != path)
+            self.settings.set_reminders(ReminderSettings(
+                settings.enabled, kept, settings.morning_check, settings.paused_on,
+                settings.start_with_desktop))
+
+
+class MissingRoutineQuestion:
+    """Asks whether to remove a reminder whose routine file is gone (tests replace it)."""
+
+    @classmethod
+    def ask(cls, parent: MainWindow, text: str) -> bool:
+        """True to remove it."""
+        box = QMessageBox(QMessageBox.Icon.Question, TRAY_TITLE, text,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # titles come from other people's files
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def install_week(app: WeekHost) -> WeekFeatures:
+    """Wire reminders and the tray into ``app``'s window (after the care features)."""
+    features = WeekFeatures(app)
+    features.start()
+    return features
+
+
+# User-visible text, in one place for translation.
+MENU_REMINDERS = "&Reminders\u2026"
+TRAY_TITLE = "Routine Player"
+STILL_RUNNING = ("Routine Player keeps running here for your reminders. Quit it from this "
+                 "icon's menu, or turn reminders off in Session > Reminders.")
+AUTOSTART_FAILED = "Could not set Routine Player to start when you log in: {reason}"

@@ -1,0 +1,160 @@
+"""Reminders in the real window: the menu, the timer on a fake wall clock, the tray, closing
+to the tray and quitting, a routine file that disappeared."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from player.core.bundled import ROUTINES_DIR
+from player.core.reminders import ReminderSettings, RoutineReminder
+from player.settings import Settings
+from player.ui import week_features
+from player.ui.controllers.reminders import Tray
+from player.ui.week_features import MissingRoutineQuestion
+
+ZONE = ZoneInfo("Europe/London")
+CORE = ROUTINES_DIR / "core-strength.yaml"
+
+
+class WallClock:
+    def __init__(self) -> None:
+        self.at = datetime(2026, 12, 7, 9, 0, tzinfo=ZONE)  # a Monday morning
+
+    def __call__(self, zone: object = None) -> datetime:
+        return self.at
+
+
+@pytest.fixture
+def wall(monkeypatch: pytest.MonkeyPatch) -> WallClock:
+    clock = WallClock()
+    monkeypatch.setattr(week_features, "local_now", clock)
+    monkeypatch.setattr(week_features, "local_zone", lambda: ZONE)
+    monkeypatch.setenv("TZ", "Europe/London")
+    return clock
+
+
+def settings_with(*reminders: RoutineReminder, enabled: bool = True) -> Settings:
+    settings = Settings(spoken_cues=False, notice_accepted=True)
+    settings.set_reminders(ReminderSettings(enabled=enabled, routines=reminders,
+                                            morning_check=None))
+    return settings
+
+
+def test_the_menu_has_reminders_and_nothing_is_armed_while_they_are_off(make_harness, wall):
+    h = make_harness(settings_with(enabled=False))
+    h.show()
+    assert h.app.week is not None
+    assert h.app.week.reminders_action in h.window.session_menu.actions()
+    assert h.app.week.timer.next_reminder is None
+    scheduled = {r.title for r in h.app.week.scheduled_routines()}
+    assert "Core strength for runners" in scheduled
+
+
+def test_without_a_tray_the_reminder_comes_in_the_window(make_harness, wall, monkeypatch):
+    monkeypatch.setattr(Tray, "available", staticmethod(lambda: False))
+    h = make_harness(settings_with(RoutineReminder(str(CORE), "Core strength for runners",
+                                                   (time(18, 0),))))
+    h.show()
+    week = h.app.week
+    assert week.tray is None
+    assert week.timer.next_reminder.at == datetime(2026, 12, 7, 18, 0, tzinfo=ZONE)
+    wall.at = datetime(2026, 12, 7, 18, 0, 1, tzinfo=ZONE)
+    week.timer._on_timer_timeout()  # noqa: SLF001 - its timeout, without waiting
+    assert "Time for Core strength for runners." in h.window.message_strip.text
+    assert week.timer.next_reminder.at == datetime(2026, 12, 8, 18, 0, tzinfo=ZONE)
+
+
+# The offscreen platform has no tray and cannot raise windows; it says so.
+OFFSCREEN_TRAY = pytest.mark.qt_log_ignore("systemTrayWindowChanged", "does not support raise")
+
+
+@OFFSCREEN_TRAY
+def test_with_a_tray_closing_keeps_the_app_and_quit_ends_it(make_harness, wall, monkeypatch):
+    monkeypatch.setattr(Tray, "available", staticmethod(lambda: True))
+    notes: list[tuple[str, str]] = []
+    monkeypatch.setattr(Tray, "notify", lambda self, title, text: notes.append((title, text)))
+    quits: list[bool] = []
+    monkeypatch.setattr(QApplication, "quit", staticmethod(lambda: quits.append(True)))
+    h = make_harness(settings_with(RoutineReminder(str(CORE), "Core strength for runners",
+                                                   (time(18, 0),))))
+    h.show()
+    week = h.app.week
+    assert week.tray is not None and not QApplication.quitOnLastWindowClosed()
+    assert week.tray.start_action.text() == "Start Core strength for runners"
+    h.window.close()
+    assert not h.window.isVisible() and quits == []
+    assert len(notes) == 1 and "keeps running" in notes[0][1]
+    week.show_window()
+    h.window.close()
+    assert len(notes) == 1  # said once
+    week.show_window()
+    week.tray.quit_action.trigger()
+    h.settle()
+    assert quits == [True]
+    QApplication.setQuitOnLastWindowClosed(True)
+
+
+@OFFSCREEN_TRAY
+def test_pause_for_today_moves_the_next_reminder_to_tomorrow(make_harness, wall, monkeypatch):
+    monkeypatch.setattr(Tray, "available", staticmethod(lambda: True))
+    monkeypatch.setattr(Tray, "notify", lambda self, title, text: None)
+    h = make_harness(settings_with(RoutineReminder(str(CORE), "Core strength for runners",
+                                                   (time(18, 0),))))
+    h.show()
+    week = h.app.week
+    week.tray.pause_action.trigger()
+    assert week.reminders().paused_on == wall.at.date()
+    assert week.timer.next_reminder.at.date() == datetime(2026, 12, 8).date()
+    assert "paused" in week.tray.pause_action.text()
+    week.tray.pause_action.trigger()
+    assert week.timer.next_reminder.at.date() == wall.at.date()
+    QApplication.setQuitOnLastWindowClosed(True)
+
+
+def test_a_routine_file_that_disappeared_is_said_and_its_reminder_can_go(
+        make_harness, wall, monkeypatch, tmp_path: Path):
+    monkeypatch.setattr(Tray, "available", staticmethod(lambda: False))
+    gone = tmp_path / "gone.yaml"
+    asked: list[str] = []
+    monkeypatch.setattr(MissingRoutineQuestion, "ask",
+                        classmethod(lambda cls, parent, text: asked.append(text) or True))
+    h = make_harness(settings_with(RoutineReminder(str(gone), "Patient's own", (time(18, 0),))))
+    h.show()
+    week = h.app.week
+    wall.at = datetime(2026, 12, 7, 18, 0, 5, tzinfo=ZONE)
+    week.timer._on_timer_timeout()  # noqa: SLF001
+    assert asked and "no longer there" in asked[0] and str(gone) in asked[0]
+    assert week.reminders().routines == ()
+    assert week.timer.next_reminder is None
+
+
+@OFFSCREEN_TRAY
+def test_started_in_the_tray_the_window_waits_unless_there_is_no_tray(
+        make_harness, wall, monkeypatch):
+    from player.ui.application import start_in_tray
+
+    monkeypatch.setattr(Tray, "notify", lambda self, title, text: None)
+    reminder = RoutineReminder(str(CORE), "Core strength for runners", (time(18, 0),))
+    monkeypatch.setattr(Tray, "available", staticmethod(lambda: True))
+    h = make_harness(settings_with(reminder))
+    start_in_tray(h.app)
+    h.settle()
+    assert h.app.week.tray is not None and not h.window.isVisible()
+    h.app.week.tray.open_action.trigger()
+    assert h.window.isVisible()
+    QApplication.setQuitOnLastWindowClosed(True)
+
+
+def test_started_in_the_tray_without_one_the_window_opens(make_harness, wall, monkeypatch):
+    from player.ui.application import start_in_tray
+
+    monkeypatch.setattr(Tray, "available", staticmethod(lambda: False))
+    h = make_harness(settings_with(RoutineReminder(str(CORE), "Core", (time(18, 0),))))
+    start_in_tray(h.app)
+    h.settle()
+    assert h.window.isVisible()
