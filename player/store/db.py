@@ -73,6 +73,10 @@ CANNOT_WRITE = ("permission denied: the history file or its folder cannot be wri
                 "({path}). Check that the folder exists and that you may write to it. " + KEPT)
 CANNOT_READ = ("permission denied: the history file cannot be read ({path}). Check that you "
                "may read it and its folder. Nothing was changed.")
+READ_ONLY_DAMAGED = ("Your history file {path} is damaged ({why}); nothing was changed. Open "
+                     "Routine Player: it keeps the damaged file aside and starts a new history.")
+READ_ONLY_UNRECOGNISED = ("The history file {path} was not made by Routine Player; nothing was "
+                          "changed. Open the app to keep it aside and start a new history.")
 SCHEMA_TABLE_MISSING = "the table {table} is missing"
 SCHEMA_COLUMN_MISSING = "the table {table} has no column {column}"
 SCHEMA_COLUMNS_CHANGED = "the columns of the table {table} are not the ones this version made"
@@ -612,6 +616,58 @@ def open_database(
     return OpenedDatabase(conn, path, found, backup, set_aside, tuple(notices))
 
 
+def open_read_only(data_dir: Path) -> OpenedDatabase | None:
+    """Open the history in *data_dir* for reading only; None when there is none yet.
+
+    For the commands that only read (``report``, ``history export``): nothing is created,
+    migrated, moved or written, so they work in a folder that cannot be written and while the
+    app has the history open. A history of an older version is copied into memory and
+    migrated there. A damaged, foreign or edited file raises :class:`StoreError` (the app
+    keeps it aside when it next starts), a newer one :class:`NewerHistoryError`.
+    """
+    path = data_dir / DB_FILENAME
+    try:
+        if path.stat().st_size == 0:
+            return None
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"Could not open your history: "
+                         f"{CANNOT_READ.format(path=path)}", path) from exc
+    conn = _connect_read_only(path)
+    try:
+        found = _examine(conn, path, None)
+        if found.verdict == "newer":
+            raise NewerHistoryError(path, found.detail)
+        if found.verdict == "damaged":
+            raise StoreError(READ_ONLY_DAMAGED.format(path=path, why=found.detail), path)
+        if found.verdict == "unrecognised":
+            raise StoreError(READ_ONLY_UNRECOGNISED.format(path=path), path)
+        if found.version < SCHEMA_VERSION:
+            conn = _migrated_copy(conn, found.version)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise explain(exc, "read your history", path, writing=False) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return OpenedDatabase(conn, path, found.version)
+
+
+def _migrated_copy(conn: sqlite3.Connection, version: int) -> sqlite3.Connection:
+    """An in-memory copy of *conn* (closed) migrated from *version* to the current schema."""
+    copy = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.backup(copy)
+        conn.close()
+        migrate(copy, SCHEMA_VERSION)
+        copy.execute("PRAGMA query_only = ON")
+    except BaseException:
+        copy.close()
+        raise
+    return copy
+
+
 def _set_aside_if_unusable(path: Path, stamp: str, notices: list[str],
                            today: date) -> tuple[Path | None, bool]:
     """Where an unusable file was moved (or None), and whether the history that is opened
@@ -645,27 +701,47 @@ def _aside_notice(found: _Inspection, aside: Path) -> str:
     )
 
 
-def _inspect(path: Path, today: date) -> _Inspection:
+def _inspect(path: Path, today: date | None) -> _Inspection:
     """Look at an existing file through a read-only connection, which never changes it.
 
-    Without a ``-wal`` file to read, the file is opened as immutable, so that SQLite does not
-    create a ``-wal`` and ``-shm`` beside a history it must leave exactly as it is. The full
-    ``PRAGMA integrity_check`` reads the whole file (about 75 ms for 10 years), so it runs
-    when it is due (:func:`_integrity_check_due`), not at every start; the tables and columns
-    are compared with those of the file's version (:func:`schema_problem`, one query on the
-    schema) at every start.
+    The full ``PRAGMA integrity_check`` reads the whole file (about 75 ms for 10 years), so it
+    runs when it is due (:func:`_integrity_check_due`; never when *today* is None), not at
+    every start; the tables and columns are compared with those of the file's version
+    (:func:`schema_problem`, one query on the schema) every time.
+    """
+    conn = _connect_read_only(path)
+    try:
+        return _examine(conn, path, today)
+    finally:
+        conn.close()
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change *path* and leaves nothing beside it.
+
+    Without a ``-wal`` file to read, the file is opened as immutable: a plain read-only
+    connection to a history in WAL mode would create a ``-wal`` and ``-shm`` it cannot
+    remove (and cannot open at all in a folder that cannot be written). With one (the app
+    is open, or was cut short), SQLite reads through it, as the writer left it.
     """
     unclean = _side_file(path, "-wal").exists()
     immutable = "" if unclean else "&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True,
+                               timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        conn.execute("PRAGMA query_only = ON")
     except sqlite3.Error as exc:
-        raise explain(exc, "open your history", path) from exc
+        raise explain(exc, "open your history", path, writing=False) from exc
+    return conn
+
+
+def _examine(conn: sqlite3.Connection, path: Path, today: date | None) -> _Inspection:
     try:
         version = user_version(conn)
         if version > SCHEMA_VERSION:
             return _Inspection("newer", version, _reader_version(conn))
-        due = unclean or _integrity_check_due(conn, today)
+        unclean = _side_file(path, "-wal").exists()
+        due = today is not None and (unclean or _integrity_check_due(conn, today))
         if due:
             problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
             if problems != ["ok"]:
@@ -678,9 +754,7 @@ def _inspect(path: Path, today: date) -> _Inspection:
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             return _Inspection("damaged", 0, str(exc))
-        raise explain(exc, "open your history", path) from exc
-    finally:
-        conn.close()
+        raise explain(exc, "open your history", path, writing=False) from exc
 
 
 def _integrity_check_due(conn: sqlite3.Connection, today: date) -> bool:
