@@ -3,13 +3,9 @@ permission say so, with the path, and nothing already recorded is lost."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import shutil
 import sqlite3
-import subprocess
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -29,6 +25,7 @@ from player.store.db import (
     user_version,
 )
 from player.store.history import HistoryStore
+from tests.tiny_fs import fill, tiny_filesystem
 
 NOW = datetime(2024, 5, 1, 10, 15, 30, tzinfo=timezone(timedelta(hours=2)))
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "db"
@@ -204,31 +201,6 @@ def test_a_failure_while_recording_the_check_is_a_plain_error(
 
 
 # --- A real, tiny, full file system -----------------------------------------------------------
-
-
-@contextlib.contextmanager
-def tiny_filesystem(folder: Path, size: str = "1m") -> Iterator[Path]:
-    """A tmpfs of *size* mounted on *folder* (needs root; skipped otherwise)."""
-    if os.name != "posix" or os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a tiny file system needs root on Linux")
-    folder.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                          capture_output=True, check=False)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs: {done.stderr.decode(errors='replace').strip()}")
-    try:
-        yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
-
-
-def fill(folder: Path) -> Path:
-    """Fill the file system *folder* is on; returns the file that did it."""
-    filler = folder / "filler"
-    with filler.open("ab", buffering=0) as out, contextlib.suppress(OSError):
-        while True:
-            out.write(b"\0" * 4096)
-    return filler
 
 
 def test_a_real_full_disk_says_so_and_loses_nothing(tmp_path: Path) -> None:
