@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from player.settings import Settings
+from player import paths
+from player.settings import Settings, save_settings
 from player.store.db import DB_FILENAME
 from player.store.history import HistoryStore
 from player.ui.controllers.care_controller import local_now
@@ -103,3 +104,28 @@ def test_a_full_disk_mid_session_is_said_in_the_window_and_keeps_the_steps_saved
             h.close()
         with HistoryStore.open(data) as after:
             assert len(after.steps(session)) >= saved
+
+
+def test_a_data_folder_that_cannot_be_written_is_permission_denied_in_a_notice(
+        qapp: QApplication, isolated_data_dir: Path, notices: list[str]) -> None:
+    from tests.permissions import read_only
+
+    with HistoryStore.open(isolated_data_dir) as store:
+        store.start_session(routine_title="Recorded", started_at=local_now())
+    (isolated_data_dir / "routines").mkdir(exist_ok=True)
+    save_settings(paths.settings_file(isolated_data_dir),
+                  Settings(spoken_cues=False, notice_accepted=True))
+    path = isolated_data_dir / DB_FILENAME
+    before = path.read_bytes()
+    with read_only(isolated_data_dir, path):
+        h = Harness(qapp, isolated_data_dir)
+        h.show()
+        try:
+            assert notices == [
+                "Could not open your history: permission denied: the history file or its "
+                f"folder cannot be written to ({path}). Check that the folder exists and that "
+                "you may write to it. Everything saved before is kept. The app works without "
+                "your history until this is fixed; nothing already saved has been changed."]
+        finally:
+            h.close()
+    assert path.read_bytes() == before
