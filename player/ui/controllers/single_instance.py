@@ -6,7 +6,8 @@ file in the data folder (:data:`LOCK_FILE_NAME`, Qt's :class:`QLockFile`: the ow
 host and program name). A second window finds it held by a live process and closes without
 opening the history (:func:`claim_or_hand_over`), after offering to bring the first window
 forward: it writes a line to :data:`REQUEST_FILE_NAME`, which the first one watches. A lock
-whose owner is no longer running (the app was killed) is stale and taken over.
+whose owner is no longer running (the app was killed) is stale and taken over, even when its
+pid has since been given to another program (:func:`_remove_if_unheld`).
 
 Only the window takes the lock: the commands that read the history (``report``, ``history
 export``) open it read-only and work while the window is open. Nothing here needs a network
@@ -18,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,7 +127,11 @@ def claim(data_dir: Path) -> InstanceGuard | OtherInstance:
         return InstanceGuard(None, None)
     lock = QLockFile(str(lock_path))
     lock.setStaleLockTime(0)  # stale only when its process is gone, however long it ran
-    if lock.tryLock(0):
+    taken = lock.tryLock(0)
+    if not taken and lock.error() == QLockFile.LockError.LockFailedError \
+            and _remove_if_unheld(lock_path):
+        taken = lock.tryLock(0)
+    if taken:
         private_files.ensure_private_files([lock_path])
         try:
             private_files.create_private_file(request_file)
@@ -141,6 +147,36 @@ def claim(data_dir: Path) -> InstanceGuard | OtherInstance:
         return OtherInstance(pid, request_file)
     log.warning("cannot take the lock %s (%s); running without it", lock_path, lock.error())
     return InstanceGuard(None, None)
+
+
+def _remove_if_unheld(lock_path: Path) -> bool:
+    """Remove a lock file whose owner is gone although its pid is alive; True if removed.
+
+    Qt judges a lock by its pid (and program name), so a lock left by a killed window whose
+    pid now belongs to another program of the same name (another Python, say) would look
+    held for ever. But the owner also holds an ``flock`` on the file for as long as it runs,
+    which the system drops when it dies: if that lock can be taken, nobody holds the file.
+    POSIX only; where ``flock`` does not work the pid decides.
+    """
+    if sys.platform == "win32":
+        return False
+    import fcntl
+
+    try:
+        fd = os.open(lock_path, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        if os.fstat(fd).st_ino != os.stat(lock_path).st_ino:
+            return False  # replaced meanwhile: by a window that holds it now
+        os.unlink(lock_path)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    log.info("removed %s, left by a window that is no longer running", lock_path)
+    return True
 
 
 Ask = Callable[[QWidget | None, Path, int], bool]

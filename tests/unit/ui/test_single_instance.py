@@ -104,6 +104,34 @@ def test_a_lock_left_by_a_killed_window_is_taken_over(qapp: QApplication, tmp_pa
     assert not (data / LOCK_FILE_NAME).exists()
 
 
+def test_a_lock_whose_pid_now_belongs_to_another_program_of_that_name_is_taken_over(
+        qapp: QApplication, tmp_path: Path) -> None:
+    from PySide6.QtCore import QLockFile
+
+    probe = QLockFile(str(tmp_path / "probe.lock"))  # what Qt writes in a lock, from here
+    assert probe.tryLock(0)
+    written = (tmp_path / "probe.lock").read_text()
+    probe.unlock()
+    other = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"],
+                             stdin=subprocess.PIPE)  # a live Python that is not a window
+    try:
+        data = tmp_path / "data"
+        data.mkdir()
+        # The lock of a killed window whose pid the system has since given to that Python.
+        (data / LOCK_FILE_NAME).write_text(str(other.pid) + written[written.index("\n"):])
+        by_pid = QLockFile(str(data / LOCK_FILE_NAME))
+        by_pid.setStaleLockTime(0)
+        assert not by_pid.tryLock(0)  # by its pid and name alone the lock looks held
+        guard = claim(data)
+        assert isinstance(guard, InstanceGuard) and guard.locked
+        assert lock_owner(data) == os.getpid()
+        guard.release()
+    finally:
+        assert other.stdin is not None
+        other.stdin.close()
+        other.wait()
+
+
 def test_the_lock_is_held_until_released(qapp: QApplication, tmp_path: Path) -> None:
     guard = claim(tmp_path)
     assert isinstance(guard, InstanceGuard) and guard.locked
