@@ -35,20 +35,23 @@ from player.store.db import StoreError
 from player.store.history import HistoryStore
 
 PROG = "routine-player"
+NO_HISTORY_YET = ("there is no history yet in {folder}: it starts with your first session or "
+                  "daily check-in")
 
 # --- Reading the history ---------------------------------------------------------------------
 
 
 def load_history(data_dir: Path, err: TextIO | None = None) -> HistoryData:
-    """The history in *data_dir*; empty (and nothing created) when there is no database yet.
+    """The history in *data_dir*, opened read-only: nothing is created, migrated or moved, so
+    it works in a folder that cannot be written and while the app is open.
 
-    What the store says while opening (e.g. a damaged file put aside) is printed on *err*.
+    With no database yet it is empty, and *err* says there is no history yet.
     """
-    if not paths.database_file(data_dir).exists():
+    store = HistoryStore.open_read_only(data_dir)
+    if store is None:
+        print(f"{PROG}: {NO_HISTORY_YET.format(folder=data_dir)}", file=err or sys.stderr)
         return HistoryData()
-    with HistoryStore.open(data_dir) as store:
-        for notice in store.notices:
-            print(f"{PROG}: {notice}", file=err or sys.stderr)
+    with store:
         return store.snapshot(step_counts=False)
 
 

@@ -7,13 +7,15 @@ picks a folder itself). On open:
   written: :class:`NewerHistoryError` says which version to install, and the app runs without
   history (an older app must never fork a person's record into two);
 * a file that is not a database, fails ``PRAGMA integrity_check`` (run after a session was cut
-  short, and otherwise every :data:`INTEGRITY_CHECK_DAYS` days), or is some other program's
-  database is never written to: it is renamed aside (``history.sqlite3.corrupt-<time>``,
+  short, and otherwise every :data:`INTEGRITY_CHECK_DAYS` days), has tables or columns that
+  are not those of its version (checked at every start, :func:`schema_problem`), or is some
+  other program's database is never written to: it is renamed aside (``history.sqlite3.corrupt-<time>``,
   ``.unrecognised-<time>``, with its ``-wal``/``-shm`` files) and a fresh history is started;
   :attr:`OpenedDatabase.notices` says so in words the app can show;
 * an older schema is first copied with SQLite's backup API to ``history.sqlite3.bak-v<N>-<time>``
   and then migrated one numbered step at a time, each step in its own transaction;
-* a folder or file that cannot be written raises :class:`StoreError` with a plain message.
+* a folder or file that cannot be written, or a full disk, raises :class:`StoreError` saying
+  so ("permission denied", "the disk is full") with the path.
 
 WAL journaling with ``synchronous=NORMAL``: a committed transaction survives the process being
 killed (not necessarily a power cut), which is the durability the session log needs.
@@ -22,8 +24,10 @@ killed (not necessarily a power cut), which is the durability the session log ne
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.metadata
 import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -63,6 +67,19 @@ class NewerHistoryError(StoreError):
 # User-visible text, in one place for translation.
 NEWER_HISTORY = ("This history was written by a newer version of Routine Player; "
                  "nothing was changed.")
+KEPT = "Everything saved before is kept."
+DISK_FULL = "the disk is full ({folder}). Free some space and try again. " + KEPT
+CANNOT_WRITE = ("permission denied: the history file or its folder cannot be written to "
+                "({path}). Check that the folder exists and that you may write to it. " + KEPT)
+CANNOT_READ = ("permission denied: the history file cannot be read ({path}). Check that you "
+               "may read it and its folder. Nothing was changed.")
+READ_ONLY_DAMAGED = ("Your history file {path} is damaged ({why}); nothing was changed. Open "
+                     "Routine Player: it keeps the damaged file aside and starts a new history.")
+READ_ONLY_UNRECOGNISED = ("The history file {path} was not made by Routine Player; nothing was "
+                          "changed. Open the app to keep it aside and start a new history.")
+SCHEMA_TABLE_MISSING = "the table {table} is missing"
+SCHEMA_COLUMN_MISSING = "the table {table} has no column {column}"
+SCHEMA_COLUMNS_CHANGED = "the columns of the table {table} are not the ones this version made"
 
 
 # --- Migrations ----------------------------------------------------------------------------------
@@ -413,6 +430,59 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
                         (name,)).fetchone() is not None
 
 
+# --- The schema each version expects ------------------------------------------------------------
+
+_COLUMNS = """
+SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk
+FROM sqlite_master AS m JOIN pragma_table_info(m.name) AS p
+WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite!_%' ESCAPE '!'
+ORDER BY m.name, p.cid
+"""
+
+Column = tuple[str, str, int, "str | None", int]
+"""A column as ``PRAGMA table_info`` describes it: name, type, not null, default, key."""
+
+
+def table_columns(conn: sqlite3.Connection) -> dict[str, tuple[Column, ...]]:
+    """Every table of *conn* with its columns in order (one query, reads only the schema)."""
+    tables: dict[str, list[Column]] = {}
+    for table, *column in conn.execute(_COLUMNS):
+        tables.setdefault(table, []).append(tuple(column))
+    return {table: tuple(columns) for table, columns in tables.items()}
+
+
+@functools.cache
+def expected_columns(version: int) -> dict[str, tuple[Column, ...]]:
+    """The tables and columns that migrations 1 to *version* make, built once in memory."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(conn, version)
+        return table_columns(conn)
+    finally:
+        conn.close()
+
+
+def schema_problem(conn: sqlite3.Connection, version: int) -> str | None:
+    """What is wrong with the tables of a history at schema *version*, or None.
+
+    A table or column that is missing or changed (the file was edited by hand, or by another
+    tool) means the app's reads and writes would fail or go unrecorded: the file is treated
+    as damaged. Tables the app does not know are left alone. Indexes are not compared.
+    """
+    found = table_columns(conn)
+    for table, columns in expected_columns(version).items():
+        have = found.get(table)
+        if have is None:
+            return SCHEMA_TABLE_MISSING.format(table=table)
+        if have != columns:
+            names = {c[0] for c in have}
+            missing = [c[0] for c in columns if c[0] not in names]
+            if missing:
+                return SCHEMA_COLUMN_MISSING.format(table=table, column=missing[0])
+            return SCHEMA_COLUMNS_CHANGED.format(table=table)
+    return None
+
+
 # --- Errors in plain words -----------------------------------------------------------------------
 
 _DAMAGED_CODES: Final = frozenset({sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB})
@@ -428,32 +498,44 @@ def is_damage(exc: sqlite3.Error) -> bool:
     return _primary_code(exc) in _DAMAGED_CODES
 
 
-def explain(exc: sqlite3.Error, doing: str, path: Path) -> StoreError:
+def explain(exc: sqlite3.Error, doing: str, path: Path, *, writing: bool = True) -> StoreError:
     """A :class:`StoreError` saying, in plain words, why *doing* failed.
 
-    *doing* completes "Could not ...", e.g. ``"save your pain rating"``.
+    *doing* completes "Could not ...", e.g. ``"save your pain rating"``; *writing* is False for
+    the read-only commands, whose "permission denied" is about reading. A full disk is named
+    even when SQLite only says "disk I/O error" (growing its shared-memory file on a full disk
+    does): an I/O error with less than :data:`LOW_DISK_SPACE_BYTES` free is a full disk.
     """
     code = _primary_code(exc)
-    kept = "Everything saved before is kept."
+    if code == sqlite3.SQLITE_IOERR and _disk_nearly_full(path.parent):
+        code = sqlite3.SQLITE_FULL
     if code == sqlite3.SQLITE_FULL:
-        why = f"the disk is full. Free some space and try again. {kept}"
+        why = DISK_FULL.format(folder=path.parent)
     elif code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN):
-        why = (
-            f"the history file or its folder cannot be written to ({path}). "
-            f"Check that the folder exists and that you may write to it. {kept}"
-        )
+        why = (CANNOT_WRITE if writing else CANNOT_READ).format(path=path)
     elif code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        why = f"another copy of the app is using the history. Close it and try again. {kept}"
+        why = f"another copy of the app is using the history. Close it and try again. {KEPT}"
     elif code in _DAMAGED_CODES:
         why = (
             "the history file is damaged. Restart the app: it will keep the damaged file "
             "aside and start a new history."
         )
     elif code == sqlite3.SQLITE_IOERR:
-        why = f"the disk reported an error ({exc}). {kept}"
+        why = f"the disk reported an error ({exc}). {KEPT}"
     else:
-        why = f"of an unexpected database error ({exc}). {kept}"
+        why = f"of an unexpected database error ({exc}). {KEPT}"
     return StoreError(f"Could not {doing}: {why}", path)
+
+
+#: Free space under which an I/O error from SQLite is reported as a full disk.
+LOW_DISK_SPACE_BYTES: Final = 1 << 20
+
+
+def _disk_nearly_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < LOW_DISK_SPACE_BYTES
+    except OSError:
+        return False
 
 
 # --- Opening -------------------------------------------------------------------------------------
@@ -525,10 +607,65 @@ def open_database(
         _check_writable(conn, path)
         if checked:
             _record_integrity_check(conn, now.date())
+    except sqlite3.Error as exc:
+        conn.close()
+        raise explain(exc, "open your history", path) from exc
     except BaseException:
         conn.close()
         raise
     return OpenedDatabase(conn, path, found, backup, set_aside, tuple(notices))
+
+
+def open_read_only(data_dir: Path) -> OpenedDatabase | None:
+    """Open the history in *data_dir* for reading only; None when there is none yet.
+
+    For the commands that only read (``report``, ``history export``): nothing is created,
+    migrated, moved or written, so they work in a folder that cannot be written and while the
+    app has the history open. A history of an older version is copied into memory and
+    migrated there. A damaged, foreign or edited file raises :class:`StoreError` (the app
+    keeps it aside when it next starts), a newer one :class:`NewerHistoryError`.
+    """
+    path = data_dir / DB_FILENAME
+    try:
+        if path.stat().st_size == 0:
+            return None
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreError(f"Could not open your history: "
+                         f"{CANNOT_READ.format(path=path)}", path) from exc
+    conn = _connect_read_only(path)
+    try:
+        found = _examine(conn, path, None)
+        if found.verdict == "newer":
+            raise NewerHistoryError(path, found.detail)
+        if found.verdict == "damaged":
+            raise StoreError(READ_ONLY_DAMAGED.format(path=path, why=found.detail), path)
+        if found.verdict == "unrecognised":
+            raise StoreError(READ_ONLY_UNRECOGNISED.format(path=path), path)
+        if found.version < SCHEMA_VERSION:
+            conn = _migrated_copy(conn, found.version)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise explain(exc, "read your history", path, writing=False) from exc
+    except BaseException:
+        conn.close()
+        raise
+    return OpenedDatabase(conn, path, found.version)
+
+
+def _migrated_copy(conn: sqlite3.Connection, version: int) -> sqlite3.Connection:
+    """An in-memory copy of *conn* (closed) migrated from *version* to the current schema."""
+    copy = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.backup(copy)
+        conn.close()
+        migrate(copy, SCHEMA_VERSION)
+        copy.execute("PRAGMA query_only = ON")
+    except BaseException:
+        copy.close()
+        raise
+    return copy
 
 
 def _set_aside_if_unusable(path: Path, stamp: str, notices: list[str],
@@ -564,38 +701,60 @@ def _aside_notice(found: _Inspection, aside: Path) -> str:
     )
 
 
-def _inspect(path: Path, today: date) -> _Inspection:
+def _inspect(path: Path, today: date | None) -> _Inspection:
     """Look at an existing file through a read-only connection, which never changes it.
 
-    Without a ``-wal`` file to read, the file is opened as immutable, so that SQLite does not
-    create a ``-wal`` and ``-shm`` beside a history it must leave exactly as it is. The full
-    ``PRAGMA integrity_check`` reads the whole file (about 75 ms for 10 years), so it runs
-    when it is due (:func:`_integrity_check_due`), not at every start.
+    The full ``PRAGMA integrity_check`` reads the whole file (about 75 ms for 10 years), so it
+    runs when it is due (:func:`_integrity_check_due`; never when *today* is None), not at
+    every start; the tables and columns are compared with those of the file's version
+    (:func:`schema_problem`, one query on the schema) every time.
+    """
+    conn = _connect_read_only(path)
+    try:
+        return _examine(conn, path, today)
+    finally:
+        conn.close()
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot change *path* and leaves nothing beside it.
+
+    Without a ``-wal`` file to read, the file is opened as immutable: a plain read-only
+    connection to a history in WAL mode would create a ``-wal`` and ``-shm`` it cannot
+    remove (and cannot open at all in a folder that cannot be written). With one (the app
+    is open, or was cut short), SQLite reads through it, as the writer left it.
     """
     unclean = _side_file(path, "-wal").exists()
     immutable = "" if unclean else "&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True,
+                               timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        conn.execute("PRAGMA query_only = ON")
     except sqlite3.Error as exc:
-        raise explain(exc, "open your history", path) from exc
+        raise explain(exc, "open your history", path, writing=False) from exc
+    return conn
+
+
+def _examine(conn: sqlite3.Connection, path: Path, today: date | None) -> _Inspection:
     try:
         version = user_version(conn)
         if version > SCHEMA_VERSION:
             return _Inspection("newer", version, _reader_version(conn))
-        due = unclean or _integrity_check_due(conn, today)
+        unclean = _side_file(path, "-wal").exists()
+        due = today is not None and (unclean or _integrity_check_due(conn, today))
         if due:
             problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
             if problems != ["ok"]:
                 return _Inspection("damaged", version, f"integrity check: {problems[0]}")
         if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             return _Inspection("unrecognised")
+        if version > 0 and (problem := schema_problem(conn, version)) is not None:
+            return _Inspection("damaged", version, problem)
         return _Inspection("usable", version, checked=due)
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             return _Inspection("damaged", 0, str(exc))
-        raise explain(exc, "open your history", path) from exc
-    finally:
-        conn.close()
+        raise explain(exc, "open your history", path, writing=False) from exc
 
 
 def _integrity_check_due(conn: sqlite3.Connection, today: date) -> bool:

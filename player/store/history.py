@@ -53,7 +53,13 @@ from player.core.thermal import (
     ThermalKind,
     ThermalScreen,
 )
-from player.store.db import OpenedDatabase, explain, open_database, transaction
+from player.store.db import (
+    OpenedDatabase,
+    explain,
+    open_database,
+    open_read_only,
+    transaction,
+)
 
 _Record = TypeVar("_Record")
 
@@ -112,6 +118,13 @@ class HistoryStore:
         if clock is None:
             return cls(open_database(data_dir))
         return cls(open_database(data_dir, clock=clock))
+
+    @classmethod
+    def open_read_only(cls, data_dir: Path) -> HistoryStore | None:
+        """Open the history in *data_dir* for reading only (see
+        :func:`~player.store.db.open_read_only`); None when there is no history yet."""
+        database = open_read_only(data_dir)
+        return None if database is None else cls(database)
 
     @property
     def path(self) -> Path:

@@ -30,6 +30,7 @@ from player.ui.controllers.app_settings import AppSettings
 from player.ui.controllers.cue_player import CuePlayer, SoundStatus
 from player.ui.controllers.library_model import RoutineLibrary
 from player.ui.controllers.session_controller import SessionController
+from player.ui.controllers.single_instance import bring_to_front, claim_or_hand_over
 from player.ui.main_window import APP_TITLE, MainWindow
 from player.ui.widgets.style import TextSize
 
@@ -162,18 +163,27 @@ def _forget_module_sources() -> None:
 
 def run_gui(data_dir_flag: str | None = None, file: str | None = None,
             start: bool = False, in_tray: bool = False) -> int:
-    """Open the window (``routine-player [FILE] [--start] [--in-tray]``); returns the exit
-    code. ``in_tray`` starts with the tray icon only, when reminders are on and the desktop has
-    a tray (else the window opens as usual)."""
+    """Open the window (``routine-player [FILE] [--start] [--in-tray]``); returns the exit code.
+
+    ``in_tray`` starts with the tray icon only, when reminders are on and the desktop has a
+    tray (else the window opens as usual). When the app is already open on the data folder
+    this says so, offers to bring that window forward and returns 0 without opening anything
+    (:func:`~player.ui.controllers.single_instance.claim_or_hand_over`).
+    """
     qapp = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(qapp, QApplication)
     identify_application(qapp)
     data_dir = paths.data_dir(data_dir_flag)
+    instance = claim_or_hand_over(data_dir)
+    if instance is None:  # open in another window, which owns the history and its session
+        return 0
     log_file, handlers = configure_logging(data_dir)
     app: App | None = None
     restore_hook = install_excepthook(lambda: app.window if app else None, log_file)
     try:
         app = build_app(qapp, data_dir, playsound_output)
+        window = app.window
+        instance.raise_requested.connect(lambda: bring_to_front(window))
         if in_tray and file is None:
             start_in_tray(app)
         else:
@@ -188,6 +198,7 @@ def run_gui(data_dir_flag: str | None = None, file: str | None = None,
         for handler in handlers:
             logging.getLogger().removeHandler(handler)
             handler.close()
+        instance.release()  # last: the history is closed, another window may open it
 
 
 def identify_application(qapp: QApplication) -> None:

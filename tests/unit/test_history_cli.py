@@ -160,8 +160,9 @@ def test_export_without_a_history_prints_the_header_and_creates_nothing(tmp_path
 
 def test_export_to_a_folder_that_does_not_exist_is_one_line(tmp_path, capsys):
     assert run(tmp_path / "d", "history", "export", "--csv", str(tmp_path / "no" / "x.csv")) == 1
-    err = capsys.readouterr().err
-    assert err.startswith("routine-player: cannot write ") and "Traceback" not in err
+    no_history, failure = capsys.readouterr().err.splitlines()
+    assert no_history.startswith("routine-player: there is no history yet in ")
+    assert failure.startswith("routine-player: cannot write ")
 
 
 def test_store_errors_are_one_clear_line(tmp_path, capsys, monkeypatch):
@@ -169,6 +170,7 @@ def test_store_errors_are_one_clear_line(tmp_path, capsys, monkeypatch):
         raise StoreError("Your history folder cannot be written to (read-only file system).")
 
     monkeypatch.setattr(HistoryStore, "open", classmethod(refuse))
+    monkeypatch.setattr(HistoryStore, "open_read_only", classmethod(refuse))
     diary = write(tmp_path / "diary.csv", DIARY)
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "history.sqlite3").write_bytes(b"")
@@ -179,14 +181,19 @@ def test_store_errors_are_one_clear_line(tmp_path, capsys, monkeypatch):
                        "(read-only file system).\n")
 
 
-def test_a_damaged_history_is_reported_and_put_aside(tmp_path, capsys):
+def test_a_damaged_history_is_reported_and_left_for_the_app_to_put_aside(tmp_path, capsys):
     data = tmp_path / "d"
     data.mkdir()
-    (data / "history.sqlite3").write_bytes(b"this is not a database" * 10)
-    assert run(data, "report") == 0
-    err = capsys.readouterr().err
-    assert err.startswith("routine-player: Your history file is damaged")
-    assert "Traceback" not in err
+    damaged = b"this is not a database" * 10
+    (data / "history.sqlite3").write_bytes(damaged)
+    for args in (("report",), ("history", "export")):
+        assert run(data, *args) == 1
+        err = capsys.readouterr().err
+        assert err == (f"routine-player: Your history file {data / 'history.sqlite3'} is "
+                       "damaged (file is not a database); nothing was changed. Open Routine "
+                       "Player: it keeps the damaged file aside and starts a new history.\n")
+    assert os.listdir(data) == ["history.sqlite3"]
+    assert (data / "history.sqlite3").read_bytes() == damaged
 
 
 def test_report_json_shape(tmp_path, capsys):

@@ -1,0 +1,42 @@
+"""The question a second window asks when Routine Player is already open on its data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+# User-visible text, in one place for translation.
+ALREADY_OPEN = "Routine Player is already open"
+ALREADY_OPEN_DETAIL = ("It is open in another window, on the same data folder ({folder}; "
+                       "process {pid}). Only one window at a time can keep your history, so "
+                       "this one will close.")
+BRING_FORWARD = "Bring that window forward"
+CLOSE = "Close"
+UNREACHABLE = ("That window could not be asked to come forward ({why}). Switch to it from "
+               "your task bar or window list.")
+
+
+class AlreadyOpenDialog:
+    """Says the app is already open and offers to bring that window forward."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, folder: Path, pid: int) -> bool:
+        """True when the person wants the other window brought forward."""
+        box = QMessageBox(QMessageBox.Icon.Information, ALREADY_OPEN, ALREADY_OPEN, parent=parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setInformativeText(ALREADY_OPEN_DETAIL.format(folder=folder, pid=pid))
+        forward = box.addButton(BRING_FORWARD, QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(CLOSE, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(forward)
+        box.exec()
+        return box.clickedButton() is forward
+
+    @classmethod
+    def show_unreachable(cls, parent: QWidget | None, why: str) -> None:
+        """The other window could not be asked to come forward."""
+        box = QMessageBox(QMessageBox.Icon.Warning, ALREADY_OPEN, UNREACHABLE.format(why=why),
+                          QMessageBox.StandardButton.Ok, parent)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
