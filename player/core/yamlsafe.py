@@ -71,10 +71,13 @@ class Node:
     """A YAML value with its 1-based position.
 
     ``value`` is a ``dict[key, Node]`` for a mapping (``keys`` then holds each key's own
-    position), a ``list[Node]`` for a sequence, or a plain Python scalar.
+    position), a ``list[Node]`` for a sequence, or a plain Python scalar. A scalar also keeps
+    how it was written: ``style`` is ``'`` or ``"`` when it was in quotes (``|`` or ``>`` for a
+    block of text, None when plain), and ``source`` its text as written when YAML read it as
+    something else than text (``1:30`` for the number 90, ``yes`` for true), else None.
     """
 
-    __slots__ = ("kind", "value", "line", "col", "keys", "size")
+    __slots__ = ("kind", "value", "line", "col", "keys", "size", "style", "source")
 
     def __init__(self, kind: str, value: Any, line: int, col: int) -> None:
         self.kind = kind
@@ -83,6 +86,8 @@ class Node:
         self.col = col
         self.keys: dict[Any, tuple[int, int]] | None = {} if kind == MAP else None
         self.size = 1
+        self.style: str | None = None
+        self.source: str | None = None
 
     def __repr__(self) -> str:
         return f"Node({self.kind}, {self.value!r}, {self.line}:{self.col})"
@@ -380,7 +385,9 @@ class _TreeBuilder:
             tag = _CORE + "str"
         self._check_tag(tag, line, col)
         if tag == _CORE + "str":
-            return Node(SCALAR, ev.value, line, col)
+            node = Node(SCALAR, ev.value, line, col)
+            node.style = ev.style
+            return node
         if tag == _CORE + "int":
             digits = number_digits(ev.value)
             if digits > MAX_NUMBER_DIGITS:
@@ -390,7 +397,9 @@ class _TreeBuilder:
             value = _construct[tag](_constructor, ScalarNode(tag, ev.value))
         except Exception:  # PyYAML's constructors raise ValueError, KeyError, AttributeError...
             self.fail(f"{quoted(ev.value)} is not a valid {tag.replace(_CORE, '')}", line, col)
-        return Node(SCALAR, value, line, col)
+        node = Node(SCALAR, value, line, col)
+        node.style, node.source = ev.style, ev.value
+        return node
 
     def _attach(self, node: Node, ev: Any, anchor: str | None, alias: bool = False) -> None:
         if anchor is not None:

@@ -44,10 +44,10 @@ def test_validate_prints_compiler_style_lines(tmp_path, capsys):
     assert out == [
         f"{bad}:1:1: error: routine is missing the required field `title` (Title shown in the "
         "library.)",
-        f"{bad}:2:1: error: titel: unknown field 'titel' in routine (did you mean `title`?) "
+        f"{bad}:2:1: error: titel: unknown field `titel` in routine (did you mean `title`?) "
         "(allowed: format, title, description, author, version, written, review_by, language, "
         "audience, sources, notes, schedule, defaults, pain_checks, exercises, blocks)",
-        f"{bad}:7:15: error: blocks[0].steps[0].hold: must not be negative; found -1",
+        f"{bad}:7:15: error: block 'Main', step 1 (Plank), hold: must not be negative; write how long, such as 30s; found -1",
     ]
 
 
@@ -151,7 +151,7 @@ def test_validate_escapes_file_text_and_file_names(tmp_path, capsys):
     assert_inert(out)
     assert len(out.splitlines()) == 1
     assert "odd\\x1b[31m\\u202e.yaml:3:1: error: " in out
-    assert "unknown field '\\x1b[2J\\rkey' in routine" in out
+    assert "unknown field `\\x1b[2J\\rkey` in routine" in out
 
 
 def test_timeline_problems_are_escaped_too(tmp_path, capsys):
@@ -160,4 +160,4 @@ def test_timeline_problems_are_escaped_too(tmp_path, capsys):
     assert main(["timeline", str(path)]) == 1
     err = capsys.readouterr().err
     assert_inert(err)
-    assert "unknown field '\\u2028x\\x1b'" in err
+    assert "unknown field `\\u2028x\\x1b`" in err
