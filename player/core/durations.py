@@ -45,8 +45,8 @@ WRITE_LIKE = "write it like 30s, 2m or 1m30s"
 #: A number with a unit word that is not one: {fix} is the likely meaning (``30s``).
 UNKNOWN_UNIT = "{unit} is not a unit of time (use s, m or h, or seconds, minutes, hours); write {fix}"
 #: ``1:30``: YAML reads clock times as base-60 numbers.
-CLOCK_TIME = ("{text} is a clock time, which YAML reads as the number {number:g} (base 60); "
-              "write {fix}")
+CLOCK_TIME = ("{text} is a clock time, which routine files do not use (YAML reads it as the "
+              "number {number:g}, in base 60); write {fix}")
 #: ``1,5m``: a decimal comma.
 DECIMAL_COMMA = "decimals are written with a point; write {fix}"
 NEGATIVE = "must not be negative; write how long, such as 30s"

@@ -53,9 +53,12 @@ def place(path: str, root: Node | None, exercise_names: Mapping[str, str]) -> st
             i = int(index_text)
             child = node.value[i] if node is not None and node.kind == SEQ \
                 and i < len(node.value) else None
-            if parts and parts[-1] == (parent_key, True):
-                parts.pop()
-            parts.append((_item(parent_key, i, child, depth, exercise_names), False))
+            label = _item(parent_key, i, child, depth, exercise_names)
+            if label and parts and parts[-1] == (parent_key, True):
+                parts.pop()  # `blocks` + `[1]` is one place: block 'Strength'
+            elif not label:
+                label = (LINE_OF if parent_key in LINE_FIELDS else ITEM_OF).format(n=i + 1)
+            parts.append((label, False))
             node = child
         else:
             child = node.value.get(key) if node is not None and node.kind == MAP else None
@@ -71,14 +74,14 @@ def place(path: str, root: Node | None, exercise_names: Mapping[str, str]) -> st
 
 def _item(field: str, i: int, node: Node | None, depth: int,
           exercise_names: Mapping[str, str]) -> str:
+    """The name of a block or a step, or "" for an item of any other list."""
     if field == "blocks" and depth == 1:
         name = _text(node, "name")
         return BLOCK_NAMED.format(name=name) if name else BLOCK_NUMBERED.format(n=i + 1)
     if field == "steps":
         name = _step_name(node, exercise_names)
         return STEP_NAMED.format(n=i + 1, name=name) if name else STEP_NUMBERED.format(n=i + 1)
-    label = LINE_OF if field in LINE_FIELDS else ITEM_OF
-    return f"{field}, {label.format(n=i + 1)}" if field else label.format(n=i + 1)
+    return ""
 
 
 def _text(node: Node | None, key: str) -> str:

@@ -286,7 +286,8 @@ class Duration(Type):
         if node.kind != SCALAR:
             return ctx.fail(node, path, f"must be {DURATION_HELP}; found {found(node)}")
         # YAML 1.1 has already read a plain `1:30` as the number 90: refuse it as written.
-        clock = clock_time_fix(node.source) if node.source is not None else ""
+        written = node.source if node.source is not None else node.value
+        clock = clock_time_fix(written) if isinstance(written, str) else ""
         if clock:
             return ctx.fail(node, path, clock)
         try:
@@ -315,7 +316,7 @@ class Enum(Type):
         if node.kind == SCALAR and isinstance(v, str) and v in self.values:
             return v
         allowed = ", ".join(self.values)
-        hint = ctx.suggest(str(v), self.values) if node.kind == SCALAR else ""
+        hint = ctx.suggest(v, self.values) if isinstance(v, str) else ""
         return ctx.fail(node, path, f"must be one of: {allowed}; found {found(node)}{hint}")
 
     def json(self) -> dict[str, Any]:
