@@ -79,14 +79,13 @@ def parse_duration(value: object) -> float:
 
 def _parse_text(text: str) -> float:
     stripped = text.strip()
+    if _DURATION.match(stripped):  # the usual case: with units
+        total = sum(float(n) * _UNITS[u.lower()] for n, u in _PARTS.findall(stripped))
+        return -total if stripped.startswith("-") else total
     try:
-        return float(stripped)
+        return float(stripped)  # "90" in quotes
     except ValueError:
-        pass
-    if not _DURATION.match(stripped):
-        raise DurationError(_text_fix(stripped))
-    total = sum(float(n) * _UNITS[u.lower()] for n, u in _PARTS.findall(stripped))
-    return -total if stripped.startswith("-") else total
+        raise DurationError(_text_fix(stripped)) from None
 
 
 def _text_fix(text: str) -> str:

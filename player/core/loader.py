@@ -106,9 +106,9 @@ def _library_from_root(root: Node, problems: list[Problem], path: Path,
     media = _Media(path.parent, media_dir, ctx)
     if values is INVALID:
         _check_media(root, media, _with_errors(ctx), ctx)
-        return Library({}, _named(ctx.problems, root, {}))
+        return Library({}, _named(ctx.problems, root, dict))
     exercises = _exercise_defs(values["exercises"], root.value["exercises"], media, "exercises")
-    return Library(exercises, _named(ctx.problems, root, {}))
+    return Library(exercises, _named(ctx.problems, root, dict))
 
 
 def validate_file(path: Path, library: Library | None = None,
@@ -175,7 +175,7 @@ def _routine_from_root(root: Node, problems: list[Problem], path: Path, library:
         _check_media(root, _Media(path.parent, media_dir, ctx), bad, ctx)
         _check_caps(root, bad, ctx)
     _review_warning(root, today or dt.date.today(), ctx)
-    found = _named(ctx.problems, root, _exercise_names(root, lib))
+    found = _named(ctx.problems, root, lambda: _exercise_names(root, lib))
     if any(p.is_error for p in found):
         return LoadResult(None, found)
     return LoadResult(routine, found)
@@ -239,9 +239,12 @@ def _position(p: Problem) -> tuple[int, int]:
     return (p.line or 0, p.col or 0)
 
 
-def _named(problems: list[Problem], root: Node, names: dict[str, str]) -> tuple[Problem, ...]:
-    """The problems to report, each with its place named (:mod:`player.core.places`)."""
-    return name_places(reported(problems), root, names)
+def _named(problems: list[Problem], root: Node,
+           names: Callable[[], dict[str, str]]) -> tuple[Problem, ...]:
+    """The problems to report, each with its place named (:mod:`player.core.places`);
+    ``names`` gives the exercise names, asked for only when a problem has a place."""
+    found = reported(problems)
+    return name_places(found, root, names()) if any(p.path for p in found) else found
 
 
 def _exercise_names(root: Node, library: Library) -> dict[str, str]:

@@ -132,6 +132,9 @@ CONTROL_CHARACTER = ("contains a control character ({name}) that text cannot sho
 NOT_ONE_LINE = "must be one line; it contains a line break"
 
 
+_NO_TAB_LF = str.maketrans("", "", "\t\n")
+
+
 def _control_name(char: str) -> str:
     return _CONTROL_NAMES.get(char, f"U+{ord(char):04X}")
 
@@ -187,6 +190,8 @@ class Text(Type):
         """Why ``v`` cannot be shown as it is (a control character, a break in one line), or ""."""
         if v.isprintable():
             return ""  # the common case, checked in C
+        if v.translate(_NO_TAB_LF).isprintable():  # lines of text: also checked in C
+            return NOT_ONE_LINE if self.one_line and "\n" in v else ""
         for c in v:
             if is_control(c) and c not in "\t\n":
                 return CONTROL_CHARACTER.format(name=_control_name(c))

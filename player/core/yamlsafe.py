@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -214,7 +215,15 @@ def flow_nesting_problem(text: str) -> Problem | None:
             end += 1
         return end - pos
 
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None  # too few brackets to nest that deep, wherever they are
     while i < n:
+        if depth or not value_start:
+            # Inside plain text or a flow collection only these characters matter: jump there.
+            found = (_FLOW_MARKS if depth else _PLAIN_MARKS).search(text, i)
+            if found is None:
+                break
+            i = found.start()
         c = text[i]
         if c == "\n":
             line, line_start = line + 1, i + 1
@@ -263,6 +272,11 @@ def flow_nesting_problem(text: str) -> Problem | None:
             value_start = False  # else plain text, up to ": " or the end of the line
         i += 1
     return None
+
+
+#: What :func:`flow_nesting_problem` stops at inside a flow collection, and in plain text.
+_FLOW_MARKS = re.compile(r"[\n#'\"\[\]{}]")
+_PLAIN_MARKS = re.compile(r"[\n#:]")
 
 
 def _skip_quoted(text: str, i: int) -> int:

@@ -181,6 +181,8 @@ DEEP_SHAPES = {
     "flow mappings": lambda d: "a: " + "{a: " * d + "}" * d + "\n",
     "flow over many lines": lambda d: "a:\n" + "  [\n" * d + "  ]\n" * d,
     "unclosed flow": lambda d: "- " + "[" * d + "\n",
+    "after plain text": lambda d: "t: words, with: colons and 'quotes' #\n" * 50 + "a: "
+                                  + "[" * d + "]" * d + "\n",
 }
 
 
@@ -234,8 +236,12 @@ def test_deep_block_nesting_is_our_located_error(tmp_path, library, either_parse
         "a: 1  # " + "[" * 100 + "\n",
         "a: |\n  " + "[" * 100 + "\n  more\nb: 1\n",
         "a: >-\n  " + "{" * 100 + "\n\n  more\n",
+        "a: [" + "'[', " * 100 + "]\n",
+        "a: [" + '"{ \\" [", ' * 100 + "]\n",
+        "a: [x, y]  # " + "[" * 100 + "\n",
     ],
-    ids=["single quotes", "double quotes", "plain text", "comment", "literal block", "folded"],
+    ids=["single quotes", "double quotes", "plain text", "comment", "literal block", "folded",
+         "quoted in flow", "escaped quotes in flow", "comment after flow"],
 )
 def test_brackets_in_text_are_not_nesting(text):
     assert yamlsafe.flow_nesting_problem(text) is None
