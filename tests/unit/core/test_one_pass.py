@@ -309,3 +309,31 @@ def test_problems_keep_the_programs_path_beside_the_place(tmp_path, library):
     (problem,) = load_routine(path, library).problems
     assert problem.path == "blocks[0].steps[0].hold"
     assert problem.where == "block 'Strength', step 1 (Plank), hold"
+
+
+# --- the documentation says what the code does ------------------------------------------------
+
+FORMAT_DOC = Path(__file__).resolve().parents[3] / "docs" / "routine-format.md"
+
+
+def _doc_table(marker: str) -> list[tuple[str, str]]:
+    text = FORMAT_DOC.read_text(encoding="utf-8")
+    table = text.split(f"<!-- {marker} -->\n", 1)[1].split("\n\n", 1)[0]
+    rows = [line.strip("|").split(" | ", 1) for line in table.splitlines()[2:]]
+    return [(left.strip(), right.strip()) for left, right in rows]
+
+
+def test_every_documented_duration_is_read_as_documented():
+    rows = _doc_table("durations-accepted")
+    assert len(rows) >= 10
+    for forms, means in rows:
+        seconds = float(means.split()[0])
+        for form in forms.split(", "):
+            assert parse_duration(form.strip("`")) == seconds, form
+
+
+@pytest.mark.parametrize("row", _doc_table("durations-refused"), ids=lambda r: r[0])
+def test_every_documented_refusal_is_what_validate_says(tmp_path, library, row):
+    written, says = row
+    found = lines(tmp_path, BASE.replace("hold: 30s", f"hold: {written.strip('`')}"), library)
+    assert found == [f"7:15: error: block 'Strength', step 1 (Plank), hold: {says}"]
