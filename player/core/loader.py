@@ -49,9 +49,9 @@ from player.core.schema import (
     WEEK_PATTERN,
     Context,
     Struct,
+    found,
     key_path,
 )
-from player.core.text import quoted
 from player.core.timeline import UNTIMED_REP_ESTIMATE_SECONDS
 from player.core.yamlsafe import MAP, SCALAR, SEQ, Node, decode, parse, read_text
 
@@ -93,7 +93,7 @@ def load_library(path: Path = bundled.LIBRARY_FILE, media_dir: Path = bundled.ME
     text, problems = read_text(path)
     if text is None:
         return Library({}, tuple(problems))
-    root, problems = parse(text)
+    root, problems = parse(text, keep_going=True)
     if root is None:
         return Library({}, tuple(problems))
     return _library_from_root(root, problems, path, media_dir)
@@ -101,12 +101,13 @@ def load_library(path: Path = bundled.LIBRARY_FILE, media_dir: Path = bundled.ME
 
 def _library_from_root(root: Node, problems: list[Problem], path: Path,
                        media_dir: Path) -> Library:
+    read = len(problems)
     ctx = Context(problems)
     values = _check_format(root, LIBRARY, ctx)
     media = _Media(path.parent, media_dir, ctx)
     if values is INVALID:
         _check_media(root, media, _with_errors(ctx), ctx)
-        return Library({}, _named(ctx.problems, root, dict))
+        return Library({}, _named(_after_reading(ctx.problems, read), root, dict))
     exercises = _exercise_defs(values["exercises"], root.value["exercises"], media, "exercises")
     return Library(exercises, _named(ctx.problems, root, dict))
 
@@ -119,7 +120,7 @@ def validate_file(path: Path, library: Library | None = None,
     text, problems = read_text(path)
     if text is None:
         return tuple(problems)
-    root, problems = parse(text)
+    root, problems = parse(text, keep_going=True)
     if root is None:
         return reported(problems)
     if root.kind == MAP and "exercises" in root.value and not {"title", "blocks"} & set(
@@ -151,7 +152,7 @@ def load_routine_text(text: str, path: Path, library: Library | None = None,
                       media_dir: Path = bundled.MEDIA_DIR,
                       today: dt.date | None = None) -> LoadResult:
     """Validate and build a routine from its text; ``path`` is where it lives (for media)."""
-    root, problems = parse(text)
+    root, problems = parse(text, keep_going=True)
     if root is None:
         return LoadResult(None, reported(problems))
     return _routine_from_root(root, problems, path, library, media_dir, today)
@@ -159,6 +160,7 @@ def load_routine_text(text: str, path: Path, library: Library | None = None,
 
 def _routine_from_root(root: Node, problems: list[Problem], path: Path, library: Library | None,
                        media_dir: Path, today: dt.date | None) -> LoadResult:
+    read = len(problems)
     ctx = Context(problems)
     values = _check_format(root, ROUTINE, ctx)
     if root.kind != MAP:
@@ -175,7 +177,7 @@ def _routine_from_root(root: Node, problems: list[Problem], path: Path, library:
         _check_media(root, _Media(path.parent, media_dir, ctx), bad, ctx)
         _check_caps(root, bad, ctx)
     _review_warning(root, today or dt.date.today(), ctx)
-    found = _named(ctx.problems, root, lambda: _exercise_names(root, lib))
+    found = _named(_after_reading(ctx.problems, read), root, lambda: _exercise_names(root, lib))
     if any(p.is_error for p in found):
         return LoadResult(None, found)
     return LoadResult(routine, found)
@@ -237,6 +239,17 @@ def _check_format(root: Node, struct: Struct, ctx: Context) -> Any:
 
 def _position(p: Problem) -> tuple[int, int]:
     return (p.line or 0, p.col or 0)
+
+
+def _after_reading(problems: list[Problem], read: int) -> list[Problem]:
+    """``problems`` without the checks' errors at a place where reading the file (its first
+    ``read`` problems: a duplicate key, a date that does not exist) has already said what is
+    wrong."""
+    places = {_position(p) for p in problems[:read] if p.is_error}
+    if not places:
+        return problems
+    return problems[:read] + [p for p in problems[read:]
+                              if not (p.is_error and _position(p) in places)]
 
 
 def _named(problems: list[Problem], root: Node,
@@ -496,7 +509,7 @@ class _Sizer:
 
 def _kind_name(node: Node) -> str:
     return {"map": "a mapping", "seq": "a list"}.get(node.kind,
-                                                     f"the single value {quoted(node.value)}")
+                                                     f"the single value {found(node)}")
 
 
 def _review_warning(root: Node, today: dt.date, ctx: Context) -> None:

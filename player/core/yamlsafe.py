@@ -48,8 +48,8 @@ from player.core.limits import MAX_DEPTH as MAX_DEPTH
 from player.core.limits import MAX_EXPANDED_VALUES as MAX_EXPANDED_VALUES
 from player.core.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
 from player.core.limits import MAX_NUMBER_DIGITS
-from player.core.problems import Problem, error
-from player.core.text import quoted, shorten
+from player.core.problems import Problem, code, error, shown
+from player.core.text import shorten
 
 #: Tab errors reported one by one before summarising the rest.
 MAX_TAB_REPORTS = 10
@@ -297,8 +297,14 @@ def _skip_quoted(text: str, i: int) -> int:
     return n
 
 
-def parse(text: str) -> tuple[Node | None, list[Problem]]:
-    """Parse one YAML document into Nodes; on any error return the problems found."""
+def parse(text: str, keep_going: bool = False) -> tuple[Node | None, list[Problem]]:
+    """Parse one YAML document into Nodes; on any error return the problems found.
+
+    With ``keep_going``, a file whose only errors leave its structure clear (a duplicate key:
+    the last value counts; a value that is not what its look or tag says, such as the date
+    2026-02-30: kept as its text) is still returned, so that the rest of it can be checked in
+    the same pass. Syntax errors, refused tags and anything over a limit return no tree.
+    """
     problems = tab_problems(text)
     too_deep = flow_nesting_problem(text)
     if too_deep is not None:
@@ -317,7 +323,8 @@ def parse(text: str) -> tuple[Node | None, list[Problem]]:
         problems.append(_reader_problem(text, exc))
     finally:
         loader.dispose()
-    if any(p.is_error for p in problems):
+    soft = {id(p) for p in builder.soft}
+    if any(p.is_error and (id(p) not in soft or not keep_going) for p in problems):
         return None, problems
     if builder.root is None or (builder.root.kind == SCALAR and builder.root.value is None):
         problems.append(error("the file is empty; a routine starts with `format: 1` and a `title`",
@@ -352,6 +359,13 @@ class _TreeBuilder:
         self.root: Node | None = None
         self.documents = 0
         self.expanded = 0
+        #: Errors that leave the structure clear (see :func:`parse`'s ``keep_going``).
+        self.soft: list[Problem] = []
+
+    def soft_error(self, message: str, line: int, col: int) -> None:
+        problem = error(message, line, col)
+        self.problems.append(problem)
+        self.soft.append(problem)
 
     def fail(self, message: str, line: int, col: int) -> None:
         self.problems.append(error(message, line, col))
@@ -410,7 +424,9 @@ class _TreeBuilder:
         try:
             value = _construct[tag](_constructor, ScalarNode(tag, ev.value))
         except Exception:  # PyYAML's constructors raise ValueError, KeyError, AttributeError...
-            self.fail(f"{quoted(ev.value)} is not a valid {tag.replace(_CORE, '')}", line, col)
+            self.soft_error(NOT_A_VALID.format(value=shown(ev.value), what=_TAG_NAMES.get(
+                tag, tag.replace(_CORE, ""))), line, col)
+            value = ev.value  # kept as text; the checks after say nothing more at its place
         node = Node(SCALAR, value, line, col)
         node.style, node.source = ev.style, ev.value
         return node
@@ -445,11 +461,19 @@ class _TreeBuilder:
         assert parent.keys is not None
         if key in parent.keys:
             first = parent.keys[key]
-            self.problems.append(error(f"duplicate key {quoted(key)} (first defined on line "
-                                       f"{first[0]})", node.line, node.col))
+            self.soft_error(f"duplicate key {code(key)} (first defined on line {first[0]}); "
+                            "write each key once",
+                            node.line, node.col)
         parent.keys[key] = (node.line, node.col)
         self.stack[-1] = (parent, key, parent_anchor)
 
+
+#: A value its tag (``!!bool``, ``!!float`` ...) or its look says it is, but is not.
+NOT_A_VALID = "{value} is not a valid {what}"
+_TAG_NAMES = {_CORE + "bool": "yes/no value (write true or false)",
+              _CORE + "timestamp": "date (write it YYYY-MM-DD, a day that exists)",
+              _CORE + "int": "whole number", _CORE + "float": "number",
+              _CORE + "null": "empty value"}
 
 #: The message for a whole number with more than :data:`MAX_NUMBER_DIGITS` digits.
 TOO_MANY_DIGITS = ("this number is {digits:,} digits long; numbers in a routine file have at most "

@@ -73,8 +73,8 @@ ROUTINE_CASES = [
     Expected("int-sets", 8, "31 digits long"),
     Expected("int-format", 1, "4,500 digits long"),
     # explicit tags on values their constructor cannot read (KeyError, AttributeError inside)
-    Expected("tag-bool-not-a-bool", 8, "'yes please' is not a valid bool"),
-    Expected("tag-timestamp-not-a-date", 3, "'soon' is not a valid timestamp"),
+    Expected("tag-bool-not-a-bool", 8, "yes please is not a valid yes/no value (write true or false)"),
+    Expected("tag-timestamp-not-a-date", 3, "soon is not a valid date (write it YYYY-MM-DD, a day that exists)"),
     # deep nesting
     Expected("deep-flow-lists", 1, "nested more than 64 levels deep"),
     Expected("deep-flow-maps", 1, "nested more than 64 levels deep"),

@@ -236,12 +236,31 @@ ONE_PASS = [
          "week(s) (`schedule: weeks: 4`), so `week 5` is never played; remove it, or make the "
          "schedule 5 weeks or longer"],
         id="progression-past-schedule-beside-an-error"),
+    pytest.param(  # reading errors that leave the structure clear do not hide the rest
+        BASE + "        hold: 40s\n        sets: 0\nwritten: 2026-02-30\n",
+        ["8:9: error: duplicate key `hold` (first defined on line 7); write each key once",
+         "9:15: error: block 'Strength', step 1 (Plank), sets: must be from 1 to 50; found 0",
+         "10:10: error: 2026-02-30 is not a valid date (write it YYYY-MM-DD, a day that "
+         "exists)"],
+        id="duplicate-key-and-impossible-date-beside-other-errors"),
+    pytest.param(  # a syntax error still stops reading: nothing after it can be trusted
+        BASE + "        sets: [1\n        reps: 0\n",
+        ["9:13: error: YAML syntax error: while parsing a flow sequence did not find "
+         "expected ',' or ']'"],
+        id="syntax-error-stops"),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), ONE_PASS)
 def test_every_problem_in_one_pass(tmp_path, library, text, expected):
     assert lines(tmp_path, text, library) == expected
+
+
+def test_a_file_with_only_a_duplicate_key_is_not_played(tmp_path, library):
+    path = tmp_path / "r.yaml"
+    path.write_text(BASE + "        hold: 40s\n", encoding="utf-8")
+    result = load_routine(path, library)
+    assert result.routine is None and [p.line for p in result.errors] == [8]
 
 
 def test_the_last_week_of_the_schedule_may_have_a_progression(tmp_path, library):
