@@ -2,7 +2,14 @@
 
     .venv/bin/python bench/bench_validate.py [--files 1000] [--repeat 5]
 
-Writes 1,000 routine files of ordinary size (3 blocks, 12 steps, metadata, own exercises) and
+First, what ``routine-player validate`` does (:func:`player.core.loader.validate_file`, the
+library loaded once as the command does) on every bundled routine plus a generated routine of
+1,000 steps, against reading the same files and ``yaml.load`` with ``CSafeLoader`` alone:
+the ratio of the totals, target at most 2x. The 1,000-step routine is valid (it stays within
+the loader's limits of 5,000 played steps and 8 hours), so every check and the building of the
+model are timed, as for a real file.
+
+Then (``--files 0`` skips it) the older figures: writes 1,000 routine files of ordinary size (3 blocks, 12 steps, metadata, own exercises) and
 one of 300 steps (its holds and rests shortened, the same text otherwise, so that its session stays
 within the loader's 8-hour limit) into a temporary folder, then times, per file, (a) reading + ``yaml.load`` with
 ``CSafeLoader`` and (b) reading + the full ``load_routine`` (safe event reading, schema checks,
@@ -15,13 +22,19 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
 
-from player.core.loader import load_library, load_routine
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # time this checkout's code, not an installed copy
+
+from player.core import bundled  # noqa: E402 - after making the project importable
+from player.core.loader import load_library, load_routine, validate_file  # noqa: E402
 
 EXERCISES = ["plank", "side_plank", "glute_bridge", "bird_dog", "dead_bug", "leg_raise",
              "hamstring_stretch", "hip_flexor_stretch", "knee_to_chest", "cat_cow"]
@@ -79,7 +92,74 @@ def brisk(text: str) -> str:
     return text
 
 
-def time_per_file(paths: list[Path], action) -> float:
+def thousand_steps(rng: random.Random, steps: int = 1000) -> str:
+    """A valid routine of ``steps`` steps in 10 blocks: short holds, tempo reps, untimed reps,
+    rests, sides and progressions, one set each, so that its session stays under 8 hours."""
+    head = (
+        "format: 1\ntitle: A thousand steps\nauthor: A. Physio\nwritten: 2026-11-01\n"
+        "schedule: {times_per_week: 3, weeks: 6}\ndefaults: {lead_in: 5s, rest_after: 0s}\n"
+        "blocks:\n")
+    blocks = []
+    per_block = steps // 10
+    for b in range(10):
+        body = []
+        for _ in range(per_block):
+            ex, kind = rng.choice(EXERCISES), rng.random()
+            if kind < 0.35:
+                body.append(f"      - exercise: {ex}\n        hold: {rng.choice(['5s', '8s'])}\n"
+                            f"        sides: {rng.choice(['none', 'both'])}\n"
+                            "        progression: {week 3: {hold: 10s}}\n")
+            elif kind < 0.6:
+                body.append(f"      - exercise: {ex}\n        reps: 3\n"
+                            "        tempo: {up: 1s, hold: 1s, down: 1s}\n"
+                            "        note: Keep your back neutral.\n")
+            elif kind < 0.85:
+                body.append(f"      - exercise: {ex}\n        reps: {rng.randint(2, 4)}\n")
+            else:
+                body.append("      - rest: 5 seconds\n")
+        blocks.append(f"  - name: Block {b + 1}\n    steps:\n{''.join(body)}")
+    return head + "".join(blocks)
+
+
+def validate_figure(tmp: Path, repeat: int, rng: random.Random) -> None:
+    """The issue's figure: validate on the bundled routines and a 1,000-step routine."""
+    big = tmp / "thousand.yaml"
+    big.write_text(thousand_steps(rng), encoding="utf-8")
+    files = [*bundled.bundled_routines(), big]
+    library = load_library()
+    for path in files:
+        problems = validate_file(path, library)
+        assert not any(p.is_error for p in problems), (path, problems[:3])
+
+    def bare(path: Path) -> None:
+        yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)  # noqa: S506
+
+    def check(path: Path) -> None:
+        validate_file(path, library)
+
+    print(f"validate: {len(files) - 1} bundled routines + a 1,000-step routine "
+          f"({big.stat().st_size / 1024:.0f} KiB); {repeat} rounds, each timing the bare parse "
+          "and then validate on the same files; medians, and the median of the rounds' ratios")
+    for label, group in (("all files", files), ("bundled only", files[:-1]),
+                         ("1,000 steps only", [big])):
+        bare_t, check_t = [], []
+        for _ in range(repeat):  # interleaved, so both see the same load of the machine
+            bare_t.append(time_total(group, bare))
+            check_t.append(time_total(group, check))
+        ratio = statistics.median(c / b for b, c in zip(bare_t, check_t, strict=True))
+        print(f"  {label:>16}: bare CSafeLoader parse {statistics.median(bare_t) * 1000:7.2f} ms, "
+              f"validate {statistics.median(check_t) * 1000:7.2f} ms, ratio {ratio:.2f}x "
+              "(goal <= 2x)")
+
+
+def time_total(paths: list[Path], action: Callable[[Path], None]) -> float:
+    start = time.perf_counter()
+    for path in paths:
+        action(path)
+    return time.perf_counter() - start
+
+
+def time_per_file(paths: list[Path], action: Callable[[Path], None]) -> float:
     start = time.perf_counter()
     for path in paths:
         action(path)
@@ -88,12 +168,16 @@ def time_per_file(paths: list[Path], action) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--files", type=int, default=1000)
+    parser.add_argument("--files", type=int, default=1000,
+                        help="ordinary files for the older figures (0: skip them)")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     rng = random.Random(7)
     library = load_library()
     with tempfile.TemporaryDirectory() as tmp:
+        validate_figure(Path(tmp), args.repeat, random.Random(7))
+        if args.files <= 0:
+            return
         ordinary = []
         for i in range(args.files):
             path = Path(tmp) / f"routine_{i:04d}.yaml"

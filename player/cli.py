@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from player.core.durations import format_duration
-from player.core.loader import Library, load_library, load_routine, validate_file
+from player.core.loader import Library, load_library, load_routine, validate_file, week_problem
 from player.core.text import escape_controls
 from player.core.timeline import (
     UNTIMED_REP_ESTIMATE_SECONDS,
@@ -23,19 +23,34 @@ from player.core.timeline import (
     describe_step,
 )
 
+#: The last line of ``validate``, on standard error.
+MSG_VALID_FILES = "{valid} of {total} file(s) valid"
+#: ``timeline --week N`` for a week the routine does not have.
+MSG_BAD_WEEK = "{file}: --week {week}: {reason}"
 
-def cmd_validate(paths: list[str], out: TextIO | None = None) -> int:
-    """Print every problem as ``PATH:LINE:COL: error: MESSAGE``; 0 when all files are valid."""
+
+def cmd_validate(paths: list[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Print every problem as ``PATH:LINE:COL: error: MESSAGE``; 0 when all files are valid.
+
+    The summary goes to standard error after the problems are flushed, on a line of its own
+    (after an empty line when problems were listed), so it never runs on from the last problem
+    whatever joins the two streams.
+    """
     out = out or sys.stdout
+    err = err or sys.stderr
     library = load_library()
-    bad = 0
+    bad = listed = 0
     for name in paths:
         problems = validate_file(Path(name), library)
         for problem in problems:
             print(escape_controls(problem.format(name)), file=out)
+        listed += len(problems)
         if any(p.is_error for p in problems):
             bad += 1
-    print(f"{len(paths) - bad} of {len(paths)} file(s) valid", file=sys.stderr)
+    out.flush()
+    summary = MSG_VALID_FILES.format(valid=len(paths) - bad, total=len(paths))
+    err.write(("\n" if listed else "") + summary + "\n")
+    err.flush()
     return 1 if bad else 0
 
 
@@ -48,6 +63,11 @@ def cmd_timeline(name: str, as_json: bool, week: int = 1, out: TextIO | None = N
         for problem in result.problems:
             print(escape_controls(problem.format(name)), file=sys.stderr)
         return 1
+    reason = week_problem(result.routine, week)
+    if reason:
+        print(escape_controls(MSG_BAD_WEEK.format(file=name, week=week, reason=reason)),
+              file=sys.stderr)
+        return 2
     timeline = build_timeline(result.routine, week)
     if as_json:
         json.dump(timeline_json(timeline), out, indent=2)

@@ -1,4 +1,10 @@
-"""Durations written as people write them: ``45s``, ``2m``, ``1m30s``, ``1h``, ``90`` (seconds)."""
+"""Durations written as people write them: ``45s``, ``2m``, ``1m30s``, ``1h``, ``90`` (seconds),
+and in words: ``30 seconds``, ``1 min``, ``20 mins``, ``1 minute``, ``2 hours``.
+
+A clock time such as ``1:30`` is refused with the fix (``write 1m30s``): YAML 1.1 reads it as a
+number in base 60 (90), which is what a physio means only by chance. The reader keeps the text
+as written (:attr:`player.core.yamlsafe.Node.source`), so :func:`clock_time_fix` sees it.
+"""
 
 from __future__ import annotations
 
@@ -8,18 +14,48 @@ import re
 #: Longest duration any step may have; anything longer is a typo (4 hours).
 MAX_DURATION_SECONDS = 4 * 60 * 60
 
-_UNITS = {"h": 3600.0, "m": 60.0, "min": 60.0, "s": 1.0, "sec": 1.0}
-_PART = r"(\d+(?:\.\d+)?)\s*(h|min|m|sec|s)"
-_DURATION = re.compile(rf"^\s*-?\s*(?:{_PART}\s*)+$")
-_PARTS = re.compile(_PART)
+#: Every unit word, by the seconds it stands for. Matching is case-insensitive.
+UNIT_WORDS = {
+    3600.0: ("h", "hr", "hrs", "hour", "hours"),
+    60.0: ("m", "min", "mins", "minute", "minutes"),
+    1.0: ("s", "sec", "secs", "second", "seconds"),
+}
+_UNITS = {word: seconds for seconds, words in UNIT_WORDS.items() for word in words}
+# Longest words first, so that `min` is not read as `m` followed by `in`.
+_UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
+_NUMBER = r"\d+(?:\.\d+)?"
+_PART = rf"({_NUMBER})\s*({_UNIT})"
+_DURATION = re.compile(rf"^\s*-?\s*(?:{_PART}\s*)+$", re.IGNORECASE)
+_PARTS = re.compile(_PART, re.IGNORECASE)
+# A number followed by a word that is not a unit: `30 sek`, `2 minuts`, `1,5m`.
+_NUMBER_FIRST = re.compile(rf"^\s*-?\s*({_NUMBER})\s*([^\d\s].*)$")
+_DECIMAL_COMMA = re.compile(rf"^\s*\d+,\d+\s*(?:{_UNIT})?\s*$", re.IGNORECASE)
+_CLOCK = re.compile(r"^\s*[-+]?\d+(?::[0-5]?\d)+(?:\.\d*)?\s*$")
 
 #: For the JSON Schema: the same text forms (without sign; negatives are rejected anyway).
-DURATION_PATTERN = r"^\s*(?:\d+(?:\.\d+)?\s*(?:h|min|m|sec|s)\s*)+$|^\s*\d+(?:\.\d+)?\s*$"
-DURATION_HELP = "a duration like 45s, 2m, 1m30s or 90 (seconds)"
+#: ECMAScript-compatible: no inline flags, so upper case is spelled out.
+DURATION_PATTERN = (
+    r"^\s*(?:\d+(?:\.\d+)?\s*(?:" + "|".join(
+        "".join(f"[{c.lower()}{c.upper()}]" for c in word)
+        for word in sorted(_UNITS, key=len, reverse=True)) + r")\s*)+$|^\s*\d+(?:\.\d+)?\s*$")
+DURATION_HELP = "a duration like 45s, 2m, 1m30s, 30 seconds or 90 (seconds)"
+
+#: The fix offered for text that is no duration at all.
+WRITE_LIKE = "write it like 30s, 2m or 1m30s"
+#: A number with a unit word that is not one: {fix} is the likely meaning (``30s``).
+UNKNOWN_UNIT = "{unit} is not a unit of time (use s, m or h, or seconds, minutes, hours); write {fix}"
+#: ``1:30``: YAML reads clock times as base-60 numbers.
+CLOCK_TIME = ("{text} is a clock time, which routine files do not use (YAML reads it as the "
+              "number {number:g}, in base 60); write {fix}")
+#: ``1,5m``: a decimal comma.
+DECIMAL_COMMA = "decimals are written with a point; write {fix}"
+NEGATIVE = "must not be negative; write how long, such as 30s"
+NOT_FINITE = "must be a finite duration; write how long, such as 30s"
+TOO_LONG = "is longer than 4 hours, which no step needs; check for a typo"
 
 
 class DurationError(ValueError):
-    """The value is not a usable duration; the message says why."""
+    """The value is not a usable duration; the message says why and what to write."""
 
 
 def parse_duration(value: object) -> float:
@@ -33,24 +69,59 @@ def parse_duration(value: object) -> float:
     else:
         raise DurationError(f"must be {DURATION_HELP}")
     if not math.isfinite(seconds):
-        raise DurationError("must be a finite duration")
+        raise DurationError(NOT_FINITE)
     if seconds < 0:
-        raise DurationError("must not be negative")
+        raise DurationError(NEGATIVE)
     if seconds > MAX_DURATION_SECONDS:
-        raise DurationError("is longer than 4 hours, which no step needs; check for a typo")
+        raise DurationError(TOO_LONG)
     return seconds
 
 
 def _parse_text(text: str) -> float:
     stripped = text.strip()
+    if _DURATION.match(stripped):  # the usual case: with units
+        total = sum(float(n) * _UNITS[u.lower()] for n, u in _PARTS.findall(stripped))
+        return -total if stripped.startswith("-") else total
     try:
-        return float(stripped)
+        return float(stripped)  # "90" in quotes
     except ValueError:
-        pass
-    if not _DURATION.match(stripped):
-        raise DurationError(f"must be {DURATION_HELP}")
-    total = sum(float(n) * _UNITS[u] for n, u in _PARTS.findall(stripped))
-    return -total if stripped.startswith("-") else total
+        raise DurationError(_text_fix(stripped)) from None
+
+
+def _text_fix(text: str) -> str:
+    """Why ``text`` is not a duration, and what to write instead."""
+    clock = clock_time_fix(text)
+    if clock:
+        return clock
+    comma = _DECIMAL_COMMA.match(text)
+    if comma:
+        fixed = text.strip().replace(",", ".")
+        return DECIMAL_COMMA.format(fix=fixed.replace(" ", ""))
+    m = _NUMBER_FIRST.match(text)
+    if m:
+        number, unit = m.groups()
+        first = unit.strip()[:1].lower()
+        letter = first if first in "hms" else "s"
+        return UNKNOWN_UNIT.format(unit=unit.strip(), fix=f"{number}{letter}")
+    return f"must be {DURATION_HELP}; {WRITE_LIKE}"
+
+
+def clock_time_fix(text: str) -> str:
+    """For a clock time such as ``1:30`` (as written in the file): why it is refused and what
+    to write instead (``write 1m30s``); "" for any other text."""
+    if not _CLOCK.match(text):
+        return ""
+    body = text.strip().lstrip("+-")
+    number = 0.0
+    for part in body.split(":"):
+        number = number * 60 + float(part)
+    parts = body.split(":")
+    whole = [float(p) for p in parts]
+    units = ("h", "m", "s")[-len(whole):] if len(whole) <= 3 else ()
+    if not units:
+        return CLOCK_TIME.format(text=text.strip(), number=number, fix=f"{number:g}s")
+    fix = "".join(f"{v:g}{u}" for v, u in zip(whole, units, strict=True) if v) or "0s"
+    return CLOCK_TIME.format(text=text.strip(), number=number, fix=fix)
 
 
 def format_duration(seconds: float) -> str:

@@ -21,9 +21,10 @@ from typing import Any
 
 from player.core import bundled
 from player.core.clinical import HEAT_MAX_SECONDS, ICE_MAX_SECONDS, CareThresholds
-from player.core.durations import format_duration
+from player.core.durations import DurationError, format_duration, parse_duration
 from player.core.limits import MAX_REPORTED_PROBLEMS, MAX_ROUTINE_SECONDS, MAX_TIMELINE_STEPS
-from player.core.problems import Problem, Severity, warning
+from player.core.places import name_places
+from player.core.problems import Problem, Severity, code, error, warning
 from player.core.routine import (
     FORMAT_VERSION,
     Block,
@@ -41,8 +42,16 @@ from player.core.routine import (
     Step,
     Tempo,
 )
-from player.core.schema import INVALID, LIBRARY, ROUTINE, Context, Struct, key_path
-from player.core.text import quoted
+from player.core.schema import (
+    INVALID,
+    LIBRARY,
+    ROUTINE,
+    WEEK_PATTERN,
+    Context,
+    Struct,
+    found,
+    key_path,
+)
 from player.core.timeline import UNTIMED_REP_ESTIMATE_SECONDS
 from player.core.yamlsafe import MAP, SCALAR, SEQ, Node, decode, parse, read_text
 
@@ -84,7 +93,7 @@ def load_library(path: Path = bundled.LIBRARY_FILE, media_dir: Path = bundled.ME
     text, problems = read_text(path)
     if text is None:
         return Library({}, tuple(problems))
-    root, problems = parse(text)
+    root, problems = parse(text, keep_going=True)
     if root is None:
         return Library({}, tuple(problems))
     return _library_from_root(root, problems, path, media_dir)
@@ -92,13 +101,15 @@ def load_library(path: Path = bundled.LIBRARY_FILE, media_dir: Path = bundled.ME
 
 def _library_from_root(root: Node, problems: list[Problem], path: Path,
                        media_dir: Path) -> Library:
+    read = len(problems)
     ctx = Context(problems)
     values = _check_format(root, LIBRARY, ctx)
-    if values is INVALID:
-        return Library({}, reported(ctx.problems))
     media = _Media(path.parent, media_dir, ctx)
+    if values is INVALID:
+        _check_media(root, media, _with_errors(ctx), ctx)
+        return Library({}, _named(_after_reading(ctx.problems, read), root, dict))
     exercises = _exercise_defs(values["exercises"], root.value["exercises"], media, "exercises")
-    return Library(exercises, reported(ctx.problems))
+    return Library(exercises, _named(ctx.problems, root, dict))
 
 
 def validate_file(path: Path, library: Library | None = None,
@@ -109,7 +120,7 @@ def validate_file(path: Path, library: Library | None = None,
     text, problems = read_text(path)
     if text is None:
         return tuple(problems)
-    root, problems = parse(text)
+    root, problems = parse(text, keep_going=True)
     if root is None:
         return reported(problems)
     if root.kind == MAP and "exercises" in root.value and not {"title", "blocks"} & set(
@@ -141,7 +152,7 @@ def load_routine_text(text: str, path: Path, library: Library | None = None,
                       media_dir: Path = bundled.MEDIA_DIR,
                       today: dt.date | None = None) -> LoadResult:
     """Validate and build a routine from its text; ``path`` is where it lives (for media)."""
-    root, problems = parse(text)
+    root, problems = parse(text, keep_going=True)
     if root is None:
         return LoadResult(None, reported(problems))
     return _routine_from_root(root, problems, path, library, media_dir, today)
@@ -149,21 +160,45 @@ def load_routine_text(text: str, path: Path, library: Library | None = None,
 
 def _routine_from_root(root: Node, problems: list[Problem], path: Path, library: Library | None,
                        media_dir: Path, today: dt.date | None) -> LoadResult:
+    read = len(problems)
     ctx = Context(problems)
     values = _check_format(root, ROUTINE, ctx)
     if root.kind != MAP:
         return LoadResult(None, reported(ctx.problems))
     lib = library if library is not None else load_library(media_dir=media_dir)
     _check_references(root, lib, ctx)
+    _check_progression_weeks(root, ctx)
     routine = None
     if values is not INVALID:
         if _check_size(values, root, ctx):  # before anything is built
             routine = _RoutineBuilder(values, root, path, lib, media_dir, ctx).build()
-        _review_warning(values, root, today or dt.date.today(), ctx)
-    found = reported(ctx.problems)
+    else:  # what the builder checks, on whatever is valid, so every problem shows at once
+        bad = _with_errors(ctx)
+        _check_media(root, _Media(path.parent, media_dir, ctx), bad, ctx)
+        _check_caps(root, bad, ctx)
+    _review_warning(root, today or dt.date.today(), ctx)
+    found = _named(_after_reading(ctx.problems, read), root, lambda: _exercise_names(root, lib))
     if any(p.is_error for p in found):
         return LoadResult(None, found)
     return LoadResult(routine, found)
+
+
+#: Weeks a routine without ``schedule: weeks`` may be shown for (the schema's longest schedule).
+MAX_WEEKS = 104
+#: A week asked for (``timeline --week N``) that the routine's schedule does not have.
+WEEK_OUTSIDE_SCHEDULE = ("week {week} is not in this routine's schedule, which has weeks 1 to "
+                         "{weeks}; give a week from 1 to {weeks}")
+WEEK_OUT_OF_RANGE = "week {week} does not exist; weeks are counted from 1 to {weeks}"
+
+
+def week_problem(routine: Routine, week: int) -> str:
+    """Why ``week`` cannot be shown for ``routine`` (outside its schedule), or ""."""
+    weeks = routine.schedule.weeks
+    if weeks is not None and not 1 <= week <= weeks:
+        return WEEK_OUTSIDE_SCHEDULE.format(week=week, weeks=weeks)
+    if not 1 <= week <= MAX_WEEKS:
+        return WEEK_OUT_OF_RANGE.format(week=week, weeks=MAX_WEEKS)
+    return ""
 
 
 #: The last line when a file has more than MAX_REPORTED_PROBLEMS problems.
@@ -206,6 +241,103 @@ def _position(p: Problem) -> tuple[int, int]:
     return (p.line or 0, p.col or 0)
 
 
+def _after_reading(problems: list[Problem], read: int) -> list[Problem]:
+    """``problems`` without the checks' errors at a place where reading the file (its first
+    ``read`` problems: a duplicate key, a date that does not exist) has already said what is
+    wrong."""
+    places = {_position(p) for p in problems[:read] if p.is_error}
+    if not places:
+        return problems
+    return problems[:read] + [p for p in problems[read:]
+                              if not (p.is_error and _position(p) in places)]
+
+
+def _named(problems: list[Problem], root: Node,
+           names: Callable[[], dict[str, str]]) -> tuple[Problem, ...]:
+    """The problems to report, each with its place named (:mod:`player.core.places`);
+    ``names`` gives the exercise names, asked for only when a problem has a place."""
+    found = reported(problems)
+    return name_places(found, root, names()) if any(p.path for p in found) else found
+
+
+def _exercise_names(root: Node, library: Library) -> dict[str, str]:
+    """Exercise id to name, the file's own over the library's, for naming steps in places."""
+    names = {ex_id: ex.name for ex_id, ex in library.exercises.items()}
+    own = _child(root, "exercises", MAP)
+    for ex_id, ex_node in own.value.items() if own is not None else ():
+        name = _child(ex_node, "name", SCALAR)
+        if isinstance(ex_id, str) and name is not None and isinstance(name.value, str):
+            names[ex_id] = name.value
+    return names
+
+
+def _with_errors(ctx: Context) -> set[str]:
+    """The field paths that already have an error (nothing more is said about them)."""
+    return {p.path for p in ctx.problems if p.is_error}
+
+
+def _step_nodes(root: Node) -> Iterator[tuple[str, Node]]:
+    """(field path, node) of every step written in the file, valid or not."""
+    blocks = _child(root, "blocks", SEQ)
+    for b, block in enumerate(blocks.value if blocks is not None else ()):
+        steps = _child(block, "steps", SEQ)
+        for i, step in enumerate(steps.value if steps is not None else ()):
+            yield f"blocks[{b}].steps[{i}]", step
+
+
+#: A progression for a week the schedule never reaches.
+PROGRESSION_AFTER_SCHEDULE = (
+    "the schedule has {weeks} week(s) (`schedule: weeks: {weeks}`), so {week} is never "
+    "played; remove it, or make the schedule {n} weeks or longer")
+
+
+def _check_progression_weeks(root: Node, ctx: Context) -> None:
+    """An error at every progression week past the schedule's ``weeks``."""
+    weeks = _child(_child(root, "schedule", MAP), "weeks", SCALAR)
+    if weeks is None or isinstance(weeks.value, bool) or not isinstance(weeks.value, int) \
+            or weeks.value < 1:
+        return
+    for path, step in _step_nodes(root):
+        progression = _child(step, "progression", MAP)
+        if progression is None:
+            continue
+        assert progression.keys is not None
+        for key in progression.value:
+            if isinstance(key, str) and re.fullmatch(WEEK_PATTERN, key) \
+                    and int(key.split()[1]) > weeks.value:
+                line, col = progression.keys[key]
+                ctx.problems.append(error(PROGRESSION_AFTER_SCHEDULE.format(
+                    weeks=weeks.value, week=code(key), n=int(key.split()[1])), line, col,
+                    key_path(f"{path}.progression", key)))
+
+
+def _check_media(root: Node, media: _Media, bad: set[str], ctx: Context) -> None:
+    """Media paths of the file's own exercises, where the rest of the file has errors."""
+    own = _child(root, "exercises", MAP)
+    for ex_id, ex_node in own.value.items() if own is not None else ():
+        sub = key_path("exercises", ex_id)
+        for name, stand_in in (("illustration", PICTURE_STAND_IN), ("sound", SOUND_STAND_IN)):
+            node = _child(ex_node, name, SCALAR)
+            field_path = f"{sub}.{name}"
+            if node is not None and isinstance(node.value, str) and field_path not in bad:
+                media.resolve(node.value, node, field_path, stand_in)
+
+
+def _check_caps(root: Node, bad: set[str], ctx: Context) -> None:
+    """The ice and heat caps, where the rest of the file has errors."""
+    for path, step in _step_nodes(root):
+        for what in ("ice", "heat"):
+            node = _child(step, what, SCALAR)
+            field_path = f"{path}.{what}"
+            if node is None or field_path in bad:
+                continue
+            try:
+                seconds = parse_duration(node.value)
+            except DurationError:
+                continue
+            _cap_warning(seconds, what, node, field_path, ctx)
+
+
 def _check_references(root: Node, library: Library, ctx: Context) -> None:
     """Report every reference to an unknown exercise, even where other fields have errors."""
     known = _Known(set(library.exercises))
@@ -215,12 +347,8 @@ def _check_references(root: Node, library: Library, ctx: Context) -> None:
         for ex_id, ex_node in own.value.items():
             _check_reference(_child(ex_node, "easier", SCALAR), known,
                              f"{key_path('exercises', ex_id)}.easier", ctx)
-    blocks = _child(root, "blocks", SEQ)
-    for b, block in enumerate(blocks.value if blocks is not None else ()):
-        steps = _child(block, "steps", SEQ)
-        for i, step in enumerate(steps.value if steps is not None else ()):
-            _check_reference(_child(step, "exercise", SCALAR), known,
-                             f"blocks[{b}].steps[{i}].exercise", ctx)
+    for path, step in _step_nodes(root):
+        _check_reference(_child(step, "exercise", SCALAR), known, f"{path}.exercise", ctx)
 
 
 class _Known:
@@ -247,7 +375,7 @@ def _check_reference(node: Node | None, known: _Known, path: str, ctx: Context) 
     if node is None or not isinstance(node.value, str) or node.value in known.ids:
         return
     hint = ctx.suggest(node.value, known.sorted()) if ctx.suggestions_left > 0 else ""
-    ctx.fail(node, path, f"no exercise with id {quoted(node.value)} in this file's `exercises` "
+    ctx.fail(node, path, f"no exercise with id {code(node.value)} in this file's `exercises` "
                          f"or the bundled library{hint}")
 
 
@@ -381,13 +509,14 @@ class _Sizer:
 
 def _kind_name(node: Node) -> str:
     return {"map": "a mapping", "seq": "a list"}.get(node.kind,
-                                                     f"the single value {quoted(node.value)}")
+                                                     f"the single value {found(node)}")
 
 
-def _review_warning(values: dict[str, Any], root: Node, today: dt.date, ctx: Context) -> None:
-    review = values.get("review_by")
-    if isinstance(review, dt.date) and review < today:
-        node = root.value["review_by"]
+def _review_warning(root: Node, today: dt.date, ctx: Context) -> None:
+    node = _child(root, "review_by", SCALAR)
+    review = node.value if node is not None else None
+    if isinstance(review, dt.date) and not isinstance(review, dt.datetime) and review < today:
+        assert node is not None
         ctx.problems.append(warning(f"the review date {review.isoformat()} has passed; ask the "
                                     "author (your physiotherapist) to review this routine",
                                     node.line, node.col, "review_by"))
@@ -405,7 +534,7 @@ class _Media:
 
     def resolve(self, value: str, node: Node, path: str, stand_in: str) -> Path | None:
         posix = PurePosixPath(value.replace("\\", "/"))
-        shown = quoted(value)
+        shown = code(value)
         if posix.is_absolute() or value.startswith("~") or re.match(r"^[A-Za-z]:", value):
             self.ctx.fail(node, path, f"media path {shown} must be relative to the routine file "
                                       "(absolute paths are not read)")
@@ -440,6 +569,9 @@ class _Media:
         return None
 
 
+#: What the player does instead of a missing picture or sound.
+PICTURE_STAND_IN = "a placeholder is shown instead"
+SOUND_STAND_IN = "the spoken name or a tone is played instead"
 #: A media path the file system cannot look up (too long a name, a loop of links).
 MEDIA_UNREADABLE = "media file {value} cannot be looked up ({reason}); {stand_in}"
 
@@ -453,13 +585,12 @@ def _exercise_defs(values: dict[str, Any], node: Node, media: _Media,
         illustration = sound = None
         if "illustration" in v:
             illustration = media.resolve(v["illustration"], n.value["illustration"],
-                                         f"{sub}.illustration", "a placeholder is shown instead")
+                                         f"{sub}.illustration", PICTURE_STAND_IN)
         else:
             default = bundled.ILLUSTRATIONS_DIR / f"{ex_id}.svg"
             illustration = default if default.is_file() else None
         if "sound" in v:
-            sound = media.resolve(v["sound"], n.value["sound"], f"{sub}.sound",
-                                  "the spoken name or a tone is played instead")
+            sound = media.resolve(v["sound"], n.value["sound"], f"{sub}.sound", SOUND_STAND_IN)
         out[ex_id] = Exercise(
             id=ex_id, name=v["name"], instructions=v.get("instructions", ()),
             feel=v.get("feel", ()), cautions=v.get("cautions", ()), illustration=illustration,
@@ -515,10 +646,10 @@ class _RoutineBuilder:
         if kind == "rest":
             return RestStep(v["rest"], note)
         if kind == "ice":
-            self._cap_warning(v["ice"], ICE_MAX_SECONDS, "ice", node, path)
+            _cap_warning(v["ice"], "ice", node.value["ice"], f"{path}.ice", self.ctx)
             return IceStep(v["ice"], note)
         if kind == "heat":
-            self._cap_warning(v["heat"], HEAT_MAX_SECONDS, "heat", node, path)
+            _cap_warning(v["heat"], "heat", node.value["heat"], f"{path}.heat", self.ctx)
             return HeatStep(v["heat"], note)
         if kind == "cadence":
             ex = self._lookup(v["exercise"]) if "exercise" in v else None
@@ -543,10 +674,15 @@ class _RoutineBuilder:
             pain_check=v.get("pain_check", checks.get("per_exercise", False)),
             note=note)
 
-    def _cap_warning(self, seconds: float, cap: int, what: str, node: Node, path: str) -> None:
-        if seconds > cap:
-            n = node.value[what]
-            self.ctx.problems.append(warning(
-                f"{what} for {format_duration(seconds)} is longer than the {cap // 60}-minute "
-                f"safety limit; the player stops it at {cap // 60} minutes", n.line, n.col,
-                f"{path}.{what}"))
+
+_CAPS = {"ice": ICE_MAX_SECONDS, "heat": HEAT_MAX_SECONDS}
+
+
+def _cap_warning(seconds: float, what: str, node: Node, path: str, ctx: Context) -> None:
+    """A warning when ice or heat is written longer than the player lets it last."""
+    cap = _CAPS[what]
+    if seconds > cap:
+        ctx.problems.append(warning(
+            f"{what} for {format_duration(seconds)} is longer than the {cap // 60}-minute "
+            f"safety limit; the player stops it at {cap // 60} minutes", node.line, node.col,
+            path))

@@ -20,6 +20,7 @@ from player.core.durations import (
     DURATION_PATTERN,
     MAX_DURATION_SECONDS,
     DurationError,
+    clock_time_fix,
     parse_duration,
 )
 from player.core.limits import (
@@ -28,9 +29,9 @@ from player.core.limits import (
     MAX_SUGGESTION_WORD,
     MAX_SUGGESTIONS,
 )
-from player.core.problems import Problem, error
+from player.core.problems import Problem, code, error, shown
 from player.core.routine import FORMAT_VERSION
-from player.core.text import LINE_BREAKS, has_visible, is_control, quoted, shorten
+from player.core.text import LINE_BREAKS, has_visible, is_control, shorten
 from player.core.yamlsafe import MAP, SCALAR, SEQ, Node
 
 
@@ -82,17 +83,41 @@ def key_path(path: str, key: object) -> str:
 
 
 def found(node: Node) -> str:
-    """How a found value is shown in a message."""
+    """How a found value is shown in a message: as the file writes it, in the file's own quotes
+    when it has them (``"3"``), never in quotes the app adds."""
     if node.kind == MAP:
         return "a mapping"
     if node.kind == SEQ:
         return "a list"
     v = node.value
     if v is None:
-        return "nothing (null)"
-    if isinstance(v, bool):
-        return f"{str(v).lower()} (a yes/no value)"
-    return quoted(v, FOUND_CHARS)
+        return "nothing (an empty value)"
+    if isinstance(v, str):
+        text = shown(v, FOUND_CHARS)
+        return f"{node.style}{text}{node.style}" if node.style in _QUOTES else text
+    written = shown(node.source, FOUND_CHARS) if node.source is not None else str(v)
+    return f"{written} (a yes/no value)" if isinstance(v, bool) else written
+
+
+_QUOTES = ("'", '"')
+#: A value in quotes where the field wants a number, yes/no or date: {found} is as written.
+IN_QUOTES = "{found}, which the quotes make text: write {text} without the quotes"
+#: A number, yes/no or date where the field wants text: YAML read it as something else.
+NEEDS_QUOTES = "{found}; to mean it as text, put it in quotes: \"{text}\""
+
+
+def _unquote_fix(node: Node, looks_right: Callable[[str], bool]) -> str:
+    """``found ...`` for a message, saying to drop the quotes when they are the mistake."""
+    v = node.value
+    if node.kind == SCALAR and isinstance(v, str) and node.style in _QUOTES \
+            and looks_right(v.strip()):
+        return IN_QUOTES.format(found=found(node), text=shown(v.strip(), FOUND_CHARS))
+    return found(node)
+
+
+_WHOLE_NUMBER = re.compile(r"[-+]?\d+")
+_YES_NO = frozenset({"true", "false", "yes", "no", "on", "off"})
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 #: Longest piece of a found value shown in a message.
@@ -105,6 +130,9 @@ INVISIBLE_ONLY = ("must not be empty: it has only invisible characters (spaces, 
 CONTROL_CHARACTER = ("contains a control character ({name}) that text cannot show; remove it "
                      "(in quotes, it is written with a backslash, such as \\e or \\r)")
 NOT_ONE_LINE = "must be one line; it contains a line break"
+
+
+_NO_TAB_LF = str.maketrans("", "", "\t\n")
 
 
 def _control_name(char: str) -> str:
@@ -141,7 +169,10 @@ class Text(Type):
                 and not isinstance(v, bool):
             v = str(v)
         if node.kind != SCALAR or not isinstance(v, str):
-            return ctx.fail(node, path, f"must be text; found {found(node)}")
+            shown_as = found(node)
+            if node.kind == SCALAR and node.source is not None:
+                shown_as = NEEDS_QUOTES.format(found=shown_as, text=shown(node.source, FOUND_CHARS))
+            return ctx.fail(node, path, f"must be text; found {shown_as}")
         if len(v.strip()) < self.min_len:
             return ctx.fail(node, path, "must not be empty")
         if len(v) > self.max_len:
@@ -159,6 +190,8 @@ class Text(Type):
         """Why ``v`` cannot be shown as it is (a control character, a break in one line), or ""."""
         if v.isprintable():
             return ""  # the common case, checked in C
+        if v.translate(_NO_TAB_LF).isprintable():  # lines of text: also checked in C
+            return NOT_ONE_LINE if self.one_line and "\n" in v else ""
         for c in v:
             if is_control(c) and c not in "\t\n":
                 return CONTROL_CHARACTER.format(name=_control_name(c))
@@ -210,8 +243,9 @@ class Int(Type):
     def check(self, node: Node, path: str, ctx: Context) -> Any:
         v = node.value
         if node.kind != SCALAR or isinstance(v, bool) or not isinstance(v, int):
+            what = _unquote_fix(node, _WHOLE_NUMBER.fullmatch)  # type: ignore[arg-type]
             return ctx.fail(node, path, f"must be a whole number from {self.lo} to {self.hi}; "
-                                        f"found {found(node)}")
+                                        f"found {what}")
         if not self.lo <= v <= self.hi:
             return ctx.fail(node, path, f"must be from {self.lo} to {self.hi}{self.unit}; found {v}")
         return v
@@ -225,7 +259,8 @@ class Bool(Type):
 
     def check(self, node: Node, path: str, ctx: Context) -> Any:
         if node.kind != SCALAR or not isinstance(node.value, bool):
-            return ctx.fail(node, path, f"must be true or false; found {found(node)}")
+            what = _unquote_fix(node, lambda t: t.lower() in _YES_NO)
+            return ctx.fail(node, path, f"must be true or false; found {what}")
         return node.value
 
     def json(self) -> dict[str, Any]:
@@ -239,7 +274,8 @@ class Date(Type):
         v = node.value
         if node.kind == SCALAR and isinstance(v, dt.date) and not isinstance(v, dt.datetime):
             return v
-        return ctx.fail(node, path, f"must be a date written YYYY-MM-DD; found {found(node)}")
+        what = _unquote_fix(node, _ISO_DATE.fullmatch)  # type: ignore[arg-type]
+        return ctx.fail(node, path, f"must be a date written YYYY-MM-DD; found {what}")
 
     def json(self) -> dict[str, Any]:
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
@@ -254,12 +290,18 @@ class Duration(Type):
     def check(self, node: Node, path: str, ctx: Context) -> Any:
         if node.kind != SCALAR:
             return ctx.fail(node, path, f"must be {DURATION_HELP}; found {found(node)}")
+        # YAML 1.1 has already read a plain `1:30` as the number 90: refuse it as written.
+        written = node.source if node.source is not None else node.value
+        clock = clock_time_fix(written) if isinstance(written, str) else ""
+        if clock:
+            return ctx.fail(node, path, clock)
         try:
             seconds = parse_duration(node.value)
         except DurationError as exc:
             return ctx.fail(node, path, f"{exc}; found {found(node)}")
         if seconds == 0 and not self.zero_ok:
-            return ctx.fail(node, path, f"must be longer than zero; found {found(node)}")
+            return ctx.fail(node, path, f"must be longer than zero (write at least 1s); "
+                                        f"found {found(node)}")
         return seconds
 
     def json(self) -> dict[str, Any]:
@@ -279,7 +321,7 @@ class Enum(Type):
         if node.kind == SCALAR and isinstance(v, str) and v in self.values:
             return v
         allowed = ", ".join(self.values)
-        hint = ctx.suggest(str(v), self.values) if node.kind == SCALAR else ""
+        hint = ctx.suggest(v, self.values) if isinstance(v, str) else ""
         return ctx.fail(node, path, f"must be one of: {allowed}; found {found(node)}{hint}")
 
     def json(self) -> dict[str, Any]:
@@ -330,7 +372,9 @@ class Struct(Type):
     name: str
     fields: dict[str, Field]
     description: str = ""
-    #: Extra whole-object checks, run when every field is valid: (values, node, path, ctx).
+    #: Extra whole-object checks: (values, node, path, ctx). They run even when some fields
+    #: have errors (so every problem shows in one pass): ``values`` holds every field written,
+    #: an invalid one as :data:`INVALID`, and a rule skips what it cannot judge.
     rules: tuple[Callable[[dict[str, Any], Node, str, Context], None], ...] = ()
     #: JSON Schema keywords expressing ``rules`` for editors, where JSON Schema can say them.
     json_extra: dict[str, Any] = field(default_factory=dict)
@@ -349,7 +393,7 @@ class Struct(Type):
                 line, col = node.keys[key]
                 hint = ctx.suggest(str(key), list(self.fields))
                 allowed = ", ".join(self.fields)
-                ctx.problems.append(error(f"unknown field {quoted(key)} in {self.name}{hint} "
+                ctx.problems.append(error(f"unknown field {code(key)} in {self.name}{hint} "
                                           f"(allowed: {allowed})", line, col, sub))
                 ok = False
                 continue
@@ -361,14 +405,11 @@ class Struct(Type):
                 ctx.fail(node, path, f"{self.name} is missing the required field `{name}` "
                                      f"({spec.description})")
                 ok = False
-        if not ok:
-            return INVALID
         for rule in self.rules:
             before = len(ctx.problems)
             rule(values, node, path, ctx)
-            if len(ctx.problems) > before:
-                return INVALID
-        return values
+            ok &= len(ctx.problems) == before
+        return values if ok else INVALID
 
     def json(self) -> dict[str, Any]:
         props = {}
@@ -412,7 +453,7 @@ class MapOf(Type):
             sub = key_path(path, key)
             if not isinstance(key, str) or not re.fullmatch(self.key_pattern, key):
                 line, col = node.keys[key]
-                ctx.problems.append(error(f"{quoted(key)} must be {self.key_help}", line, col,
+                ctx.problems.append(error(f"{code(key)} must be {self.key_help}", line, col,
                                           sub))
                 ok = False
                 continue
@@ -503,17 +544,35 @@ def _reps_or_hold(values: dict[str, Any], node: Node, path: str, ctx: Context) -
         ctx.fail(node, path, "`tempo` times each repetition, so it needs `reps`, not `hold`")
 
 
+#: Progression problems, each at its own key.
+PROGRESSION_WEEK_1 = ("progressions start from week 2 (week 1 is the step itself); change the "
+                      "step's own values, or write `week 2` or later")
+PROGRESSION_OTHER_FIELD = ("changes `{field}`, but this step is done by `{other}`; write "
+                           "`{other}` here instead")
+
+
 def _progression_fits(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
-    for key, change in values.get("progression", {}).items():
-        where = node.value["progression"]
+    """Each week of a progression starts from week 2 and changes what the step has."""
+    weeks = node.value.get("progression")
+    if weeks is None or weeks.kind != MAP:
+        return
+    assert weeks.keys is not None
+    for key, change in weeks.value.items():
+        if not isinstance(key, str) or not re.fullmatch(WEEK_PATTERN, key):
+            continue  # already refused by the mapping's key pattern
+        week_path = key_path(f"{path}.progression", key)
         if int(key.split()[1]) < 2:
-            ctx.fail(where, f"{path}.progression", f"{key!r}: progressions start from week 2 "
-                                                   "(week 1 is the step itself)")
-        for field_name in ("hold", "reps"):
-            if field_name in change and field_name not in values:
-                other = "reps" if field_name == "hold" else "hold"
-                ctx.fail(where, f"{path}.progression", f"{key!r} changes `{field_name}`, but "
-                                                       f"this step is done by `{other}`")
+            line, col = weeks.keys[key]
+            ctx.problems.append(error(PROGRESSION_WEEK_1, line, col, week_path))
+        if change.kind != MAP:
+            continue
+        assert change.keys is not None
+        for field_name, other in (("hold", "reps"), ("reps", "hold")):
+            if field_name in change.value and field_name not in values and other in values:
+                line, col = change.keys[field_name]
+                ctx.problems.append(error(
+                    PROGRESSION_OTHER_FIELD.format(field=field_name, other=other), line, col,
+                    f"{week_path}.{field_name}"))
 
 
 def _one_way_of_scheduling(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
@@ -522,7 +581,8 @@ def _one_way_of_scheduling(values: dict[str, Any], node: Node, path: str, ctx: C
 
 
 def _tempo_nonzero(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
-    if sum(values.get(k, 0.0) for k in ("up", "hold", "down")) <= 0:
+    phases = [values.get(k, 0.0) for k in ("up", "hold", "down")]
+    if INVALID not in phases and sum(phases) <= 0:
         ctx.fail(node, path, "a tempo needs at least one phase longer than zero")
 
 

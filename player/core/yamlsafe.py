@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -47,8 +48,8 @@ from player.core.limits import MAX_DEPTH as MAX_DEPTH
 from player.core.limits import MAX_EXPANDED_VALUES as MAX_EXPANDED_VALUES
 from player.core.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
 from player.core.limits import MAX_NUMBER_DIGITS
-from player.core.problems import Problem, error
-from player.core.text import quoted, shorten
+from player.core.problems import Problem, code, error, shown
+from player.core.text import shorten
 
 #: Tab errors reported one by one before summarising the rest.
 MAX_TAB_REPORTS = 10
@@ -71,10 +72,13 @@ class Node:
     """A YAML value with its 1-based position.
 
     ``value`` is a ``dict[key, Node]`` for a mapping (``keys`` then holds each key's own
-    position), a ``list[Node]`` for a sequence, or a plain Python scalar.
+    position), a ``list[Node]`` for a sequence, or a plain Python scalar. A scalar also keeps
+    how it was written: ``style`` is ``'`` or ``"`` when it was in quotes (``|`` or ``>`` for a
+    block of text, None when plain), and ``source`` its text as written when YAML read it as
+    something else than text (``1:30`` for the number 90, ``yes`` for true), else None.
     """
 
-    __slots__ = ("kind", "value", "line", "col", "keys", "size")
+    __slots__ = ("kind", "value", "line", "col", "keys", "size", "style", "source")
 
     def __init__(self, kind: str, value: Any, line: int, col: int) -> None:
         self.kind = kind
@@ -83,6 +87,8 @@ class Node:
         self.col = col
         self.keys: dict[Any, tuple[int, int]] | None = {} if kind == MAP else None
         self.size = 1
+        self.style: str | None = None
+        self.source: str | None = None
 
     def __repr__(self) -> str:
         return f"Node({self.kind}, {self.value!r}, {self.line}:{self.col})"
@@ -209,7 +215,15 @@ def flow_nesting_problem(text: str) -> Problem | None:
             end += 1
         return end - pos
 
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None  # too few brackets to nest that deep, wherever they are
     while i < n:
+        if depth or not value_start:
+            # Inside plain text or a flow collection only these characters matter: jump there.
+            found = (_FLOW_MARKS if depth else _PLAIN_MARKS).search(text, i)
+            if found is None:
+                break
+            i = found.start()
         c = text[i]
         if c == "\n":
             line, line_start = line + 1, i + 1
@@ -260,6 +274,11 @@ def flow_nesting_problem(text: str) -> Problem | None:
     return None
 
 
+#: What :func:`flow_nesting_problem` stops at inside a flow collection, and in plain text.
+_FLOW_MARKS = re.compile(r"[\n#'\"\[\]{}]")
+_PLAIN_MARKS = re.compile(r"[\n#:]")
+
+
 def _skip_quoted(text: str, i: int) -> int:
     """The index just after the quoted scalar that starts at ``i`` (or the end of the text)."""
     quote, n = text[i], len(text)
@@ -278,8 +297,14 @@ def _skip_quoted(text: str, i: int) -> int:
     return n
 
 
-def parse(text: str) -> tuple[Node | None, list[Problem]]:
-    """Parse one YAML document into Nodes; on any error return the problems found."""
+def parse(text: str, keep_going: bool = False) -> tuple[Node | None, list[Problem]]:
+    """Parse one YAML document into Nodes; on any error return the problems found.
+
+    With ``keep_going``, a file whose only errors leave its structure clear (a duplicate key:
+    the last value counts; a value that is not what its look or tag says, such as the date
+    2026-02-30: kept as its text) is still returned, so that the rest of it can be checked in
+    the same pass. Syntax errors, refused tags and anything over a limit return no tree.
+    """
     problems = tab_problems(text)
     too_deep = flow_nesting_problem(text)
     if too_deep is not None:
@@ -298,7 +323,8 @@ def parse(text: str) -> tuple[Node | None, list[Problem]]:
         problems.append(_reader_problem(text, exc))
     finally:
         loader.dispose()
-    if any(p.is_error for p in problems):
+    soft = {id(p) for p in builder.soft}
+    if any(p.is_error and (id(p) not in soft or not keep_going) for p in problems):
         return None, problems
     if builder.root is None or (builder.root.kind == SCALAR and builder.root.value is None):
         problems.append(error("the file is empty; a routine starts with `format: 1` and a `title`",
@@ -333,6 +359,13 @@ class _TreeBuilder:
         self.root: Node | None = None
         self.documents = 0
         self.expanded = 0
+        #: Errors that leave the structure clear (see :func:`parse`'s ``keep_going``).
+        self.soft: list[Problem] = []
+
+    def soft_error(self, message: str, line: int, col: int) -> None:
+        problem = error(message, line, col)
+        self.problems.append(problem)
+        self.soft.append(problem)
 
     def fail(self, message: str, line: int, col: int) -> None:
         self.problems.append(error(message, line, col))
@@ -380,7 +413,9 @@ class _TreeBuilder:
             tag = _CORE + "str"
         self._check_tag(tag, line, col)
         if tag == _CORE + "str":
-            return Node(SCALAR, ev.value, line, col)
+            node = Node(SCALAR, ev.value, line, col)
+            node.style = ev.style
+            return node
         if tag == _CORE + "int":
             digits = number_digits(ev.value)
             if digits > MAX_NUMBER_DIGITS:
@@ -389,8 +424,12 @@ class _TreeBuilder:
         try:
             value = _construct[tag](_constructor, ScalarNode(tag, ev.value))
         except Exception:  # PyYAML's constructors raise ValueError, KeyError, AttributeError...
-            self.fail(f"{quoted(ev.value)} is not a valid {tag.replace(_CORE, '')}", line, col)
-        return Node(SCALAR, value, line, col)
+            self.soft_error(NOT_A_VALID.format(value=shown(ev.value), what=_TAG_NAMES.get(
+                tag, tag.replace(_CORE, ""))), line, col)
+            value = ev.value  # kept as text; the checks after say nothing more at its place
+        node = Node(SCALAR, value, line, col)
+        node.style, node.source = ev.style, ev.value
+        return node
 
     def _attach(self, node: Node, ev: Any, anchor: str | None, alias: bool = False) -> None:
         if anchor is not None:
@@ -422,11 +461,19 @@ class _TreeBuilder:
         assert parent.keys is not None
         if key in parent.keys:
             first = parent.keys[key]
-            self.problems.append(error(f"duplicate key {quoted(key)} (first defined on line "
-                                       f"{first[0]})", node.line, node.col))
+            self.soft_error(f"duplicate key {code(key)} (first defined on line {first[0]}); "
+                            "write each key once",
+                            node.line, node.col)
         parent.keys[key] = (node.line, node.col)
         self.stack[-1] = (parent, key, parent_anchor)
 
+
+#: A value its tag (``!!bool``, ``!!float`` ...) or its look says it is, but is not.
+NOT_A_VALID = "{value} is not a valid {what}"
+_TAG_NAMES = {_CORE + "bool": "yes/no value (write true or false)",
+              _CORE + "timestamp": "date (write it YYYY-MM-DD, a day that exists)",
+              _CORE + "int": "whole number", _CORE + "float": "number",
+              _CORE + "null": "empty value"}
 
 #: The message for a whole number with more than :data:`MAX_NUMBER_DIGITS` digits.
 TOO_MANY_DIGITS = ("this number is {digits:,} digits long; numbers in a routine file have at most "

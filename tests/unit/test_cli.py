@@ -44,10 +44,10 @@ def test_validate_prints_compiler_style_lines(tmp_path, capsys):
     assert out == [
         f"{bad}:1:1: error: routine is missing the required field `title` (Title shown in the "
         "library.)",
-        f"{bad}:2:1: error: titel: unknown field 'titel' in routine (did you mean `title`?) "
+        f"{bad}:2:1: error: titel: unknown field `titel` in routine (did you mean `title`?) "
         "(allowed: format, title, description, author, version, written, review_by, language, "
         "audience, sources, notes, schedule, defaults, pain_checks, exercises, blocks)",
-        f"{bad}:7:15: error: blocks[0].steps[0].hold: must not be negative; found -1",
+        f"{bad}:7:15: error: block 'Main', step 1 (Plank), hold: must not be negative; write how long, such as 30s; found -1",
     ]
 
 
@@ -151,7 +151,7 @@ def test_validate_escapes_file_text_and_file_names(tmp_path, capsys):
     assert_inert(out)
     assert len(out.splitlines()) == 1
     assert "odd\\x1b[31m\\u202e.yaml:3:1: error: " in out
-    assert "unknown field '\\x1b[2J\\rkey' in routine" in out
+    assert "unknown field `\\x1b[2J\\rkey` in routine" in out
 
 
 def test_timeline_problems_are_escaped_too(tmp_path, capsys):
@@ -160,4 +160,61 @@ def test_timeline_problems_are_escaped_too(tmp_path, capsys):
     assert main(["timeline", str(path)]) == 1
     err = capsys.readouterr().err
     assert_inert(err)
-    assert "unknown field '\\u2028x\\x1b'" in err
+    assert "unknown field `\\u2028x\\x1b`" in err
+
+
+SCHEDULED = GOOD.replace("title: Short", "title: Short\nschedule: {times_per_week: 3, weeks: 4}")
+
+
+@pytest.mark.parametrize(("text", "week", "code", "message"), [
+    (SCHEDULED, "0", 2, "--week 0: week 0 is not in this routine's schedule, which has weeks 1 "
+                        "to 4; give a week from 1 to 4"),
+    (SCHEDULED, "-1", 2, "--week -1: week -1 is not in this routine's schedule"),
+    (SCHEDULED, "99", 2, "--week 99: week 99 is not in this routine's schedule"),
+    (SCHEDULED, "5", 2, "--week 5: week 5 is not in this routine's schedule"),
+    (SCHEDULED, "1", 0, ""),
+    (SCHEDULED, "4", 0, ""),
+    (GOOD, "0", 2, "--week 0: week 0 does not exist; weeks are counted from 1 to 104"),
+    (GOOD, "105", 2, "--week 105: week 105 does not exist"),
+    (GOOD, "52", 0, ""),
+])
+def test_timeline_week_outside_the_schedule_is_an_error(tmp_path, capsys, text, week, code,
+                                                        message):
+    path = write(tmp_path, text, "r.yaml")
+    assert main(["timeline", str(path), f"--week={week}"]) == code
+    captured = capsys.readouterr()
+    if code:
+        assert captured.err.startswith(f"{path}: {message}")
+        assert captured.err.count("\n") == 1 and captured.out == ""
+    else:
+        assert captured.err == "" and captured.out.splitlines()[-1].startswith("Total: ")
+
+
+def test_validate_summary_is_on_its_own_line_after_the_problems(tmp_path):
+    bad = write(tmp_path, GOOD.replace("hold: 30s", "hold: 1:30"), "bad.yaml")
+    good = write(tmp_path, GOOD, "good.yaml")
+    merged = subprocess.run([sys.executable, "-m", "player", "validate", str(bad), str(good)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            check=False, cwd=Path(__file__).resolve().parents[2])
+    assert merged.returncode == 1
+    assert merged.stdout.splitlines() == [
+        f"{bad}:7:15: error: block 'Main', step 1 (Plank), hold: 1:30 is a clock time, which "
+        "routine files do not use (YAML reads it as the number 90, in base 60); write 1m30s",
+        "",
+        "1 of 2 file(s) valid",
+    ]
+
+
+@pytest.mark.parametrize(("texts", "summary"), [
+    ([GOOD], "1 of 1 file(s) valid\n"),
+    ([GOOD, GOOD.replace("reps: 10", "reps: 0")], "\n1 of 2 file(s) valid\n"),
+    ([GOOD.replace("review_by", "x") + "review_by: 2020-01-01\n"], "\n1 of 1 file(s) valid\n"),
+])
+def test_validate_summary_starts_a_line(tmp_path, texts, summary):
+    paths = [str(write(tmp_path, t, f"r{i}.yaml")) for i, t in enumerate(texts)]
+    from player.cli import cmd_validate
+
+    out, err = io.StringIO(), io.StringIO()
+    cmd_validate(paths, out, err)
+    assert err.getvalue() == summary
+    assert out.getvalue() == "" or out.getvalue().endswith("\n")

@@ -73,15 +73,15 @@ ROUTINE_CASES = [
     Expected("int-sets", 8, "31 digits long"),
     Expected("int-format", 1, "4,500 digits long"),
     # explicit tags on values their constructor cannot read (KeyError, AttributeError inside)
-    Expected("tag-bool-not-a-bool", 8, "'yes please' is not a valid bool"),
-    Expected("tag-timestamp-not-a-date", 3, "'soon' is not a valid timestamp"),
+    Expected("tag-bool-not-a-bool", 8, "yes please is not a valid yes/no value (write true or false)"),
+    Expected("tag-timestamp-not-a-date", 3, "soon is not a valid date (write it YYYY-MM-DD, a day that exists)"),
     # deep nesting
     Expected("deep-flow-lists", 1, "nested more than 64 levels deep"),
     Expected("deep-flow-maps", 1, "nested more than 64 levels deep"),
     Expected("deep-block", 65, "nested more than 64 levels deep"),
     # huge maps and lists
     Expected("huge-own-exercises", 4, "exercises: has 12,000 exercises; at most 500"),
-    Expected("huge-steps", 6, "blocks[0].steps: has 5,000 items; at most 500"),
+    Expected("huge-steps", 6, "block 'Main', steps: has 5,000 items; at most 500"),
     Expected("huge-blocks", 4, "blocks: has 5,000 items; at most 100"),
     Expected("huge-instructions", 7, "instructions: has 10,000 lines; at most 30"),
     Expected("huge-progression", 6, "progression: has 898 weeks; at most 52"),
@@ -89,25 +89,25 @@ ROUTINE_CASES = [
     # invisible titles and names
     Expected("invisible-title-zero-width", 2, f"title: {INVISIBLE}"),
     Expected("invisible-title-fillers", 2, f"title: {INVISIBLE}"),
-    Expected("invisible-exercise-name", 4, f"exercises.mine.name: {INVISIBLE}"),
-    Expected("invisible-block-name", 4, f"blocks[0].name: {INVISIBLE}"),
+    Expected("invisible-exercise-name", 4, f"exercise `mine`, name: {INVISIBLE}"),
+    Expected("invisible-block-name", 4, f"block 1, name: {INVISIBLE}"),
     # bidi: allowed in text, escaped in what the terminal shows
     Expected("bidi-override-name", None),
     Expected("bidi-isolate-escape", None),
     # control characters
     Expected("control-esc-title", 2, f"title: {CONTROL} (escape)"),
-    Expected("control-osc8-name", 4, f"exercises.mine.name: {CONTROL} (escape)"),
+    Expected("control-osc8-name", 4, f"exercise `mine`, name: {CONTROL} (escape)"),
     Expected("control-cr-note", 6, f"note: {CONTROL} (carriage return)"),
-    Expected("control-newline-block", 4, "blocks[0].name: must be one line"),
+    Expected("control-newline-block", 4, "block 'Main Total: 0:00', name: must be one line"),
     Expected("control-c1-csi", 2, f"title: {CONTROL} (U+009B)"),
     # long keys and values
-    Expected("long-key", 3, "'… (500,000 characters) in routine"),
+    Expected("long-key", 3, "… (500,000 characters)` in routine"),
     Expected("long-exercise-id", 6, "exercise: is 100,000 characters long; at most 64"),
     Expected("long-alias", 1, "…"),
     Expected("long-media-name", 4, "cannot be looked up (File name too long)", "warning"),
     # quadratic unknown ids
     Expected("quadratic-unknown-ids", 4, "exercises: has 12,000 exercises; at most 500"),
-    Expected("quadratic-similar-ids", 507, "blocks[0].steps: has 20,000 items; at most 500"),
+    Expected("quadratic-similar-ids", 507, "block 'M', steps: has 20,000 items; at most 500"),
 ]
 
 DIARY_CASES = [

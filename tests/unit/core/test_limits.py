@@ -60,7 +60,7 @@ def test_a_routine_of_exactly_the_step_limit_loads_and_plays_that_many(tmp_path,
 def test_one_step_over_the_limit_is_refused_at_that_step(tmp_path, library):
     text = HEAD + fifty_set_steps(100) + "      - rest: 1s\n"
     assert located(tmp_path, text, library) == [
-        "107:9: error: blocks[0].steps[100]: this routine would play 5,001 steps, more than "
+        "107:9: error: block 'Main', step 101 (rest): this routine would play 5,001 steps, more than "
         "the 5,000 one session may have (every set, side, switch of sides and rest is a step); "
         "it passes the limit at this step. Use fewer sets, sides or steps, or split it into "
         "several routines"]
@@ -72,7 +72,7 @@ def test_a_progression_that_passes_the_limit_names_its_week(tmp_path, library):
               " week 6: {sets: 49}}}\n" + "      - rest: 1s\n")
     found = located(tmp_path, text, library)
     assert len(found) == 1, found
-    assert found[0].startswith("107:9: error: blocks[0].steps[100]: this routine would play "
+    assert found[0].startswith("107:9: error: block 'Main', step 101 (rest): this routine would play "
                                "5,001 steps in week 4, more than the 5,000")
 
 
@@ -103,7 +103,7 @@ def test_eight_hours_load_and_a_second_more_is_refused(tmp_path, library):
     assert located(tmp_path, eight, library) == []
     found = located(tmp_path, eight + "      - rest: 1s\n", library)
     assert found == [
-        "9:9: error: blocks[0].steps[2]: this routine would take 8:00:01, longer than the 8 "
+        "9:9: error: block 'Main', step 3 (rest): this routine would take 8:00:01, longer than the 8 "
         "hours one session may last; it passes the limit at this step. Use shorter or fewer "
         "steps, or split it into several routines"]
 
@@ -238,7 +238,7 @@ def test_a_huge_unknown_key_is_shortened_in_the_message_and_the_path(tmp_path, l
     found = located(tmp_path, text, library)
     assert len(found) == 1
     assert len(found[0]) < 500
-    assert "'… (500,000 characters) in routine" in found[0]
+    assert "… (500,000 characters)` in routine" in found[0]
 
 
 # --- text that shows nothing, or controls the terminal -------------------------------------------
@@ -324,7 +324,7 @@ def test_a_key_with_a_bidi_override_is_escaped_in_the_field_path(tmp_path, libra
     text = ('format: 1\ntitle: Key\n"evil\\u202e": 1\n'
             'blocks: [{name: Main, steps: [{rest: 1s}]}]\n')
     found = located(tmp_path, text, library)
-    assert found == ["3:1: error: evil\\u202e: unknown field 'evil\\u202e' in routine (allowed: "
+    assert found == ["3:1: error: evil\\u202e: unknown field `evil\\u202e` in routine (allowed: "
                      "format, title, description, author, version, written, review_by, "
                      "language, audience, sources, notes, schedule, defaults, pain_checks, "
                      "exercises, blocks)"]

@@ -75,36 +75,40 @@ def test_every_problem_is_reported_with_its_place(tmp_path, library):
         """, library)
     assert found == [
         "1:1: error: routine is missing the required field `title` (Title shown in the library.)",
-        "2:1: error: titel: unknown field 'titel' in routine (did you mean `title`?) (allowed: "
+        "2:1: error: titel: unknown field `titel` in routine (did you mean `title`?) (allowed: "
         "format, title, description, author, version, written, review_by, language, audience, "
         "sources, notes, schedule, defaults, pain_checks, exercises, blocks)",
-        "6:19: error: blocks[0].steps[0].exercise: no exercise with id 'glute_brige' in this "
+        "6:19: error: block 'Strength', step 1 (glute_brige), exercise: no exercise with id "
+        "`glute_brige` in this "
         "file's `exercises` or the bundled library (did you mean `glute_bridge`?)",
-        "7:15: error: blocks[0].steps[0].sets: must be from 1 to 50; found 0",
-        "9:9: error: blocks[0].steps[1]: a step needs one of: exercise, rest, ice, heat, cadence; "
+        "7:15: error: block 'Strength', step 1 (glute_brige), sets: must be from 1 to 50; "
+        "found 0",
+        "9:9: error: block 'Strength', step 2: a step needs one of: exercise, rest, ice, heat, cadence; "
         "found keys excercise (did you mean `exercise`?)",
-        "10:15: error: blocks[0].steps[2].rest: must be a duration like 45s, 2m, 1m30s or 90 "
-        "(seconds); found 'abc'",
-        "13:16: error: blocks[0].steps[3].sides: must be one of: none, both, left, right; found "
-        "'bth' (did you mean `both`?)",
+        "10:15: error: block 'Strength', step 3 (rest), rest: must be a duration like 45s, 2m, "
+        "1m30s, 30 seconds or 90 (seconds); write it like 30s, 2m or 1m30s; found abc",
+        "13:16: error: block 'Strength', step 4 (Plank), sides: must be one of: none, both, "
+        "left, right; found bth (did you mean `both`?)",
     ]
 
 
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("-5s", "hold: must not be negative; found '-5s'"),
-        ("0", "hold: must be longer than zero; found 0"),
-        (".inf", "hold: must be a finite duration; found inf"),
-        (".nan", "hold: must be a finite duration; found nan"),
-        ("5h", "hold: is longer than 4 hours, which no step needs; check for a typo; found '5h'"),
-        ("[1]", "hold: must be a duration like 45s, 2m, 1m30s or 90 (seconds); found a list"),
-        ("yes", "hold: must be a duration like 45s, 2m, 1m30s or 90 (seconds); found true"),
+        ("-5s", "hold: must not be negative; write how long, such as 30s; found -5s"),
+        ("0", "hold: must be longer than zero (write at least 1s); found 0"),
+        (".inf", "hold: must be a finite duration; write how long, such as 30s; found .inf"),
+        (".nan", "hold: must be a finite duration; write how long, such as 30s; found .nan"),
+        ("5h", "hold: is longer than 4 hours, which no step needs; check for a typo; found 5h"),
+        ("[1]", "hold: must be a duration like 45s, 2m, 1m30s, 30 seconds or 90 (seconds); "
+                "found a list"),
+        ("yes", "hold: must be a duration like 45s, 2m, 1m30s, 30 seconds or 90 (seconds); "
+                "found yes (a yes/no value)"),
     ],
 )
 def test_bad_durations(tmp_path, library, value, message):
     found = only(problems(tmp_path, MINIMAL.replace("hold: 30s", f"hold: {value}"), library))
-    assert found.startswith("7:15: error: blocks[0].steps[0].")
+    assert found.startswith("7:15: error: block 'Main', step 1 (Plank), ")
     assert message in found
 
 
@@ -122,7 +126,7 @@ def test_durations_as_people_write_them(tmp_path, library, text, seconds):
         ("# only a comment\n", "1:1: error: the file is empty"),
         ("- a\n- b\n", "1:1: error: the top level must be a mapping"),
         ("just words\n", "1:1: error: the top level must be a mapping"),
-        ("a: 1\na: 2\n", "2:1: error: duplicate key 'a' (first defined on line 1)"),
+        ("a: 1\na: 2\n", "2:1: error: duplicate key `a` (first defined on line 1)"),
         ("---\na: 1\n---\nb: 2\n", "3:1: error: more than one YAML document"),
         ("a:\n\tb: 1\n", "2:1: error: tab character used for indentation"),
         ("a: b: c\n", "1:5: error: YAML syntax error: mapping values are not allowed"),
@@ -177,6 +181,8 @@ DEEP_SHAPES = {
     "flow mappings": lambda d: "a: " + "{a: " * d + "}" * d + "\n",
     "flow over many lines": lambda d: "a:\n" + "  [\n" * d + "  ]\n" * d,
     "unclosed flow": lambda d: "- " + "[" * d + "\n",
+    "after plain text": lambda d: "t: words, with: colons and 'quotes' #\n" * 50 + "a: "
+                                  + "[" * d + "]" * d + "\n",
 }
 
 
@@ -230,8 +236,12 @@ def test_deep_block_nesting_is_our_located_error(tmp_path, library, either_parse
         "a: 1  # " + "[" * 100 + "\n",
         "a: |\n  " + "[" * 100 + "\n  more\nb: 1\n",
         "a: >-\n  " + "{" * 100 + "\n\n  more\n",
+        "a: [" + "'[', " * 100 + "]\n",
+        "a: [" + '"{ \\" [", ' * 100 + "]\n",
+        "a: [x, y]  # " + "[" * 100 + "\n",
     ],
-    ids=["single quotes", "double quotes", "plain text", "comment", "literal block", "folded"],
+    ids=["single quotes", "double quotes", "plain text", "comment", "literal block", "folded",
+         "quoted in flow", "escaped quotes in flow", "comment after flow"],
 )
 def test_brackets_in_text_are_not_nesting(text):
     assert yamlsafe.flow_nesting_problem(text) is None
@@ -302,7 +312,7 @@ def routine_with_media(value: str) -> str:
 )
 def test_media_paths_that_leave_are_errors(tmp_path, library, value, expected):
     found = only(problems(tmp_path, routine_with_media(value), library))
-    assert found.startswith("6:19: error: exercises.mine.illustration: ")
+    assert found.startswith("6:19: error: exercise `mine`, illustration: ")
     assert expected.replace("a image", "an image") in found.replace("a image", "an image")
 
 
@@ -363,9 +373,9 @@ def test_ice_over_the_cap_is_a_warning_and_capped(tmp_path, library):
     text = MINIMAL + "      - ice: 25m\n      - heat: 45m\n"
     found = problems(tmp_path, text, library)
     assert found == [
-        "8:14: warning: blocks[0].steps[1].ice: ice for 25:00 is longer than the 20-minute "
+        "8:14: warning: block 'Main', step 2 (ice), ice: ice for 25:00 is longer than the 20-minute "
         "safety limit; the player stops it at 20 minutes",
-        "9:15: warning: blocks[0].steps[2].heat: heat for 45:00 is longer than the 30-minute "
+        "9:15: warning: block 'Main', step 3 (heat), heat: heat for 45:00 is longer than the 30-minute "
         "safety limit; the player stops it at 30 minutes",
     ]
 
@@ -439,9 +449,12 @@ def test_migration_hook_runs_for_older_formats(tmp_path, library, monkeypatch):
 def test_progression_must_fit_the_step(tmp_path, library):
     text = MINIMAL + "        progression: {week 1: {hold: 40s}, week 3: {reps: 12}}\n"
     found = problems(tmp_path, text, library)
-    assert [f.split(": ", 3)[-1] for f in found] == [
-        "'week 1': progressions start from week 2 (week 1 is the step itself)",
-        "'week 3' changes `reps`, but this step is done by `hold`",
+    assert found == [  # each at its own key, not at the first one
+        "8:23: error: block 'Main', step 1 (Plank), progression, week 1: progressions start "
+        "from week 2 (week 1 is the step itself); change the step's own values, or write "
+        "`week 2` or later",
+        "8:53: error: block 'Main', step 1 (Plank), progression, week 3, reps: changes `reps`, "
+        "but this step is done by `hold`; write `hold` here instead",
     ]
 
 
@@ -464,9 +477,9 @@ def test_validate_file_checks_library_files_as_libraries(tmp_path):
     bad = tmp_path / "lib.yaml"
     bad.write_text("format: 1\nexercises:\n  wall_sit: {nme: Wall sit}\n")
     assert [p.describe() for p in validate_file(bad)] == [
-        "exercises.wall_sit: exercise definition is missing the required field `name` (Name "
+        "exercise `wall_sit`: exercise definition is missing the required field `name` (Name "
         "shown and spoken.)",
-        "exercises.wall_sit.nme: unknown field 'nme' in exercise definition (did you mean "
+        "exercise `wall_sit`, nme: unknown field `nme` in exercise definition (did you mean "
         "`name`?) (allowed: name, instructions, feel, cautions, illustration, sound, easier, "
         "sources)",
     ]
@@ -549,10 +562,10 @@ def test_read_limited_reads_one_byte_past_the_limit(tmp_path):
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("? " + "k" * 5000 + "\n: 1\n? " + "k" * 5000 + "\n: 2\n", "duplicate key 'kkkk"),
+        ("? " + "k" * 5000 + "\n: 1\n? " + "k" * 5000 + "\n: 2\n", "duplicate key `kkkk"),
         ("a: !" + "t" * 5000 + " x\n", "the tag !ttt"),
         ("a: *" + "n" * 5000 + "\n", "alias *nnn"),
-        ("a: !!float " + "z" * 5000 + "\n", "'zzz"),
+        ("a: !!float " + "z" * 5000 + "\n", "zzz"),
     ],
     ids=["duplicate key", "tag", "alias", "invalid number"],
 )
@@ -564,7 +577,7 @@ def test_long_values_are_shortened_in_messages(tmp_path, library, text, expected
 
 def test_a_media_name_too_long_for_the_file_system_is_a_warning(tmp_path, library):
     found = only(problems(tmp_path, routine_with_media("é" * 200 + ".png"), library))
-    assert found.startswith("6:19: warning: exercises.mine.illustration: media file 'éééé")
+    assert found.startswith("6:19: warning: exercise `mine`, illustration: media file `éééé")
     assert "cannot be looked up (File name too long); a placeholder is shown instead" in found
 
 
@@ -572,5 +585,5 @@ def test_a_loop_of_links_is_a_warning_not_a_crash(tmp_path, library):
     os.symlink(tmp_path / "b.png", tmp_path / "a.png")
     os.symlink(tmp_path / "a.png", tmp_path / "b.png")
     found = only(problems(tmp_path, routine_with_media("a.png"), library))
-    assert found.startswith("6:19: warning: exercises.mine.illustration: media file 'a.png' "
+    assert found.startswith("6:19: warning: exercise `mine`, illustration: media file `a.png` "
                             "cannot be looked up (")
