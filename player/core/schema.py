@@ -17,11 +17,11 @@ from typing import Any
 from player.core.clinical import DEFAULT_THRESHOLDS, STRICTER_IS_LOWER
 from player.core.durations import (
     DURATION_HELP,
-    DURATION_PATTERN,
     MAX_DURATION_SECONDS,
     DurationError,
     parse_duration,
 )
+from player.core.jsonpatterns import MEDIA_REFUSED, YAML11_BOOLEANS, any_case, duration_pattern
 from player.core.limits import (
     MAX_EXERCISES,
     MAX_SUGGESTION_CANDIDATES,
@@ -173,6 +173,9 @@ class Text(Type):
             s["minLength"] = self.min_len
         if self.pattern:
             s["pattern"] = "^(?:" + self.pattern + ")$"
+            s["patternErrorMessage"] = f"must be {self.pattern_help}"
+        elif self.min_len:
+            s["pattern"] = r"\S"  # only spaces is empty to the validator
         return s
 
 
@@ -229,7 +232,8 @@ class Bool(Type):
         return node.value
 
     def json(self) -> dict[str, Any]:
-        return {"type": "boolean"}
+        # `yes`/`no`/`on`/`off` are booleans to the validator (YAML 1.1), text to an editor.
+        return {"anyOf": [{"type": "boolean"}, {"type": "string", "pattern": YAML11_BOOLEANS}]}
 
 
 class Date(Type):
@@ -242,7 +246,8 @@ class Date(Type):
         return ctx.fail(node, path, f"must be a date written YYYY-MM-DD; found {found(node)}")
 
     def json(self) -> dict[str, Any]:
-        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        return {"type": "string", "format": "date",
+                "pattern": r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"}
 
 
 @dataclass
@@ -263,9 +268,16 @@ class Duration(Type):
         return seconds
 
     def json(self) -> dict[str, Any]:
-        number: dict[str, Any] = {"type": "number", "maximum": MAX_DURATION_SECONDS}
-        number["minimum" if self.zero_ok else "exclusiveMinimum"] = 0
-        return {"anyOf": [number, {"type": "string", "pattern": DURATION_PATTERN}]}
+        # One schema for both types (`maximum` applies to numbers, `pattern` to text), so an
+        # editor reports the pattern's message for a wrong text, not "Expected number".
+        s: dict[str, Any] = {"type": ["string", "number"], "maximum": MAX_DURATION_SECONDS,
+                             "pattern": duration_pattern(self.zero_ok),
+                             "patternErrorMessage": f"must be {DURATION_HELP}"
+                                                    + ("" if self.zero_ok else ", more than zero")
+                                                    + ", at most 4 hours",
+                             "examples": ["30s"]}
+        s["minimum" if self.zero_ok else "exclusiveMinimum"] = 0
+        return s
 
 
 @dataclass
@@ -378,7 +390,8 @@ class Struct(Type):
             if f.default is not None:
                 p["default"] = f.default
             props[name] = p
-        s: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+        s: dict[str, Any] = {"title": self.name.capitalize(), "type": "object",
+                             "properties": props, "additionalProperties": False}
         required = [n for n, f in self.fields.items() if f.required]
         if required:
             s["required"] = required
@@ -488,10 +501,23 @@ SOUND_SUFFIXES = (".wav", ".mp3", ".ogg")
 _MEDIA_PATTERN = r"[^\0]{1,300}"
 
 
+@dataclass
+class MediaPath(Text):
+    """A media file path; for editors it also refuses what the loader refuses whatever the
+    files on disk (absolute paths, ``~``, ``..``)."""
+
+    def json(self) -> dict[str, Any]:
+        s = super().json()
+        s["pattern"] = f"^(?!{MEDIA_REFUSED})" + s["pattern"][1:]
+        return s
+
+
 def _media(kind: str, suffixes: tuple[str, ...]) -> Text:
-    pattern = _MEDIA_PATTERN + "(?:" + "|".join(re.escape(s) for s in suffixes) + ")"
-    return Text(max_len=300, pattern=f"(?i:{pattern})",
-                pattern_help=f"a {kind} file ending in {', '.join(suffixes)}")
+    # Letter case spelled out ([Pp][Nn][Gg]) rather than (?i:...): editors run this pattern as
+    # an ECMAScript regex, which has no inline flags.
+    ends = "|".join(any_case(s) for s in suffixes)
+    return MediaPath(max_len=300, pattern=f"{_MEDIA_PATTERN}(?:{ends})",
+                     pattern_help=f"a {kind} file ending in {', '.join(suffixes)}")
 
 
 def _reps_or_hold(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
@@ -596,7 +622,8 @@ EXERCISE_STEP = Struct("exercise step", {
     "note": _COMMON_NOTE,
 }, "An exercise held for a time or done for repetitions.",
     rules=(_reps_or_hold, _progression_fits),
-    json_extra={"oneOf": [{"required": ["hold"], "not": {"required": ["reps"]}},
+    json_extra={"oneOf": [{"required": ["hold"],
+                           "not": {"anyOf": [{"required": ["reps"]}, {"required": ["tempo"]}]}},
                           {"required": ["reps"], "not": {"required": ["hold"]}}]})
 
 REST_STEP = Struct("rest step", {
@@ -697,7 +724,64 @@ LIBRARY = Struct("exercise library", {
 SCHEMA_ID = "https://routine-player.invalid/schema/routine-v1.json"
 
 
-def json_schema(struct: Struct = ROUTINE, schema_id: str = SCHEMA_ID) -> dict[str, Any]:
-    """The JSON Schema (draft-07, as the YAML language server expects) for ``struct``."""
-    return {"$schema": "http://json-schema.org/draft-07/schema#", "$id": schema_id,
-            "title": struct.name.capitalize(), **struct.json()}
+#: Fields that name an exercise by id: editors offer the bundled ids there.
+EXERCISE_REFERENCES = ("exercise", "easier")
+#: Values an editor inserts for a field with no default, instead of its guess (`0`, which is
+#: invalid for every one of these).
+JSON_EXAMPLES: dict[str, Any] = {
+    "format": FORMAT_VERSION, "reps": 10, "sets": 2, "cadence": 180, "times_per_week": 3,
+    "weeks": 4, "hold": "30s", "rest": "30s", "ice": "10m", "heat": "15m", "duration": "2m",
+}
+#: What an editor inserts for a new step of each kind ($1, $2: the places to type next).
+STEP_SNIPPETS: dict[str, dict[str, Any]] = {
+    "exercise": {"label": "exercise held for a time", "body": {"exercise": "$1", "hold": "30s"}},
+    "rest": {"label": "rest", "body": {"rest": "30s"}},
+    "ice": {"label": "ice", "body": {"ice": "10m"}},
+    "heat": {"label": "heat", "body": {"heat": "15m"}},
+    "cadence": {"label": "cadence drill", "body": {"cadence": 180, "duration": "2m"}},
+}
+_EXERCISE_REPS_SNIPPET = {"label": "exercise done for repetitions",
+                          "body": {"exercise": "$1", "reps": 10, "sets": 2}}
+
+
+def json_schema(struct: Struct = ROUTINE, schema_id: str = SCHEMA_ID,
+                exercise_ids: Iterable[str] = ()) -> dict[str, Any]:
+    """The JSON Schema (draft-07, as the YAML language server expects) for ``struct``.
+
+    ``exercise_ids`` (the bundled library's) are offered for completion wherever a field names
+    an exercise; a file's own ids are still accepted there by the id pattern.
+    """
+    doc: dict[str, Any] = {"$schema": "http://json-schema.org/draft-07/schema#", "$id": schema_id,
+                           **struct.json()}
+    fmt = doc["properties"].get("format")
+    if fmt is not None and fmt.get("type") == "integer":
+        fmt["maximum"] = FORMAT_VERSION  # a newer format is refused ("update the app")
+    _for_editors(doc, sorted(set(exercise_ids)))
+    return doc
+
+
+def _for_editors(node: Any, ids: list[str]) -> None:
+    """Completion help, in place: bundled ids beside each exercise reference, an example value
+    for fields an editor would otherwise fill with an invalid guess, and a titled snippet for
+    each step kind."""
+    if isinstance(node, list):
+        for item in node:
+            _for_editors(item, ids)
+        return
+    if not isinstance(node, dict):
+        return
+    for name, prop in node.get("properties", {}).items():
+        if name in EXERCISE_REFERENCES and ids and prop.get("type") == "string":
+            by_id = {k: prop.pop(k) for k in ("type", "maxLength", "pattern") if k in prop}
+            prop["anyOf"] = [{"type": "string", "enum": ids}, by_id]
+        if name in JSON_EXAMPLES and "default" not in prop:
+            prop["examples"] = [JSON_EXAMPLES[name]]
+    kinds = node.get("oneOf")
+    if isinstance(kinds, list) and all(isinstance(k, dict) and "title" in k for k in kinds):
+        for kind in kinds:
+            key = next((k for k in kind.get("required", ()) if k in STEP_SNIPPETS), None)
+            if key is not None:
+                extra = [_EXERCISE_REPS_SNIPPET] if key == "exercise" else []
+                kind["defaultSnippets"] = [STEP_SNIPPETS[key], *extra]
+    for value in node.values():
+        _for_editors(value, ids)
