@@ -571,7 +571,9 @@ TEMPO = Struct("tempo", {
     "down": Field(Duration(zero_ok=True), "Seconds to lower / return.", default=0),
 }, "Timing of one repetition; the player counts each rep and cues the phases in the order "
    "written (write `down` first for a squat).",
-    rules=(_tempo_nonzero,))
+    rules=(_tempo_nonzero,),
+    json_extra={"anyOf": [{"required": [k], "properties": {k: Duration().json()}}
+                          for k in ("up", "hold", "down")]})
 
 PROGRESSION = Struct("progression", {
     "hold": Field(Duration(), "New hold time from that week on."),
@@ -622,9 +624,14 @@ EXERCISE_STEP = Struct("exercise step", {
     "note": _COMMON_NOTE,
 }, "An exercise held for a time or done for repetitions.",
     rules=(_reps_or_hold, _progression_fits),
-    json_extra={"oneOf": [{"required": ["hold"],
-                           "not": {"anyOf": [{"required": ["reps"]}, {"required": ["tempo"]}]}},
-                          {"required": ["reps"], "not": {"required": ["hold"]}}]})
+    json_extra={
+        "oneOf": [{"required": ["hold"],
+                   "not": {"anyOf": [{"required": ["reps"]}, {"required": ["tempo"]}]}},
+                  {"required": ["reps"], "not": {"required": ["hold"]}}],
+        # A progression may change only the dose the step has (flagged at the week's line).
+        "allOf": [{"if": {"required": [dose]}, "then": {"properties": {"progression": {
+            "additionalProperties": {"properties": {other: False}}}}}}
+            for dose, other in (("hold", "reps"), ("reps", "hold"))]})
 
 REST_STEP = Struct("rest step", {
     "rest": Field(Duration(), "How long to rest.", required=True),
@@ -740,6 +747,8 @@ STEP_SNIPPETS: dict[str, dict[str, Any]] = {
     "heat": {"label": "heat", "body": {"heat": "15m"}},
     "cadence": {"label": "cadence drill", "body": {"cadence": 180, "duration": "2m"}},
 }
+#: `week N` from week 2 on (week 1 is the step itself), for the progression keys.
+_PROGRESSION_WEEK = r"^(?:week (?:0{0,2}[2-9]|0?[1-9][0-9]|[1-9][0-9]{2}))$"
 _EXERCISE_REPS_SNIPPET = {"label": "exercise done for repetitions",
                           "body": {"exercise": "$1", "reps": 10, "sets": 2}}
 
@@ -770,7 +779,13 @@ def _for_editors(node: Any, ids: list[str]) -> None:
         return
     if not isinstance(node, dict):
         return
+    weeks = node.get("patternProperties", {})
+    if "^(?:" + WEEK_PATTERN + ")$" in weeks:
+        node["patternProperties"] = {_PROGRESSION_WEEK: weeks.pop("^(?:" + WEEK_PATTERN + ")$"),
+                                     **weeks}
     for name, prop in node.get("properties", {}).items():
+        if not isinstance(prop, dict):
+            continue
         if name in EXERCISE_REFERENCES and ids and prop.get("type") == "string":
             by_id = {k: prop.pop(k) for k in ("type", "maxLength", "pattern") if k in prop}
             prop["anyOf"] = [{"type": "string", "enum": ids}, by_id]

@@ -1,0 +1,204 @@
+"""The editor agrees with `validate`: the real YAML language server, driven over LSP stdio.
+
+The server is yaml-language-server, the engine of VS Code's YAML extension, at the version
+pinned in ``tests/lsp/package-lock.json`` (``dev.py test`` installs it with ``npm ci`` when
+Node.js is there). Every bundled routine and every YAML example in the docs must get no
+diagnostic; each file of the mistakes corpus (``tests/lsp/mistakes/``, one mistake each, with
+the line `validate` reports) must get a diagnostic on that same line, unless the file says why
+the schema cannot express that rule (and then it must get none there, so the mark stays true)
+or which other line the editor flags and why.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from player.core import bundled
+from player.core.loader import load_library, validate_file
+from tests.lsp.client import YamlLanguageServer, server_missing
+
+ROOT = Path(__file__).resolve().parents[2]
+MISTAKES_DIR = Path(__file__).resolve().parent / "mistakes"
+MISTAKES = sorted(MISTAKES_DIR.glob("*.yaml"))
+DOCS = [ROOT / "docs" / "routine-format.md"]
+BUNDLED = [*bundled.bundled_routines(), bundled.LIBRARY_FILE]
+
+_FENCE = re.compile(r"^```yaml\n(.*?)^```", re.MULTILINE | re.DOTALL)
+_VALIDATE_LINE = re.compile(r"^# validate: line (\d+)$", re.MULTILINE)
+_CANNOT = re.compile(r"^# editor cannot: (.+)$", re.MULTILINE)
+_EDITOR_LINE = re.compile(r"^# editor line: (\d+) \((.+)\)$", re.MULTILINE)
+
+MISSING = server_missing()
+if MISSING and os.environ.get("ROUTINE_PLAYER_REQUIRE_LSP"):  # CI: never skip silently
+    raise RuntimeError(MISSING)
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(MISSING is not None, reason=str(MISSING))]
+
+
+def docs_examples() -> list[tuple[str, str]]:
+    """(name, text) of every ```yaml block in the docs."""
+    out = []
+    for doc in DOCS:
+        text = doc.read_text(encoding="utf-8")
+        for match in _FENCE.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            out.append((f"{doc.name}:{line}", match.group(1)))
+    return out
+
+
+EXAMPLES = docs_examples()
+
+
+def expected_line(path: Path) -> int:
+    """The 1-based line the corpus file says `validate` reports."""
+    found = _VALIDATE_LINE.search(path.read_text(encoding="utf-8"))
+    assert found, f"{path.name} has no '# validate: line N' comment"
+    return int(found.group(1))
+
+
+def cannot_reason(path: Path) -> str | None:
+    """Why the schema cannot express the rule this corpus file breaks, or None."""
+    found = _CANNOT.search(path.read_text(encoding="utf-8"))
+    return found.group(1) if found else None
+
+
+def editor_line(path: Path) -> int | None:
+    """The other line the editor flags for this mistake (the file says why), or None."""
+    found = _EDITOR_LINE.search(path.read_text(encoding="utf-8"))
+    return int(found.group(1)) if found else None
+
+
+class Session:
+    """Every file opened in one server, with the diagnostics it published for each."""
+
+    def __init__(self, server: YamlLanguageServer, examples_dir: Path) -> None:
+        self.server = server
+        self.examples_dir = examples_dir
+        self.by_path: dict[Path, list[dict[str, Any]]] = {}
+        paths = [*BUNDLED, *MISTAKES]
+        for i, (_, text) in enumerate(EXAMPLES):
+            path = examples_dir / f"example-{i}.yaml"
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+        uris = {server.open(p): p for p in paths}
+        for uri, diagnostics in server.wait_for_diagnostics(list(uris)).items():
+            self.by_path[uris[uri]] = diagnostics
+
+    def lines(self, path: Path) -> set[int]:
+        """1-based lines with a diagnostic."""
+        return {d["range"]["start"]["line"] + 1 for d in self.by_path[path]}
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory: pytest.TempPathFactory):
+    examples = tmp_path_factory.mktemp("docs-examples")
+    # The docs' examples name the schema beside the file, as a physio's copy does.
+    shutil.copy(bundled.ROUTINE_SCHEMA_FILE, examples / bundled.ROUTINE_SCHEMA_FILE.name)
+    server = YamlLanguageServer(ROOT)
+    try:
+        server.configure({bundled.ROUTINE_SCHEMA_FILE.as_uri(): ["/tests/lsp/mistakes/*.yaml"]})
+        yield Session(server, examples)
+    finally:
+        server.shutdown()
+
+
+def _shown(diagnostics: list[dict[str, Any]]) -> str:
+    return "\n".join(f"  line {d['range']['start']['line'] + 1}: {d['message'][:160]}"
+                     for d in diagnostics)
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
+def test_bundled_files_get_no_diagnostics(session, path):
+    assert session.by_path[path] == [], _shown(session.by_path[path])
+
+
+@pytest.mark.parametrize("index", range(len(EXAMPLES)), ids=[name for name, _ in EXAMPLES])
+def test_docs_examples_get_no_diagnostics(session, index):
+    path = session.examples_dir / f"example-{index}.yaml"
+    assert session.by_path[path] == [], _shown(session.by_path[path])
+
+
+def test_the_corpus_has_at_least_30_mistakes_most_of_them_expressible():
+    expressible = [p for p in MISTAKES if cannot_reason(p) is None]
+    assert len(MISTAKES) >= 30
+    assert len(expressible) >= 30
+
+
+@pytest.mark.parametrize("path", MISTAKES, ids=lambda p: p.stem)
+def test_validate_reports_the_corpus_line(path):
+    lines = {p.line for p in validate_file(path) if p.is_error}
+    assert expected_line(path) in lines, f"validate reports lines {sorted(lines)}"
+
+
+@pytest.mark.parametrize("path", MISTAKES, ids=lambda p: p.stem)
+def test_editor_flags_the_line_validate_reports(session, path):
+    line = expected_line(path)
+    reason = cannot_reason(path)
+    shown = _shown(session.by_path[path])
+    other = editor_line(path)
+    if other is not None:
+        assert other in session.lines(path) and line not in session.lines(path), (
+            f"expected the editor on line {other} (not {line}); it said:\n{shown}")
+    elif reason is None:
+        assert line in session.lines(path), f"nothing on line {line}; the editor said:\n{shown}"
+    else:
+        assert line not in session.lines(path), (
+            f"the editor now flags line {line}; remove the '# editor cannot' mark:\n{shown}")
+
+
+def agreement(session: Session) -> str:
+    """The issue's figure: how many corpus mistakes the editor flags on `validate`'s line."""
+    agree = sum(expected_line(p) in session.lines(p) for p in MISTAKES)
+    elsewhere = sum(editor_line(p) is not None for p in MISTAKES)
+    cannot = sum(cannot_reason(p) is not None for p in MISTAKES)
+    return (f"{agree}/{len(MISTAKES)} mistakes flagged on the line `validate` reports "
+            f"({agree / len(MISTAKES):.0%}); {elsewhere} flagged on a neighbouring line; "
+            f"{cannot} the schema cannot express (each file says why)")
+
+
+def test_agreement_rate_over_the_corpus(session, capsys):
+    figure = agreement(session)
+    with capsys.disabled():
+        print(f"\n[editor agreement] {figure}")
+    expected = sum(cannot_reason(p) is None and editor_line(p) is None for p in MISTAKES)
+    assert figure.startswith(f"{expected}/")
+
+
+ROUTINE_START = ("format: 1\ntitle: Completion\nblocks:\n  - name: Main\n    steps:\n"
+                 "      - exercise: plank\n        hold: 30s\n")
+
+
+def _complete(session: Session, name: str, text: str) -> list[dict[str, Any]]:
+    path = session.examples_dir / name
+    path.write_text(text, encoding="utf-8")
+    uri = session.server.open(path, text)
+    session.server.wait_for_diagnostics([uri])
+    last = text.splitlines()[-1]
+    items = session.server.completion(uri, len(text.splitlines()) - 1, len(last))
+    session.server.close(uri)
+    return items
+
+
+def test_completion_after_exercise_offers_the_bundled_ids(session):
+    text = "# yaml-language-server: $schema=routine.schema.json\n" + ROUTINE_START \
+        + "      - exercise: "
+    labels = {item["label"] for item in _complete(session, "complete-id.yaml", text)}
+    ids = set(load_library().exercises)
+    assert ids <= labels, f"missing: {sorted(ids - labels)}"
+
+
+def test_a_new_step_offers_each_kind_by_name_with_valid_values(session):
+    text = "# yaml-language-server: $schema=routine.schema.json\n" + ROUTINE_START + "      - "
+    items = _complete(session, "complete-step.yaml", text)
+    labels = {item["label"] for item in items}
+    assert {"Exercise step", "Rest step", "Ice step", "Heat step", "Cadence step"} <= labels
+    assert not any(label.startswith("object(") for label in labels)
+    zero = re.compile(r":\s*(?:\$\{\d+:)?0\}?\s*$", re.MULTILINE)
+    bad = [item["insertText"] for item in items if zero.search(item.get("insertText", ""))]
+    assert bad == []
