@@ -174,8 +174,13 @@ class Text(Type):
         if self.pattern:
             s["pattern"] = "^(?:" + self.pattern + ")$"
             s["patternErrorMessage"] = f"must be {self.pattern_help}"
-        elif self.min_len:
-            s["pattern"] = r"\S"  # only spaces is empty to the validator
+        else:
+            # What _character_problem and the emptiness checks refuse, for editors: control
+            # characters (TAB and LF aside), line breaks in one-line text, only spaces.
+            refused = r"\x00-\x08\x0b-\x1f\x7f-\x9f" + (r"\n\u2028\u2029" if self.one_line else "")
+            visible = r"(?=[\s\S]*\S)" if self.min_len else ""
+            s["pattern"] = f"^{visible}[^{refused}]*$"
+            s["patternErrorMessage"] = TEXT_PATTERN_HELP[(bool(self.min_len), self.one_line)]
         return s
 
 
@@ -731,6 +736,13 @@ LIBRARY = Struct("exercise library", {
 SCHEMA_ID = "https://routine-player.invalid/schema/routine-v1.json"
 
 
+#: The editor's message for a text that Text refuses (see Text.json), by (must not be empty, one line).
+TEXT_PATTERN_HELP = {
+    (False, False): "must be text without control characters",
+    (False, True): "must be one line of text without control characters",
+    (True, False): "must not be empty, and must have no control characters",
+    (True, True): "must be one line of text, not empty, without control characters",
+}
 #: Fields that name an exercise by id: editors offer the bundled ids there.
 EXERCISE_REFERENCES = ("exercise", "easier")
 #: Values an editor inserts for a field with no default, instead of its guess (`0`, which is
