@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,77 +21,23 @@ import pytest
 from player.core import bundled
 from player.core.loader import load_library, validate_file
 from tests.lsp.client import YamlLanguageServer, server_missing
-
-ROOT = Path(__file__).resolve().parents[2]
-MISTAKES_DIR = Path(__file__).resolve().parent / "mistakes"
-MISTAKES = sorted(MISTAKES_DIR.glob("*.yaml"))
-DOCS = [ROOT / "docs" / "routine-format.md"]
-BUNDLED = [*bundled.bundled_routines(), bundled.LIBRARY_FILE]
-
-_FENCE = re.compile(r"^```yaml\n(.*?)^```", re.MULTILINE | re.DOTALL)
-_VALIDATE_LINE = re.compile(r"^# validate: line (\d+)$", re.MULTILINE)
-_CANNOT = re.compile(r"^# editor cannot: (.+)$", re.MULTILINE)
-_EDITOR_LINE = re.compile(r"^# editor line: (\d+) \((.+)\)$", re.MULTILINE)
+from tests.lsp.corpus import (
+    BUNDLED,
+    EXAMPLES,
+    MISTAKES,
+    ROOT,
+    Session,
+    agreement,
+    cannot_reason,
+    editor_line,
+    expected_line,
+)
 
 MISSING = server_missing()
 if MISSING and os.environ.get("ROUTINE_PLAYER_REQUIRE_LSP"):  # CI: never skip silently
     raise RuntimeError(MISSING)
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(MISSING is not None, reason=str(MISSING))]
-
-
-def docs_examples() -> list[tuple[str, str]]:
-    """(name, text) of every ```yaml block in the docs."""
-    out = []
-    for doc in DOCS:
-        text = doc.read_text(encoding="utf-8")
-        for match in _FENCE.finditer(text):
-            line = text.count("\n", 0, match.start()) + 1
-            out.append((f"{doc.name}:{line}", match.group(1)))
-    return out
-
-
-EXAMPLES = docs_examples()
-
-
-def expected_line(path: Path) -> int:
-    """The 1-based line the corpus file says `validate` reports."""
-    found = _VALIDATE_LINE.search(path.read_text(encoding="utf-8"))
-    assert found, f"{path.name} has no '# validate: line N' comment"
-    return int(found.group(1))
-
-
-def cannot_reason(path: Path) -> str | None:
-    """Why the schema cannot express the rule this corpus file breaks, or None."""
-    found = _CANNOT.search(path.read_text(encoding="utf-8"))
-    return found.group(1) if found else None
-
-
-def editor_line(path: Path) -> int | None:
-    """The other line the editor flags for this mistake (the file says why), or None."""
-    found = _EDITOR_LINE.search(path.read_text(encoding="utf-8"))
-    return int(found.group(1)) if found else None
-
-
-class Session:
-    """Every file opened in one server, with the diagnostics it published for each."""
-
-    def __init__(self, server: YamlLanguageServer, examples_dir: Path) -> None:
-        self.server = server
-        self.examples_dir = examples_dir
-        self.by_path: dict[Path, list[dict[str, Any]]] = {}
-        paths = [*BUNDLED, *MISTAKES]
-        for i, (_, text) in enumerate(EXAMPLES):
-            path = examples_dir / f"example-{i}.yaml"
-            path.write_text(text, encoding="utf-8")
-            paths.append(path)
-        uris = {server.open(p): p for p in paths}
-        for uri, diagnostics in server.wait_for_diagnostics(list(uris)).items():
-            self.by_path[uris[uri]] = diagnostics
-
-    def lines(self, path: Path) -> set[int]:
-        """1-based lines with a diagnostic."""
-        return {d["range"]["start"]["line"] + 1 for d in self.by_path[path]}
 
 
 @pytest.fixture(scope="module")
@@ -150,16 +95,6 @@ def test_editor_flags_the_line_validate_reports(session, path):
     else:
         assert line not in session.lines(path), (
             f"the editor now flags line {line}; remove the '# editor cannot' mark:\n{shown}")
-
-
-def agreement(session: Session) -> str:
-    """The issue's figure: how many corpus mistakes the editor flags on `validate`'s line."""
-    agree = sum(expected_line(p) in session.lines(p) for p in MISTAKES)
-    elsewhere = sum(editor_line(p) is not None for p in MISTAKES)
-    cannot = sum(cannot_reason(p) is not None for p in MISTAKES)
-    return (f"{agree}/{len(MISTAKES)} mistakes flagged on the line `validate` reports "
-            f"({agree / len(MISTAKES):.0%}); {elsewhere} flagged on a neighbouring line; "
-            f"{cannot} the schema cannot express (each file says why)")
 
 
 def test_agreement_rate_over_the_corpus(session, capsys):
