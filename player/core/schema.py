@@ -393,7 +393,9 @@ class Struct(Type):
             p = dict(f.type.json())
             p["description"] = f.description
             if f.default is not None:
-                p["default"] = f.default
+                # An editor inserts the default as written: a duration reads better as "0s".
+                duration = isinstance(f.type, Duration) and isinstance(f.default, int | float)
+                p["default"] = f"{f.default:g}s" if duration else f.default
             props[name] = p
         s: dict[str, Any] = {"title": self.name.capitalize(), "type": "object",
                              "properties": props, "additionalProperties": False}
@@ -759,6 +761,11 @@ STEP_SNIPPETS: dict[str, dict[str, Any]] = {
     "heat": {"label": "heat", "body": {"heat": "15m"}},
     "cadence": {"label": "cadence drill", "body": {"cadence": 180, "duration": "2m"}},
 }
+#: What an editor inserts for an object field whose parts all default to zero (a tempo of
+#: zeros is refused).
+PROPERTY_SNIPPETS: dict[str, dict[str, Any]] = {
+    "tempo": {"label": "tempo", "body": {"up": "2s", "down": "2s"}},
+}
 #: `week N` from week 2 on (week 1 is the step itself), for the progression keys.
 _PROGRESSION_WEEK = r"^(?:week (?:0{0,2}[2-9]|0?[1-9][0-9]|[1-9][0-9]{2}))$"
 _EXERCISE_REPS_SNIPPET = {"label": "exercise done for repetitions",
@@ -803,6 +810,11 @@ def _for_editors(node: Any, ids: list[str]) -> None:
             prop["anyOf"] = [{"type": "string", "enum": ids}, by_id]
         if name in JSON_EXAMPLES and "default" not in prop:
             prop["examples"] = [JSON_EXAMPLES[name]]
+        if name in PROPERTY_SNIPPETS:
+            prop["defaultSnippets"] = [PROPERTY_SNIPPETS[name]]
+            # Else an editor inserts every part at its default: a tempo of zeros.
+            for part in prop.get("properties", {}).values():
+                part.pop("default", None)
     kinds = node.get("oneOf")
     if isinstance(kinds, list) and all(isinstance(k, dict) and "title" in k for k in kinds):
         for kind in kinds:

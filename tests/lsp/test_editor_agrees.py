@@ -114,8 +114,8 @@ def _complete(session: Session, name: str, text: str) -> list[dict[str, Any]]:
     path.write_text(text, encoding="utf-8")
     uri = session.server.open(path, text)
     session.server.wait_for_diagnostics([uri])
-    last = text.splitlines()[-1]
-    items = session.server.completion(uri, len(text.splitlines()) - 1, len(last))
+    lines = text.split("\n")
+    items = session.server.completion(uri, len(lines) - 1, len(lines[-1]))
     session.server.close(uri)
     return items
 
@@ -128,15 +128,38 @@ def test_completion_after_exercise_offers_the_bundled_ids(session):
     assert ids <= labels, f"missing: {sorted(ids - labels)}"
 
 
-def test_a_new_step_offers_each_kind_by_name_with_valid_values(session):
+def test_a_new_step_offers_each_kind_by_name(session):
     text = "# yaml-language-server: $schema=routine.schema.json\n" + ROUTINE_START + "      - "
-    items = _complete(session, "complete-step.yaml", text)
-    labels = {item["label"] for item in items}
+    labels = {item["label"] for item in _complete(session, "complete-step.yaml", text)}
     assert {"Exercise step", "Rest step", "Ice step", "Heat step", "Cadence step"} <= labels
     assert not any(label.startswith("object(") for label in labels)
-    zero = re.compile(r":\s*(?:\$\{\d+:)?0\}?\s*$", re.MULTILINE)
-    bad = [item["insertText"] for item in items if zero.search(item.get("insertText", ""))]
+
+
+_ZERO = re.compile(r":\s*(?:\$\{\d+:)?\"?0\"?\}?\s*$", re.MULTILINE)
+#: Where an editor fills in values: a new file, a new step, inside a step, after `tempo: `.
+FILL_INS = {
+    "new-file": "",
+    "new-step": ROUTINE_START + "      - ",
+    "in-a-held-step": ROUTINE_START + "        ",
+    "in-a-reps-step": ROUTINE_START.replace("hold: 30s", "reps: 10") + "        ",
+    "tempo": ROUTINE_START.replace("hold: 30s", "reps: 10") + "        tempo: ",
+    "cadence": ROUTINE_START + "      - cadence: 180\n        ",
+}
+
+
+@pytest.mark.parametrize("where", FILL_INS)
+def test_values_an_editor_fills_in_are_never_an_invalid_zero(session, where):
+    text = "# yaml-language-server: $schema=routine.schema.json\n" + FILL_INS[where]
+    items = _complete(session, f"complete-{where}.yaml", text)
+    assert items
+    bad = [item["insertText"] for item in items if _ZERO.search(item.get("insertText", ""))]
     assert bad == []
+
+
+def test_a_tempo_is_offered_with_phases_longer_than_zero(session):
+    text = "# yaml-language-server: $schema=routine.schema.json\n" + FILL_INS["tempo"]
+    inserted = [item.get("insertText", "") for item in _complete(session, "tempo.yaml", text)]
+    assert any("up: 2s" in t for t in inserted), inserted
 
 
 #: Durations as a physio might write them, on the `hold:` line; the validator decides which are
