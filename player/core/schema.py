@@ -255,6 +255,12 @@ class Date(Type):
                 "pattern": r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"}
 
 
+#: The editor's message for a wrong duration ({help}: DURATION_HELP; {zero}: DURATION_NOT_ZERO
+#: where zero is refused).
+DURATION_EDITOR_HELP = "must be {help}{zero}, at most {hours} hours"
+DURATION_NOT_ZERO = ", more than zero"
+
+
 @dataclass
 class Duration(Type):
     """A duration (see player.core.durations); zero only where ``zero_ok``."""
@@ -277,9 +283,9 @@ class Duration(Type):
         # editor reports the pattern's message for a wrong text, not "Expected number".
         s: dict[str, Any] = {"type": ["string", "number"], "maximum": MAX_DURATION_SECONDS,
                              "pattern": duration_pattern(self.zero_ok),
-                             "patternErrorMessage": f"must be {DURATION_HELP}"
-                                                    + ("" if self.zero_ok else ", more than zero")
-                                                    + ", at most 4 hours",
+                             "patternErrorMessage": DURATION_EDITOR_HELP.format(
+                                 help=DURATION_HELP, zero="" if self.zero_ok else DURATION_NOT_ZERO,
+                                 hours=MAX_DURATION_SECONDS // 3600),
                              "examples": ["30s"]}
         s["minimum" if self.zero_ok else "exclusiveMinimum"] = 0
         return s
@@ -738,7 +744,7 @@ LIBRARY = Struct("exercise library", {
 SCHEMA_ID = "https://routine-player.invalid/schema/routine-v1.json"
 
 
-#: The editor's message for a text that Text refuses (see Text.json), by (must not be empty, one line).
+#: The editor's message for a text that Text refuses (see Text.json), by (not empty, one line).
 TEXT_PATTERN_HELP = {
     (False, False): "must be text without control characters",
     (False, True): "must be one line of text without control characters",
@@ -806,7 +812,8 @@ def _for_editors(node: Any, ids: list[str]) -> None:
         if not isinstance(prop, dict):
             continue
         if name in EXERCISE_REFERENCES and ids and prop.get("type") == "string":
-            by_id = {k: prop.pop(k) for k in ("type", "maxLength", "pattern") if k in prop}
+            by_id = {k: prop.pop(k) for k in ("type", "maxLength", "pattern", "patternErrorMessage")
+                     if k in prop}
             prop["anyOf"] = [{"type": "string", "enum": ids}, by_id]
         if name in JSON_EXAMPLES and "default" not in prop:
             prop["examples"] = [JSON_EXAMPLES[name]]
