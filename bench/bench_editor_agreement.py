@@ -13,8 +13,6 @@ Needs the server the editor test drives (``npm ci --prefix tests/lsp``). Prints 
 
 from __future__ import annotations
 
-import collections
-import re
 import shutil
 import sys
 import tempfile
@@ -25,41 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from player.core import bundled  # noqa: E402
-from player.core.loader import load_library, validate_file  # noqa: E402
 from tests.lsp.client import YamlLanguageServer, server_missing  # noqa: E402
-from tests.lsp.corpus import EXAMPLES, Session, agreement  # noqa: E402
-
-#: Values put in place of each value of the complete example.
-VALUES = ["0", "1", "-1", "30s", "yes", "'x'", "1.5", "abc", "null", "[]", "{}", "2026-01-01",
-          "1:30", "Plank", "300", "99999", "''", "true", "5h", "1 min", "30 seconds"]
-_KEY_VALUE = re.compile(r"^(\s*(?:- )?[a-z_ 0-9]+:) (\S[^#]*?)(\s+#.*)?$")
-
-
-def sweep(server: YamlLanguageServer, folder: Path) -> tuple[int, collections.Counter[str]]:
-    """(files, disagreements by kind) over the variants of the docs' complete example."""
-    complete = next(text for _, text in EXAMPLES if "exercises:" in text)
-    lines = complete.splitlines()
-    variants = []
-    for i, line in enumerate(lines):
-        match = _KEY_VALUE.match(line)
-        if not match or line.lstrip().startswith("#") or line.rstrip().endswith(">-"):
-            continue
-        for value in VALUES:
-            changed = [*lines[:i], f"{match.group(1)} {value}", *lines[i + 1:]]
-            path = folder / f"variant-{len(variants)}.yaml"
-            path.write_text("\n".join(changed) + "\n", encoding="utf-8")
-            variants.append((path, i + 1, match.group(1).strip(" -:"), value))
-    uris = {server.open(path): path for path, *_ in variants}
-    published = {uris[u]: d for u, d in server.wait_for_diagnostics(list(uris)).items()}
-    library = load_library()
-    kinds: collections.Counter[str] = collections.Counter()
-    for path, line, key, value in variants:
-        by_validate = any(p.line == line for p in validate_file(path, library) if p.is_error)
-        by_editor = any(d["range"]["start"]["line"] + 1 == line for d in published[path])
-        if by_validate != by_editor:
-            who = "only validate" if by_validate else "only the editor"
-            kinds[f"{who} flags {key}: {value}"] += 1
-    return len(variants), kinds
+from tests.lsp.corpus import Session, agreement, sweep  # noqa: E402
 
 
 def main() -> int:
