@@ -43,6 +43,9 @@ TEST_LOCK = LOCK_DIR / "test.txt"
 BUILD_IN = LOCK_DIR / "build.in"
 TOOLS_IN = LOCK_DIR / "tools.in"
 LOCK_COMMAND = "python3 dev.py lock"
+#: The Node.js packages the editor test drives (yaml-language-server), pinned in their own lock.
+NODE_TESTS = ROOT / "tests" / "lsp"
+NODE_INSTALL_LINE = "npm ci --prefix tests/lsp"
 DIGEST_PREFIX = "# input-digest: "
 
 # Shared libraries PySide6's wheels load, with the Debian package that provides each.
@@ -154,6 +157,31 @@ def create_venv() -> None:
 
 
 PIP_QUIET = ["-q", "--disable-pip-version-check"]
+
+
+def ensure_node_packages(folder: Path = NODE_TESTS) -> bool:
+    """Install the editor test's Node.js packages with ``npm ci`` (exactly its lock), once per
+    change of the lock. Without npm, say how to get them (that test then skips). False when
+    npm is there but the install failed."""
+    lock = folder / "package-lock.json"
+    if not lock.exists():
+        return True
+    npm = shutil.which("npm")
+    if npm is None:
+        say("npm is not installed, so the editor test (tests/lsp) will be skipped. Install "
+            f"Node.js and npm (sudo apt-get install -y nodejs npm), then:  {NODE_INSTALL_LINE}")
+        return True
+    stamp = folder / "node_modules" / ".installed-lock"
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return True
+    say(f"installing the editor test's Node.js packages ({lock.relative_to(ROOT)}) with npm ci")
+    if run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder) != 0:
+        say(f"npm could not install {lock.relative_to(ROOT)} (see its error above): is the npm "
+            "registry out of reach, or is there no network?")
+        return False
+    stamp.write_text(digest)
+    return True
 
 
 def ensure_venv(lock: Path) -> None:
@@ -286,6 +314,8 @@ def cmd_run(args: list[str]) -> int:
 def cmd_test(args: list[str]) -> int:
     ensure_venv(TEST_LOCK)
     if not ensure_system_libraries(QT_LIBS):
+        return 1
+    if not ensure_node_packages():
         return 1
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     checks = [

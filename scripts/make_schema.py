@@ -11,11 +11,16 @@ import json
 import sys
 
 from player.core import bundled, schema
+from player.core.loader import load_library
+
+#: The bundled library's ids, offered for completion wherever a file names an exercise.
+BUNDLED_IDS = sorted(load_library().exercises)
 
 TARGETS = {
-    bundled.ROUTINE_SCHEMA_FILE: schema.json_schema(schema.ROUTINE, schema.SCHEMA_ID),
+    bundled.ROUTINE_SCHEMA_FILE: schema.json_schema(schema.ROUTINE, schema.SCHEMA_ID, BUNDLED_IDS),
     bundled.LIBRARY_SCHEMA_FILE: schema.json_schema(
-        schema.LIBRARY, schema.SCHEMA_ID.replace("routine-v1", "exercise-library-v1")),
+        schema.LIBRARY, schema.SCHEMA_ID.replace("routine-v1", "exercise-library-v1"),
+        BUNDLED_IDS),
 }
 
 

@@ -17,12 +17,12 @@ from typing import Any
 from player.core.clinical import DEFAULT_THRESHOLDS, STRICTER_IS_LOWER
 from player.core.durations import (
     DURATION_HELP,
-    DURATION_PATTERN,
     MAX_DURATION_SECONDS,
     DurationError,
     clock_time_fix,
     parse_duration,
 )
+from player.core.jsonpatterns import MEDIA_REFUSED, YAML11_BOOLEANS, any_case, duration_pattern
 from player.core.limits import (
     MAX_EXERCISES,
     MAX_SUGGESTION_CANDIDATES,
@@ -206,6 +206,14 @@ class Text(Type):
             s["minLength"] = self.min_len
         if self.pattern:
             s["pattern"] = "^(?:" + self.pattern + ")$"
+            s["patternErrorMessage"] = f"must be {self.pattern_help}"
+        else:
+            # What _character_problem and the emptiness checks refuse, for editors: control
+            # characters (TAB and LF aside), line breaks in one-line text, only spaces.
+            refused = r"\x00-\x08\x0b-\x1f\x7f-\x9f" + (r"\n\u2028\u2029" if self.one_line else "")
+            visible = r"(?=[\s\S]*\S)" if self.min_len else ""
+            s["pattern"] = f"^{visible}[^{refused}]*$"
+            s["patternErrorMessage"] = TEXT_PATTERN_HELP[(bool(self.min_len), self.one_line)]
         return s
 
 
@@ -232,6 +240,11 @@ class Lines(Type):
                                              "maxItems": self.max_items}]}
 
 
+#: A whole number written like a clock time (``weeks: 1:30``).
+BASE_60_NUMBER = ("must be a whole number from {lo} to {hi}; found {text}, which YAML reads as "
+                  "the number {number} (in base 60): write the number you mean")
+
+
 @dataclass
 class Int(Type):
     """A whole number within limits."""
@@ -242,6 +255,10 @@ class Int(Type):
 
     def check(self, node: Node, path: str, ctx: Context) -> Any:
         v = node.value
+        if node.kind == SCALAR and node.source is not None and ":" in node.source:
+            # YAML 1.1 read `1:30` as the number 90 (base 60): refuse it as written.
+            return ctx.fail(node, path, BASE_60_NUMBER.format(text=node.source.strip(), number=v,
+                                                              lo=self.lo, hi=self.hi))
         if node.kind != SCALAR or isinstance(v, bool) or not isinstance(v, int):
             what = _unquote_fix(node, _WHOLE_NUMBER.fullmatch)  # type: ignore[arg-type]
             return ctx.fail(node, path, f"must be a whole number from {self.lo} to {self.hi}; "
@@ -264,7 +281,8 @@ class Bool(Type):
         return node.value
 
     def json(self) -> dict[str, Any]:
-        return {"type": "boolean"}
+        # `yes`/`no`/`on`/`off` are booleans to the validator (YAML 1.1), text to an editor.
+        return {"anyOf": [{"type": "boolean"}, {"type": "string", "pattern": YAML11_BOOLEANS}]}
 
 
 class Date(Type):
@@ -278,7 +296,14 @@ class Date(Type):
         return ctx.fail(node, path, f"must be a date written YYYY-MM-DD; found {what}")
 
     def json(self) -> dict[str, Any]:
-        return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        return {"type": "string", "format": "date",
+                "pattern": r"^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"}
+
+
+#: The editor's message for a wrong duration ({help}: DURATION_HELP; {zero}: DURATION_NOT_ZERO
+#: where zero is refused).
+DURATION_EDITOR_HELP = "must be {help}{zero}, at most {hours} hours"
+DURATION_NOT_ZERO = ", more than zero"
 
 
 @dataclass
@@ -305,9 +330,16 @@ class Duration(Type):
         return seconds
 
     def json(self) -> dict[str, Any]:
-        number: dict[str, Any] = {"type": "number", "maximum": MAX_DURATION_SECONDS}
-        number["minimum" if self.zero_ok else "exclusiveMinimum"] = 0
-        return {"anyOf": [number, {"type": "string", "pattern": DURATION_PATTERN}]}
+        # One schema for both types (`maximum` applies to numbers, `pattern` to text), so an
+        # editor reports the pattern's message for a wrong text, not "Expected number".
+        s: dict[str, Any] = {"type": ["string", "number"], "maximum": MAX_DURATION_SECONDS,
+                             "pattern": duration_pattern(self.zero_ok),
+                             "patternErrorMessage": DURATION_EDITOR_HELP.format(
+                                 help=DURATION_HELP, zero="" if self.zero_ok else DURATION_NOT_ZERO,
+                                 hours=MAX_DURATION_SECONDS // 3600),
+                             "examples": ["30s"]}
+        s["minimum" if self.zero_ok else "exclusiveMinimum"] = 0
+        return s
 
 
 @dataclass
@@ -417,9 +449,12 @@ class Struct(Type):
             p = dict(f.type.json())
             p["description"] = f.description
             if f.default is not None:
-                p["default"] = f.default
+                # An editor inserts the default as written: a duration reads better as "0s".
+                duration = isinstance(f.type, Duration) and isinstance(f.default, int | float)
+                p["default"] = f"{f.default:g}s" if duration else f.default
             props[name] = p
-        s: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+        s: dict[str, Any] = {"title": self.name.capitalize(), "type": "object",
+                             "properties": props, "additionalProperties": False}
         required = [n for n, f in self.fields.items() if f.required]
         if required:
             s["required"] = required
@@ -529,10 +564,23 @@ SOUND_SUFFIXES = (".wav", ".mp3", ".ogg")
 _MEDIA_PATTERN = r"[^\0]{1,300}"
 
 
+@dataclass
+class MediaPath(Text):
+    """A media file path; for editors it also refuses what the loader refuses whatever the
+    files on disk (absolute paths, ``~``, ``..``)."""
+
+    def json(self) -> dict[str, Any]:
+        s = super().json()
+        s["pattern"] = f"^(?!{MEDIA_REFUSED})" + s["pattern"][1:]
+        return s
+
+
 def _media(kind: str, suffixes: tuple[str, ...]) -> Text:
-    pattern = _MEDIA_PATTERN + "(?:" + "|".join(re.escape(s) for s in suffixes) + ")"
-    return Text(max_len=300, pattern=f"(?i:{pattern})",
-                pattern_help=f"a {kind} file ending in {', '.join(suffixes)}")
+    # Letter case spelled out ([Pp][Nn][Gg]) rather than (?i:...): editors run this pattern as
+    # an ECMAScript regex, which has no inline flags.
+    ends = "|".join(any_case(s) for s in suffixes)
+    return MediaPath(max_len=300, pattern=f"{_MEDIA_PATTERN}(?:{ends})",
+                     pattern_help=f"a {kind} file ending in {', '.join(suffixes)}")
 
 
 def _reps_or_hold(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
@@ -605,7 +653,9 @@ TEMPO = Struct("tempo", {
     "down": Field(Duration(zero_ok=True), "Seconds to lower / return.", default=0),
 }, "Timing of one repetition; the player counts each rep and cues the phases in the order "
    "written (write `down` first for a squat).",
-    rules=(_tempo_nonzero,))
+    rules=(_tempo_nonzero,),
+    json_extra={"anyOf": [{"required": [k], "properties": {k: Duration().json()}}
+                          for k in ("up", "hold", "down")]})
 
 PROGRESSION = Struct("progression", {
     "hold": Field(Duration(), "New hold time from that week on."),
@@ -656,8 +706,14 @@ EXERCISE_STEP = Struct("exercise step", {
     "note": _COMMON_NOTE,
 }, "An exercise held for a time or done for repetitions.",
     rules=(_reps_or_hold, _progression_fits),
-    json_extra={"oneOf": [{"required": ["hold"], "not": {"required": ["reps"]}},
-                          {"required": ["reps"], "not": {"required": ["hold"]}}]})
+    json_extra={
+        "oneOf": [{"required": ["hold"],
+                   "not": {"anyOf": [{"required": ["reps"]}, {"required": ["tempo"]}]}},
+                  {"required": ["reps"], "not": {"required": ["hold"]}}],
+        # A progression may change only the dose the step has (flagged at the week's line).
+        "allOf": [{"if": {"required": [dose]}, "then": {"properties": {"progression": {
+            "additionalProperties": {"properties": {other: False}}}}}}
+            for dose, other in (("hold", "reps"), ("reps", "hold"))]})
 
 REST_STEP = Struct("rest step", {
     "rest": Field(Duration(), "How long to rest.", required=True),
@@ -757,7 +813,90 @@ LIBRARY = Struct("exercise library", {
 SCHEMA_ID = "https://routine-player.invalid/schema/routine-v1.json"
 
 
-def json_schema(struct: Struct = ROUTINE, schema_id: str = SCHEMA_ID) -> dict[str, Any]:
-    """The JSON Schema (draft-07, as the YAML language server expects) for ``struct``."""
-    return {"$schema": "http://json-schema.org/draft-07/schema#", "$id": schema_id,
-            "title": struct.name.capitalize(), **struct.json()}
+#: The editor's message for a text that Text refuses (see Text.json), by (not empty, one line).
+TEXT_PATTERN_HELP = {
+    (False, False): "must be text without control characters",
+    (False, True): "must be one line of text without control characters",
+    (True, False): "must not be empty, and must have no control characters",
+    (True, True): "must be one line of text, not empty, without control characters",
+}
+#: Fields that name an exercise by id: editors offer the bundled ids there.
+EXERCISE_REFERENCES = ("exercise", "easier")
+#: Values an editor inserts for a field with no default, instead of its guess (`0`, which is
+#: invalid for every one of these).
+JSON_EXAMPLES: dict[str, Any] = {
+    "format": FORMAT_VERSION, "reps": 10, "sets": 2, "cadence": 180, "times_per_week": 3,
+    "weeks": 4, "hold": "30s", "rest": "30s", "ice": "10m", "heat": "15m", "duration": "2m",
+}
+#: What an editor inserts for a new step of each kind ($1, $2: the places to type next).
+STEP_SNIPPETS: dict[str, dict[str, Any]] = {
+    "exercise": {"label": "exercise held for a time", "body": {"exercise": "$1", "hold": "30s"}},
+    "rest": {"label": "rest", "body": {"rest": "30s"}},
+    "ice": {"label": "ice", "body": {"ice": "10m"}},
+    "heat": {"label": "heat", "body": {"heat": "15m"}},
+    "cadence": {"label": "cadence drill", "body": {"cadence": 180, "duration": "2m"}},
+}
+#: What an editor inserts for an object field whose parts all default to zero (a tempo of
+#: zeros is refused).
+PROPERTY_SNIPPETS: dict[str, dict[str, Any]] = {
+    "tempo": {"label": "tempo", "body": {"up": "2s", "down": "2s"}},
+}
+#: `week N` from week 2 on (week 1 is the step itself), for the progression keys.
+_PROGRESSION_WEEK = r"^(?:week (?:0{0,2}[2-9]|0?[1-9][0-9]|[1-9][0-9]{2}))$"
+_EXERCISE_REPS_SNIPPET = {"label": "exercise done for repetitions",
+                          "body": {"exercise": "$1", "reps": 10, "sets": 2}}
+
+
+def json_schema(struct: Struct = ROUTINE, schema_id: str = SCHEMA_ID,
+                exercise_ids: Iterable[str] = ()) -> dict[str, Any]:
+    """The JSON Schema (draft-07, as the YAML language server expects) for ``struct``.
+
+    ``exercise_ids`` (the bundled library's) are offered for completion wherever a field names
+    an exercise; a file's own ids are still accepted there by the id pattern.
+    """
+    doc: dict[str, Any] = {"$schema": "http://json-schema.org/draft-07/schema#", "$id": schema_id,
+                           **struct.json()}
+    fmt = doc["properties"].get("format")
+    if fmt is not None and fmt.get("type") == "integer":
+        fmt["maximum"] = FORMAT_VERSION  # a newer format is refused ("update the app")
+    _for_editors(doc, sorted(set(exercise_ids)))
+    return doc
+
+
+def _for_editors(node: Any, ids: list[str]) -> None:
+    """Completion help, in place: bundled ids beside each exercise reference, an example value
+    for fields an editor would otherwise fill with an invalid guess, and a titled snippet for
+    each step kind."""
+    if isinstance(node, list):
+        for item in node:
+            _for_editors(item, ids)
+        return
+    if not isinstance(node, dict):
+        return
+    weeks = node.get("patternProperties", {})
+    if "^(?:" + WEEK_PATTERN + ")$" in weeks:
+        node["patternProperties"] = {_PROGRESSION_WEEK: weeks.pop("^(?:" + WEEK_PATTERN + ")$"),
+                                     **weeks}
+    for name, prop in node.get("properties", {}).items():
+        if not isinstance(prop, dict):
+            continue
+        if name in EXERCISE_REFERENCES and ids and prop.get("type") == "string":
+            by_id = {k: prop.pop(k) for k in ("type", "maxLength", "pattern", "patternErrorMessage")
+                     if k in prop}
+            prop["anyOf"] = [{"type": "string", "enum": ids}, by_id]
+        if name in JSON_EXAMPLES and "default" not in prop:
+            prop["examples"] = [JSON_EXAMPLES[name]]
+        if name in PROPERTY_SNIPPETS:
+            prop["defaultSnippets"] = [PROPERTY_SNIPPETS[name]]
+            # Else an editor inserts every part at its default: a tempo of zeros.
+            for part in prop.get("properties", {}).values():
+                part.pop("default", None)
+    kinds = node.get("oneOf")
+    if isinstance(kinds, list) and all(isinstance(k, dict) and "title" in k for k in kinds):
+        for kind in kinds:
+            key = next((k for k in kind.get("required", ()) if k in STEP_SNIPPETS), None)
+            if key is not None:
+                extra = [_EXERCISE_REPS_SNIPPET] if key == "exercise" else []
+                kind["defaultSnippets"] = [STEP_SNIPPETS[key], *extra]
+    for value in node.values():
+        _for_editors(value, ids)

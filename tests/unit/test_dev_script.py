@@ -202,3 +202,56 @@ def test_the_lock_command_reads_uv_from_the_test_lock() -> None:
     assert first.startswith("uv==") and hashes
     assert all(h.strip().startswith("--hash=sha256:") for h in hashes)
     assert not pinned.rstrip().endswith("\\")
+
+
+# --- The editor test's Node.js packages ---------------------------------------------------------
+
+@pytest.fixture
+def node_folder(tmp_path, monkeypatch) -> Path:
+    """A copy of tests/lsp's package files in a temporary folder, dev.py's ROOT above it."""
+    folder = tmp_path / "tests" / "lsp"
+    folder.mkdir(parents=True)
+    for name in ("package.json", "package-lock.json"):
+        (folder / name).write_bytes((dev.NODE_TESTS / name).read_bytes())
+    monkeypatch.setattr(dev, "ROOT", tmp_path)
+    return folder
+
+
+def test_without_npm_the_editor_test_install_line_is_printed(node_folder, monkeypatch,
+                                                              capsys) -> None:
+    monkeypatch.setattr(dev.shutil, "which", lambda name: None)
+    ran: list[object] = []
+    monkeypatch.setattr(dev, "run", lambda cmd, **kw: ran.append(cmd) or 0)
+    assert dev.ensure_node_packages(node_folder) is True
+    assert "npm ci --prefix tests/lsp" in capsys.readouterr().out
+    assert ran == []
+
+
+def test_npm_ci_installs_the_lock_once_per_change(node_folder, monkeypatch) -> None:
+    monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
+    ran: list[tuple[list[str], object]] = []
+
+    def fake_run(cmd, **kw):
+        ran.append(([str(c) for c in cmd], kw.get("cwd")))
+        (node_folder / "node_modules").mkdir(exist_ok=True)
+        return 0
+
+    monkeypatch.setattr(dev, "run", fake_run)
+    assert dev.ensure_node_packages(node_folder) is True
+    assert ran == [(["/usr/bin/npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                    node_folder)]
+    assert dev.ensure_node_packages(node_folder) is True  # nothing changed: nothing run
+    assert len(ran) == 1
+    lock = node_folder / "package-lock.json"
+    lock.write_text(lock.read_text().replace("1.25.0", "1.25.1"))
+    assert dev.ensure_node_packages(node_folder) is True
+    assert len(ran) == 2
+
+
+def test_a_failed_npm_install_stops_the_tests_with_one_line(node_folder, monkeypatch,
+                                                             capsys) -> None:
+    monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(dev, "run", lambda cmd, **kw: 1)
+    assert dev.ensure_node_packages(node_folder) is False
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith(
+        "[dev.py] npm could not install tests/lsp/package-lock.json")

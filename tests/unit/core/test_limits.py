@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 import textwrap
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -76,20 +75,19 @@ def test_a_progression_that_passes_the_limit_names_its_week(tmp_path, library):
                                "5,001 steps in week 4, more than the 5,000")
 
 
-def test_an_alias_bomb_of_millions_of_steps_is_refused_fast_and_small(tmp_path, library):
+def test_an_alias_bomb_of_millions_of_steps_is_refused_without_building_them(tmp_path, library):
+    # How fast is bench/bench_hostile.py's figure; here, that the steps are never built.
     step = "{exercise: plank, hold: 1s, sets: 50, sides: both}"
     text = ("format: 1\ntitle: Bomb\nblocks:\n  - &b\n    name: B\n    steps: ["
             + ", ".join([f"&s {step}"] + ["*s"] * 499) + "]\n" + "  - *b\n" * 39)
     path = write(tmp_path, text)
     assert path.stat().st_size < 3_000
     tracemalloc.start()
-    start = time.perf_counter()
     try:
         problems = validate_file(path, library)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert time.perf_counter() - start < 5
     assert peak < 100 * 1024 * 1024
     assert [p.line for p in problems] == [6]
     assert "would play 3,980,001 steps" in problems[0].message
@@ -202,14 +200,13 @@ def test_only_the_first_unknown_ids_get_a_suggestion(tmp_path, library):
     assert found[:20] == with_hint
 
 
-def test_many_unknown_ids_among_many_own_exercises_check_in_a_moment(tmp_path, library):
+def test_many_unknown_ids_among_many_own_exercises_are_counted_not_all_listed(tmp_path, library):
+    # How fast: bench/bench_hostile.py (timing asserts do not belong in unit tests).
     text = ("format: 1\ntitle: Many\n" + own_exercises(12_000) + "blocks:\n- name: M\n  steps:\n"
             + "".join(f"  - {{exercise: u{i}, hold: 1}}\n" for i in range(20_000)))
     path = write(tmp_path, text)
     assert path.stat().st_size < limits.MAX_FILE_BYTES
-    start = time.perf_counter()
     problems = validate_file(path, library)
-    assert time.perf_counter() - start < 5
     assert problems[0].describe() == "exercises: has 12,000 exercises; at most 500"
     assert len(problems) == limits.MAX_REPORTED_PROBLEMS + 1
     assert problems[-1].message == ("19,802 more problems are not listed (19,802 of them "

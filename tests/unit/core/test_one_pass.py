@@ -91,12 +91,16 @@ def test_clock_time_fix(text, fix):
     assert clock_time_fix(text).endswith(fix) if fix else clock_time_fix(text) == ""
 
 
-def test_a_base_60_number_is_still_a_number_where_a_number_is_wanted(tmp_path, library):
-    # Only durations refuse 1:30; elsewhere YAML's reading is kept, as format 1.0 had it.
-    text = BASE.replace("hold: 30s", "reps: 1:30")
-    path = tmp_path / "r.yaml"
-    path.write_text(text, encoding="utf-8")
-    assert load_routine(path, library).routine.blocks[0].steps[0].reps == 90
+@pytest.mark.parametrize(("change", "line"), [
+    ("reps: 1:30", 7), ("sets: 1:05", 7)])
+def test_a_base_60_number_is_refused_where_a_whole_number_is_wanted(tmp_path, library, change,
+                                                                    line):
+    # Format 1.0 took `reps: 1:30` as 90 reps (YAML 1.1); a physio never means that, and the
+    # editor refuses it, so validate does too (the safer reading; see docs/routine-format.md).
+    found = lines(tmp_path, BASE.replace("hold: 30s", change), library)
+    text = change.split(": ")[1]
+    assert any(f"{line}:" in f and f"found {text}, which YAML reads as the number" in f
+               for f in found), found
 
 
 def test_clock_time_in_a_duration_raises_through_parse_duration_too():
