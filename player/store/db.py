@@ -559,6 +559,8 @@ class OpenedDatabase:
     """Where an unusable file was moved to, if one was found."""
     notices: tuple[str, ...] = ()
     """Messages for the person about what was done, e.g. a damaged file kept aside."""
+    read_only: bool = False
+    """Opened by :func:`open_read_only`: every write fails."""
 
     def close(self) -> None:
         """Close the connection (SQLite folds the WAL back into the file)."""
@@ -655,7 +657,7 @@ def open_read_only(data_dir: Path) -> OpenedDatabase | None:
     except BaseException:
         conn.close()
         raise
-    return OpenedDatabase(conn, path, found.version)
+    return OpenedDatabase(conn, path, found.version, read_only=True)
 
 
 def _migrated_copy(conn: sqlite3.Connection, version: int) -> sqlite3.Connection:
