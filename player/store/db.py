@@ -9,13 +9,17 @@ picks a folder itself). On open:
 * a file that is not a database, fails ``PRAGMA integrity_check`` (run after a session was cut
   short, and otherwise every :data:`INTEGRITY_CHECK_DAYS` days), has tables or columns that
   are not those of its version (checked at every start, :func:`schema_problem`), or is some
-  other program's database is never written to: it is renamed aside (``history.sqlite3.corrupt-<time>``,
-  ``.unrecognised-<time>``, with its ``-wal``/``-shm`` files) and a fresh history is started;
-  :attr:`OpenedDatabase.notices` says so in words the app can show;
+  other program's database is never written to: it is renamed aside
+  (``history.sqlite3.corrupt-<time>``, ``.unrecognised-<time>``, with its ``-wal``/``-shm``
+  files) and a fresh history is started; :attr:`OpenedDatabase.notices` says so in words the
+  app can show;
 * an older schema is first copied with SQLite's backup API to ``history.sqlite3.bak-v<N>-<time>``
   and then migrated one numbered step at a time, each step in its own transaction;
 * a folder or file that cannot be written, or a full disk, raises :class:`StoreError` saying
   so ("permission denied", "the disk is full") with the path.
+
+:func:`open_read_only` is for the commands that only read: it creates, migrates, moves and
+writes nothing.
 
 WAL journaling with ``synchronous=NORMAL``: a committed transaction survives the process being
 killed (not necessarily a power cut), which is the durability the session log needs.
@@ -555,6 +559,8 @@ class OpenedDatabase:
     """Where an unusable file was moved to, if one was found."""
     notices: tuple[str, ...] = ()
     """Messages for the person about what was done, e.g. a damaged file kept aside."""
+    read_only: bool = False
+    """Opened by :func:`open_read_only`: every write fails."""
 
     def close(self) -> None:
         """Close the connection (SQLite folds the WAL back into the file)."""
@@ -651,7 +657,7 @@ def open_read_only(data_dir: Path) -> OpenedDatabase | None:
     except BaseException:
         conn.close()
         raise
-    return OpenedDatabase(conn, path, found.version)
+    return OpenedDatabase(conn, path, found.version, read_only=True)
 
 
 def _migrated_copy(conn: sqlite3.Connection, version: int) -> sqlite3.Connection:
@@ -729,8 +735,12 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True,
                                timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise explain(exc, "open your history", path, writing=False) from exc
+    try:
         conn.execute("PRAGMA query_only = ON")
     except sqlite3.Error as exc:
+        conn.close()
         raise explain(exc, "open your history", path, writing=False) from exc
     return conn
 

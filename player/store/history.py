@@ -166,7 +166,7 @@ class HistoryStore:
         except sqlite3.IntegrityError as exc:
             raise ValueError(f"could not {doing}: {exc}") from exc
         except sqlite3.Error as exc:
-            raise explain(exc, doing, self.path) from exc
+            raise explain(exc, doing, self.path, writing=not self._db.read_only) from exc
 
     # --- Sessions and steps ------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ first's session goes on with no step written twice."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -91,6 +92,15 @@ def test_a_second_window_hands_over_to_the_first_and_never_resumes_its_session(
         while (data / REQUEST_FILE_NAME).stat().st_size:  # the first window took the request
             assert time.monotonic() < deadline, "the first window did not see the request"
             time.sleep(0.05)
+        outputs = []
+        for command in (["report", "--json"], ["history", "export"]):  # only read: they work
+            done = subprocess.run([sys.executable, "-m", "player", "--data-dir", str(data),
+                                   *command], env=env, capture_output=True, text=True,
+                                  timeout=60)
+            assert done.returncode == 0 and done.stderr == "", done.stderr
+            outputs.append(done.stdout)
+        assert json.loads(outputs[0])["sessions"] == 1  # the first window's, in play
+        assert outputs[1].startswith("timestamp,context,rating,note,session")
         recorded = len(steps(db))
         while len(steps(db)) < recorded + 3:  # and goes on playing
             assert first.poll() is None, "the first window ended"

@@ -157,3 +157,25 @@ def test_a_newer_history_is_named_and_left_alone(
         "routine-player: This history was written by a newer version of Routine Player; "
         "nothing was changed.")
     assert snapshot(tmp_path) == before
+
+
+def test_a_read_that_is_refused_is_said_as_reading(tmp_path: Path) -> None:
+    import sqlite3
+
+    from player.store.db import StoreError
+
+    make_history(tmp_path)
+    store = HistoryStore.open_read_only(tmp_path)
+    assert store is not None
+    with store:
+        refused = sqlite3.OperationalError("unable to open database file")
+        refused.sqlite_errorcode = sqlite3.SQLITE_CANTOPEN
+        with pytest.raises(StoreError) as caught, store._saving("read your history"):
+            raise refused
+        assert "permission denied: the history file cannot be read" in str(caught.value)
+        with pytest.raises(StoreError, match="permission denied"):
+            store.add_rating(PainRating(NOW, "checkin", 1))  # nothing can be written
+    again = HistoryStore.open_read_only(tmp_path)
+    assert again is not None
+    with again:
+        assert len(again.ratings()) == 3

@@ -9,9 +9,10 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 # User-visible text, in one place for translation.
 ALREADY_OPEN = "Routine Player is already open"
-ALREADY_OPEN_DETAIL = ("It is open in another window, on the same data folder ({folder}; "
-                       "process {pid}). Only one window at a time can keep your history, so "
-                       "this one will close.")
+ALREADY_OPEN_DETAIL = ("It is open in another window, on the same data folder ({folder}{pid}). "
+                       "Only one window at a time can keep your history, so this one will "
+                       "close.")
+PROCESS = "; process {pid}"
 BRING_FORWARD = "Bring that window forward"
 CLOSE = "Close"
 UNREACHABLE = ("That window could not be asked to come forward ({why}). Switch to it from "
@@ -23,10 +24,12 @@ class AlreadyOpenDialog:
 
     @classmethod
     def ask(cls, parent: QWidget | None, folder: Path, pid: int) -> bool:
-        """True when the person wants the other window brought forward."""
+        """True when the person wants the other window brought forward; *pid* is that
+        window's process (0 when the lock file did not say)."""
         box = QMessageBox(QMessageBox.Icon.Information, ALREADY_OPEN, ALREADY_OPEN, parent=parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setInformativeText(ALREADY_OPEN_DETAIL.format(folder=folder, pid=pid))
+        process = PROCESS.format(pid=pid) if pid > 0 else ""
+        box.setInformativeText(ALREADY_OPEN_DETAIL.format(folder=folder, pid=process))
         forward = box.addButton(BRING_FORWARD, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(CLOSE, QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(forward)

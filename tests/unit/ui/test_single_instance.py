@@ -271,3 +271,5 @@ def test_the_question_is_plain_text_and_offers_to_bring_the_window_forward(
     assert str(folder) in seen["texts"][1] and "4242" in seen["texts"][1]
     assert seen["formats"] == {Qt.TextFormat.PlainText}
     assert seen["buttons"] == ["Bring that window forward", "Close"]
+    AlreadyOpenDialog.ask(None, folder, 0)  # the lock file did not name its process
+    assert "process" not in seen["texts"][1] and f"({folder})" in seen["texts"][1]
