@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from player.core import bundled
+from player.core import bundled, pictures
 from player.core.clinical import HEAT_MAX_SECONDS, ICE_MAX_SECONDS, CareThresholds
 from player.core.durations import format_duration
 from player.core.problems import Problem, warning
@@ -261,6 +261,14 @@ class _Media:
         return None
 
 
+def _check_picture(picture: Path | None, node: Node, path: str, media: _Media) -> None:
+    """Warn at ``node`` when :mod:`player.core.pictures` refuses the picture (the window then
+    shows the placeholder, with the reason, in its place)."""
+    if picture is not None and (reason := pictures.refusal(picture, media.roots)) is not None:
+        media.ctx.problems.append(warning(f"{reason}; the app shows a placeholder instead",
+                                          node.line, node.col, path))
+
+
 def _exercise_defs(values: dict[str, Any], node: Node, media: _Media,
                    path: str) -> dict[str, Exercise]:
     out: dict[str, Exercise] = {}
@@ -271,6 +279,7 @@ def _exercise_defs(values: dict[str, Any], node: Node, media: _Media,
         if "illustration" in v:
             illustration = media.resolve(v["illustration"], n.value["illustration"],
                                          f"{sub}.illustration", "a placeholder is shown instead")
+            _check_picture(illustration, n.value["illustration"], f"{sub}.illustration", media)
         else:
             default = bundled.ILLUSTRATIONS_DIR / f"{ex_id}.svg"
             illustration = default if default.is_file() else None

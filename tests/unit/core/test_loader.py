@@ -16,6 +16,7 @@ from player.core import yamlsafe
 from player.core.clinical import DEFAULT_THRESHOLDS
 from player.core.loader import load_library, load_routine, load_routine_bytes
 from player.core.routine import Sides
+from tests.pictures import png
 
 MINIMAL = """\
 format: 1
@@ -319,7 +320,7 @@ def test_symlink_pointing_out_is_an_error(tmp_path, library):
 
 def test_media_next_to_routine_and_bundled_media_resolve(tmp_path, library):
     (tmp_path / "pics").mkdir()
-    (tmp_path / "pics" / "mine.png").write_bytes(b"\x89PNG")
+    (tmp_path / "pics" / "mine.png").write_bytes(png())
     result = load_routine(write(tmp_path, routine_with_media("pics/mine.png")), library)
     assert result.problems == ()
     assert result.routine.blocks[0].steps[0].exercise.illustration == (
