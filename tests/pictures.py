@@ -7,10 +7,12 @@ file's text and the start of the reason it must be refused for.
 from __future__ import annotations
 
 import base64
+import os
 import struct
 import threading
 import zlib
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -159,3 +161,36 @@ def within(seconds: float, call: Callable[[], T]) -> T:
     if error:
         raise error[0]
     return outcome[0]
+
+
+def hostile_routine(tmp_path: Path) -> tuple[Path, Path, list[Path]]:
+    """A routine whose pictures point everywhere they should not (it loads, with warnings), the
+    folder outside holding what they point at, and picture paths the loader refuses outright
+    (links out, ``..``), for the window to refuse too."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(png())
+    (outside / "secret.svg").write_text(GOOD_SVG)
+    folder = tmp_path / "routine"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.png")
+    targets = [outside / "secret.png", f"file://{outside}/secret.png", "../outside/secret.png",
+               "/proc/self/environ", "/dev/zero", str(folder / "pipe.png"), "pipe.png"]
+    pictures_named = {}
+    for i, target in enumerate(targets):
+        (folder / f"image{i}.svg").write_text(svg(f'<image width="40" height="30" href="{target}"/>'))
+        pictures_named[f"image{i}"] = f"image{i}.svg"
+    (folder / "bomb.svg").write_text(HOSTILE_SVGS["billion-laughs"][0])
+    (folder / "style.svg").write_text(svg(f"<style>@import url({outside}/secret.svg);</style>"))
+    pictures_named.update(fifo="pipe.png", bomb="bomb.svg", style="style.svg")
+    exercises = "".join(f"  {ident}:\n    name: {ident}\n    illustration: {value}\n"
+                        for ident, value in pictures_named.items())
+    steps = "".join(f"      - exercise: {ident}\n        hold: 5s\n" for ident in pictures_named)
+    (folder / "r.yaml").write_text("format: 1\ntitle: Hostile\nexercises:\n" + exercises
+                                   + "blocks:\n  - name: Main\n    steps:\n" + steps)
+    os.symlink(outside / "secret.svg", folder / "secret-link.svg")
+    os.symlink("/proc/self/environ", folder / "environ.svg")
+    (folder / "sub").mkdir()
+    direct = [folder / "secret-link.svg", folder / "environ.svg",
+              folder / "sub" / ".." / ".." / "outside" / "secret.svg", folder / "pipe.png"]
+    return folder / "r.yaml", outside, direct

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import os
 import re
 import stat
@@ -119,6 +120,9 @@ _DATA_IMAGE = re.compile(r"data:image/(?:png|jpeg|jpg);base64,(.*)", re.IGNORECA
 _CSS_URL = re.compile(r"url\s*\(\s*(['\"]?)\s*([^)'\"]*)", re.IGNORECASE)
 _CSS_IMPORT = re.compile(r"@import", re.IGNORECASE)
 _NAME_SHOWN = 60
+_SVG_DEFAULT_SIZE = (100.0, 100.0)
+_UNITS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96 / 2.54,
+          "in": 96.0}
 
 
 class PictureKind(StrEnum):
@@ -131,13 +135,14 @@ class PictureKind(StrEnum):
 
 @dataclass(frozen=True)
 class PictureFile:
-    """A picture read and checked: its bytes, what they are, and (PNG, JPEG) the pixel size."""
+    """A picture read and checked: its bytes, what they are, and its size (pixels for PNG and
+    JPEG; for SVG the drawing's own units, from its viewBox or width and height)."""
 
     path: Path
     kind: PictureKind
     data: bytes
-    width: int | None = None
-    height: int | None = None
+    width: float
+    height: float
 
 
 class PictureRefused(Exception):
@@ -194,12 +199,14 @@ def read_picture(path: Path, folders: Sequence[Path]) -> PictureFile:
     return _identify(real, name, data)
 
 
-def check_svg(data: bytes, name: str = "") -> None:
-    """Raise :class:`PictureRefused` unless ``data`` is a self-contained SVG drawing.
+def check_svg(data: bytes, name: str = "") -> tuple[float, float]:
+    """The drawing's size (width, height in its own units) when ``data`` is a self-contained SVG
+    drawing; raises :class:`PictureRefused` otherwise. ``name`` is the file name in the message.
 
-    ``name`` is the file name used in the message.
+    The size comes from the viewBox, else the width and height, else it is 100 × 100 (as Qt
+    takes it), so the drawing can be rendered at its own proportions without parsing it again.
     """
-    _SvgCheck(name or "(unnamed)").run(data)
+    return _SvgCheck(name or "(unnamed)").run(data)
 
 
 def raster_size(data: bytes) -> tuple[PictureKind, int, int] | None:
@@ -299,8 +306,8 @@ def _identify(real: Path, name: str, data: bytes) -> PictureFile:
         return PictureFile(real, kind, data, width, height)
     if real.suffix.lower() != ".svg":
         raise PictureRefused(NOT_RASTER.format(name=name))
-    check_svg(data, name)
-    return PictureFile(real, PictureKind.SVG, data)
+    svg_width, svg_height = check_svg(data, name)
+    return PictureFile(real, PictureKind.SVG, data, svg_width, svg_height)
 
 
 def _jpeg_size(data: bytes) -> tuple[int, int] | None:
@@ -350,13 +357,14 @@ class _SvgCheck:
         self.copies: list[tuple[str, int]] = []  # (target id, line) per element, "" for none
         self.ids: dict[str, int] = {}
         self.stack: list[int] = []
+        self.size = _SVG_DEFAULT_SIZE
 
     # ... refusals
     def refuse(self, template: str, **fields: object) -> PictureRefused:
         return PictureRefused(template.format(name=self.name, line=self.parser.CurrentLineNumber,
                                               **fields))
 
-    def run(self, data: bytes) -> None:
+    def run(self, data: bytes) -> tuple[float, float]:
         if data.startswith(_WIDE_BOMS):
             raise PictureRefused(SVG_ENCODING.format(name=self.name, encoding="UTF-16"))
         p = self.parser
@@ -375,6 +383,7 @@ class _SvgCheck:
             raise PictureRefused(SVG_BROKEN.format(
                 name=self.name, error=expat.ErrorString(err.code), line=err.lineno)) from None
         self.count_drawn()
+        return self.size
 
     def xml_decl(self, version: str | None, encoding: str | None, standalone: int) -> None:
         if encoding is not None and encoding.lower() not in _UTF8_NAMES:
@@ -405,8 +414,10 @@ class _SvgCheck:
         if index >= SVG_MAX_ELEMENTS:
             raise self.refuse(SVG_TOO_MANY, cap=SVG_MAX_ELEMENTS)
         local = _local(tag)
-        if index == 0 and local != "svg":
-            raise self.refuse(SVG_NOT_SVG, tag=_short(tag))
+        if index == 0:
+            if local != "svg":
+                raise self.refuse(SVG_NOT_SVG, tag=_short(tag))
+            self.size = _svg_size(attrs)
         self.depth += 1
         if self.depth > SVG_MAX_DEPTH:
             raise self.refuse(SVG_TOO_DEEP, cap=SVG_MAX_DEPTH)
@@ -512,6 +523,32 @@ class _SvgCheck:
                         todo.append((d, False))
         if n and cost[0] > SVG_MAX_DRAWN:
             raise PictureRefused(SVG_TOO_MANY_DRAWN.format(name=self.name, cap=SVG_MAX_DRAWN))
+
+
+def _svg_size(attrs: dict[str, str]) -> tuple[float, float]:
+    """The root element's size: its viewBox's, else its width and height (in one unit)."""
+    box = [_number(v) for v in re.split(r"[\s,]+", attrs.get("viewBox", "").strip())]
+    if len(box) == 4 and box[2] and box[3]:
+        return box[2], box[3]
+    width, height = _length(attrs.get("width", "")), _length(attrs.get("height", ""))
+    return (width, height) if width and height else _SVG_DEFAULT_SIZE
+
+
+def _number(text: str) -> float:
+    """A positive finite number, or 0.0."""
+    try:
+        value = float(text)
+    except ValueError:
+        return 0.0
+    return value if math.isfinite(value) and value > 0 else 0.0
+
+
+def _length(text: str) -> float:
+    """An SVG length in CSS pixels (``12``, ``12px``, ``3cm`` ...), or 0.0 (``100%``, junk)."""
+    match = re.fullmatch(r"\s*([0-9.eE+-]+)\s*([a-z]*)\s*", text)
+    if match is None or match.group(2) not in _UNITS:
+        return 0.0
+    return _number(match.group(1)) * _UNITS[match.group(2)]
 
 
 def _local(name: str) -> str:
