@@ -37,8 +37,8 @@ from player.core.care import assess  # noqa: E402
 from player.core.routine import Block, Routine, Schedule  # noqa: E402
 from player.history_cli import HistoryData  # noqa: E402
 from player.store.history import HistoryStore  # noqa: E402
-from player.ui.care_controller import CareController  # noqa: E402
-from player.ui.history_view import HistoryView  # noqa: E402
+from player.ui.controllers.care_controller import CareController  # noqa: E402
+from player.ui.pages.history_view import HistoryView  # noqa: E402
 
 #: The routine the bench history plays (bench_history.build), prescribed 3 times a week.
 ROUTINE = Routine("Core basics", (Block("Main", ()),), schedule=Schedule(times_per_week=3))
@@ -79,7 +79,7 @@ def main() -> int:
 
             loaded = timings(lambda: open_view(history), args.repeat)
             from_store = timings(open_view, args.repeat)
-            # What the app does (player.ui.care_wiring): its CareController already holds the
+            # What the app does (player.ui.care_features): its CareController already holds the
             # ratings, answers and banner events; only the sessions are read for the view.
             care = CareController(store, clock=lambda: now)
             care.refresh()

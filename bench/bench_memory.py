@@ -117,10 +117,10 @@ def child_play(routine: Path, plays: int) -> None:
 
     from player.audio import PlaysoundOutput
     from player.ui.application import build_app, finish_startup, show_window
-    from player.ui.dialogs import BarrierDialog, SkinCheckDialog
-    from player.ui.first_run import FirstRunNotice
-    from player.ui.pain_dialogs import PainRatingDialog
-    from player.ui.symptoms_dialog import SymptomsDialog
+    from player.ui.dialogs.first_run import FirstRunNotice
+    from player.ui.dialogs.pain_dialogs import PainRatingDialog
+    from player.ui.dialogs.session_dialogs import BarrierDialog, SkinCheckDialog
+    from player.ui.dialogs.symptoms_dialog import SymptomsDialog
     from tests.fakes import FakeClock
 
     class Counting(PlaysoundOutput):

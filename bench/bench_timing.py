@@ -1,7 +1,7 @@
 """How punctual the session driver is on real timers, and what it costs while idle.
 
 Timing (default): plays ``--steps`` steps of ``--step-seconds`` then one ``--long`` step through
-:class:`player.ui.session_driver.SessionDriver` on Qt's event loop, with one CPU-burning process
+:class:`player.ui.controllers.session_driver.SessionDriver` on Qt's event loop, with one CPU-burning process
 per core beside it (``--load 0`` for none). For every step boundary it records the lateness: when
 the ``StepStarted`` signal arrived minus the boundary's deadline computed from the session start
 and the timeline. It prints count, mean, p95 and max lateness in ms, and the trend (first half vs
@@ -43,7 +43,7 @@ from player.core.engine import (  # noqa: E402
     StepStarted,
 )
 from player.core.timeline import StepKind, Timeline, TimelineStep  # noqa: E402
-from player.ui.session_driver import SessionDriver  # noqa: E402
+from player.ui.controllers.session_driver import SessionDriver  # noqa: E402
 
 TARGET_MS = 20.0
 IDLE_TARGET_PERCENT = 2.0

@@ -52,7 +52,9 @@ def _add_history_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser
     i.add_argument("file", metavar="FILE")
     r = sub.add_parser("report", help="adherence, pain trend and the current advice")
     r.add_argument("--json", action="store_true", help="print JSON")
-    r.add_argument("--pdf", metavar="FILE", help="write a one-page PDF for your physiotherapist")
+    r.add_argument("--pdf", metavar="FILE",
+                   help="write the PDF report for your physiotherapist: a summary page, then "
+                   "every rating and every session")
     r.add_argument("--routine", metavar="FILE",
                    help="measure adherence against this routine's schedule (default: the routine "
                         "played last, when its file is found)")

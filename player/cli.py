@@ -1,4 +1,10 @@
-"""Subcommands that need no window: validate, timeline (history and report join them)."""
+"""Subcommands that need no window: validate, timeline (history and report join them).
+
+What they print comes partly from other people's files, so every piece of file text goes
+through :func:`player.core.text.escape_controls`: a terminal shows an ESC, an OSC-8 link, a
+carriage return, a newline inside a name or a bidi override as an escape (``\x1b``, ``\r``,
+``\n``, ``\u202e``) and obeys none of them, so no file can fake a line of the app's output.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +15,12 @@ from typing import TextIO
 
 from player.core.durations import format_duration
 from player.core.loader import Library, load_library, load_routine, validate_file
+from player.core.text import escape_controls
 from player.core.timeline import (
     UNTIMED_REP_ESTIMATE_SECONDS,
     Timeline,
-    TimelineStep,
     build_timeline,
+    describe_step,
 )
 
 
@@ -25,7 +32,7 @@ def cmd_validate(paths: list[str], out: TextIO | None = None) -> int:
     for name in paths:
         problems = validate_file(Path(name), library)
         for problem in problems:
-            print(problem.format(name), file=out)
+            print(escape_controls(problem.format(name)), file=out)
         if any(p.is_error for p in problems):
             bad += 1
     print(f"{len(paths) - bad} of {len(paths)} file(s) valid", file=sys.stderr)
@@ -39,7 +46,7 @@ def cmd_timeline(name: str, as_json: bool, week: int = 1, out: TextIO | None = N
     result = load_routine(Path(name), library or load_library())
     if result.routine is None:
         for problem in result.problems:
-            print(problem.format(name), file=sys.stderr)
+            print(escape_controls(problem.format(name)), file=sys.stderr)
         return 1
     timeline = build_timeline(result.routine, week)
     if as_json:
@@ -77,30 +84,17 @@ def timeline_json(timeline: Timeline) -> dict[str, object]:
     }
 
 
-def describe_step(step: TimelineStep) -> str:
-    """One line of detail for a timeline step (sets, reps, side, cap)."""
-    bits = []
-    if step.sets and step.sets > 1:
-        bits.append(f"set {step.set}/{step.sets}")
-    if step.side:
-        bits.append(f"{step.side} side")
-    if step.reps:
-        bits.append(f"{step.reps} reps" + ("" if step.timed else ", press Done"))
-    if step.bpm:
-        bits.append(f"{step.bpm} beats/min")
-    if step.requested_seconds is not None:
-        bits.append(f"capped from {format_duration(step.requested_seconds)}")
-    return ", ".join(bits)
-
-
 def print_timeline(timeline: Timeline, out: TextIO) -> None:
-    """The human-readable timeline."""
-    print(timeline.title, file=out)
-    width = max((len(s.block) for s in timeline.steps), default=0)
+    """The human-readable timeline; text from the file is escaped (:func:`escape_controls`)."""
+    print(escape_controls(timeline.title), file=out)
+    blocks = {s.block: escape_controls(s.block) for s in timeline.steps}
+    width = max((len(b) for b in blocks.values()), default=0)
     for s in timeline.steps:
         length = format_duration(s.planned_seconds)
         detail = describe_step(s)
-        print(f"{format_duration(s.start_seconds):>8}  {length if s.timed else '~' + length:>7}  "
-              f"{s.block:<{width}}  {s.name}" + (f" ({detail})" if detail else ""), file=out)
+        line = (f"{format_duration(s.start_seconds):>8}  {length if s.timed else '~' + length:>7}"
+                f"  {blocks[s.block]:<{width}}  {escape_controls(s.name)}"
+                + (f" ({detail})" if detail else ""))
+        print(escape_controls(line), file=out)
     print(f"Total: {format_duration(timeline.total_seconds)} (untimed steps counted at "
           f"{UNTIMED_REP_ESTIMATE_SECONDS:g} s a repetition)", file=out)

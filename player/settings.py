@@ -1,6 +1,7 @@
 """The person's settings: a small JSON file under the data folder.
 
-Mute, spoken cues, large text and the recently opened routine files. The file is written
+Mute, spoken cues, large text, the recently opened routine files and the programme starts
+chosen in the preview. The file is written
 atomically; a missing file means defaults, and a corrupt or half-wrong one falls back to the
 defaults for what cannot be read, with a warning, never a crash. Keys this version does not
 know are kept, so a newer version's settings survive a round trip through an older one.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +39,13 @@ class Settings:
     #: The first-run notice (not medical advice) was read and accepted.
     notice_accepted: bool = False
     recent_files: list[str] = field(default_factory=list)
+    #: The programme start the person chose, by routine title (ISO dates).
+    programme_starts: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def chosen_starts(self) -> dict[str, date]:
+        """:attr:`programme_starts` as dates (for :func:`player.core.programme.programme_for`)."""
+        return {title: date.fromisoformat(day) for title, day in self.programme_starts.items()}
 
     def with_recent(self, path: Path | str) -> list[str]:
         """The recent-files list with ``path`` moved to the front, at most MAX_RECENT_FILES."""
@@ -49,7 +57,8 @@ class Settings:
         """The file's text."""
         data = {**self.extra, "muted": self.muted, "spoken_cues": self.spoken_cues,
                 "large_text": self.large_text, "notice_accepted": self.notice_accepted,
-                "recent_files": list(self.recent_files)}
+                "recent_files": list(self.recent_files),
+                "programme_starts": dict(self.programme_starts)}
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
@@ -101,7 +110,7 @@ def _fallback(path: Path, why: str) -> LoadedSettings:
 
 def _from_mapping(path: Path, data: dict[str, Any]) -> LoadedSettings:
     settings = Settings(extra={k: v for k, v in data.items()
-                               if k not in (*_BOOL_KEYS, "recent_files")})
+                               if k not in (*_BOOL_KEYS, "recent_files", "programme_starts")})
     bad: list[str] = []
     for key in _BOOL_KEYS:
         if key not in data:
@@ -115,9 +124,23 @@ def _from_mapping(path: Path, data: dict[str, Any]) -> LoadedSettings:
         settings.recent_files = list(dict.fromkeys(recent))[:MAX_RECENT_FILES]
     else:
         bad.append("recent_files")
+    starts = data.get("programme_starts", {})
+    if isinstance(starts, dict) and all(
+            isinstance(k, str) and isinstance(v, str) and _is_date(v) for k, v in starts.items()):
+        settings.programme_starts = dict(starts)
+    else:
+        bad.append("programme_starts")
     if not bad:
         return LoadedSettings(settings)
     message = (f"Some settings in {path} could not be read ({', '.join(bad)}); "
                "their defaults are used.")
     log.warning("%s", message)
     return LoadedSettings(settings, message)
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

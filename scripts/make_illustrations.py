@@ -4,24 +4,31 @@
     python scripts/make_illustrations.py           write player/content/media/illustrations/<id>.svg
     python scripts/make_illustrations.py --check   exit 1 if a written file is missing or stale
 
-Each picture is a side view of one anatomically proportioned figure facing right (the app mirrors
-it for the other side; lying on the back, the head is on the left so the legs lead to the right),
-placed from a few joint angles or joint targets, plus simple props (floor, mat, foam roller,
-chair, cold and heat packs) and accent-coloured motion arrows. Lower back rotation is the one
-view from above, since arms out in a T and knees dropped to the side cannot be seen side-on.
-Pose coordinates are in pixels with y pointing UP from the floor line; angles are in degrees,
-counter-clockwise from "pointing right". Only the standard library is used and the output is
-deterministic, so running the script twice gives byte-identical files.
+Each picture is one anatomically proportioned figure, placed from a few joint angles or joint
+targets, plus simple props (floor, mat, foam roller, chair, wall, towel, cushion, cold and heat
+packs) and accent-coloured motion arrows. Most are side views facing right (the app mirrors them
+for the other side; lying on the back, the head is on the left so the legs lead to the right).
+Where a side view would mislead, the figure faces the viewer instead (the side planks, hip
+circles) or, for lower back rotation, is seen in three-quarter view from the side and above,
+with the knees' starting position drawn faint. Every drawing is then scaled and centred so that
+what it shows (figure, props, arrows; not the floor line or mat) fills its 400x300 card in the
+dimension that limits it; the ground is drawn to fit. Pose coordinates are in pixels with y
+pointing UP from the floor line; angles are in degrees, counter-clockwise from "pointing
+right". Only the standard library is used and the output is deterministic, so running the
+script twice gives byte-identical files.
 """
 
 from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Literal
 from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,12 +42,16 @@ FLOOR_Y = 262  # SVG y of the floor line; pose y = FLOOR_Y - SVG y
 BACKGROUND = "#f6f4ee"
 INK = "#2b2d42"  # the figure, near-side limbs
 FAR_INK = "#8d99ae"  # limbs on the far side of the body
+GHOST_INK = "#c8cdd6"  # where a moving limb starts from, when that is not plain to see
 ACCENT = "#e07a5f"  # motion arrows and the working body part, used sparingly
 FLOOR_INK = "#b9b3a6"
 MAT_FILL = "#d9d3c4"
+MAT_EDGE = "#c9c2b1"  # a mat's front edge, where it is seen in depth
 PROP_INK = "#b1a994"
 ROLLER_FILL = "#a9c5bd"
 CLOTH_FILL = "#ffffff"
+WALL_FILL = "#ebe7dd"
+WALL_INK = "#d6d0c2"
 CLOTH_INK = "#a39d90"
 COLD_FILL = "#5fa8d3"
 HEAT_FILL = "#e4572e"
@@ -169,6 +180,13 @@ def arc_arrow(centre: Point, r: float, start: float, end: float, *, ry: float | 
     return arrow(arc_points(centre, r, r if ry is None else ry, start, end), both=both)
 
 
+def wave(base: Point, colour: str = HEAT_FILL) -> str:
+    """Return a rising wavy line (a heat shimmer) from ``base``, 24 px tall."""
+    x, y = base
+    return (f'<path d="M{xy(base)} Q{xy((x + 5, y + 6))} {xy((x, y + 12))}'
+            f' Q{xy((x - 5, y + 18))} {xy((x, y + 24))}" stroke="{colour}" stroke-width="3"/>')
+
+
 def motion_lines(origin: Point, angle: float) -> list[str]:
     """Return three short accent dashes from ``origin`` towards ``angle`` (a speed cue)."""
     out = []
@@ -179,11 +197,6 @@ def motion_lines(origin: Point, angle: float) -> list[str]:
 
 
 # --- Props ---------------------------------------------------------------------------------------
-def floor_line() -> str:
-    """Return the floor line every picture stands on."""
-    return stroke([(16, 0), (384, 0)], FLOOR_INK, 3)
-
-
 def mat(x0: float, x1: float) -> str:
     """Return an exercise mat lying on the floor between x0 and x1."""
     return box(x0, 0, x1, MAT_H, MAT_FILL, rx=4)
@@ -211,6 +224,22 @@ def wrapped_pack(x0: float, x1: float, fill: str, *, towel: bool) -> list[str]:
     if towel:
         cloth += [stroke([(x0 - 8, y), (x1 + 8, y)], CLOTH_INK, 2) for y in (LYING_Y, LYING_Y + 4)]
     return [*cloth, box(x0, top + 2, x1, top + 15, fill, ink=INK, rx=6, width=2)]
+
+
+def wall(x0: float, x1: float, top: float) -> list[str]:
+    """Return a stretch of wall behind the figure (parallel to the picture), with a skirting."""
+    return [ground(box(x0, 0, x1, top, WALL_FILL, rx=4),
+                   stroke([(x0 + 3, 7), (x1 - 3, 7)], WALL_INK, 4))]
+
+
+def strap(points: Sequence[Point]) -> list[str]:
+    """Return a towel or belt pulled along ``points``: a light band with a grey edge."""
+    return [stroke(points, CLOTH_INK, 7), stroke(points, CLOTH_FILL, 3)]
+
+
+def cushion(x0: float, x1: float, ground_y: float, height: float) -> str:
+    """Return a small cushion lying on ``ground_y``."""
+    return box(x0, ground_y, x1, ground_y + height, CLOTH_FILL, ink=CLOTH_INK, rx=4)
 
 
 # --- The figure ----------------------------------------------------------------------------------
@@ -353,6 +382,75 @@ def figure(fig: Figure) -> list[str]:
     return draw_figure(fig)[0]
 
 
+# --- The figure seen from the front --------------------------------------------------------------
+# The same body facing the viewer, for poses whose point is lost side-on (a side plank looks like
+# a plank from the side; feet apart and hands on hips do not show). Sides are named by where they
+# are from the body's axis, hip to head: "low" is to its right (trunk - 90 degrees), "high" to its
+# left; standing, "low" is the picture's right.
+SHOULDER_HALF = 21.0  # shoulder joint to the midline
+HIP_HALF = 9.0  # hip joint to the midline
+CHEST_HALF, WAIST_HALF, PELVIS_HALF = 18.0, 13.0, 15.0  # half widths of the torso's outline
+FRONT_FOOT = 9.0  # a foot seen end-on, toes towards the viewer
+
+
+@dataclass(frozen=True)
+class FrontFigure:
+    """A body facing the viewer: the point midway between the hip joints, the hip-to-shoulder
+    direction and the four limbs (legs end in ``end`` direction feet, FRONT_FOOT long).
+    """
+
+    pelvis: Point
+    trunk: float
+    low_leg: Limb
+    high_leg: Limb
+    low_arm: Limb
+    high_arm: Limb
+    head: float | None = None
+    shins_behind: bool = False  # knees bent back, away from the viewer: shins in far ink
+
+
+def _front_leg(hip: Point, limb: Limb, knee_side: float) -> list[Point]:
+    """Return the leg polyline hip, knee, ankle, toes for a leg seen from the front."""
+    hip, knee, ankle = _limb(hip, limb, THIGH, SHIN, knee_side)
+    sole = limb.end if limb.end is not None else heading(knee, ankle)
+    return [hip, knee, ankle, polar(ankle, sole, FRONT_FOOT * limb.foot)]
+
+
+def draw_front(fig: FrontFigure) -> tuple[list[str], dict[str, Point]]:
+    """Return the SVG elements of a figure facing the viewer and its named joints."""
+    p, axis = fig.pelvis, fig.trunk
+    low, high = axis - 90, axis + 90
+    neck = polar(p, axis, TORSO)
+    head = polar(neck, fig.head if fig.head is not None else axis, NECK)
+    waist = polar(p, axis, TORSO * 0.45)
+    crotch = polar(p, axis, -7)
+    outline = [polar(neck, low, CHEST_HALF), polar(waist, low, WAIST_HALF),
+               polar(p, low, PELVIS_HALF), polar(crotch, low, PELVIS_HALF * 0.55),
+               polar(crotch, high, PELVIS_HALF * 0.55), polar(p, high, PELVIS_HALF),
+               polar(waist, high, WAIST_HALF), polar(neck, high, CHEST_HALF)]
+    low_leg = _front_leg(polar(p, low, HIP_HALF), fig.low_leg, 1)
+    high_leg = _front_leg(polar(p, high, HIP_HALF), fig.high_leg, -1)
+    low_arm = _limb(polar(neck, low, SHOULDER_HALF), fig.low_arm, UPPER_ARM, FOREARM, 1)
+    high_arm = _limb(polar(neck, high, SHOULDER_HALF), fig.high_arm, UPPER_ARM, FOREARM, -1)
+    if fig.shins_behind:
+        legs = [stroke(leg[1:], FAR_INK, LIMB_W) for leg in (low_leg, high_leg)]
+        legs += [part for leg in (low_leg, high_leg) for part in _near(leg[:2])]
+    else:
+        legs = [*_near(low_leg), *_near(high_leg)]
+    elements = [
+        *legs,
+        stroke([neck, head], INK, NECK_W), circle(head, HEAD_R, INK),
+        polygon(outline, INK, 8),
+        *_near(low_arm), *_near(high_arm),
+    ]
+    joints = {"pelvis": p, "neck": neck, "head": head, "waist": waist,
+              "low_hip": low_leg[0], "low_knee": low_leg[1], "low_ankle": low_leg[2],
+              "high_hip": high_leg[0], "high_knee": high_leg[1], "high_ankle": high_leg[2],
+              "low_shoulder": low_arm[0], "low_elbow": low_arm[1], "low_hand": low_arm[2],
+              "high_shoulder": high_arm[0], "high_hand": high_arm[2]}
+    return elements, joints
+
+
 # --- Shared pose pieces --------------------------------------------------------------------------
 SUPINE_HEAD = 180 - math.degrees(math.asin((MAT_H + HEAD_R - LYING_Y) / NECK))
 ARM_ALONG_SIDE = Bend(-3, -3)  # lying on the back, head to the left, arms resting by the sides
@@ -375,23 +473,31 @@ def hook_foot(hip_x: float) -> Reach:
 Drawing = Callable[[], list[str]]
 
 
+Ground = Literal["floor", "mat", "none"]
+
+
 @dataclass(frozen=True)
 class Illustration:
-    """A registered drawing: its accessible title and whether it stands on the floor line."""
+    """A registered drawing: its accessible title and what it stands on.
+
+    ``ground`` is "floor" (the floor line), "mat" (an exercise mat on the floor line, as long as
+    the figure needs) or "none" (the drawing brings its own ground).
+    """
 
     title: str
     draw: Drawing
-    floor: bool = True
+    ground: Ground = "floor"
 
 
 ILLUSTRATIONS: dict[str, Illustration] = {}
 
 
-def illustration(ident: str, title: str, *, floor: bool = True) -> Callable[[Drawing], Drawing]:
+def illustration(ident: str, title: str, *, ground: Ground = "floor"
+                 ) -> Callable[[Drawing], Drawing]:
     """Register a drawing function under an exercise id with its accessible title."""
 
     def register(draw: Drawing) -> Drawing:
-        ILLUSTRATIONS[ident] = Illustration(title, draw, floor)
+        ILLUSTRATIONS[ident] = Illustration(title, draw, ground)
         return draw
 
     return register
@@ -410,38 +516,47 @@ def march_in_place() -> list[str]:
 
 @illustration("leg_swing", "Leg swings")
 def leg_swing() -> list[str]:
-    """Standing side-on to a chair back, one hand on it, the near leg swinging forward."""
+    """Standing side-on to a wall, a hand on it, swinging the outer leg forwards and back.
+
+    The wall is on the body's far side, behind the figure: the far hand rests on it (that arm
+    points away from the viewer, so it is seen shortened) and the far leg, nearest the wall,
+    is the one stood on.
+    """
     hip = (170.0, STAND_HIP)
-    back_x = hip[0] + 36
+    shoulder = polar(hip, 91, TORSO)
+    on_wall = Bend(-70, 10, scale=(0.55, 0.6))
     elements, _ = draw_figure(Figure(
-        hip, 91, Bend(-52, -60), foot_on(hip[0] + 1), Bend(-96, -86), Reach(back_x, 104),
+        hip, 91, Bend(-52, -60), foot_on(hip[0] + 1), Bend(-96, -86), on_wall,
     ))
-    return [*chair(back_x, 1), *elements,
+    top = shoulder[1] + NECK + HEAD_R + 6
+    return [*wall(hip[0] - 64, hip[0] + 72, top), *elements,
             *arc_arrow(hip, 114, -128, -38, both=True)]
 
 
 @illustration("hip_circle", "Hip circles")
 def hip_circle() -> list[str]:
-    """Standing with hands on hips and the pelvis drawing a circle."""
-    hip = (195.0, STAND_HIP)
-    centre = (hip[0] + 2, hip[1] + 4)
-    back_half = stroke(arc_points(centre, 44, 13, 20, 160), ACCENT, ARROW_W, 0.5)
-    hands = Reach(hip[0] + 2, hip[1] + 16)
-    return [
-        back_half,
-        *figure(Figure(hip, 90, foot_on(hip[0] + 2), foot_on(hip[0] - 2), hands, hands)),
-        *arc_arrow(centre, 44, 165, 375, ry=13),
-    ]
+    """Seen from the front: feet a little wider than the hips, hands on the hips, the pelvis
+    drawing a circle (the far half of the circle drawn faint, behind the body)."""
+    x = 200.0
+    ankle_y = SOLE + ANKLE_H
+    spread = HIP_HALF + 8  # ankles a little wider than the hip joints
+    pelvis = (x, ankle_y + math.sqrt((THIGH + SHIN) ** 2 - (spread - HIP_HALF) ** 2) - 0.5)
+    hand_y = pelvis[1] + 10
+    elements, _ = draw_front(FrontFigure(
+        pelvis, 90, Reach(x + spread, ankle_y, -60), Reach(x - spread, ankle_y, -120),
+        Reach(x + PELVIS_HALF + 3, hand_y), Reach(x - PELVIS_HALF - 3, hand_y),
+    ))
+    centre = (x, pelvis[1] + 2)
+    back_half = stroke(arc_points(centre, 40, 12, 20, 160), ACCENT, ARROW_W, 0.5)
+    return [back_half, *elements, *arc_arrow(centre, 40, 165, 375, ry=12)]
 
 
 @illustration("bodyweight_squat", "Bodyweight squat")
 def bodyweight_squat() -> list[str]:
     """Squat with the hips back, thighs near parallel and arms forward for balance."""
     hip = (180.0, 66.0)
-    return figure(Figure(
-        hip, 52, foot_on(hip[0] + 36), foot_on(hip[0] + 32), Bend(2, 2), Bend(14, 14),
-        head=72, curve=-1,
-    ))
+    feet, arms = foot_on(hip[0] + 36), Bend(4, 4)  # both sides alike: the far ones hidden
+    return figure(Figure(hip, 52, feet, feet, arms, arms, head=72, curve=-1))
 
 
 @illustration("reverse_lunge", "Reverse lunge")
@@ -464,46 +579,86 @@ def _forearm_plank(shoulder_x: float, support: Point, ground: float = MAT_H) -> 
 FOREARM_DOWN = Bend(-90, 0)  # elbow under the shoulder, forearm flat on the floor
 
 
-@illustration("plank", "Plank")
+@illustration("plank", "Plank", ground="mat")
 def plank() -> list[str]:
     """Forearm plank: elbows under the shoulders, one straight line from head to heels."""
     hip, trunk = _forearm_plank(285.0, (135.0, MAT_H + 22))
     legs = Bend(trunk + 180, trunk + 180, trunk + 90)
-    return [mat(70, 340),
-            *figure(Figure(hip, trunk, legs, legs, FOREARM_DOWN, FOREARM_DOWN, head=trunk - 4))]
+    return [*figure(Figure(hip, trunk, legs, legs, FOREARM_DOWN, FOREARM_DOWN, head=trunk - 4))]
 
 
-@illustration("knee_plank", "Plank on knees")
+@illustration("knee_plank", "Plank on knees", ground="mat")
 def knee_plank() -> list[str]:
     """Forearm plank with the knees down on the mat, shins lifted behind."""
     shoulder_x = 265.0
     hip, trunk = _forearm_plank(shoulder_x, (shoulder_x - TORSO - THIGH + 4, MAT_H + SOLE))
     legs = Bend(trunk + 180, 145, 55)
-    return [mat(70, 330),
-            *figure(Figure(hip, trunk, legs, legs, FOREARM_DOWN, FOREARM_DOWN, head=trunk - 4))]
+    return [*figure(Figure(hip, trunk, legs, legs, FOREARM_DOWN, FOREARM_DOWN, head=trunk - 4))]
 
 
-@illustration("side_plank", "Side plank")
+def _side_plank_pose(support: float, lift: float, elbow_x: float) -> tuple[Point, float]:
+    """Return the pelvis and trunk direction of a front-view side plank on the low forearm.
+
+    The low elbow rests on the mat under the low shoulder; the low leg runs straight along the
+    body for ``support`` px (both legs: to the ankle; bent knees: to the knee) to a point
+    ``lift`` px above the mat's surface plus a sole.
+    """
+    elbow_y, support_y = MAT_H + SOLE, MAT_H + SOLE + lift
+
+    def rise(angle: float) -> float:  # elbow height minus support height at a trunk angle
+        a = math.radians(angle)
+        return ((TORSO + support) * math.sin(a) - (SHOULDER_HALF - HIP_HALF) * math.cos(a)
+                - UPPER_ARM - (elbow_y - support_y))
+
+    lo, hi = 0.0, 60.0
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if rise(mid) < 0 else (lo, mid)
+    trunk = (lo + hi) / 2
+    a = math.radians(trunk)
+    pelvis_y = support_y + HIP_HALF * math.cos(a) + support * math.sin(a)
+    pelvis_x = elbow_x - TORSO * math.cos(a) - SHOULDER_HALF * math.sin(a)
+    return (pelvis_x, pelvis_y), trunk
+
+
+def _side_plank(legs: Callable[[Point, float], tuple[Limb, Limb]], support: float,
+                lift: float, *, shins_behind: bool = False) -> list[str]:
+    """Return a front-view side plank: facing the viewer, on the low forearm, top arm up."""
+    pelvis, trunk = _side_plank_pose(support, lift, 268.0)
+    low_leg, high_leg = legs(pelvis, trunk)
+    forearm = Bend(-90, 0, scale=(1, 0.5))  # pointing at the viewer, so seen shortened
+    elements, _ = draw_front(FrontFigure(pelvis, trunk, low_leg, high_leg, forearm, Bend(90, 90),
+                                         head=trunk + 4, shins_behind=shins_behind))
+    top = polar(pelvis, trunk + 90, PELVIS_HALF)
+    return [*elements, *arrow([(top[0], top[1] + 12), (top[0], top[1] + 40)])]
+
+
+@illustration("side_plank", "Side plank", ground="mat")
 def side_plank() -> list[str]:
-    """Side plank on one forearm, body straight and hips lifted, top arm reaching up."""
-    hip, trunk = _forearm_plank(280.0, (280.0 - TORSO - THIGH - SHIN - 8, MAT_H + SOLE + 4))
-    legs = Bend(trunk + 180, trunk + 180, trunk + 250, foot=0.6)
-    return [mat(60, 340), *figure(Figure(
-        hip, trunk, legs, legs, Bend(-90, -10, scale=(1, 0.5)), Bend(88, 88), head=trunk + 8,
-    ))]
+    """Seen from the front: on one forearm and the side of the feet, hips lifted, body straight."""
+
+    def legs(pelvis: Point, trunk: float) -> tuple[Limb, Limb]:
+        low_hip = polar(pelvis, trunk - 90, HIP_HALF)
+        ankle = polar(low_hip, trunk + 180, THIGH + SHIN)
+        top_ankle = polar(ankle, trunk + 90, LIMB_W + 1)  # feet stacked
+        return (Bend(trunk + 180, trunk + 180, trunk - 90),
+                Reach(*top_ankle, trunk - 90))
+
+    return _side_plank(legs, THIGH + SHIN, 2)
 
 
-@illustration("side_plank_knees", "Side plank on knees")
+@illustration("side_plank_knees", "Side plank on knees", ground="mat")
 def side_plank_knees() -> list[str]:
-    """Side plank on one forearm with the knees bent and resting on the mat."""
-    hip, trunk = _forearm_plank(270.0, (270.0 - TORSO - THIGH, MAT_H + SOLE))
-    legs = Bend(trunk + 180, 140, 50, (1.0, 0.55), 0.6)
-    return [mat(80, 330), *figure(Figure(
-        hip, trunk, legs, legs, Bend(-90, -10, scale=(1, 0.5)), Bend(88, 88), head=trunk + 8,
-    ))]
+    """Seen from the front: on one forearm and the knees, shins behind, hips lifted."""
+
+    def legs(pelvis: Point, trunk: float) -> tuple[Limb, Limb]:
+        # shins pointing away, so seen shortened; the low one hidden behind its knee
+        return Bend(trunk + 180, 116, 150, (1.0, 0.1), 0), Bend(trunk + 180, 116, 150, (1.0, 0.5))
+
+    return _side_plank(legs, THIGH, 0, shins_behind=True)
 
 
-@illustration("glute_bridge", "Glute bridge")
+@illustration("glute_bridge", "Glute bridge", ground="mat")
 def glute_bridge() -> list[str]:
     """Lying on the back, feet flat, hips lifted until knees, hips and shoulders line up."""
     shoulder = (130.0, LYING_Y)
@@ -515,85 +670,105 @@ def glute_bridge() -> list[str]:
         hip, trunk, feet, feet, ARM_ALONG_SIDE, ARM_ALONG_SIDE, head=SUPINE_HEAD + 8,
         highlight=("glute",),
     ))
-    return [mat(70, 330), *elements, *arrow([(hip[0], hip[1] + 16), (hip[0], hip[1] + 46)])]
+    return [*elements, *arrow([(hip[0], hip[1] + 16), (hip[0], hip[1] + 46)])]
 
 
-@illustration("leg_raise", "Leg raise")
+@illustration("leg_raise", "Leg raise", ground="mat")
 def leg_raise() -> list[str]:
-    """Lying on the back, one knee bent, the other leg straight and raised about 45 degrees."""
+    """Lying on the back, one knee bent, the other leg straight and raised level with it.
+
+    "Level with your bent knee": the raised leg lines up with the bent leg's thigh, so the two
+    knees meet. The bent leg is the near one, so its knee is seen and the straight leg, behind
+    it, carries the thigh's line on past the knee.
+    """
     hip_x = 165.0
-    elements, j = supine(hip_x, Bend(45, 45), hook_foot(hip_x))
-    return [mat(60, 340), *elements, *arc_arrow(j["hip"], 122, 10, 40)]
+    bent = foot_on(hip_x + 76, MAT_H)
+    _, j = supine(hip_x, bent, bent)
+    thigh = heading(j["hip"], j["knee"])
+    elements, j = supine(hip_x, bent, Bend(thigh, thigh))
+    reach = THIGH + SHIN + 12
+    return [*elements, *arc_arrow(j["hip"], reach, 4, thigh - 6)]
 
 
-@illustration("heel_slide", "Heel slide")
+@illustration("heel_slide", "Heel slide", ground="mat")
 def heel_slide() -> list[str]:
     """Lying on the back, one knee bent, the other heel sliding out along the mat."""
     hip_x = 150.0
     elements, j = supine(hip_x, Reach(hip_x + 88, MAT_H + SOLE + ANKLE_H - 1, 75),
                          hook_foot(hip_x))
     heel = j["heel"]
-    return [mat(50, 350), *elements,
+    return [*elements,
             *arrow([(heel[0] + 26, MAT_H + 12), (heel[0] + 64, MAT_H + 12)])]
 
 
-@illustration("bird_dog", "Bird dog")
+@illustration("bird_dog", "Bird dog", ground="mat")
 def bird_dog() -> list[str]:
     """On hands and knees, the opposite arm and leg reaching out level with the back."""
     knee = (160.0, MAT_H + SOLE)
     hip = (knee[0] + 2, knee[1] + THIGH)
     shoulder_y = MAT_H + SOLE + UPPER_ARM + FOREARM
     trunk = math.degrees(math.asin((shoulder_y - hip[1]) / TORSO))
-    return [mat(40, 360), *figure(Figure(
+    return [*figure(Figure(
         hip, trunk, Bend(181, 181), Bend(-90, 180, 165), Bend(-88, -90), Bend(6, 6),
         head=trunk - 8,
     ))]
 
 
-@illustration("dead_bug", "Dead bug")
+@illustration("dead_bug", "Dead bug", ground="mat")
 def dead_bug() -> list[str]:
-    """Lying on the back, arms up to the ceiling, one leg reaching out low, the other at 90/90."""
+    """Lying on the back, knees over the hips: one leg reaching out low, the opposite arm
+    lowering back behind the head, the other arm and leg staying up (arm to the ceiling, 90/90).
+    """
     hip_x = 165.0
-    elements, j = supine(hip_x, Bend(14, 14), Bend(90, 0), near_arm=Bend(86, 86),
-                         far_arm=Bend(96, 96))
+    elements, j = supine(hip_x, Bend(14, 14), Bend(90, 0), near_arm=Bend(88, 88),
+                         far_arm=Bend(164, 166))
     start, end = polar(j["hip"], 14, 58), polar(j["hip"], 14, 100)
-    return [mat(60, 340), *elements,
-            *arrow([polar(start, -76, 18), polar(end, -76, 18)])]
+    return [*elements,
+            *arrow([polar(start, -76, 18), polar(end, -76, 18)]),
+            *arc_arrow(j["shoulder"], UPPER_ARM + FOREARM + 14, 104, 150)]
 
 
-@illustration("hamstring_stretch", "Hamstring stretch")
+@illustration("hamstring_stretch", "Hamstring stretch", ground="mat")
 def hamstring_stretch() -> list[str]:
-    """Lying on the back, one leg raised straight with the hands behind the thigh."""
+    """Lying on the back, other knee bent and foot flat, one leg raised straight to the ceiling
+    with a towel looped round the foot, its ends held in both hands."""
     hip_x = 180.0
-    thigh = polar((hip_x, LYING_Y), 80, THIGH * 0.95)
-    hands = Reach(thigh[0] - 7, thigh[1])
-    elements, _ = supine(hip_x, Bend(80, 80, 172), Bend(-1, -1), near_arm=hands, far_arm=hands,
+    raised = Bend(80, 80)
+    _, j = supine(hip_x, raised, hook_foot(hip_x))
+    sole = lerp(j["heel"], j["toe"], 0.5)
+    hands = polar(j["shoulder"], heading(j["shoulder"], sole), UPPER_ARM + FOREARM - 3)
+    grip = Reach(*hands)
+    elements, j = supine(hip_x, raised, hook_foot(hip_x), near_arm=grip, far_arm=grip,
                          highlight=("thigh",))
-    return [mat(60, 340), *elements]
+    out = heading(j["heel"], j["toe"]) + 90  # the sole's side, facing the ceiling
+    loop = [polar(j["heel"], out, SOLE + 2), polar(j["toe"], out, SOLE + 2)]
+    return [*elements, *strap([hands, loop[0]]), *strap([hands, loop[1]])]
 
 
-@illustration("hip_flexor_stretch", "Hip flexor stretch")
+@illustration("hip_flexor_stretch", "Hip flexor stretch", ground="mat")
 def hip_flexor_stretch() -> list[str]:
-    """Half-kneeling: back knee on the mat, front foot flat, pelvis forward, torso upright."""
-    knee = (165.0, MAT_H + SOLE)
+    """Half-kneeling, the back knee on a cushion, front foot flat, pelvis forward, upright."""
+    cushion_h = 9.0
+    knee = (165.0, MAT_H + cushion_h + SOLE)
     hip = polar(knee, 68, THIGH)
     front = foot_on(hip[0] + 58, MAT_H)
     _, j = draw_figure(Figure(hip, 92, front, front, FOREARM_DOWN, FOREARM_DOWN))
     hands = Reach(j["knee"][0] - 4, j["knee"][1] + 8)
-    return [mat(80, 330), *figure(Figure(
-        hip, 92, Bend(248, 180, 180), front, hands, hands, highlight=("hip_front",),
+    shin = 180 + math.degrees(math.asin(cushion_h / SHIN))  # down to the toes on the mat
+    return [cushion(knee[0] - 16, knee[0] + 18, MAT_H, cushion_h), *figure(Figure(
+        hip, 92, Bend(248, shin, 180), front, hands, hands, highlight=("hip_front",),
     )), *arrow([(hip[0] - 40, hip[1] + 2), (hip[0] - 16, hip[1] + 2)])]
 
 
-@illustration("knee_to_chest", "Knee to chest")
+@illustration("knee_to_chest", "Knee to chest", ground="mat")
 def knee_to_chest() -> list[str]:
-    """Lying on the back, hugging one knee to the chest, the other leg long on the mat."""
+    """Lying on the back, hugging one knee to the chest, the other knee bent, foot flat."""
     hip_x = 180.0
     knee = polar((hip_x, LYING_Y), 128, THIGH)
     hands = straight_arm((hip_x - TORSO, LYING_Y), polar(knee, 30, 6))
-    elements, _ = supine(hip_x, Bend(128, -5), Bend(-1, -1), near_arm=hands, far_arm=hands,
-                         highlight=("back",))
-    return [mat(60, 340), *elements]
+    elements, _ = supine(hip_x, Bend(128, -5), hook_foot(hip_x), near_arm=hands,
+                         far_arm=hands, highlight=("back",))
+    return [*elements]
 
 
 def _all_fours(knee_x: float, curve: float, head: float) -> list[str]:
@@ -608,11 +783,10 @@ def _all_fours(knee_x: float, curve: float, head: float) -> list[str]:
     return figure(Figure(hip, trunk, shin, shin, hands, hands, curve=curve, head=head))
 
 
-@illustration("cat_cow", "Cat cow")
+@illustration("cat_cow", "Cat cow", ground="mat")
 def cat_cow() -> list[str]:
     """Two frames on hands and knees: back rounded up (cat), then gently arched (cow)."""
     return [
-        mat(24, 376),
         *_all_fours(84, 11, -70),
         *arrow([(112, 100), (112, 126)]),
         *_all_fours(258, -8, 45),
@@ -620,62 +794,119 @@ def cat_cow() -> list[str]:
     ]
 
 
-@illustration("childs_pose", "Child's pose")
+@illustration("childs_pose", "Child's pose", ground="mat")
 def childs_pose() -> list[str]:
-    """Kneeling, sitting back on the heels, torso folded over the thighs, arms forward."""
+    """Kneeling, sitting back on the heels, chest low over the thighs, forehead on the mat,
+    arms reaching forward along the mat."""
     knee = (205.0, MAT_H + SOLE)
-    hip = polar(knee, 152, THIGH)
-    shoulder = (hip[0] + 52, 32.0)
+    hip = polar(knee, 150, THIGH)
+    shoulder = (knee[0] + 8, 30.0)
     trunk = heading(hip, shoulder)
-    hands = Reach(shoulder[0] + 72, MAT_H + SOLE)
+    hands = Reach(shoulder[0] + UPPER_ARM + FOREARM - 4, MAT_H + SOLE)
     shin = Bend(heading(hip, knee), 180, 180)
     head = math.degrees(math.asin((MAT_H + HEAD_R + 1 - shoulder[1]) / NECK))
-    return [mat(70, 350), *figure(Figure(
-        hip, trunk, shin, shin, hands, hands, curve=12, head=head, head_last=True,
+    return [*figure(Figure(
+        hip, trunk, shin, shin, hands, hands, curve=7, head=head, head_last=True,
     ))]
 
 
-@illustration("piriformis_stretch", "Piriformis stretch")
+@illustration("piriformis_stretch", "Piriformis stretch", ground="mat")
 def piriformis_stretch() -> list[str]:
-    """Lying on the back in a figure four, pulling the supporting thigh towards the chest."""
+    """Lying on the back in a figure four: the near leg's thigh drawn towards the chest by the
+    hands behind it, the far leg's ankle crossed over it just below the knee."""
     hip = (185.0, LYING_Y)
-    far_knee = polar(hip, 86, THIGH)
-    near_knee = polar(hip, 22, THIGH * 0.95)
-    ankle = (far_knee[0] + 3, far_knee[1] + 3)
-    crossed = Bend(22, heading(near_knee, ankle), None, (0.95, math.dist(near_knee, ankle) / SHIN))
-    hands = Reach(hip[0] - 6, hip[1] + THIGH * 0.85)
-    elements, _ = supine(hip[0], crossed, Bend(86, -4), near_arm=hands, far_arm=hands,
+    support = Bend(100, -2)  # thigh towards the chest, shin level
+    knee = polar(hip, support.upper, THIGH)
+    ankle = polar(lerp(hip, knee, 0.82), 10, 4)  # resting on the thigh, just below the knee
+    far_knee = polar(hip, 32, THIGH * 0.75)  # pointing out to the side: seen shortened
+    crossed = Bend(32, heading(far_knee, ankle), None, (0.75, math.dist(far_knee, ankle) / SHIN))
+    hands = Reach(*polar(lerp(hip, knee, 0.6), 190, 8))
+    elements, _ = supine(hip[0], support, crossed, near_arm=hands, far_arm=hands,
                          highlight=("glute",))
-    return [mat(60, 340), *elements]
+    return elements
 
 
-@illustration("lower_back_rotation", "Lower back rotation", floor=False)
+# A three-quarter view, from the side and above, for the one pose that cannot be read flat:
+# knees fallen to the side move across the body, towards the viewer. Scene coordinates: x runs
+# from the head to the feet, y is up, z points away from the viewer (the body's far side).
+Point3 = tuple[float, float, float]
+VIEW_YAW, VIEW_PITCH = 10.0, 46.0  # degrees: turned a little towards the head, looking down
+MAT_HALF = 62.0  # half the width of the mat, seen in depth
+LEG_SPREAD = 3.0  # each leg's distance from the midline: knees and feet held together
+KNEE_DROP = 78.0  # how far the knees have fallen to the side, degrees from upright
+
+
+def project(p: Point3) -> Point:
+    """Return where a scene point is drawn in the three-quarter view."""
+    x, y, z = p
+    yaw, pitch = math.radians(VIEW_YAW), math.radians(VIEW_PITCH)
+    across = x * math.cos(yaw) - z * math.sin(yaw)
+    depth = x * math.sin(yaw) + z * math.cos(yaw)
+    return (across, y * math.cos(pitch) + depth * math.sin(pitch))
+
+
+def _roll(p: Point3, angle: float, axis_y: float) -> Point3:
+    """Return ``p`` turned ``angle`` degrees about the body's long axis, top towards the viewer."""
+    a = math.radians(angle)
+    dy, dz = p[1] - axis_y, p[2]
+    return (p[0], axis_y + dy * math.cos(a) + dz * math.sin(a), -dy * math.sin(a) + dz * math.cos(a))
+
+
+@illustration("lower_back_rotation", "Lower back rotation", ground="none")
 def lower_back_rotation() -> list[str]:
-    """Seen from above: lying on the back, arms out in a T, bent knees dropped to one side."""
-    y = 140.0
-    shoulder_x, hip_x = 135.0, 135.0 + TORSO
-    arm_tip = 18 + UPPER_ARM + FOREARM  # hands, out from the midline
-    torso = [(shoulder_x - 4, y - 21), (shoulder_x - 4, y + 21), (hip_x + 6, y + 14),
-             (hip_x + 6, y - 14)]
-    legs = []
-    for hip_y, knee, colour in ((y + 11, (hip_x + 32, y + 56), FAR_INK),
-                                (y - 11, (hip_x + 36, y + 46), INK)):
-        ankle = (knee[0] + 34, knee[1] - 33)
-        legs.append(stroke([(hip_x, hip_y), knee, ankle, polar(ankle, -25, 16)], colour, LIMB_W))
+    """Seen from the side and above: lying on the back, arms out to the sides, the bent knees
+    fallen to one side (towards the viewer) from upright (drawn faint), shoulders down."""
+    sx, hx, axis_y = 0.0, TORSO, LYING_Y  # shoulders, hips, and the height of the body's axis
+    foot_x = hx + 54
+
+    def along(points: Sequence[Point3]) -> list[Point]:
+        return [project(p) for p in points]
+
+    def legs_at(drop: float) -> list[list[Point]]:
+        out = []
+        for side in (1, -1):  # far leg, near leg (knees together, so the legs nearly meet)
+            hip = (hx, axis_y, side * LEG_SPREAD)
+            ankle = (foot_x, MAT_H + SOLE + ANKLE_H, side * 5.0)
+            lift = math.degrees(math.acos(math.dist(hip[:2], ankle[:2]) / (THIGH + SHIN)))
+            knee = polar(hip[:2], heading(hip[:2], ankle[:2]) + lift, THIGH)
+            foot = _roll(ankle, drop * 0.4, axis_y)  # the feet roll onto their edges
+            foot = (foot[0], max(foot[1], MAT_H + SOLE + 2), foot[2])
+            toe = (foot[0] + FOOT - HEEL, max(foot[1] - ANKLE_H, MAT_H + SOLE), foot[2])
+            out.append(along([hip, _roll((*knee, hip[2]), drop, axis_y), foot, toe]))
+        return out
+
+    reach = SHOULDER_HALF + UPPER_ARM + FOREARM
+    x0, x1, z0, z1 = sx - NECK - HEAD_R - 4, foot_x + FOOT, -MAT_HALF, MAT_HALF
+    mat_top = along([(x0, MAT_H, z0), (x1, MAT_H, z0), (x1, MAT_H, z1), (x0, MAT_H, z1)])
+    mat_edge = along([(x0, MAT_H, z0), (x1, MAT_H, z0), (x1, 0, z0), (x0, 0, z0)])
+    far_arm, near_arm = (
+        along([(sx, axis_y, side * SHOULDER_HALF),
+               (sx - 3, MAT_H + SOLE + 3, side * (SHOULDER_HALF + UPPER_ARM)),
+               (sx - 6, MAT_H + SOLE, side * reach)])
+        for side in (1, -1))
+    outline = along([(sx - 3, axis_y, -CHEST_HALF), (sx + TORSO * 0.5, axis_y, -WAIST_HALF),
+                     (hx + 3, axis_y, -PELVIS_HALF), (hx + 3, axis_y, PELVIS_HALF),
+                     (sx + TORSO * 0.5, axis_y, WAIST_HALF), (sx - 3, axis_y, CHEST_HALF)])
+    head = project((sx - NECK, MAT_H + HEAD_R, 0))
+    top_leg, under_leg = legs_at(KNEE_DROP)  # the far leg falls over the near one
+    start, end = legs_at(0)[1][1], top_leg[1]
+    bend = (max(start[0], end[0]) + 34, (start[1] + end[1]) / 2 + 6)
+    swing = [_bezier(lerp(start, bend, 0.3), bend, lerp(end, bend, 0.35), i / 8) for i in range(9)]
     return [
-        box(40, 30, 370, 250, MAT_FILL, rx=10),
-        legs[0],
-        polygon(torso, INK, 10),
-        stroke([(shoulder_x, y), (shoulder_x - NECK, y)], INK, NECK_W),
-        circle((shoulder_x - NECK, y), 15, INK),
-        *[stroke([(shoulder_x, y + side * 18), (shoulder_x - 2, y + side * arm_tip)], INK, LIMB_W)
-          for side in (1, -1)],
-        legs[1],
-        *arc_arrow((hip_x, y), 100, 6, 48),
+        ground(polygon(mat_edge, MAT_EDGE, 4), polygon(mat_top, MAT_FILL, 8)),
+        stroke(far_arm, FAR_INK, LIMB_W),
+        *[stroke(leg, GHOST_INK, LIMB_W) for leg in legs_at(0)],
+        stroke([project((sx, axis_y, 0)), head], INK, NECK_W),
+        circle(head, HEAD_R, INK),
+        polygon(outline, INK, 14),
+        stroke(under_leg, FAR_INK, LIMB_W),
+        *_near(top_leg),
+        *_near(near_arm),
+        *arrow(swing),
     ]
 
 
-@illustration("pelvic_tilt", "Pelvic tilt")
+@illustration("pelvic_tilt", "Pelvic tilt", ground="mat")
 def pelvic_tilt() -> list[str]:
     """Lying on the back, knees bent, the low back flattening into the mat."""
     hip_x = 170.0
@@ -683,7 +914,7 @@ def pelvic_tilt() -> list[str]:
     elements, j = supine(hip_x, hook_foot(hip_x), hook_foot(hip_x), near_arm=hands_on_hips,
                          far_arm=hands_on_hips, highlight=("back",))
     low_back = lerp(j["hip"], j["shoulder"], 0.3)
-    return [mat(60, 340), *elements,
+    return [*elements,
             *arrow([(low_back[0], low_back[1] + 46), (low_back[0], low_back[1] + 16)])]
 
 
@@ -696,10 +927,12 @@ def _long_sit(hip: Point, leg_angle: float) -> Figure:
 
 @illustration("foam_roll_calves", "Foam roll calves")
 def foam_roll_calves() -> list[str]:
-    """Sitting, hands behind on the floor, calves on a foam roller, hips lifted."""
+    """Sitting, hands behind on the floor, one calf on a foam roller, hips lifted, the other
+    knee bent with its foot on the floor."""
     hip = (150.0, 2 * ROLLER_R + SOLE + 5)
     calf = polar(hip, -3, THIGH + SHIN * 0.5)
-    return [*roller(calf[0]), *figure(_long_sit(hip, -3)),
+    sitting = _long_sit(hip, -3)
+    return [*roller(calf[0]), *figure(replace(sitting, far_leg=foot_on(hip[0] + 34))),
             *arrow([(calf[0] - 32, 76), (calf[0] + 28, 76)], both=True)]
 
 
@@ -788,24 +1021,23 @@ def _prone_resting() -> tuple[list[str], dict[str, Point]]:
     return draw_figure(Figure((150.0, LYING_Y), 0, legs, legs, arms, arms, head=head))
 
 
-@illustration("ice_pack", "Ice pack")
+@illustration("ice_pack", "Ice pack", ground="mat")
 def ice_pack() -> list[str]:
     """Lying face-down with a cold pack, wrapped in a cloth, on the low back."""
     elements, j = _prone_resting()
     x = j["hip"][0]
     flakes = [stroke([polar((x + 15, 64), a, -8), polar((x + 15, 64), a, 8)], COLD_FILL, 3)
               for a in (30, 90, 150)]
-    return [mat(40, 360), *elements, *wrapped_pack(x - 2, x + 32, COLD_FILL, towel=False), *flakes]
+    return [*elements, *wrapped_pack(x - 2, x + 32, COLD_FILL, towel=False), *flakes]
 
 
-@illustration("heat_pack", "Heat pack")
+@illustration("heat_pack", "Heat pack", ground="mat")
 def heat_pack() -> list[str]:
     """Lying face-down with a heat pack, wrapped in a towel, on the low back."""
     elements, j = _prone_resting()
     x = j["hip"][0]
-    waves = [f'<path d="M{xy((x + dx, 52))} q5,-6 0,-12 q-5,-6 0,-12" stroke="{HEAT_FILL}"'
-             f' stroke-width="3"/>' for dx in (5, 15, 25)]
-    return [mat(40, 360), *elements, *wrapped_pack(x - 2, x + 32, HEAT_FILL, towel=True), *waves]
+    waves = [wave((x + dx, 52)) for dx in (5, 15, 25)]
+    return [*elements, *wrapped_pack(x - 2, x + 32, HEAT_FILL, towel=True), *waves]
 
 
 @illustration("rest", "Rest")
@@ -838,26 +1070,141 @@ def placeholder() -> list[str]:
     return [frame, hills, sun, slash, text]
 
 
-def document(title: str, elements: Iterable[str], *, floor: bool = True) -> str:
-    """Wrap drawing elements in a complete SVG document with title, background and floor."""
-    body = "\n".join([floor_line(), *elements] if floor else list(elements))
+# --- Fitting a drawing to its card ---------------------------------------------------------------
+# A drawing is made in pose pixels, then scaled and centred so that its subject (the figure, its
+# props and arrows: everything but the ground) fills the card up to these margins in the
+# dimension that limits it. The floor line always spans the card; the mat runs under the subject.
+MARGIN_X, MARGIN_Y = 24.0, 22.0  # card pixels kept clear at the sides and at top and bottom
+MAX_SCALE = 2.0  # a compact pose is not blown up further: its lines would get heavy
+FLOOR_SPAN = (16.0, 384.0)  # card x range of the floor line
+FLOOR_W = 3.0  # card pixels
+MAT_OVERHANG = 14.0  # pose pixels of mat beyond the subject at either end
+GROUND_CLASS = "ground"
+_PATH_TOKEN = re.compile(r"[A-Za-z]|-?\d+(?:\.\d+)?")
+
+
+def ground(*elements: str) -> str:
+    """Group elements that are the ground under a figure (not counted as what fills the card)."""
+    return f'<g class="{GROUND_CLASS}">{"".join(elements)}</g>'
+
+
+def _path_points(d: str) -> list[Point]:
+    """Return the points of a path made of absolute M, L, Q and Z commands (control points too)."""
+    tokens = _PATH_TOKEN.findall(d)
+    letters = {t for t in tokens if t.isalpha()}
+    if not letters <= set("MLQZ"):
+        raise ValueError(f"cannot measure path {d!r}: use absolute M, L, Q and Z only")
+    numbers = [float(t) for t in tokens if not t.isalpha()]
+    return list(zip(numbers[0::2], numbers[1::2], strict=True))
+
+
+def extent(elements: Iterable[str], *, with_ground: bool = False
+           ) -> tuple[float, float, float, float]:
+    """Return the SVG bounding box (x0, y0, x1, y1) of what ``elements`` paint, ground left out
+    unless ``with_ground``.
+
+    Strokes count with their width; background-coloured halos do not. A curve's control point
+    counts as if it were on the curve, so the box can be a little generous, never too small.
+    """
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def visit(node: ET.Element) -> None:
+        if node.get("class") == GROUND_CLASS and not with_ground:
+            return
+        ink = node.get("stroke", "none")
+        pad = float(node.get("stroke-width", "0")) / 2 if ink not in ("none", BACKGROUND) else 0.0
+        points: list[Point] = []
+        if node.tag == "path" and ink != BACKGROUND:
+            points = _path_points(node.get("d", ""))
+        elif node.tag == "circle":
+            cx, cy, r = (float(node.get(k, "0")) for k in ("cx", "cy", "r"))
+            points = [(cx - r, cy - r), (cx + r, cy + r)]
+        elif node.tag == "rect":
+            x, y, w, h = (float(node.get(k, "0")) for k in ("x", "y", "width", "height"))
+            points = [(x, y), (x + w, y + h)]
+        for px, py in points:
+            xs.extend((px - pad, px + pad))
+            ys.extend((py - pad, py + pad))
+        for child in node:
+            visit(child)
+
+    visit(ET.fromstring(f"<g>{''.join(elements)}</g>"))
+    if not xs:
+        raise ValueError("nothing drawn")
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """Scale and offset from pose pixels (already in SVG orientation) to card pixels."""
+
+    scale: float
+    dx: float
+    dy: float
+
+    def to_pose_x(self, card_x: float) -> float:
+        """Return the pose x drawn at card x ``card_x``."""
+        return (card_x - self.dx) / self.scale
+
+    def transform(self) -> str:
+        """Return the SVG transform attribute value."""
+        return f"translate({num(self.dx)} {num(self.dy)}) scale({self.scale:.4f})"
+
+
+def fit(box: tuple[float, float, float, float]) -> Fit:
+    """Return the fit that centres ``box`` in the card and scales it up to the margins."""
+    x0, y0, x1, y1 = box
+    scale = min((WIDTH - 2 * MARGIN_X) / (x1 - x0), (HEIGHT - 2 * MARGIN_Y) / (y1 - y0),
+                MAX_SCALE)
+    return Fit(scale, WIDTH / 2 - scale * (x0 + x1) / 2, HEIGHT / 2 - scale * (y0 + y1) / 2)
+
+
+def ground_for(kind: Ground, box: tuple[float, float, float, float], placed: Fit) -> list[str]:
+    """Return the floor line across the card and, if asked, a mat under the subject."""
+    if kind == "none":
+        return []
+    left, right = (placed.to_pose_x(x) for x in FLOOR_SPAN)
+    parts = [stroke([(left, 0), (right, 0)], FLOOR_INK, FLOOR_W / placed.scale)]
+    if kind == "mat":
+        inset = 6 / placed.scale
+        parts.append(mat(max(box[0] - MAT_OVERHANG, left + inset),
+                         min(box[2] + MAT_OVERHANG, right - inset)))
+    return [ground(*parts)]
+
+
+def document(title: str, elements: Iterable[str], *, kind: Ground = "floor",
+             scale_to_card: bool = True) -> str:
+    """Wrap drawing elements in a complete SVG document: title, background, ground, fitted."""
+    drawn = list(elements)
+    attrs = 'fill="none" stroke-linecap="round" stroke-linejoin="round"'
+    if scale_to_card:
+        x0, y0, x1, y1 = extent(drawn)
+        if kind == "none":  # the drawing's own ground must fit in the card too
+            placed = fit(extent(drawn, with_ground=True))
+        else:  # keep the floor in the picture: the subject stands or lies on it
+            y1 = max(y1, float(FLOOR_Y))
+            placed = fit((x0, y0, x1, y1))
+        drawn = [*ground_for(kind, (x0, y0, x1, y1), placed), *drawn]
+        attrs += f' transform="{placed.transform()}"'
+    body = "\n".join(drawn)
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 300" width="400"'
         ' height="300" role="img">\n'
         f"<title>{title}</title>\n"
         f'<rect width="{WIDTH}" height="{HEIGHT}" rx="18" fill="{BACKGROUND}"/>\n'
-        '<g fill="none" stroke-linecap="round" stroke-linejoin="round">\n'
-        f"{body}\n</g>\n</svg>\n"
+        f"<g {attrs}>\n{body}\n</g>\n</svg>\n"
     )
 
 
 def render_all() -> dict[str, str]:
     """Return every illustration file's name and content."""
     files = {
-        f"{ident}.svg": document(escape(item.title), item.draw(), floor=item.floor)
+        f"{ident}.svg": document(escape(item.title), item.draw(), kind=item.ground)
         for ident, item in ILLUSTRATIONS.items()
     }
-    files["placeholder.svg"] = document(PLACEHOLDER_TITLE, placeholder(), floor=False)
+    files["placeholder.svg"] = document(PLACEHOLDER_TITLE, placeholder(), kind="none",
+                                         scale_to_card=False)
     return files
 
 

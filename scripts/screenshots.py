@@ -82,28 +82,31 @@ def main() -> int:
     parser.add_argument("--display", default=":99", help="the Xvfb display to start")
     parser.add_argument("--use-display", action="store_true",
                         help="use $DISPLAY as it is instead of starting Xvfb")
+    parser.add_argument("--size", default=f"{SIZE[0]}x{SIZE[1]}",
+                        help="the screen and window size, e.g. 1024x600 (default %(default)s)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    width, height = (int(n) for n in args.size.split("x"))
     if args.use_display:
-        return shoot(args.out)
+        return shoot(args.out, (width, height))
     xvfb = shutil.which("Xvfb")
     if xvfb is None:
         print("screenshots: Xvfb is not installed", file=sys.stderr)
         return 2
-    server = subprocess.Popen([xvfb, args.display, "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24",
+    server = subprocess.Popen([xvfb, args.display, "-screen", "0", f"{width}x{height}x24",
                                "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
     try:
         time.sleep(1.0)  # let the X server come up before Qt connects
         env = {**os.environ, "DISPLAY": args.display, "QT_QPA_PLATFORM": "xcb"}
         return subprocess.call([sys.executable, __file__, "--use-display", "--out",
-                                str(args.out)], env=env)
+                                str(args.out), "--size", args.size], env=env)
     finally:
         server.terminate()
         server.wait(5)
 
 
-def shoot(out: Path) -> int:
-    """Build the real window and take every screenshot."""
+def shoot(out: Path, size: tuple[int, int] = SIZE) -> int:
+    """Build the real window at ``size`` and take every screenshot."""
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -120,9 +123,9 @@ def shoot(out: Path) -> int:
     clock = FakeClock()
     app = build_app(qapp, data_dir, SilentOutput, clock)
     window = app.window
-    window.move(0, 0)
-    window.resize(*SIZE)
     show_window(app)
+    window.move(0, 0)
+    window.resize(*size)  # the whole screen, as a maximised window on that laptop
 
     def settle(ms: int = 150) -> None:
         loop = QEventLoop()

@@ -6,7 +6,7 @@ its ``on_unavailable`` callback at most once, with a short reason, when sound tu
 work. That call comes from whatever thread found out (the worker thread for
 :class:`PlaysoundOutput`), so a Qt caller should pass a callback that only emits a signal, of
 an object the window cannot delete first: the worker may still report after the window is gone
-(``player.ui.cue_player.SoundStatus`` does both).
+(``player.ui.controllers.cue_player.SoundStatus`` does both).
 """
 
 from __future__ import annotations

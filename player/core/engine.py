@@ -6,7 +6,7 @@ started, and a step that ends by itself hands its exact deadline on as the next 
 the engine never counts ticks and cannot drift however late or irregular the ticks come. Pausing
 shifts the step's start by exactly the time spent paused.
 
-A driver (see ``player.ui.session_driver``) calls :meth:`SessionEngine.tick` and sleeps until the
+A driver (see ``player.ui.controllers.session_driver``) calls :meth:`SessionEngine.tick` and sleeps until the
 time it returns; commands (:meth:`~SessionEngine.pause`, :meth:`~SessionEngine.next`, ...) may be
 called at any time and first catch up with everything already due.
 

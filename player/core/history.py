@@ -13,18 +13,30 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Final, Literal, get_args
 
-from player.core.clinical import ADHERENT_SHARE, PAIN_MAX, PAIN_MIN, CareThresholds
+from player.core.clinical import (
+    ADHERENT_SHARE,
+    FUTURE_TOLERANCE_SECONDS,
+    PAIN_MAX,
+    PAIN_MIN,
+    CareThresholds,
+)
 
-RatingContext = Literal["before", "after", "during", "checkin"]
-"""When a rating was given: before or after a session, during one, or in a daily check-in."""
+RatingContext = Literal["before", "after", "during", "checkin", "morning_after"]
+"""When a rating was given: before or after a session, during one, in a daily check-in, or in
+the next-morning check of a session (``morning_after``, tied to that session)."""
 
 RATING_CONTEXTS: Final[tuple[RatingContext, ...]] = get_args(RatingContext)
 
-#: "Resting ratings" (clinical-notes.md): those given before a session or in a daily check-in.
-RESTING_CONTEXTS: Final[frozenset[RatingContext]] = frozenset({"before", "checkin"})
+#: "Resting ratings" (clinical-notes.md v2): before a session, daily check-ins and next-morning
+#: checks.
+RESTING_CONTEXTS: Final[frozenset[RatingContext]] = frozenset({"before", "checkin", "morning_after"})
+
+#: Contexts that must name their session.
+SESSION_CONTEXTS: Final[frozenset[RatingContext]] = frozenset(
+    {"before", "after", "during", "morning_after"})
 
 SessionOutcome = Literal["in_progress", "completed", "partly_done", "stopped", "interrupted"]
 """``in_progress`` until finished. ``completed``: every exercise step was done; ``partly_done``:
@@ -36,19 +48,34 @@ SESSION_OUTCOMES: Final[tuple[SessionOutcome, ...]] = get_args(SessionOutcome)
 StepStatus = Literal["completed", "skipped"]
 STEP_STATUSES: Final[tuple[StepStatus, ...]] = get_args(StepStatus)
 
-AdviceLevel = Literal["none", "see_professional", "urgent"]
-"""The care banner's levels, mildest first."""
+AdviceLevel = Literal["none", "see_professional", "urgent_today", "emergency"]
+"""The care banner's levels, mildest first (clinical-notes.md v2)."""
 
 ADVICE_LEVELS: Final[tuple[AdviceLevel, ...]] = get_args(AdviceLevel)
 
 BannerAction = Literal["shown", "dismissed"]
 BANNER_ACTIONS: Final[tuple[BannerAction, ...]] = get_args(BannerAction)
 
+#: The title of the session an imported diary's ratings are kept under (not a routine).
+IMPORTED_ROUTINE_TITLE = "Imported pain diary"
+
 
 def require_aware(value: datetime, name: str) -> None:
     """Raise ``ValueError`` unless *value* is a timezone-aware datetime."""
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise ValueError(f"{name} must be a datetime with a UTC offset, got {value!r}")
+
+
+def is_future_dated(at: datetime, now: datetime) -> bool:
+    """True when *at* is more than 10 minutes ahead of *now* (clinical-notes.md v2: such a
+    rating is an error; the app never stores one). A few minutes ahead is a clock's skew."""
+    return at > latest_allowed(now)
+
+
+def latest_allowed(now: datetime) -> datetime:
+    """The latest time a rating given by *now* may carry (10 minutes' skew), in UTC: compare
+    with ``<=`` (an aware comparison across zones is by the instant)."""
+    return now.astimezone(UTC) + timedelta(seconds=FUTURE_TOLERANCE_SECONDS)
 
 
 def _require_choice(value: str, choices: tuple[str, ...], name: str) -> None:
@@ -60,8 +87,8 @@ def _require_choice(value: str, choices: tuple[str, ...], name: str) -> None:
 class PainRating:
     """One 0-10 pain rating (NRS) with when and why it was given.
 
-    ``session_id`` ties ``before``/``after``/``during`` ratings to their session; check-ins have
-    none. ``exercise_id`` names the exercise a ``during`` rating was about, when known.
+    ``session_id`` ties ``before``/``after``/``during``/``morning_after`` ratings to their
+    session; check-ins have none. ``exercise_id`` names the exercise a ``during`` rating was about, when known.
     """
 
     at: datetime
@@ -83,21 +110,25 @@ class PainRating:
             raise ValueError(
                 f"rating must be a whole number {PAIN_MIN}-{PAIN_MAX}, got {self.rating!r}"
             )
+        if self.context == "morning_after" and self.session_id is None:
+            raise ValueError("a morning_after rating must name its session")
 
     @property
     def resting(self) -> bool:
-        """True for a resting rating (before a session or in a check-in)."""
+        """True for a resting rating (before a session, a check-in or a next-morning check)."""
         return self.context in RESTING_CONTEXTS
 
 
 @dataclass(frozen=True)
 class SessionPain:
-    """The before- and after-session ratings of one session (either may be missing)."""
+    """The before- and after-session ratings of one session (either may be missing), and its
+    own next-morning rating when one was given."""
 
     session_id: int
     started: datetime
     before: int | None
     after: int | None
+    morning_after: int | None = None
 
     @property
     def rise(self) -> int | None:
@@ -113,29 +144,34 @@ def routine_file_hash(data: bytes) -> str:
 
 
 def session_pains(ratings: Iterable[PainRating]) -> list[SessionPain]:
-    """Pair each session's before and after ratings, oldest session first.
+    """Pair each session's before and after (and morning-after) ratings, oldest session first.
 
     A session's start is its earliest rating; when a session has several ratings of one kind
     (a corrected entry), the latest of that kind counts.
     """
     started: dict[int, datetime] = {}
-    before: dict[int, PainRating] = {}
-    after: dict[int, PainRating] = {}
+    latest: dict[str, dict[int, PainRating]] = {"before": {}, "after": {}, "morning_after": {}}
     for r in ratings:
         if r.session_id is None:
             continue
         sid = r.session_id
         if sid not in started or r.at < started[sid]:
             started[sid] = r.at
-        latest = before if r.context == "before" else after if r.context == "after" else None
-        if latest is not None and (sid not in latest or r.at >= latest[sid].at):
-            latest[sid] = r
+        of_kind = latest.get(r.context)
+        if of_kind is not None and (sid not in of_kind or r.at >= of_kind[sid].at):
+            of_kind[sid] = r
+
+    def value(kind: str, sid: int) -> int | None:
+        found = latest[kind].get(sid)
+        return None if found is None else found.rating
+
     pairs = [
         SessionPain(
             session_id=sid,
             started=at,
-            before=before[sid].rating if sid in before else None,
-            after=after[sid].rating if sid in after else None,
+            before=value("before", sid),
+            after=value("after", sid),
+            morning_after=value("morning_after", sid),
         )
         for sid, at in started.items()
     ]
@@ -143,40 +179,95 @@ def session_pains(ratings: Iterable[PainRating]) -> list[SessionPain]:
     return pairs
 
 
+SymptomSource = Literal["form", "this_hurts", "put_off"]
+"""Where symptom answers came from: the symptom questions (``form``, answers recorded as they
+are given, a cancelled form included), a leg-symptom choice in "This hurts" (``this_hurts``), or
+the first-run form put off for once (``put_off``, no answers)."""
+
+SYMPTOM_SOURCES: Final[tuple[SymptomSource, ...]] = get_args(SymptomSource)
+
+
 @dataclass(frozen=True)
 class SymptomAnswers:
-    """The person's answers to the symptom questions, each True when they said yes.
+    """Answers to the symptom questions given at ``at``: True for yes, False for no, None for a
+    question not answered then (clinical-notes.md v2: answers are recorded as given).
 
-    The first seven are red flags (urgent care); the last two mean "see a professional soon"
-    (clinical-notes.md). The question wording lives in :data:`player.core.care.SYMPTOM_QUESTIONS`.
+    The emergency questions come first, then those for urgent care today, then the two that
+    mean "see a professional soon". The question wording and tiers live in
+    :data:`player.core.symptoms.SYMPTOM_QUESTIONS`. The latest answer to each question counts.
     """
 
     at: datetime
-    bladder_bowel: bool = False
-    saddle_numbness: bool = False
-    leg_weakness: bool = False
-    fever: bool = False
-    serious_fall: bool = False
-    weight_loss: bool = False
-    cancer_history: bool = False
-    leg_pain_shooting: bool = False
-    cannot_stand_straight: bool = False
+    # Emergency (clinical-notes.md v2, level 1; Finucane 2020, Greenhalgh 2018, NICE CKS).
+    bladder_bowel: bool | None = None
+    urine_sensation: bool | None = None
+    saddle_numbness: bool | None = None
+    wiping_numbness: bool | None = None
+    sexual_sensation: bool | None = None
+    leg_weakness: bool | None = None
+    gait_change: bool | None = None
+    both_legs: bool | None = None
+    serious_fall: bool | None = None
+    # Urgent, today (level 2; Finucane 2020, NICE CKS).
+    fever: bool | None = None
+    cancer_history: bool | None = None
+    weight_loss: bool | None = None
+    night_pain: bool | None = None
+    thoracic_pain: bool | None = None
+    minor_fall: bool | None = None
+    immune_drugs: bool | None = None
+    # See a professional soon (level 3).
+    leg_pain_shooting: bool | None = None
+    cannot_stand_straight: bool | None = None
+    source: SymptomSource = "form"
 
     def __post_init__(self) -> None:
         require_aware(self.at, "at")
+        _require_choice(self.source, SYMPTOM_SOURCES, "source")
         for name in SYMPTOM_FIELDS:
-            if not isinstance(getattr(self, name), bool):
-                raise ValueError(f"{name} must be True or False")
+            if getattr(self, name) not in (True, False, None):
+                raise ValueError(f"{name} must be True, False or None")
+        if self.source == "put_off" and self.answered():
+            raise ValueError("a put-off form has no answers")
 
     def yes(self) -> tuple[str, ...]:
         """Names of the questions answered yes, in question order."""
-        return tuple(name for name in SYMPTOM_FIELDS if getattr(self, name))
+        return tuple(name for name in SYMPTOM_FIELDS if getattr(self, name) is True)
+
+    def answered(self) -> tuple[str, ...]:
+        """Names of the questions answered (yes or no), in question order."""
+        return tuple(name for name in SYMPTOM_FIELDS if getattr(self, name) is not None)
 
 
-#: The question fields of :class:`SymptomAnswers`, in order (everything but ``at``).
+#: The question fields of :class:`SymptomAnswers`, in order (everything but ``at``, ``source``).
 SYMPTOM_FIELDS: Final[tuple[str, ...]] = tuple(
-    f.name for f in fields(SymptomAnswers) if f.name != "at"
+    f.name for f in fields(SymptomAnswers) if f.name not in ("at", "source")
 )
+
+ConfirmedLevel = Literal["emergency", "urgent_today"]
+ConfirmationKind = Literal["clinician_checked", "will_contact_today"]
+"""``clinician_checked``: a clinician has assessed (emergency) or checked (urgent today) the
+signs answered yes before it; ``will_contact_today``: "I will contact them today, start anyway",
+which lets routines start on that day only (urgent today)."""
+
+CONFIRMED_LEVELS: Final[tuple[ConfirmedLevel, ...]] = get_args(ConfirmedLevel)
+CONFIRMATION_KINDS: Final[tuple[ConfirmationKind, ...]] = get_args(ConfirmationKind)
+
+
+@dataclass(frozen=True)
+class CareConfirmation:
+    """A confirmation the person gave about red-flag advice, recorded with its date."""
+
+    at: datetime
+    level: ConfirmedLevel
+    kind: ConfirmationKind
+
+    def __post_init__(self) -> None:
+        require_aware(self.at, "at")
+        _require_choice(self.level, CONFIRMED_LEVELS, "level")
+        _require_choice(self.kind, CONFIRMATION_KINDS, "kind")
+        if self.kind == "will_contact_today" and self.level != "urgent_today":
+            raise ValueError("only urgent-today advice can be started anyway")
 
 
 @dataclass(frozen=True)
@@ -268,8 +359,23 @@ class BannerEvent:
     level: AdviceLevel
     reasons: tuple[str, ...]
     action: BannerAction
+    codes: tuple[str, ...] = ()
+    """The reasons' codes (:attr:`player.core.care.Reason.code`), when known."""
 
     def __post_init__(self) -> None:
         require_aware(self.at, "at")
         _require_choice(self.level, ADVICE_LEVELS, "level")
         _require_choice(self.action, BANNER_ACTIONS, "action")
+
+
+@dataclass(frozen=True)
+class HistoryData:
+    """Everything the report and the history view read from the history, loaded once."""
+
+    ratings: tuple[PainRating, ...] = ()
+    sessions: tuple[Session, ...] = ()
+    symptoms: SymptomAnswers | None = None
+    banner_events: tuple[BannerEvent, ...] = ()
+    symptom_history: tuple[SymptomAnswers, ...] = ()
+    """Every symptom answer as given (the care rules use these when there are any)."""
+    confirmations: tuple[CareConfirmation, ...] = ()

@@ -3,14 +3,18 @@
 Every problem in a file is collected, with its line, column and field path, before anything is
 reported. Routine files are untrusted: reading is done by :mod:`player.core.yamlsafe`, and media
 paths may only point inside the routine's own folder or the bundled media folder.
+
+The work is bounded whatever a file says (:mod:`player.core.limits`): the timeline's steps and
+length are counted from the checked values, for every week, before a step is built; "did you
+mean" suggestions are given for the first few unknown ids only; at most
+:data:`~player.core.limits.MAX_REPORTED_PROBLEMS` problems are listed. Every check is linear.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -18,7 +22,8 @@ from typing import Any
 from player.core import bundled, pictures
 from player.core.clinical import HEAT_MAX_SECONDS, ICE_MAX_SECONDS, CareThresholds
 from player.core.durations import format_duration
-from player.core.problems import Problem, warning
+from player.core.limits import MAX_REPORTED_PROBLEMS, MAX_ROUTINE_SECONDS, MAX_TIMELINE_STEPS
+from player.core.problems import Problem, Severity, warning
 from player.core.routine import (
     FORMAT_VERSION,
     Block,
@@ -36,7 +41,9 @@ from player.core.routine import (
     Step,
     Tempo,
 )
-from player.core.schema import INVALID, LIBRARY, ROUTINE, Context, Struct
+from player.core.schema import INVALID, LIBRARY, ROUTINE, Context, Struct, key_path
+from player.core.text import quoted
+from player.core.timeline import UNTIMED_REP_ESTIMATE_SECONDS
 from player.core.yamlsafe import MAP, SCALAR, SEQ, Node, decode, parse, read_text
 
 #: Migrations of older routine formats: ``MIGRATIONS[n]`` rewrites a format-n tree into format
@@ -88,10 +95,10 @@ def _library_from_root(root: Node, problems: list[Problem], path: Path,
     ctx = Context(problems)
     values = _check_format(root, LIBRARY, ctx)
     if values is INVALID:
-        return Library({}, tuple(sorted(ctx.problems, key=_position)))
+        return Library({}, reported(ctx.problems))
     media = _Media(path.parent, media_dir, ctx)
     exercises = _exercise_defs(values["exercises"], root.value["exercises"], media, "exercises")
-    return Library(exercises, tuple(sorted(ctx.problems, key=_position)))
+    return Library(exercises, reported(ctx.problems))
 
 
 def validate_file(path: Path, library: Library | None = None,
@@ -104,7 +111,7 @@ def validate_file(path: Path, library: Library | None = None,
         return tuple(problems)
     root, problems = parse(text)
     if root is None:
-        return tuple(problems)
+        return reported(problems)
     if root.kind == MAP and "exercises" in root.value and not {"title", "blocks"} & set(
             root.value):
         return _library_from_root(root, problems, path, media_dir).problems
@@ -136,7 +143,7 @@ def load_routine_text(text: str, path: Path, library: Library | None = None,
     """Validate and build a routine from its text; ``path`` is where it lives (for media)."""
     root, problems = parse(text)
     if root is None:
-        return LoadResult(None, tuple(problems))
+        return LoadResult(None, reported(problems))
     return _routine_from_root(root, problems, path, library, media_dir, today)
 
 
@@ -145,17 +152,37 @@ def _routine_from_root(root: Node, problems: list[Problem], path: Path, library:
     ctx = Context(problems)
     values = _check_format(root, ROUTINE, ctx)
     if root.kind != MAP:
-        return LoadResult(None, tuple(ctx.problems))
+        return LoadResult(None, reported(ctx.problems))
     lib = library if library is not None else load_library(media_dir=media_dir)
     _check_references(root, lib, ctx)
     routine = None
     if values is not INVALID:
-        routine = _RoutineBuilder(values, root, path, lib, media_dir, ctx).build()
+        if _check_size(values, root, ctx):  # before anything is built
+            routine = _RoutineBuilder(values, root, path, lib, media_dir, ctx).build()
         _review_warning(values, root, today or dt.date.today(), ctx)
-    found = tuple(sorted(ctx.problems, key=_position))
+    found = reported(ctx.problems)
     if any(p.is_error for p in found):
         return LoadResult(None, found)
     return LoadResult(routine, found)
+
+
+#: The last line when a file has more than MAX_REPORTED_PROBLEMS problems.
+MORE_PROBLEMS = ("{count:,} more problems are not listed ({errors:,} of them errors); fix the "
+                 "ones above and check the file again")
+
+
+def reported(problems: list[Problem]) -> tuple[Problem, ...]:
+    """The problems in file order; past :data:`~player.core.limits.MAX_REPORTED_PROBLEMS`,
+    the rest are counted in one last problem at the first one left out."""
+    ordered = sorted(problems, key=_position)
+    if len(ordered) <= MAX_REPORTED_PROBLEMS:
+        return tuple(ordered)
+    shown, rest = ordered[:MAX_REPORTED_PROBLEMS], ordered[MAX_REPORTED_PROBLEMS:]
+    errors = sum(p.is_error for p in rest)
+    summary = Problem(Severity.ERROR if errors else Severity.WARNING,
+                      MORE_PROBLEMS.format(count=len(rest), errors=errors),
+                      rest[0].line, rest[0].col)
+    return (*shown, summary)
 
 
 def _check_format(root: Node, struct: Struct, ctx: Context) -> Any:
@@ -181,19 +208,32 @@ def _position(p: Problem) -> tuple[int, int]:
 
 def _check_references(root: Node, library: Library, ctx: Context) -> None:
     """Report every reference to an unknown exercise, even where other fields have errors."""
-    known = set(library.exercises)
+    known = _Known(set(library.exercises))
     own = _child(root, "exercises", MAP)
     if own is not None:
-        known.update(k for k in own.value if isinstance(k, str))
+        known.ids.update(k for k in own.value if isinstance(k, str))
         for ex_id, ex_node in own.value.items():
-            _check_reference(_child(ex_node, "easier", SCALAR), known, f"exercises.{ex_id}.easier",
-                             ctx)
+            _check_reference(_child(ex_node, "easier", SCALAR), known,
+                             f"{key_path('exercises', ex_id)}.easier", ctx)
     blocks = _child(root, "blocks", SEQ)
     for b, block in enumerate(blocks.value if blocks is not None else ()):
         steps = _child(block, "steps", SEQ)
         for i, step in enumerate(steps.value if steps is not None else ()):
             _check_reference(_child(step, "exercise", SCALAR), known,
                              f"blocks[{b}].steps[{i}].exercise", ctx)
+
+
+class _Known:
+    """The known exercise ids, and the same sorted once for suggestions (only when needed)."""
+
+    def __init__(self, ids: set[str]) -> None:
+        self.ids = ids
+        self._sorted: list[str] | None = None
+
+    def sorted(self) -> list[str]:
+        if self._sorted is None:
+            self._sorted = sorted(self.ids)
+        return self._sorted
 
 
 def _child(node: Node | None, key: str, kind: str) -> Node | None:
@@ -203,17 +243,145 @@ def _child(node: Node | None, key: str, kind: str) -> Node | None:
     return child if child is not None and child.kind == kind else None
 
 
-def _check_reference(node: Node | None, known: set[str], path: str, ctx: Context) -> None:
-    if node is None or not isinstance(node.value, str) or node.value in known:
+def _check_reference(node: Node | None, known: _Known, path: str, ctx: Context) -> None:
+    if node is None or not isinstance(node.value, str) or node.value in known.ids:
         return
-    match = difflib.get_close_matches(node.value, sorted(known), n=1, cutoff=0.6)
-    hint = f" (did you mean `{match[0]}`?)" if match else ""
-    ctx.fail(node, path, f"no exercise with id {node.value!r} in this file's `exercises` or the "
-                         f"bundled library{hint}")
+    hint = ctx.suggest(node.value, known.sorted()) if ctx.suggestions_left > 0 else ""
+    ctx.fail(node, path, f"no exercise with id {quoted(node.value)} in this file's `exercises` "
+                         f"or the bundled library{hint}")
+
+
+#: Refusals of a routine whose timeline would be too big; {week} is "" or " in week N".
+TOO_MANY_STEPS = (
+    "this routine would play {total:,} steps{week}, more than the {limit:,} one session may "
+    "have (every set, side, switch of sides and rest is a step); it passes the limit at this "
+    "step. Use fewer sets, sides or steps, or split it into several routines")
+TOO_LONG = (
+    "this routine would take {total}{week}, longer than the {limit} hours one session may last; "
+    "it passes the limit at this step. Use shorter or fewer steps, or split it into several "
+    "routines")
+
+
+def _check_size(values: dict[str, Any], root: Node, ctx: Context) -> bool:
+    """True when the timeline of every week stays within MAX_TIMELINE_STEPS and
+    MAX_ROUTINE_SECONDS; else an error at the step where the worst week passes the limit.
+
+    Counted from the checked values, before any step is built: one pass over the steps and
+    their progressions, whatever sets x sides the file asks for (or its aliases repeat).
+    """
+    sizer = _Sizer(values)
+    # The timeline's size in week 1, and how it changes in each week a progression starts.
+    steps, seconds = sizer.lead_in()
+    step_changes: dict[int, int] = {}
+    second_changes: dict[int, float] = {}
+    for block in values["blocks"]:
+        for kind, v, _ in block["steps"]:
+            states = sizer.states(kind, v)
+            steps, seconds = steps + states[0][1], seconds + states[0][2]
+            for (week, n, sec), (_, n_before, sec_before) in zip(states[1:], states,
+                                                                 strict=False):
+                step_changes[week] = step_changes.get(week, 0) + n - n_before
+                second_changes[week] = second_changes.get(week, 0.0) + sec - sec_before
+    worst_steps, worst_seconds = (steps, -1), (seconds, -1)  # (size, -week): earliest on a tie
+    for week in sorted(step_changes):
+        steps, seconds = steps + step_changes[week], seconds + second_changes[week]
+        worst_steps = max(worst_steps, (steps, -week))
+        worst_seconds = max(worst_seconds, (seconds, -week))
+    if worst_steps[0] > MAX_TIMELINE_STEPS:
+        week = -worst_steps[1]
+        sizer.fail_at(week, lambda n, _: n > MAX_TIMELINE_STEPS, root, ctx, TOO_MANY_STEPS.format(
+            total=worst_steps[0], week=_in_week(week), limit=MAX_TIMELINE_STEPS))
+        return False
+    if worst_seconds[0] > MAX_ROUTINE_SECONDS:
+        week = -worst_seconds[1]
+        sizer.fail_at(week, lambda _, sec: sec > MAX_ROUTINE_SECONDS, root, ctx, TOO_LONG.format(
+            total=format_duration(worst_seconds[0]), week=_in_week(week),
+            limit=MAX_ROUTINE_SECONDS // 3600))
+        return False
+    return True
+
+
+def _in_week(week: int) -> str:
+    return "" if week == 1 else f" in week {week}"
+
+
+class _Sizer:
+    """How many timeline steps, and seconds, each routine step expands to (as
+    :func:`player.core.timeline.build_timeline` expands it), from the checked values."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+        self.defaults = {**_STEP_DEFAULTS, **values.get("defaults", {})}
+
+    def lead_in(self) -> tuple[int, float]:
+        lead_in = self.defaults["lead_in"]
+        return (1, lead_in) if lead_in > 0 else (0, 0.0)
+
+    def steps(self) -> Iterator[tuple[int, int, str, dict[str, Any], Node]]:
+        """(block index, step index, kind, values, node) of every step, in order."""
+        for b, block in enumerate(self.values["blocks"]):
+            for i, (kind, v, node) in enumerate(block["steps"]):
+                yield b, i, kind, v, node
+
+    def states(self, kind: str, v: dict[str, Any]) -> list[tuple[int, int, float]]:
+        """(from week, steps, seconds) of the step in week 1 and in each week it changes."""
+        if kind == "rest":
+            return [(1, 1, v["rest"])]
+        if kind == "ice":
+            return [(1, 1, min(v["ice"], ICE_MAX_SECONDS))]
+        if kind == "heat":
+            return [(1, 1, min(v["heat"], HEAT_MAX_SECONDS))]
+        if kind == "cadence":
+            return [(1, 1, v["duration"])]
+        hold, reps, sets = v.get("hold"), v.get("reps"), v.get("sets", 1)
+        states = [(1, *self._exercise(v, hold, reps, sets))]
+        if "progression" not in v:
+            return states
+        for week, p in sorted((int(k.split()[1]), p) for k, p in v["progression"].items()):
+            hold, reps, sets = p.get("hold", hold), p.get("reps", reps), p.get("sets", sets)
+            states.append((week, *self._exercise(v, hold, reps, sets)))
+        return states
+
+    def at_week(self, kind: str, v: dict[str, Any], week: int) -> tuple[int, float]:
+        """Steps and seconds of one step in ``week``."""
+        _, n, sec = [s for s in self.states(kind, v) if s[0] <= week][-1]
+        return n, sec
+
+    def _exercise(self, v: dict[str, Any], hold: float | None, reps: int | None,
+                  sets: int) -> tuple[int, float]:
+        sides = 2 if v.get("sides") == "both" else 1
+        switch = v.get("switch_time", self.defaults["switch_time"])
+        between = v.get("rest_between_sets", self.defaults["rest_between_sets"])
+        after = v.get("rest_after", self.defaults["rest_after"])
+        tempo = v.get("tempo")
+        if hold is not None:
+            per_side = hold
+        elif tempo:
+            per_side = (reps or 1) * sum(tempo.get(k, 0.0) for k in ("up", "hold", "down"))
+        else:
+            per_side = (reps or 1) * UNTIMED_REP_ESTIMATE_SECONDS
+        switches = sides - 1 if switch > 0 else 0
+        rests = sets - 1 if between > 0 else 0
+        steps = sets * (sides + switches) + rests + (1 if after > 0 else 0)
+        seconds = sets * (sides * per_side + switches * switch) + rests * between + after
+        return steps, seconds
+
+    def fail_at(self, week: int, passed: Callable[[int, float], bool], root: Node, ctx: Context,
+                message: str) -> None:
+        """Report ``message`` at the first step where the running total in ``week`` passes."""
+        steps, seconds = self.lead_in()
+        for b, i, kind, v, node in self.steps():
+            n, sec = self.at_week(kind, v, week)
+            steps, seconds = steps + n, seconds + sec
+            if passed(steps, seconds):
+                ctx.fail(node, f"blocks[{b}].steps[{i}]", message)
+                return
+        ctx.fail(root, "", message)  # not reached: the same sums passed the limit above
 
 
 def _kind_name(node: Node) -> str:
-    return {"map": "a mapping", "seq": "a list"}.get(node.kind, f"the single value {node.value!r}")
+    return {"map": "a mapping", "seq": "a list"}.get(node.kind,
+                                                     f"the single value {quoted(node.value)}")
 
 
 def _review_warning(values: dict[str, Any], root: Node, today: dt.date, ctx: Context) -> None:
@@ -237,25 +405,36 @@ class _Media:
 
     def resolve(self, value: str, node: Node, path: str, stand_in: str) -> Path | None:
         posix = PurePosixPath(value.replace("\\", "/"))
+        shown = quoted(value)
         if posix.is_absolute() or value.startswith("~") or re.match(r"^[A-Za-z]:", value):
-            self.ctx.fail(node, path, f"media path {value!r} must be relative to the routine "
-                                      "file (absolute paths are not read)")
+            self.ctx.fail(node, path, f"media path {shown} must be relative to the routine file "
+                                      "(absolute paths are not read)")
             return None
         if ".." in posix.parts:
-            self.ctx.fail(node, path, f"media path {value!r} must not leave the routine's folder "
+            self.ctx.fail(node, path, f"media path {shown} must not leave the routine's folder "
                                       "(`..` is not allowed)")
             return None
         for root in self.roots:
             candidate = root.joinpath(*posix.parts)
-            if candidate.is_symlink() or candidate.exists():
+            try:
+                if not (candidate.is_symlink() or candidate.exists()):
+                    continue
                 real = candidate.resolve()
-                if not any(real.is_relative_to(r) for r in self.roots):
-                    self.ctx.fail(node, path, f"media path {value!r} is a link that points "
-                                              "outside the routine's folder and the bundled media")
-                    return None
-                if real.is_file():
-                    return real
-        self.ctx.problems.append(warning(f"media file {value!r} not found next to the routine or "
+                inside = any(real.is_relative_to(r) for r in self.roots)
+                regular = inside and real.is_file()
+            except (OSError, RuntimeError) as exc:  # a name too long, a loop of links
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                self.ctx.problems.append(warning(
+                    MEDIA_UNREADABLE.format(value=shown, reason=reason, stand_in=stand_in),
+                    node.line, node.col, path))
+                return None
+            if not inside:
+                self.ctx.fail(node, path, f"media path {shown} is a link that points outside "
+                                          "the routine's folder and the bundled media")
+                return None
+            if regular:
+                return real
+        self.ctx.problems.append(warning(f"media file {shown} not found next to the routine or "
                                          f"in the bundled media; {stand_in}",
                                          node.line, node.col, path))
         return None
@@ -269,12 +448,16 @@ def _check_picture(picture: Path | None, node: Node, path: str, media: _Media) -
                                           node.line, node.col, path))
 
 
+#: A media path the file system cannot look up (too long a name, a loop of links).
+MEDIA_UNREADABLE = "media file {value} cannot be looked up ({reason}); {stand_in}"
+
+
 def _exercise_defs(values: dict[str, Any], node: Node, media: _Media,
                    path: str) -> dict[str, Exercise]:
     out: dict[str, Exercise] = {}
     for ex_id, v in values.items():
         n = node.value[ex_id]
-        sub = f"{path}.{ex_id}"
+        sub = key_path(path, ex_id)
         illustration = sound = None
         if "illustration" in v:
             illustration = media.resolve(v["illustration"], n.value["illustration"],

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from player.core.care import baseline, recent_level
 from player.core.history import PainRating, Session
+from player.core.pain import RestingHistory, as_of
 
 JSON = dict[str, Any]
 _WEEKDAY_NAMES = tuple(name.lower() for name in calendar.day_name)  # monday .. sunday
@@ -186,10 +186,13 @@ def _streak(counted: list[WeekAdherence]) -> int:
 
 @dataclass(frozen=True)
 class PainTrend:
-    """Where the resting pain started, where it is now, and the change (negative is better)."""
+    """Where the resting pain of this episode started, where it is now, and the change
+    (negative is better), as the care rules define them (clinical-notes.md v2)."""
 
     baseline: float | None
+    """The current episode's baseline (median of its first week's resting ratings)."""
     recent: float | None
+    """The recent level today (weekly, else from the last two weeks), or None."""
     change_points: float | None
     change_percent: float | None
     """Change relative to the baseline; None without both levels or with a baseline of 0."""
@@ -197,6 +200,12 @@ class PainTrend:
     last_rating: datetime | None
     ratings: int
     resting_ratings: int
+    episode_start: date | None = None
+    """The day the current episode (bout of pain) began."""
+    reference: float | None = None
+    """The level getting worse is measured against today, or None."""
+    recent_from: str | None = None
+    """``week`` (the last 7 days) or ``two_weeks`` (the last 14): what ``recent`` is from."""
 
     def to_json(self) -> JSON:
         """Plain JSON types (the report's ``pain`` object)."""
@@ -209,14 +218,21 @@ class PainTrend:
             "last_rating": None if self.last_rating is None else self.last_rating.isoformat(),
             "ratings": self.ratings,
             "resting_ratings": self.resting_ratings,
+            "episode_start": None if self.episode_start is None else self.episode_start.isoformat(),
+            "reference": self.reference,
+            "recent_from": self.recent_from,
         }
 
 
 def pain_trend(ratings: Iterable[PainRating], now: datetime) -> PainTrend:
     """Baseline and recent level as the care rules define them, and the change between them."""
-    history = [r for r in ratings if r.at <= now]
-    base = baseline(history)
-    recent = recent_level(history, now)
+    history = as_of(ratings, now)
+    resting = RestingHistory.of(ratings, now)
+    episode = resting.current_episode()
+    base = None if episode is None else episode.baseline.value
+    level = resting.recent_level()
+    recent = None if level is None else level.value
+    reference = resting.reference_level()
     change = None if base is None or recent is None else recent - base
     percent = None if change is None or not base else round(100 * change / base, 1)
     times = [r.at for r in history]
@@ -229,6 +245,9 @@ def pain_trend(ratings: Iterable[PainRating], now: datetime) -> PainTrend:
         last_rating=max(times, default=None),
         ratings=len(history),
         resting_ratings=sum(1 for r in history if r.resting),
+        episode_start=None if episode is None else episode.day0,
+        reference=None if reference is None else reference.value,
+        recent_from=None if level is None else level.kind,
     )
 
 

@@ -18,6 +18,7 @@ from player.core.history import Session, routine_file_hash
 from player.core.loader import Library, load_routine_bytes
 from player.core.plan import PlanError, SessionPlan, StepProgress, build_plan
 from player.core.routine import Exercise, Routine
+from player.core.yamlsafe import read_limited
 
 # User-visible text, in one place for translation.
 GONE = "Its routine file, {path}, is no longer there, so it cannot be resumed."
@@ -52,7 +53,7 @@ def check_resume(session: Session, done_origins: Iterable[int], candidates: Iter
     if session.routine_path:
         path = Path(session.routine_path)
         try:
-            data = path.read_bytes()
+            data = read_limited(path)
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return ResumeCheck(None, GONE.format(path=path))
         except OSError:  # still there, but it cannot be read (permissions, a disk error)
@@ -85,7 +86,7 @@ def _by_hash(session: Session, candidates: Iterable[Path],
         return None
     for path in candidates:
         try:
-            data = path.read_bytes()
+            data = read_limited(path)
         except OSError:
             continue
         if routine_file_hash(data) == session.routine_file_hash:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,8 +22,15 @@ from player.core.durations import (
     DurationError,
     parse_duration,
 )
+from player.core.limits import (
+    MAX_EXERCISES,
+    MAX_SUGGESTION_CANDIDATES,
+    MAX_SUGGESTION_WORD,
+    MAX_SUGGESTIONS,
+)
 from player.core.problems import Problem, error
 from player.core.routine import FORMAT_VERSION
+from player.core.text import LINE_BREAKS, has_visible, is_control, quoted, shorten
 from player.core.yamlsafe import MAP, SCALAR, SEQ, Node
 
 
@@ -38,13 +45,40 @@ INVALID: Any = _Invalid()
 
 @dataclass
 class Context:
-    """Collects problems while checking."""
+    """Collects problems while checking, and how many "did you mean" suggestions are left.
+
+    Suggestions cost a fuzzy comparison with every candidate, so only the first
+    :data:`~player.core.limits.MAX_SUGGESTIONS` unknown words of a file get one: checking stays
+    linear however many unknown names a file has.
+    """
 
     problems: list[Problem] = field(default_factory=list)
+    suggestions_left: int = MAX_SUGGESTIONS
 
     def fail(self, node: Node, path: str, message: str) -> Any:
         self.problems.append(error(message, node.line, node.col, path))
         return INVALID
+
+    def suggest(self, word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
+        """`` (did you mean `x`?)`` for the closest of ``choices``, or "" (also when the budget
+        of suggestions is spent, or ``word`` is longer than any name could be)."""
+        if self.suggestions_left <= 0 or not word or len(word) > MAX_SUGGESTION_WORD:
+            return ""
+        candidates = choices if isinstance(choices, list) else list(choices)
+        if len(candidates) > MAX_SUGGESTION_CANDIDATES:
+            return ""
+        self.suggestions_left -= 1
+        match = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
+        return f" (did you mean `{match[0]}`?)" if match else ""
+
+
+def key_path(path: str, key: object) -> str:
+    """The field path of ``key`` under ``path``: a long key is shortened, and one with
+    invisible or control characters shows them as escapes (``\\u202e``), as :func:`found` does."""
+    name = shorten(str(key))
+    if not name.isprintable():
+        name = repr(name)[1:-1]
+    return f"{path}.{name}" if path else name
 
 
 def found(node: Node) -> str:
@@ -58,8 +92,23 @@ def found(node: Node) -> str:
         return "nothing (null)"
     if isinstance(v, bool):
         return f"{str(v).lower()} (a yes/no value)"
-    text = repr(v) if isinstance(v, str) else str(v)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return quoted(v, FOUND_CHARS)
+
+
+#: Longest piece of a found value shown in a message.
+FOUND_CHARS = 60
+#: How :class:`Text` names the control characters it refuses.
+_CONTROL_NAMES = {"\x1b": "escape", "\r": "carriage return", "\n": "line break",
+                  "\x07": "bell", "\x08": "backspace", "\x00": "null"}
+INVISIBLE_ONLY = ("must not be empty: it has only invisible characters (spaces, zero-width "
+                  "spaces or other characters that show nothing)")
+CONTROL_CHARACTER = ("contains a control character ({name}) that text cannot show; remove it "
+                     "(in quotes, it is written with a backslash, such as \\e or \\r)")
+NOT_ONE_LINE = "must be one line; it contains a line break"
+
+
+def _control_name(char: str) -> str:
+    return _CONTROL_NAMES.get(char, f"U+{ord(char):04X}")
 
 
 class Type:
@@ -83,6 +132,8 @@ class Text(Type):
     pattern: str | None = None
     pattern_help: str = ""
     numbers_ok: bool = False
+    #: Titles and names: a line break inside is refused (TAB and LF are allowed elsewhere).
+    one_line: bool = False
 
     def check(self, node: Node, path: str, ctx: Context) -> Any:
         v = node.value
@@ -94,10 +145,26 @@ class Text(Type):
         if len(v.strip()) < self.min_len:
             return ctx.fail(node, path, "must not be empty")
         if len(v) > self.max_len:
-            return ctx.fail(node, path, f"is {len(v)} characters long; at most {self.max_len}")
+            return ctx.fail(node, path, f"is {len(v):,} characters long; at most {self.max_len}")
+        problem = self._character_problem(v.strip())
+        if problem:
+            return ctx.fail(node, path, problem)
+        if self.min_len and not has_visible(v):
+            return ctx.fail(node, path, INVISIBLE_ONLY)
         if self.pattern and not re.fullmatch(self.pattern, v):
             return ctx.fail(node, path, f"must be {self.pattern_help}; found {found(node)}")
         return v.strip()
+
+    def _character_problem(self, v: str) -> str:
+        """Why ``v`` cannot be shown as it is (a control character, a break in one line), or ""."""
+        if v.isprintable():
+            return ""  # the common case, checked in C
+        for c in v:
+            if is_control(c) and c not in "\t\n":
+                return CONTROL_CHARACTER.format(name=_control_name(c))
+            if self.one_line and (c == "\n" or c in LINE_BREAKS):
+                return NOT_ONE_LINE
+        return ""
 
     def json(self) -> dict[str, Any]:
         s: dict[str, Any] = {"type": ["string", "number"] if self.numbers_ok else "string",
@@ -123,7 +190,7 @@ class Lines(Type):
         if node.kind != SEQ:
             return ctx.fail(node, path, f"must be text or a list of text lines; found {found(node)}")
         if len(node.value) > self.max_items:
-            return ctx.fail(node, path, f"has {len(node.value)} lines; at most {self.max_items}")
+            return ctx.fail(node, path, f"has {len(node.value):,} lines; at most {self.max_items}")
         out = [self.item.check(n, f"{path}[{i}]", ctx) for i, n in enumerate(node.value)]
         return INVALID if INVALID in out else tuple(out)
 
@@ -212,7 +279,7 @@ class Enum(Type):
         if node.kind == SCALAR and isinstance(v, str) and v in self.values:
             return v
         allowed = ", ".join(self.values)
-        hint = _suggest(str(v), self.values) if node.kind == SCALAR else ""
+        hint = ctx.suggest(str(v), self.values) if node.kind == SCALAR else ""
         return ctx.fail(node, path, f"must be one of: {allowed}; found {found(node)}{hint}")
 
     def json(self) -> dict[str, Any]:
@@ -235,7 +302,7 @@ class List(Type):
         if n < self.min_items:
             return ctx.fail(node, path, f"must have at least {self.min_items} item(s); found {n}")
         if n > self.max_items:
-            return ctx.fail(node, path, f"has {n} items; at most {self.max_items}")
+            return ctx.fail(node, path, f"has {n:,} items; at most {self.max_items}")
         out = [self.item.check(child, f"{path}[{i}]", ctx) for i, child in enumerate(node.value)]
         return INVALID if any(v is INVALID for v in out) else out
 
@@ -276,13 +343,13 @@ class Struct(Type):
         ok = True
         assert node.keys is not None
         for key, child in node.value.items():
-            sub = f"{path}.{key}" if path else str(key)
+            sub = key_path(path, key)
             spec = self.fields.get(key) if isinstance(key, str) else None
             if spec is None:
                 line, col = node.keys[key]
-                hint = _suggest(str(key), self.fields)
+                hint = ctx.suggest(str(key), list(self.fields))
                 allowed = ", ".join(self.fields)
-                ctx.problems.append(error(f"unknown field {key!r} in {self.name}{hint} "
+                ctx.problems.append(error(f"unknown field {quoted(key)} in {self.name}{hint} "
                                           f"(allowed: {allowed})", line, col, sub))
                 ok = False
                 continue
@@ -329,18 +396,24 @@ class MapOf(Type):
     key_pattern: str
     key_help: str
     max_items: int = 500
+    #: What the entries are, for the message when there are more than ``max_items``.
+    items_name: str = "entries"
 
     def check(self, node: Node, path: str, ctx: Context) -> Any:
         if node.kind != MAP:
             return ctx.fail(node, path, f"must be a mapping; found {found(node)}")
+        if len(node.value) > self.max_items:  # before checking any entry
+            return ctx.fail(node, path, f"has {len(node.value):,} {self.items_name}; at most "
+                                        f"{self.max_items:,}")
         assert node.keys is not None
         out: dict[str, Any] = {}
         ok = True
         for key, child in node.value.items():
-            sub = f"{path}.{key}"
+            sub = key_path(path, key)
             if not isinstance(key, str) or not re.fullmatch(self.key_pattern, key):
                 line, col = node.keys[key]
-                ctx.problems.append(error(f"{key!r} must be {self.key_help}", line, col, sub))
+                ctx.problems.append(error(f"{quoted(key)} must be {self.key_help}", line, col,
+                                          sub))
                 ok = False
                 continue
             v = self.value.check(child, sub, ctx)
@@ -375,10 +448,10 @@ class Variant(Type):
                                         "split it into separate steps")
         if not present:
             keys = [str(k) for k in node.value]
-            hints = [m for k in keys for m in difflib.get_close_matches(k, self.kinds, 1, 0.7)]
-            hint = f" (did you mean `{hints[0]}`?)" if hints else ""
+            hint = next((h for k in keys[:_SHOWN_KEYS]
+                         if (h := ctx.suggest(k, list(self.kinds), cutoff=0.7))), "")
             return ctx.fail(node, path, f"a {self.name} needs one of: {', '.join(self.kinds)}; "
-                                        f"found keys {', '.join(keys) or 'none'}{hint}")
+                                        f"found keys {_some_keys(keys)}{hint}")
         kind = present[0]
         values = self.kinds[kind].check(node, path, ctx)
         return INVALID if values is INVALID else (kind, values, node)
@@ -387,9 +460,16 @@ class Variant(Type):
         return {"oneOf": [s.json() for s in self.kinds.values()]}
 
 
-def _suggest(word: str, choices: Mapping[str, Any] | tuple[str, ...]) -> str:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean `{match[0]}`?)" if match else ""
+_SHOWN_KEYS = 5
+
+
+def _some_keys(keys: list[str]) -> str:
+    """The first few keys for a message, each shortened: ``a, b, c and 12 more``."""
+    if not keys:
+        return "none"
+    shown = ", ".join(shorten(k, 40) for k in keys[:_SHOWN_KEYS])
+    more = len(keys) - _SHOWN_KEYS
+    return f"{shown} and {more:,} more" if more > 0 else shown
 
 
 # --- The routine format, version 1 ------------------------------------------------------------
@@ -474,7 +554,8 @@ PROGRESSION = Struct("progression", {
 }, "Values that replace the step's own from the given week of the schedule.")
 
 EXERCISE_DEF = Struct("exercise definition", {
-    "name": Field(Text(max_len=80, min_len=1), "Name shown and spoken.", required=True),
+    "name": Field(Text(max_len=80, min_len=1, one_line=True), "Name shown and spoken.",
+                  required=True),
     "instructions": Field(Lines(), "Short lines telling how to do it, shown during the step."),
     "feel": Field(Lines(), "What the person should feel (e.g. a stretch in the back of the thigh)."),
     "cautions": Field(Lines(), "When to stop or ease off."),
@@ -508,7 +589,7 @@ EXERCISE_STEP = Struct("exercise step", {
     "switch_time": Field(Duration(zero_ok=True), "Time to switch sides (default: "
                          "defaults.switch_time)."),
     "progression": Field(MapOf(PROGRESSION, WEEK_PATTERN, "written `week N`, e.g. `week 3`",
-                               max_items=52),
+                               max_items=52, items_name="weeks"),
                          "Changes by week, e.g. `week 3: {hold: 40s}`."),
     "pain_check": Field(Bool(), "Ask for a 0-10 pain rating after this exercise "
                         "(default: pain_checks.per_exercise)."),
@@ -539,7 +620,8 @@ CADENCE_STEP = Struct("cadence step", {
     "cadence": Field(Int(60, 240, unit=" beats per minute"), "Metronome beats per minute "
                      "(running cadence: 170-190 is a common rule of thumb).", required=True),
     "duration": Field(Duration(), "How long the drill lasts.", required=True),
-    "name": Field(Text(max_len=80, min_len=1), "Name shown.", default="Cadence drill"),
+    "name": Field(Text(max_len=80, min_len=1, one_line=True), "Name shown.",
+                  default="Cadence drill"),
     "exercise": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
                       "Exercise whose picture and instructions to show."),
     "note": _COMMON_NOTE,
@@ -549,7 +631,8 @@ STEP = Variant("step", {"exercise": EXERCISE_STEP, "rest": REST_STEP, "ice": ICE
                         "heat": HEAT_STEP, "cadence": CADENCE_STEP})
 
 BLOCK = Struct("block", {
-    "name": Field(Text(max_len=80, min_len=1), "Name of the block (Warm-up, Strength...).",
+    "name": Field(Text(max_len=80, min_len=1, one_line=True),
+                  "Name of the block (Warm-up, Strength...).",
                   required=True),
     "steps": Field(List(STEP, min_items=1, max_items=500), "The steps, in order.", required=True),
 }, "A named group of steps.")
@@ -577,15 +660,18 @@ PAIN_CHECKS = Struct("pain_checks", {
     "thresholds": Field(_thresholds(), "Stricter care thresholds for this patient."),
 }, "Pain ratings and this patient's care thresholds.")
 
-_EXERCISES = MapOf(EXERCISE_DEF, ID_PATTERN, ID_HELP)
+_EXERCISES = MapOf(EXERCISE_DEF, ID_PATTERN, ID_HELP, max_items=MAX_EXERCISES,
+                   items_name="exercises")
 
 ROUTINE = Struct("routine", {
     "format": Field(Int(1, 1_000), f"Format version of this file; write {FORMAT_VERSION}.",
                     required=True),
-    "title": Field(Text(max_len=120, min_len=1), "Title shown in the library.", required=True),
+    "title": Field(Text(max_len=120, min_len=1, one_line=True), "Title shown in the library.",
+                   required=True),
     "description": Field(Text(max_len=2000), "What the routine is for, a few sentences."),
     "author": Field(Text(max_len=200), "Who wrote it (e.g. the physiotherapist)."),
-    "version": Field(Text(max_len=40, numbers_ok=True), "Version of this routine, e.g. 1.2."),
+    "version": Field(Text(max_len=40, numbers_ok=True, one_line=True),
+                     "Version of this routine, e.g. 1.2."),
     "written": Field(Date(), "Date written, YYYY-MM-DD."),
     "review_by": Field(Date(), "Date by which a clinician should review it, YYYY-MM-DD."),
     "language": Field(Text(max_len=35, pattern=r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from player.core.clinical import HEAT_MAX_SECONDS, ICE_MAX_SECONDS
+from player.core.durations import format_duration
 from player.core.routine import (
     CadenceStep,
     Exercise,
@@ -218,3 +219,19 @@ def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
             b.add(block, StepKind.REST, "Rest", step.rest_between_sets, exercise=ex)
     if step.rest_after > 0:
         b.add(block, StepKind.REST, "Rest", step.rest_after)
+
+
+def describe_step(step: TimelineStep) -> str:
+    """One line of detail for a timeline step (sets, reps, side, cap)."""
+    bits = []
+    if step.sets and step.sets > 1:
+        bits.append(f"set {step.set}/{step.sets}")
+    if step.side:
+        bits.append(f"{step.side} side")
+    if step.reps:
+        bits.append(f"{step.reps} reps" + ("" if step.timed else ", press Done"))
+    if step.bpm:
+        bits.append(f"{step.bpm} beats/min")
+    if step.requested_seconds is not None:
+        bits.append(f"capped from {format_duration(step.requested_seconds)}")
+    return ", ".join(bits)

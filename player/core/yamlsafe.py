@@ -5,24 +5,33 @@ data: mappings, sequences, strings, numbers, booleans, null, dates) and nothing 
 
 * no language tags (``!!python/object`` and friends are errors; nothing is ever constructed);
 * alias bombs ("billion laughs") are refused by counting the expanded size while reading;
-* files over :data:`MAX_FILE_BYTES` are refused before parsing;
+* files over :data:`MAX_FILE_BYTES` are refused before parsing, and anything that is not a
+  regular file (a FIFO, a device) before reading, so reading never blocks;
+* whole numbers longer than :data:`~player.core.limits.MAX_NUMBER_DIGITS` digits, in any base,
+  are refused before they are converted;
 * nesting deeper than :data:`MAX_DEPTH` is an error, never a RecursionError (the tree is built
   from the parser's event stream with an explicit stack, not recursively); flow brackets
   (``[[[[...``) are counted by :func:`flow_nesting_problem` before PyYAML sees the text, since
   its scanner reads far ahead of the events and some versions stop at their own limit;
 * invalid UTF-8, binary files, tabs used for indentation, duplicate keys, several documents and
-  an empty file are errors with their line and column.
+  an empty file are errors with their line and column; values quoted in messages are shortened
+  (:func:`player.core.text.quoted`).
+
+The limits are in :mod:`player.core.limits`.
 
 Values are wrapped in :class:`Node` so that every later error can name its line and column.
 """
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.constructor import SafeConstructor
 from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
@@ -34,14 +43,13 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
+from player.core.limits import MAX_DEPTH as MAX_DEPTH
+from player.core.limits import MAX_EXPANDED_VALUES as MAX_EXPANDED_VALUES
+from player.core.limits import MAX_FILE_BYTES as MAX_FILE_BYTES
+from player.core.limits import MAX_NUMBER_DIGITS
 from player.core.problems import Problem, error
+from player.core.text import quoted, shorten
 
-#: Files larger than this are refused before parsing (a routine is a few KiB).
-MAX_FILE_BYTES = 1024 * 1024
-#: Deeper nesting than this is refused; a routine needs about 6 levels.
-MAX_DEPTH = 64
-#: Values after expanding aliases; a 300-step routine has a few thousand.
-MAX_EXPANDED_VALUES = 200_000
 #: Tab errors reported one by one before summarising the rest.
 MAX_TAB_REPORTS = 10
 
@@ -92,24 +100,58 @@ class _Abort(Exception):
     """Stop reading: the problem is already recorded."""
 
 
+#: Why a path that is not a regular file is refused (a FIFO would block the reader for ever).
+NOT_A_FILE = "not a regular file (a folder, a device or a pipe); a routine is a plain text file"
+
+
+def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """At most ``limit + 1`` bytes of the regular file ``path`` (more than ``limit``: too large).
+
+    Never blocks: the file is opened non-blocking and anything but a regular file (a FIFO, a
+    device, a folder) raises :class:`OSError` (:class:`IsADirectoryError` for a folder) with
+    :data:`NOT_A_FILE`, before a byte is read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+        | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError:
+        os.close(fd)
+        raise
+    if not regular:
+        os.close(fd)
+        folder = os.path.isdir(path)
+        raise (IsADirectoryError if folder else OSError)(errno.EISDIR if folder else errno.EINVAL,
+                                                         NOT_A_FILE, str(path))
+    with os.fdopen(fd, "rb") as fh:
+        return fh.read(limit + 1)
+
+
 def read_text(path: Path) -> tuple[str | None, list[Problem]]:
-    """Read ``path`` as UTF-8 text, refusing large, binary or badly encoded files."""
+    """Read ``path`` as UTF-8 text, refusing large, binary or badly encoded files and anything
+    that is not a regular file."""
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [error(f"file is {size:,} bytes; routine files are limited to "
-                                f"{MAX_FILE_BYTES:,} bytes (1 MiB)", 1, 1)]
-        with path.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+        if size > MAX_FILE_BYTES and path.is_file():
+            return None, [_too_large(size)]
+        data = read_limited(path)
     except OSError as exc:
         return None, [error(f"cannot read file: {exc.strerror or exc}")]
-    if len(data) > MAX_FILE_BYTES:
-        return None, [error(f"file is larger than {MAX_FILE_BYTES:,} bytes (1 MiB)", 1, 1)]
     return decode(data)
 
 
+def _too_large(size: int | None) -> Problem:
+    how_big = f"file is {size:,} bytes" if size is not None else "file is too large"
+    return error(f"{how_big}; routine files are limited to {MAX_FILE_BYTES:,} bytes (1 MiB)",
+                 1, 1)
+
+
 def decode(data: bytes) -> tuple[str | None, list[Problem]]:
-    """Decode bytes as UTF-8 (a BOM is allowed); binary data and bad bytes are errors."""
+    """Decode bytes as UTF-8 (a BOM is allowed); binary data, bad bytes and more than
+    :data:`MAX_FILE_BYTES` are errors."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [_too_large(None)]
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [error("file is encoded as UTF-16; save it as UTF-8", 1, 1)]
     nul = data.find(b"\x00")
@@ -313,8 +355,8 @@ class _TreeBuilder:
         elif isinstance(ev, AliasEvent):
             target = self.anchors.get(ev.anchor or "")
             if target is None:
-                self.fail(f"alias *{ev.anchor} refers to an anchor that is not defined before it "
-                          "(or to itself)", *_mark(ev))
+                self.fail(f"alias *{shorten(ev.anchor or '')} refers to an anchor that is not "
+                          "defined before it (or to itself)", *_mark(ev))
             else:
                 self._attach(target, ev, None, alias=True)
         elif isinstance(ev, DocumentStartEvent):
@@ -325,7 +367,7 @@ class _TreeBuilder:
 
     def _check_tag(self, tag: str | None, line: int, col: int) -> None:
         if tag is not None and tag not in _ALLOWED_TAGS:
-            shown = tag.replace(_CORE, "!!")
+            shown = shorten(tag.replace(_CORE, "!!"))
             self.fail(f"the tag {shown} is not allowed: routine files hold plain data only "
                       "(text, numbers, lists and mappings)", line, col)
 
@@ -339,10 +381,15 @@ class _TreeBuilder:
         self._check_tag(tag, line, col)
         if tag == _CORE + "str":
             return Node(SCALAR, ev.value, line, col)
+        if tag == _CORE + "int":
+            digits = number_digits(ev.value)
+            if digits > MAX_NUMBER_DIGITS:
+                self.fail(TOO_MANY_DIGITS.format(digits=digits, limit=MAX_NUMBER_DIGITS),
+                          line, col)
         try:
             value = _construct[tag](_constructor, ScalarNode(tag, ev.value))
-        except (ConstructorError, ValueError, TypeError, OverflowError):
-            self.fail(f"{ev.value!r} is not a valid {tag.replace(_CORE, '')}", line, col)
+        except Exception:  # PyYAML's constructors raise ValueError, KeyError, AttributeError...
+            self.fail(f"{quoted(ev.value)} is not a valid {tag.replace(_CORE, '')}", line, col)
         return Node(SCALAR, value, line, col)
 
     def _attach(self, node: Node, ev: Any, anchor: str | None, alias: bool = False) -> None:
@@ -375,10 +422,27 @@ class _TreeBuilder:
         assert parent.keys is not None
         if key in parent.keys:
             first = parent.keys[key]
-            self.problems.append(error(f"duplicate key {key!r} (first defined on line {first[0]})",
-                                       node.line, node.col))
+            self.problems.append(error(f"duplicate key {quoted(key)} (first defined on line "
+                                       f"{first[0]})", node.line, node.col))
         parent.keys[key] = (node.line, node.col)
         self.stack[-1] = (parent, key, parent_anchor)
+
+
+#: The message for a whole number with more than :data:`MAX_NUMBER_DIGITS` digits.
+TOO_MANY_DIGITS = ("this number is {digits:,} digits long; numbers in a routine file have at most "
+                   "{limit} digits (check for a typo, or put the text in quotes)")
+
+
+def number_digits(text: str) -> int:
+    """How many digits a YAML 1.1 whole number has, in any base (``0x1F`` has 2, ``1:30`` 3).
+
+    Signs, the ``0x``/``0o``/``0b`` prefix, ``_`` separators and base-60 ``:`` do not count.
+    Linear in the text and converts nothing, so it is safe on a number of any length.
+    """
+    body = text.lstrip("+-").lower()
+    if body[:2] in ("0x", "0o", "0b"):
+        body = body[2:]
+    return len(body) - body.count("_") - body.count(":")
 
 
 def _mark(ev: Any) -> tuple[int, int]:

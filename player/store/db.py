@@ -6,7 +6,8 @@ picks a folder itself). On open:
 * a history written by a newer version of the app is left exactly as it is, neither moved nor
   written: :class:`NewerHistoryError` says which version to install, and the app runs without
   history (an older app must never fork a person's record into two);
-* a file that is not a database, fails ``PRAGMA integrity_check``, or is some other program's
+* a file that is not a database, fails ``PRAGMA integrity_check`` (run after a session was cut
+  short, and otherwise every :data:`INTEGRITY_CHECK_DAYS` days), or is some other program's
   database is never written to: it is renamed aside (``history.sqlite3.corrupt-<time>``,
   ``.unrecognised-<time>``, with its ``-wal``/``-shm`` files) and a fresh history is started;
   :attr:`OpenedDatabase.notices` says so in words the app can show;
@@ -26,7 +27,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Final, Literal
 
@@ -211,17 +212,137 @@ def _v3_session_plans(conn: sqlite3.Connection) -> None:
     run_script(conn, _V3_SESSION_PLANS)
 
 
+# Version 2 of the care rules (clinical-notes.md). CHECK constraints change, so pain_ratings
+# is rebuilt (ids kept; nothing refers to it).
+_V4_CARE_RULES_V2 = """
+CREATE TABLE pain_ratings_v4 (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    context TEXT NOT NULL
+        CHECK (context IN ('before', 'after', 'during', 'checkin', 'morning_after')),
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 0 AND 10),
+    note TEXT NOT NULL DEFAULT '',
+    body_area TEXT NOT NULL DEFAULT '',
+    session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL,
+    exercise_id TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO pain_ratings_v4 (id, at, context, rating, note, body_area, session_id, exercise_id)
+SELECT id, at, context, rating, note, body_area, session_id, exercise_id FROM pain_ratings;
+DROP INDEX pain_ratings_by_session;
+DROP TABLE pain_ratings;
+ALTER TABLE pain_ratings_v4 RENAME TO pain_ratings;
+CREATE INDEX pain_ratings_by_session ON pain_ratings (session_id) WHERE session_id IS NOT NULL;
+CREATE TABLE symptom_answers_v4 (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT 'form' CHECK (source IN ('form', 'this_hurts', 'put_off')),
+    bladder_bowel INTEGER CHECK (bladder_bowel IN (0, 1)),
+    urine_sensation INTEGER CHECK (urine_sensation IN (0, 1)),
+    saddle_numbness INTEGER CHECK (saddle_numbness IN (0, 1)),
+    wiping_numbness INTEGER CHECK (wiping_numbness IN (0, 1)),
+    sexual_sensation INTEGER CHECK (sexual_sensation IN (0, 1)),
+    leg_weakness INTEGER CHECK (leg_weakness IN (0, 1)),
+    gait_change INTEGER CHECK (gait_change IN (0, 1)),
+    both_legs INTEGER CHECK (both_legs IN (0, 1)),
+    serious_fall INTEGER CHECK (serious_fall IN (0, 1)),
+    fever INTEGER CHECK (fever IN (0, 1)),
+    cancer_history INTEGER CHECK (cancer_history IN (0, 1)),
+    weight_loss INTEGER CHECK (weight_loss IN (0, 1)),
+    night_pain INTEGER CHECK (night_pain IN (0, 1)),
+    thoracic_pain INTEGER CHECK (thoracic_pain IN (0, 1)),
+    minor_fall INTEGER CHECK (minor_fall IN (0, 1)),
+    immune_drugs INTEGER CHECK (immune_drugs IN (0, 1)),
+    leg_pain_shooting INTEGER CHECK (leg_pain_shooting IN (0, 1)),
+    cannot_stand_straight INTEGER CHECK (cannot_stand_straight IN (0, 1))
+);
+INSERT INTO symptom_answers_v4 (id, at, source, bladder_bowel, saddle_numbness, leg_weakness,
+                                fever, serious_fall, weight_loss, cancer_history,
+                                leg_pain_shooting, cannot_stand_straight)
+SELECT id, at, 'form', bladder_bowel, saddle_numbness, leg_weakness, fever, serious_fall,
+       weight_loss, cancer_history, leg_pain_shooting, cannot_stand_straight
+FROM symptom_answers;
+DROP TABLE symptom_answers;
+ALTER TABLE symptom_answers_v4 RENAME TO symptom_answers;
+CREATE TABLE care_confirmations (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('emergency', 'urgent_today')),
+    kind TEXT NOT NULL CHECK (kind IN ('clinician_checked', 'will_contact_today')),
+    CHECK (kind = 'clinician_checked' OR level = 'urgent_today')
+);
+CREATE TABLE banner_events_v4 (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    level TEXT NOT NULL
+        CHECK (level IN ('none', 'see_professional', 'urgent_today', 'emergency')),
+    reasons TEXT NOT NULL DEFAULT '[]',
+    codes TEXT NOT NULL DEFAULT '[]',
+    action TEXT NOT NULL CHECK (action IN ('shown', 'dismissed'))
+);
+INSERT INTO banner_events_v4 (id, at, level, reasons, action)
+SELECT id, at, CASE level WHEN 'urgent' THEN 'emergency' ELSE level END, reasons, action
+FROM banner_events;
+DROP TABLE banner_events;
+ALTER TABLE banner_events_v4 RENAME TO banner_events;
+CREATE TABLE thermal_applications (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('ice', 'heat')),
+    started_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    ended_at TEXT,
+    seconds_applied REAL NOT NULL DEFAULT 0 CHECK (seconds_applied >= 0),
+    session_id INTEGER REFERENCES sessions (id) ON DELETE SET NULL,
+    step_index INTEGER CHECK (step_index >= 0),
+    skin TEXT CHECK (skin IN ('normal', 'not_normal')),
+    skin_at TEXT
+);
+CREATE INDEX thermal_applications_by_start ON thermal_applications (started_at);
+CREATE TABLE skin_rechecks (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    normal INTEGER NOT NULL CHECK (normal IN (0, 1))
+);
+CREATE TABLE thermal_screen (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    circulation INTEGER CHECK (circulation IN (0, 1)),
+    cold_urticaria INTEGER CHECK (cold_urticaria IN (0, 1)),
+    reduced_feeling INTEGER CHECK (reduced_feeling IN (0, 1)),
+    skin_damage INTEGER CHECK (skin_damage IN (0, 1))
+);
+"""
+
+
+def _v4_care_rules_v2(conn: sqlite3.Connection) -> None:
+    """What version 2 of the care rules keeps: ``morning_after`` ratings (the next-morning
+    check, always tied to its session); symptom answers for the added signs, each question
+    answered or not (NULL: not asked then) and where the answers came from (the questions,
+    "This hurts", a form put off); the "a clinician has checked this" and "I will contact them
+    today" confirmations; banner events at the new levels with their reasons' codes (version
+    1's one red-flag level, ``urgent``, sent people to an emergency department: it becomes
+    ``emergency``); every ice and heat application (kind, start, seconds applied, end, session
+    and step, skin check), the "is your skin back to normal?" answers and the ice-and-heat
+    screen's answers.
+    """
+    run_script(conn, _V4_CARE_RULES_V2)
+
+
 #: Every migration ever shipped, in order. Never edit one that has been released: add another.
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v1_core_tables,
     _v2_indexes_and_banner_events,
     _v3_session_plans,
+    _v4_care_rules_v2,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
 #: ``app_info`` key: a version of the app that reads the file's schema (the first to migrate it
 #: there). An older version that finds the file newer than it reads names this one.
 READER_VERSION_KEY: Final = "reads_with_version"
+#: ``app_info`` key: the day the history last passed ``PRAGMA integrity_check``.
+INTEGRITY_CHECKED_KEY: Final = "integrity_checked_on"
+#: The full integrity check runs when the last one is this many days old (or after a crash).
+INTEGRITY_CHECK_DAYS: Final = 7
 
 
 def app_version() -> str:
@@ -366,6 +487,7 @@ class _Inspection:
     verdict: _Verdict
     version: int = 0
     detail: str = ""
+    checked: bool = False
 
 
 def _local_now() -> datetime:
@@ -389,9 +511,10 @@ def open_database(
         ) from exc
     # The history, its journals, backups and set-aside copies an older version left readable.
     private_files.ensure_private_files(sorted(data_dir.glob(f"{DB_FILENAME}*")))
-    stamp = clock().strftime("%Y%m%d-%H%M%S")
+    now = clock()
+    stamp = now.strftime("%Y%m%d-%H%M%S")
     notices: list[str] = []
-    set_aside = _set_aside_if_unusable(path, stamp, notices)
+    set_aside, checked = _set_aside_if_unusable(path, stamp, notices, now.date())
     conn = _connect(path)
     try:
         found = user_version(conn)
@@ -400,27 +523,32 @@ def open_database(
         backup = _backup(conn, path, found, stamp) if 0 < found < SCHEMA_VERSION else None
         _migrate(conn, path, backup)
         _check_writable(conn, path)
+        if checked:
+            _record_integrity_check(conn, now.date())
     except BaseException:
         conn.close()
         raise
     return OpenedDatabase(conn, path, found, backup, set_aside, tuple(notices))
 
 
-def _set_aside_if_unusable(path: Path, stamp: str, notices: list[str]) -> Path | None:
+def _set_aside_if_unusable(path: Path, stamp: str, notices: list[str],
+                           today: date) -> tuple[Path | None, bool]:
+    """Where an unusable file was moved (or None), and whether the history that is opened
+    was checked (or is new) today."""
     if not path.exists():
         _set_aside_orphans(path, stamp)
-        return None
+        return None, True
     if path.stat().st_size == 0:  # created but never written: SQLite treats it as empty
-        return None
-    found = _inspect(path)
+        return None, True
+    found = _inspect(path, today)
     if found.verdict == "usable":
-        return None
+        return None, found.checked
     if found.verdict == "newer":
         raise NewerHistoryError(path, found.detail)
     labels = {"damaged": "corrupt"}
     aside = _move_aside(path, f"{labels.get(found.verdict, found.verdict)}-{stamp}")
     notices.append(_aside_notice(found, aside))
-    return aside
+    return aside, True
 
 
 def _aside_notice(found: _Inspection, aside: Path) -> str:
@@ -436,13 +564,16 @@ def _aside_notice(found: _Inspection, aside: Path) -> str:
     )
 
 
-def _inspect(path: Path) -> _Inspection:
+def _inspect(path: Path, today: date) -> _Inspection:
     """Look at an existing file through a read-only connection, which never changes it.
 
     Without a ``-wal`` file to read, the file is opened as immutable, so that SQLite does not
-    create a ``-wal`` and ``-shm`` beside a history it must leave exactly as it is.
+    create a ``-wal`` and ``-shm`` beside a history it must leave exactly as it is. The full
+    ``PRAGMA integrity_check`` reads the whole file (about 75 ms for 10 years), so it runs
+    when it is due (:func:`_integrity_check_due`), not at every start.
     """
-    immutable = "" if _side_file(path, "-wal").exists() else "&immutable=1"
+    unclean = _side_file(path, "-wal").exists()
+    immutable = "" if unclean else "&immutable=1"
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro{immutable}", uri=True)
     except sqlite3.Error as exc:
@@ -451,18 +582,39 @@ def _inspect(path: Path) -> _Inspection:
         version = user_version(conn)
         if version > SCHEMA_VERSION:
             return _Inspection("newer", version, _reader_version(conn))
-        problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
-        if problems != ["ok"]:
-            return _Inspection("damaged", version, f"integrity check: {problems[0]}")
+        due = unclean or _integrity_check_due(conn, today)
+        if due:
+            problems = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+            if problems != ["ok"]:
+                return _Inspection("damaged", version, f"integrity check: {problems[0]}")
         if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
             return _Inspection("unrecognised")
-        return _Inspection("usable", version)
+        return _Inspection("usable", version, checked=due)
     except sqlite3.DatabaseError as exc:
         if is_damage(exc):
             return _Inspection("damaged", 0, str(exc))
         raise explain(exc, "open your history", path) from exc
     finally:
         conn.close()
+
+
+def _integrity_check_due(conn: sqlite3.Connection, today: date) -> bool:
+    """True unless the history passed the full check in the last
+    :data:`INTEGRITY_CHECK_DAYS` days (a file whose last session was cut short, with its
+    write-ahead log left behind, is always checked: that is when damage is most likely)."""
+    try:
+        row = conn.execute("SELECT value FROM app_info WHERE key = ?",
+                           (INTEGRITY_CHECKED_KEY,)).fetchone()
+        last = date.fromisoformat(row[0]) if row is not None else None
+    except (sqlite3.Error, ValueError):
+        return True
+    return last is None or not 0 <= (today - last).days < INTEGRITY_CHECK_DAYS
+
+
+def _record_integrity_check(conn: sqlite3.Connection, today: date) -> None:
+    if _has_table(conn, "app_info"):
+        conn.execute("INSERT OR REPLACE INTO app_info (key, value) VALUES (?, ?)",
+                     (INTEGRITY_CHECKED_KEY, today.isoformat()))
 
 
 def _reader_version(conn: sqlite3.Connection) -> str:

@@ -11,19 +11,32 @@ Times are stored as ISO 8601 local time with the UTC offset (``2024-03-04T09:00:
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import math
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from player.core.clinical import DEFAULT_THRESHOLDS, STRICTER_IS_LOWER, CareThresholds
+from player.core.clinical import (
+    DEFAULT_THRESHOLDS,
+    PAIN_MAX,
+    PAIN_MIN,
+    STRICTER_IS_LOWER,
+    CareThresholds,
+)
 from player.core.history import (
+    IMPORTED_ROUTINE_TITLE,
+    RATING_CONTEXTS,
+    SESSION_OUTCOMES,
     SYMPTOM_FIELDS,
     BannerEvent,
+    CareConfirmation,
+    HistoryData,
     PainRating,
     Session,
     SessionOutcome,
@@ -31,9 +44,19 @@ from player.core.history import (
     SymptomAnswers,
     require_aware,
 )
+from player.core.symptoms import merged
+from player.core.thermal import (
+    SCREEN_FIELDS,
+    SkinRecheck,
+    SkinResult,
+    ThermalApplication,
+    ThermalKind,
+    ThermalScreen,
+)
 from player.store.db import OpenedDatabase, explain, open_database, transaction
 
-IMPORTED_ROUTINE_TITLE = "Imported pain diary"
+_Record = TypeVar("_Record")
+
 _FINAL_OUTCOMES = ("completed", "partly_done", "stopped", "interrupted")
 
 # Step counts through the (session_id, status) index: one index search per session and status.
@@ -58,8 +81,14 @@ def _time(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _instant(at: datetime) -> int:
+    """The whole second ``at`` falls in, as a POSIX time (exports keep whole seconds)."""
+    return math.floor(at.timestamp())
+
+
 class HistoryStore:
-    """Sessions, steps, pain ratings, symptom answers and banner events, kept in SQLite.
+    """Sessions, steps, pain ratings, symptom answers and confirmations, banner events, and ice
+    and heat applications, kept in SQLite.
 
     Use :meth:`open` (or pass an :class:`~player.store.db.OpenedDatabase`), and :meth:`close`
     when done; it is also a context manager. One instance per process, used from one thread.
@@ -318,13 +347,20 @@ class HistoryStore:
 
         A diary's session numbers come from the app that wrote it, so each becomes a new
         session titled :data:`IMPORTED_ROUTINE_TITLE` that keeps its before and after ratings
-        together. A rating already in the history (same time, context, rating and note) is
-        skipped, so importing a file twice adds nothing.
+        together. A rating already in the history (the same instant to the second, whatever
+        its offset, with the same context, rating and note) is skipped, so importing a file
+        twice, or one's own export, adds nothing.
         """
         ratings = list(ratings)
         with self._saving("import your pain diary"), transaction(self._conn):
-            known = set(self._conn.execute("SELECT at, context, rating, note FROM pain_ratings"))
-            new = [r for r in ratings if (_iso(r.at), r.context, r.rating, r.note) not in known]
+            known = {(_instant(_time(at)), context, rating, note) for at, context, rating, note
+                     in self._conn.execute("SELECT at, context, rating, note FROM pain_ratings")}
+            new = []
+            for r in ratings:
+                key = (_instant(r.at), r.context, r.rating, r.note)
+                if key not in known:
+                    known.add(key)
+                    new.append(r)
             sessions = self._sessions_for_import(new)
             self._conn.executemany(
                 _INSERT_RATING,
@@ -354,56 +390,205 @@ class HistoryStore:
                 "SELECT at, context, rating, note, body_area, session_id, exercise_id"
                 " FROM pain_ratings ORDER BY id"
             ).fetchall()
-        ratings = [
-            PainRating(_time(at), context, rating, note, area, sid, exercise)
-            for at, context, rating, note, area, sid, exercise in rows
-        ]
-        ratings.sort(key=lambda r: r.at)
+        ratings = []
+        for at, context, rating, note, area, sid, exercise in rows:
+            when = _time(at)
+            values = {"at": when, "context": context, "rating": rating, "note": note,
+                      "body_area": area, "session_id": sid, "exercise_id": exercise}
+            if when.tzinfo is not None and context in RATING_CONTEXTS \
+                    and type(rating) is int and PAIN_MIN <= rating <= PAIN_MAX:
+                ratings.append(_trusted(PainRating, values))
+            else:
+                ratings.append(PainRating(**values))  # raises, saying what is wrong
+        ratings.sort(key=_rating_time)
         return ratings
 
     # --- Symptom answers and banner events -----------------------------------------------------
 
     def add_symptoms(self, answers: SymptomAnswers) -> None:
-        """Save the person's answers to the symptom questions."""
+        """Save answers to the symptom questions as given (a question not answered is NULL)."""
         columns = ", ".join(SYMPTOM_FIELDS)
         marks = ", ".join("?" for _ in SYMPTOM_FIELDS)
-        values = [int(getattr(answers, name)) for name in SYMPTOM_FIELDS]
+        values = [_flag(getattr(answers, name)) for name in SYMPTOM_FIELDS]
         with self._saving("save your answers"):
             self._conn.execute(
-                f"INSERT INTO symptom_answers (at, {columns}) VALUES (?, {marks})",
-                (_iso(answers.at), *values),
+                f"INSERT INTO symptom_answers (at, source, {columns}) VALUES (?, ?, {marks})",
+                (_iso(answers.at), answers.source, *values),
             )
 
-    def latest_symptoms(self) -> SymptomAnswers | None:
-        """The most recently given answers to the symptom questions, or None."""
+    def snapshot(self) -> HistoryData:
+        """Everything the report and the history page read, in one go."""
+        history = self.symptom_history()
+        latest = merged(history, max(a.at for a in history)) if history else None
+        return HistoryData(tuple(self.ratings()), tuple(self.sessions()), latest,
+                           tuple(self.banner_events()), tuple(history),
+                           tuple(self.confirmations()))
+
+    def symptom_history(self) -> list[SymptomAnswers]:
+        """Every record of symptom answers, oldest first (as given; see
+        :func:`player.core.symptoms.current_answers`)."""
         with self._saving("read your answers"):
-            row = self._conn.execute(
-                f"SELECT at, {', '.join(SYMPTOM_FIELDS)} FROM symptom_answers"
-                " ORDER BY id DESC LIMIT 1"
-            ).fetchone()
-        if row is None:
+            rows = self._conn.execute(
+                f"SELECT at, source, {', '.join(SYMPTOM_FIELDS)} FROM symptom_answers ORDER BY id"
+            ).fetchall()
+        records = [_symptoms(row) for row in rows]
+        records.sort(key=lambda a: a.at)
+        return records
+
+    def latest_symptoms(self) -> SymptomAnswers | None:
+        """The latest answer to each question as one record, dated by the latest of them, or
+        None without any answer (see :func:`player.core.symptoms.merged`)."""
+        history = self.symptom_history()
+        if not history:
             return None
-        at, *values = row
-        return SymptomAnswers(_time(at), *(bool(v) for v in values))
+        return merged(history, max(a.at for a in history))
+
+    def add_confirmation(self, confirmation: CareConfirmation) -> None:
+        """Save a "clinician has checked this" or "I will contact them today" confirmation."""
+        with self._saving("save your confirmation"):
+            self._conn.execute(
+                "INSERT INTO care_confirmations (at, level, kind) VALUES (?, ?, ?)",
+                (_iso(confirmation.at), confirmation.level, confirmation.kind),
+            )
+
+    def confirmations(self) -> list[CareConfirmation]:
+        """Every confirmation, oldest first."""
+        with self._saving("read your history"):
+            rows = self._conn.execute(
+                "SELECT at, level, kind FROM care_confirmations ORDER BY id").fetchall()
+        return [CareConfirmation(_time(at), level, kind) for at, level, kind in rows]
 
     def add_banner_event(self, event: BannerEvent) -> None:
         """Record that the care banner was shown or dismissed (for the clinician's report)."""
         with self._saving("record the care banner"):
             self._conn.execute(
-                "INSERT INTO banner_events (at, level, reasons, action) VALUES (?, ?, ?, ?)",
-                (_iso(event.at), event.level, json.dumps(list(event.reasons)), event.action),
+                "INSERT INTO banner_events (at, level, reasons, codes, action)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (_iso(event.at), event.level, json.dumps(list(event.reasons)),
+                 json.dumps(list(event.codes)), event.action),
             )
 
     def banner_events(self) -> list[BannerEvent]:
         """Every banner event, oldest first."""
         with self._saving("read your history"):
             rows = self._conn.execute(
-                "SELECT at, level, reasons, action FROM banner_events ORDER BY id"
+                "SELECT at, level, reasons, action, codes FROM banner_events ORDER BY id"
             ).fetchall()
         return [
-            BannerEvent(_time(at), level, tuple(json.loads(reasons)), action)
-            for at, level, reasons, action in rows
+            BannerEvent(_time(at), level, tuple(json.loads(reasons)), action,
+                        tuple(json.loads(codes)))
+            for at, level, reasons, action, codes in rows
         ]
+
+    # --- Ice and heat ----------------------------------------------------------------------
+
+    def start_thermal(self, kind: ThermalKind, started_at: datetime, *,
+                      session_id: int | None = None, step_index: int | None = None) -> int:
+        """Record that an ice or heat application has started; returns its id."""
+        require_aware(started_at, "started_at")
+        with self._saving("record your ice or heat"):
+            cursor = self._conn.execute(
+                "INSERT INTO thermal_applications (kind, started_at, updated_at, session_id,"
+                " step_index) VALUES (?, ?, ?, ?, ?)",
+                (kind, _iso(started_at), _iso(started_at), session_id, step_index),
+            )
+        return cast(int, cursor.lastrowid)
+
+    def record_thermal_progress(self, application_id: int, seconds_applied: float,
+                                at: datetime) -> None:
+        """Save how long the application has been on so far (it keeps that time if the app is
+        killed)."""
+        self._update_thermal(application_id, seconds_applied, at, ended=False)
+
+    def finish_thermal(self, application_id: int, seconds_applied: float,
+                       ended_at: datetime) -> None:
+        """Record that the application came off after *seconds_applied* seconds."""
+        self._update_thermal(application_id, seconds_applied, ended_at, ended=True)
+
+    def _update_thermal(self, application_id: int, seconds: float, at: datetime,
+                        ended: bool) -> None:
+        require_aware(at, "at")
+        if seconds < 0:
+            raise ValueError("seconds_applied must be 0 or more")
+        with self._saving("record your ice or heat"):
+            cursor = self._conn.execute(
+                "UPDATE thermal_applications SET seconds_applied = ?, updated_at = ?,"
+                " ended_at = CASE WHEN ? THEN ? ELSE ended_at END WHERE id = ?",
+                (seconds, _iso(at), ended, _iso(at), application_id),
+            )
+        if cursor.rowcount == 0:
+            raise ValueError(f"there is no ice or heat application {application_id}")
+
+    def record_skin_check(self, application_id: int, result: SkinResult, at: datetime) -> None:
+        """Save the skin check at the end of an application."""
+        require_aware(at, "at")
+        with self._saving("save your skin check"):
+            cursor = self._conn.execute(
+                "UPDATE thermal_applications SET skin = ?, skin_at = ? WHERE id = ?",
+                (result, _iso(at), application_id),
+            )
+        if cursor.rowcount == 0:
+            raise ValueError(f"there is no ice or heat application {application_id}")
+
+    def thermal_applications(self) -> list[ThermalApplication]:
+        """Every ice and heat application, oldest first."""
+        with self._saving("read your history"):
+            rows = self._conn.execute(
+                "SELECT id, kind, started_at, seconds_applied, updated_at, ended_at, session_id,"
+                " step_index, skin, skin_at FROM thermal_applications ORDER BY started_at, id"
+            ).fetchall()
+        return [
+            ThermalApplication(kind, _time(started), seconds, _time(updated),
+                               None if ended is None else _time(ended), sid, step, skin,
+                               None if skin_at is None else _time(skin_at), app_id)
+            for app_id, kind, started, seconds, updated, ended, sid, step, skin, skin_at in rows
+        ]
+
+    def add_skin_recheck(self, recheck: SkinRecheck) -> None:
+        """Save an answer to "is your skin back to normal?"."""
+        with self._saving("save your skin check"):
+            self._conn.execute("INSERT INTO skin_rechecks (at, normal) VALUES (?, ?)",
+                               (_iso(recheck.at), int(recheck.normal)))
+
+    def skin_rechecks(self) -> list[SkinRecheck]:
+        """Every "is your skin back to normal?" answer, oldest first."""
+        with self._saving("read your history"):
+            rows = self._conn.execute("SELECT at, normal FROM skin_rechecks ORDER BY id").fetchall()
+        return [SkinRecheck(_time(at), bool(normal)) for at, normal in rows]
+
+    def add_thermal_screen(self, screen: ThermalScreen) -> None:
+        """Save the answers to the ice-and-heat screen (a change later is a new record)."""
+        values = [_flag(getattr(screen, name)) for name in SCREEN_FIELDS]
+        with self._saving("save your answers"):
+            self._conn.execute(
+                f"INSERT INTO thermal_screen (at, {', '.join(SCREEN_FIELDS)})"
+                f" VALUES (?, {', '.join('?' for _ in SCREEN_FIELDS)})",
+                (_iso(screen.at), *values),
+            )
+
+    def latest_thermal_screen(self) -> ThermalScreen | None:
+        """The latest answers to the ice-and-heat screen, or None."""
+        with self._saving("read your answers"):
+            row = self._conn.execute(
+                f"SELECT at, {', '.join(SCREEN_FIELDS)} FROM thermal_screen"
+                " ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        at, *values = row
+        answers: dict[str, Any] = {name: None if v is None else bool(v)
+                                   for name, v in zip(SCREEN_FIELDS, values, strict=True)}
+        return ThermalScreen(_time(at), **answers)
+
+
+def _flag(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _symptoms(row: tuple[Any, ...]) -> SymptomAnswers:
+    at, source, *values = row
+    answers: dict[str, Any] = {name: None if v is None else bool(v)
+                               for name, v in zip(SYMPTOM_FIELDS, values, strict=True)}
+    return SymptomAnswers(_time(at), **answers, source=source)
 
 
 _INSERT_RATING = (
@@ -429,8 +614,12 @@ def thresholds_json(thresholds: CareThresholds | None) -> str:
     return "" if thresholds is None else json.dumps(asdict(thresholds), sort_keys=True)
 
 
+@functools.lru_cache(maxsize=64)
 def thresholds_from_json(text: str) -> CareThresholds | None:
-    """The thresholds :func:`thresholds_json` stored; None when not known or not readable."""
+    """The thresholds :func:`thresholds_json` stored; None when not known or not readable.
+
+    Cached: every session of a routine stores the same text, and the result is immutable.
+    """
     if not text:
         return None
     try:
@@ -449,6 +638,7 @@ def thresholds_from_json(text: str) -> CareThresholds | None:
     return thresholds
 
 
+@functools.lru_cache(maxsize=256)
 def _variants(text: str) -> tuple[tuple[int, str], ...]:
     try:
         pairs = json.loads(text)
@@ -457,9 +647,34 @@ def _variants(text: str) -> tuple[tuple[int, str], ...]:
         return ()
 
 
+def _trusted(cls: type[_Record], values: dict[str, Any]) -> _Record:
+    """The frozen record ``cls`` made of ``values`` from a row this store wrote, without its
+    checks run again (the caller made the cheap ones; the tables' CHECK constraints hold the
+    rest). For years of history the dataclass checks cost more than the query itself."""
+    record = object.__new__(cls)
+    record.__dict__.update(values)
+    return record
+
+
+def _rating_time(rating: PainRating) -> datetime:
+    return rating.at
+
+
 def _session(row: tuple[Any, ...]) -> Session:
     (sid, title, version, file_hash, started, ended, outcome, completed, skipped,
      path, week, thresholds, variants, current_step, current_elapsed, planned, done) = row
+    started_at = _time(started)
+    ended_at = None if ended is None else _time(ended)
+    if started_at.tzinfo is not None and (ended_at is None or ended_at.tzinfo is not None) \
+            and outcome in SESSION_OUTCOMES and type(week) is int and week >= 1:
+        return _trusted(Session, {
+            "id": sid, "routine_title": title, "routine_version": version,
+            "routine_file_hash": file_hash, "started_at": started_at, "ended_at": ended_at,
+            "outcome": outcome, "steps_completed": completed, "steps_skipped": skipped,
+            "routine_path": path, "week": week, "thresholds": thresholds_from_json(thresholds),
+            "variants": _variants(variants), "current_step": current_step,
+            "current_elapsed": current_elapsed, "planned_exercise_seconds": planned,
+            "done_exercise_seconds": done})
     return Session(
         id=sid,
         routine_title=title,

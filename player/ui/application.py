@@ -26,17 +26,17 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from player import APP_ID, paths, private_files
 from player.core.bundled import APP_ICON_FILE, bundled_routines
-from player.ui.app_settings import AppSettings
-from player.ui.cue_player import CuePlayer, SoundStatus
-from player.ui.library_model import RoutineLibrary
+from player.ui.controllers.app_settings import AppSettings
+from player.ui.controllers.cue_player import CuePlayer, SoundStatus
+from player.ui.controllers.library_model import RoutineLibrary
+from player.ui.controllers.session_controller import SessionController
 from player.ui.main_window import APP_TITLE, MainWindow
-from player.ui.session_controller import SessionController
-from player.ui.style import TextSize
+from player.ui.widgets.style import TextSize
 
 if TYPE_CHECKING:
     from player.audio import AudioOutput, UnavailableCallback
     from player.core.engine import Clock
-    from player.ui.care_wiring import CareFeatures
+    from player.ui.care_features import CareFeatures
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class App:
     audio_factory: AudioFactory
     audio: AudioOutput | None = None
     ready: bool = field(default=False)
-    #: History, ratings and the care banner (player.ui.care_wiring), made by finish_startup.
+    #: History, ratings and the care banner (player.ui.care_features), made by finish_startup.
     care: CareFeatures | None = None
 
 
@@ -104,6 +104,7 @@ def show_window(app: App, file: str | Path | None = None, start: bool = False) -
     first paint and opens ``file`` (starting it with ``start``)."""
     app.library.refresh_titles()
     app.window.first_painted.connect(lambda: finish_startup(app, file, start))
+    app.window.fit_to_screen()
     app.window.show()
 
 
@@ -124,7 +125,7 @@ def finish_startup(app: App, file: str | Path | None = None, start: bool = False
         app.cue_player.set_output(app.audio)
     app.library.refresh()
     app.window.build_player_page()
-    from player.ui.care_wiring import install_care
+    from player.ui.care_features import install_care
 
     app.care = install_care(app)
     _forget_module_sources()
@@ -250,7 +251,9 @@ def install_excepthook(parent: Callable[[], QWidget | None],
         showing = True
         where = f"The details were written to {log_file}." if log_file else ""
         try:
-            from player.ui.dialogs import ErrorDialog  # not loaded before the first paint
+            from player.ui.dialogs.session_dialogs import (
+                ErrorDialog,  # not loaded before the first paint
+            )
 
             ErrorDialog.show_error(
                 parent(), "Something went wrong in the routine player.",

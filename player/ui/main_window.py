@@ -1,6 +1,6 @@
 """The main window: a banner slot, then the library page or the player page.
 
-Where other features plug in (see also :mod:`player.ui.session_controller`):
+Where other features plug in (see also :mod:`player.ui.controllers.session_controller`):
 
 * :attr:`MainWindow.banner_area` -- a ``QVBoxLayout`` at the very top of the central widget,
   above both pages (e.g. the care banner);
@@ -17,6 +17,7 @@ without loading the session machinery; the screen flash is made with the first v
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,24 +43,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.ui.actions import SessionActions
-from player.ui.app_settings import AppSettings
-from player.ui.cue_player import CuePlayer
-from player.ui.library_model import ROUTINE_SUFFIXES, RoutineLibrary
-from player.ui.library_view import LibraryView
-from player.ui.preview_view import PreviewView
-from player.ui.session_controller import SessionController
-from player.ui.style import PAGE_MARGIN, TextSize
-from player.ui.widgets import TextLabel
+from player.ui.controllers.actions import SessionActions
+from player.ui.controllers.app_settings import AppSettings
+from player.ui.controllers.cue_player import CuePlayer
+from player.ui.controllers.library_model import ROUTINE_SUFFIXES, RoutineLibrary
+from player.ui.controllers.session_controller import SessionController
+from player.ui.pages.library_view import LibraryView
+from player.ui.pages.preview_view import PreviewView
+from player.ui.widgets.labels import TextLabel
+from player.ui.widgets.message_strip import MessageStrip
+from player.ui.widgets.style import PAGE_MARGIN, TextSize
 
 if TYPE_CHECKING:
     from player.core.loader import LoadResult
-    from player.ui.flash import FlashOverlay
-    from player.ui.player_view import PlayerView
+    from player.core.programme import Programme
+    from player.core.routine import Routine
+    from player.ui.pages.player_view import PlayerView
+    from player.ui.widgets.flash import FlashOverlay
 
 log = logging.getLogger(__name__)
 
 APP_TITLE = "Routine Player"
+#: The smallest window the layout is made for (a 1024x600 netbook with a panel and a title bar).
+MINIMUM_SIZE = (760, 480)
+#: The size it opens at when the screen has room (else :data:`SCREEN_SHARE` of the screen).
+PREFERRED_SIZE = (1200, 800)
+#: The share of the screen's free area (panels excluded) the window may take at most when it opens.
+SCREEN_SHARE = 0.9
 #: How often a close that waits for a question to be answered looks again (ms).
 CLOSE_RETRY_MS = 200
 
@@ -86,10 +96,12 @@ class MainWindow(QMainWindow):
         self._player: PlayerView | None = None
         self._flash: FlashOverlay | None = None
         self._painted = False
+        #: Shortcuts of buttons that are in no menu (e.g. "This hurts"), for Help > Keyboard.
+        self.extra_shortcuts: list[tuple[str, str]] = []
         self.setWindowTitle(APP_TITLE)
         self.setAcceptDrops(True)
-        self.setMinimumSize(900, 620)
-        self.resize(1200, 800)
+        self.setMinimumSize(*MINIMUM_SIZE)
+        self.resize(*PREFERRED_SIZE)
         controller.set_dialog_parent(self)
         self.commands = SessionActions(controller, settings, self)
         self._build_central()
@@ -107,6 +119,8 @@ class MainWindow(QMainWindow):
         self.banner_area = QVBoxLayout()
         self.banner_area.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(self.banner_area)
+        self.message_strip = MessageStrip(central)
+        outer.addWidget(self.message_strip)
         self.pages = QStackedWidget(central)
         outer.addWidget(self.pages, 1)
         self.library_page = self._build_library_page()
@@ -189,7 +203,11 @@ class MainWindow(QMainWindow):
         self.spoken_action.toggled.connect(self.settings.set_spoken_cues)
         sound_menu.addAction(self.spoken_action)
 
+        #: Filled by the history features once the history is open (before Help, as usual).
+        self.history_menu = bar.addMenu("&History")
         help_menu = bar.addMenu("&Help")
+        keys = help_menu.addAction("&Keyboard\u2026", self._on_keyboard_triggered)
+        keys.setShortcut(QKeySequence.StandardKey.HelpContents)
         help_menu.addAction("&About", self._on_about_triggered)
 
     def _build_status_bar(self) -> None:
@@ -205,6 +223,8 @@ class MainWindow(QMainWindow):
         self.library_view.routine_activated.connect(self._on_routine_activated)
         self.preview.start_requested.connect(self.start_routine)
         self.preview.reload_requested.connect(self._on_reload_requested)
+        self.preview.programme_start_chosen.connect(self._on_programme_start_chosen)
+        self.preview.set_programme_source(self.programme_without_history)
         self.cue_player.visual_cue.connect(self._on_visual_cue)
         self.cue_player.sound_failed.connect(self._on_sound_failed)
         self.settings.muted_changed.connect(self._on_muted_changed)
@@ -216,7 +236,7 @@ class MainWindow(QMainWindow):
     def flash(self) -> FlashOverlay:
         """The screen flash over the window's contents (made with the first visual cue)."""
         if self._flash is None:
-            from player.ui.flash import FlashOverlay
+            from player.ui.widgets.flash import FlashOverlay
 
             self._flash = FlashOverlay(self._central)
         return self._flash
@@ -231,7 +251,7 @@ class MainWindow(QMainWindow):
         exist; returns the player page."""
         self.preview.build_pages()
         if self._player is None:
-            from player.ui.player_view import PlayerView
+            from player.ui.pages.player_view import PlayerView
 
             self._player = PlayerView(self.controller, self.commands)
             self._player.back_requested.connect(self.back_to_library)
@@ -239,6 +259,20 @@ class MainWindow(QMainWindow):
             self._player.resume_requested.connect(self._on_resume_requested)
             self.pages.insertWidget(1, self._player)
         return self._player
+
+    def fit_to_screen(self) -> None:
+        """Open at :data:`PREFERRED_SIZE`, or smaller when the screen's free area (panels and
+        title bar left out) is: so the window, its status line included, is all on the screen,
+        centred there."""
+        screen = self.screen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
+        width = min(PREFERRED_SIZE[0], int(free.width() * SCREEN_SHARE) - frame.width())
+        height = min(PREFERRED_SIZE[1], int(free.height() * SCREEN_SHARE) - frame.height())
+        self.resize(max(width, MINIMUM_SIZE[0]), max(height, MINIMUM_SIZE[1]))
+        self.move(free.center() - self.frameGeometry().center() + self.pos())
 
     def add_page(self, page: QWidget) -> int:
         """Add a page (e.g. a history view) beside the library and player pages."""
@@ -249,7 +283,9 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(page)
 
     def show_status(self, message: str, seconds: int = 8) -> None:
-        """A quiet message in the status bar."""
+        """Tell the person ``message``: in a line at the top of the window, where it is seen,
+        and in the status bar (for ``seconds``, or until closed)."""
+        self.message_strip.show_message(message, seconds)
         self.statusBar().showMessage(message, seconds * 1000)
 
     def open_file(self, path: Path, start: bool = False) -> LoadResult:
@@ -360,6 +396,18 @@ class MainWindow(QMainWindow):
         if self.library.load(path).routine is not None:
             self.start_routine(path, self.preview.week if self.preview.path == path else 1)
 
+    def programme_without_history(self, routine: Routine) -> Programme | None:
+        """A routine's programme from the start chosen in the preview alone (before the
+        history is open, or without one)."""
+        from player.core.programme import programme_for
+
+        today = date.today()
+        return programme_for(routine, (), today, self.settings.chosen_starts())
+
+    def _on_programme_start_chosen(self, title: str, start: date) -> None:
+        self.settings.set_programme_start(title, start)
+        self.preview.refresh_programme()
+
     def _on_reload_requested(self, path: Path) -> None:
         self.library.refresh()
         self.preview.show_result(path, self.library.load(path))
@@ -374,7 +422,7 @@ class MainWindow(QMainWindow):
             self.player.setFocus()
 
     def _on_open_triggered(self) -> None:
-        from player.ui.dialogs import OpenRoutineDialog
+        from player.ui.dialogs.session_dialogs import OpenRoutineDialog
 
         path = OpenRoutineDialog.ask(self, self.library.user_dir)
         if path is not None:
@@ -398,6 +446,26 @@ class MainWindow(QMainWindow):
             action.setStatusTip(str(path))
             action.triggered.connect(lambda _checked=False, p=path: self.open_file(p))
 
+    def keyboard_shortcuts(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for every command with a shortcut, in menu order."""
+        rows: list[tuple[str, str]] = []
+        for menu_action in self.menuBar().actions():
+            menu = menu_action.menu()
+            if not isinstance(menu, QMenu):
+                continue
+            for action in menu.actions():
+                keys = [k.toString(QKeySequence.SequenceFormat.NativeText)
+                        for k in action.shortcuts()]
+                if keys and action.text():
+                    rows.append((" or ".join(keys), action.text().replace("&", "")))
+        rows += [(k, what) for k, what in self.extra_shortcuts]
+        return rows
+
+    def _on_keyboard_triggered(self) -> None:
+        from player.ui.dialogs.session_dialogs import KeyboardDialog
+
+        KeyboardDialog.show_keys(self, self.keyboard_shortcuts())
+
     def _on_about_triggered(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
@@ -410,6 +478,9 @@ class MainWindow(QMainWindow):
         box.deleteLater()
 
     def _on_visual_cue(self) -> None:
+        step = self.controller.engine.current if self.controller.engine else None
+        if step is not None and step.kind == "cadence":
+            return  # the beat indicator shows every beat; the window does not pulse with it
         self.flash.flash()
 
     def _on_sound_failed(self, reason: str) -> None:

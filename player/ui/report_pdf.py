@@ -1,57 +1,210 @@
-"""The one-page PDF report a person takes to their physiotherapist.
+"""The PDF report a person takes to their physiotherapist: a summary page, then the details.
 
-:func:`write_report_pdf` draws a :class:`~player.history_cli.Report` on an A4 page with Qt's own
-PDF writer (``QPdfWriter`` and ``QPainter``; no other dependency): who (a blank line to fill in
-when the name is not known), which routine, sessions done against those prescribed week by week,
-the pain chart (:func:`player.ui.pain_chart.paint_pain_chart`), the current advice with "not a
-diagnosis", the care banner's events and the date. The page is drawn in memory and the file
-written atomically and owner-only (0600: it is health data), with
-:func:`player.private_files.write_atomically`; QSaveFile would make it 0644 under the usual umask.
-Works without a window: a ``QGuiApplication`` on the offscreen platform is made if none exists.
+:func:`write_report_pdf` lays a :class:`~player.core.report.Report` out as a ``QTextDocument``
+(Qt's own text layout: wrapping, tables whose header row repeats on each page, page breaks)
+and prints it page by page into a ``QPdfWriter``, with a footer on each page: who and when,
+"Page N of M" and that it is not a diagnosis. Page 1 is the summary a physiotherapist reads in
+a minute: the advice now and why, adherence by week, the pain chart
+(:func:`player.ui.widgets.pain_chart.paint_pain_chart`, drawn as vectors inside the document),
+which exercises hurt and the red-flag answers. Then every rating with its note in full, every
+session, and the care banner's history. Nothing is cut short or drawn over anything else at any
+length: the layout engine places every line, and :func:`render_report_pdf` returns the boxes
+it placed so that the tests can check them.
+
+The paper is A4, or US Letter where the locale uses it (:func:`page_size_for`). The document is
+made in memory and the file written atomically and owner-only (0600: it is health data), with
+:func:`player.private_files.write_atomically`; QSaveFile would make it 0644 under the usual
+umask. Works without a window: a ``QGuiApplication`` on the offscreen platform is made if none
+exists.
 """
 
 from __future__ import annotations
 
+import math
 import sys
-from datetime import timedelta
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Final, TypeVar
 
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, Qt
+from PySide6.QtCore import (
+    QBuffer,
+    QIODevice,
+    QLineF,
+    QLocale,
+    QMarginsF,
+    QPointF,
+    QRect,
+    QRectF,
+    QSizeF,
+    Qt,
+)
 from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QGuiApplication,
     QPageLayout,
     QPageSize,
+    QPaintDevice,
     QPainter,
     QPdfWriter,
     QPen,
+    QPyTextObject,
+    QTextBlock,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+    QTextFrameFormat,
+    QTextLength,
+    QTextOption,
+    QTextTableCellFormat,
+    QTextTableFormat,
 )
 
 from player import private_files
-from player.core.care import NOT_A_DIAGNOSIS
-from player.core.progress import WeekAdherence
-from player.history_cli import (
-    ADVICE_HEADINGS,
+from player.core.care import NOT_A_DIAGNOSIS, SYMPTOM_QUESTIONS
+from player.core.history import PainRating, Session
+from player.core.report import (
     Report,
     adherence_lines,
+    advice_heading,
+    chart_period,
+    exercise_name,
+    exercise_pain,
     format_day,
     pain_lines,
 )
-from player.ui.pain_chart import (
+from player.ui.widgets.pain_chart import (
     ChartColors,
     ChartData,
+    ChartInk,
     paint_pain_chart,
     resting_trend,
 )
 
-TITLE = "Exercise and pain report"
-RESOLUTION = 300  # dots per inch of the drawing; the text and lines stay vector
-CHART_DAYS = 182  # the chart shows at most the last six months
-MAX_WEEKS = 8  # weeks listed in the sessions table
-MAX_BOXES = 16  # boxes drawn for a week (the format allows up to 14 sessions a week)
-FOOTER = ("Made by Routine Player from the person's own pain diary and session log. "
-          "It is not medical advice and not a diagnosis.")
+# --- User-visible text, in one place for translation ----------------------------------------
+
+TITLE: Final = "Exercise and pain report"
+CREATOR: Final = "Routine Player"
+PATIENT: Final = "Patient: {name}"
+PATIENT_BLANK: Final = "Patient: ____________________________________"
+ROUTINE: Final = "Routine: {title}{version}"
+ROUTINE_VERSION: Final = " (version {version})"
+ROUTINE_UNKNOWN: Final = "Routine: not known"
+GENERATED: Final = "Generated {day}, {time}"
+FOOTER: Final = ("Made by Routine Player from the person's own pain diary and session log. "
+                 "It is not medical advice and not a diagnosis.")
+FOOTER_WHO: Final = "{title}{patient} \u00b7 generated {day}"
+FOOTER_PATIENT: Final = " \u00b7 {name}"
+PAGE_OF: Final = "Page {page} of {pages}"
+
+ADVICE_NOW: Final = "Advice now \u2014 {heading}"
+ADVICE_WHY: Final = "Why:"
+ADVICE_NO_REASONS: Final = "None of the care rules applies to the ratings and answers so far."
+ADVICE_WHAT_TO_DO: Final = "What to do: {text}"
+
+ADHERENCE_HEADING: Final = "Sessions done, week by week"
+ADHERENCE_WEEK: Final = "Week"
+ADHERENCE_PRESCRIBED: Final = "Prescribed"
+ADHERENCE_DONE: Final = "Done"
+ADHERENCE_ALL: Final = "All"
+ADHERENCE_EARLIER: Final = "1\u2013{last}"
+SESSIONS_RECORDED: Final = "Sessions recorded in all: {count}."
+
+PAIN_HEADING: Final = "Pain trend (0 = no pain, 10 = worst pain imaginable)"
+CHART_CAPTION: Final = ("Chart: {start} to {end}, {shown} of {total} ratings. Each kind of "
+                        "rating has its own marker; the band is 2 points either side of the "
+                        "starting level, the smallest change that matters (Ostelo et al. 2008).")
+
+EXERCISES_HEADING: Final = "Which exercises hurt"
+EXERCISES_INTRO: Final = "Pain ratings given during a session, by exercise, the most painful first."
+EXERCISES_NONE: Final = "No pain ratings were given during an exercise."
+EXERCISE_COLUMNS: Final = ("Exercise", "Ratings", "Median", "Highest")
+
+SYMPTOMS_HEADING: Final = "Red-flag questions"
+SYMPTOMS_NEVER: Final = "The symptom questions have not been answered."
+SYMPTOMS_WHEN: Final = "Last answered {day}, {time}."
+SYMPTOMS_ALL_NO: Final = "No to all {count} questions."
+SYMPTOMS_OTHERS_NO: Final = "No to the other {count}."
+SYMPTOM_YES: Final = "Yes: {question} ({level})"
+#: How the answers' levels are named after a yes.
+SYMPTOM_LEVELS: Final = {"urgent": "red flag: urgent care",
+                         "see_professional": "see a professional soon"}
+
+RATINGS_NOUN: Final = ("rating", "ratings")
+MONTH_TITLE: Final = "{month}: {count} {noun}"
+MONTH_PART_TITLE: Final = "{month}: {noun} {first}\u2013{last} of {count}"
+RATINGS_HEADING: Final = "Every pain rating ({count}, oldest first)"
+RATINGS_NONE: Final = "No pain ratings yet."
+RATING_COLUMNS: Final = ("When", "Context", "Pain", "Exercise", "Body area", "Note")
+#: How each kind of rating is named in the table.
+RATING_CONTEXTS: Final = {"before": "Before session", "after": "After session",
+                          "during": "During session", "checkin": "Check-in"}
+
+SESSIONS_NOUN: Final = ("session", "sessions")
+SESSIONS_HEADING: Final = "Sessions ({count}, oldest first)"
+SESSIONS_NONE: Final = "No sessions yet."
+SESSION_COLUMNS: Final = ("Started", "Routine", "Week", "Outcome", "Exercise time done")
+#: How each session outcome is named.
+OUTCOMES: Final = {"completed": "Completed", "partly_done": "Partly done",
+                   "stopped": "Stopped", "interrupted": "Interrupted",
+                   "in_progress": "In progress"}
+NOT_KNOWN: Final = "not known"
+
+BANNER_HEADING: Final = "Care banner: when it was shown or dismissed ({count})"
+BANNER_NONE: Final = "The care banner has not been shown."
+BANNER_COLUMNS: Final = ("When", "Banner", "Advice", "Reasons")
+#: The banner's actions, as listed.
+BANNER_ACTIONS: Final = {"shown": "shown", "dismissed": "dismissed"}
+
+# --- Geometry (points) and style -------------------------------------------------------------
+
+RESOLUTION: Final = 300  # dots per inch of the drawing; the text and lines stay vector
+_PT: Final = RESOLUTION / 72  # device pixels per point
+# Qt scales vertical block margins and every table length (border, padding, spacing, margins,
+# fixed widths) from 96-dpi pixels to the device; they are given in those units.
+_LEN: Final = 96 / 72
+#: Page margins in millimetres: left, top, right, bottom (the footer sits inside them).
+MARGINS_MM: Final = (16.0, 13.0, 16.0, 10.0)
+FOOTER_GAP: Final = 8.0  # points between the body and the footer's rule
+CHART_HEIGHT: Final = 180.0
+MAX_TABLE_ROWS: Final = 200  # rows in one table (a month with more comes in parts)
+MAX_WEEK_COLUMNS: Final = 12  # weeks in the adherence table; earlier ones are summed up
+
+#: The territories whose paper is US Letter (CLDR's paperSize data); elsewhere A4.
+LETTER_TERRITORIES: Final = frozenset({
+    QLocale.Country.UnitedStates, QLocale.Country.Canada, QLocale.Country.Mexico,
+    QLocale.Country.Philippines, QLocale.Country.Chile, QLocale.Country.Colombia,
+    QLocale.Country.Venezuela, QLocale.Country.PuertoRico, QLocale.Country.Belize,
+    QLocale.Country.CostaRica, QLocale.Country.Guatemala, QLocale.Country.Nicaragua,
+    QLocale.Country.Panama, QLocale.Country.ElSalvador,
+})
+
+_BODY_PT: Final = 9
+_SMALL_PT: Final = 8
+_TABLE_PT: Final = 8
+_GREY: Final = QColor(85, 85, 85)
+_RULE: Final = QColor(170, 170, 170)
+_RULE_WIDTH: Final = 0.75  # points
+_TABLE_GAP: Final = 9.0  # points after a table
+_RIGHT: Final = Qt.AlignmentFlag.AlignRight
+_CENTRE: Final = Qt.AlignmentFlag.AlignHCenter
+_HEADER_FILL: Final = QColor(232, 232, 232)
+#: The advice box's tint and edge by level; a level not listed (a newer care rule's) is shown
+#: as the most serious one rather than as reassuring.
+_ADVICE_STYLE: Final = {"none": (QColor(234, 244, 234), QColor(70, 140, 70)),
+                        "see_professional": (QColor(253, 243, 220), QColor(200, 140, 20))}
+_ADVICE_ALERT: Final = (QColor(253, 228, 228), QColor(190, 30, 30))
+
+_KEEP_WITH_NEXT: Final = QTextFormat.Property.UserProperty + 1
+_CHART_OBJECT: Final = QTextFormat.ObjectTypes.UserObject + 1
+_NBSP: Final = "\u00a0"
+
+_T = TypeVar("_T")
 
 _gui_app: QGuiApplication | None = None  # kept alive for the life of the process
 
@@ -67,203 +220,750 @@ def ensure_gui_application() -> QGuiApplication:
     return _gui_app
 
 
-def write_report_pdf(report: Report, path: Path, patient: str = "") -> None:
-    """Write the one-page report to *path* (0600); raises ``OSError`` if it cannot be written."""
+def page_size_for(locale: QLocale | None = None) -> QPageSize:
+    """US Letter where the locale's paper is Letter (US customary measures, or a territory
+    of :data:`LETTER_TERRITORIES`), else A4. *locale* is by default the app's (``QLocale()``)."""
+    locale = QLocale() if locale is None else locale
+    letter = (locale.measurementSystem() == QLocale.MeasurementSystem.ImperialUSSystem
+              or locale.territory() in LETTER_TERRITORIES)
+    return QPageSize(QPageSize.PageSizeId.Letter if letter else QPageSize.PageSizeId.A4)
+
+
+# --- What was placed where -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """One line of text (or the chart, or one of its labels) as placed: ``page`` from 1, and
+    ``rect`` in points from the page's top-left corner. ``kind`` is ``body``, ``footer`` or
+    ``chart`` (a label inside the chart, whose own box is a ``body`` line)."""
+
+    page: int
+    rect: QRectF
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    """The PDF's bytes and its layout, in points: every page has the same ``body`` area, the
+    ``footer`` area below it; ``chart_lines`` are the chart's grid lines on their page."""
+
+    data: bytes
+    pages: int
+    page: QRectF
+    body: QRectF
+    footer: QRectF
+    boxes: tuple[TextBox, ...]
+    chart_lines: tuple[tuple[int, QLineF], ...]
+
+
+def write_report_pdf(report: Report, path: Path, patient: str = "",
+                     page_size: QPageSize | None = None) -> int:
+    """Write the report to *path* (0600, atomically); returns its number of pages.
+
+    Raises ``OSError`` if it cannot be written.
+    """
+    rendered = render_report_pdf(report, patient, page_size, record=False)
+    private_files.write_atomically(path, rendered.data)
+    return rendered.pages
+
+
+def render_report_pdf(report: Report, patient: str = "", page_size: QPageSize | None = None,
+                      *, record: bool = True) -> RenderedReport:
+    """The report as PDF bytes on *page_size* paper (by default :func:`page_size_for` the
+    locale), with where each line of text was placed (unless not ``record``: then no
+    boxes)."""
     ensure_gui_application()
     target = QBuffer()
     target.open(QIODevice.OpenModeFlag.WriteOnly)
     writer = QPdfWriter(target)
     writer.setResolution(RESOLUTION)
     writer.setTitle(TITLE)
-    writer.setCreator("Routine Player")
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
+    writer.setCreator(CREATOR)
+    left, top, right, bottom = MARGINS_MM
+    writer.setPageLayout(QPageLayout(page_size or page_size_for(),
                                      QPageLayout.Orientation.Portrait,
-                                     QMarginsF(16, 14, 16, 14), QPageLayout.Unit.Millimeter))
+                                     QMarginsF(left, top, right, bottom),
+                                     QPageLayout.Unit.Millimeter))
+    printer = _Printer(writer, report, patient)
     painter = QPainter(writer)
     try:
-        page = QRectF(writer.pageLayout().paintRectPixels(RESOLUTION))
-        page.moveTo(0, 0)
-        _Page(painter, page, RESOLUTION / 72).draw(report, patient)
+        printer.print_pages(painter)
     finally:
         painter.end()
-    private_files.write_atomically(path, bytes(target.data().data()))
+    target.close()
+    return printer.result(bytes(target.data().data()), record)
 
 
-class _Page:
-    """Lays the report out top to bottom; sizes are in points (``self.u`` pixels each)."""
+# --- The document ----------------------------------------------------------------------------
 
-    def __init__(self, painter: QPainter, page: QRectF, unit: float) -> None:
-        self.p = painter
-        self.page = page
-        self.u = unit
-        self.y = page.top()
-        self.black = QColor("black")
-        self.grey = QColor(90, 90, 90)
+
+def _keep_units(text: str) -> str:
+    """No line break between a number and its unit: ``30 %`` keeps together."""
+    return text.replace(" %", _NBSP + "%").replace(" \u00b0C", _NBSP + "\u00b0C")
+
+
+def _cell_text(text: str) -> str:
+    """Text for one block: its line breaks kept as breaks inside the block."""
+    return _keep_units(text).replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\u2028")
+
+
+class _ChartObject(QPyTextObject):
+    """Draws the pain chart where the document placed it, and records what it drew."""
+
+    def __init__(self, data: ChartData, size: QSizeF, font: QFont) -> None:
+        super().__init__()
+        self.data = data
+        self.size = size
+        self.font = font
+        self.ink = ChartInk()
+        self.placed: QRectF | None = None
+
+    def intrinsicSize(self, doc: QTextDocument, pos: int, fmt: QTextFormat) -> QSizeF:  # noqa: N802
+        return self.size
+
+    def drawObject(self, painter: QPainter, rect: QRectF | QRect,  # noqa: N802
+                   doc: QTextDocument, pos: int, fmt: QTextFormat) -> None:
+        rect = QRectF(rect)
+        painter.save()
+        try:
+            painter.setFont(self.font)
+            self.ink = ChartInk()
+            paint_pain_chart(painter, rect, self.data, ChartColors.for_print(),
+                             unit=0.75 * _PT, ink=self.ink)
+            self.placed = QRectF(rect)
+        finally:
+            painter.restore()
+
+
+class _Document:
+    """Builds the report's ``QTextDocument``, laid out for *device*, *width* pixels wide and
+    paginated every *height* pixels."""
+
+    def __init__(self, device: QPaintDevice, width: float, height: float) -> None:
+        self.doc = QTextDocument()
+        self.doc.documentLayout().setPaintDevice(device)
+        self.doc.setDocumentMargin(0)
+        self.doc.setPageSize(QSizeF(width, height))
+        self.doc.setUndoRedoEnabled(False)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.doc.setDefaultTextOption(option)
+        self.family = QGuiApplication.font().family()
+        self.doc.setDefaultFont(self.font(_BODY_PT))
+        self.width = width
+        self.cursor = QTextCursor(self.doc)
+        # One edit: the document is laid out once, when it is complete (laying it out as it
+        # grows takes time in the square of the rows of a table).
+        self.cursor.beginEditBlock()
+        self._editing = self.cursor
+        self._empty_block = True  # the block under the cursor can take the next paragraph
+        self.chart: _ChartObject | None = None
 
     def font(self, points: float, bold: bool = False, italic: bool = False) -> QFont:
-        font = QFont(QGuiApplication.font())
+        font = QFont(self.family)
         font.setPointSizeF(points)
         font.setBold(bold)
         font.setItalic(italic)
         return font
 
-    def text(self, text: str, points: float = 9.5, *, bold: bool = False, italic: bool = False,
-             colour: QColor | None = None, indent: float = 0, gap: float = 2) -> float:
-        """Wrapped plain text at the cursor; returns its height in pixels."""
-        self.p.setFont(self.font(points, bold, italic))
-        self.p.setPen(colour or self.black)
-        box = QRectF(self.page.left() + indent * self.u, self.y,
-                     self.page.width() - indent * self.u, self.page.bottom() - self.y)
-        flags = int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft)
-        used = self.p.boundingRect(box, flags, text)
-        self.p.drawText(box, flags, text)
-        self.y += used.height() + gap * self.u
-        return used.height()
+    def char(self, points: float = _BODY_PT, *, bold: bool = False, italic: bool = False,
+             colour: QColor | None = None) -> QTextCharFormat:
+        fmt = QTextCharFormat()
+        fmt.setFont(self.font(points, bold, italic))
+        if colour is not None:
+            fmt.setForeground(colour)
+        return fmt
 
-    def heading(self, text: str) -> None:
-        self.y += 7 * self.u
-        self.text(text, 11.5, bold=True, gap=1)
-        self.p.setPen(QPen(self.grey, 0.6 * self.u))
-        self.p.drawLine(QPointF(self.page.left(), self.y), QPointF(self.page.right(), self.y))
-        self.y += 4 * self.u
+    @staticmethod
+    def block(*, top: float = 0, bottom: float = 2, indent: float = 0, hanging: float = 0,
+              keep_with_next: bool = False, page_break: bool = False) -> QTextBlockFormat:
+        fmt = QTextBlockFormat()
+        fmt.setTopMargin(top * _LEN)
+        fmt.setBottomMargin(bottom * _LEN)
+        fmt.setLeftMargin((indent + hanging) * _PT)
+        fmt.setTextIndent(-hanging * _PT)
+        if keep_with_next:
+            fmt.setProperty(_KEEP_WITH_NEXT, True)
+        if page_break:
+            fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        return fmt
 
-    def draw(self, report: Report, patient: str) -> None:
-        self._title(report, patient)
-        self._sessions(report)
-        self._pain(report)
-        self._advice(report)
-        self._banner_events(report)
-        self._footer(report)
-
-    def _title(self, report: Report, patient: str) -> None:
-        self.p.setFont(self.font(8.5))
-        self.p.setPen(self.grey)
-        generated = f"Generated {format_day(report.generated.date())}, {report.generated:%H:%M}"
-        self.p.drawText(QRectF(self.page.left(), self.y, self.page.width(), 20 * self.u),
-                        int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), generated)
-        self.text(TITLE, 17, bold=True, gap=6)
-        self.text(f"Patient: {patient}" if patient.strip() else
-                  "Patient: ____________________________________", 10.5, gap=4)
-        if report.routine is not None:
-            version = (f" (version {report.routine.version})" if report.routine.version else "")
-            self.text(f"Routine: {report.routine.title}{version}", 10.5, gap=1)
+    def paragraph(self, text: str, char: QTextCharFormat | None = None,
+                  block: QTextBlockFormat | None = None) -> None:
+        block = block or self.block()
+        char = char or self.char()
+        if self._empty_block:  # (its char format is left alone: in a box, it is the box's)
+            self.cursor.setBlockFormat(block)
+            self._empty_block = False
         else:
-            self.text("Routine: not known", 10.5, gap=1)
+            self.cursor.insertBlock(block, char)
+        self.cursor.insertText(_cell_text(text), char)
 
-    def _sessions(self, report: Report) -> None:
-        self.heading("Sessions done against those prescribed")
-        for line in adherence_lines(report):
-            self.text(line, 9.5, gap=1)
-        done = report.adherence
-        if done is None or not done.weeks:
-            self.text(f"Sessions recorded in all: {report.sessions_total}.", 9.5)
-            return
-        self.y += 3 * self.u
-        weeks = done.weeks[-MAX_WEEKS:]
-        columns = (0, 45, 200, 420)  # points from the left
-        self.p.setFont(self.font(9, bold=True))
-        self.p.setPen(self.black)
-        row_h = 13 * self.u
-        for x, title in zip(columns, ("Week", "Dates", "Done / prescribed", "Started"),
-                            strict=True):
-            self._cell(x, title)
-        self.y += row_h
-        self.p.setFont(self.font(9))
-        for week in weeks:
-            self._week_row(week, columns)
-            self.y += row_h
-        if len(done.weeks) > len(weeks):
-            earlier = done.weeks[: -len(weeks)]
-            self.text(f"Weeks 1-{earlier[-1].number}: {sum(w.done for w in earlier)} of "
-                      f"{sum(w.prescribed for w in earlier)} sessions done.", 9,
-                      colour=self.grey)
+    def heading(self, text: str, *, page_break: bool = False, top: float = 11) -> None:
+        self.paragraph(text, self.char(12, bold=True),
+                       self.block(top=0 if page_break else top, bottom=3, keep_with_next=True,
+                                  page_break=page_break))
 
-    def _cell(self, x: float, text: str) -> None:
-        self.p.drawText(QRectF(self.page.left() + x * self.u, self.y, 200 * self.u, 13 * self.u),
-                        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+    def bullet(self, text: str, char: QTextCharFormat | None = None) -> None:
+        self.paragraph(f"\u2022{_NBSP}{_NBSP}{text}", char, self.block(bottom=1.5, indent=2,
+                                                                       hanging=8))
 
-    def _week_row(self, week: WeekAdherence, columns: tuple[int, ...]) -> None:
-        self.p.setPen(self.black)
-        self._cell(columns[0], str(week.number))
-        self._cell(columns[1], f"{week.start:%d %b} - {week.end:%d %b %Y}")
-        self._cell(columns[2], f"{week.done} / {week.prescribed}")
-        self._cell(columns[3], str(week.started))
-        # One box a prescribed session, filled when done: the week at a glance.
-        size = 7 * self.u
-        x = self.page.left() + (columns[2] + 50) * self.u
-        top = self.y + 3 * self.u
-        for i in range(min(MAX_BOXES, max(week.prescribed, week.done))):
-            box = QRectF(x + i * (size + 2 * self.u), top, size, size)
-            self.p.setPen(QPen(self.black, 0.6 * self.u))
-            self.p.setBrush(self.black if i < week.done else Qt.BrushStyle.NoBrush)
-            self.p.drawRect(box)
-        self.p.setBrush(Qt.BrushStyle.NoBrush)
+    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]],
+              widths: Sequence[float], *, title: str = "",
+              align: Mapping[int, Qt.AlignmentFlag] | None = None,
+              header_column: bool = False, fixed: bool = False) -> None:
+        """A table with *header* as its first row (under a *title* row across the table, if
+        given), repeated at the top of each page it runs onto. *widths* in percent of the page,
+        or in points when ``fixed`` (the table is then as wide as its columns); *align* aligns
+        columns by index. ``header_column`` shades the first column too."""
+        titled = 1 if title else 0
+        fmt = QTextTableFormat()
+        fmt.setBorderCollapse(True)
+        fmt.setBorder(0)
+        fmt.setCellPadding(2 * _LEN)
+        fmt.setCellSpacing(0)
+        fmt.setHeaderRowCount(1 + titled)
+        fmt.setTopMargin(2 * _LEN)
+        fmt.setBottomMargin(_TABLE_GAP * _LEN)
+        if fixed:
+            fmt.setAlignment(Qt.AlignmentFlag.AlignLeft)
+            fmt.setColumnWidthConstraints(
+                [QTextLength(QTextLength.Type.FixedLength, w * _LEN) for w in widths])
+        else:
+            fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+            fmt.setColumnWidthConstraints(
+                [QTextLength(QTextLength.Type.PercentageLength, w) for w in widths])
+        self._leave_empty_block()
+        table = self.cursor.insertTable(len(rows) + 1 + titled, len(header), fmt)
+        head = self.char(_TABLE_PT, bold=True)
+        body = self.char(_TABLE_PT)
+        plain = QTextTableCellFormat()  # a rule under each row
+        plain.setBottomBorder(_RULE_WIDTH * _LEN)
+        plain.setBottomBorderBrush(_RULE)
+        plain.setBottomBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
+        shade = QTextTableCellFormat(plain)
+        shade.setBackground(_HEADER_FILL)
+        if title:
+            table.mergeCells(0, 0, 1, len(header))
+            cell = table.cellAt(0, 0)
+            cell.setFormat(shade)
+            cell.firstCursorPosition().insertText(_cell_text(title), self.char(_BODY_PT,
+                                                                               bold=True))
+        aligned = {c: QTextBlockFormat() for c in (align or {})}
+        for c, block in aligned.items():
+            block.setAlignment((align or {})[c])
+        for r, values in enumerate([header, *rows]):
+            for c, value in enumerate(values):
+                cell = table.cellAt(r + titled, c)
+                strong = r == 0 or (header_column and c == 0)
+                cell.setFormat(shade if strong else plain)
+                at = cell.firstCursorPosition()
+                if c in aligned:
+                    at.setBlockFormat(aligned[c])
+                at.insertText(_cell_text(value), head if strong else body)
+        self._after_frame()
 
-    def _pain(self, report: Report) -> None:
-        self.heading("Pain (0 = no pain, 10 = worst pain imaginable)")
-        for line in pain_lines(report.pain):
-            self.text(line, 9.5, gap=1)
-        ratings = report.ratings
-        if not ratings:
-            return
-        end = report.generated
-        start = max(ratings[0].at, end - timedelta(days=CHART_DAYS)) - timedelta(days=1)
-        self.text(f"Chart: {format_day(start.date())} to {format_day(end.date())}. Each kind "
-                  "of rating has its own marker; the band is 2 points either side of the "
-                  "starting level, the smallest change that matters (Ostelo et al. 2008).",
-                  8.5, colour=self.grey, gap=3)
-        height = 200 * self.u
-        rect = QRectF(self.page.left(), self.y, self.page.width(), height)
-        self.p.setFont(self.font(7.5))
-        data = ChartData(ratings, start, end, report.pain.baseline, resting_trend(ratings))
-        paint_pain_chart(self.p, rect, data, ChartColors.for_print(), unit=0.75 * self.u)
-        self.y += height + 2 * self.u
+    def boxed(self, fill: QColor, edge: QColor) -> QTextCursor:
+        """A shaded box across the page with a coloured left edge; returns a cursor in it
+        (write into it with :meth:`into`)."""
+        fmt = QTextTableFormat()
+        fmt.setBorderCollapse(True)
+        fmt.setBorder(0)
+        fmt.setCellPadding(5 * _LEN)
+        fmt.setCellSpacing(0)
+        fmt.setTopMargin(2 * _LEN)
+        fmt.setBottomMargin(_TABLE_GAP * _LEN)
+        fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        self._leave_empty_block()
+        table = self.cursor.insertTable(1, 1, fmt)
+        cell_fmt = QTextTableCellFormat()
+        cell_fmt.setBackground(fill)
+        cell_fmt.setLeftBorder(3 * _LEN)
+        cell_fmt.setLeftBorderBrush(edge)
+        cell_fmt.setLeftBorderStyle(QTextFrameFormat.BorderStyle.BorderStyle_Solid)
+        cell = table.cellAt(0, 0)
+        cell.setFormat(cell_fmt)
+        return cell.firstCursorPosition()
 
-    def _advice(self, report: Report) -> None:
-        advice = report.advice
-        self.heading(f"Current advice: {ADVICE_HEADINGS[advice.level]}")
-        for reason in advice.reasons:
-            self.text(f"\u2022 {reason}", 9.5, indent=6, gap=1)
+    def into(self, cursor: QTextCursor) -> _Into:
+        return _Into(self, cursor)
+
+    def chart_block(self, data: ChartData, height: float) -> None:
+        self.chart = _ChartObject(data, QSizeF(self.width, height * _PT), self.font(7.5))
+        self.doc.documentLayout().registerHandler(_CHART_OBJECT, self.chart)
+        self.paragraph("", block=self.block(bottom=2))
+        fmt = QTextCharFormat()
+        fmt.setObjectType(_CHART_OBJECT)
+        self.cursor.insertText("\ufffc", fmt)
+
+    def laid_out(self) -> QTextDocument:
+        """The document, complete and laid out."""
+        self._editing.endEditBlock()
+        self.doc.pageCount()
+        return self.doc
+
+    def _leave_empty_block(self) -> None:
+        """A table goes after the paragraph under the cursor (or in place of an empty one)."""
+        if not self._empty_block:
+            self.cursor.insertBlock(self.block(bottom=0), self.char(2))
+
+    def _after_frame(self) -> None:
+        self.cursor.movePosition(QTextCursor.MoveOperation.End)
+        self._empty_block = True
+
+
+class _Into:
+    """``with document.into(cursor):`` writes the paragraphs into a box, then goes on after
+    it."""
+
+    def __init__(self, document: _Document, cursor: QTextCursor) -> None:
+        self.document = document
+        self.cursor = cursor
+
+    def __enter__(self) -> None:
+        self.outer = self.document.cursor
+        self.document.cursor = self.cursor
+        self.document._empty_block = True
+
+    def __exit__(self, *exc: object) -> None:
+        self.document.cursor = self.outer
+        self.document._after_frame()
+
+
+# --- The report's sections -------------------------------------------------------------------
+
+
+def _build(doc: _Document, report: Report, patient: str) -> None:
+    _title(doc, report, patient)
+    _advice(doc, report)
+    _adherence(doc, report)
+    _pain(doc, report)
+    _exercises(doc, report)
+    _symptoms(doc, report)
+    _ratings(doc, report)
+    _sessions(doc, report)
+    _banner(doc, report)
+
+
+def _title(doc: _Document, report: Report, patient: str) -> None:
+    generated = report.generated
+    doc.paragraph(TITLE, doc.char(18, bold=True), doc.block(bottom=4))
+    doc.paragraph(PATIENT.format(name=patient.strip()) if patient.strip() else PATIENT_BLANK,
+                  doc.char(10.5), doc.block(bottom=2))
+    routine = report.routine
+    if routine is None:
+        doc.paragraph(ROUTINE_UNKNOWN, doc.char(10.5), doc.block(bottom=2))
+    else:
+        version = ROUTINE_VERSION.format(version=routine.version) if routine.version else ""
+        doc.paragraph(ROUTINE.format(title=routine.title, version=version), doc.char(10.5),
+                      doc.block(bottom=2))
+    doc.paragraph(GENERATED.format(day=format_day(generated.date()), time=f"{generated:%H:%M}"),
+                  doc.char(_SMALL_PT, colour=_GREY), doc.block(bottom=4))
+
+
+def _advice(doc: _Document, report: Report) -> None:
+    advice = report.advice
+    fill, edge = _ADVICE_STYLE.get(advice.level, _ADVICE_ALERT)
+    with doc.into(doc.boxed(fill, edge)):
+        doc.paragraph(ADVICE_NOW.format(heading=advice_heading(advice.level)),
+                      doc.char(12.5, bold=True), doc.block(bottom=3))
+        if advice.reasons:
+            doc.paragraph(ADVICE_WHY, doc.char(bold=True), doc.block(bottom=1))
+            for reason in advice.reasons:
+                doc.bullet(reason)
+        elif advice.level == "none":
+            doc.paragraph(ADVICE_NO_REASONS)
         if advice.what_to_do:
-            self.text(advice.what_to_do, 9.5, bold=True, gap=2)
-        self.text(NOT_A_DIAGNOSIS, 9.5, italic=True)
+            doc.paragraph(ADVICE_WHAT_TO_DO.format(text=advice.what_to_do), doc.char(bold=True),
+                          doc.block(top=2, bottom=2))
+        doc.paragraph(NOT_A_DIAGNOSIS, doc.char(italic=True), doc.block(bottom=0))
 
-    def _banner_events(self, report: Report) -> None:
-        self.heading("Care banner: when it was shown or dismissed")
-        events = report.banner_events
-        if not events:
-            self.text("The care banner has not been shown.", 9.5)
+
+def _adherence(doc: _Document, report: Report) -> None:
+    doc.heading(ADHERENCE_HEADING)
+    doc.paragraph(" ".join(adherence_lines(report)), block=doc.block(bottom=3))
+    done = report.adherence
+    if done is None or not done.weeks:
+        doc.paragraph(SESSIONS_RECORDED.format(count=report.sessions_total))
+        return
+    weeks = list(done.weeks)
+    header, prescribed, counted = [ADHERENCE_WEEK], [ADHERENCE_PRESCRIBED], [ADHERENCE_DONE]
+    if len(weeks) > MAX_WEEK_COLUMNS:
+        earlier, weeks = weeks[:-(MAX_WEEK_COLUMNS - 1)], weeks[-(MAX_WEEK_COLUMNS - 1):]
+        header.append(ADHERENCE_EARLIER.format(last=earlier[-1].number))
+        prescribed.append(str(sum(w.prescribed for w in earlier)))
+        counted.append(str(sum(w.done for w in earlier)))
+    for week in weeks:
+        header.append(str(week.number))
+        prescribed.append(str(week.prescribed))
+        counted.append(str(week.done))
+    header.append(ADHERENCE_ALL)
+    prescribed.append(str(sum(w.prescribed for w in done.weeks)))
+    counted.append(str(done.sessions_done))
+    doc.table(header, [prescribed, counted],
+              [58.0] + [30.0] * (len(header) - 2) + [34.0],
+              align=dict.fromkeys(range(1, len(header)), _RIGHT), header_column=True, fixed=True)
+
+
+def _pain(doc: _Document, report: Report) -> None:
+    doc.heading(PAIN_HEADING)
+    doc.paragraph(" ".join(pain_lines(report.pain)), block=doc.block(bottom=3))
+    ratings = sorted(report.ratings, key=lambda r: r.at)
+    period = chart_period(ratings, report.generated)
+    if period is None:
+        return
+    start, end = period
+    shown = sum(1 for r in ratings if start <= r.at <= end)
+    doc.paragraph(CHART_CAPTION.format(start=format_day(start.date()), end=format_day(end.date()),
+                                       shown=shown, total=len(ratings)),
+                  doc.char(_SMALL_PT, colour=_GREY), doc.block(bottom=2, keep_with_next=True))
+    doc.chart_block(ChartData(ratings, start, end, report.pain.baseline, resting_trend(ratings)),
+                    CHART_HEIGHT)
+
+
+def _exercises(doc: _Document, report: Report) -> None:
+    doc.heading(EXERCISES_HEADING)
+    rows = exercise_pain(report)
+    if not rows:
+        doc.paragraph(EXERCISES_NONE)
+        return
+    doc.paragraph(EXERCISES_INTRO, doc.char(_SMALL_PT, colour=_GREY),
+                  doc.block(bottom=1, keep_with_next=True))
+    doc.table(EXERCISE_COLUMNS,
+              [(e.name, str(e.ratings), f"{e.median:g}", str(e.highest)) for e in rows],
+              (250, 50, 50, 50), align=dict.fromkeys((1, 2, 3), _RIGHT), fixed=True)
+
+
+def _symptoms(doc: _Document, report: Report) -> None:
+    doc.heading(SYMPTOMS_HEADING)
+    answers = report.symptoms
+    if answers is None:
+        doc.paragraph(SYMPTOMS_NEVER)
+        return
+    yes = set(answers.yes())
+    when = SYMPTOMS_WHEN.format(day=format_day(answers.at.date()), time=f"{answers.at:%H:%M}")
+    if not yes:
+        doc.paragraph(f"{when} {SYMPTOMS_ALL_NO.format(count=len(SYMPTOM_QUESTIONS))}")
+        return
+    doc.paragraph(when, block=doc.block(bottom=1.5, keep_with_next=True))
+    strong = doc.char(bold=True)
+    for question in SYMPTOM_QUESTIONS:
+        if question.field in yes:
+            level = SYMPTOM_LEVELS.get(question.level, question.level.replace("_", " "))
+            doc.bullet(SYMPTOM_YES.format(question=question.question, level=level), strong)
+    if len(yes) < len(SYMPTOM_QUESTIONS):
+        doc.paragraph(SYMPTOMS_OTHERS_NO.format(count=len(SYMPTOM_QUESTIONS) - len(yes)),
+                      block=doc.block(indent=2))
+
+
+def _when(at: datetime) -> str:
+    """``Wed 28 Feb 2024 17:00``, on one line (its column is made wide enough)."""
+    return f"{format_day(at.date())} {at:%H:%M}".replace(" ", _NBSP)
+
+
+def _ratings(doc: _Document, report: Report) -> None:
+    ratings = sorted(report.ratings, key=lambda r: r.at)
+    # The details start on a page of their own, when there are any.
+    doc.heading(RATINGS_HEADING.format(count=len(ratings)), page_break=bool(ratings))
+    if not ratings:
+        doc.paragraph(RATINGS_NONE)
+        return
+    for title, part in _by_month(ratings, lambda r: r.at, RATINGS_NOUN):
+        doc.table(RATING_COLUMNS, [_rating_row(report, r) for r in part],
+                  (20, 13, 6, 14, 11, 36), title=title, align={2: _CENTRE})
+
+
+def _by_month(items: Sequence[_T], at: Callable[[_T], datetime],
+              noun: tuple[str, str]) -> Iterator[tuple[str, Sequence[_T]]]:
+    """*items* (oldest first) a month at a time, with a title for each: ``March 2024: 31
+    ratings``; a month of more than :data:`MAX_TABLE_ROWS` comes in parts."""
+    start = 0
+    while start < len(items):
+        first = at(items[start])
+        end = start
+        while end < len(items) and (at(items[end]).year, at(items[end]).month) == (
+                first.year, first.month):
+            end += 1
+        count = end - start
+        month = f"{first:%B %Y}"
+        for part in range(start, end, MAX_TABLE_ROWS):
+            rows = items[part:min(end, part + MAX_TABLE_ROWS)]
+            if count <= MAX_TABLE_ROWS:
+                title = MONTH_TITLE.format(month=month, count=count,
+                                           noun=noun[0] if count == 1 else noun[1])
+            else:
+                title = MONTH_PART_TITLE.format(month=month, first=part - start + 1,
+                                                last=part - start + len(rows), count=count,
+                                                noun=noun[1])
+            yield title, rows
+        start = end
+
+
+def _rating_row(report: Report, rating: PainRating) -> tuple[str, ...]:
+    exercise = exercise_name(report, rating.exercise_id) if rating.exercise_id else ""
+    return (_when(rating.at), RATING_CONTEXTS.get(rating.context, rating.context),
+            str(rating.rating), exercise, rating.body_area, rating.note)
+
+
+def _sessions(doc: _Document, report: Report) -> None:
+    sessions = report.sessions
+    doc.heading(SESSIONS_HEADING.format(count=len(sessions)), page_break=bool(sessions))
+    if not sessions:
+        doc.paragraph(SESSIONS_NONE)
+        return
+    for title, part in _by_month(sessions, lambda s: s.started_at, SESSIONS_NOUN):
+        doc.table(SESSION_COLUMNS, [_session_row(s) for s in part], (20, 40, 8, 14, 18),
+                  title=title, align={2: _CENTRE, 4: _RIGHT})
+
+
+def _session_row(session: Session) -> tuple[str, ...]:
+    version = ROUTINE_VERSION.format(version=session.routine_version) \
+        if session.routine_version else ""
+    share = session.done_share
+    done = NOT_KNOWN if share is None else f"{round(100 * share)}{_NBSP}%"
+    outcome = OUTCOMES.get(session.outcome, session.outcome.replace("_", " "))
+    return (_when(session.started_at), f"{session.routine_title}{version}", str(session.week),
+            outcome, done)
+
+
+def _banner(doc: _Document, report: Report) -> None:
+    events = report.banner_events
+    doc.heading(BANNER_HEADING.format(count=len(events)), top=14)
+    if not events:
+        doc.paragraph(BANNER_NONE)
+        return
+    doc.table(BANNER_COLUMNS,
+              [(_when(e.at), BANNER_ACTIONS.get(e.action, e.action), advice_heading(e.level),
+                "\n".join(e.reasons)) for e in sorted(events, key=lambda e: e.at)],
+              (20, 11, 25, 44))
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+class _Printer:
+    """Lays the document out in pages of the writer's body area and prints them with their
+    footers, recording where every line went."""
+
+    def __init__(self, writer: QPdfWriter, report: Report, patient: str) -> None:
+        self.writer = writer
+        self.report = report
+        self.patient = patient.strip()
+        paint = QRectF(writer.pageLayout().paintRectPixels(RESOLUTION))
+        full = QRectF(writer.pageLayout().fullRectPixels(RESOLUTION))
+        self.origin = paint.topLeft()  # the paint area's corner on the page, in pixels
+        self.page_px = full
+        self.width = paint.width()
+        probe = self._footer(10**4, 10**4)
+        self.footer_height = probe.size().height()
+        # Whole pixels: Qt's layout counts in 1/64 pixel, and a page height it cannot hold
+        # exactly would start a page a hair before its top.
+        self.body_height = float(math.floor(paint.height() - self.footer_height
+                                            - FOOTER_GAP * _PT))
+        self.document = _Document(writer, self.width, self.body_height)
+        _build(self.document, report, patient)
+        laid_out = self.document.laid_out()
+        _keep_with_next(laid_out, self.body_height)
+        _split_at_page_ends(laid_out, self.body_height)
+        self.pages = self.document.doc.pageCount()
+        self.footer_boxes: list[TextBox] = []
+
+    def _footer(self, page: int, pages: int) -> QTextDocument:
+        """The footer: who and when with the page number, then the not-a-diagnosis line."""
+        doc = _Document(self.writer, self.width, 0)
+        grey = doc.char(7.5, colour=_GREY)
+        fmt = QTextTableFormat()
+        fmt.setBorder(0)
+        fmt.setCellPadding(0)
+        fmt.setCellSpacing(0)
+        fmt.setWidth(QTextLength(QTextLength.Type.PercentageLength, 100))
+        fmt.setColumnWidthConstraints([QTextLength(QTextLength.Type.PercentageLength, 78),
+                                       QTextLength(QTextLength.Type.PercentageLength, 22)])
+        table = doc.cursor.insertTable(1, 2, fmt)
+        generated = self.report.generated
+        patient = FOOTER_PATIENT.format(name=self.patient) if self.patient else ""
+        who = FOOTER_WHO.format(title=TITLE, patient=patient,
+                                day=f"{format_day(generated.date())} {generated:%H:%M}")
+        table.cellAt(0, 0).firstCursorPosition().insertText(_cell_text(who), grey)
+        right = QTextBlockFormat()
+        right.setAlignment(Qt.AlignmentFlag.AlignRight)
+        at = table.cellAt(0, 1).firstCursorPosition()
+        at.setBlockFormat(right)
+        at.insertText(PAGE_OF.format(page=page, pages=pages), doc.char(7.5, bold=True))
+        doc.cursor.movePosition(QTextCursor.MoveOperation.End)
+        doc.cursor.setBlockFormat(doc.block(top=1, bottom=0))
+        doc.cursor.insertText(_cell_text(FOOTER), grey)
+        return doc.laid_out()
+
+    def print_pages(self, painter: QPainter) -> None:
+        layout = self.document.doc.documentLayout()
+        footer_top = self.body_height + FOOTER_GAP * _PT
+        for index in range(self.pages):
+            if index:
+                self.writer.newPage()
+            painter.save()
+            painter.translate(0, -index * self.body_height)
+            page = QRectF(0, index * self.body_height, self.width, self.body_height)
+            painter.setClipRect(page)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            # A hair inside the page: a line that only touches its edge is on the next (or
+            # the last) page, and must not be drawn here too, even clipped away.
+            context.clip = page.adjusted(0, 0.5, 0, -0.5)
+            layout.draw(painter, context)
+            painter.restore()
+            painter.setPen(QPen(_RULE, 0.5 * _PT))
+            rule_y = footer_top - 3 * _PT
+            painter.drawLine(QPointF(0, rule_y), QPointF(self.width, rule_y))
+            footer = self._footer(index + 1, self.pages)
+            painter.save()
+            painter.translate(0, footer_top)
+            footer.drawContents(painter)
+            painter.restore()
+            for rect, text in _lines(footer):
+                self.footer_boxes.append(
+                    TextBox(index + 1, self._to_page(rect.translated(0, footer_top)), text,
+                            "footer"))
+
+    def _to_page(self, rect: QRectF) -> QRectF:
+        """Pixels in the paint area to points from the page's corner."""
+        return QRectF((rect.x() + self.origin.x()) / _PT, (rect.y() + self.origin.y()) / _PT,
+                      rect.width() / _PT, rect.height() / _PT)
+
+    def result(self, data: bytes, record: bool) -> RenderedReport:
+        boxes = list(self.footer_boxes) if record else []
+        for rect, text in _lines(self.document.doc) if record else ():
+            page = int(rect.top() // self.body_height)
+            boxes.append(TextBox(page + 1, self._to_page(rect.translated(
+                0, -page * self.body_height)), text, "body"))
+        lines: list[tuple[int, QLineF]] = []
+        chart = self.document.chart
+        if chart is not None and chart.placed is not None:
+            page = int(chart.placed.top() // self.body_height)
+            shift = QPointF(self.origin.x(), self.origin.y() - page * self.body_height)
+            for text, rect in chart.ink.texts:
+                boxes.append(TextBox(page + 1, self._to_page(rect.translated(
+                    0, -page * self.body_height)), text, "chart"))
+            for line in chart.ink.lines:
+                moved = line.translated(shift)
+                lines.append((page + 1, QLineF(moved.p1() / _PT, moved.p2() / _PT)))
+        body = QRectF(self.origin.x() / _PT, self.origin.y() / _PT, self.width / _PT,
+                      self.body_height / _PT)
+        footer_top = self.origin.y() + self.body_height + FOOTER_GAP * _PT
+        footer = QRectF(self.origin.x() / _PT, footer_top / _PT, self.width / _PT,
+                        self.footer_height / _PT)
+        page_rect = QRectF(0, 0, self.page_px.width() / _PT, self.page_px.height() / _PT)
+        return RenderedReport(data, self.pages, page_rect, body, footer, tuple(boxes),
+                              tuple(lines))
+
+
+def _blocks(doc: QTextDocument) -> Iterator[QTextBlock]:
+    block = doc.begin()
+    while block.isValid():
+        yield block
+        block = block.next()
+
+
+def _lines(doc: QTextDocument) -> Iterator[tuple[QRectF, str]]:
+    """Every line of text in *doc* that holds something, in document coordinates."""
+    layout = doc.documentLayout()
+    for block in _blocks(doc):
+        text_layout = block.layout()
+        corner = layout.blockBoundingRect(block).topLeft()
+        text = block.text()
+        for i in range(text_layout.lineCount()):
+            line = text_layout.lineAt(i)
+            rect = line.naturalTextRect()
+            if rect.width() <= 0:
+                continue
+            yield (rect.translated(corner),
+                   text[line.textStart():line.textStart() + line.textLength()])
+
+
+def _first_line_top(doc: QTextDocument, block: QTextBlock) -> float:
+    rect = doc.documentLayout().blockBoundingRect(block)
+    text_layout = block.layout()
+    if text_layout.lineCount() == 0:
+        return rect.top()
+    return rect.top() + text_layout.lineAt(0).y()
+
+
+def _last_line_bottom(doc: QTextDocument, block: QTextBlock) -> float:
+    rect = doc.documentLayout().blockBoundingRect(block)
+    text_layout = block.layout()
+    count = text_layout.lineCount()
+    if count == 0:
+        return rect.bottom()
+    return rect.top() + text_layout.lineAt(count - 1).naturalTextRect().bottom()
+
+
+def _keep_with_next(doc: QTextDocument, page_height: float) -> None:
+    """Move a heading (and its introduction) to the next page when what it introduces does
+    not start on the same page: no heading is left alone at the foot of a page."""
+    blocks = list(_blocks(doc))
+    index = 0
+    while index < len(blocks) - 1:
+        block = blocks[index]
+        if not block.blockFormat().boolProperty(_KEEP_WITH_NEXT):
+            index += 1
+            continue
+        here = int(_last_line_bottom(doc, block) // page_height)
+        there = int(_first_line_top(doc, blocks[index + 1]) // page_height)
+        if here == there:
+            index += 1
+            continue
+        first = index  # the start of the run of blocks that must stay together
+        while first > 0 and blocks[first - 1].blockFormat().boolProperty(_KEEP_WITH_NEXT):
+            first -= 1
+        start = blocks[first]
+        top = _first_line_top(doc, start)
+        if start.blockFormat().pageBreakPolicy() & QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore \
+                or top % page_height < 1:
+            index += 1  # already at the top of a page: nothing better to do
+            continue
+        cursor = QTextCursor(start)
+        fmt = QTextBlockFormat()
+        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+        cursor.mergeBlockFormat(fmt)
+        index += 1
+
+
+def _split_at_page_ends(doc: QTextDocument, page_height: float) -> None:
+    """Make each paragraph that runs on from one page to the next two paragraphs, one on each.
+
+    Where it goes is unchanged, but a page is then drawn from the paragraphs on it only: Qt
+    draws a paragraph's last line before the area drawn too (hidden by the clip, but still in
+    the PDF's text, where it would be found, read out and copied twice).
+    """
+    for _attempt in range(3):
+        splits: list[tuple[int, QTextBlockFormat]] = []
+        layout = doc.documentLayout()
+        for block in _blocks(doc):
+            text_layout = block.layout()
+            if text_layout.lineCount() < 2:
+                continue
+            top = layout.blockBoundingRect(block).top()
+            page = int((top + text_layout.lineAt(0).y() + 0.5) // page_height)
+            for i in range(1, text_layout.lineCount()):
+                line = text_layout.lineAt(i)
+                here = int((top + line.y() + 0.5) // page_height)
+                if here != page:
+                    splits.append((block.position() + line.textStart(), block.blockFormat()))
+                    page = here
+        if not splits:
             return
-        line_h = 12 * self.u
-        room = int((self.page.bottom() - 28 * self.u - self.y) // line_h)
-        shown = events
-        if len(events) > room:  # keep a line to say how many are left out
-            shown = events[-(room - 1):] if room > 1 else ()
-        self.p.setFont(self.font(8.5))
-        metrics = self.p.fontMetrics()
-        text_left = 165 * self.u
-        for e in reversed(shown):
-            first = e.reasons[0] if e.reasons else ""
-            more = f" (+{len(e.reasons) - 1} more)" if len(e.reasons) > 1 else ""
-            line = metrics.elidedText(f"{ADVICE_HEADINGS[e.level]}: {first}{more}",
-                                      Qt.TextElideMode.ElideRight,
-                                      int(self.page.width() - text_left))
-            self.p.setPen(self.black)
-            for x, text in ((0, f"{format_day(e.at.date())} {e.at:%H:%M}"),
-                            (112 * self.u, e.action), (text_left, line)):
-                self.p.drawText(QRectF(self.page.left() + x, self.y, self.page.width() - x,
-                                       line_h),
-                                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                                text)
-            self.y += line_h
-        if len(shown) < len(events):
-            self.text(f"{len(events) - len(shown)} earlier events are not listed "
-                      "(routine-player report --json lists them all).", 8.5, colour=self.grey)
-
-    def _footer(self, report: Report) -> None:
-        self.y = self.page.bottom() - 22 * self.u
-        self.p.setPen(QPen(self.grey, 0.6 * self.u))
-        self.p.drawLine(QPointF(self.page.left(), self.y), QPointF(self.page.right(), self.y))
-        self.y += 3 * self.u
-        self.text(f"{FOOTER} Generated {format_day(report.generated.date())}.", 8,
-                  colour=self.grey)
+        edit = QTextCursor(doc)
+        edit.beginEditBlock()
+        for position, original in reversed(splits):
+            cursor = QTextCursor(doc)
+            cursor.setPosition(position)
+            if doc.characterAt(position - 1) == "\u2028":
+                cursor.deletePreviousChar()
+            rest = QTextBlockFormat(original)
+            rest.setTopMargin(0)
+            rest.setTextIndent(0)
+            rest.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_Auto)
+            rest.clearProperty(_KEEP_WITH_NEXT)
+            cursor.insertBlock(rest, cursor.charFormat())
+        edit.endEditBlock()

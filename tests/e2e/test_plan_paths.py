@@ -13,9 +13,9 @@ from player.core.engine import StepStarted
 from player.core.history import StepEvent, routine_file_hash
 from player.settings import Settings
 from player.store.history import HistoryStore
-from player.ui.care_controller import local_now
-from player.ui.care_wiring import InterruptedDialog
-from player.ui.pain_dialogs import HurtsDialog, InSessionAdvice
+from player.ui.controllers.care_controller import local_now
+from player.ui.dialogs.history_dialogs import InterruptedDialog
+from player.ui.dialogs.pain_dialogs import HurtsDialog, InSessionAdvice
 from tests.unit.ui.harness import Harness
 
 ROUTINE = """\
@@ -130,3 +130,108 @@ def test_a_resumed_session_carries_on_at_the_right_step_with_the_right_next(
     with HistoryStore.open(isolated_data_dir) as store:
         [session] = store.sessions()
         assert [s.step_index for s in store.steps(session.id)] == list(range(8))
+
+
+WEEKS = """\
+format: 1
+title: Weeks
+defaults: {lead_in: 2s, rest_between_sets: 2s}
+schedule: {times_per_week: 3, weeks: 4}
+blocks:
+  - name: Main
+    steps:
+      - exercise: plank
+        hold: 4s
+        sets: 2
+        progression:
+          week 3: {hold: 8s}
+      - exercise: glute_bridge
+        hold: 3s
+"""
+
+
+def stored_week_3_session(store: HistoryStore, path: Path, done: int) -> int:
+    """A week-3 session of ``path`` killed ``done`` steps in, 2 s into the next step."""
+    now = local_now()
+    sid = store.start_session(routine_title="Weeks", started_at=now, routine_path=str(path),
+                              routine_file_hash=routine_file_hash(path.read_bytes()), week=3)
+    names = ["Get ready", "Plank", "Rest", "Plank", "Glute bridge"]
+    for index in range(done):
+        store.record_step(StepEvent(sid, index, names[index], "exercise", "completed", 2.0, now))
+    store.record_progress(sid, done, 2.0)
+    return sid
+
+
+def test_a_week_3_session_resumes_with_week_3_doses_and_the_time_left(
+        make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    path = tmp_path / "weeks.yaml"
+    path.write_text(WEEKS)
+    with HistoryStore.open(isolated_data_dir) as store:
+        sid = stored_week_3_session(store, path, done=3)  # killed 2 s into plank set 2
+    monkeypatch.setattr(InterruptedDialog, "ask", classmethod(
+        lambda cls, parent, session, can_resume, *rest: "resume"))
+    h = make_harness()
+    h.show()
+    session = h.app.controller.session
+    assert session is not None and session.week == 3
+    assert h.player.step_count_label.text() == "Step 4 of 5"
+    assert h.engine.current.name == "Plank" and h.engine.current.set == 2
+    assert h.engine.current.duration_seconds == pytest.approx(8 - 2)  # week 3's 8 s, 2 s done
+    assert h.player.next_label.text().startswith("Next: Glute bridge")
+    h.advance(6.05 + 3.05)
+    assert h.player.finished_title.text() == "Routine complete. Well done!"
+    with HistoryStore.open(isolated_data_dir) as store:
+        [stored] = store.sessions()
+        assert stored.id == sid and stored.outcome == "completed" and stored.week == 3
+
+
+@pytest.mark.parametrize("change", ["edited", "gone"])
+def test_a_session_whose_file_changed_or_went_is_never_resumed(
+        change: str, make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    path = tmp_path / "weeks.yaml"
+    path.write_text(WEEKS)
+    with HistoryStore.open(isolated_data_dir) as store:
+        sid = stored_week_3_session(store, path, done=3)
+    if change == "edited":
+        path.write_text(WEEKS.replace("hold: 3s", "hold: 5s"))
+    else:
+        path.unlink()
+    offered: list[tuple[bool, str, bool]] = []
+
+    def ask(cls, parent, session, can_resume, problem="", can_start_fresh=False):
+        offered.append((can_resume, problem, can_start_fresh))
+        return "fresh" if can_start_fresh else "close"
+
+    monkeypatch.setattr(InterruptedDialog, "ask", classmethod(ask))
+    h = make_harness()
+    h.show()
+    [(can_resume, problem, fresh)] = offered
+    assert not can_resume and str(path) in problem
+    if change == "edited":
+        assert "has changed" in problem and fresh
+        session = h.app.controller.session
+        assert session is not None and session.week == 3
+        assert h.player.step_count_label.text() == "Step 1 of 5"  # afresh, from the start
+    else:
+        assert "no longer there" in problem and not fresh
+        assert h.app.controller.session is None
+    with HistoryStore.open(isolated_data_dir) as store:
+        assert store.session(sid).outcome == "interrupted"  # kept as it was, never resumed
+
+
+def test_pressing_next_through_a_routine_is_not_called_complete(
+        harness: Harness, tmp_path: Path, isolated_data_dir: Path) -> None:
+    assert harness.window.start_routine(routine_file(tmp_path))
+    harness.advance(2.05)  # the lead-in
+    harness.advance(4.05)  # plank set 1 done
+    while harness.app.controller.in_play:
+        harness.app.controller.next()
+    harness.settle()
+    assert harness.player.finished_title.text() == "Session over: part of the routine was done"
+    assert harness.player.finished_summary.text().splitlines()[1].startswith(
+        "1 of 7 steps; 6 skipped")
+    with HistoryStore.open(isolated_data_dir) as store:
+        [session] = store.sessions()
+        assert session.outcome == "partly_done" and not session.counts_for_adherence

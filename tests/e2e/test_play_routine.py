@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from player.core.engine import EngineState, StepFinished
 from player.core.timeline import StepKind, TimelineStep
-from player.ui.dialogs import BarrierDialog, SkinCheckDialog
+from player.ui.dialogs.session_dialogs import BarrierDialog, SkinCheckDialog
 from tests.unit.ui.harness import Harness
 
 TINY = """\
@@ -105,7 +105,7 @@ def test_a_whole_routine_plays_to_the_end(harness: Harness, tmp_path: Path, qtbo
     # Pause: the clock runs on, the countdown does not.
     press(h, Qt.Key.Key_Space)
     assert h.engine.state is EngineState.PAUSED
-    assert "Paused" in p.caption_label.text()
+    assert p.paused_label.isVisibleTo(p) and "press Space" in p.paused_label.text()
     h.advance(30)
     assert p.countdown_text == "00:04"
     press(h, Qt.Key.Key_Space)
@@ -115,6 +115,9 @@ def test_a_whole_routine_plays_to_the_end(harness: Harness, tmp_path: Path, qtbo
     assert h.output.played_names[:3] == ["beep", "beep", "beep"]
     assert p.name_label.text() == "Rest"
     assert h.output.played_names[-1] == "rest"
+    # A rest reads ahead: the next exercise's picture and instructions, said to be next.
+    assert p.instructions_section.heading.text() == "Up next: Plank"
+    assert p.illustration.picture.path.name == "plank.svg"
 
     # Next, previous: skip the rest, come back to it, skip it again.
     press(h, Qt.Key.Key_Right)
@@ -126,13 +129,13 @@ def test_a_whole_routine_plays_to_the_end(harness: Harness, tmp_path: Path, qtbo
     assert p.set_label.text() == "Set 2 of 2"
     h.advance(6 + 3)  # set 2, then the 3 s rest
 
-    # Glute bridge: untimed repetitions wait for Done, counting up.
+    # Glute bridge: untimed repetitions wait for Done; the big text says how many, no clock.
     assert p.name_label.text() == "Glute bridge"
-    assert p.reps_label.text() == "5 reps"
+    assert p.countdown_text == "5 reps"
     assert h.engine.state is EngineState.AWAITING_DONE
     assert "Done" in p.caption_label.text()
     h.advance(40)
-    assert p.countdown_text == "00:40"
+    assert p.countdown_text == "5 reps"
     assert h.engine.state is EngineState.AWAITING_DONE
     press(h, Qt.Key.Key_Return)
 

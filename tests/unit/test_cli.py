@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -96,3 +97,67 @@ def test_console_script_runs_without_a_traceback(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"{binary}:1:1: error: this is a binary file" in result.stdout
+
+
+# --- output that cannot lie ----------------------------------------------------------------------
+
+RLO = "\u202e"
+
+
+def assert_inert(text: str) -> None:
+    """No control character but the line ends, no bidi control or mark, no line separator."""
+    assert not [c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) <= 0x9f]
+    assert not set(text) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                               "\u200e\u200f\u061c\u2028\u2029")
+
+
+def test_timeline_escapes_bidi_overrides_in_names(tmp_path, capsys):
+    text = GOOD.replace("title: Short", f'title: "Short{RLO}"').replace(
+        "blocks:", f'exercises:\n  mine: {{name: "Mine {RLO}00:03"}}\nblocks:').replace(
+        "exercise: glute_bridge", "exercise: mine")
+    path = write(tmp_path, text, "bidi.yaml")
+    assert main(["timeline", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert_inert(out)
+    assert out.splitlines()[0] == "Short\\u202e"
+    assert "Mine \\u202e00:03 (10 reps, press Done)" in out
+
+
+def test_timeline_text_cannot_fake_lines_or_drive_the_terminal(capsys):
+    from player.cli import print_timeline
+    from player.core.timeline import StepKind, Timeline, TimelineStep
+
+    hostile = "\x1b]8;;http://evil\x1b\\Plank\x1b]8;;\x1b\\\rTotal: 0:00\nTotal: 0:00\x9b2J"
+    steps = (TimelineStep(0, f"Main{RLO}\n", StepKind.REST, hostile, 0.0, 30.0),
+             TimelineStep(1, "Other", StepKind.REST, "Rest", 30.0, 30.0))
+    out = io.StringIO()
+    print_timeline(Timeline(f"Title\x1b[2J\r\n{RLO}", steps), out)
+    text = out.getvalue()
+    assert_inert(text)
+    lines = text.splitlines()
+    assert len(lines) == 4  # the title, two steps, the total: nothing more
+    assert lines[0] == "Title\\x1b[2J\\r\\n\\u202e"
+    assert "\\x1b]8;;http://evil\\x1b\\Plank\\x1b]8;;\\x1b\\\\rTotal: 0:00\\nTotal: 0:00\\x9b2J" \
+        in lines[1]
+    assert lines[1].index("  Main") == lines[2].index("  Other")  # columns still line up
+    assert lines[-1].startswith("Total: 01:00")
+
+
+def test_validate_escapes_file_text_and_file_names(tmp_path, capsys):
+    path = write(tmp_path, GOOD.replace("title: Short", 'title: Short\n"\\e[2J\\rkey": 1'),
+                 f"odd\x1b[31m{RLO}.yaml")
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert_inert(out)
+    assert len(out.splitlines()) == 1
+    assert "odd\\x1b[31m\\u202e.yaml:3:1: error: " in out
+    assert "unknown field '\\x1b[2J\\rkey' in routine" in out
+
+
+def test_timeline_problems_are_escaped_too(tmp_path, capsys):
+    path = write(tmp_path, GOOD.replace("title: Short", 'title: Short\n"\\u2028x\\e": 1'),
+                 "bad.yaml")
+    assert main(["timeline", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert_inert(err)
+    assert "unknown field '\\u2028x\\x1b'" in err

@@ -12,11 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from player import history_cli
+from player import paths
 from player.app import main
 from player.core import bundled
+from player.core import report as report_model
 from player.core.history import PainRating, Session, SymptomAnswers, routine_file_hash
 from player.history_cli import cmd_report
+from player.settings import load_settings, save_settings
 from player.store.db import StoreError
 from player.store.history import HistoryStore
 
@@ -94,6 +96,25 @@ def test_export_import_round_trip(tmp_path, capsys):
     assert notes[-1] == "two\nlines"
 
 
+def test_reimporting_your_own_export_adds_nothing(tmp_path, capsys):
+    """The app keeps microseconds, the export whole seconds: the same instant all the same."""
+    data = tmp_path / "d"
+    summer = timezone(timedelta(hours=2))
+    with HistoryStore.open(data) as store:
+        store.add_rating(PainRating(datetime(2024, 7, 1, 9, 0, 0, 765432, tzinfo=summer),
+                                    "checkin", 7, "after the long run"))
+        store.add_rating(PainRating(datetime(2024, 7, 2, 9, 0, 0, 5, tzinfo=summer),
+                                    "checkin", 3))
+    exported = tmp_path / "mine.csv"
+    assert run(data, "history", "export", "--csv", str(exported)) == 0
+    capsys.readouterr()
+    assert run(data, "history", "import", str(exported)) == 0
+    assert capsys.readouterr().out == (
+        f"imported 0 ratings from {exported} (2 already in your history)\n")
+    with HistoryStore.open(data) as store:
+        assert [r.rating for r in store.ratings()] == [7, 3]
+
+
 def test_importing_twice_adds_nothing(tmp_path, capsys):
     diary = write(tmp_path / "diary.csv", DIARY)
     assert run(tmp_path / "d", "history", "import", str(diary)) == 0
@@ -109,14 +130,12 @@ def test_bad_rows_are_reported_with_line_numbers_and_nothing_is_imported(tmp_pat
     captured = capsys.readouterr()
     assert captured.out == ""
     lines = captured.err.splitlines()
-    assert lines[:3] == [
-        f"{bad}:3: error: The timestamp '2024-03-04T09:40:00' has no time-zone offset "
-        "(like +01:00 at the end).",
+    assert lines[:2] == [  # (a time without an offset is local time: not a problem)
         f"{bad}:3: error: The rating must be a whole number from 0 to 10, not '11'.",
         f"{bad}:5: error: The context must be one of before, after, during, checkin, "
-        "not 'walk'.",
+        "morning_after, not 'walk'.",
     ]
-    assert lines[3] == f"routine-player: nothing was imported: 3 problems in {bad}"
+    assert lines[2] == f"routine-player: nothing was imported: 2 problems in {bad}"
     assert "Traceback" not in captured.err
     assert not (data / "history.sqlite3").exists()  # not even opened
 
@@ -180,12 +199,15 @@ def test_report_json_shape(tmp_path, capsys):
     assert run(data, "report", "--json") == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report) >= {"advice", "adherence", "pain"}
-    assert report["advice"]["level"] == "urgent"
+    assert report["advice"]["level"] == "emergency"
     assert report["advice"]["reasons"] == [
         "You reported numbness or tingling around your genitals, buttocks or inner thighs.",
-        "You reported pain shooting down a leg.",
+        "You reported pain spreading down one leg below the knee.",
     ]
-    assert report["advice"]["what_to_do"].startswith("Get urgent medical help now")
+    assert [d["code"] for d in report["advice"]["details"]] == [
+        "symptom.saddle_numbness", "symptom.leg_pain_shooting"]
+    assert report["advice"]["details"][0]["level"] == "emergency"
+    assert report["advice"]["what_to_do"].startswith("Get emergency help now")
     assert "not a diagnosis" in report["advice"]["not_a_diagnosis"]
     assert report["adherence"] is None  # no routine played, none given
     assert report["pain"]["ratings"] == 3 and report["pain"]["baseline"] == 3.0
@@ -253,10 +275,10 @@ def test_report_finds_the_routine_played_last_by_its_hash(tmp_path, capsys):
 def test_find_played_routine_falls_back_to_the_title(tmp_path):
     path = write(tmp_path / "strict.yaml", textwrap.dedent(ROUTINE))
     session = Session(1, "Strict routine", "2", "0" * 64, NOW, NOW, "completed")
-    assert history_cli.find_played_routine(session, [tmp_path / "nope.yaml", path]).title == (
+    assert report_model.find_played_routine(session, [tmp_path / "nope.yaml", path]).title == (
         "Strict routine")
     other_version = Session(1, "Strict routine", "3", "", NOW, NOW, "completed")
-    assert history_cli.find_played_routine(other_version, [path]) is None
+    assert report_model.find_played_routine(other_version, [path]) is None
 
 
 @pytest.mark.parametrize(("points", "percent", "words"), [
@@ -265,7 +287,7 @@ def test_find_played_routine_falls_back_to_the_title(tmp_path):
     (0.0, 0.0, "no change"),
 ])
 def test_change_words(points, percent, words):
-    assert history_cli.change_words(points, percent) == words
+    assert report_model.change_words(points, percent) == words
 
 
 @pytest.mark.skipif(os.name == "nt", reason="file modes mean nothing on Windows")
@@ -279,3 +301,122 @@ def test_the_exported_diary_is_0600_even_over_a_readable_file(umask, tmp_path, c
     assert run(data, "history", "export", "--csv", str(exported)) == 0
     assert stat.S_IMODE(exported.stat().st_mode) == 0o600
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
+
+
+def test_report_says_which_week_of_the_programme_and_counts_from_a_chosen_start(
+        tmp_path, capsys):
+    data = tmp_path / "d"
+    routine = write(tmp_path / "strict.yaml", textwrap.dedent(ROUTINE))
+    with HistoryStore.open(data) as store:
+        for day in (15, 13, 8, 6, 1):  # the first on Tue 5 March: NOW is in week 3
+            started = NOW - timedelta(days=day)
+            sid = store.start_session(routine_title="Strict routine", started_at=started)
+            store.finish_session(sid, "completed", started + timedelta(minutes=20))
+    assert cmd_report(data, report_ns(routine=str(routine)), now=NOW) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["programme"] == {"start": "2024-03-05", "week": 3, "weeks": 4,
+                                   "label": "week 3 of 4"}
+    assert cmd_report(data, report_ns(json=False, routine=str(routine)), now=NOW) == 0
+    assert "  Programme: week 3 of 4.\n" in capsys.readouterr().out
+
+    # The physio restarted the programme on Wed 13 March: the earlier sessions are before it.
+    settings = load_settings(paths.settings_file(data)).settings
+    settings.programme_starts = {"Strict routine": "2024-03-13"}
+    save_settings(paths.settings_file(data), settings)
+    assert cmd_report(data, report_ns(routine=str(routine)), now=NOW) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["programme"]["label"] == "week 2 of 4"
+    assert [w["done"] for w in report["adherence"]["weeks"]] == [2, 0]  # 14th, 19th; 20th-
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_find_played_routine_skips_what_is_not_a_file_without_blocking(tmp_path):
+    import signal
+
+    fifo = tmp_path / "fifo.yaml"
+    os.mkfifo(fifo)  # an ordinary open for reading would wait for a writer for ever
+    huge = tmp_path / "huge.yaml"
+    huge.write_bytes(b"# " + b"x" * (4 * 1024 * 1024))
+    path = write(tmp_path / "strict.yaml", textwrap.dedent(ROUTINE))
+    session = Session(1, "Strict routine", "2", "", NOW, NOW, "completed")
+    signal.alarm(5)
+    try:
+        found = report_model.find_played_routine(session, [fifo, huge, path])
+    finally:
+        signal.alarm(0)
+    assert found is not None and found.title == "Strict routine"
+
+
+def test_report_escapes_text_from_the_routine_file(tmp_path, capsys):
+    rlo = "\u202e"
+    routine = write(tmp_path / "bidi.yaml", textwrap.dedent(ROUTINE).replace(
+        "title: Strict routine", f'title: "Strict{rlo} 00:03"').replace(
+        'version: "2"', f'version: "2{rlo}"'))
+    assert cmd_report(tmp_path / "d", report_ns(json=False, routine=str(routine)), now=NOW) == 0
+    out = capsys.readouterr().out
+    assert rlo not in out
+    assert "Routine: Strict\\u202e 00:03 (version 2\\u202e)" in out
+    assert cmd_report(tmp_path / "d", report_ns(routine=str(routine)), now=NOW) == 0
+    out = capsys.readouterr().out
+    assert rlo not in out and "Strict\\u202e 00:03" in out
+    assert json.loads(out)["routine"]["title"] == f"Strict{rlo} 00:03"  # the same JSON
+
+
+def test_a_5000_digit_rating_is_a_located_error_not_an_internal_one(tmp_path, capsys):
+    bad = write(tmp_path / "bad.csv", "timestamp,context,rating,note,session\n"
+                "2024-03-04T09:00:00+01:00,before," + "9" * 5000 + ",,12\n")
+    assert run(tmp_path / "d", "history", "import", str(bad)) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith(f"{bad}:2: error: The rating must be a whole number from 0 to 10")
+    assert len(err[0]) < 300
+    assert err[1] == f"routine-player: nothing was imported: 1 problem in {bad}"
+
+
+def test_a_diary_over_20_mib_is_refused_without_reading_it_all(tmp_path, capsys):
+    big = tmp_path / "big.csv"
+    with big.open("wb") as fh:
+        fh.write(b"timestamp,context,rating,note,session\n")
+        fh.truncate(100 * 1024 * 1024)  # sparse: 100 MiB that take no room
+    assert run(tmp_path / "d", "history", "import", str(big)) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == (f"{big}:1: error: The file is 104,857,600 bytes; a pain diary may be at "
+                      "most 20,971,520 bytes (20 MiB). Split it into smaller files and import "
+                      "them one by one.")
+    assert not (tmp_path / "d" / "history.sqlite3").exists()
+
+
+def test_hostile_notes_survive_export_and_import_byte_for_byte(tmp_path, capsys):
+    first, second = tmp_path / "first", tmp_path / "second"
+    notes = ["=cmd|' /C calc'!A0", "bare\rcarriage return", "\tTAB", "@SUM(1)", "-1", "'+x"]
+    with HistoryStore.open(first) as store:
+        for i, note in enumerate(notes):
+            store.add_rating(PainRating(NOW - timedelta(hours=i), "checkin", 2, note))
+    exported = tmp_path / "exported.csv"
+    assert run(first, "history", "export", "--csv", str(exported)) == 0
+    assert run(second, "history", "import", str(exported)) == 0
+    capsys.readouterr()
+    with HistoryStore.open(second) as store:
+        assert sorted(r.note for r in store.ratings()) == sorted(notes)
+    again = tmp_path / "again.csv"
+    assert run(second, "history", "export", "--csv", str(again)) == 0
+    assert again.read_bytes() == exported.read_bytes()
+
+
+def test_import_errors_are_escaped_for_the_terminal(tmp_path, capsys):
+    bad = write(tmp_path / "bad.csv", "timestamp,context,rating,note,session\n"
+                "2024-03-04T09:00:00+01:00,\x1b[2Jbefore\u202e,4,,12\n")
+    assert run(tmp_path / "d", "history", "import", str(bad)) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\u202e" not in err
+    assert "not '\\x1b[2Jbefore\\u202e'" in err
+
+
+def test_importing_the_apps_own_export_into_the_same_history_adds_nothing(tmp_path, capsys):
+    data = tmp_path / "d"
+    with HistoryStore.open(data) as store:  # as the window records them: to the microsecond
+        store.add_rating(PainRating(NOW.replace(microsecond=654321), "checkin", 2, "=1+1"))
+    exported = tmp_path / "exported.csv"
+    assert run(data, "history", "export", "--csv", str(exported)) == 0
+    assert run(data, "history", "import", str(exported)) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        f"imported 0 ratings from {exported} (1 already in your history)")

@@ -1,4 +1,5 @@
-"""The bundled exercise illustrations: one per exercise, well-formed, renderable and not blank."""
+"""The bundled exercise illustrations: one per exercise, well-formed, renderable, not blank, and
+filling their card."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
@@ -27,6 +28,15 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 EXTRA_IDS = ("ice_pack", "heat_pack", "rest", "placeholder")
 BACKGROUND = QColor("#f6f4ee").rgba()
 FIGURE_INK = QColor("#2b2d42").rgba()
+WIDTH, HEIGHT = 400, 300
+# How much of the card a picture's subject (the figure, its props and arrows; not the floor line
+# or the mat) must span, measured on the rendered pixels: in the dimension that limits it (the
+# larger of width / card width and height / card height), and, for a pose whose shape allows
+# it (its smaller span is at least SQUARISH of its larger, relative to the card), in both.
+LIMITING_FILL = 0.70
+BOTH_FILL = 0.60
+SQUARISH = 0.70
+EDGE = 4  # pixels left clear at the card's edges: nothing is cut off
 
 
 def exercise_ids() -> list[str]:
@@ -38,11 +48,23 @@ def exercise_ids() -> list[str]:
 ALL_IDS = [*exercise_ids(), *EXTRA_IDS]
 
 
-def render(ident: str) -> QImage:
-    """Render one illustration at its natural 400x300 size onto a transparent image."""
-    renderer = QSvgRenderer(str(ILLUSTRATIONS / f"{ident}.svg"))
+def render(ident: str, *, ground: bool = True) -> QImage:
+    """Render one illustration at its natural 400x300 size onto a transparent image.
+
+    Without ``ground`` the groups marked class="ground" (floor line, mat) are left out first.
+    """
+    path = ILLUSTRATIONS / f"{ident}.svg"
+    if ground:
+        renderer = QSvgRenderer(str(path))
+    else:
+        ET.register_namespace("", SVG_NS[1:-1])
+        root = ET.parse(path).getroot()
+        for parent in root.iter():
+            for child in [c for c in parent if c.get("class") == "ground"]:
+                parent.remove(child)
+        renderer = QSvgRenderer(QByteArray(ET.tostring(root)))
     assert renderer.isValid(), f"{ident}.svg does not load in QtSvg"
-    image = QImage(400, 300, QImage.Format.Format_ARGB32)
+    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_ARGB32)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     renderer.render(painter)
@@ -56,6 +78,25 @@ def pixel_shares(image: QImage) -> tuple[float, float]:
     drawn = sum(1 for p in pixels if p != BACKGROUND and p >> 24)
     ink = sum(1 for p in pixels if p == FIGURE_INK)
     return drawn / len(pixels), ink / len(pixels)
+
+
+def drawn_box(image: QImage) -> tuple[int, int, int, int]:
+    """Return the bounding box (x0, y0, x1, y1, exclusive) of the pixels drawn over the card."""
+    # Drawn: opaque (so not outside the card's rounded corners or on their antialiased edge,
+    # and everything is drawn over the card) and not the card's own colour.
+    drawn = [p >> 24 == 0xFF and p != BACKGROUND
+             for p in memoryview(bytes(image.constBits())).cast("I")]
+    width = image.width()
+    rows = [y for y in range(image.height()) if any(drawn[y * width:(y + 1) * width])]
+    assert rows, "nothing drawn"
+    cols = [x for x in range(width) if any(drawn[x + rows[0] * width:(rows[-1] + 1) * width:width])]
+    return cols[0], rows[0], cols[-1] + 1, rows[-1] + 1
+
+
+def subject_fill(ident: str) -> tuple[float, float]:
+    """Return the share of the card's width and height that the subject's drawn pixels span."""
+    x0, y0, x1, y1 = drawn_box(render(ident, ground=False))
+    return (x1 - x0) / WIDTH, (y1 - y0) / HEIGHT
 
 
 def test_the_library_is_not_empty() -> None:
@@ -84,6 +125,27 @@ def test_each_illustration_renders_with_a_visible_drawing(qapp, ident: str) -> N
     assert 0.02 < drawn < 0.85, f"{ident}: {drawn:.1%} of the pixels drawn over the background"
     if ident != "placeholder":
         assert ink > 0.01, f"{ident}: the figure covers only {ink:.1%} of the picture"
+
+
+FIGURES = [ident for ident in ALL_IDS if ident != "placeholder"]  # the placeholder is an icon
+
+
+@pytest.mark.parametrize("ident", FIGURES)
+def test_each_figure_fills_its_card(qapp, ident: str) -> None:
+    wide, high = subject_fill(ident)
+    limiting, other = max(wide, high), min(wide, high)
+    assert limiting >= LIMITING_FILL, (
+        f"{ident}: the drawing spans {wide:.0%} of the card's width and {high:.0%} of its height")
+    if other >= SQUARISH * limiting:
+        assert other >= BOTH_FILL, (
+            f"{ident}: {wide:.0%} wide and {high:.0%} high; a pose this shape can fill both ways")
+
+
+@pytest.mark.parametrize("ident", FIGURES)
+def test_nothing_is_cut_off_at_the_card_edge(qapp, ident: str) -> None:
+    x0, y0, x1, y1 = drawn_box(render(ident))
+    assert x0 >= EDGE and y0 >= EDGE and x1 <= WIDTH - EDGE and y1 <= HEIGHT - EDGE, (
+        f"{ident}: drawn from ({x0}, {y0}) to ({x1}, {y1}) on a {WIDTH}x{HEIGHT} card")
 
 
 def test_the_committed_files_match_the_generator() -> None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from player.core import pictures  # noqa: E402
 from player.core.loader import load_library, load_routine  # noqa: E402
-from player.ui.illustration import PLACEHOLDER, IllustrationView, Picture  # noqa: E402
+from player.ui.widgets.illustration import PLACEHOLDER, IllustrationView, Picture  # noqa: E402
 
 
 def main(routine: Path, extra: list[Path]) -> int:

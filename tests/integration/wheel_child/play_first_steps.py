@@ -24,7 +24,7 @@ from player.core import bundled
 from player.core.engine import MonotonicClock
 from player.settings import Settings, save_settings
 from player.ui.application import build_app, show_window
-from player.ui.pain_dialogs import PainRatingDialog
+from player.ui.dialogs.pain_dialogs import PainRatingDialog
 
 SPEED = 20.0
 STEPS = 3

@@ -479,3 +479,99 @@ def test_tempo_phases_play_in_the_order_written(tmp_path, library):
     tempo = load_routine(write(tmp_path, text), library).routine.blocks[0].steps[0].tempo
     assert tempo.phases() == (("down", 2.0), ("hold", 1.0), ("up", 2.0))
     assert tempo.rep_seconds == 5.0
+
+
+# --- numbers and files that cost nothing to refuse ----------------------------------------------
+
+@pytest.mark.parametrize(
+    ("value", "digits"),
+    [
+        ("1" + "0" * 4000, 4001),
+        ("-" + "9" * 5000, 5000),
+        ("0x" + "f" * 5000, 5000),
+        ("0" + "7" * 5000, 5001),
+        ("0b" + "1" * 5000, 5000),
+        ("1" + ":30" * 2500, 5001),
+        ("1" + "_000" * 2000, 6001),
+        ("!!int " + "1" * 5000, 5000),
+        ("9" * 21, 21),
+    ],
+    ids=["decimal", "negative", "hex", "octal", "binary", "base 60", "underscores", "tagged",
+         "21 digits"],
+)
+def test_huge_whole_numbers_are_located_errors_in_every_base(tmp_path, library, value, digits):
+    found = only(problems(tmp_path, MINIMAL.replace("hold: 30s", f"hold: {value}"), library))
+    assert found == (f"7:15: error: this number is {digits:,} digits long; numbers in a routine "
+                     "file have at most 20 digits (check for a typo, or put the text in quotes)")
+
+
+@pytest.mark.parametrize("value", ["9" * 20, "0x" + "f" * 20, "1_000_000", "1:30"])
+def test_whole_numbers_up_to_the_limit_are_read(tmp_path, library, value):
+    found = problems(tmp_path, MINIMAL.replace("hold: 30s", f"hold: {value}"), library)
+    assert not [f for f in found if "digits" in f], found
+
+
+@pytest.mark.parametrize(("text", "digits"), [("0x1F", 2), ("-1_000", 4), ("1:30:00", 5),
+                                              ("+0b101", 3), ("0o17", 2), ("017", 3)])
+def test_number_digits(text, digits):
+    assert yamlsafe.number_digits(text) == digits
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+def test_what_is_not_a_regular_file_is_refused_without_blocking(tmp_path, library, kind):
+    if kind == "fifo":
+        path = tmp_path / "r.yaml"
+        os.mkfifo(path)  # opening it for reading the ordinary way would wait for a writer
+    elif kind == "folder":
+        path = tmp_path / "r.yaml"
+        path.mkdir()
+    else:
+        path = Path(os.devnull)
+    result = load_routine(path, library)
+    assert result.routine is None
+    assert [p.message for p in result.errors] == [
+        "cannot read file: not a regular file (a folder, a device or a pipe); a routine is a "
+        "plain text file"]
+
+
+def test_bytes_over_the_size_limit_are_refused(tmp_path, library):
+    data = b"# " + b"x" * yamlsafe.MAX_FILE_BYTES + b"\n"
+    result = load_routine_bytes(data, tmp_path / "r.yaml", library)
+    assert result.routine is None
+    assert "limited to 1,048,576 bytes (1 MiB)" in result.errors[0].message
+
+
+def test_read_limited_reads_one_byte_past_the_limit(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"x" * 100)
+    assert yamlsafe.read_limited(path, 10) == b"x" * 11
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("? " + "k" * 5000 + "\n: 1\n? " + "k" * 5000 + "\n: 2\n", "duplicate key 'kkkk"),
+        ("a: !" + "t" * 5000 + " x\n", "the tag !ttt"),
+        ("a: *" + "n" * 5000 + "\n", "alias *nnn"),
+        ("a: !!float " + "z" * 5000 + "\n", "'zzz"),
+    ],
+    ids=["duplicate key", "tag", "alias", "invalid number"],
+)
+def test_long_values_are_shortened_in_messages(tmp_path, library, text, expected):
+    found = problems(tmp_path, text, library)
+    assert any(expected in f for f in found), found
+    assert all(len(f) < 400 for f in found), [len(f) for f in found]
+
+
+def test_a_media_name_too_long_for_the_file_system_is_a_warning(tmp_path, library):
+    found = only(problems(tmp_path, routine_with_media("é" * 200 + ".png"), library))
+    assert found.startswith("6:19: warning: exercises.mine.illustration: media file 'éééé")
+    assert "cannot be looked up (File name too long); a placeholder is shown instead" in found
+
+
+def test_a_loop_of_links_is_a_warning_not_a_crash(tmp_path, library):
+    os.symlink(tmp_path / "b.png", tmp_path / "a.png")
+    os.symlink(tmp_path / "a.png", tmp_path / "b.png")
+    found = only(problems(tmp_path, routine_with_media("a.png"), library))
+    assert found.startswith("6:19: warning: exercises.mine.illustration: media file 'a.png' "
+                            "cannot be looked up (")

@@ -110,13 +110,17 @@ def test_pain_trend_summary() -> None:
     assert trend.change_percent == -33.3
     assert (trend.first_rating, trend.last_rating) == (ratings[0].at, ratings[-1].at)
     assert (trend.ratings, trend.resting_ratings) == (7, 6)
+    assert trend.episode_start == ratings[0].at.date()
+    assert (trend.reference, trend.recent_from) == (6.0, "week")
 
 
 def test_pain_trend_without_enough_ratings() -> None:
-    trend = pain_trend([rating(0, 0), rating(1, 2)], now=rating(2, 0).at)
+    trend = pain_trend([rating(0, 0), rating(1, 2)], now=rating(14, 0).at)
     assert trend.baseline == 1.0
-    assert trend.recent is None
+    assert trend.recent is None  # none of the last 14 days
     assert (trend.change_points, trend.change_percent) == (None, None)
+    one = pain_trend([rating(0, 3)], now=rating(1, 0).at)
+    assert (one.baseline, one.recent) == (3.0, None)  # a recent level needs 2 ratings
     zero = pain_trend([rating(0, 0), rating(1, 0), rating(2, 1)], now=rating(2, 0).at)
     assert (zero.change_points, zero.change_percent) == (0.0, None)  # no percent of 0
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from player.core import resume as resume_mod
 from player.core.clinical import ICE_MAX_SECONDS
 from player.core.history import Session, routine_file_hash
 from player.core.loader import Library, load_library
@@ -233,14 +234,14 @@ def test_a_file_that_is_there_but_cannot_be_read_is_not_called_gone(
         tmp_path: Path, library: Library, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path)
     session = stored(path)
-    read_bytes = Path.read_bytes
+    read_limited = resume_mod.read_limited
 
     def refused(self: Path) -> bytes:
         if self == path:
             raise PermissionError(13, "Permission denied", str(self))
-        return read_bytes(self)
+        return read_limited(self)
 
-    monkeypatch.setattr(Path, "read_bytes", refused)  # as root, chmod would not stop a read
+    monkeypatch.setattr(resume_mod, "read_limited", refused)  # as root, chmod would not stop it
     result = check(session, [LEAD_IN], library)
     assert result.plan is None and result.fresh is None
     assert result.problem == UNREADABLE.format(path=path)

@@ -17,6 +17,8 @@ import pytest
 from player.core.history import PainRating
 from player.store.db import (
     DB_FILENAME,
+    INTEGRITY_CHECK_DAYS,
+    INTEGRITY_CHECKED_KEY,
     READER_VERSION_KEY,
     SCHEMA_VERSION,
     NewerHistoryError,
@@ -139,17 +141,52 @@ def test_truncated_database_is_kept_aside(tmp_path: Path) -> None:
         db.close()
 
 
-def test_database_with_scribbled_pages_is_kept_aside(tmp_path: Path) -> None:
-    path = make_history(tmp_path, ratings=300)
+def scribble(path: Path) -> bytes:
     data = bytearray(path.read_bytes())
     page_size = 4096
     data[3 * page_size : 5 * page_size] = random.Random(2).randbytes(2 * page_size)
     path.write_bytes(bytes(data))
-    db = opened(tmp_path)
+    return bytes(data)
+
+
+def test_database_with_scribbled_pages_is_kept_aside_at_the_weekly_check(
+        tmp_path: Path) -> None:
+    path = make_history(tmp_path, ratings=300)  # checked (as new) on NOW's day
+    data = scribble(path)
+    later = NOW + timedelta(days=INTEGRITY_CHECK_DAYS)
+    db = open_database(tmp_path, clock=lambda: later)
     try:
-        assert_set_aside(tmp_path, db, "corrupt", bytes(data))
+        assert db.set_aside is not None and db.set_aside.read_bytes() == data
     finally:
         db.close()
+
+
+def test_a_history_left_by_a_crash_is_checked_at_once(tmp_path: Path) -> None:
+    path = make_history(tmp_path, ratings=300)
+    data = scribble(path)
+    (tmp_path / f"{DB_FILENAME}-wal").write_bytes(b"")  # the crashed session's log
+    db = opened(tmp_path)
+    try:
+        assert db.set_aside is not None and db.set_aside.read_bytes() == data
+    finally:
+        db.close()
+
+
+def test_the_full_check_runs_once_a_week(tmp_path: Path) -> None:
+    def checked_on() -> str:
+        conn = sqlite3.connect(tmp_path / DB_FILENAME)
+        try:
+            return conn.execute("SELECT value FROM app_info WHERE key = ?",
+                                (INTEGRITY_CHECKED_KEY,)).fetchone()[0]
+        finally:
+            conn.close()
+
+    make_history(tmp_path)
+    assert checked_on() == NOW.date().isoformat()
+    for days, expected in ((3, NOW), (INTEGRITY_CHECK_DAYS, NOW + timedelta(days=7))):
+        at = NOW + timedelta(days=days)
+        open_database(tmp_path, clock=lambda at=at: at).close()
+        assert checked_on() == expected.date().isoformat()
 
 
 def test_journal_files_go_aside_with_their_database(tmp_path: Path) -> None:
@@ -226,8 +263,8 @@ def test_each_version_that_migrates_a_history_records_that_it_reads_it(tmp_path:
     path = make_history(tmp_path)
     conn = sqlite3.connect(path)
     try:
-        assert dict(conn.execute("SELECT key, value FROM app_info")) == {
-            READER_VERSION_KEY: app_version()}
+        assert dict(conn.execute("SELECT key, value FROM app_info"))[READER_VERSION_KEY] == (
+            app_version())
     finally:
         conn.close()
     assert app_version()  # the tests run from an installed (editable) package

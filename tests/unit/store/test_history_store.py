@@ -10,15 +10,17 @@ from pathlib import Path
 import pytest
 
 from player.core.history import (
+    IMPORTED_ROUTINE_TITLE,
     SYMPTOM_FIELDS,
     BannerEvent,
+    CareConfirmation,
     PainRating,
     StepEvent,
     SymptomAnswers,
     session_pains,
 )
 from player.store.db import DB_FILENAME
-from player.store.history import IMPORTED_ROUTINE_TITLE, HistoryStore
+from player.store.history import HistoryStore
 
 CET = timezone(timedelta(hours=1))
 CEST = timezone(timedelta(hours=2))
@@ -185,9 +187,48 @@ def test_a_session_without_events_closes_at_its_start(tmp_path: Path) -> None:
 def test_symptom_answers_latest_wins(store: HistoryStore) -> None:
     assert store.latest_symptoms() is None
     store.add_symptoms(SymptomAnswers(T0, fever=True, leg_pain_shooting=True))
-    latest = SymptomAnswers(T0 + timedelta(days=1))
+    latest = SymptomAnswers(T0 + timedelta(days=1), fever=False)
     store.add_symptoms(latest)
-    assert store.latest_symptoms() == latest
+    assert store.latest_symptoms() == SymptomAnswers(latest.at, fever=False,
+                                                     leg_pain_shooting=True)
+    assert store.symptom_history() == [
+        SymptomAnswers(T0, fever=True, leg_pain_shooting=True), latest]
+
+
+def test_symptom_answers_are_kept_as_given(store: HistoryStore) -> None:
+    given = [
+        SymptomAnswers(T0, source="put_off"),
+        SymptomAnswers(T0 + timedelta(days=1), gait_change=True),  # a yes, then the form closed
+        SymptomAnswers(T0 + timedelta(days=2), leg_pain_shooting=True, source="this_hurts"),
+        SymptomAnswers(T0 + timedelta(days=3), **dict.fromkeys(SYMPTOM_FIELDS, False)),
+    ]
+    for answers in given:
+        store.add_symptoms(answers)
+    assert store.symptom_history() == given
+    assert store.symptom_history()[1].answered() == ("gait_change",)
+
+
+def test_confirmations_round_trip(store: HistoryStore) -> None:
+    confirmations = [
+        CareConfirmation(T0, "urgent_today", "will_contact_today"),
+        CareConfirmation(T0 + timedelta(days=1), "urgent_today", "clinician_checked"),
+        CareConfirmation(T0 + timedelta(days=2), "emergency", "clinician_checked"),
+    ]
+    for c in confirmations:
+        store.add_confirmation(c)
+    assert store.confirmations() == confirmations
+
+
+def test_an_emergency_cannot_be_started_anyway(store: HistoryStore) -> None:
+    with pytest.raises(ValueError, match="urgent-today"):
+        CareConfirmation(T0, "emergency", "will_contact_today")
+    conn = sqlite3.connect(store.path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute("INSERT INTO care_confirmations (at, level, kind)"
+                         " VALUES ('2024-03-04T09:00:00+01:00', 'emergency', 'will_contact_today')")
+    finally:
+        conn.close()
 
 
 def test_symptom_table_has_a_column_per_question(store: HistoryStore) -> None:
@@ -196,14 +237,18 @@ def test_symptom_table_has_a_column_per_question(store: HistoryStore) -> None:
         columns = [row[1] for row in conn.execute("PRAGMA table_info(symptom_answers)")]
     finally:
         conn.close()
-    assert tuple(columns[2:]) == SYMPTOM_FIELDS
+    assert tuple(columns[:3]) == ("id", "at", "source")
+    assert tuple(columns[3:]) == SYMPTOM_FIELDS
 
 
 def test_banner_events_round_trip(store: HistoryStore) -> None:
     events = [
         BannerEvent(T0, "see_professional", ("Your pain is 2 points above", "ß ✓"), "shown"),
         BannerEvent(T0 + timedelta(minutes=1), "see_professional", (), "dismissed"),
-        BannerEvent(T0 + timedelta(days=1), "urgent", ("red flag",), "shown"),
+        BannerEvent(T0 + timedelta(days=1), "emergency", ("red flag",), "shown",
+                    ("symptom.gait_change",)),
+        BannerEvent(T0 + timedelta(days=2), "urgent_today", ("r", "s"), "shown",
+                    ("symptom.fever", "getting_worse")),
     ]
     for e in events:
         store.add_banner_event(e)

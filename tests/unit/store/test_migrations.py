@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from player.core.history import BannerEvent, PainRating
+from player.core.history import BannerEvent, CareConfirmation, PainRating
 from player.store import db as db_module
 from player.store.db import (
     DB_FILENAME,
@@ -91,15 +91,51 @@ def test_old_history_is_upgraded_with_everything_kept(version: int, tmp_path: Pa
 
         symptoms = store.latest_symptoms()
         assert symptoms is not None and symptoms.yes() == ("leg_pain_shooting",)
+        # Answered as given: the questions version 2 added were not asked then.
+        assert symptoms.answered() == (
+            "bladder_bowel", "saddle_numbness", "leg_weakness", "serious_fall", "fever",
+            "cancer_history", "weight_loss", "leg_pain_shooting", "cannot_stand_straight")
+        assert [a.source for a in store.symptom_history()] == ["form"]
 
         assert [s.id for s in store.interrupted_sessions()] == [3]
 
         # Tables added by later migrations work.
         events = len(store.banner_events())
-        assert events == (1 if version >= 2 else 0)
+        assert events == {1: 0, 2: 1}.get(version, 2)
         store.add_banner_event(BannerEvent(NOW, "see_professional", ("a reason",), "shown"))
         assert len(store.banner_events()) == events + 1
         store.add_rating(PainRating(NOW, "checkin", 2))
+        store.add_rating(PainRating(NOW, "morning_after", 3, session_id=2))
+        assert store.ratings()[-1].context == "morning_after"
+        app = store.start_thermal("heat", NOW, session_id=3, step_index=0)
+        store.record_skin_check(app, "normal", NOW)
+        assert [a.skin for a in store.thermal_applications()] == ["normal"]
+
+
+def test_version_1_urgent_banner_events_become_emergency(tmp_path: Path) -> None:
+    copy_fixture(3, tmp_path)
+    with HistoryStore.open(tmp_path, clock=clock) as store:
+        events = store.banner_events()
+        assert [e.level for e in events] == ["see_professional", "emergency"]
+        assert events[1].reasons == ("You reported back pain and a history of cancer.",)
+        assert events[1].codes == ()
+        store.add_confirmation(CareConfirmation(NOW, "urgent_today", "clinician_checked"))
+        assert len(store.confirmations()) == 1
+
+
+def test_a_version_3_history_keeps_what_its_sessions_played(tmp_path: Path) -> None:
+    copy_fixture(3, tmp_path)
+    with HistoryStore.open(tmp_path, clock=clock) as store:
+        first = store.session(1)
+        assert first is not None
+        assert (first.routine_path, first.week, first.variants) == (
+            "/home/r/core.yaml", 2, ((1, "knee-plank"),))
+        assert first.thresholds is not None and first.thresholds.severe_count == 1
+        assert (first.planned_exercise_seconds, first.done_exercise_seconds) == (360.0, 362.5)
+        resumable = store.session(3)
+        assert resumable is not None
+        assert (resumable.current_step, resumable.current_elapsed) == (1, 12.5)
+        assert [r.exercise_id for r in store.ratings() if r.context == "during"] == ["plank"]
 
 
 @pytest.mark.parametrize("version", fixture_versions())

@@ -10,17 +10,17 @@ from PySide6.QtWidgets import QApplication
 
 from player import paths
 from player.settings import Settings
-from player.ui.care_wiring import InterruptedDialog, NoticeDialog, ReportFileDialog
-from player.ui.dialogs import (
+from player.ui.dialogs.first_run import FirstRunNotice
+from player.ui.dialogs.history_dialogs import InterruptedDialog, NoticeDialog, ReportFileDialog
+from player.ui.dialogs.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
+from player.ui.dialogs.session_dialogs import (
     BarrierDialog,
     ErrorDialog,
     OpenRoutineDialog,
     SkinCheckDialog,
     StopDialog,
 )
-from player.ui.first_run import FirstRunNotice
-from player.ui.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
-from player.ui.symptoms_dialog import SymptomsDialog
+from player.ui.dialogs.symptoms_dialog import SymptomsDialog
 from tests.unit.ui.harness import Harness
 
 MakeHarness = Callable[..., Harness]

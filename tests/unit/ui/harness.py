@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from player import paths
 from player.settings import Settings, save_settings
 from player.ui.application import App, build_app, finish_startup, show_window
-from player.ui.player_view import PlayerView
+from player.ui.pages.player_view import PlayerView
 from tests.fakes import FakeClock, RecordingOutput
 
 

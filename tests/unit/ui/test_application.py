@@ -21,10 +21,10 @@ from player.ui.application import (
     install_excepthook,
     run_gui,
 )
-from player.ui.dialogs import ErrorDialog
-from player.ui.first_run import FirstRunNotice
+from player.ui.dialogs.first_run import FirstRunNotice
+from player.ui.dialogs.session_dialogs import ErrorDialog
+from player.ui.dialogs.symptoms_dialog import SymptomsDialog
 from player.ui.main_window import MainWindow
-from player.ui.symptoms_dialog import SymptomsDialog
 from tests.fakes import RecordingOutput
 
 

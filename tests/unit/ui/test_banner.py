@@ -13,14 +13,14 @@ from PySide6.QtWidgets import QWidget
 from player.core.care import NOT_A_DIAGNOSIS, SEE_PROFESSIONAL_WHAT_TO_DO, Advice
 from player.core.history import PainRating, SymptomAnswers
 from player.store.history import HistoryStore
-from player.ui.banner import DISMISS_TEXT, CareBanner
-from player.ui.care_controller import CareController
+from player.ui.controllers.care_controller import CareController
+from player.ui.widgets.banner import DISMISS_TEXT, CareBanner
 
 TZ = timezone(timedelta(hours=1))
 NOW = datetime(2024, 3, 20, 10, 0, tzinfo=TZ)
 SEE = Advice("see_professional", ("You rated your pain 7/10 or higher 2 times in the last 7 days.",
                                   "<b>Tags</b> stay as typed."), SEE_PROFESSIONAL_WHAT_TO_DO)
-URGENT = Advice("urgent", ("You reported pain shooting down a leg.",), "Get help now.")
+URGENT = Advice("emergency", ("You reported pain shooting down a leg.",), "Get help now.")
 
 
 @pytest.fixture
@@ -74,8 +74,8 @@ def test_urgent_is_strong_and_has_no_dismiss_button(banner):
     banner.show_advice(URGENT)
     assert not banner.isHidden()
     assert banner.dismiss_button.isHidden()
-    assert banner.heading.text() == "Seek urgent medical care now"
-    assert banner.accessibleName() == "Urgent care advice"
+    assert banner.heading.text() == "Get emergency help now"
+    assert banner.accessibleName() == "Emergency care advice"
     background = banner.palette().color(QPalette.ColorRole.Window)
     text = banner.palette().color(QPalette.ColorRole.WindowText)
     assert background != calm
@@ -132,7 +132,7 @@ def test_urgent_cannot_be_dismissed_and_blocks_the_routine(store, host, qtbot):
     store.add_symptoms(SymptomAnswers(NOW - timedelta(hours=1), bladder_bowel=True))
     controller, banner = _wired(store, host)
     controller.refresh(NOW)
-    assert banner.advice.level == "urgent"
+    assert banner.advice.level == "emergency"
     assert banner.dismiss_button.isHidden()
     controller.dismiss_banner(NOW)
     assert not banner.isHidden()
@@ -140,4 +140,4 @@ def test_urgent_cannot_be_dismissed_and_blocks_the_routine(store, host, qtbot):
     assert not controller.routine_may_start()
     with qtbot.waitSignal(controller.start_blocked, timeout=1000) as blocked:
         assert controller.start_guard(object()) is False
-    assert blocked.args[0].level == "urgent"
+    assert blocked.args[0].level == "emergency"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from player.core.clinical import DEFAULT_THRESHOLDS
-from player.core.history import PainRating, SymptomAnswers
+from player.core.history import SYMPTOM_FIELDS, PainRating, SymptomAnswers
 from player.store.db import StoreError
 from player.store.history import HistoryStore
-from player.ui.care_controller import CareController, milliseconds_to_next_day
+from player.ui.controllers.care_controller import CareController, milliseconds_to_next_day
 
 TZ = timezone(timedelta(hours=1))
 NOW = datetime(2024, 3, 20, 10, 0, tzinfo=TZ)
@@ -64,7 +64,7 @@ def test_advice_changed_only_when_it_changes(store, qtbot):
     controller.refresh()
     with qtbot.waitSignal(controller.advice_changed, timeout=1000) as changed:
         controller.record_symptoms(SymptomAnswers(NOW, leg_weakness=True))
-    assert changed.args[0].level == "urgent"
+    assert changed.args[0].level == "emergency"
     with qtbot.assertNotEmitted(controller.advice_changed):
         controller.refresh(NOW + timedelta(minutes=1))
     assert not controller.routine_may_start()
@@ -92,7 +92,7 @@ def test_a_resting_rating_two_points_above_baseline_suggests_the_symptom_questio
         controller.record_rating("after", 5, at=NOW)  # not a resting rating
     with qtbot.waitSignal(controller.symptoms_check_suggested, timeout=1000) as suggested:
         controller.record_rating("before", 4, at=NOW + timedelta(minutes=1))
-    assert "2 points above where you started (2/10)" in suggested.args[0]
+    assert "2 points above your usual level before (2/10)" in suggested.args[0]
     with qtbot.assertNotEmitted(controller.symptoms_check_suggested):
         controller.record_rating("before", 5, at=NOW + timedelta(hours=2))  # once a day
     with qtbot.waitSignal(controller.symptoms_check_suggested, timeout=1000):
@@ -101,7 +101,8 @@ def test_a_resting_rating_two_points_above_baseline_suggests_the_symptom_questio
 
 def test_no_suggestion_when_the_questions_were_answered_today(store, qtbot):
     calm_start(store)
-    store.add_symptoms(SymptomAnswers(NOW - timedelta(hours=2)))
+    store.add_symptoms(SymptomAnswers(NOW - timedelta(hours=2),
+                                      **dict.fromkeys(SYMPTOM_FIELDS, False)))
     controller = CareController(store, clock=lambda: NOW)
     with qtbot.assertNotEmitted(controller.symptoms_check_suggested):
         controller.record_rating("checkin", 6, at=NOW)
@@ -170,7 +171,7 @@ def test_a_store_that_cannot_be_read_is_reported(qtbot):
 def test_without_a_store_everything_stays_in_memory(qtbot):
     controller = CareController(None, clock=lambda: NOW)
     controller.record_symptoms(SymptomAnswers(NOW, fever=True))
-    assert controller.advice.level == "urgent"
+    assert controller.advice.level == "urgent_today"
     assert [e.action for e in controller.banner_events] == ["shown"]
 
 
@@ -181,3 +182,12 @@ def test_start_guard_lets_a_routine_start_without_urgent_advice(store):
 
 def test_milliseconds_to_next_day():
     assert 0 < milliseconds_to_next_day(datetime.now().astimezone()) <= 25 * 3600 * 1000
+
+
+def test_the_banner_comes_back_after_a_25_hour_day() -> None:
+    from zoneinfo import ZoneInfo
+
+    from player.ui.controllers.care_controller import milliseconds_to_next_day
+
+    start = datetime(2024, 10, 27, 0, 0, tzinfo=ZoneInfo("Europe/London"))
+    assert milliseconds_to_next_day(start) == (25 * 3600 + 5) * 1000

@@ -13,10 +13,10 @@ import pytest
 
 from player.core.history import PainRating, StepEvent, SymptomAnswers
 from player.store.history import HistoryStore
-from player.ui.care_controller import local_now
-from player.ui.care_wiring import InterruptedDialog
-from player.ui.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
-from player.ui.symptoms_dialog import SymptomsDialog
+from player.ui.controllers.care_controller import local_now
+from player.ui.dialogs.history_dialogs import InterruptedDialog
+from player.ui.dialogs.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
+from player.ui.dialogs.symptoms_dialog import SymptomsDialog
 from tests.unit.ui.harness import Harness
 
 SHORT = """\
@@ -95,7 +95,7 @@ def test_a_red_flag_shows_the_urgent_banner_and_no_routine_starts(
     h.show()
     banner = h.app.care.banner
     assert banner.isVisibleTo(h.window)
-    assert "urgent" in banner.heading.text().lower()
+    assert "emergency" in banner.heading.text().lower()
     assert not banner.dismiss_button.isVisibleTo(banner)
     path = routine_file(tmp_path)
     assert h.window.start_routine(path) is False
@@ -250,14 +250,14 @@ def test_the_history_page_opens_from_the_library(harness: Harness, ratings_given
 def test_a_history_that_cannot_be_opened_is_explained_and_the_app_keeps_running(
         make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from player.store.db import StoreError
-    from player.ui import care_wiring
-    from player.ui.care_wiring import NoticeDialog
+    from player.ui import care_features
+    from player.ui.dialogs.history_dialogs import NoticeDialog
 
     def refuse(cls, data_dir, **kwargs):
         raise StoreError(f"Your history in {data_dir} cannot be written (the disk is full).",
                          data_dir)
 
-    monkeypatch.setattr(care_wiring.HistoryStore, "open", classmethod(refuse))
+    monkeypatch.setattr(care_features.HistoryStore, "open", classmethod(refuse))
     notices: list[str] = []
     monkeypatch.setattr(NoticeDialog, "show_notice",
                         classmethod(lambda cls, parent, text: notices.append(text)))
@@ -279,7 +279,7 @@ def test_a_history_from_a_newer_version_is_left_alone_and_the_app_plays_without_
     import sqlite3
 
     from player.store.db import DB_FILENAME, READER_VERSION_KEY, SCHEMA_VERSION
-    from player.ui.care_wiring import NoticeDialog
+    from player.ui.dialogs.history_dialogs import NoticeDialog
 
     with stored(isolated_data_dir) as store:
         store.start_session(routine_title="Kept", started_at=local_now())
@@ -380,7 +380,7 @@ def test_an_exercise_skipped_whole_is_not_asked_about_but_one_partly_done_is(
 def test_a_stopped_session_resumed_is_one_stored_session_counted_once(
         harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         isolated_data_dir: Path, ratings_given: list[str]) -> None:
-    from player.ui.dialogs import StopDialog
+    from player.ui.dialogs.session_dialogs import StopDialog
 
     monkeypatch.setattr(StopDialog, "ask", classmethod(lambda cls, parent, closing=False: True))
     path = routine_file(tmp_path)
@@ -407,3 +407,68 @@ def test_a_stopped_session_resumed_is_one_stored_session_counted_once(
         # one "before", and an "after" for the stop too: a stop is an end worth rating
         assert [r.context for r in store.ratings()] == ratings_given
     assert ratings_given == ["before", "after", "during", "after"]
+
+
+def test_the_banner_and_the_report_judge_the_history_with_the_same_stored_thresholds(
+        make_harness, isolated_data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A physio's stricter thresholds, stored with the sessions, hold after a restart in the
+    banner and in ``report --json`` alike, even once the routine file is gone."""
+    import json
+
+    from player.app import main
+    from player.core.clinical import CareThresholds
+
+    strict = CareThresholds(severe_level=5, severe_count=1)
+    now = local_now()
+    with stored(isolated_data_dir) as store:
+        sid = store.start_session(routine_title="Strict", started_at=now - timedelta(days=1),
+                                  routine_path="/gone/strict.yaml", thresholds=strict)
+        store.finish_session(sid, "completed", now - timedelta(days=1) + timedelta(minutes=20))
+        store.add_rating(PainRating(now - timedelta(hours=2), "checkin", 5))
+    assert main(["--data-dir", str(isolated_data_dir), "report", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    h = make_harness()
+    h.show()
+    banner = h.app.care.banner
+    assert h.app.care.care.thresholds == strict
+    assert report["advice"]["level"] == h.app.care.care.advice.level == "see_professional"
+    assert banner.isVisibleTo(h.window)
+    assert report["advice"]["reasons"] == list(h.app.care.care.advice.reasons)
+
+
+PROGRAMME = """\
+format: 1
+title: Six weeks
+schedule: {times_per_week: 3, weeks: 6}
+blocks:
+  - name: Main
+    steps:
+      - exercise: plank
+        hold: 20s
+        progression:
+          week 3: {hold: 30s}
+"""
+
+
+def test_the_preview_offers_this_week_of_the_programme_and_its_start_can_be_changed(
+        make_harness, tmp_path: Path, isolated_data_dir: Path) -> None:
+    today = local_now()
+    with stored(isolated_data_dir) as store:
+        sid = store.start_session(routine_title="Six weeks", started_at=today - timedelta(days=15))
+        store.finish_session(sid, "completed", today - timedelta(days=15) + timedelta(minutes=5))
+    h = make_harness()
+    h.show()
+    path = routine_file(tmp_path, PROGRAMME)
+    h.window.open_file(path)
+    preview = h.window.preview
+    assert preview.week_box.value() == 3 and preview.week == 3
+    assert preview.programme_label.text() == "Week 3 of 6"
+    assert preview.start_date.date().toPython() == (today - timedelta(days=15)).date()
+    preview.start_date.setDate(preview.start_date.date().addDays(14))  # restarted a day ago
+    assert h.app.settings.chosen_starts() == {"Six weeks": (today - timedelta(days=1)).date()}
+    assert preview.week == 1 and preview.programme_label.text() == "Week 1 of 6"
+    preview.start_date.setDate(preview.start_date.date().addDays(-14))
+    assert preview.week == 3
+    preview.start_button.click()
+    assert h.app.controller.session.week == 3
+    assert h.app.controller.session.plan.steps[1].duration_seconds == 30  # week 3's hold

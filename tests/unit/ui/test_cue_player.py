@@ -7,8 +7,8 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from player.settings import Settings
-from player.ui.app_settings import AppSettings
-from player.ui.cue_player import CuePlayer, SoundStatus, wav_seconds
+from player.ui.controllers.app_settings import AppSettings
+from player.ui.controllers.cue_player import CuePlayer, SoundStatus, wav_seconds
 from tests.fakes import RecordingOutput
 
 TONE = Path("tone.wav")

@@ -9,10 +9,9 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QFont
 
-from player.core.history import PainRating, Session, session_pains
+from player.core.history import HistoryData, PainRating, Session, session_pains
 from player.core.routine import Block, Routine, Schedule
-from player.history_cli import HistoryData
-from player.ui.history_view import CHART_PERIODS, HistoryView, SessionTableModel
+from player.ui.pages.history_view import CHART_PERIODS, HistoryView, SessionTableModel
 
 TZ = timezone(timedelta(hours=1))
 NOW = datetime(2024, 3, 20, 18, 0, tzinfo=TZ)  # a Wednesday
@@ -72,7 +71,9 @@ def test_adherence_and_pain_summary(view):
     data = history(60)
     view.set_history(data, ROUTINE, NOW)
     text = view.adherence_label.text()
-    assert text.startswith("This week: ")
+    first = min(s.started_at for s in data.sessions).date()
+    week = (NOW.date() - first).days // 7 + 1
+    assert text.startswith(f"Core strength, week {week} of 52 \u00b7 This week: ")
     assert "of 3 sessions done" in text and "% of prescribed sessions" in text
     assert "in a row" in text
     assert view.pain_label.text().startswith("Pain: started at ")

@@ -21,8 +21,8 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from player.core import bundled, pictures
 from player.core.loader import load_library, load_routine
-from player.ui import illustration
-from player.ui.illustration import PLACEHOLDER, IllustrationView, Picture, prepare
+from player.ui.widgets import illustration
+from player.ui.widgets.illustration import PLACEHOLDER, IllustrationView, Picture, prepare
 from tests.pictures import GOOD_SVG, HOSTILE_SVGS, hostile_routine, png, png_header, svg, within
 from tests.unit.ui.harness import Harness
 

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QProgressBa
 from player import paths
 from player.core.engine import EngineState
 from player.settings import Settings, load_settings
-from player.ui.dialogs import StopDialog
-from player.ui.first_run import FirstRunNotice
-from player.ui.style import LARGE_TEXT_SCALE
-from player.ui.symptoms_dialog import SymptomsDialog
+from player.ui.dialogs.first_run import FirstRunNotice
+from player.ui.dialogs.session_dialogs import StopDialog
+from player.ui.dialogs.symptoms_dialog import SymptomsDialog
+from player.ui.widgets.style import LARGE_TEXT_SCALE
 from tests.unit.ui.harness import Harness
 
 #: The real question, before the fixtures replace it.

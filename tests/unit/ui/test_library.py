@@ -10,8 +10,8 @@ from PySide6.QtGui import QDropEvent
 from player import paths
 from player.core.bundled import bundled_routines
 from player.core.loader import load_library, load_routine
-from player.ui.library_model import Group
-from player.ui.preview_view import problem_line
+from player.ui.controllers.library_model import Group
+from player.ui.pages.preview_view import problem_line
 from tests.unit.ui.harness import Harness
 
 BROKEN = """\
@@ -154,7 +154,7 @@ def test_command_line_file_with_start_plays_at_once(make_harness, tmp_path: Path
 
 
 def test_open_dialog_is_replaceable(harness: Harness, tmp_path: Path, monkeypatch) -> None:
-    from player.ui.dialogs import OpenRoutineDialog
+    from player.ui.dialogs.session_dialogs import OpenRoutineDialog
 
     path = tmp_path / "good.yaml"
     path.write_text(GOOD)

@@ -5,11 +5,19 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from player.core.history import PainRating
-from player.ui.pain_chart import ChartColors, ChartData, PainChart, paint_pain_chart, resting_trend
+from player.ui.widgets.pain_chart import (
+    ChartColors,
+    ChartData,
+    ChartInk,
+    PainChart,
+    paint_pain_chart,
+    resting_trend,
+)
 
 TZ = timezone(timedelta(hours=1))
 START = datetime(2024, 1, 1, 9, 0, tzinfo=TZ)
@@ -19,11 +27,11 @@ def daily(values: list[int], context: str = "checkin") -> list[PainRating]:
     return [PainRating(START + timedelta(days=i), context, v) for i, v in enumerate(values)]
 
 
-def test_trend_is_the_median_of_the_last_seven_days_from_three_ratings():
+def test_trend_is_the_median_of_the_last_seven_days_from_two_ratings():
     ratings = daily([2, 4, 6, 8, 8, 8, 8, 8, 8]) + daily([10], "after")
     trend = resting_trend(sorted(ratings, key=lambda r: r.at))
-    assert [level for _at, level in trend] == [4.0, 5.0, 6.0, 7.0, 8.0, 8.0, 8.0]
-    assert trend[0][0] == START + timedelta(days=2)  # fewer than 3 before: left out
+    assert [level for _at, level in trend] == [3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 8.0, 8.0]
+    assert trend[0][0] == START + timedelta(days=1)  # fewer than 2 before: left out
 
 
 def test_chart_reports_its_baseline_and_describes_the_period(qtbot):
@@ -64,3 +72,48 @@ def test_repainting_keeps_none_alive(qtbot):
     for _ in range(60):
         chart.grab()
     assert sys.getrefcount(None) >= before - 50
+
+
+def crossings(ink):
+    """The (line, label) pairs where a grid, axis or baseline segment crosses a label."""
+    found = []
+    for line in ink.lines:
+        box = QRectF(line.p1(), line.p2()).normalized()
+        for text, rect in ink.texts:
+            if (box.left() < rect.right() and rect.left() < box.right()
+                    and box.top() <= rect.bottom() and rect.top() <= box.bottom()
+                    and (box.width() > 0 or rect.left() < box.left() < rect.right())
+                    and (box.height() > 0 or rect.top() < box.top() < rect.bottom())):
+                found.append((line, text))
+    return found
+
+
+@pytest.mark.parametrize("base", [0.0, 3.0, 3.5, 5.25, 8.5, 10.0])
+@pytest.mark.parametrize("size", [(320, 180), (640, 260), (1400, 520)])
+def test_no_grid_line_crosses_a_label(base, size):
+    image = QImage(*size, QImage.Format.Format_ARGB32)
+    ratings = daily([3, 5, 7, 4, 6] * 8)
+    ink = ChartInk()
+    painter = QPainter(image)
+    paint_pain_chart(painter, QRectF(0, 0, *size),
+                     ChartData(ratings, START - timedelta(days=1), START + timedelta(days=41),
+                               base), ChartColors.for_print(), ink=ink)
+    painter.end()
+    texts = [text for text, _ in ink.texts]
+    assert "starting level " + f"{base:g}" in texts
+    assert ("2 points worse" in texts) == (base < 10)
+    assert ink.lines and not crossings(ink)
+    frame = QRectF(0, 0, *size)
+    assert all(frame.contains(rect) for _, rect in ink.texts)
+
+
+def test_an_empty_period_says_so_without_a_line_through_the_words():
+    image = QImage(640, 260, QImage.Format.Format_ARGB32)
+    ink = ChartInk()
+    painter = QPainter(image)
+    paint_pain_chart(painter, QRectF(0, 0, 640, 260),
+                     ChartData([], START, START + timedelta(days=28), None),
+                     ChartColors.for_print(), ink=ink)
+    painter.end()
+    assert "No pain ratings in this period" in [text for text, _ in ink.texts]
+    assert not crossings(ink)

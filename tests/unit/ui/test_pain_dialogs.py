@@ -8,13 +8,13 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from player.core.care import in_session_action
 from player.core.clinical import PAIN_ANCHORS
-from player.ui.pain_dialogs import (
+from player.ui.dialogs.pain_dialogs import (
     QUESTIONS,
     HurtsDialog,
     InSessionAdvice,
     PainRatingDialog,
 )
-from player.ui.widgets import TextLabel
+from player.ui.widgets.labels import TextLabel
 
 # Showing a dialog offscreen makes Qt say the platform cannot pass on size hints: harmless.
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
@@ -174,3 +174,12 @@ def test_in_session_advice_text_is_plain(qtbot):
     qtbot.addWidget(d)
     assert d.text.textFormat() == Qt.TextFormat.PlainText
     assert "<b>Plank</b>" in d.text.text()
+
+
+def test_a_check_in_opened_by_hand_is_cancelled_a_prompted_rating_skipped(qtbot):
+    asked = PainRatingDialog(None, "checkin")
+    prompted = PainRatingDialog(None, "after")
+    qtbot.addWidget(asked)
+    qtbot.addWidget(prompted)
+    assert asked.skip_button.text() == "Cancel"
+    assert prompted.skip_button.text() == "Skip"

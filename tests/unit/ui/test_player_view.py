@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QLabel
 from player.core.engine import EngineState
 from player.core.routine import Exercise
 from player.core.timeline import StepKind, TimelineStep
-from player.ui.dialogs import BarrierDialog, SkinCheckDialog
-from player.ui.illustration import PLACEHOLDER, picture_for
-from player.ui.player_view import cap_text, set_text, side_text
+from player.ui.dialogs.session_dialogs import BarrierDialog, SkinCheckDialog
+from player.ui.pages.player_view import cap_text, set_text, side_text
+from player.ui.widgets.illustration import PLACEHOLDER, picture_for
 from tests.unit.ui.harness import Harness
 
 HTML = "<b>x</b><img src=file:///etc/passwd>"

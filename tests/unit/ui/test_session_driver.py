@@ -24,7 +24,7 @@ from player.core.routine import (
     Routine,
 )
 from player.core.timeline import StepKind, Timeline, TimelineStep, build_timeline
-from player.ui.session_driver import SessionDriver
+from player.ui.controllers.session_driver import SessionDriver
 from tests.fakes import FakeClock
 
 T0 = 1000.0

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QApplication
 from player.core.bundled import bundled_routines
 from player.core.loader import load_library, load_routine
 from player.settings import Settings
-from player.ui.dialogs import StopDialog
-from player.ui.library_model import Group, quick_title
-from player.ui.session_controller import Session
+from player.ui.controllers.library_model import Group, quick_title
+from player.ui.controllers.session_controller import Session
+from player.ui.dialogs.session_dialogs import StopDialog
 from tests.unit.ui.harness import Harness
 
 ROUTINE = """\

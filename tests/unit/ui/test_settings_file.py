@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from player.settings import MAX_RECENT_FILES, Settings, load_settings, save_settings
-from player.ui.app_settings import AppSettings
+from player.ui.controllers.app_settings import AppSettings
 
 
 def test_missing_file_gives_defaults_without_warning(tmp_path: Path) -> None:

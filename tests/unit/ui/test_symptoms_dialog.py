@@ -9,9 +9,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from player.core.care import SYMPTOM_QUESTIONS
-from player.ui.first_run import FirstRunNotice
-from player.ui.symptoms_dialog import URGENT_GROUP_NOTE, URGENT_WARNING, SymptomsDialog
-from player.ui.widgets import TextLabel
+from player.ui.dialogs.first_run import FirstRunNotice
+from player.ui.dialogs.symptoms_dialog import URGENT_GROUP_NOTE, URGENT_WARNING, SymptomsDialog
+from player.ui.widgets.labels import TextLabel
 
 pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
@@ -33,7 +33,7 @@ def test_every_question_is_asked_with_nothing_chosen(dialog):
     assert [q.question for q in dialog.questions] == list(SYMPTOM_QUESTIONS)
     assert not any(q.answered for q in dialog.questions)
     assert not dialog.save_button.isEnabled()
-    assert dialog.remaining.text() == "9 questions still to answer."
+    assert dialog.remaining.text() == f"{len(SYMPTOM_QUESTIONS)} questions still to answer."
     first = dialog.questions[0]
     assert first.yes.accessibleName() == f"Yes: {SYMPTOM_QUESTIONS[0].question}"
     assert first.no.accessibleName() == f"No: {SYMPTOM_QUESTIONS[0].question}"

@@ -1,0 +1,519 @@
+"""History, pain ratings and the care banner, wired into the window after its first paint.
+
+:func:`install_care` opens the history database, puts the care banner at the top of the window,
+adds the daily check-in, symptom questions and history page, and hooks the session controller:
+every session, completed or skipped step and rating is written to the store as it happens
+(:class:`~player.ui.controllers.session_recorder.SessionRecorder`), ratings are asked before and
+after a session and after exercises that ask for it, and "This hurts" applies the in-session
+rule. A store that cannot be opened or written is reported in plain words and the app keeps
+running without history.
+
+It is handed what it needs of the application (:class:`CareHost`), so it never imports it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QPushButton, QStyle, QWidget
+
+from player.core.care import in_session_action
+from player.core.history import Session as StoredSession
+from player.core.timeline import StepKind
+from player.store.db import NewerHistoryError, StoreError
+from player.store.history import HistoryStore
+from player.ui.controllers.care_controller import CareController, local_now
+from player.ui.controllers.session_recorder import SessionRecorder
+from player.ui.dialogs.first_run import FirstRunNotice
+from player.ui.dialogs.history_dialogs import InterruptedDialog, NoticeDialog, ReportFileDialog
+from player.ui.dialogs.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
+from player.ui.dialogs.symptoms_dialog import SymptomsDialog
+from player.ui.widgets.banner import CareBanner
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from player.core.engine import StepFinished
+    from player.core.history import HistoryData, StepStatus
+    from player.core.plan import SessionPlan
+    from player.core.programme import Programme
+    from player.core.report import Report
+    from player.core.resume import ResumeCheck
+    from player.core.routine import Exercise, Routine
+    from player.ui.controllers.app_settings import AppSettings
+    from player.ui.controllers.library_model import RoutineLibrary
+    from player.ui.controllers.session_controller import Session, SessionController
+    from player.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+# User-visible text, in one place for translation.
+EASIER_MISSING = ("The easier variant named for {exercise} ({easier}) is neither in this routine "
+                  "nor in the exercise library, so it cannot be offered.")
+HISTORY_UNAVAILABLE = "Your history is not available (see the earlier message)."
+RUNS_WITHOUT_HISTORY = "Until then the app works without your history."
+RUNS_WITHOUT_HISTORY_UNTIL_FIXED = ("The app works without your history until this is fixed; "
+                                    "nothing already saved has been changed.")
+
+
+class CareHost(Protocol):
+    """What the care features need of the application (:class:`player.ui.application.App`)."""
+
+    window: MainWindow
+    controller: SessionController
+    settings: AppSettings
+    library: RoutineLibrary
+    data_dir: Path
+
+
+class CareFeatures(QObject):
+    """Owns the store, the care controller, the banner, the history page and the rating hooks."""
+
+    def __init__(self, app: CareHost, store: HistoryStore | None) -> None:
+        super().__init__(app.window)
+        self.app = app
+        self.window = app.window
+        self.controller = app.controller
+        self.store = store
+        self.care = CareController(store, parent=self)
+        self.banner = CareBanner()
+        self.recorder = SessionRecorder(store, parent=self) if store is not None else None
+        self._pending_before: tuple[int, str, str] | None = None
+        self._exercised: set[str] = set()  # exercises with a set done in this session
+        self._prompts: list[Callable[[], None]] = []
+        self._history_view: QWidget | None = None
+        self._sessions: tuple[StoredSession, ...] | None = None  # read for the preview
+        self._build()
+        self._wire()
+
+    # --- building ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.window.banner_area.addWidget(self.banner)
+        self.checkin_button = self._library_button(
+            "Daily check-in\u2026", "Rate your pain now (daily check-in)",
+            QStyle.StandardPixmap.SP_DialogYesButton)
+        self.symptoms_button = self._library_button(
+            "Symptom questions\u2026", "Answer the symptom questions",
+            QStyle.StandardPixmap.SP_MessageBoxQuestion)
+        self.history_button = self._library_button(
+            "History", "Show your history, pain chart and report",
+            QStyle.StandardPixmap.SP_FileDialogDetailedView)
+        self.hurts_button = QPushButton(
+            self.window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
+            "This hurts")
+        self.hurts_button.setMinimumSize(96, 40)  # as big as the session buttons beside it
+        self.hurts_button.setAccessibleName("This hurts: rate the pain and ease off")
+        self.hurts_button.setShortcut(QKeySequence("H"))
+        self.hurts_button.setToolTip("This hurts (H)")
+        self.window.player.extra_controls.addWidget(self.hurts_button)
+        self.window.extra_shortcuts.append(("H", "This hurts: rate the pain and ease off"))
+        menu = self.window.history_menu
+        menu.addAction("Daily &check-in\u2026", self.check_in)
+        menu.addAction("&Symptom questions\u2026", self.ask_symptoms)
+        menu.addAction("&History and pain chart", self.show_history)
+        menu.addAction("&Report for your physiotherapist (PDF)\u2026", self.save_report)
+
+    def _library_button(self, text: str, name: str, icon: QStyle.StandardPixmap) -> QPushButton:
+        button = QPushButton(self.window.style().standardIcon(icon), text)
+        button.setAccessibleName(name)
+        # Before the stretch that ends the row.
+        row = self.window.library_actions
+        row.insertWidget(row.count() - 1, button)
+        return button
+
+    def _wire(self) -> None:
+        care, controller = self.care, self.controller
+        care.banner_changed.connect(self.banner.show_advice)
+        self.banner.dismissed.connect(care.dismiss_banner)
+        care.store_failed.connect(self._on_store_failed)
+        care.start_blocked.connect(self._on_start_blocked)
+        care.symptoms_check_suggested.connect(self._on_symptoms_check_suggested)
+        controller.add_start_guard(care.start_guard)
+        controller.add_start_guard(self._ask_before)
+        if self.recorder is not None:  # first, so a session has its id for the ratings below
+            controller.session_started.connect(self.recorder.on_session_started)
+            controller.step_finished.connect(self.recorder.on_step_finished)
+            controller.session_finished.connect(self._record_finish)
+            controller.display_changed.connect(self._record_clock)
+            self.recorder.failed.connect(self._on_store_failed)
+        controller.session_started.connect(self._on_session_started)
+        controller.step_started.connect(self._on_step_started)
+        controller.step_finished.connect(self._on_step_finished)
+        controller.session_finished.connect(self._on_session_finished)
+        controller.session_closed.connect(self._on_session_closed)
+        controller.session_started.connect(self._forget_sessions)
+        controller.session_finished.connect(self._forget_sessions)
+        self.window.preview.set_programme_source(self.programme_of)
+        self.checkin_button.clicked.connect(self.check_in)
+        self.symptoms_button.clicked.connect(self.ask_symptoms)
+        self.history_button.clicked.connect(self.show_history)
+        self.hurts_button.clicked.connect(self.this_hurts)
+        self.hurts_button.setEnabled(False)
+
+    def _record_finish(self, _completed: bool) -> None:
+        if self.recorder is not None:
+            self.recorder.on_session_finished(self.controller.end_reason)
+
+    def _record_clock(self) -> None:
+        engine = self.controller.engine
+        step = engine.current if engine is not None else None
+        if self.recorder is not None and engine is not None and step is not None:
+            self.recorder.on_clock(step, engine.elapsed_in_step())
+
+    @property
+    def session_id(self) -> int | None:
+        """The stored id of the session in play, if the history is available."""
+        return self.recorder.session_id if self.recorder is not None else None
+
+    # --- start-up ----------------------------------------------------------------------------
+    def start(self, notices: list[str]) -> None:
+        """Show the advice, then what needs the person's attention: first-run notice and
+        questions, messages about the history file, sessions left unfinished."""
+        self._follow_thresholds()
+        self.care.refresh()
+        self.care.start_day_watch()
+        settings = self.app.settings
+        if not settings.notice_accepted:
+            if not FirstRunNotice.ask(self.window):
+                self.window.close()
+                return
+            settings.accept_notice()
+            self.ask_symptoms()
+        for notice in notices:
+            NoticeDialog.show_notice(self.window, notice)
+        self._offer_interrupted()
+
+    def sessions(self) -> tuple[StoredSession, ...]:
+        """The sessions recorded, read once and again after each session starts or ends."""
+        if self._sessions is None:
+            self._sessions = ()
+            if self.store is not None:
+                try:
+                    self._sessions = tuple(self.store.sessions())
+                except StoreError as exc:
+                    self._on_store_failed(str(exc))
+                    return ()
+        return self._sessions
+
+    def programme_of(self, routine: Routine) -> Programme | None:
+        """``routine``'s programme: from the start chosen, else its first session recorded."""
+        from player.core.programme import programme_for
+
+        return programme_for(routine, self.sessions(), local_now().date(),
+                             self.app.settings.chosen_starts())
+
+    def _forget_sessions(self, *_args: object) -> None:
+        self._sessions = None
+        self.window.preview.refresh_programme()
+
+    def _follow_thresholds(self) -> None:
+        """Judge the history with the thresholds of the routine being followed, as the report
+        does (:func:`player.core.report.thresholds_in_force`), from the first paint on."""
+        from player.core.report import find_played_routine, last_played, thresholds_in_force
+        from player.routine_files import routine_candidates
+
+        if self.store is None:
+            return
+        sessions = self.sessions()
+
+        def find_played() -> Routine | None:
+            last = last_played(sessions)
+            return None if last is None else find_played_routine(
+                last, routine_candidates(self.app.data_dir), self.app.library.exercises)
+
+        self.care.set_thresholds(thresholds_in_force(sessions, find_played=find_played),
+                                 refresh=False)
+
+    def close(self) -> None:
+        """Close the history database."""
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def _offer_interrupted(self) -> None:
+        if self.store is None or self.recorder is None:
+            return
+        try:
+            interrupted = self.store.interrupted_sessions()
+        except StoreError as exc:
+            self._on_store_failed(str(exc))
+            return
+        for stored in interrupted:
+            try:
+                self._offer_one(stored)
+            except StoreError as exc:
+                self._on_store_failed(str(exc))
+
+    def _offer_one(self, stored: StoredSession) -> None:
+        from player.core.plan import build_plan
+
+        assert self.store is not None and self.recorder is not None
+        steps = self.store.steps(stored.id)
+        check = self._check_resume(stored, [s.step_index for s in steps])
+        choice = InterruptedDialog.ask(self.window, stored, check.plan is not None,
+                                       check.problem, check.fresh is not None)
+        busy = self.controller.in_play
+        if choice == "resume" and check.plan is not None and not busy:
+            self.store.resume_session(stored.id)
+            self.recorder.continue_with(stored.id)
+            carried = [(s.step_index, s.status) for s in steps]
+            if not self._start_plan(check.plan, carried):
+                self.store.close_session_as_interrupted(stored.id)
+            return
+        self.store.close_session_as_interrupted(stored.id)
+        if choice == "fresh" and check.fresh is not None and not busy:
+            self._start_plan(build_plan(check.fresh, stored.week))
+
+    def _check_resume(self, stored: StoredSession, done: list[int]) -> ResumeCheck:
+        from player.core.resume import check_resume
+        from player.routine_files import routine_candidates
+
+        library = self.app.library.exercises
+        return check_resume(stored, done, routine_candidates(self.app.data_dir), library,
+                            dict(library.exercises))
+
+    def _start_plan(self, plan: SessionPlan,
+                    carried: Sequence[tuple[int, StepStatus]] = ()) -> bool:
+        if not self.controller.start(plan, carried):
+            if self.recorder is not None:
+                self.recorder.cancel_continue()
+            return False
+        self.window.show_page(self.window.player)
+        return True
+
+    # --- ratings and questions ---------------------------------------------------------------
+    def check_in(self) -> None:
+        """The daily check-in: a 0-10 rating outside a session."""
+        answer = PainRatingDialog.ask(self.window, "checkin", "Daily check-in")
+        if answer is not None:
+            rating, note, area = answer
+            self.care.record_rating("checkin", rating, note=note, body_area=area)
+
+    def ask_symptoms(self) -> None:
+        """Ask the symptom questions and apply the answers."""
+        answers = SymptomsDialog.ask(self.window)
+        if answers is not None:
+            self.care.record_symptoms(answers)
+
+    def _ask_before(self, session: Session) -> bool:
+        self._pending_before = None
+        if session.continues or (self.recorder is not None and self.recorder.continuing):
+            return True
+        if session.routine.pain_checks.before:
+            self._pending_before = PainRatingDialog.ask(
+                self.window, "before", f"Before {session.routine.title}")
+        return True
+
+    def _on_session_started(self, session: Session) -> None:
+        if not (session.continues or session.plan.resumed or session.plan.variants):
+            self._exercised.clear()
+        self.care.set_thresholds(session.routine.pain_checks.thresholds)
+        if self._pending_before is not None:
+            rating, note, area = self._pending_before
+            self._pending_before = None
+            self.care.record_rating("before", rating, note=note, body_area=area,
+                                    session_id=self.session_id)
+
+    def _on_step_started(self, step: object) -> None:
+        current = self.controller.engine.current if self.controller.engine else None
+        self.hurts_button.setEnabled(current is not None and current.exercise is not None)
+
+    def _on_step_finished(self, event: StepFinished) -> None:
+        step = event.step
+        exercise = step.exercise
+        if exercise is None or step.kind is not StepKind.EXERCISE:
+            return
+        if event.status == "completed":
+            self._exercised.add(exercise.id)
+        # The timeline marks only an exercise's last set and side; it is asked about when any
+        # of its sets was done, even if this last one was skipped.
+        if step.pain_check and exercise.id in self._exercised:
+            session_id = self.session_id
+            self._prompt(lambda: self._ask_during(exercise.name, exercise.id, session_id))
+
+    def _ask_during(self, name: str, exercise_id: str, session_id: int | None) -> None:
+        paused = self.controller.pause()  # False when that was the last step
+        answer = PainRatingDialog.ask(self.window, "during", f"After {name}")
+        if answer is not None:
+            rating, note, area = answer
+            self.care.record_rating("during", rating, note=note, body_area=area,
+                                    session_id=session_id, exercise_id=exercise_id)
+        if paused:
+            self.controller.resume()
+
+    def _on_session_finished(self, completed: bool) -> None:
+        self.hurts_button.setEnabled(False)
+        session = self.controller.session
+        if self.recorder is not None and self.recorder.continuing:
+            return
+        if session is not None and session.routine.pain_checks.after:
+            session_id = self.session_id
+            self._prompt(lambda: self._ask_after(session.routine.title, session_id))
+
+    def _ask_after(self, title: str, session_id: int | None) -> None:
+        answer = PainRatingDialog.ask(self.window, "after", f"After {title}")
+        if answer is not None:
+            rating, note, area = answer
+            self.care.record_rating("after", rating, note=note, body_area=area,
+                                    session_id=session_id)
+
+    def _prompt(self, ask: Callable[[], None]) -> None:
+        """Ask ``ask`` once the engine's signal has returned, after the prompts already queued.
+
+        A rating dialog runs its own event loop: without the queue, a prompt queued while one
+        is open (the "after" rating at the end of the last exercise) would open on top of it
+        and be answered first.
+        """
+        self._prompts.append(ask)
+        if len(self._prompts) == 1:
+            QTimer.singleShot(0, self, self._run_prompts)
+
+    def _run_prompts(self) -> None:
+        while self._prompts:
+            self._prompts[0]()
+            self._prompts.pop(0)
+
+    def _on_session_closed(self) -> None:
+        self.hurts_button.setEnabled(False)
+
+    # --- "this hurts" ------------------------------------------------------------------------
+    def this_hurts(self) -> None:
+        """Rate the pain mid-exercise and apply the in-session rule (stop, easier or skip)."""
+        engine = self.controller.engine
+        step = engine.current if engine is not None else None
+        if step is None or step.exercise is None:
+            return
+        easier = self._easier(step.exercise)
+        if easier is None and step.exercise.easier:
+            self.window.show_status(EASIER_MISSING.format(
+                exercise=step.exercise.name, easier=step.exercise.easier), seconds=30)
+        paused = self.controller.pause()
+        answer = HurtsDialog.ask(self.window, easier is not None,
+                                 self.care.thresholds.in_session_stop_level)
+        if answer is None:
+            if paused:
+                self.controller.resume()
+            return
+        rating, sharp = answer
+        if rating is not None:
+            self.care.record_rating("during", rating, session_id=self.session_id,
+                                    exercise_id=step.exercise.id)
+        action = in_session_action(rating, sharp, easier is not None, self.care.thresholds)
+        choice = InSessionAdvice.ask(self.window, action, step.exercise.name,
+                                     easier.name if easier is not None else None)
+        if choice == "easier" and easier is not None:
+            self._switch_to(easier)
+        elif choice == "skip":
+            self.controller.next()
+        elif choice == "stop":
+            self.controller.stop(for_pain=True)
+        elif paused:
+            self.controller.resume()
+
+    def _easier(self, exercise: Exercise) -> Exercise | None:
+        session = self.controller.session
+        if exercise.easier is None or session is None:
+            return None
+        for known in session.routine.exercises():
+            if known.id == exercise.easier:
+                return known
+        return self.app.library.exercises.exercises.get(exercise.easier)
+
+    def _switch_to(self, easier: Exercise) -> None:
+        """Carry on the session with ``easier`` in place of the current exercise's remaining
+        sets and sides (the current step is recorded as skipped)."""
+        from player.core.plan import PlanError
+
+        session, engine = self.controller.session, self.controller.engine
+        if session is None or engine is None or engine.current is None:
+            return
+        try:
+            plan = session.plan.with_easier_variant(engine.index, easier)
+        except PlanError as exc:
+            NoticeDialog.show_notice(self.window, str(exc))
+            return
+        if self.recorder is not None and self.session_id is not None:
+            self.recorder.continue_with(self.session_id)
+        carried = self.controller.step_statuses
+        if not self.controller.start(plan, carried, self.controller.active_seconds) \
+                and self.recorder is not None:
+            self.recorder.cancel_continue()
+
+    # --- history -----------------------------------------------------------------------------
+    def show_history(self) -> None:
+        """The history page: calendar, adherence, pain chart and sessions."""
+        from player.core.history import HistoryData
+        from player.ui.pages.history_view import HistoryView
+
+        if self.store is None:
+            self.window.show_status(HISTORY_UNAVAILABLE)
+            return
+        if self._history_view is None:
+            view = HistoryView()
+            view.back_requested.connect(self.window.back_to_library)
+            view.report_requested.connect(self.save_report)
+            self.window.add_page(view)
+            self._history_view = view
+        # The care controller already holds every rating, the answers and the banner events.
+        care = self.care
+        data = HistoryData(care.ratings, self.sessions(), care.symptoms, care.banner_events)
+        self._history_view.set_report(self._report(data))  # type: ignore[attr-defined]
+        self.window.show_page(self._history_view)
+
+    def save_report(self) -> None:
+        """Write the PDF report for the physiotherapist."""
+        from player.ui.report_pdf import write_report_pdf
+
+        if self.store is None:
+            self.window.show_status(HISTORY_UNAVAILABLE)
+            return
+        path = ReportFileDialog.ask(self.window)
+        if path is None:
+            return
+        try:
+            write_report_pdf(self._report(self.store.snapshot()), path)
+        except (StoreError, OSError) as exc:
+            self._on_store_failed(f"The report could not be written: {exc}")
+            return
+        self.window.show_status(f"Report saved to {path}")
+
+    def _report(self, data: HistoryData) -> Report:
+        from player.core.report import report_for
+        from player.routine_files import routine_candidates
+
+        return report_for(data, local_now(), routine_candidates(self.app.data_dir),
+                          library=self.app.library.exercises,
+                          chosen_starts=self.app.settings.chosen_starts())
+
+    # --- messages ----------------------------------------------------------------------------
+    def _on_store_failed(self, message: str) -> None:
+        log.warning("history: %s", message)
+        self.window.show_status(message, seconds=30)
+
+    def _on_start_blocked(self, _advice: object) -> None:
+        self.window.show_status("Routines cannot start while the urgent advice at the top "
+                                "stands. Please seek care now.", seconds=30)
+
+    def _on_symptoms_check_suggested(self, reason: str) -> None:
+        self.window.show_status(reason, seconds=30)
+        QTimer.singleShot(0, self, self.ask_symptoms)
+
+
+def install_care(app: CareHost) -> CareFeatures:
+    """Open the history and wire the care features into ``app``'s window (after first paint)."""
+    notices: list[str] = []
+    store: HistoryStore | None = None
+    try:
+        store = HistoryStore.open(app.data_dir)
+        notices.extend(store.notices)
+    except NewerHistoryError as exc:
+        notices.append(f"{exc} {RUNS_WITHOUT_HISTORY}")
+    except StoreError as exc:
+        notices.append(f"{exc} {RUNS_WITHOUT_HISTORY_UNTIL_FIXED}")
+    features = CareFeatures(app, store)
+    features.start(notices)
+    return features

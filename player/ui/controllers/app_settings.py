@@ -1,0 +1,121 @@
+"""The settings as a Qt model: widgets read it and subscribe to its change signals."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from player.settings import Settings, load_settings, save_settings
+
+
+class AppSettings(QObject):
+    """Holds the :class:`Settings`, saves every change to ``path`` and announces it.
+
+    ``load_warning`` is the message to show once when the file was corrupt; ``save_failed``
+    carries a message when a change could not be written (the change still applies).
+    """
+
+    muted_changed = Signal(bool)
+    spoken_cues_changed = Signal(bool)
+    large_text_changed = Signal(bool)
+    recent_files_changed = Signal()
+    programme_starts_changed = Signal()
+    save_failed = Signal(str)
+
+    def __init__(self, path: Path, settings: Settings, load_warning: str | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._path = path
+        self._settings = settings
+        self.load_warning = load_warning
+
+    @classmethod
+    def load(cls, path: Path, parent: QObject | None = None) -> AppSettings:
+        """Read the settings file (defaults when missing or corrupt)."""
+        loaded = load_settings(path)
+        return cls(path, loaded.settings, loaded.warning, parent)
+
+    @property
+    def path(self) -> Path:
+        """The settings file."""
+        return self._path
+
+    @property
+    def muted(self) -> bool:
+        """True when cues are not played (the screen still flashes)."""
+        return self._settings.muted
+
+    @property
+    def spoken_cues(self) -> bool:
+        """True for spoken cues, False for tones only."""
+        return self._settings.spoken_cues
+
+    @property
+    def large_text(self) -> bool:
+        """True for the large-text mode."""
+        return self._settings.large_text
+
+    @property
+    def recent_files(self) -> list[Path]:
+        """Recently opened routine files, newest first."""
+        return [Path(p) for p in self._settings.recent_files]
+
+    @property
+    def notice_accepted(self) -> bool:
+        """True once the first-run notice (not medical advice) was accepted."""
+        return self._settings.notice_accepted
+
+    def accept_notice(self) -> None:
+        """Remember that the first-run notice was accepted."""
+        self._change("notice_accepted", True)
+
+    def set_muted(self, value: bool) -> None:
+        """Mute or unmute the cues."""
+        if self._change("muted", value):
+            self.muted_changed.emit(value)
+
+    def set_spoken_cues(self, value: bool) -> None:
+        """Choose spoken cues (True) or tones (False)."""
+        if self._change("spoken_cues", value):
+            self.spoken_cues_changed.emit(value)
+
+    def set_large_text(self, value: bool) -> None:
+        """Turn the large-text mode on or off."""
+        if self._change("large_text", value):
+            self.large_text_changed.emit(value)
+
+    def chosen_starts(self) -> dict[str, date]:
+        """The programme starts chosen in the preview, by routine title."""
+        return self._settings.chosen_starts()
+
+    def set_programme_start(self, title: str, start: date | None) -> None:
+        """Start ``title``'s programme on ``start`` (None: from its first session again)."""
+        starts = dict(self._settings.programme_starts)
+        if start is None:
+            starts.pop(title, None)
+        else:
+            starts[title] = start.isoformat()
+        if self._change("programme_starts", starts):
+            self.programme_starts_changed.emit()
+
+    def add_recent_file(self, path: Path) -> None:
+        """Put ``path`` at the front of the recent files."""
+        if self._change("recent_files", self._settings.with_recent(path)):
+            self.recent_files_changed.emit()
+
+    def remove_recent_file(self, path: Path) -> None:
+        """Forget ``path`` (e.g. it no longer exists)."""
+        kept = [p for p in self._settings.recent_files if Path(p) != Path(path)]
+        if self._change("recent_files", kept):
+            self.recent_files_changed.emit()
+
+    def _change(self, key: str, value: object) -> bool:
+        if getattr(self._settings, key) == value:
+            return False
+        setattr(self._settings, key, value)
+        message = save_settings(self._path, self._settings)
+        if message is not None:
+            self.save_failed.emit(message)
+        return True

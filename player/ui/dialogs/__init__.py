@@ -1,0 +1,1 @@
+"""The questions the window asks, each behind a classmethod tests can replace."""

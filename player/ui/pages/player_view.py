@@ -1,0 +1,522 @@
+"""The player: the step, a large countdown, the illustration, what to do and feel, controls.
+
+Handed the :class:`SessionController`; everything shown is read from the engine whenever the
+controller says something changed, so the view never keeps time itself.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QStyle,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from player.core import pictures
+from player.core.durations import format_duration
+from player.core.engine import EngineState, TempoPhase
+from player.core.plan import step_label
+from player.core.timeline import StepKind, Timeline, TimelineStep, describe_step
+from player.ui.controllers.actions import SessionActions
+from player.ui.controllers.session_controller import Session, SessionController
+from player.ui.dialogs.session_dialogs import BARRIER_ADVICE, SKIN_PROBLEM_ADVICE
+from player.ui.widgets.beat_indicator import BeatIndicator
+from player.ui.widgets.illustration import IllustrationView, picture_for
+from player.ui.widgets.labels import CountdownLabel, TextLabel
+from player.ui.widgets.style import PAGE_MARGIN, TextRole
+
+# User-visible text, in one place for translation.
+_PHASE_WORDS = {"up": "Up", "hold": "Hold", "down": "Down"}
+INSTRUCTIONS_HEADING = "How to do it"
+PLAY_AGAIN = "Play again"
+START_AGAIN = "Start again"
+RESUME_FROM = "Resume from step {n}"
+NO_ILLUSTRATION = "This exercise has no illustration"
+#: The longest text the Done button takes (see player.ui.controllers.actions).
+LONGEST_DONE_TEXT = "Start timer"
+PAUSED = "Paused \u2014 press Space to go on"
+REPS_TO_DO = "{reps} reps"
+DONE_WORD = "Done?"
+UP_NEXT = "Up next: {name}"
+
+
+def side_text(step: TimelineStep) -> str:
+    """``Left side`` / ``Right side`` / empty."""
+    return f"{step.side.capitalize()} side" if step.side else ""
+
+
+def set_text(step: TimelineStep) -> str:
+    """``Set 2 of 3`` for a multi-set exercise, else empty."""
+    if step.sets and step.sets > 1 and step.set:
+        return f"Set {step.set} of {step.sets}"
+    return ""
+
+
+def cap_text(step: TimelineStep) -> str:
+    """The cap notice for ice and heat the player shortened, else empty."""
+    if step.requested_seconds is None:
+        return ""
+    return (f"Capped at {format_duration(step.planned_seconds)} "
+            f"(the file asked for {format_duration(step.requested_seconds)})")
+
+
+def next_text(timeline: Timeline, step: TimelineStep) -> str:
+    """What comes after ``step``."""
+    following = timeline.steps[step.index + 1 : step.index + 2]
+    if not following:
+        return "Next: the end of the routine"
+    nxt = following[0]
+    detail = describe_step(nxt)
+    length = (format_duration(nxt.duration_seconds) if nxt.duration_seconds is not None
+              else "when you're done")
+    return f"Next: {nxt.name}" + (f" ({detail})" if detail else "") + f", {length}"
+
+
+class _Section(QWidget):
+    """A heading and plain-text lines, hidden when there are no lines."""
+
+    def __init__(self, heading: str, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.heading = TextLabel(heading, TextRole.HEADING)
+        self.body = TextLabel("", wrap=True)
+        self.body.setAccessibleName(name)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.body, 1)
+
+    def set_lines(self, lines: tuple[str, ...] | list[str], bullets: bool = True) -> None:
+        """Show ``lines`` (bulleted), or hide the section."""
+        text = "\n".join(f"\u2022 {line}" if bullets else line for line in lines)
+        self.body.setText(text)
+        self.setVisible(bool(lines))
+
+
+class PlayerView(QWidget):
+    """Shows the session in play and, at its end, a short summary.
+
+    Layouts other features add to: :attr:`extra_controls` (beside the session buttons, e.g. a
+    "this hurts" button) and :attr:`finished_extras` (on the summary, e.g. a pain rating).
+    """
+
+    back_requested = Signal()
+    again_requested = Signal()
+    resume_requested = Signal()
+
+    def __init__(self, controller: SessionController, actions: SessionActions,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._actions = actions
+        self._step: TimelineStep | None = None
+        self._stack = QStackedWidget(self)
+        self._stack.addWidget(self._build_session_page())
+        self._stack.addWidget(self._build_finished_page())
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._stack)
+        controller.session_started.connect(self._on_session_started)
+        controller.step_started.connect(self._on_step_started)
+        controller.display_changed.connect(self._on_display_changed)
+        controller.state_changed.connect(self._on_state_changed)
+        controller.tempo_phase_changed.connect(self._on_tempo_phase_changed)
+        controller.beat_reached.connect(self._on_beat_reached)
+        controller.skin_problem_reported.connect(self._on_skin_problem_reported)
+        controller.barrier_confirmed.connect(self._on_barrier_confirmed)
+        controller.session_finished.connect(self._on_session_finished)
+
+    # --- building ----------------------------------------------------------------------------
+    def _build_session_page(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(PAGE_MARGIN, PAGE_MARGIN // 2, PAGE_MARGIN, PAGE_MARGIN // 2)
+        layout.setSpacing(10)
+        layout.addLayout(self._build_top_bar())
+        body = QHBoxLayout()
+        body.setSpacing(PAGE_MARGIN)
+        body.addLayout(self._build_picture_column(), 5)
+        body.addLayout(self._build_clock_column(), 6)
+        layout.addLayout(body, 5)
+        layout.addWidget(self._build_details(), 2)
+        self.next_label = TextLabel("", TextRole.HEADING)
+        self.next_label.setAccessibleName("Next step")
+        layout.addWidget(self.next_label)
+        layout.addLayout(self._build_controls())
+        return page
+
+    def _build_top_bar(self) -> QVBoxLayout:
+        bar = QVBoxLayout()
+        bar.setSpacing(4)
+        row = QHBoxLayout()
+        self.routine_label = TextLabel("", TextRole.HEADING, wrap=True)  # long titles wrap
+        self.routine_label.setAccessibleName("Routine")
+        self.block_label = TextLabel("", TextRole.BODY, dim=True)
+        self.block_label.setAccessibleName("Block")
+        self.step_count_label = TextLabel("", TextRole.BODY, dim=True)
+        self.step_count_label.setAccessibleName("Step number")
+        self.time_left_label = TextLabel("", TextRole.HEADING)
+        self.time_left_label.setAccessibleName("Time left in the routine")
+        row.addWidget(self.routine_label, 1)
+        row.addWidget(self.block_label)
+        row.addWidget(self.step_count_label)
+        row.addSpacing(PAGE_MARGIN)
+        row.addWidget(self.time_left_label)
+        bar.addLayout(row)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.setFixedHeight(10)
+        self.progress.setAccessibleName("Progress through the routine")
+        bar.addWidget(self.progress)
+        return bar
+
+    def _build_picture_column(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        self.illustration = IllustrationView()
+        column.addWidget(self.illustration, 1)
+        self.missing_picture = QWidget()
+        row = QHBoxLayout(self.missing_picture)
+        row.setContentsMargins(0, 0, 0, 0)
+        icon = TextLabel()
+        size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
+        icon.setPixmap(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size))
+        row.addWidget(icon)
+        self.missing_label = TextLabel(NO_ILLUSTRATION, TextRole.SMALL, wrap=True, dim=True)
+        self.illustration.problem_changed.connect(self._show_picture_note)
+        row.addWidget(self.missing_label, 1)
+        self.missing_picture.hide()
+        column.addWidget(self.missing_picture)
+        return column
+
+    def _build_clock_column(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(6)
+        self.name_label = TextLabel("", TextRole.TITLE, wrap=True)
+        self.name_label.setAccessibleName("Step")
+        column.addWidget(self.name_label)
+        row = QHBoxLayout()
+        self.set_label = TextLabel("", TextRole.STATUS)
+        self.set_label.setAccessibleName("Set")
+        self.side_label = TextLabel("", TextRole.STATUS)
+        self.side_label.setAccessibleName("Side")
+        row.addWidget(self.set_label)
+        row.addSpacing(PAGE_MARGIN)
+        row.addWidget(self.side_label)
+        row.addStretch(1)
+        column.addLayout(row)
+        self.countdown = CountdownLabel()
+        self.countdown.setAccessibleName("Countdown")
+        column.addWidget(self.countdown, 1)
+        self.paused_label = TextLabel(PAUSED, TextRole.TITLE, wrap=True)
+        self.paused_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.paused_label.setAccessibleName("Paused")
+        self.paused_label.setFrameShape(QFrame.Shape.StyledPanel)
+        self.paused_label.setMargin(8)
+        self.paused_label.setBackgroundRole(QPalette.ColorRole.Highlight)
+        self.paused_label.setForegroundRole(QPalette.ColorRole.HighlightedText)
+        self.paused_label.setAutoFillBackground(True)
+        self.paused_label.hide()
+        column.addWidget(self.paused_label)
+        self.caption_label = TextLabel("", TextRole.BODY, dim=True, wrap=True)
+        self.caption_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.caption_label.setAccessibleName("Timer status")
+        column.addWidget(self.caption_label)
+        self.reps_label = TextLabel("", TextRole.EMPHASIS)
+        self.reps_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.reps_label.setAccessibleName("Repetitions")
+        column.addWidget(self.reps_label)
+        self.beat_indicator = BeatIndicator()
+        column.addWidget(self.beat_indicator, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.beat_indicator.hide()
+        self.cap_label = TextLabel("", TextRole.HEADING, wrap=True)
+        self.cap_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.cap_label.setAccessibleName("Safety cap")
+        column.addWidget(self.cap_label)
+        # Hidden lines keep their room, so the clock does not move from step to step.
+        for label in (self.set_label, self.side_label, self.caption_label, self.reps_label):
+            policy = label.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            label.setSizePolicy(policy)
+        self.notice_label = TextLabel("", TextRole.BODY, wrap=True)
+        self.notice_label.setAccessibleName("Notice")
+        self.notice_label.setFrameShape(QFrame.Shape.StyledPanel)
+        self.notice_label.setMargin(8)
+        self.notice_label.hide()
+        column.addWidget(self.notice_label)
+        return column
+
+    def _build_details(self) -> QScrollArea:
+        content = QWidget()
+        row = QHBoxLayout(content)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(PAGE_MARGIN * 2)
+        self.note_section = _Section("Note", "Note")
+        self.instructions_section = _Section(INSTRUCTIONS_HEADING, "Instructions")
+        self.feel_section = _Section("What you should feel", "What you should feel")
+        self.cautions_section = _Section("Take care", "Cautions")
+        for section in (self.instructions_section, self.feel_section, self.cautions_section,
+                        self.note_section):
+            row.addWidget(section, 1, Qt.AlignmentFlag.AlignTop)
+        area = QScrollArea()
+        area.setWidget(content)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setAccessibleName("Exercise details")
+        area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        area.setMinimumHeight(110)
+        return area
+
+    def _build_controls(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        self.buttons: dict[str, QToolButton] = {}
+        for action in self._actions.session_actions:
+            row.addWidget(self._button(action))
+        done = self.buttons[self._actions.done.text()]
+        # Wide enough for both of its texts, so the row does not move when it changes.
+        text = done.defaultAction().text()
+        done.defaultAction().setText(LONGEST_DONE_TEXT)
+        done.setMinimumWidth(max(done.minimumWidth(), done.sizeHint().width()))
+        done.defaultAction().setText(text)
+        row.addStretch(1)
+        #: Beside the session buttons: where other features add their controls.
+        self.extra_controls = QHBoxLayout()
+        row.addLayout(self.extra_controls)
+        row.addWidget(self._button(self._actions.mute))
+        return row
+
+    def _button(self, action: QAction) -> QToolButton:
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        button.setMinimumHeight(40)
+        button.setMinimumWidth(96)
+        button.setAccessibleName(action.text())
+        button.setAccessibleDescription(action.statusTip())
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        action.changed.connect(lambda b=button, a=action: b.setAccessibleName(a.text()))
+        self.buttons[action.text()] = button
+        return button
+
+    def _build_finished_page(self) -> QWidget:
+        page = QWidget(self)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(PAGE_MARGIN * 3, PAGE_MARGIN * 3, PAGE_MARGIN * 3,
+                                  PAGE_MARGIN * 3)
+        layout.addStretch(1)
+        self.finished_title = TextLabel("", TextRole.TITLE, wrap=True)
+        self.finished_title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.finished_title.setAccessibleName("Session result")
+        layout.addWidget(self.finished_title)
+        self.finished_summary = TextLabel("", TextRole.STATUS, wrap=True, dim=True)
+        self.finished_summary.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.finished_summary.setAccessibleName("Session summary")
+        layout.addWidget(self.finished_summary)
+        #: Below the summary: where other features add theirs (e.g. an after-session rating).
+        self.finished_extras = QVBoxLayout()
+        layout.addLayout(self.finished_extras)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.back_button = QPushButton("Back to the library")
+        self.back_button.setAccessibleName("Back to the library")
+        self.back_button.setMinimumSize(200, 48)
+        self.back_button.clicked.connect(self.back_requested)
+        self.again_button = QPushButton("Play again")
+        self.again_button.setAccessibleName("Play the routine again")
+        self.again_button.setMinimumSize(200, 48)
+        self.again_button.clicked.connect(self.again_requested)
+        self.resume_button = QPushButton("")
+        self.resume_button.setAccessibleName("Resume the session")
+        self.resume_button.setMinimumSize(200, 48)
+        self.resume_button.clicked.connect(self.resume_requested)
+        self.resume_button.hide()
+        row.setSpacing(PAGE_MARGIN)
+        row.addWidget(self.resume_button)
+        row.addWidget(self.again_button)
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        layout.addSpacing(PAGE_MARGIN)
+        layout.addLayout(row)
+        layout.addStretch(2)
+        return page
+
+    # --- reading -----------------------------------------------------------------------------
+    @property
+    def showing_summary(self) -> bool:
+        """True once the session ended and its summary is shown."""
+        return self._stack.currentIndex() == 1
+
+    @property
+    def countdown_text(self) -> str:
+        """What the big clock shows."""
+        return self.countdown.text()
+
+    # --- slots -------------------------------------------------------------------------------
+    def _on_session_started(self, session: Session) -> None:
+        self._stack.setCurrentIndex(0)
+        self.routine_label.setText(session.routine.title)
+        self.illustration.set_folders(pictures.allowed_folders(session.routine.path))
+        self.notice_label.hide()
+
+    def _on_step_started(self, step: TimelineStep) -> None:
+        session = self._controller.session
+        if session is None:
+            return
+        timeline = session.timeline
+        self._step = step
+        self.notice_label.hide()
+        self.block_label.setText(f"{step.block}  \u00b7" if step.block else "")
+        self.step_count_label.setText(step_label(timeline, step.index))
+        self.name_label.setText(self._title(step, timeline))
+        self.set_label.set_text_or_hide(set_text(step))
+        self.side_label.set_text_or_hide(side_text(step))
+        self.reps_label.set_text_or_hide(self._reps_text(step))
+        self.cap_label.set_text_or_hide(cap_text(step))
+        self.beat_indicator.reset()
+        self.beat_indicator.setVisible(step.kind is StepKind.CADENCE and bool(step.bpm))
+        self.illustration.set_picture(picture_for(step, timeline))
+        self._show_picture_note(self.illustration.problem)
+        upcoming = timeline.steps[step.index + 1 : step.index + 2]
+        if upcoming:
+            self.illustration.prefetch(picture_for(upcoming[0], timeline))
+        self.next_label.setText(next_text(timeline, step))
+        self._show_details(step, timeline)
+        self._on_display_changed()
+
+    def _show_picture_note(self, problem: str) -> None:
+        """Under the picture: why it is not shown, or that the exercise has none."""
+        picture = self.illustration.picture
+        self.missing_label.setText(problem or NO_ILLUSTRATION)
+        self.missing_picture.setVisible(bool(problem) or (picture is not None and picture.missing))
+
+    def _on_display_changed(self) -> None:
+        engine = self._controller.engine
+        if engine is None:
+            return
+        seconds = self._controller.display_seconds
+        step = self._step
+        if step is not None and step.kind is StepKind.EXERCISE and not step.timed:
+            # An untimed set shows what to do, never a clock counting up.
+            self.countdown.setText(REPS_TO_DO.format(reps=step.reps) if step.reps else DONE_WORD)
+        else:
+            self.countdown.setText(format_duration(seconds) if seconds is not None else "")
+        self.time_left_label.setText(f"{format_duration(engine.total_remaining_seconds())} left")
+        self.progress.setValue(round(engine.progress * 1000))
+        self._show_caption(engine.state, engine.resume_state)
+
+    def _on_state_changed(self, _state: str) -> None:
+        self._on_display_changed()
+
+    def _on_tempo_phase_changed(self, event: TempoPhase) -> None:
+        step = self._step
+        if step is None or event.step.index != step.index:
+            return
+        self.reps_label.set_text_or_hide(
+            f"Rep {event.rep} of {step.reps}  \u00b7  {_PHASE_WORDS[event.phase]}")
+
+    def _on_beat_reached(self, n: int) -> None:
+        step = self._step
+        if step is not None and step.bpm:
+            self.beat_indicator.mark(n)
+
+    def _on_barrier_confirmed(self, _step: TimelineStep) -> None:
+        self._on_display_changed()
+
+    def _on_skin_problem_reported(self, _step: TimelineStep) -> None:
+        self.notice_label.setText(SKIN_PROBLEM_ADVICE)
+        self.notice_label.show()
+
+    def _on_session_finished(self, completed: bool) -> None:
+        session = self._controller.session
+        title = session.routine.title if session else ""
+        summary = self._controller.summary
+        self.finished_title.setText(summary.headline if summary else "")
+        detail = summary.detail if summary else ""
+        self.finished_summary.setText(
+            f"{title}\n{detail}, "
+            f"{format_duration(self._controller.active_seconds)} on the clock.")
+        self.again_button.setText(PLAY_AGAIN if completed else START_AGAIN)
+        self.progress.setValue(round(self._controller.engine.progress * 1000)
+                               if self._controller.engine else 0)
+        resumable = self._controller.resumable_plan()
+        if resumable is not None:
+            self.resume_button.setText(RESUME_FROM.format(n=resumable.start_at + 1))
+        self.resume_button.setVisible(resumable is not None)
+        self._stack.setCurrentIndex(1)
+        (self.resume_button if resumable is not None else self.back_button).setFocus()
+
+    # --- helpers -----------------------------------------------------------------------------
+    @staticmethod
+    def _title(step: TimelineStep, timeline: Timeline) -> str:
+        if step.kind is StepKind.LEAD_IN:
+            upcoming = timeline.steps[step.index + 1 : step.index + 2]
+            return f"Get ready: {upcoming[0].name}" if upcoming else "Get ready"
+        if step.kind is StepKind.SWITCH_SIDES and step.exercise is not None:
+            return f"Switch sides: {step.exercise.name}"
+        return step.name
+
+    @staticmethod
+    def _reps_text(step: TimelineStep) -> str:
+        if step.kind is StepKind.CADENCE and step.bpm:
+            return f"{step.bpm} steps a minute"
+        if step.kind is not StepKind.EXERCISE or not step.reps:
+            return ""
+        if step.tempo is not None:
+            return f"Rep 1 of {step.reps}"
+        return "" if not step.timed else f"{step.reps} reps"  # untimed: the big text says it
+
+    def _show_caption(self, state: EngineState, resume: EngineState | None) -> None:
+        step = self._step
+        waiting = resume if state is EngineState.PAUSED else state
+        self.paused_label.setVisible(state is EngineState.PAUSED)
+        if state is EngineState.PAUSED:
+            text = ""
+        elif waiting is EngineState.AWAITING_DONE:
+            text = "Press Done (Enter) when you have finished the repetitions."
+        elif waiting is EngineState.AWAITING_CONFIRMATION:
+            text = "Waiting for you to confirm the cloth barrier: press Start timer (Enter)."
+        elif step is not None and step.kind is StepKind.LEAD_IN:
+            text = "Starting soon"
+        else:
+            text = ""
+        self.caption_label.set_text_or_hide(text)
+        self.countdown.setForegroundRole(QPalette.ColorRole.PlaceholderText
+                                         if state is EngineState.PAUSED
+                                         else QPalette.ColorRole.WindowText)
+
+    def _show_details(self, step: TimelineStep, timeline: Timeline) -> None:
+        exercise = step.exercise if step.kind in (
+            StepKind.EXERCISE, StepKind.CADENCE, StepKind.SWITCH_SIDES) else None
+        pack = step.kind if step.kind in BARRIER_ADVICE else None
+        ahead = False
+        if step.kind in (StepKind.LEAD_IN, StepKind.REST):
+            upcoming = timeline.steps[step.index + 1 : step.index + 2]
+            if upcoming and upcoming[0].kind in (StepKind.EXERCISE, StepKind.CADENCE):
+                exercise = upcoming[0].exercise  # read ahead while waiting
+                ahead = True
+            elif upcoming and upcoming[0].kind in BARRIER_ADVICE:
+                pack = upcoming[0].kind
+        if pack is not None:
+            self.instructions_section.heading.setText("Keep your skin safe")
+            self.instructions_section.set_lines(BARRIER_ADVICE[pack])
+        else:
+            self.instructions_section.heading.setText(
+                UP_NEXT.format(name=exercise.name) if ahead and exercise else INSTRUCTIONS_HEADING)
+            self.instructions_section.set_lines(exercise.instructions if exercise else ())
+        self.feel_section.set_lines(exercise.feel if exercise else ())
+        self.cautions_section.set_lines(exercise.cautions if exercise else ())
+        self.note_section.set_lines([step.note] if step.note else [], bullets=False)

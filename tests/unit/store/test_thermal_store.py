@@ -1,0 +1,80 @@
+"""Ice and heat applications, skin rechecks and the screen: written at once, read back whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from player.core.thermal import SkinRecheck, ThermalApplication, ThermalScreen, decide
+from player.store.history import HistoryStore
+
+GMT = timezone(timedelta(0))
+BST = timezone(timedelta(hours=1))
+T0 = datetime(2024, 3, 31, 0, 30, tzinfo=GMT)  # half an hour before the clocks go forward
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[HistoryStore]:
+    with HistoryStore.open(tmp_path) as opened:
+        yield opened
+
+
+def test_an_application_is_recorded_as_it_goes(store: HistoryStore) -> None:
+    sid = store.start_session(routine_title="Ice then heat", started_at=T0)
+    app = store.start_thermal("ice", T0, session_id=sid, step_index=2)
+    assert store.thermal_applications() == [
+        ThermalApplication("ice", T0, 0.0, T0, None, sid, 2, None, None, app)]
+    saved = (T0 + timedelta(minutes=5)).astimezone(BST)
+    store.record_thermal_progress(app, 300.0, saved)
+    (running,) = store.thermal_applications()
+    assert (running.seconds_applied, running.updated_at, running.ended_at) == (300.0, saved, None)
+    ended = T0 + timedelta(minutes=15)
+    store.finish_thermal(app, 900.0, ended)
+    store.record_skin_check(app, "not_normal", ended + timedelta(seconds=20))
+    (done,) = store.thermal_applications()
+    assert (done.seconds_applied, done.ended_at, done.off_at) == (900.0, ended, ended)
+    assert (done.skin, done.skin_at) == ("not_normal", ended + timedelta(seconds=20))
+
+
+def test_a_killed_application_keeps_its_spent_time_for_the_resume(tmp_path: Path) -> None:
+    with HistoryStore.open(tmp_path) as first:
+        sid = first.start_session(routine_title="Ice", started_at=T0)
+        app = first.start_thermal("ice", T0, session_id=sid, step_index=0)
+        first.record_thermal_progress(app, 720.0, T0 + timedelta(minutes=12))
+        # the app is killed here
+    with HistoryStore.open(tmp_path) as second:
+        applications = second.thermal_applications()
+        decision = decide("ice", 1200, T0 + timedelta(minutes=30), applications=applications,
+                          screen=ThermalScreen(T0, False, False, False, False),
+                          session_id=sid, step_index=0)
+        assert (decision.action, decision.seconds) == ("start", 480.0)
+        other = decide("ice", 1200, T0 + timedelta(minutes=30), applications=applications,
+                       screen=ThermalScreen(T0, False, False, False, False),
+                       session_id=sid + 1, step_index=0)
+        assert other.action == "wait"  # another session's ice: 40 minutes from its last save
+
+
+def test_unknown_applications_are_refused(store: HistoryStore) -> None:
+    with pytest.raises(ValueError, match="no ice or heat application"):
+        store.finish_thermal(99, 10.0, T0)
+    with pytest.raises(ValueError, match="no ice or heat application"):
+        store.record_skin_check(99, "normal", T0)
+    with pytest.raises(ValueError):
+        store.start_thermal("sauna", T0)  # type: ignore[arg-type]
+
+
+def test_rechecks_and_the_screen_round_trip(store: HistoryStore) -> None:
+    assert store.latest_thermal_screen() is None
+    rechecks = [SkinRecheck(T0, False), SkinRecheck(T0 + timedelta(days=1), True)]
+    for r in rechecks:
+        store.add_skin_recheck(r)
+    assert store.skin_rechecks() == rechecks
+    first = ThermalScreen(T0, circulation=False, cold_urticaria=True, reduced_feeling=False,
+                          skin_damage=False)
+    store.add_thermal_screen(first)
+    changed = ThermalScreen(T0 + timedelta(days=2), False, False, False, None)
+    store.add_thermal_screen(changed)  # the answers can be changed later
+    assert store.latest_thermal_screen() == changed
