@@ -175,7 +175,8 @@ def hostile_routine(tmp_path: Path) -> tuple[Path, Path, list[Path]]:
     folder.mkdir()
     os.mkfifo(folder / "pipe.png")
     targets = [outside / "secret.png", f"file://{outside}/secret.png", "../outside/secret.png",
-               "/proc/self/environ", "/dev/zero", str(folder / "pipe.png"), "pipe.png"]
+               "/proc/self/environ", "/dev/zero", str(folder / "pipe.png"), "pipe.png",
+               "/etc/passwd"]
     pictures_named = {}
     for i, target in enumerate(targets):
         (folder / f"image{i}.svg").write_text(svg(f'<image width="40" height="30" href="{target}"/>'))
@@ -186,7 +187,11 @@ def hostile_routine(tmp_path: Path) -> tuple[Path, Path, list[Path]]:
     exercises = "".join(f"  {ident}:\n    name: {ident}\n    illustration: {value}\n"
                         for ident, value in pictures_named.items())
     steps = "".join(f"      - exercise: {ident}\n        hold: 5s\n" for ident in pictures_named)
-    (folder / "r.yaml").write_text("format: 1\ntitle: Hostile\nexercises:\n" + exercises
+    # Rich text that would load a file (and a link that would start a browser) if shown as such.
+    html = f"<img src=file://{outside}/secret.png><a href=file:///etc/passwd>Hostile</a>"
+    (folder / "r.yaml").write_text("format: 1\ntitle: '<img src=../outside/secret.png>Hostile'\n"
+                                   f"description: '{html}'\n"
+                                   "exercises:\n" + exercises
                                    + "blocks:\n  - name: Main\n    steps:\n" + steps)
     os.symlink(outside / "secret.svg", folder / "secret-link.svg")
     os.symlink("/proc/self/environ", folder / "environ.svg")

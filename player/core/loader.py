@@ -414,6 +414,7 @@ class _Media:
             self.ctx.fail(node, path, f"media path {shown} must not leave the routine's folder "
                                       "(`..` is not allowed)")
             return None
+        special = False
         for root in self.roots:
             candidate = root.joinpath(*posix.parts)
             try:
@@ -434,6 +435,12 @@ class _Media:
                 return None
             if regular:
                 return real
+            special = True
+        if special:
+            self.ctx.problems.append(warning(MEDIA_NOT_A_FILE.format(value=shown,
+                                                                     stand_in=stand_in),
+                                             node.line, node.col, path))
+            return None
         self.ctx.problems.append(warning(f"media file {shown} not found next to the routine or "
                                          f"in the bundled media; {stand_in}",
                                          node.line, node.col, path))
@@ -450,6 +457,9 @@ def _check_picture(picture: Path | None, node: Node, path: str, media: _Media) -
 
 #: A media path the file system cannot look up (too long a name, a loop of links).
 MEDIA_UNREADABLE = "media file {value} cannot be looked up ({reason}); {stand_in}"
+#: A media path that names a folder, a pipe or a device: never opened (a pipe would block).
+MEDIA_NOT_A_FILE = ("media file {value} is not an ordinary file (a folder, a pipe or a device), so "
+                    "it is not read; {stand_in}")
 
 
 def _exercise_defs(values: dict[str, Any], node: Node, media: _Media,

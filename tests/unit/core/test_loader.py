@@ -337,6 +337,22 @@ def test_missing_media_is_a_warning(tmp_path, library):
     assert result.routine.blocks[0].steps[0].exercise.illustration is None
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("kind", ["pipe", "folder"])
+def test_a_pipe_or_folder_named_as_media_is_a_warning_and_never_opened(tmp_path, library, kind):
+    target = tmp_path / "pic.png"
+    if kind == "pipe":
+        os.mkfifo(target)  # opening it to read would wait for a writer for ever
+    else:
+        target.mkdir()
+    result = load_routine(write(tmp_path, routine_with_media("pic.png")), library)
+    assert result.routine is not None
+    assert result.routine.blocks[0].steps[0].exercise.illustration is None
+    assert [(p.line, p.severity.value, p.message) for p in result.problems] == [
+        (6, "warning", "media file 'pic.png' is not an ordinary file (a folder, a pipe or a "
+                       "device), so it is not read; a placeholder is shown instead")]
+
+
 # --- semantics ---------------------------------------------------------------------------------
 
 def test_hold_and_reps_rules(tmp_path, library):
