@@ -81,7 +81,7 @@ SVG_INSTRUCTION = ("the picture {name} contains an instruction for other program
                    "line {line} of the SVG); save it again as plain SVG")
 SVG_SCRIPT = ("the picture {name} contains a script ({what}, line {line} of the SVG); pictures "
               "may only draw")
-SVG_EMBEDDED = ("the picture {name} embeds other content (a <{tag}> element, line {line} of the "
+SVG_EMBEDDED = ("the picture {name} embeds other content (the <{tag}> element, line {line} of the "
                 "SVG); pictures may only draw")
 SVG_EMBEDDED_IMAGE = ("the picture {name} contains an embedded image that is not a readable PNG "
                       "or JPEG (line {line} of the SVG)")

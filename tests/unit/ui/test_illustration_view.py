@@ -358,7 +358,7 @@ def test_loading_and_drawing_hostile_pictures_opens_nothing_outside(
         qtbot.waitUntil(lambda: view.drawn, timeout=5000)
         assert view.problem or path == PLACEHOLDER, path
     events = recorder.stop()
-    assert len(paths) == 10 and paths.count(PLACEHOLDER) == 1  # the FIFO is "not found"
+    assert len(paths) == 11 and paths.count(PLACEHOLDER) == 1  # the FIFO is not read
     allowed = pictures.allowed_folders(routine_file)
     opened = [Path(os.path.realpath(os.fsdecode(arg))) for event, arg in events
               if event == "open" and isinstance(arg, str | bytes | os.PathLike)]
@@ -366,5 +366,5 @@ def test_loading_and_drawing_hostile_pictures_opens_nothing_outside(
     assert [p for p in opened if not any(p.is_relative_to(root) for root in allowed)] == []
     assert not any(p.is_relative_to(outside) or p.name == "pipe.png" for p in opened)
     assert [event for event, _ in events if event != "open"] == []  # no socket, no process
-    assert len(result.warnings) == 10
+    assert len(result.warnings) == 11
     assert all("placeholder" in p.message for p in result.warnings)
