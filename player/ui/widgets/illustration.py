@@ -65,6 +65,8 @@ DECODE_LIMIT_MB = math.ceil(pictures.MAX_PIXELS * 4 / pictures.MB) + 16
 # User-visible text ({name} is the picture's file name).
 CANNOT_DRAW = "the picture {name} could not be drawn (it may be damaged); save it again"
 REASON_SHOWN = "{reason}."
+ACCESSIBLE_NAME = "Exercise illustration"
+MIRRORED_DESCRIPTION = "Mirrored illustration"
 
 _QT_FORMATS = {PictureKind.SVG: b"svg", PictureKind.PNG: b"png", PictureKind.JPEG: b"jpeg"}
 _URGENT, _AHEAD = 0, 1  # request priorities: the picture shown now, one wanted soon
@@ -286,7 +288,7 @@ class IllustrationView(QWidget):
         self._folders: tuple[Path, ...] = pictures.allowed_folders(None)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(200, 150)
-        self.setAccessibleName("Exercise illustration")
+        self.setAccessibleName(ACCESSIBLE_NAME)
         store().drawn.connect(self._on_drawn)
 
     @property
@@ -333,7 +335,7 @@ class IllustrationView(QWidget):
             return
         same_file = self._picture is not None and picture.path == self._picture.path
         self._picture = picture
-        self.setAccessibleDescription("Mirrored illustration" if picture.mirrored else "")
+        self.setAccessibleDescription(MIRRORED_DESCRIPTION if picture.mirrored else "")
         if not same_file:
             self._drawing = None
             self._set_problem("")
