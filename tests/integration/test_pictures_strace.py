@@ -127,7 +127,7 @@ def outside_allowed(paths: list[str], roots: tuple[str, ...]) -> list[str]:
                   and not any(p == root or p.startswith(root + "/") for root in roots))
 
 
-def check_window_run(recorded: dict[str, object], outside: Path) -> None:
+def check_window_run(recorded: dict[str, object]) -> None:
     """The steps were all played, each hostile picture shown as the placeholder with why."""
     steps = recorded["steps"]
     notes = recorded["notes"]
@@ -145,7 +145,7 @@ def test_opening_the_window_on_a_hostile_routine_reads_only_allowed_files(tmp_pa
     """Seen by a Python audit hook in the child: opens, sockets, programs started."""
     routine, outside, data, home = window_folders(tmp_path)
     recorded = open_window(tmp_path, routine, data, home)
-    check_window_run(recorded, outside)
+    check_window_run(recorded)
     events = recorded["events"]
     assert isinstance(events, list)
     opened = [path for event, path in events if event in ("open", "os.open")
@@ -167,7 +167,7 @@ def test_under_strace_the_window_opens_only_allowed_files_and_no_socket(tmp_path
     recorded = open_window(tmp_path, routine, data, home, prefix=[
         "strace", "-f", "-qq", "-s", "4096", "-o", str(log),
         "-e", "trace=open,openat,openat2,socket,connect,execve"])
-    check_window_run(recorded, outside)
+    check_window_run(recorded)
     lines = log.read_text(errors="replace").splitlines()
     opened = [m.group(1) for line in lines if (m := OPENED.match(line))]
     assert any(p.endswith("image0.svg") for p in opened), "strace saw no picture read"
