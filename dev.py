@@ -66,6 +66,10 @@ QT_XCB_LIBS = {
     "xcb-shape": "libxcb-shape0",
 }
 
+# Programs some tests use, with the Debian package of each: strace watches every file the window
+# opens (tests/integration/test_pictures_strace.py). Without one, those tests are skipped.
+TEST_PROGRAMS = {"strace": "strace"}
+
 
 def say(message: str) -> None:
     print(f"[dev.py] {message}", flush=True)
@@ -98,6 +102,21 @@ def ensure_system_libraries(libs: dict[str, str]) -> bool:
     say("Qt needs system libraries that are missing. Install them with:")
     print(f"    sudo {line}", flush=True)
     return False
+
+
+def ensure_test_programs(programs: dict[str, str]) -> None:
+    """Install (as root, on Debian) the programs some tests use; otherwise say which are missing
+    (the tests that need them are skipped, so this never stops the run)."""
+    missing = sorted({pkg for prog, pkg in programs.items() if shutil.which(prog) is None})
+    if not missing or platform.system() != "Linux":
+        return
+    line = "apt-get install -y --no-install-recommends " + " ".join(missing)
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        say(f"installing programs the tests use: {' '.join(missing)}")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        if run(["apt-get", "update", "-qq"], env=env) == 0 and run(line.split(), env=env) == 0:
+            return
+    say(f"tests that need {', '.join(missing)} are skipped; install with:  sudo {line}")
 
 
 def lock_inputs(root: Path = ROOT) -> dict[str, object]:
@@ -315,6 +334,7 @@ def cmd_test(args: list[str]) -> int:
     ensure_venv(TEST_LOCK)
     if not ensure_system_libraries(QT_LIBS):
         return 1
+    ensure_test_programs(TEST_PROGRAMS)
     if not ensure_node_packages():
         return 1
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")

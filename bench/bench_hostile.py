@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/bench_hostile.py [--only SUBSTRING]
 
-For each routine in ``tests/fixtures/hostile/routines/`` (and two made here: a sparse 2 GiB
-file and a FIFO), one fresh process runs ``python -m player validate FILE``; for each diary in
+For each routine in ``tests/fixtures/hostile/routines/`` and ``pictures/`` (and two made here:
+a sparse 2 GiB file and a FIFO), one fresh process runs ``python -m player validate FILE``; for each diary in
 ``tests/fixtures/hostile/diaries/``, ``python -m player history import FILE`` into a new data
 folder. Each command runs under its own small wrapper process, which prints the wall time of
 the command and its peak resident memory (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss`` of
@@ -66,7 +66,8 @@ def main() -> None:
             fifo = Path(tmp) / "fifo.yaml"
             os.mkfifo(fifo)
             runs.append((fifo.name, 0, [*player, "validate", str(fifo)]))
-        for path in sorted((HOSTILE / "routines").glob("*.yaml")):
+        for path in [*sorted((HOSTILE / "routines").glob("*.yaml")),
+                     *sorted((HOSTILE / "pictures").glob("*.yaml"))]:
             runs.append((path.name, path.stat().st_size, [*player, "validate", str(path)]))
         for i, path in enumerate(sorted((HOSTILE / "diaries").glob("*.csv"))):
             data = str(Path(tmp) / f"diary-{i}")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from player.core import bundled
+from player.core import bundled, pictures
 from player.core.clinical import HEAT_MAX_SECONDS, ICE_MAX_SECONDS, CareThresholds
 from player.core.durations import DurationError, format_duration, parse_duration
 from player.core.limits import MAX_REPORTED_PROBLEMS, MAX_ROUTINE_SECONDS, MAX_TIMELINE_STEPS
@@ -543,6 +543,7 @@ class _Media:
             self.ctx.fail(node, path, f"media path {shown} must not leave the routine's folder "
                                       "(`..` is not allowed)")
             return None
+        special = False
         for root in self.roots:
             candidate = root.joinpath(*posix.parts)
             try:
@@ -563,6 +564,12 @@ class _Media:
                 return None
             if regular:
                 return real
+            special = True
+        if special:
+            self.ctx.problems.append(warning(MEDIA_NOT_A_FILE.format(value=shown,
+                                                                     stand_in=stand_in),
+                                             node.line, node.col, path))
+            return None
         self.ctx.problems.append(warning(f"media file {shown} not found next to the routine or "
                                          f"in the bundled media; {stand_in}",
                                          node.line, node.col, path))
@@ -572,8 +579,21 @@ class _Media:
 #: What the player does instead of a missing picture or sound.
 PICTURE_STAND_IN = "a placeholder is shown instead"
 SOUND_STAND_IN = "the spoken name or a tone is played instead"
+
+
+def _check_picture(picture: Path | None, node: Node, path: str, media: _Media) -> None:
+    """Warn at ``node`` when :mod:`player.core.pictures` refuses the picture (the window then
+    shows the placeholder, with the reason, in its place)."""
+    if picture is not None and (reason := pictures.refusal(picture, media.roots)) is not None:
+        media.ctx.problems.append(warning(f"{reason}; the app shows a placeholder instead",
+                                          node.line, node.col, path))
+
+
 #: A media path the file system cannot look up (too long a name, a loop of links).
 MEDIA_UNREADABLE = "media file {value} cannot be looked up ({reason}); {stand_in}"
+#: A media path that names a folder, a pipe or a device: never opened (a pipe would block).
+MEDIA_NOT_A_FILE = ("media file {value} is not an ordinary file (a folder, a pipe or a device), so "
+                    "it is not read; {stand_in}")
 
 
 def _exercise_defs(values: dict[str, Any], node: Node, media: _Media,
@@ -586,6 +606,7 @@ def _exercise_defs(values: dict[str, Any], node: Node, media: _Media,
         if "illustration" in v:
             illustration = media.resolve(v["illustration"], n.value["illustration"],
                                          f"{sub}.illustration", PICTURE_STAND_IN)
+            _check_picture(illustration, n.value["illustration"], f"{sub}.illustration", media)
         else:
             default = bundled.ILLUSTRATIONS_DIR / f"{ex_id}.svg"
             illustration = default if default.is_file() else None

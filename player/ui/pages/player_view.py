@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from player.core import pictures
 from player.core.durations import format_duration
 from player.core.engine import EngineState, TempoPhase
 from player.core.plan import step_label
@@ -40,6 +41,7 @@ INSTRUCTIONS_HEADING = "How to do it"
 PLAY_AGAIN = "Play again"
 START_AGAIN = "Start again"
 RESUME_FROM = "Resume from step {n}"
+NO_ILLUSTRATION = "This exercise has no illustration"
 #: The longest text the Done button takes (see player.ui.controllers.actions).
 LONGEST_DONE_TEXT = "Start timer"
 PAUSED = "Paused \u2014 press Space to go on"
@@ -193,8 +195,8 @@ class PlayerView(QWidget):
         icon.setPixmap(self.style().standardIcon(
             QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(size, size))
         row.addWidget(icon)
-        self.missing_label = TextLabel("This exercise has no illustration", TextRole.SMALL,
-                                       dim=True)
+        self.missing_label = TextLabel(NO_ILLUSTRATION, TextRole.SMALL, wrap=True, dim=True)
+        self.illustration.problem_changed.connect(self._show_picture_note)
         row.addWidget(self.missing_label, 1)
         self.missing_picture.hide()
         column.addWidget(self.missing_picture)
@@ -367,6 +369,7 @@ class PlayerView(QWidget):
     def _on_session_started(self, session: Session) -> None:
         self._stack.setCurrentIndex(0)
         self.routine_label.setText(session.routine.title)
+        self.illustration.set_folders(pictures.allowed_folders(session.routine.path))
         self.notice_label.hide()
 
     def _on_step_started(self, step: TimelineStep) -> None:
@@ -385,12 +388,20 @@ class PlayerView(QWidget):
         self.cap_label.set_text_or_hide(cap_text(step))
         self.beat_indicator.reset()
         self.beat_indicator.setVisible(step.kind is StepKind.CADENCE and bool(step.bpm))
-        picture = picture_for(step, timeline)
-        self.illustration.set_picture(picture)
-        self.missing_picture.setVisible(picture.missing)
+        self.illustration.set_picture(picture_for(step, timeline))
+        self._show_picture_note(self.illustration.problem)
+        upcoming = timeline.steps[step.index + 1 : step.index + 2]
+        if upcoming:
+            self.illustration.prefetch(picture_for(upcoming[0], timeline))
         self.next_label.setText(next_text(timeline, step))
         self._show_details(step, timeline)
         self._on_display_changed()
+
+    def _show_picture_note(self, problem: str) -> None:
+        """Under the picture: why it is not shown, or that the exercise has none."""
+        picture = self.illustration.picture
+        self.missing_label.setText(problem or NO_ILLUSTRATION)
+        self.missing_picture.setVisible(bool(problem) or (picture is not None and picture.missing))
 
     def _on_display_changed(self) -> None:
         engine = self._controller.engine

@@ -16,6 +16,7 @@ from player.core import yamlsafe
 from player.core.clinical import DEFAULT_THRESHOLDS
 from player.core.loader import load_library, load_routine, load_routine_bytes
 from player.core.routine import Sides
+from tests.pictures import png
 
 MINIMAL = """\
 format: 1
@@ -329,7 +330,7 @@ def test_symlink_pointing_out_is_an_error(tmp_path, library):
 
 def test_media_next_to_routine_and_bundled_media_resolve(tmp_path, library):
     (tmp_path / "pics").mkdir()
-    (tmp_path / "pics" / "mine.png").write_bytes(b"\x89PNG")
+    (tmp_path / "pics" / "mine.png").write_bytes(png())
     result = load_routine(write(tmp_path, routine_with_media("pics/mine.png")), library)
     assert result.problems == ()
     assert result.routine.blocks[0].steps[0].exercise.illustration == (
@@ -344,6 +345,22 @@ def test_missing_media_is_a_warning(tmp_path, library):
     assert [p.severity.value for p in result.problems] == ["warning"]
     assert "placeholder" in result.problems[0].message
     assert result.routine.blocks[0].steps[0].exercise.illustration is None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("kind", ["pipe", "folder"])
+def test_a_pipe_or_folder_named_as_media_is_a_warning_and_never_opened(tmp_path, library, kind):
+    target = tmp_path / "pic.png"
+    if kind == "pipe":
+        os.mkfifo(target)  # opening it to read would wait for a writer for ever
+    else:
+        target.mkdir()
+    result = load_routine(write(tmp_path, routine_with_media("pic.png")), library)
+    assert result.routine is not None
+    assert result.routine.blocks[0].steps[0].exercise.illustration is None
+    assert [(p.line, p.severity.value, p.message) for p in result.problems] == [
+        (6, "warning", "media file `pic.png` is not an ordinary file (a folder, a pipe or a "
+                       "device), so it is not read; a placeholder is shown instead")]
 
 
 # --- semantics ---------------------------------------------------------------------------------
