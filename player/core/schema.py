@@ -106,7 +106,7 @@ IN_QUOTES = "{found}, which the quotes make text: write {text} without the quote
 NEEDS_QUOTES = "{found}; to mean it as text, put it in quotes: \"{text}\""
 
 
-def _unquote_fix(node: Node, looks_right: Callable[[str], bool]) -> str:
+def _unquote_fix(node: Node, looks_right: Callable[[str], object]) -> str:
     """``found ...`` for a message, saying to drop the quotes when they are the mistake."""
     v = node.value
     if node.kind == SCALAR and isinstance(v, str) and node.style in _QUOTES \
@@ -243,7 +243,7 @@ class Int(Type):
     def check(self, node: Node, path: str, ctx: Context) -> Any:
         v = node.value
         if node.kind != SCALAR or isinstance(v, bool) or not isinstance(v, int):
-            what = _unquote_fix(node, _WHOLE_NUMBER.fullmatch)  # type: ignore[arg-type]
+            what = _unquote_fix(node, _WHOLE_NUMBER.fullmatch)
             return ctx.fail(node, path, f"must be a whole number from {self.lo} to {self.hi}; "
                                         f"found {what}")
         if not self.lo <= v <= self.hi:
@@ -274,7 +274,7 @@ class Date(Type):
         v = node.value
         if node.kind == SCALAR and isinstance(v, dt.date) and not isinstance(v, dt.datetime):
             return v
-        what = _unquote_fix(node, _ISO_DATE.fullmatch)  # type: ignore[arg-type]
+        what = _unquote_fix(node, _ISO_DATE.fullmatch)
         return ctx.fail(node, path, f"must be a date written YYYY-MM-DD; found {what}")
 
     def json(self) -> dict[str, Any]:
