@@ -687,6 +687,10 @@ CADENCE_STEP = Struct("cadence step", {
     "note": _COMMON_NOTE,
 }, "A running-form drill with a metronome.")
 
+#: Blocks in a routine, and steps in a block.
+MAX_BLOCKS = 100
+MAX_STEPS_IN_BLOCK = 500
+
 STEP = Variant("step", {"exercise": EXERCISE_STEP, "rest": REST_STEP, "ice": ICE_STEP,
                         "heat": HEAT_STEP, "cadence": CADENCE_STEP})
 
@@ -694,7 +698,8 @@ BLOCK = Struct("block", {
     "name": Field(Text(max_len=80, min_len=1, one_line=True),
                   "Name of the block (Warm-up, Strength...).",
                   required=True),
-    "steps": Field(List(STEP, min_items=1, max_items=500), "The steps, in order.", required=True),
+    "steps": Field(List(STEP, min_items=1, max_items=MAX_STEPS_IN_BLOCK), "The steps, in order.",
+                   required=True),
 }, "A named group of steps.")
 
 SCHEDULE = Struct("schedule", {
@@ -745,7 +750,8 @@ ROUTINE = Struct("routine", {
     "pain_checks": Field(PAIN_CHECKS, "Pain ratings and stricter care thresholds."),
     "exercises": Field(_EXERCISES, "Exercises defined in this file (by id); they add to, or "
                        "replace, the bundled library's."),
-    "blocks": Field(List(BLOCK, min_items=1, max_items=100), "The routine's blocks, in order.",
+    "blocks": Field(List(BLOCK, min_items=1, max_items=MAX_BLOCKS),
+                    "The routine's blocks, in order.",
                     required=True),
 }, "An exercise routine for the routine player.")
 

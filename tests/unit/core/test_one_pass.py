@@ -243,6 +243,21 @@ ONE_PASS = [
          "10:10: error: 2026-02-30 is not a valid date (write it YYYY-MM-DD, a day that "
          "exists)"],
         id="duplicate-key-and-impossible-date-beside-other-errors"),
+    pytest.param(  # the session limit, counted on the steps without errors
+        "format: 1\ntitle: Long\nblocks:\n  - name: Main\n    steps:\n"
+        + "      - exercise: plank\n        hold: 1h\n" * 9
+        + "      - exercise: plank\n        hold: 30s\n        sets: 0\n",
+        ["20:9: error: block 'Main', step 8 (Plank): this routine would take 9:00:05, longer "
+         "than the 8 hours one session may last; it passes the limit at this step. Use shorter "
+         "or fewer steps, or split it into several routines",
+         "26:15: error: block 'Main', step 10 (Plank), sets: must be from 1 to 50; found 0"],
+        id="session-limit-beside-an-error"),
+    pytest.param(  # ... but not guessed at when the defaults themselves have errors
+        "format: 1\ntitle: Long\ndefaults: {lead_in: 5 sek}\nblocks:\n  - name: Main\n"
+        "    steps:\n" + "      - exercise: plank\n        hold: 1h\n" * 9,
+        ["3:21: error: defaults.lead_in: sek is not a unit of time (use s, m or h, or seconds, "
+         "minutes, hours); write 5s; found 5 sek"],
+        id="no-session-limit-with-bad-defaults"),
     pytest.param(  # a syntax error still stops reading: nothing after it can be trusted
         BASE + "        sets: [1\n        reps: 0\n",
         ["9:13: error: YAML syntax error: while parsing a flow sequence did not find "
