@@ -115,6 +115,38 @@ def _unquote_fix(node: Node, looks_right: Callable[[str], object]) -> str:
     return found(node)
 
 
+#: A number followed by a word (``10x``, ``12 reps``): {number} is what to write.
+NUMBER_AND_WORD = "{found}; write only the number: {number}"
+#: A date written another way than YYYY-MM-DD.
+DATE_OTHER_ORDER = "{found}; write it year first, as YYYY-MM-DD"
+DATE_OTHER_MARKS = "{found}; write {fixed}"
+
+
+def _number_fix(node: Node) -> str:
+    """``found ...`` for a whole-number field."""
+    v = node.value
+    if node.kind == SCALAR and isinstance(v, str) and node.style not in _QUOTES:
+        m = _NUMBER_FIRST.match(v)
+        if m:
+            return NUMBER_AND_WORD.format(found=found(node), number=m.group(1))
+    return _unquote_fix(node, _WHOLE_NUMBER.fullmatch)
+
+
+def _date_fix(node: Node) -> str:
+    """``found ...`` for a date field."""
+    v = node.value
+    if node.kind == SCALAR and isinstance(v, str):
+        m = _DATE_MARKS.fullmatch(v.strip())
+        if m:
+            return DATE_OTHER_MARKS.format(found=found(node), fixed="-".join(m.groups()))
+        if _DAY_FIRST.fullmatch(v.strip()):
+            return DATE_OTHER_ORDER.format(found=found(node))
+    return _unquote_fix(node, _ISO_DATE.fullmatch)
+
+
+_NUMBER_FIRST = re.compile(r"\s*(\d+)\s*[^\d\s.:,].*")
+_DATE_MARKS = re.compile(r"(\d{4})[/.](\d{2})[/.](\d{2})")
+_DAY_FIRST = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
 _WHOLE_NUMBER = re.compile(r"[-+]?\d+")
 _YES_NO = frozenset({"true", "false", "yes", "no", "on", "off"})
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -243,7 +275,7 @@ class Int(Type):
     def check(self, node: Node, path: str, ctx: Context) -> Any:
         v = node.value
         if node.kind != SCALAR or isinstance(v, bool) or not isinstance(v, int):
-            what = _unquote_fix(node, _WHOLE_NUMBER.fullmatch)
+            what = _number_fix(node)
             return ctx.fail(node, path, f"must be a whole number from {self.lo} to {self.hi}; "
                                         f"found {what}")
         if not self.lo <= v <= self.hi:
@@ -274,8 +306,7 @@ class Date(Type):
         v = node.value
         if node.kind == SCALAR and isinstance(v, dt.date) and not isinstance(v, dt.datetime):
             return v
-        what = _unquote_fix(node, _ISO_DATE.fullmatch)
-        return ctx.fail(node, path, f"must be a date written YYYY-MM-DD; found {what}")
+        return ctx.fail(node, path, f"must be a date written YYYY-MM-DD; found {_date_fix(node)}")
 
     def json(self) -> dict[str, Any]:
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}

@@ -118,6 +118,12 @@ def test_clock_time_in_a_duration_raises_through_parse_duration_too():
     ('        pain_check: "true"\n', "8:21",
      "block 'Strength', step 1 (Plank), pain_check: must be true or false; found \"true\", "
      "which the quotes make text: write true without the quotes"),
+    ("        sets: 3x\n", "8:15",
+     "block 'Strength', step 1 (Plank), sets: must be a whole number from 1 to 50; found 3x; "
+     "write only the number: 3"),
+    ("        sets: 3 sets\n", "8:15",
+     "block 'Strength', step 1 (Plank), sets: must be a whole number from 1 to 50; found 3 "
+     "sets; write only the number: 3"),
     ("        pain_check: 1\n", "8:21",
      "block 'Strength', step 1 (Plank), pain_check: must be true or false; found 1"),
     ("        note: 12\n", "8:15",
@@ -136,6 +142,18 @@ def test_clock_time_in_a_duration_raises_through_parse_duration_too():
 def test_found_values_are_shown_as_written(tmp_path, library, change, line, expected):
     found = lines(tmp_path, BASE + change, library)
     assert found == [f"{line}: error: {expected}"]
+
+
+@pytest.mark.parametrize(("written", "fix"), [
+    ("2026/01/05", "found 2026/01/05; write 2026-01-05"),
+    ("2026.01.05", "found 2026.01.05; write 2026-01-05"),
+    ("05/01/2026", "found 05/01/2026; write it year first, as YYYY-MM-DD"),
+    ("5.1.2026", "found 5.1.2026; write it year first, as YYYY-MM-DD"),
+    ("next week", "found next week"),
+])
+def test_dates_written_another_way_say_how_to_write_them(tmp_path, library, written, fix):
+    found = lines(tmp_path, BASE + f"review_by: {written}\n", library)
+    assert found == [f"8:12: error: review_by: must be a date written YYYY-MM-DD; {fix}"]
 
 
 def test_a_quoted_date_says_to_drop_the_quotes(tmp_path, library):
