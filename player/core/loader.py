@@ -566,11 +566,19 @@ class _Media:
     """Resolves media paths: relative to the routine's folder, else in the bundled media."""
 
     def __init__(self, base_dir: Path, media_dir: Path, ctx: Context) -> None:
-        self.roots = [base_dir.resolve()]
-        bundled_root = media_dir.resolve()
-        if bundled_root not in self.roots:
-            self.roots.append(bundled_root)
-        self.ctx = ctx
+        self.base_dir, self.media_dir, self.ctx = base_dir, media_dir, ctx
+        self._roots: list[Path] | None = None
+
+    @property
+    def roots(self) -> list[Path]:
+        """The routine's folder and the bundled media folder, resolved when first needed (most
+        routines name no media of their own, and resolving asks the file system)."""
+        if self._roots is None:
+            self._roots = [self.base_dir.resolve()]
+            bundled_root = self.media_dir.resolve()
+            if bundled_root not in self._roots:
+                self._roots.append(bundled_root)
+        return self._roots
 
     def resolve(self, value: str, node: Node, path: str, stand_in: str) -> Path | None:
         posix = PurePosixPath(value.replace("\\", "/"))
@@ -583,13 +591,14 @@ class _Media:
             self.ctx.fail(node, path, f"media path {shown} must not leave the routine's folder "
                                       "(`..` is not allowed)")
             return None
-        for root in self.roots:
+        roots = self.roots
+        for root in roots:
             candidate = root.joinpath(*posix.parts)
             try:
                 if not (candidate.is_symlink() or candidate.exists()):
                     continue
                 real = candidate.resolve()
-                inside = any(real.is_relative_to(r) for r in self.roots)
+                inside = any(real.is_relative_to(r) for r in roots)
                 regular = inside and real.is_file()
             except (OSError, RuntimeError) as exc:  # a name too long, a loop of links
                 reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
