@@ -389,3 +389,20 @@ def test_every_documented_refusal_is_what_validate_says(tmp_path, library, row):
     written, says = row
     found = lines(tmp_path, BASE.replace("hold: 30s", f"hold: {written.strip('`')}"), library)
     assert found == [f"7:15: error: block 'Strength', step 1 (Plank), hold: {says}"]
+
+
+def test_a_library_file_gets_its_media_checked_beside_other_errors(tmp_path):
+    from player.core.loader import validate_file
+
+    path = tmp_path / "lib.yaml"
+    path.write_text("format: 1\nexercises:\n  wall_sit: {nme: Wall sit}\n"
+                    "  bridge: {name: Bridge, illustration: ../up.svg}\n", encoding="utf-8")
+    assert [f"{p.line}:{p.col}: {p.describe()}" for p in validate_file(path)] == [
+        "3:13: exercise `wall_sit`: exercise definition is missing the required field `name` "
+        "(Name shown and spoken.)",
+        "3:14: exercise `wall_sit`, nme: unknown field `nme` in exercise definition (did you mean "
+        "`name`?) (allowed: name, instructions, feel, cautions, illustration, sound, easier, "
+        "sources)",
+        "4:40: exercise `bridge`, illustration: media path `../up.svg` must not leave the "
+        "routine's folder (`..` is not allowed)",
+    ]
