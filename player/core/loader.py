@@ -109,7 +109,7 @@ def _library_from_root(root: Node, problems: list[Problem], path: Path,
     ctx = Context(problems)
     values = _check_format(root, LIBRARY, ctx)
     media = _Media(path.parent, media_dir, ctx)
-    if values is INVALID:
+    if values is INVALID or any(p.is_error for p in problems[:read]):  # no exercises, as before
         _check_media(root, media, _with_errors(ctx), ctx)
         return Library({}, _named(_after_reading(ctx.problems, read), root, dict))
     exercises = _exercise_defs(values["exercises"], root.value["exercises"], media, "exercises")

@@ -406,3 +406,12 @@ def test_a_library_file_gets_its_media_checked_beside_other_errors(tmp_path):
         "4:40: exercise `bridge`, illustration: media path `../up.svg` must not leave the "
         "routine's folder (`..` is not allowed)",
     ]
+
+
+def test_a_library_with_a_duplicate_key_gives_no_exercises(tmp_path):
+    path = tmp_path / "lib.yaml"
+    path.write_text("format: 1\nexercises:\n  bridge: {name: Bridge}\n  bridge: {name: B}\n",
+                    encoding="utf-8")
+    library = load_library(path)
+    assert library.exercises == {}
+    assert [p.line for p in library.problems if p.is_error] == [4]
