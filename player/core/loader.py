@@ -43,9 +43,13 @@ from player.core.routine import (
     Tempo,
 )
 from player.core.schema import (
+    DEFAULTS,
     INVALID,
     LIBRARY,
+    MAX_BLOCKS,
+    MAX_STEPS_IN_BLOCK,
     ROUTINE,
+    STEP,
     WEEK_PATTERN,
     Context,
     Struct,
@@ -105,7 +109,7 @@ def _library_from_root(root: Node, problems: list[Problem], path: Path,
     ctx = Context(problems)
     values = _check_format(root, LIBRARY, ctx)
     media = _Media(path.parent, media_dir, ctx)
-    if values is INVALID:
+    if values is INVALID or any(p.is_error for p in problems[:read]):  # no exercises, as before
         _check_media(root, media, _with_errors(ctx), ctx)
         return Library({}, _named(_after_reading(ctx.problems, read), root, dict))
     exercises = _exercise_defs(values["exercises"], root.value["exercises"], media, "exercises")
@@ -176,6 +180,7 @@ def _routine_from_root(root: Node, problems: list[Problem], path: Path, library:
         bad = _with_errors(ctx)
         _check_media(root, _Media(path.parent, media_dir, ctx), bad, ctx)
         _check_caps(root, bad, ctx)
+        _check_size_of_valid_steps(root, ctx)
     _review_warning(root, today or dt.date.today(), ctx)
     found = _named(_after_reading(ctx.problems, read), root, lambda: _exercise_names(root, lib))
     if any(p.is_error for p in found):
@@ -429,6 +434,39 @@ def _check_size(values: dict[str, Any], root: Node, ctx: Context) -> bool:
     return True
 
 
+#: Stands in, in the size check of a file with errors, for a step that has errors of its own.
+_SKIPPED = "skipped"
+
+
+def _check_size_of_valid_steps(root: Node, ctx: Context) -> None:
+    """The session limits (:func:`_check_size`) in a file with errors elsewhere, counting only
+    the steps without errors: they alone passing a limit means the file passes it however the
+    rest is fixed (no step makes a session shorter). Skipped when the defaults have errors (a
+    fixed default may be shorter) or a list is over its own limit (already refused)."""
+    scratch = Context(suggestions_left=0)  # its problems are already in ctx
+    defaults_node = root.value.get("defaults")
+    defaults = DEFAULTS.check(defaults_node, "defaults", scratch) \
+        if defaults_node is not None else {}
+    blocks = _child(root, "blocks", SEQ)
+    if defaults is INVALID or blocks is None or len(blocks.value) > MAX_BLOCKS:
+        return
+    checked = []
+    for block in blocks.value:
+        steps = _child(block, "steps", SEQ)
+        if steps is not None and len(steps.value) > MAX_STEPS_IN_BLOCK:
+            return
+        checked.append({"steps": [_valid_step(step, scratch)
+                                  for step in (steps.value if steps is not None else ())]})
+    _check_size({"blocks": checked, "defaults": defaults}, root, ctx)
+
+
+def _valid_step(node: Node, scratch: Context) -> tuple[str, dict[str, Any], Node]:
+    step = STEP.check(node, "", scratch)
+    return (_SKIPPED, {}, node) if step is INVALID else step
+
+
+
+
 def _in_week(week: int) -> str:
     return "" if week == 1 else f" in week {week}"
 
@@ -453,6 +491,8 @@ class _Sizer:
 
     def states(self, kind: str, v: dict[str, Any]) -> list[tuple[int, int, float]]:
         """(from week, steps, seconds) of the step in week 1 and in each week it changes."""
+        if kind == _SKIPPED:
+            return [(1, 0, 0.0)]
         if kind == "rest":
             return [(1, 1, v["rest"])]
         if kind == "ice":
@@ -526,11 +566,19 @@ class _Media:
     """Resolves media paths: relative to the routine's folder, else in the bundled media."""
 
     def __init__(self, base_dir: Path, media_dir: Path, ctx: Context) -> None:
-        self.roots = [base_dir.resolve()]
-        bundled_root = media_dir.resolve()
-        if bundled_root not in self.roots:
-            self.roots.append(bundled_root)
-        self.ctx = ctx
+        self.base_dir, self.media_dir, self.ctx = base_dir, media_dir, ctx
+        self._roots: list[Path] | None = None
+
+    @property
+    def roots(self) -> list[Path]:
+        """The routine's folder and the bundled media folder, resolved when first needed (most
+        routines name no media of their own, and resolving asks the file system)."""
+        if self._roots is None:
+            self._roots = [self.base_dir.resolve()]
+            bundled_root = self.media_dir.resolve()
+            if bundled_root not in self._roots:
+                self._roots.append(bundled_root)
+        return self._roots
 
     def resolve(self, value: str, node: Node, path: str, stand_in: str) -> Path | None:
         posix = PurePosixPath(value.replace("\\", "/"))
@@ -544,13 +592,14 @@ class _Media:
                                       "(`..` is not allowed)")
             return None
         special = False
-        for root in self.roots:
+        roots = self.roots
+        for root in roots:
             candidate = root.joinpath(*posix.parts)
             try:
                 if not (candidate.is_symlink() or candidate.exists()):
                     continue
                 real = candidate.resolve()
-                inside = any(real.is_relative_to(r) for r in self.roots)
+                inside = any(real.is_relative_to(r) for r in roots)
                 regular = inside and real.is_file()
             except (OSError, RuntimeError) as exc:  # a name too long, a loop of links
                 reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

@@ -106,7 +106,7 @@ IN_QUOTES = "{found}, which the quotes make text: write {text} without the quote
 NEEDS_QUOTES = "{found}; to mean it as text, put it in quotes: \"{text}\""
 
 
-def _unquote_fix(node: Node, looks_right: Callable[[str], bool]) -> str:
+def _unquote_fix(node: Node, looks_right: Callable[[str], object]) -> str:
     """``found ...`` for a message, saying to drop the quotes when they are the mistake."""
     v = node.value
     if node.kind == SCALAR and isinstance(v, str) and node.style in _QUOTES \
@@ -115,6 +115,38 @@ def _unquote_fix(node: Node, looks_right: Callable[[str], bool]) -> str:
     return found(node)
 
 
+#: A number followed by a word (``10x``, ``12 reps``): {number} is what to write.
+NUMBER_AND_WORD = "{found}; write only the number: {number}"
+#: A date written another way than YYYY-MM-DD.
+DATE_OTHER_ORDER = "{found}; write it year first, as YYYY-MM-DD"
+DATE_OTHER_MARKS = "{found}; write {fixed}"
+
+
+def _number_fix(node: Node) -> str:
+    """``found ...`` for a whole-number field."""
+    v = node.value
+    if node.kind == SCALAR and isinstance(v, str) and node.style not in _QUOTES:
+        m = _NUMBER_FIRST.match(v)
+        if m:
+            return NUMBER_AND_WORD.format(found=found(node), number=m.group(1))
+    return _unquote_fix(node, _WHOLE_NUMBER.fullmatch)
+
+
+def _date_fix(node: Node) -> str:
+    """``found ...`` for a date field."""
+    v = node.value
+    if node.kind == SCALAR and isinstance(v, str):
+        m = _DATE_MARKS.fullmatch(v.strip())
+        if m:
+            return DATE_OTHER_MARKS.format(found=found(node), fixed="-".join(m.groups()))
+        if _DAY_FIRST.fullmatch(v.strip()):
+            return DATE_OTHER_ORDER.format(found=found(node))
+    return _unquote_fix(node, _ISO_DATE.fullmatch)
+
+
+_NUMBER_FIRST = re.compile(r"\s*(\d+)\s*[^\d\s.:,].*")
+_DATE_MARKS = re.compile(r"(\d{4})[/.](\d{2})[/.](\d{2})")
+_DAY_FIRST = re.compile(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{4}")
 _WHOLE_NUMBER = re.compile(r"[-+]?\d+")
 _YES_NO = frozenset({"true", "false", "yes", "no", "on", "off"})
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -260,7 +292,7 @@ class Int(Type):
             return ctx.fail(node, path, BASE_60_NUMBER.format(text=node.source.strip(), number=v,
                                                               lo=self.lo, hi=self.hi))
         if node.kind != SCALAR or isinstance(v, bool) or not isinstance(v, int):
-            what = _unquote_fix(node, _WHOLE_NUMBER.fullmatch)  # type: ignore[arg-type]
+            what = _number_fix(node)
             return ctx.fail(node, path, f"must be a whole number from {self.lo} to {self.hi}; "
                                         f"found {what}")
         if not self.lo <= v <= self.hi:
@@ -292,8 +324,7 @@ class Date(Type):
         v = node.value
         if node.kind == SCALAR and isinstance(v, dt.date) and not isinstance(v, dt.datetime):
             return v
-        what = _unquote_fix(node, _ISO_DATE.fullmatch)  # type: ignore[arg-type]
-        return ctx.fail(node, path, f"must be a date written YYYY-MM-DD; found {what}")
+        return ctx.fail(node, path, f"must be a date written YYYY-MM-DD; found {_date_fix(node)}")
 
     def json(self) -> dict[str, Any]:
         return {"type": "string", "format": "date",
@@ -743,6 +774,10 @@ CADENCE_STEP = Struct("cadence step", {
     "note": _COMMON_NOTE,
 }, "A running-form drill with a metronome.")
 
+#: Blocks in a routine, and steps in a block.
+MAX_BLOCKS = 100
+MAX_STEPS_IN_BLOCK = 500
+
 STEP = Variant("step", {"exercise": EXERCISE_STEP, "rest": REST_STEP, "ice": ICE_STEP,
                         "heat": HEAT_STEP, "cadence": CADENCE_STEP})
 
@@ -750,7 +785,8 @@ BLOCK = Struct("block", {
     "name": Field(Text(max_len=80, min_len=1, one_line=True),
                   "Name of the block (Warm-up, Strength...).",
                   required=True),
-    "steps": Field(List(STEP, min_items=1, max_items=500), "The steps, in order.", required=True),
+    "steps": Field(List(STEP, min_items=1, max_items=MAX_STEPS_IN_BLOCK), "The steps, in order.",
+                   required=True),
 }, "A named group of steps.")
 
 SCHEDULE = Struct("schedule", {
@@ -801,7 +837,8 @@ ROUTINE = Struct("routine", {
     "pain_checks": Field(PAIN_CHECKS, "Pain ratings and stricter care thresholds."),
     "exercises": Field(_EXERCISES, "Exercises defined in this file (by id); they add to, or "
                        "replace, the bundled library's."),
-    "blocks": Field(List(BLOCK, min_items=1, max_items=100), "The routine's blocks, in order.",
+    "blocks": Field(List(BLOCK, min_items=1, max_items=MAX_BLOCKS),
+                    "The routine's blocks, in order.",
                     required=True),
 }, "An exercise routine for the routine player.")
 

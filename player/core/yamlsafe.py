@@ -182,6 +182,8 @@ def _position(data: bytes, offset: int) -> tuple[int, int]:
 def tab_problems(text: str) -> list[Problem]:
     """Errors for lines indented with tab characters, which YAML does not allow."""
     problems: list[Problem] = []
+    if "\t" not in text:
+        return problems  # the usual case, found in C
     count = 0
     for number, line in enumerate(text.splitlines(), 1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]

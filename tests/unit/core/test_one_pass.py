@@ -122,6 +122,12 @@ def test_clock_time_in_a_duration_raises_through_parse_duration_too():
     ('        pain_check: "true"\n', "8:21",
      "block 'Strength', step 1 (Plank), pain_check: must be true or false; found \"true\", "
      "which the quotes make text: write true without the quotes"),
+    ("        sets: 3x\n", "8:15",
+     "block 'Strength', step 1 (Plank), sets: must be a whole number from 1 to 50; found 3x; "
+     "write only the number: 3"),
+    ("        sets: 3 sets\n", "8:15",
+     "block 'Strength', step 1 (Plank), sets: must be a whole number from 1 to 50; found 3 "
+     "sets; write only the number: 3"),
     ("        pain_check: 1\n", "8:21",
      "block 'Strength', step 1 (Plank), pain_check: must be true or false; found 1"),
     ("        note: 12\n", "8:15",
@@ -140,6 +146,18 @@ def test_clock_time_in_a_duration_raises_through_parse_duration_too():
 def test_found_values_are_shown_as_written(tmp_path, library, change, line, expected):
     found = lines(tmp_path, BASE + change, library)
     assert found == [f"{line}: error: {expected}"]
+
+
+@pytest.mark.parametrize(("written", "fix"), [
+    ("2026/01/05", "found 2026/01/05; write 2026-01-05"),
+    ("2026.01.05", "found 2026.01.05; write 2026-01-05"),
+    ("05/01/2026", "found 05/01/2026; write it year first, as YYYY-MM-DD"),
+    ("5.1.2026", "found 5.1.2026; write it year first, as YYYY-MM-DD"),
+    ("next week", "found next week"),
+])
+def test_dates_written_another_way_say_how_to_write_them(tmp_path, library, written, fix):
+    found = lines(tmp_path, BASE + f"review_by: {written}\n", library)
+    assert found == [f"8:12: error: review_by: must be a date written YYYY-MM-DD; {fix}"]
 
 
 def test_a_quoted_date_says_to_drop_the_quotes(tmp_path, library):
@@ -247,6 +265,21 @@ ONE_PASS = [
          "10:10: error: 2026-02-30 is not a valid date (write it YYYY-MM-DD, a day that "
          "exists)"],
         id="duplicate-key-and-impossible-date-beside-other-errors"),
+    pytest.param(  # the session limit, counted on the steps without errors
+        "format: 1\ntitle: Long\nblocks:\n  - name: Main\n    steps:\n"
+        + "      - exercise: plank\n        hold: 1h\n" * 9
+        + "      - exercise: plank\n        hold: 30s\n        sets: 0\n",
+        ["20:9: error: block 'Main', step 8 (Plank): this routine would take 9:00:05, longer "
+         "than the 8 hours one session may last; it passes the limit at this step. Use shorter "
+         "or fewer steps, or split it into several routines",
+         "26:15: error: block 'Main', step 10 (Plank), sets: must be from 1 to 50; found 0"],
+        id="session-limit-beside-an-error"),
+    pytest.param(  # ... but not guessed at when the defaults themselves have errors
+        "format: 1\ntitle: Long\ndefaults: {lead_in: 5 sek}\nblocks:\n  - name: Main\n"
+        "    steps:\n" + "      - exercise: plank\n        hold: 1h\n" * 9,
+        ["3:21: error: defaults.lead_in: sek is not a unit of time (use s, m or h, or seconds, "
+         "minutes, hours); write 5s; found 5 sek"],
+        id="no-session-limit-with-bad-defaults"),
     pytest.param(  # a syntax error still stops reading: nothing after it can be trusted
         BASE + "        sets: [1\n        reps: 0\n",
         ["9:13: error: YAML syntax error: while parsing a flow sequence did not find "
@@ -360,3 +393,29 @@ def test_every_documented_refusal_is_what_validate_says(tmp_path, library, row):
     written, says = row
     found = lines(tmp_path, BASE.replace("hold: 30s", f"hold: {written.strip('`')}"), library)
     assert found == [f"7:15: error: block 'Strength', step 1 (Plank), hold: {says}"]
+
+
+def test_a_library_file_gets_its_media_checked_beside_other_errors(tmp_path):
+    from player.core.loader import validate_file
+
+    path = tmp_path / "lib.yaml"
+    path.write_text("format: 1\nexercises:\n  wall_sit: {nme: Wall sit}\n"
+                    "  bridge: {name: Bridge, illustration: ../up.svg}\n", encoding="utf-8")
+    assert [f"{p.line}:{p.col}: {p.describe()}" for p in validate_file(path)] == [
+        "3:13: exercise `wall_sit`: exercise definition is missing the required field `name` "
+        "(Name shown and spoken.)",
+        "3:14: exercise `wall_sit`, nme: unknown field `nme` in exercise definition (did you mean "
+        "`name`?) (allowed: name, instructions, feel, cautions, illustration, sound, easier, "
+        "sources)",
+        "4:40: exercise `bridge`, illustration: media path `../up.svg` must not leave the "
+        "routine's folder (`..` is not allowed)",
+    ]
+
+
+def test_a_library_with_a_duplicate_key_gives_no_exercises(tmp_path):
+    path = tmp_path / "lib.yaml"
+    path.write_text("format: 1\nexercises:\n  bridge: {name: Bridge}\n  bridge: {name: B}\n",
+                    encoding="utf-8")
+    library = load_library(path)
+    assert library.exercises == {}
+    assert [p.line for p in library.problems if p.is_error] == [4]
