@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from player.ui.controllers import keep_awake
 from player.ui.controllers.actions import SessionActions
 from player.ui.controllers.app_settings import AppSettings
 from player.ui.controllers.cue_player import CuePlayer
@@ -72,6 +73,9 @@ PREFERRED_SIZE = (1200, 800)
 SCREEN_SHARE = 0.9
 #: How often a close that waits for a question to be answered looks again (ms).
 CLOSE_RETRY_MS = 200
+#: The View menu's note when the screen cannot be kept awake during sessions.
+SCREEN_MAY_SLEEP = "The screen may dim or sleep during sessions"
+SCREEN_MAY_SLEEP_BECAUSE = "The screen cannot be kept on while a session plays: {reason}."
 
 
 class MainWindow(QMainWindow):
@@ -85,7 +89,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, library: RoutineLibrary, settings: AppSettings,
                  controller: SessionController, cue_player: CuePlayer,
-                 text_size: TextSize | None = None, parent: QWidget | None = None) -> None:
+                 text_size: TextSize | None = None, parent: QWidget | None = None, *,
+                 inhibitor: keep_awake.Inhibitor | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.settings = settings
@@ -104,6 +109,9 @@ class MainWindow(QMainWindow):
         self.resize(*PREFERRED_SIZE)
         controller.set_dialog_parent(self)
         self.commands = SessionActions(controller, settings, self)
+        #: Keeps the screen awake while a session plays (``inhibitor``: the platform's).
+        self.keep_awake = keep_awake.KeepAwake(
+            controller, inhibitor or keep_awake.platform_inhibitor(APP_TITLE), self)
         self._build_central()
         self._build_menus()
         self._build_status_bar()
@@ -187,7 +195,7 @@ class MainWindow(QMainWindow):
             session_menu.addAction(action)
             self.addAction(action)
 
-        view_menu = bar.addMenu("&View")
+        self.view_menu = view_menu = bar.addMenu("&View")
         self.large_text_action = QAction("&Large text", self)
         self.large_text_action.setCheckable(True)
         self.large_text_action.setChecked(self.settings.large_text)
@@ -230,6 +238,7 @@ class MainWindow(QMainWindow):
         self.settings.muted_changed.connect(self._on_muted_changed)
         self.settings.large_text_changed.connect(self._on_large_text_changed)
         self.settings.save_failed.connect(self._on_save_failed)
+        self.keep_awake.unavailable.connect(self._on_keep_awake_unavailable)
 
     # --- public ------------------------------------------------------------------------------
     @property
@@ -356,6 +365,7 @@ class MainWindow(QMainWindow):
             self._close_when_settled()
             return
         super().closeEvent(event)
+        self.keep_awake.release()
 
     def _close_when_settled(self) -> None:
         QTimer.singleShot(CLOSE_RETRY_MS, self, self._close_if_settled)
@@ -501,6 +511,15 @@ class MainWindow(QMainWindow):
 
     def _on_save_failed(self, message: str) -> None:
         self.show_status(message)
+
+    def _on_keep_awake_unavailable(self, reason: str) -> None:
+        # Said quietly, once: an entry at the end of the View menu (and the log).
+        self.view_menu.addSeparator()
+        note = self.view_menu.addAction(SCREEN_MAY_SLEEP)
+        note.setEnabled(False)
+        note.setToolTip(SCREEN_MAY_SLEEP_BECAUSE.format(reason=reason))
+        note.setStatusTip(note.toolTip())
+        self.view_menu.setToolTipsVisible(True)
 
     def _update_sound_label(self) -> None:
         if self.settings.muted:

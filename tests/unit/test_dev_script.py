@@ -51,6 +51,23 @@ def test_nothing_is_installed_when_every_library_is_there(monkeypatch) -> None:
     assert dev.ensure_system_libraries(dev.QT_LIBS) is True
 
 
+
+def test_the_tests_programs_are_installed_as_root_or_named(monkeypatch, capsys) -> None:
+    # The keep-awake test needs dbus-daemon (a private session bus); CI runs as root.
+    monkeypatch.setattr(dev.platform, "system", lambda: "Linux")
+    monkeypatch.setattr(dev.shutil, "which",
+                        lambda name: None if name == "dbus-daemon" else f"/usr/bin/{name}")
+    ran: list[list[str]] = []
+    monkeypatch.setattr(dev, "run", lambda cmd, **kw: ran.append([str(c) for c in cmd]) or 0)
+    assert dev.missing_packages({}, dev.TEST_PROGRAMS) == ["dbus-daemon"]
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 1000)
+    assert dev.ensure_system_libraries({}, dev.TEST_PROGRAMS, what="The tests use programs") is False
+    assert "    sudo apt-get install -y --no-install-recommends dbus-daemon\n" in capsys.readouterr().out
+    assert ran == []
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 0)
+    assert dev.ensure_system_libraries({}, dev.TEST_PROGRAMS) is True
+    assert ran[-1] == ["apt-get", "install", "-y", "--no-install-recommends", "dbus-daemon"]
+
 # --- The lock: what dev.py installs, and that it agrees with pyproject.toml -------------------
 
 def locked_pins(lock: Path) -> dict[str, tuple[str, str, list[str]]]:
