@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from player.core.loader import LoadResult
     from player.core.programme import Programme
     from player.core.routine import Routine
+    from player.ui.dialogs.guide_dialog import GuideDialog
     from player.ui.pages.player_view import PlayerView
     from player.ui.widgets.flash import FlashOverlay
 
@@ -76,6 +77,7 @@ CLOSE_RETRY_MS = 200
 #: The View menu's note when the screen cannot be kept awake during sessions.
 SCREEN_MAY_SLEEP = "The screen may dim or sleep during sessions"
 SCREEN_MAY_SLEEP_BECAUSE = "The screen cannot be kept on while a session plays: {reason}."
+ABOUT_BACK_MENU_TEXT = "About your &back\u2026"
 
 
 class MainWindow(QMainWindow):
@@ -101,6 +103,7 @@ class MainWindow(QMainWindow):
         self._player: PlayerView | None = None
         self._flash: FlashOverlay | None = None
         self._painted = False
+        self._about_back: GuideDialog | None = None
         #: Shortcuts of buttons that are in no menu (e.g. "This hurts"), for Help > Keyboard.
         self.extra_shortcuts: list[tuple[str, str]] = []
         self.setWindowTitle(APP_TITLE)
@@ -214,6 +217,8 @@ class MainWindow(QMainWindow):
         #: Filled by the history features once the history is open (before Help, as usual).
         self.history_menu = bar.addMenu("&History")
         help_menu = bar.addMenu("&Help")
+        self.about_back_action = help_menu.addAction(ABOUT_BACK_MENU_TEXT,
+                                                     self.show_about_your_back)
         keys = help_menu.addAction("&Keyboard\u2026", self._on_keyboard_triggered)
         keys.setShortcut(QKeySequence.StandardKey.HelpContents)
         help_menu.addAction("&About", self._on_about_triggered)
@@ -470,6 +475,16 @@ class MainWindow(QMainWindow):
                     rows.append((" or ".join(keys), action.text().replace("&", "")))
         rows += [(k, what) for k, what in self.extra_shortcuts]
         return rows
+
+    def show_about_your_back(self, section: str = "") -> GuideDialog:
+        """Show the "About your back" page (at ``section``, a section id, or at the top)."""
+        if self._about_back is None:
+            from player.core.bundled import ABOUT_YOUR_BACK_FILE
+            from player.ui.dialogs.guide_dialog import GuideDialog
+
+            self._about_back = GuideDialog(ABOUT_YOUR_BACK_FILE, self)
+        self._about_back.show_section(section)
+        return self._about_back
 
     def _on_keyboard_triggered(self) -> None:
         from player.ui.dialogs.session_dialogs import KeyboardDialog
