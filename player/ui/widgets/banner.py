@@ -48,6 +48,9 @@ ABOUT_SECTION = "see-someone"
 _URGENT_BACKGROUND = QColor(165, 0, 28)
 _URGENT_TEXT = QColor("white")
 _CALM_ACCENT = QColor(232, 163, 23)  # amber, mixed into the window colour
+_LINK_STYLE = ("QPushButton { color: COLOUR; text-decoration: underline; border: none;"
+               " padding: 2px 0px; text-align: left; }"
+               " QPushButton:focus { border: 1px dotted COLOUR; }")  # seen when tabbed to
 
 
 def bullet_list(lines: tuple[str, ...] | list[str]) -> str:
@@ -101,8 +104,6 @@ class CareBanner(QFrame):
         self.about_link.setFlat(True)
         self.about_link.setCursor(Qt.CursorShape.PointingHandCursor)
         self.about_link.setAccessibleName(ABOUT_LINK_TEXT)
-        self.about_link.setStyleSheet("QPushButton { text-decoration: underline; border: none;"
-                                      " padding: 2px 0px; text-align: left; }")
         self.about_link.clicked.connect(self._on_about_link_clicked)
         for label in (self.heading, self.reasons, self.what_to_do, self.not_a_diagnosis):
             column.addWidget(label)
@@ -180,7 +181,8 @@ class CareBanner(QFrame):
             text = palette.color(QPalette.ColorRole.WindowText)
         palette.setColor(QPalette.ColorRole.Window, background)
         palette.setColor(QPalette.ColorRole.WindowText, text)
-        palette.setColor(QPalette.ColorRole.ButtonText, text)  # the link reads on the panel
+        # A style sheet's colour, as a style sheet (which the flat look needs) ignores the palette.
+        self.about_link.setStyleSheet(_LINK_STYLE.replace("COLOUR", text.name()))
         for label in (self.heading, self.reasons, self.what_to_do, self.not_a_diagnosis):
             label.setForegroundRole(QPalette.ColorRole.WindowText)
         self.setPalette(palette)

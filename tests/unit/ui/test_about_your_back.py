@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 
 from player.core.bundled import ABOUT_YOUR_BACK_FILE
 from player.core.care import Advice
@@ -50,6 +51,10 @@ def test_every_banner_links_to_the_page_at_when_to_see_someone(harness: Harness,
     for advice in (SEE, EMERGENCY):
         banner.show_advice(advice)
         assert banner.about_link.isVisibleTo(harness.window)
+        # The link is drawn in the banner's own text colour (white on the red panel).
+        text = banner.palette().color(QPalette.ColorRole.WindowText).name()
+        assert f"color: {text};" in banner.about_link.styleSheet()
+    assert "color: #ffffff;" in banner.about_link.styleSheet()
     qtbot.mouseClick(banner.about_link, Qt.MouseButton.LeftButton)
     harness.settle()
     dialog = harness.window.show_about_your_back(ABOUT_SECTION)
