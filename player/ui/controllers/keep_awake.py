@@ -14,15 +14,18 @@ The window is tested with a fake inhibitor; the real ones are:
 * :class:`UnsupportedPlatform` elsewhere: nothing is held (a documented limit, see README).
 
 When the screen cannot be kept awake the reason is given once (``unavailable``) and the session
-plays on. Calls are synchronous with a short timeout: a reply takes about a millisecond, and a
-screensaver that hangs can hold the window up for at most :data:`CALL_TIMEOUT_MS`.
+plays on. Calls are synchronous with a short timeout: a reply takes a fraction of a millisecond
+(``bench/bench_keep_awake.py``), and a screensaver that hangs can hold the window up for at
+most :data:`CALL_TIMEOUT_MS` a call. Where no session bus can be found QtDBus is not loaded.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
@@ -49,6 +52,7 @@ CALL_TIMEOUT_MS = 1000
 
 # Why the screen may sleep, as the person is told (once).
 NO_SESSION_BUS = "there is no desktop session bus (D-Bus) to ask ({detail})"
+NO_BUS_ADDRESS = "DBUS_SESSION_BUS_ADDRESS is not set and there is no $XDG_RUNTIME_DIR/bus"
 NO_SERVICE = ("the desktop offers no screensaver service (org.freedesktop.ScreenSaver) on "
               "its session bus")
 CALL_FAILED = "the desktop's screensaver refused to stay off ({detail})"
@@ -141,6 +145,8 @@ class FreedesktopScreenSaver:
     def _find_interface(self) -> tuple[QDBusInterface | None, str]:
         if self._interface is not None:
             return self._interface, ""
+        if self._connect is None and not session_bus_configured():
+            return None, NO_SESSION_BUS.format(detail=NO_BUS_ADDRESS)
         from PySide6.QtDBus import QDBusConnection, QDBusInterface
 
         bus = self._connect() if self._connect is not None else QDBusConnection.sessionBus()
@@ -155,6 +161,19 @@ class FreedesktopScreenSaver:
         interface.setTimeout(CALL_TIMEOUT_MS)
         self._interface = interface
         return interface, ""
+
+
+def session_bus_configured(env: Mapping[str, str] = os.environ) -> bool:
+    """Whether a session bus can be found where libdbus looks: ``DBUS_SESSION_BUS_ADDRESS``,
+    then ``$XDG_RUNTIME_DIR/bus``.
+
+    libdbus would go on to start a bus of its own for the X11 display ("autolaunch"); such a new
+    bus has no screensaver on it, so when this is False the app does not ask (nor load QtDBus).
+    """
+    if env.get("DBUS_SESSION_BUS_ADDRESS"):
+        return True
+    runtime = env.get("XDG_RUNTIME_DIR")
+    return runtime is not None and runtime != "" and Path(runtime, "bus").exists()
 
 
 def platform_inhibitor(application: str) -> Inhibitor:

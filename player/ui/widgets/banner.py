@@ -48,9 +48,6 @@ ABOUT_SECTION = "see-someone"
 _URGENT_BACKGROUND = QColor(165, 0, 28)
 _URGENT_TEXT = QColor("white")
 _CALM_ACCENT = QColor(232, 163, 23)  # amber, mixed into the window colour
-_LINK_STYLE = ("QPushButton { color: COLOUR; text-decoration: underline; border: none;"
-               " padding: 2px 0px; text-align: left; }"
-               " QPushButton:focus { border: 1px dotted COLOUR; }")  # seen when tabbed to
 
 
 def bullet_list(lines: tuple[str, ...] | list[str]) -> str:
@@ -103,6 +100,9 @@ class CareBanner(QFrame):
         self.about_link = QPushButton(ABOUT_LINK_TEXT, self)
         self.about_link.setFlat(True)
         self.about_link.setCursor(Qt.CursorShape.PointingHandCursor)
+        link_font = self.about_link.font()
+        link_font.setUnderline(True)
+        self.about_link.setFont(link_font)
         self.about_link.setAccessibleName(ABOUT_LINK_TEXT)
         self.about_link.clicked.connect(self._on_about_link_clicked)
         for label in (self.heading, self.reasons, self.what_to_do, self.not_a_diagnosis):
@@ -181,8 +181,10 @@ class CareBanner(QFrame):
             text = palette.color(QPalette.ColorRole.WindowText)
         palette.setColor(QPalette.ColorRole.Window, background)
         palette.setColor(QPalette.ColorRole.WindowText, text)
-        # A style sheet's colour, as a style sheet (which the flat look needs) ignores the palette.
-        self.about_link.setStyleSheet(_LINK_STYLE.replace("COLOUR", text.name()))
+        link = QPalette(palette)
+        link.setColor(QPalette.ColorRole.ButtonText, text)  # the link reads on the panel
+        link.setColor(QPalette.ColorRole.Button, background)
+        self.about_link.setPalette(link)
         for label in (self.heading, self.reasons, self.what_to_do, self.not_a_diagnosis):
             label.setForegroundRole(QPalette.ColorRole.WindowText)
         self.setPalette(palette)

@@ -147,3 +147,24 @@ def test_the_platform_inhibitor_is_the_freedesktop_one_on_linux(
     for other in ("darwin", "win32"):
         monkeypatch.setattr(keep_awake.sys, "platform", other)
         assert isinstance(REAL_PLATFORM_INHIBITOR("X"), keep_awake.UnsupportedPlatform)
+
+
+def test_a_session_bus_is_looked_for_where_libdbus_looks(tmp_path: Path) -> None:
+    assert keep_awake.session_bus_configured({"DBUS_SESSION_BUS_ADDRESS": "unix:path=/x"})
+    assert not keep_awake.session_bus_configured({})
+    assert not keep_awake.session_bus_configured({"XDG_RUNTIME_DIR": str(tmp_path)})
+    (tmp_path / "bus").touch()  # the systemd user bus's socket
+    assert keep_awake.session_bus_configured({"XDG_RUNTIME_DIR": str(tmp_path)})
+    assert not keep_awake.session_bus_configured({"DBUS_SESSION_BUS_ADDRESS": "",
+                                                  "XDG_RUNTIME_DIR": ""})
+
+
+def test_without_a_session_bus_nothing_is_asked_and_it_says_why(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+    monkeypatch.delenv("XDG_RUNTIME_DIR", raising=False)
+    inhibitor = keep_awake.FreedesktopScreenSaver("Routine Player")
+    problem = inhibitor.hold(keep_awake.REASON)
+    assert problem == keep_awake.NO_SESSION_BUS.format(detail=keep_awake.NO_BUS_ADDRESS)
+    assert inhibitor.cookie is None
+    inhibitor.release()  # nothing held: nothing happens
