@@ -9,7 +9,8 @@ window's event loop is held up at a play, pause, resume or stop. This starts a p
 * ``baseline``: ``org.freedesktop.DBus.Peer.Ping`` to the fake (a bare round trip to the same
   process, the least any call can cost);
 * ``first hold``: the first ``Inhibit``, with finding the service and introspecting it;
-* ``hold`` and ``release``: ``Inhibit`` and ``UnInhibit`` of ``--cycles`` pause/resume cycles.
+* ``hold`` and ``release``: ``Inhibit`` and ``UnInhibit`` of ``--cycles`` pause/resume cycles;
+* the resident memory QtDBus, its connection thread and the calls add to this process.
 
 Prints the median, 95th percentile and worst of each, in milliseconds, and each median as a
 multiple of the baseline's. Needs dbus-daemon (``apt-get install dbus-daemon``).
@@ -48,6 +49,13 @@ BUS_CONFIG = """\
 """
 
 
+def rss_mib() -> float:
+    """Current resident set size of this process, in MiB (Linux)."""
+    with open("/proc/self/statm", encoding="ascii") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def summary(name: str, seconds: list[float], baseline: float | None) -> str:
     ms = sorted(s * 1000 for s in seconds)
     median = statistics.median(ms)
@@ -65,9 +73,12 @@ def main() -> int:
         print("bench_keep_awake: dbus-daemon is not installed", file=sys.stderr)
         return 2
     from PySide6.QtCore import QCoreApplication
-    from PySide6.QtDBus import QDBusConnection, QDBusMessage
 
     from player.ui.controllers.keep_awake import REASON, FreedesktopScreenSaver
+
+    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    rss_before = rss_mib()
+    from PySide6.QtDBus import QDBusConnection, QDBusMessage
 
     folder = Path(tempfile.mkdtemp(prefix="rp-bench-bus-"))
     (folder / "bus.conf").write_text(BUS_CONFIG.format(folder=folder), encoding="utf-8")
@@ -82,7 +93,6 @@ def main() -> int:
                                     str(folder / "calls.jsonl")], stdout=subprocess.PIPE,
                                    text=True)
         assert service.stdout is not None and service.stdout.readline().strip() == "ready"
-        app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
         bus = QDBusConnection.connectToBus(address, "bench")
         ping = QDBusMessage.createMethodCall("org.freedesktop.ScreenSaver",
                                              "/org/freedesktop/ScreenSaver",
@@ -105,11 +115,14 @@ def main() -> int:
             inhibitor.release()
             holds.append(t1 - t0)
             releases.append(time.perf_counter() - t1)
+        rss_after = rss_mib()
         baseline = statistics.median(pings) * 1000
         print(summary("baseline", pings, None))
         print(summary("first hold", first, baseline))
         print(summary("hold", holds, baseline))
         print(summary("release", releases, baseline))
+        print(f"resident memory of QtDBus, its connection and the calls: "
+              f"+{rss_after - rss_before:.2f} MiB ({rss_before:.1f} -> {rss_after:.1f} MiB)")
         del app
         return 0
     finally:
