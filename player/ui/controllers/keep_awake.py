@@ -224,7 +224,11 @@ class KeepAwake(QObject):
         if state not in AWAKE_STATES:
             self.release()
         elif not self._held:
-            problem = self._inhibitor.hold(REASON)
+            try:
+                problem = self._inhibitor.hold(REASON)
+            except Exception as exc:  # the session must play on whatever the desktop does
+                log.exception("could not ask the screensaver to stay off")
+                problem = CALL_FAILED.format(detail=exc)
             self._held = problem is None
             if problem is not None and not self._told:
                 self._told = True

@@ -168,3 +168,25 @@ def test_without_a_session_bus_nothing_is_asked_and_it_says_why(
     assert problem == keep_awake.NO_SESSION_BUS.format(detail=keep_awake.NO_BUS_ADDRESS)
     assert inhibitor.cookie is None
     inhibitor.release()  # nothing held: nothing happens
+
+
+class BrokenInhibitor(RecordingInhibitor):
+    """An inhibitor whose hold raises, as a binding error would."""
+
+    def hold(self, reason: str) -> str | None:
+        self.calls.append("hold")
+        raise TypeError("no such overload")
+
+
+def test_an_inhibitor_that_raises_is_a_reason_and_the_session_plays(
+        make_harness, routine: Path, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(keep_awake, "platform_inhibitor", lambda _app: BrokenInhibitor())
+    h = make_harness()
+    h.show()
+    assert h.window.start_routine(routine)
+    h.advance(3)
+    assert h.player.name_label.text() == "Plank" and not h.window.keep_awake.held
+    notes = [a for a in h.window.view_menu.actions() if a.text() == SCREEN_MAY_SLEEP]
+    assert len(notes) == 1 and "no such overload" in notes[0].toolTip()
+    assert "could not ask the screensaver" in caplog.text
