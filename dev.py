@@ -293,11 +293,11 @@ def cmd_run(args: list[str]) -> int:
 
 
 def cmd_test(args: list[str]) -> int:
+    # Not fatal: without it the one test that needs it is skipped, naming the same line.
+    ensure_system_libraries({}, TEST_PROGRAMS, what="The tests use programs")
     ensure_venv(TEST_LOCK)
     if not ensure_system_libraries(QT_LIBS):
         return 1
-    # Not fatal: without it the one test that needs it is skipped, naming the same line.
-    ensure_system_libraries({}, TEST_PROGRAMS, what="The tests use programs")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     checks = [
         ("import contract: player/core imports no Qt", [BIN / "lint-imports"]),

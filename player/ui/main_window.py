@@ -370,7 +370,6 @@ class MainWindow(QMainWindow):
             self._close_when_settled()
             return
         super().closeEvent(event)
-        self.keep_awake.release()
 
     def _close_when_settled(self) -> None:
         QTimer.singleShot(CLOSE_RETRY_MS, self, self._close_if_settled)

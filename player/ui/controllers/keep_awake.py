@@ -3,7 +3,7 @@
 :class:`KeepAwake` listens to the :class:`~player.ui.controllers.session_controller.SessionController`
 and holds an :class:`Inhibitor` while a step is in play and not paused (counting down, waiting
 for "Done" or for the ice/heat barrier); it releases it on pause, stop, finish, leaving the
-player, closing the window (:meth:`KeepAwake.release`) and when the application quits.
+player (closing the window stops the session first) and when the application quits.
 
 The window is tested with a fake inhibitor; the real ones are:
 
@@ -215,7 +215,7 @@ class KeepAwake(QObject):
         return self._inhibitor
 
     def release(self) -> None:
-        """Let the screen sleep (the window calls this when it closes)."""
+        """Let the screen sleep (nothing happens when it is not held)."""
         if self._held:
             self._held = False
             self._inhibitor.release()
