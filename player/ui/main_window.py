@@ -103,7 +103,6 @@ class MainWindow(QMainWindow):
         self._player: PlayerView | None = None
         self._flash: FlashOverlay | None = None
         self._painted = False
-        self._about_back: GuideDialog | None = None
         #: Shortcuts of buttons that are in no menu (e.g. "This hurts"), for Help > Keyboard.
         self.extra_shortcuts: list[tuple[str, str]] = []
         self.setWindowTitle(APP_TITLE)
@@ -115,6 +114,7 @@ class MainWindow(QMainWindow):
         #: Keeps the screen awake while a session plays (``inhibitor``: the platform's).
         self.keep_awake = keep_awake.KeepAwake(
             controller, inhibitor or keep_awake.platform_inhibitor(APP_TITLE), self)
+        self._about_back: GuideDialog | None = None  # made when first asked for
         self._build_central()
         self._build_menus()
         self._build_status_bar()
