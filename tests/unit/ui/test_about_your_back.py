@@ -139,3 +139,14 @@ def test_a_broken_guide_is_said_in_the_page(qtbot, tmp_path: Path) -> None:
     assert dialog.guide is None and dialog.problem is not None
     assert "section 1 (one): 'sources' must list at least one source" in dialog.problem
     assert dialog.browser.toPlainText() == CANNOT_SHOW.format(problem=dialog.problem)
+
+
+def test_large_text_makes_the_page_bigger_too(harness: Harness) -> None:
+    dialog = harness.window.show_about_your_back()
+    before = dialog.browser.document().defaultFont().pointSizeF()
+    harness.window.large_text_action.trigger()
+    harness.settle()
+    assert dialog.browser.document().defaultFont().pointSizeF() > before
+    harness.window.large_text_action.trigger()
+    harness.settle()
+    assert dialog.browser.document().defaultFont().pointSizeF() == before
