@@ -65,10 +65,10 @@ QT_XCB_LIBS = {
     "xcb-keysyms": "libxcb-keysyms1",
     "xcb-shape": "libxcb-shape0",
 }
-
 # Programs some tests use, with the Debian package of each: strace watches every file the window
-# opens (tests/integration/test_pictures_strace.py). Without one, those tests are skipped.
-TEST_PROGRAMS = {"strace": "strace"}
+# opens (tests/integration/test_pictures_strace.py); dbus-daemon runs a private session bus for
+# the keep-awake test. Without one, the tests that need it are skipped, naming its package.
+TEST_PROGRAMS = {"strace": "strace", "dbus-daemon": "dbus-daemon"}
 
 
 def say(message: str) -> None:
@@ -79,15 +79,19 @@ def run(cmd: list[str | os.PathLike[str]], **kwargs: object) -> int:
     return subprocess.call([str(c) for c in cmd], **kwargs)  # type: ignore[arg-type]
 
 
-def missing_packages(libs: dict[str, str]) -> list[str]:
-    return sorted({pkg for lib, pkg in libs.items() if ctypes.util.find_library(lib) is None})
+def missing_packages(libs: dict[str, str], programs: dict[str, str] | None = None) -> list[str]:
+    missing = {pkg for lib, pkg in libs.items() if ctypes.util.find_library(lib) is None}
+    missing |= {pkg for name, pkg in (programs or {}).items() if shutil.which(name) is None}
+    return sorted(missing)
 
 
-def ensure_system_libraries(libs: dict[str, str]) -> bool:
-    """Install (as root) or name (otherwise) the Debian packages Qt needs. True when all present."""
+def ensure_system_libraries(libs: dict[str, str], programs: dict[str, str] | None = None,
+                            what: str = "Qt needs system libraries") -> bool:
+    """Install (as root) or name (otherwise) the Debian packages of ``libs`` (shared libraries)
+    and ``programs`` (commands). True when all present."""
     if platform.system() != "Linux":
         return True
-    missing = missing_packages(libs)
+    missing = missing_packages(libs, programs)
     if not missing:
         return True
     line = "apt-get install -y --no-install-recommends " + " ".join(missing)
@@ -99,7 +103,7 @@ def ensure_system_libraries(libs: dict[str, str]) -> bool:
             return True
         say("apt-get failed; the line above shows what is needed")
         return False
-    say("Qt needs system libraries that are missing. Install them with:")
+    say(f"{what} that are missing. Install them with:")
     print(f"    sudo {line}", flush=True)
     return False
 
@@ -331,6 +335,7 @@ def cmd_run(args: list[str]) -> int:
 
 
 def cmd_test(args: list[str]) -> int:
+    # Not fatal: without it the one test that needs it is skipped, naming the same line.
     ensure_venv(TEST_LOCK)
     if not ensure_system_libraries(QT_LIBS):
         return 1

@@ -65,3 +65,29 @@ class FakeClock:
         if time < self.time:
             raise ValueError(f"a monotonic clock cannot go back from {self.time} to {time}")
         self.time = time
+
+
+class RecordingInhibitor:
+    """A :class:`player.ui.controllers.keep_awake.Inhibitor` that records what it was asked.
+
+    ``calls`` lists ``"hold"`` and ``"release"`` in order; ``held`` says whether it is held.
+    With ``problem`` set, every hold fails with that reason (as a desktop without a
+    screensaver service would).
+    """
+
+    def __init__(self, problem: str | None = None) -> None:
+        self.problem = problem
+        self.calls: list[str] = []
+        self.held = False
+
+    def hold(self, reason: str) -> str | None:
+        """Record a hold; held unless ``problem`` is set."""
+        self.calls.append("hold")
+        if self.problem is None:
+            self.held = True
+        return self.problem
+
+    def release(self) -> None:
+        """Record a release."""
+        self.calls.append("release")
+        self.held = False

@@ -27,6 +27,10 @@ LIBRARY_FILE = ROUTINES_DIR / "exercises.yaml"
 #: The published JSON Schemas (kept in sync with player.core.schema by a test).
 ROUTINE_SCHEMA_FILE = ROUTINES_DIR / "routine.schema.json"
 LIBRARY_SCHEMA_FILE = ROUTINES_DIR / "exercise-library.schema.json"
+#: The advice pages (player.core.guide), every word of each in its file.
+GUIDES_DIR = CONTENT_DIR / "guides"
+#: The "About your back" page: Help menu, and the link in the care banners.
+ABOUT_YOUR_BACK_FILE = GUIDES_DIR / "about-your-back.yaml"
 
 
 def bundled_routines() -> list[Path]:

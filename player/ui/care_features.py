@@ -129,6 +129,7 @@ class CareFeatures(QObject):
         care, controller = self.care, self.controller
         care.banner_changed.connect(self.banner.show_advice)
         self.banner.dismissed.connect(care.dismiss_banner)
+        self.banner.about_requested.connect(self.window.show_about_your_back)
         care.store_failed.connect(self._on_store_failed)
         care.start_blocked.connect(self._on_start_blocked)
         care.symptoms_check_suggested.connect(self._on_symptoms_check_suggested)

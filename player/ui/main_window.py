@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from player.ui.controllers import keep_awake
 from player.ui.controllers.actions import SessionActions
 from player.ui.controllers.app_settings import AppSettings
 from player.ui.controllers.cue_player import CuePlayer
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
     from player.core.loader import LoadResult
     from player.core.programme import Programme
     from player.core.routine import Routine
+    from player.ui.dialogs.guide_dialog import GuideDialog
     from player.ui.pages.player_view import PlayerView
     from player.ui.widgets.flash import FlashOverlay
 
@@ -73,6 +75,10 @@ PREFERRED_SIZE = (1200, 800)
 SCREEN_SHARE = 0.9
 #: How often a close that waits for a question to be answered looks again (ms).
 CLOSE_RETRY_MS = 200
+#: The View menu's note when the screen cannot be kept awake during sessions.
+SCREEN_MAY_SLEEP = "The screen may dim or sleep during sessions"
+SCREEN_MAY_SLEEP_BECAUSE = "The screen cannot be kept on while a session plays: {reason}."
+ABOUT_BACK_MENU_TEXT = "About your &back\u2026"
 
 
 class MainWindow(QMainWindow):
@@ -86,7 +92,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, library: RoutineLibrary, settings: AppSettings,
                  controller: SessionController, cue_player: CuePlayer,
-                 text_size: TextSize | None = None, parent: QWidget | None = None) -> None:
+                 text_size: TextSize | None = None, parent: QWidget | None = None, *,
+                 inhibitor: keep_awake.Inhibitor | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.settings = settings
@@ -108,6 +115,10 @@ class MainWindow(QMainWindow):
         self.resize(*PREFERRED_SIZE)
         controller.set_dialog_parent(self)
         self.commands = SessionActions(controller, settings, self)
+        #: Keeps the screen awake while a session plays (``inhibitor``: the platform's).
+        self.keep_awake = keep_awake.KeepAwake(
+            controller, inhibitor or keep_awake.platform_inhibitor(APP_TITLE), self)
+        self._about_back: GuideDialog | None = None  # made when first asked for
         self._build_central()
         self._build_menus()
         self._build_status_bar()
@@ -192,7 +203,7 @@ class MainWindow(QMainWindow):
             self.session_menu.addAction(action)
             self.addAction(action)
 
-        view_menu = bar.addMenu("&View")
+        self.view_menu = view_menu = bar.addMenu("&View")
         self.large_text_action = QAction("&Large text", self)
         self.large_text_action.setCheckable(True)
         self.large_text_action.setChecked(self.settings.large_text)
@@ -211,6 +222,8 @@ class MainWindow(QMainWindow):
         #: Filled by the history features once the history is open (before Help, as usual).
         self.history_menu = bar.addMenu("&History")
         help_menu = bar.addMenu("&Help")
+        self.about_back_action = help_menu.addAction(ABOUT_BACK_MENU_TEXT,
+                                                     self.show_about_your_back)
         keys = help_menu.addAction("&Keyboard\u2026", self._on_keyboard_triggered)
         keys.setShortcut(QKeySequence.StandardKey.HelpContents)
         help_menu.addAction("&About", self._on_about_triggered)
@@ -235,6 +248,7 @@ class MainWindow(QMainWindow):
         self.settings.muted_changed.connect(self._on_muted_changed)
         self.settings.large_text_changed.connect(self._on_large_text_changed)
         self.settings.save_failed.connect(self._on_save_failed)
+        self.keep_awake.unavailable.connect(self._on_keep_awake_unavailable)
 
     # --- public ------------------------------------------------------------------------------
     @property
@@ -480,6 +494,16 @@ class MainWindow(QMainWindow):
         rows += [(k, what) for k, what in self.extra_shortcuts]
         return rows
 
+    def show_about_your_back(self, section: str = "") -> GuideDialog:
+        """Show the "About your back" page (at ``section``, a section id, or at the top)."""
+        if self._about_back is None:
+            from player.core.bundled import ABOUT_YOUR_BACK_FILE
+            from player.ui.dialogs.guide_dialog import GuideDialog
+
+            self._about_back = GuideDialog(ABOUT_YOUR_BACK_FILE, self)
+        self._about_back.show_section(section)
+        return self._about_back
+
     def _on_keyboard_triggered(self) -> None:
         from player.ui.dialogs.session_dialogs import KeyboardDialog
 
@@ -520,6 +544,15 @@ class MainWindow(QMainWindow):
 
     def _on_save_failed(self, message: str) -> None:
         self.show_status(message)
+
+    def _on_keep_awake_unavailable(self, reason: str) -> None:
+        # Said quietly, once: an entry at the end of the View menu (and the log).
+        self.view_menu.addSeparator()
+        note = self.view_menu.addAction(SCREEN_MAY_SLEEP)
+        note.setEnabled(False)
+        note.setToolTip(SCREEN_MAY_SLEEP_BECAUSE.format(reason=reason))
+        note.setStatusTip(note.toolTip())
+        self.view_menu.setToolTipsVisible(True)
 
     def _update_sound_label(self) -> None:
         if self.settings.muted:

@@ -55,18 +55,22 @@ def test_nothing_is_installed_when_every_library_is_there(monkeypatch) -> None:
 def test_a_missing_test_program_is_installed_as_root_and_only_named_otherwise(
         monkeypatch, capsys) -> None:
     monkeypatch.setattr(dev.platform, "system", lambda: "Linux")
+    # strace for the window's file figure, dbus-daemon for the keep-awake test; CI runs as root.
     monkeypatch.setattr(dev.shutil, "which",
-                        lambda name: None if name == "strace" else f"/usr/bin/{name}")
+                        lambda name: None if name in ("strace", "dbus-daemon")
+                        else f"/usr/bin/{name}")
     ran: list[list[str]] = []
     monkeypatch.setattr(dev, "run", lambda cmd, **kw: ran.append([str(c) for c in cmd]) or 0)
     monkeypatch.setattr(dev.os, "geteuid", lambda: 1000)
     dev.ensure_test_programs(dev.TEST_PROGRAMS)
     assert ran == []
-    assert "sudo apt-get install -y --no-install-recommends strace" in capsys.readouterr().out
+    assert ("sudo apt-get install -y --no-install-recommends dbus-daemon strace"
+            in capsys.readouterr().out)
     monkeypatch.setattr(dev.os, "geteuid", lambda: 0)
     dev.ensure_test_programs(dev.TEST_PROGRAMS)
     assert ran == [["apt-get", "update", "-qq"],
-                   ["apt-get", "install", "-y", "--no-install-recommends", "strace"]]
+                   ["apt-get", "install", "-y", "--no-install-recommends", "dbus-daemon",
+                    "strace"]]
 
 # --- The lock: what dev.py installs, and that it agrees with pyproject.toml -------------------
 

@@ -3,7 +3,8 @@
 :class:`CareBanner` shows an :class:`~player.core.care.Advice`: its level, every reason as a
 bulleted line, what to do, and "This is not a diagnosis". Emergency and urgent-today advice is a
 strong red panel with white text and the critical icon, and cannot be dismissed; "see a professional" is a calmer
-amber panel with a "Hide for today" button. All text is plain text.
+amber panel with a "Hide for today" button. All text is plain text. Every banner ends with a
+link to the "About your back" page, at its "When to see someone" section.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ ACCESSIBLE_NAMES = {
     "see_professional": "Advice to see a professional",
 }
 DISMISS_TEXT = "Hide for today"
+#: The link to the "About your back" page, opened at its section :data:`ABOUT_SECTION`.
+ABOUT_LINK_TEXT = "About your back: when to see someone, and what helps"
+ABOUT_SECTION = "see-someone"
 
 # White on this red is about 8:1 contrast (WCAG AAA), in light and dark schemes alike.
 _URGENT_BACKGROUND = QColor(165, 0, 28)
@@ -56,10 +60,13 @@ class CareBanner(QFrame):
 
     Call :meth:`show_advice` with each new advice (connect
     :attr:`CareController.banner_changed <player.ui.controllers.care_controller.CareController>` to it).
-    ``dismissed`` is emitted when the person hides a dismissible banner for today.
+    ``dismissed`` is emitted when the person hides a dismissible banner for today;
+    ``about_requested(str)`` when they follow its link to the "About your back" page (with the
+    id of the section to show).
     """
 
     dismissed = Signal()
+    about_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -89,8 +96,18 @@ class CareBanner(QFrame):
         self.what_to_do.setFont(font)
         self.not_a_diagnosis = TextLabel(NOT_A_DIAGNOSIS, TextRole.SMALL, wrap=True)
         self.not_a_diagnosis.setAccessibleName("Not a diagnosis")
+        # A flat, underlined button that reads as a link: every label stays plain text.
+        self.about_link = QPushButton(ABOUT_LINK_TEXT, self)
+        self.about_link.setFlat(True)
+        self.about_link.setCursor(Qt.CursorShape.PointingHandCursor)
+        link_font = self.about_link.font()
+        link_font.setUnderline(True)
+        self.about_link.setFont(link_font)
+        self.about_link.setAccessibleName(ABOUT_LINK_TEXT)
+        self.about_link.clicked.connect(self._on_about_link_clicked)
         for label in (self.heading, self.reasons, self.what_to_do, self.not_a_diagnosis):
             column.addWidget(label)
+        column.addWidget(self.about_link, 0, Qt.AlignmentFlag.AlignLeft)
         outer.addLayout(column, 1)
         self.dismiss_button = QPushButton(DISMISS_TEXT, self)
         self.dismiss_button.setAccessibleName("Hide this advice for today")
@@ -164,9 +181,16 @@ class CareBanner(QFrame):
             text = palette.color(QPalette.ColorRole.WindowText)
         palette.setColor(QPalette.ColorRole.Window, background)
         palette.setColor(QPalette.ColorRole.WindowText, text)
+        link = QPalette(palette)
+        link.setColor(QPalette.ColorRole.ButtonText, text)  # the link reads on the panel
+        link.setColor(QPalette.ColorRole.Button, background)
+        self.about_link.setPalette(link)
         for label in (self.heading, self.reasons, self.what_to_do, self.not_a_diagnosis):
             label.setForegroundRole(QPalette.ColorRole.WindowText)
         self.setPalette(palette)
+
+    def _on_about_link_clicked(self) -> None:
+        self.about_requested.emit(ABOUT_SECTION)
 
     def _on_dismiss_clicked(self) -> None:
         if not self._advice.dismissible:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from player import paths
 from player.settings import Settings
+from player.ui.controllers import keep_awake
 from player.ui.dialogs.first_run import FirstRunNotice
 from player.ui.dialogs.history_dialogs import InterruptedDialog, NoticeDialog, ReportFileDialog
 from player.ui.dialogs.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
@@ -21,6 +22,7 @@ from player.ui.dialogs.session_dialogs import (
     StopDialog,
 )
 from player.ui.dialogs.symptoms_dialog import SymptomsDialog
+from tests.fakes import RecordingInhibitor
 from tests.unit.ui.harness import Harness
 
 MakeHarness = Callable[..., Harness]
@@ -37,6 +39,13 @@ def no_real_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
                            (OpenRoutineDialog, "ask"), (ErrorDialog, "show_error"),
                            (StopDialog, "ask")):
         monkeypatch.setattr(dialog, method, classmethod(unexpected))
+
+
+@pytest.fixture(autouse=True)
+def no_real_screensaver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows keep the screen awake through a recording fake, never the desktop's own
+    screensaver (tests/integration/test_keep_awake_dbus.py talks to a fake bus)."""
+    monkeypatch.setattr(keep_awake, "platform_inhibitor", lambda _app: RecordingInhibitor())
 
 
 @pytest.fixture
