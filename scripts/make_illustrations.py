@@ -1001,6 +1001,31 @@ def easy_walk() -> list[str]:
     ))
 
 
+@illustration("standing_hip_flexor_stretch", "Standing hip flexor stretch")
+def standing_hip_flexor_stretch() -> list[str]:
+    """Standing in a long stride, the back leg straight with its heel up, the front knee a
+    little bent, the body upright with the hands on the hips and the pelvis pushed forward."""
+    hip = (205.0, STAND_HIP - 12)
+    hands = Reach(hip[0] + 6, hip[1] + 14, scale=(0.8, 0.8))
+    elements, _ = draw_figure(Figure(
+        hip, 93, foot_on(hip[0] + 44), Reach(hip[0] - 64, SOLE + ANKLE_H + 5, -55), hands,
+        hands, highlight=("hip_front",),
+    ))
+    return [*elements, *arrow([(hip[0] - 46, hip[1] - 2), (hip[0] - 18, hip[1] - 2)])]
+
+
+@illustration("standing_back_extension", "Standing back extension")
+def standing_back_extension() -> list[str]:
+    """Standing with the feet hip-width apart and the hands on the lower back, leaning the
+    upper body back a little; the arrow shows the gentle backward bend."""
+    hip = (200.0, STAND_HIP)
+    hands = Reach(hip[0] - 16, hip[1] + 10, scale=(0.85, 0.85))
+    feet = foot_on(hip[0] + 4)
+    elements, _ = draw_figure(Figure(hip, 108, feet, feet, hands, hands, curve=-6, head=104,
+                                     highlight=("back",)))
+    return [*elements, *arc_arrow(hip, TORSO + 44, 78, 116)]
+
+
 @illustration("quick_feet", "Quick feet")
 def quick_feet() -> list[str]:
     """Running on the spot: short quick steps on the forefoot, arms bent."""

@@ -64,6 +64,8 @@ class ReminderSettings:
     paused_on: date | None = None
     """A day with no reminders ("pause reminders for today")."""
     start_with_desktop: bool = False
+    sitting_breaks: bool = False
+    """Remind to stand up after each spell at the computer (see :mod:`player.core.breaks`)."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,7 @@ def settings_to_json(settings: ReminderSettings) -> dict[str, object]:
                           else settings.morning_check.strftime("%H:%M")),
         "paused_on": None if settings.paused_on is None else settings.paused_on.isoformat(),
         "start_with_desktop": settings.start_with_desktop,
+        "sitting_breaks": settings.sitting_breaks,
     }
 
 
@@ -244,6 +247,7 @@ def settings_from_json(data: object) -> tuple[ReminderSettings, list[str]]:
         morning_check=morning,
         paused_on=paused,
         start_with_desktop=data.get("start_with_desktop") is True,
+        sitting_breaks=data.get("sitting_breaks") is True,
     ), problems
 
 

@@ -348,12 +348,29 @@ def _v4_care_rules_v2(conn: sqlite3.Connection) -> None:
     run_script(conn, _V4_CARE_RULES_V2)
 
 
+_V5_DESK_BREAKS = """
+CREATE TABLE desk_breaks (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('taken', 'snoozed', 'skipped'))
+);
+CREATE INDEX desk_breaks_by_time ON desk_breaks (at);
+"""
+
+
+def _v5_desk_breaks(conn: sqlite3.Connection) -> None:
+    """Sitting breaks, kept apart from sessions: when the reminder to stand up came and what
+    the person did (took the desk break, snoozed it, or skipped it)."""
+    run_script(conn, _V5_DESK_BREAKS)
+
+
 #: Every migration ever shipped, in order. Never edit one that has been released: add another.
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v1_core_tables,
     _v2_indexes_and_banner_events,
     _v3_session_plans,
     _v4_care_rules_v2,
+    _v5_desk_breaks,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar, cast
 
+from player.core.breaks import DeskBreak
 from player.core.clinical import (
     DEFAULT_THRESHOLDS,
     PAIN_MAX,
@@ -482,6 +483,21 @@ class HistoryStore:
             rows = self._conn.execute(
                 "SELECT at, level, kind FROM care_confirmations ORDER BY id").fetchall()
         return [CareConfirmation(_time(at), level, kind) for at, level, kind in rows]
+
+    def add_desk_break(self, desk_break: DeskBreak) -> None:
+        """Record what was done when a sitting-break reminder came (apart from sessions)."""
+        with self._saving("record the sitting break"):
+            self._conn.execute("INSERT INTO desk_breaks (at, action) VALUES (?, ?)",
+                               (_iso(desk_break.at), desk_break.action))
+
+    def desk_breaks(self, since: datetime | None = None) -> list[DeskBreak]:
+        """The sitting breaks recorded, oldest first (from ``since`` on, when given)."""
+        with self._saving("read your history"):
+            rows = self._conn.execute("SELECT at, action FROM desk_breaks ORDER BY id").fetchall()
+        out = [DeskBreak(_time(at), action) for at, action in rows]
+        if since is not None:
+            out = [b for b in out if b.at >= since]
+        return out
 
     def add_banner_event(self, event: BannerEvent) -> None:
         """Record that the care banner was shown or dismissed (for the clinician's report)."""

@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
     """
 
     first_painted = Signal()
+    page_shown = Signal(object)  # the page widget just shown (see show_page)
 
     def __init__(self, library: RoutineLibrary, settings: AppSettings,
                  controller: SessionController, cue_player: CuePlayer,
@@ -300,6 +301,7 @@ class MainWindow(QMainWindow):
     def show_page(self, page: QWidget) -> None:
         """Show ``page`` (one added with :meth:`add_page`, or :attr:`library_page`)."""
         self.pages.setCurrentWidget(page)
+        self.page_shown.emit(page)
 
     def show_status(self, message: str, seconds: int = 8) -> None:
         """Tell the person ``message``: in a line at the top of the window, where it is seen,

@@ -11,16 +11,30 @@ autostart entry follows the "start when I log in" setting.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from player import desktop_entry
-from player.core.bundled import APP_ICON_FILE
+from player.core.breaks import (
+    DESK_ROUTINE_FILE,
+    SITTING_BREAK_MINUTES,
+    DeskBreak,
+    SittingClock,
+    breaks_summary,
+)
+from player.core.breaks import (
+    REMINDER_TEXT as BREAK_TEXT,
+)
+from player.core.breaks import (
+    REMINDER_TITLE as BREAK_TITLE,
+)
+from player.core.bundled import APP_ICON_FILE, ROUTINES_DIR
 from player.core.history import Session as StoredSession
 from player.core.localtime import local_now, local_zone
 from player.core.pain import morning_after_due
@@ -34,15 +48,21 @@ from player.core.reminders import (
 )
 from player.core.routine import Routine
 from player.core.today import due_on
+from player.store.db import StoreError
 from player.ui.controllers.app_settings import AppSettings
 from player.ui.controllers.library_model import RoutineLibrary
-from player.ui.controllers.reminders import ReminderTimer, Tray
-from player.ui.dialogs.reminders_dialog import RemindersDialog, ScheduledRoutine
+from player.ui.controllers.reminders import MAX_WAIT, ReminderTimer, Tray
+from player.ui.dialogs.reminders_dialog import (
+    RemindersDialog,
+    ScheduledRoutine,
+    SittingBreakQuestion,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from player.ui.care_features import CareFeatures
+    from player.ui.controllers.session_controller import SessionController
     from player.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -57,6 +77,7 @@ class WeekHost(Protocol):
     """What the week's features need of the application (:class:`player.ui.application.App`)."""
 
     window: MainWindow
+    controller: SessionController
     settings: AppSettings
     library: RoutineLibrary
     care: CareFeatures | None
@@ -81,6 +102,13 @@ class WeekFeatures(QObject):
         self.window.hide_to_tray = self._hide_to_tray
         self.settings.reminders_changed.connect(self._apply)
         self.last_shown: Reminder | None = None
+        self.sitting: SittingClock | None = None
+        self.break_timer = QTimer(self)
+        self.break_timer.setSingleShot(True)
+        self.break_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.break_timer.timeout.connect(self._on_break_timer_timeout)
+        app.controller.session_finished.connect(self._on_session_finished)
+        self.window.page_shown.connect(self._on_page_shown)
         self._autostart: bool | None = None  # as last written (None: not yet looked at)
 
     # --- what is due -----------------------------------------------------------------------
@@ -169,6 +197,11 @@ class WeekFeatures(QObject):
             self.timer.rearm()
         else:
             self.timer.stop()
+        if settings.sitting_breaks and self.sitting is None:
+            self.sitting = SittingClock(self._now())
+        elif not settings.sitting_breaks:
+            self.sitting = None
+        self._arm_break()
 
     def _write_autostart(self, enabled: bool) -> None:
         try:
@@ -215,9 +248,7 @@ class WeekFeatures(QObject):
         settings = self.reminders()
         today = self._now().date()
         paused = None if settings.paused_on == today else today
-        self.settings.set_reminders(ReminderSettings(
-            settings.enabled, settings.routines, settings.morning_check, paused,
-            settings.start_with_desktop))
+        self.settings.set_reminders(replace(settings, paused_on=paused))
 
     # --- a reminder --------------------------------------------------------------------------
     def _on_timer_fired(self, reminder: Reminder) -> None:
@@ -237,9 +268,62 @@ class WeekFeatures(QObject):
         if MissingRoutineQuestion.ask(self.window, MISSING_ROUTINE.format(title=title, path=path)):
             settings = self.reminders()
             kept = tuple(r for r in settings.routines if r.path != path)
-            self.settings.set_reminders(ReminderSettings(
-                settings.enabled, kept, settings.morning_check, settings.paused_on,
-                settings.start_with_desktop))
+            self.settings.set_reminders(replace(settings, routines=kept))
+
+
+    # --- sitting breaks ------------------------------------------------------------------------
+    def _arm_break(self) -> None:
+        if self.sitting is None:
+            self.break_timer.stop()
+            return
+        wait = min(self.sitting.wait(self._now()), MAX_WAIT)
+        self.break_timer.start(int(wait.total_seconds() * 1000))
+
+    def _on_session_finished(self, _played_to_end: bool) -> None:
+        if self.sitting is not None:  # a session is a spell of moving: count from its end
+            self.sitting = SittingClock(self._now(), self.sitting.interval)
+            self._arm_break()
+
+    def _on_break_timer_timeout(self) -> None:
+        now = self._now()
+        sitting = self.sitting
+        if sitting is None:
+            return
+        if not sitting.is_due(now):
+            self._arm_break()
+            return
+        if self.app.controller.in_play or not self.window.isVisible():
+            if self.tray is not None and not self.window.isVisible():
+                self.tray.notify(BREAK_TITLE, BREAK_TEXT.format(minutes=SITTING_BREAK_MINUTES))
+            self.sitting = SittingClock(now, sitting.interval)
+            self._arm_break()
+            return
+        action = SittingBreakQuestion.ask(self.window, SITTING_BREAK_MINUTES)
+        now = self._now()
+        care = self.app.care
+        if care is not None and care.store is not None:
+            try:
+                care.store.add_desk_break(DeskBreak(now, action))
+            except StoreError as exc:
+                self.window.show_status(str(exc), seconds=30)
+        sitting.answered(action, now)
+        self._arm_break()
+        if action == "taken":
+            self.window.open_file(ROUTINES_DIR / DESK_ROUTINE_FILE, start=True)
+
+    def _on_page_shown(self, page: object) -> None:
+        from player.ui.pages.history_view import HistoryView
+
+        care = self.app.care
+        if not isinstance(page, HistoryView) or care is None or care.store is None:
+            return
+        since = self._now() - timedelta(days=7)
+        try:
+            breaks = care.store.desk_breaks()
+        except StoreError:
+            return
+        on = self.reminders().sitting_breaks
+        page.set_breaks(breaks_summary(breaks, since) if on or breaks else "")
 
 
 class MissingRoutineQuestion:

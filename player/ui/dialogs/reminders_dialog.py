@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import time
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -19,10 +20,17 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
+from player.core.breaks import REMINDER_TEXT as BREAK_TEXT
+from player.core.breaks import REMINDER_TITLE as BREAK_TITLE
+from player.core.breaks import SITTING_BREAK_MINUTES, SNOOZE_MINUTES, BreakAction
+from player.core.breaks import SKIP as BREAK_SKIP
+from player.core.breaks import SNOOZE as BREAK_SNOOZE
+from player.core.breaks import TAKE as BREAK_TAKE
 from player.core.reminders import (
     DEFAULT_MORNING_TIME,
     DEFAULT_TIME,
@@ -124,6 +132,9 @@ class RemindersDialog(QDialog):
         layout.addWidget(self.morning_error)
         self.morning.toggled.connect(self._check)
         self.morning_time.textChanged.connect(self._check)
+        self.sitting = QCheckBox(SITTING.format(minutes=SITTING_BREAK_MINUTES))
+        self.sitting.setChecked(current.sitting_breaks)
+        layout.addWidget(self.sitting)
         self.autostart = QCheckBox(AUTOSTART)
         self.autostart.setChecked(current.start_with_desktop)
         layout.addWidget(self.autostart)
@@ -161,7 +172,8 @@ class RemindersDialog(QDialog):
         chosen = tuple(r for r in (row.value() for row in self.rows) if r is not None)
         return replace(self._current, enabled=self.enabled.isChecked(), routines=chosen,
                        morning_check=self._morning_value(),
-                       start_with_desktop=self.autostart.isChecked())
+                       start_with_desktop=self.autostart.isChecked(),
+                       sitting_breaks=self.sitting.isChecked())
 
     @classmethod
     def ask(cls, parent: QWidget | None, routines: list[ScheduledRoutine],
@@ -171,8 +183,34 @@ class RemindersDialog(QDialog):
         return dialog.settings() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
+class SittingBreakQuestion:
+    """"Time to stand up": take the desk break, snooze it, or not now (tests replace it)."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, minutes: int) -> BreakAction:
+        """What the person chose ("skipped" when the box is closed)."""
+        box = QMessageBox(parent)
+        box.setWindowTitle(BREAK_TITLE)
+        box.setIcon(QMessageBox.Icon.Information)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(BREAK_TEXT.format(minutes=minutes))
+        take = box.addButton(BREAK_TAKE, QMessageBox.ButtonRole.AcceptRole)
+        snooze = box.addButton(BREAK_SNOOZE.format(minutes=SNOOZE_MINUTES),
+                               QMessageBox.ButtonRole.ActionRole)
+        box.addButton(BREAK_SKIP, QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(take)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is take:
+            return "taken"
+        if clicked is snooze:
+            return "snoozed"
+        return "skipped"
+
+
 # User-visible text, in one place for translation.
 TITLE = "Reminders"
+SITTING = "Remind me to stand up and move every {minutes} minutes at the computer"
 ENABLE = "Remind me on the days my routines are due"
 NO_TRAY = ("Your desktop shows no tray icons, so reminders come only while the window is "
            "open, as a message at its top.")

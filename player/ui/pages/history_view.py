@@ -184,8 +184,13 @@ class HistoryView(QWidget):
         self.adherence_label.setAccessibleName("Sessions against your schedule")
         self.pain_label = TextLabel("", wrap=True)
         self.pain_label.setAccessibleName("Pain summary")
+        #: Sitting breaks taken, set by the reminders (hidden while they are off).
+        self.breaks_label = TextLabel("", dim=True, wrap=True)
+        self.breaks_label.setAccessibleName("Sitting breaks")
+        self.breaks_label.hide()
         layout.addWidget(self.adherence_label)
         layout.addWidget(self.pain_label)
+        layout.addWidget(self.breaks_label)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(self._build_upper())
@@ -305,6 +310,11 @@ class HistoryView(QWidget):
         self._format_month(today.year, today.month)
         self.details.setText("Choose a session to see its details." if sessions
                              else "No sessions yet.")
+
+    def set_breaks(self, text: str) -> None:
+        """Show the sitting-breaks line (empty text hides it)."""
+        self.breaks_label.setText(text)
+        self.breaks_label.setVisible(bool(text))
 
     def select_session(self, session_id: int) -> bool:
         """Select a session in the list (and its day in the calendar)."""

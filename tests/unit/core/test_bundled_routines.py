@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from player.core import bundled
+from player.core.breaks import DESK_ROUTINE_FILE
 from player.core.clinical import DEFAULT_THRESHOLDS, STRICTER_IS_LOWER
 from player.core.loader import Library, LoadResult, load_library, load_routine
 from player.core.routine import HeatStep, IceStep, Routine
@@ -111,8 +112,11 @@ def test_routine_is_reviewable_from_its_file(path: Path, library: Library) -> No
     assert routine.audience
     assert routine.notes
     assert routine.version
-    assert routine.written == WRITTEN
+    assert routine.written is not None and routine.written >= WRITTEN
     assert routine.review_by is not None
+    if path.name == DESK_ROUTINE_FILE:  # offered by the sitting-break reminder, not a programme
+        assert not routine.schedule.sessions_per_week
+        return
     assert routine.schedule.sessions_per_week
     assert routine.schedule.weeks
 

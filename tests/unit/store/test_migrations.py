@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from player.core.breaks import DeskBreak
 from player.core.history import BannerEvent, CareConfirmation, PainRating
 from player.store import db as db_module
 from player.store.db import (
@@ -75,6 +76,7 @@ def test_old_history_is_upgraded_with_everything_kept(version: int, tmp_path: Pa
         assert [(r.context, r.rating, r.session_id) for r in ratings] == [
             ("before", 4, 1),
             ("after", 3, 1),
+            *([("morning_after", 3, 1)] if version >= 4 else []),
             ("checkin", 4, None),
             ("before", 5, 2),
             ("during", 6, 2),
@@ -92,16 +94,17 @@ def test_old_history_is_upgraded_with_everything_kept(version: int, tmp_path: Pa
         symptoms = store.latest_symptoms()
         assert symptoms is not None and symptoms.yes() == ("leg_pain_shooting",)
         # Answered as given: the questions version 2 added were not asked then.
-        assert symptoms.answered() == (
+        assert set(symptoms.answered()) == {
             "bladder_bowel", "saddle_numbness", "leg_weakness", "serious_fall", "fever",
-            "cancer_history", "weight_loss", "leg_pain_shooting", "cannot_stand_straight")
-        assert [a.source for a in store.symptom_history()] == ["form"]
+            "cancer_history", "weight_loss", "leg_pain_shooting", "cannot_stand_straight",
+            *(["night_pain"] if version >= 4 else [])}
+        assert [a.source for a in store.symptom_history()] == ["form"] * (2 if version >= 4 else 1)
 
         assert [s.id for s in store.interrupted_sessions()] == [3]
 
         # Tables added by later migrations work.
         events = len(store.banner_events())
-        assert events == {1: 0, 2: 1}.get(version, 2)
+        assert events == {1: 0, 2: 1, 3: 2}.get(version, 3)
         store.add_banner_event(BannerEvent(NOW, "see_professional", ("a reason",), "shown"))
         assert len(store.banner_events()) == events + 1
         store.add_rating(PainRating(NOW, "checkin", 2))
@@ -109,7 +112,10 @@ def test_old_history_is_upgraded_with_everything_kept(version: int, tmp_path: Pa
         assert store.ratings()[-1].context == "morning_after"
         app = store.start_thermal("heat", NOW, session_id=3, step_index=0)
         store.record_skin_check(app, "normal", NOW)
-        assert [a.skin for a in store.thermal_applications()] == ["normal"]
+        assert [a.skin for a in store.thermal_applications()] == \
+            ["normal"] * (2 if version >= 4 else 1)
+        store.add_desk_break(DeskBreak(NOW, "taken"))
+        assert store.desk_breaks() == [DeskBreak(NOW, "taken")]
 
 
 def test_version_1_urgent_banner_events_become_emergency(tmp_path: Path) -> None:
@@ -150,7 +156,8 @@ def test_a_backup_is_made_before_upgrading(version: int, tmp_path: Path) -> None
     backup = sqlite3.connect(db.backup_path)
     try:
         assert user_version(backup) == version
-        assert backup.execute("SELECT count(*) FROM pain_ratings").fetchone()[0] == 6
+        assert backup.execute("SELECT count(*) FROM pain_ratings").fetchone()[0] == \
+            (7 if version >= 4 else 6)
     finally:
         backup.close()
 

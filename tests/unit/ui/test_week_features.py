@@ -158,3 +158,55 @@ def test_started_in_the_tray_without_one_the_window_opens(make_harness, wall, mo
     start_in_tray(h.app)
     h.settle()
     assert h.window.isVisible()
+
+
+def sitting_settings() -> Settings:
+    settings = Settings(spoken_cues=False, notice_accepted=True)
+    settings.set_reminders(ReminderSettings(sitting_breaks=True, morning_check=None))
+    return settings
+
+
+def test_after_half_an_hour_it_offers_the_desk_break_and_records_it(make_harness, wall,
+                                                                    monkeypatch):
+    from player.ui.dialogs.reminders_dialog import SittingBreakQuestion
+    from player.ui.pages.history_view import HistoryView
+
+    answers = ["snoozed", "taken"]
+    asked: list[int] = []
+    monkeypatch.setattr(SittingBreakQuestion, "ask", classmethod(
+        lambda cls, parent, minutes: asked.append(minutes) or answers.pop(0)))
+    h = make_harness(sitting_settings())
+    h.show()
+    week = h.app.week
+    assert week.break_timer.isActive() and week.break_timer.interval() == 15 * 60 * 1000
+    wall.at = datetime(2026, 12, 7, 9, 29, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001 - its timeout, without waiting
+    assert asked == [] and week.break_timer.interval() == 60 * 1000
+    wall.at = datetime(2026, 12, 7, 9, 30, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001
+    assert asked == [30]  # snoozed: again in half an hour
+    assert not week.sitting.is_due(datetime(2026, 12, 7, 9, 59, tzinfo=ZONE))
+    wall.at = datetime(2026, 12, 7, 10, 0, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001
+    assert asked == [30, 30]
+    store = h.app.care.store
+    assert [b.action for b in store.desk_breaks()] == ["snoozed", "taken"]
+    assert h.app.controller.in_play
+    assert h.app.controller.driver.engine.timeline.title == "Desk break"
+    assert store.sessions()[-1].routine_title == "Desk break"  # played like any routine
+    page = HistoryView()
+    h.window.page_shown.emit(page)
+    assert page.breaks_label.text() == "Sitting breaks: 1 desk break taken in the last 7 days."
+
+
+def test_no_break_reminder_in_the_middle_of_a_session(make_harness, wall, monkeypatch):
+    from player.ui.dialogs.reminders_dialog import SittingBreakQuestion
+
+    monkeypatch.setattr(SittingBreakQuestion, "ask", classmethod(
+        lambda cls, parent, minutes: pytest.fail("asked during a session")))
+    h = make_harness(sitting_settings())
+    h.show(CORE, start=True)
+    assert h.app.controller.in_play
+    wall.at = datetime(2026, 12, 7, 9, 45, tzinfo=ZONE)
+    h.app.week._on_break_timer_timeout()  # noqa: SLF001
+    assert h.app.week.sitting.due == datetime(2026, 12, 7, 10, 15, tzinfo=ZONE)
