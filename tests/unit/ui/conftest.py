@@ -44,7 +44,7 @@ def no_care_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     """In whole-window tests the history and care dialogs are unexpected too, except the pain
     rating, which can always be skipped (tests about ratings replace it with an answer)."""
 
-    def unexpected(cls, *args: object) -> bool:
+    def unexpected(cls, *args: object, **kwargs: object) -> bool:
         raise AssertionError(f"unexpected dialog {cls.__name__}: replace its classmethod")
 
     for dialog, method in ((FirstRunNotice, "ask"), (SymptomsDialog, "ask"),
@@ -55,15 +55,39 @@ def no_care_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(PainRatingDialog, "ask", classmethod(lambda cls, *args: None))
 
 
+def answer_every_question_no(data_dir: Path) -> None:
+    """Record "no" to every symptom question an hour ago in a new history: a session would
+    otherwise ask them first (clinical-notes.md v2). A history the test made is left alone."""
+    from datetime import timedelta
+
+    from player.core.history import SYMPTOM_FIELDS, SymptomAnswers
+    from player.store.db import StoreError
+    from player.store.history import HistoryStore
+    from player.ui.controllers.care_controller import local_now
+
+    if paths.database_file(data_dir).exists():
+        return  # a test's own history (perhaps broken on purpose): left as it is
+    try:
+        with HistoryStore.open(data_dir) as store:
+            if not store.symptom_history():
+                store.add_symptoms(SymptomAnswers(local_now() - timedelta(hours=1),
+                                                  **dict.fromkeys(SYMPTOM_FIELDS, False)))
+    except StoreError:
+        pass
+
+
 @pytest.fixture
 def make_harness(qapp: QApplication, isolated_data_dir: Path,
                  no_care_dialogs: None) -> Iterator[MakeHarness]:
     """Makes harnesses (closed at the end of the test); tones only unless settings say else."""
     made: list[Harness] = []
 
-    def make(settings: Settings | None = None, **kwargs: object) -> Harness:
+    def make(settings: Settings | None = None, answered: bool = True,
+             **kwargs: object) -> Harness:
         if settings is None and not paths.settings_file(isolated_data_dir).exists():
             settings = Settings(spoken_cues=False, notice_accepted=True)
+        if answered:
+            answer_every_question_no(isolated_data_dir)
         harness = Harness(qapp, isolated_data_dir, settings, **kwargs)  # type: ignore[arg-type]
         made.append(harness)
         return harness
