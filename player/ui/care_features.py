@@ -71,6 +71,9 @@ EMERGENCY_BLOCKS = ("Routines cannot start while the emergency advice at the top
                     "Please get emergency help now.")
 URGENT_NEEDS_CONFIRMATION = ("Routines can start once you confirm on the advice at the top: a "
                              "clinician has checked this, or you will contact them today.")
+MORNING_TITLE = "The morning after your session"
+#: How often the window looks whether the next-morning check is due (it opens at 04:00).
+MORNING_CHECK_EVERY_MS = 15 * 60 * 1000
 RED_FLAG_STOPPED = ("The session was stopped because of your answer: please read the advice at "
                     "the top. Everything you did so far is saved.")
 
@@ -207,6 +210,11 @@ class CareFeatures(QObject):
         for notice in notices:
             NoticeDialog.show_notice(self.window, notice)
         self._offer_interrupted()
+        self._morning_timer = QTimer(self)
+        self._morning_timer.setInterval(MORNING_CHECK_EVERY_MS)
+        self._morning_timer.timeout.connect(self.ask_morning_after)
+        self._morning_timer.start()
+        self.ask_morning_after()
 
     def sessions(self) -> tuple[StoredSession, ...]:
         """The sessions recorded, read once and again after each session starts or ends."""
@@ -457,6 +465,27 @@ class CareFeatures(QObject):
 
     def _on_session_closed(self) -> None:
         self.hurts_button.setEnabled(False)
+
+    def ask_morning_after(self) -> None:
+        """The next-morning check of the last session, when it is due (from 04:00 on the day
+        after it until the next session; clinical-notes.md v2), asked once: stored as its
+        ``morning_after`` rating."""
+        from player.core.pain import morning_after_due
+
+        if self.store is None or self.controller.in_play or self._prompts:
+            return
+        settings = self.app.settings
+        starts = {s.id: s.started_at for s in self.sessions()}
+        due = morning_after_due(self.care.ratings, local_now(), starts,
+                                declined=settings.morning_checks_asked())
+        if due is None:
+            return
+        settings.add_morning_check_asked(due.session_id)
+        answer = PainRatingDialog.ask(self.window, "morning_after", MORNING_TITLE)
+        if answer is not None:
+            rating, note, area = answer
+            self.care.record_rating("morning_after", rating, note=note, body_area=area,
+                                    session_id=due.session_id)
 
     # --- "this hurts" ------------------------------------------------------------------------
     def this_hurts(self) -> None:

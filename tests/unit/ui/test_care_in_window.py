@@ -694,3 +694,49 @@ def test_the_first_run_questions_may_be_put_off_once_then_come_before_the_sessio
     assert len(asked) == 1 and set(asked[0]) == set(SYMPTOM_FIELDS)
     with stored(isolated_data_dir) as store:
         assert [a.source for a in store.symptom_history()][0] == "put_off"
+
+
+def test_the_next_morning_check_is_asked_once_and_tied_to_its_session(
+        make_harness, monkeypatch: pytest.MonkeyPatch, isolated_data_dir: Path) -> None:
+    from player.ui.dialogs.pain_dialogs import QUESTIONS
+
+    # Two days ago (so the morning has opened at whatever hour the test runs).
+    day = local_now().replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=2)
+    with stored(isolated_data_dir) as store:
+        sid = store.start_session(routine_title="Short one", started_at=day)
+        store.add_rating(PainRating(day, "before", 3, session_id=sid))
+        store.finish_session(sid, "completed", day + timedelta(minutes=20))
+    asked: list[tuple[str, str]] = []
+
+    def ask(cls, parent, context, title):
+        asked.append((context, title))
+        return (6, "stiff", "")
+
+    monkeypatch.setattr(PainRatingDialog, "ask", classmethod(ask))
+    h = make_harness()
+    h.show()
+    assert asked == [("morning_after", "The morning after your session")]
+    assert "compared with before yesterday's session" in QUESTIONS["morning_after"]
+    with stored(isolated_data_dir) as store:
+        [rating] = [r for r in store.ratings() if r.context == "morning_after"]
+        assert (rating.rating, rating.session_id, rating.note) == (6, sid, "stiff")
+    h.app.care.ask_morning_after()
+    assert len(asked) == 1  # asked once
+
+
+def test_a_skipped_next_morning_check_is_not_asked_again(
+        make_harness, monkeypatch: pytest.MonkeyPatch, isolated_data_dir: Path) -> None:
+    day = local_now().replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=2)
+    with stored(isolated_data_dir) as store:
+        sid = store.start_session(routine_title="Short one", started_at=day)
+        store.add_rating(PainRating(day, "before", 3, session_id=sid))
+        store.finish_session(sid, "completed", day + timedelta(minutes=20))
+    asked: list[str] = []
+    monkeypatch.setattr(PainRatingDialog, "ask", classmethod(
+        lambda cls, parent, context, title: asked.append(context)))
+    h = make_harness()
+    h.show()
+    h.close()
+    h = make_harness()  # the app opened again: the settings remember
+    h.show()
+    assert asked == ["morning_after"]
