@@ -385,8 +385,8 @@ class InSessionAdvice(QDialog):
                 "steps do not hurt. If the pain stays sharp or gets worse, end the session."),
                 [("skip", "Skip this exercise"), ("stop", "End the session")])
         return ("Carry on gently", (
-            "Mild soreness that eases as you warm up is fine to work through. Stop if the pain "
-            "becomes sharp or stabbing, or gets worse."),
+            "Mild soreness that eases as you warm up is fine to work through. Stop for sharp "
+            "pain, or pain that keeps getting worse."),
             [("continue", "Carry on"), ("skip", "Skip this exercise")])
 
     def _choose(self, choice: InSessionChoice) -> None:
