@@ -121,7 +121,8 @@ class RestingHistory:
         self._episodes: list[Episode] | None = None
 
     @classmethod
-    def of(cls, ratings: Iterable[PainRating], now: datetime) -> RestingHistory:
+    def of(cls, ratings: Iterable[PainRating], now: datetime,
+           history: list[PainRating] | None = None) -> RestingHistory:
         """The resting history of ``ratings`` at ``now``, built once when the report, the
         advice and the chart all ask for the same tuple of ratings at the same moment (years
         of ratings take about 15 ms to sort into days)."""
@@ -129,7 +130,8 @@ class RestingHistory:
             for known, at, built in _RECENT:
                 if known is ratings and at == now:
                     return built
-        built = cls(ratings, now)
+        # *history*: the same ratings already passed through as_of (not sorted again).
+        built = cls(history if isinstance(history, _AsOf) else ratings, now)
         if isinstance(ratings, tuple):  # immutable, and held here so its id stays its own
             _RECENT[:] = [(ratings, now, built)]
         return built
@@ -197,9 +199,9 @@ class RestingHistory:
     def _episode_starts(self) -> list[int]:
         starts: list[int] = []
         last_high: date | None = None  # the latest day with a resting rating above 2
+        quiet = timedelta(days=EPISODE_QUIET_DAYS)
         for i, entry in enumerate(self._entries):
-            settled = (last_high is None
-                       or last_high < entry.day - timedelta(days=EPISODE_QUIET_DAYS))
+            settled = last_high is None or last_high < entry.day - quiet
             if i == 0 or (entry.rating >= EPISODE_START_LEVEL and settled
                           and self._entries[i - 1].rating <= EPISODE_QUIET_LEVEL):
                 starts.append(i)
@@ -405,7 +407,14 @@ def morning_after_due(ratings: Iterable[PainRating], now: datetime,
     """
     history = as_of(ratings, now)
     zone = zone_of(now)
-    sessions = [s for s in _sessions(history, session_starts) if s.started <= now]
+    # Only a session of the last few days can be due: read only the ratings near them (a
+    # session's day is at most 2 days back; 2 more days' margin for its earlier ratings).
+    cut = elapsed(now, -(MORNING_AFTER_MAX_DAYS + 2) * 86400.0)
+    first = len(history)
+    while first > 0 and history[first - 1].at >= cut:
+        first -= 1
+    recent_starts = {k: v for k, v in (session_starts or {}).items() if v >= cut}
+    sessions = [s for s in _sessions(history[first:], recent_starts) if s.started <= now]
     if not sessions:
         return None
     latest = sessions[-1]
@@ -428,5 +437,11 @@ def severe_days(ratings: Iterable[PainRating], now: datetime, level: int) -> tup
     today = local_date(now, zone)
     first = today - timedelta(days=SEVERE_WINDOW_DAYS - 1)
     limit = latest_allowed(now)
+    if isinstance(ratings, _AsOf):  # sorted: read back from the end to the window's start only
+        cut = elapsed(now, -(SEVERE_WINDOW_DAYS + 2) * 86400.0)
+        start = len(ratings)
+        while start > 0 and ratings[start - 1].at >= cut:
+            start -= 1
+        ratings = ratings[start:]
     days = {local_date(r.at, zone) for r in ratings if r.rating >= level and r.at <= limit}
     return tuple(sorted(d for d in days if first <= d <= today))
