@@ -29,6 +29,7 @@ from player.store.db import NewerHistoryError, StoreError
 from player.store.history import HistoryStore
 from player.ui.controllers.care_controller import CareController, local_now
 from player.ui.controllers.session_recorder import SessionRecorder
+from player.ui.controllers.thermal_care import ThermalCare
 from player.ui.dialogs.first_run import FirstRunNotice
 from player.ui.dialogs.history_dialogs import InterruptedDialog, NoticeDialog, ReportFileDialog
 from player.ui.dialogs.pain_dialogs import (
@@ -108,6 +109,11 @@ class CareFeatures(QObject):
         self._sessions: tuple[StoredSession, ...] | None = None  # read for the preview
         self._build()
         self._wire()
+        self.thermal = ThermalCare(self.controller, store, session_id=lambda: self.session_id,
+                                   dialog_parent=lambda: self.window, clock=local_now,
+                                   parent=self)
+        self.thermal.status.connect(lambda words: self.window.show_status(words, seconds=60))
+        self.thermal.store_failed.connect(self._on_store_failed)
 
     # --- building ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -133,6 +139,7 @@ class CareFeatures(QObject):
         menu = self.window.history_menu
         menu.addAction("Daily &check-in\u2026", self.check_in)
         menu.addAction("&Symptom questions\u2026", lambda: self.ask_symptoms())
+        menu.addAction("&Ice and heat questions\u2026", lambda: self.thermal.change_screen())
         menu.addAction("&History and pain chart", self.show_history)
         menu.addAction("&Report for your physiotherapist (PDF)\u2026", self.save_report)
 

@@ -21,6 +21,7 @@ from player.ui.dialogs.session_dialogs import (
     StopDialog,
 )
 from player.ui.dialogs.symptoms_dialog import SymptomsDialog
+from player.ui.dialogs.thermal_dialogs import SkinBackDialog, ThermalScreenDialog, ThermalWaitDialog
 from tests.unit.ui.harness import Harness
 
 MakeHarness = Callable[..., Harness]
@@ -35,7 +36,8 @@ def no_real_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for dialog, method in ((BarrierDialog, "ask"), (SkinCheckDialog, "ask"),
                            (OpenRoutineDialog, "ask"), (ErrorDialog, "show_error"),
-                           (StopDialog, "ask")):
+                           (StopDialog, "ask"), (ThermalScreenDialog, "ask"),
+                           (ThermalWaitDialog, "ask"), (SkinBackDialog, "ask")):
         monkeypatch.setattr(dialog, method, classmethod(unexpected))
 
 
@@ -56,11 +58,13 @@ def no_care_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def answer_every_question_no(data_dir: Path) -> None:
-    """Record "no" to every symptom question an hour ago in a new history: a session would
-    otherwise ask them first (clinical-notes.md v2). A history the test made is left alone."""
+    """Record "no" to every symptom question and to the ice-and-heat screen an hour ago in a new
+    history: a session would otherwise ask them first (clinical-notes.md v2). A history the
+    test made is left alone."""
     from datetime import timedelta
 
     from player.core.history import SYMPTOM_FIELDS, SymptomAnswers
+    from player.core.thermal import SCREEN_FIELDS, ThermalScreen
     from player.store.db import StoreError
     from player.store.history import HistoryStore
     from player.ui.controllers.care_controller import local_now
@@ -72,6 +76,9 @@ def answer_every_question_no(data_dir: Path) -> None:
             if not store.symptom_history():
                 store.add_symptoms(SymptomAnswers(local_now() - timedelta(hours=1),
                                                   **dict.fromkeys(SYMPTOM_FIELDS, False)))
+            if store.latest_thermal_screen() is None:  # no reason to skip ice or heat
+                store.add_thermal_screen(ThermalScreen(local_now() - timedelta(hours=1),
+                                                       **dict.fromkeys(SCREEN_FIELDS, False)))
     except StoreError:
         pass
 

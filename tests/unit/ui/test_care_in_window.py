@@ -202,7 +202,7 @@ def test_this_hurts_with_a_sharp_pain_offers_the_easier_variant(
 def test_this_hurts_on_an_exercise_without_easier_variant_skips_all_its_remaining_sets(
         harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         isolated_data_dir: Path) -> None:
-    text = SHORT.replace("exercise: plank", "exercise: bird_dog")
+    text = SHORT.replace("exercise: plank", "exercise: pelvic_tilt")
     monkeypatch.setattr(HurtsDialog, "ask", classmethod(lambda cls, parent, easier, stop: (6, "ache")))
     seen: list[str] = []
     monkeypatch.setattr(InSessionAdvice, "ask", classmethod(
@@ -218,8 +218,8 @@ def test_this_hurts_on_an_exercise_without_easier_variant_skips_all_its_remainin
     with stored(isolated_data_dir) as store:
         [session] = store.sessions()
         assert [(s.step_name, s.status) for s in store.steps(session.id)] == [
-            ("Get ready", "completed"), ("Bird dog", "skipped"), ("Rest", "skipped"),
-            ("Bird dog", "skipped")]
+            ("Get ready", "completed"), ("Pelvic tilt", "skipped"), ("Rest", "skipped"),
+            ("Pelvic tilt", "skipped")]
 
 
 def test_an_interrupted_session_is_offered_and_resumed_after_its_last_step(
