@@ -26,6 +26,7 @@ from player.core.clinical import DEFAULT_THRESHOLDS, CareThresholds
 from player.core.history import (
     IMPORTED_ROUTINE_TITLE,
     BannerEvent,
+    CareConfirmation,
     HistoryData,
     PainRating,
     Session,
@@ -180,6 +181,9 @@ class Report:
     """The latest answers to the symptom questions (None: never answered)."""
     exercise_names: Mapping[str, str] = field(default_factory=dict)
     """Exercise names by id, for the per-exercise ratings (the routine's and the library's)."""
+    confirmations: tuple[CareConfirmation, ...] = ()
+    """The person's "a clinician has checked this" and "I will contact them today, start
+    anyway" records, oldest first, for the clinician."""
 
     @property
     def sessions_total(self) -> int:
@@ -216,6 +220,10 @@ class Report:
                 {"at": e.at.isoformat(timespec="seconds"), "action": e.action, "level": e.level,
                  "reasons": list(e.reasons), "codes": list(e.codes)}
                 for e in self.banner_events
+            ],
+            "confirmations": [
+                {"at": c.at.isoformat(timespec="seconds"), "level": c.level, "kind": c.kind}
+                for c in self.confirmations
             ],
         }
 
@@ -255,6 +263,7 @@ def build_report(history: HistoryData, routine: Routine | None, now: datetime,
         programme=programme,
         symptoms=history.symptoms,
         exercise_names=_exercise_names(routine, library),
+        confirmations=tuple(sorted(history.confirmations, key=lambda c: c.at)),
     )
 
 

@@ -127,6 +127,13 @@ EXERCISE_COLUMNS: Final = ("Exercise", "Ratings", "Median", "Highest")
 
 SYMPTOMS_HEADING: Final = "Red-flag questions"
 SYMPTOMS_NEVER: Final = "The symptom questions have not been answered."
+CONFIRMATIONS_HEADING: Final = "What the person confirmed about red-flag advice"
+CONFIRMATION_WORDS: Final = {
+    ("emergency", "clinician_checked"): "a clinician has assessed the emergency signs",
+    ("urgent_today", "clinician_checked"): "a clinician has checked the signs that needed care "
+                                           "today",
+    ("urgent_today", "will_contact_today"): "I will contact them today, start anyway",
+}
 SYMPTOMS_WHEN: Final = "Last answered {day}, {time}."
 SYMPTOMS_ALL_NO: Final = "No to all {count} questions."
 SYMPTOMS_OTHERS_NO: Final = "No to the other {count}."
@@ -646,6 +653,7 @@ def _symptoms(doc: _Document, report: Report) -> None:
     when = SYMPTOMS_WHEN.format(day=format_day(answers.at.date()), time=f"{answers.at:%H:%M}")
     if not yes:
         doc.paragraph(f"{when} {SYMPTOMS_ALL_NO.format(count=len(SYMPTOM_QUESTIONS))}")
+        _confirmations(doc, report)
         return
     doc.paragraph(when, block=doc.block(bottom=1.5, keep_with_next=True))
     strong = doc.char(bold=True)
@@ -656,6 +664,17 @@ def _symptoms(doc: _Document, report: Report) -> None:
     if len(yes) < len(SYMPTOM_QUESTIONS):
         doc.paragraph(SYMPTOMS_OTHERS_NO.format(count=len(SYMPTOM_QUESTIONS) - len(yes)),
                       block=doc.block(indent=2))
+    _confirmations(doc, report)
+
+
+def _confirmations(doc: _Document, report: Report) -> None:
+    """The "a clinician has checked this" and "start anyway" records, with their dates."""
+    if not report.confirmations:
+        return
+    doc.paragraph(CONFIRMATIONS_HEADING, block=doc.block(bottom=1.5, keep_with_next=True))
+    for c in report.confirmations:
+        words = CONFIRMATION_WORDS.get((c.level, c.kind), f"{c.level}: {c.kind}")
+        doc.bullet(f"{format_day(c.at.date())} {c.at:%H:%M}: {words}")
 
 
 def _when(at: datetime) -> str:
