@@ -57,10 +57,29 @@ def no_care_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(PainRatingDialog, "ask", classmethod(lambda cls, *args: None))
 
 
+def _sound_and_current(database: Path) -> bool:
+    """True when *database* is a history of this version that opens as it is (read only)."""
+    import sqlite3
+
+    from player.store.db import SCHEMA_VERSION
+
+    try:
+        # immutable: no -shm or -wal file is made beside it (a test may compare the folder).
+        if database.with_name(database.name + "-wal").exists():
+            return False
+        with sqlite3.connect(f"file:{database}?mode=ro&immutable=1", uri=True) as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            ok = conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+        conn.close()
+        return bool(ok and version == SCHEMA_VERSION)
+    except sqlite3.Error:
+        return False
+
+
 def answer_every_question_no(data_dir: Path) -> None:
-    """Record "no" to every symptom question and to the ice-and-heat screen an hour ago in a new
-    history: a session would otherwise ask them first (clinical-notes.md v2). A history the
-    test made is left alone."""
+    """Record "no" to every symptom question and to the ice-and-heat screen an hour ago, where
+    the history has none of them: a session would otherwise ask them first (clinical-notes.md
+    v2). A history that is broken, newer or older on purpose is left alone."""
     from datetime import timedelta
 
     from player.core.history import SYMPTOM_FIELDS, SymptomAnswers
@@ -69,8 +88,9 @@ def answer_every_question_no(data_dir: Path) -> None:
     from player.store.history import HistoryStore
     from player.ui.controllers.care_controller import local_now
 
-    if paths.database_file(data_dir).exists():
-        return  # a test's own history (perhaps broken on purpose): left as it is
+    database = paths.database_file(data_dir)
+    if database.exists() and not _sound_and_current(database):
+        return  # a test's own broken (or newer, or older) history: left as it is
     try:
         with HistoryStore.open(data_dir) as store:
             if not store.symptom_history():

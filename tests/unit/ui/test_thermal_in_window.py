@@ -77,7 +77,7 @@ def test_the_screen_comes_before_the_first_ice_and_a_yes_skips_that_kind(
     monkeypatch.setattr(ThermalScreenDialog, "ask", classmethod(screen))
     monkeypatch.setattr(ThermalWaitDialog, "ask", classmethod(lambda cls, parent, words: "wait"))
     monkeypatch.setattr(SkinCheckDialog, "ask", classmethod(lambda cls, parent, step: True))
-    h = make_harness()
+    h = make_harness(answered=False)
     h.show()
     assert h.window.start_routine(routine(tmp_path, ICE_THEN_HEAT))
     h.settle()
