@@ -205,3 +205,27 @@ def test_ice_too_soon_may_be_skipped_instead(
     assert harness.window.start_routine(routine(tmp_path, ICE))
     harness.settle()
     assert barrier_yes == [] and harness.app.controller.engine.current is None
+
+
+def test_an_interrupted_ice_application_keeps_its_spent_time(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path, barrier_yes: list[str]) -> None:
+    monkeypatch.setattr(SkinCheckDialog, "ask", classmethod(lambda cls, parent, step: True))
+    path = routine(tmp_path, ICE.replace("ice: 3s", "ice: 10s"))
+    assert harness.window.start_routine(path)
+    harness.settle()
+    harness.advance(4)
+    controller = harness.app.controller
+    assert controller.stop()  # stopped by choice, mid-application
+    assert controller.resume_stopped()  # "Resume from step 1"
+    harness.settle()
+    assert barrier_yes == ["ice", "ice"]  # the same step, not held back by its own gap
+    assert harness.player.countdown_text == "00:06"  # only what is left of it
+    harness.advance(6.1)
+    harness.settle()
+    with HistoryStore.open(isolated_data_dir) as store:
+        first, second = store.thermal_applications()
+        assert first.session_id == second.session_id and first.step_index == second.step_index
+        assert first.seconds_applied == pytest.approx(4.0)
+        assert second.seconds_applied == pytest.approx(6.0)
+        assert sum(a.seconds_applied for a in (first, second)) <= 10.0 + 1e-6
