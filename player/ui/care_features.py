@@ -205,6 +205,7 @@ class CareFeatures(QObject):
         """Show the advice, then what needs the person's attention: first-run notice and
         questions, messages about the history file, sessions left unfinished."""
         self._follow_thresholds()
+        self.care.set_session_starts(lambda: {s.id: s.started_at for s in self.sessions()})
         self.care.refresh()
         self.care.start_day_watch()
         settings = self.app.settings
@@ -570,7 +571,8 @@ class CareFeatures(QObject):
             if easier is not None:
                 self._switch_to(easier)
                 return
-            self.controller.next()
+            if not self.controller.next():
+                return
             engine = self.controller.engine
             step = engine.current if engine is not None else None
 

@@ -9,7 +9,7 @@ plain message and the app keeps going with what it has in memory.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -89,6 +89,7 @@ class CareController(QObject):
         self._shown: tuple[str, tuple[str, ...]] | None = None
         self._suggested_on: datetime | None = None
         self._day_timer: QTimer | None = None
+        self._session_starts: Callable[[], Mapping[int, datetime]] | None = None
 
     # --- read-only --------------------------------------------------------------------------
     @property
@@ -161,6 +162,12 @@ class CareController(QObject):
         self._ratings, self._events = ratings, events
         self._symptom_history, self._confirmations = symptoms, confirmations
 
+    def set_session_starts(self, starts: Callable[[], Mapping[int, datetime]]) -> None:
+        """Where the rules read every session's start (session id to time), so that a session
+        without ratings still closes the next-morning window of the one before, as in the
+        report."""
+        self._session_starts = starts
+
     def set_thresholds(self, thresholds: CareThresholds, *, refresh: bool = True) -> None:
         """Use *thresholds* (those of the routine being followed), and refresh."""
         self._thresholds = thresholds
@@ -172,8 +179,9 @@ class CareController(QObject):
         now = now or self._clock()
         if not self._loaded:
             self.reload()
+        starts = self._session_starts() if self._session_starts is not None else None
         advice = assess(self._ratings, self._symptom_history, now, self._thresholds,
-                        confirmations=self._confirmations)
+                        confirmations=self._confirmations, session_starts=starts)
         visible = banner_visible(advice, self._events, now)
         if visible:
             self._record_shown(advice, now)
