@@ -43,6 +43,7 @@ from player.ui.widgets.banner import CareBanner
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from datetime import datetime
 
     from player.core.care import Advice
     from player.core.engine import StepFinished
@@ -663,7 +664,17 @@ class CareFeatures(QObject):
 
     def _on_symptoms_check_suggested(self, reason: str) -> None:
         self.window.show_status(reason, seconds=30)
-        self._prompt(self._ask_due_now)
+        suggested = local_now()
+        self._prompt(lambda: self._ask_suggested(suggested))
+
+    def _ask_suggested(self, suggested: datetime) -> None:
+        """After a rating that suggested the questions: those due at once (a severe rating),
+        else the whole form (pain getting worse), unless they were answered since."""
+        due = self.care.questions_due()
+        if due is not None and due.at_once:
+            self.ask_symptoms(due.fields)
+        elif not any(a.at >= suggested for a in self.care.symptom_history):
+            self.ask_symptoms()
 
     def _ask_due_now(self) -> None:
         """Ask the questions due at once (after a severe rating or a leg symptom), if any are

@@ -740,3 +740,22 @@ def test_a_skipped_next_morning_check_is_not_asked_again(
     h = make_harness()  # the app opened again: the settings remember
     h.show()
     assert asked == ["morning_after"]
+
+
+def test_a_check_in_much_worse_than_before_opens_the_whole_form_once(
+        make_harness, monkeypatch: pytest.MonkeyPatch, isolated_data_dir: Path) -> None:
+    now = local_now()
+    with stored(isolated_data_dir) as store:
+        for day in range(14, 35):  # 2/10 for three weeks, until two weeks ago
+            store.add_rating(PainRating(now - timedelta(days=day), "checkin", 2))
+        store.add_symptoms(SymptomAnswers(now - timedelta(days=3),
+                                          **dict.fromkeys(SYMPTOM_FIELDS, False)))
+    monkeypatch.setattr(PainRatingDialog, "ask",
+                        classmethod(lambda cls, parent, context, title: (5, "", "")))
+    asked = answering(monkeypatch)
+    h = make_harness()
+    h.show()
+    h.app.care.checkin_button.click()
+    h.settle()
+    assert len(asked) == 1 and set(asked[0]) == set(SYMPTOM_FIELDS)
+    assert "points above your usual level" in h.window.statusBar().currentMessage()
