@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from statistics import median
-from typing import Any
+from typing import Any, Final
 
 from player.core.care import NOT_A_DIAGNOSIS, Advice, assess
 from player.core.clinical import DEFAULT_THRESHOLDS, CareThresholds
@@ -156,6 +156,23 @@ def describe_schedule(schedule: Schedule) -> str:
 def format_day(day: date) -> str:
     """``Mon 4 Mar 2024``."""
     return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+# --- The person's confirmations about red-flag advice (user-visible) --------------------------
+
+CONFIRMATIONS_HEADING: Final = "What the person confirmed about red-flag advice"
+CONFIRMATION_WORDS: Final[Mapping[tuple[str, str], str]] = {
+    ("emergency", "clinician_checked"): "a clinician has assessed the emergency signs",
+    ("urgent_today", "clinician_checked"): "a clinician has checked the signs that needed care "
+                                           "today",
+    ("urgent_today", "will_contact_today"): "I will contact them today, start anyway",
+}
+
+
+def confirmation_words(confirmation: CareConfirmation) -> str:
+    """What a confirmation said, in plain words."""
+    key = (confirmation.level, confirmation.kind)
+    return CONFIRMATION_WORDS.get(key, f"{confirmation.level}: {confirmation.kind}")
 
 
 # --- The report ---------------------------------------------------------------------------------
@@ -355,6 +372,9 @@ def format_report(report: Report) -> str:
     if report.advice.what_to_do:
         out.append(f"  {report.advice.what_to_do}")
     out.append(f"  {NOT_A_DIAGNOSIS}")
+    if report.confirmations:
+        out += ["", CONFIRMATIONS_HEADING]
+        out += [f"  {c.at:%Y-%m-%d %H:%M}  {confirmation_words(c)}" for c in report.confirmations]
     if report.banner_events:
         out += ["", "Care banner (shown and dismissed)"]
         for e in report.banner_events:

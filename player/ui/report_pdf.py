@@ -69,10 +69,12 @@ from player import private_files
 from player.core.care import NOT_A_DIAGNOSIS, SYMPTOM_QUESTIONS
 from player.core.history import PainRating, Session
 from player.core.report import (
+    CONFIRMATIONS_HEADING,
     Report,
     adherence_lines,
     advice_heading,
     chart_period,
+    confirmation_words,
     exercise_name,
     exercise_pain,
     format_day,
@@ -127,13 +129,7 @@ EXERCISE_COLUMNS: Final = ("Exercise", "Ratings", "Median", "Highest")
 
 SYMPTOMS_HEADING: Final = "Red-flag questions"
 SYMPTOMS_NEVER: Final = "The symptom questions have not been answered."
-CONFIRMATIONS_HEADING: Final = "What the person confirmed about red-flag advice"
-CONFIRMATION_WORDS: Final = {
-    ("emergency", "clinician_checked"): "a clinician has assessed the emergency signs",
-    ("urgent_today", "clinician_checked"): "a clinician has checked the signs that needed care "
-                                           "today",
-    ("urgent_today", "will_contact_today"): "I will contact them today, start anyway",
-}
+
 SYMPTOMS_WHEN: Final = "Last answered {day}, {time}."
 SYMPTOMS_ALL_NO: Final = "No to all {count} questions."
 SYMPTOMS_OTHERS_NO: Final = "No to the other {count}."
@@ -673,8 +669,7 @@ def _confirmations(doc: _Document, report: Report) -> None:
         return
     doc.paragraph(CONFIRMATIONS_HEADING, block=doc.block(bottom=1.5, keep_with_next=True))
     for c in report.confirmations:
-        words = CONFIRMATION_WORDS.get((c.level, c.kind), f"{c.level}: {c.kind}")
-        doc.bullet(f"{format_day(c.at.date())} {c.at:%H:%M}: {words}")
+        doc.bullet(f"{format_day(c.at.date())} {c.at:%H:%M}: {confirmation_words(c)}")
 
 
 def _when(at: datetime) -> str:

@@ -479,3 +479,8 @@ def test_the_red_flag_confirmations_are_in_the_report_with_their_dates(qapp, tmp
     assert "What the person confirmed about red-flag advice" in flat
     assert "I will contact them today, start anyway" in flat
     assert "a clinician has checked the signs that needed care today" in flat
+    from player.core.report import format_report
+
+    text = format_report(report)
+    assert "What the person confirmed about red-flag advice" in text
+    assert "I will contact them today, start anyway" in text
