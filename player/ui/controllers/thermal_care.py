@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
+from player.core.days import elapsed
 from player.core.thermal import (
     SkinRecheck,
     SkinResult,
@@ -247,7 +248,9 @@ class ThermalCare(QObject):
     def _update(self, seconds: float, *, ended: bool) -> None:
         assert self._on is not None
         app_id, step, started, _ = self._on
-        now = self._clock()
+        # On the engine's time from the start: a late wake-up of the timer must not make the
+        # next pack wait a moment longer than the rest the routine gives it.
+        now = elapsed(started, seconds).astimezone(started.tzinfo)
         index = len(self._applications) - 1
         for i in range(len(self._applications) - 1, -1, -1):
             a = self._applications[i]

@@ -229,3 +229,24 @@ def test_an_interrupted_ice_application_keeps_its_spent_time(
         assert first.seconds_applied == pytest.approx(4.0)
         assert second.seconds_applied == pytest.approx(6.0)
         assert sum(a.seconds_applied for a in (first, second)) <= 10.0 + 1e-6
+
+
+def test_the_bundled_twenty_minute_skin_rest_lets_heat_start_without_waiting(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        barrier_yes: list[str]) -> None:
+    # The care clock runs with the engine's (as both do on a real machine), the ice's end
+    # recorded a moment late: heat after exactly 20 minutes of rest still starts at once.
+    start = local_now()
+    thermal = harness.app.care.thermal
+    thermal._clock = lambda: start + timedelta(seconds=harness.clock.now() - t0)
+    t0 = harness.clock.now()
+    monkeypatch.setattr(SkinCheckDialog, "ask", classmethod(lambda cls, parent, step: True))
+    path = routine(tmp_path, ICE_THEN_HEAT.replace("ice: 3s", "ice: 12m")
+                   .replace("rest: 1s", "rest: 20m").replace("heat: 3s", "heat: 15m"))
+    assert harness.window.start_routine(path)
+    harness.settle()
+    harness.advance(12 * 60 + 0.3, step=12 * 60 + 0.3)  # the timer wakes 0.3 s late
+    harness.settle()
+    harness.advance(20 * 60 - 0.3, step=20 * 60 - 0.3)  # at the rest's end, to the moment
+    harness.settle()
+    assert barrier_yes == ["ice", "heat"]  # no "Heat from HH:MM" wait
