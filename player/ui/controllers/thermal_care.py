@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 SCREEN_NOT_ANSWERED = ("Ice and heat skipped: the questions before ice or heat were not "
                        "answered. They are asked again before the next ice or heat step.")
 SKIN_NOT_BACK = "Ice and heat skipped: your skin is not back to normal yet."
-WAITING = "{words} The session waits; press Skip to skip this step instead."
+WAITING = "{words} The session waits until then; press Next to skip this step instead."
 SKIPPED = "Step skipped. {words}"
 STEP_SKIPPED = "Step skipped."
 
