@@ -22,7 +22,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from player.core.clinical import (
     EPISODE_BASELINE_DAYS,
@@ -43,7 +43,7 @@ from player.core.clinical import (
     WEEKLY_WINDOW_DAYS,
 )
 from player.core.days import elapsed, local_date, local_wall, wall_time_on, zone_of
-from player.core.history import PainRating, latest_allowed
+from player.core.history import RESTING_CONTEXTS, PainRating, latest_allowed
 
 LevelKind = Literal["week", "two_weeks", "lowest_week", "weeks", "episode_baseline"]
 """What a :class:`Level` is the median of: ``week``, the 7 days to its day (a weekly level);
@@ -60,8 +60,15 @@ class _AsOf(list[PainRating]):
 
 def as_of(ratings: Iterable[PainRating], now: datetime) -> list[PainRating]:
     """The ratings given up to *now* (10 minutes' clock skew allowed), oldest first."""
-    limit = latest_allowed(now)
-    return _AsOf(sorted((r for r in ratings if r.at <= limit), key=lambda r: r.at.timestamp()))
+    limit = latest_allowed(now).timestamp()
+    # One instant per rating, compared and sorted as floats (aware datetimes compare slower).
+    stamped = [(stamp, r) for r in ratings if (stamp := r.at.timestamp()) <= limit]
+    stamped.sort(key=_first)
+    return _AsOf(r for _, r in stamped)
+
+
+def _first(pair: tuple[float, PainRating]) -> float:
+    return pair[0]
 
 
 @dataclass(frozen=True)
@@ -94,8 +101,9 @@ class Episode:
         return (day - self.day0).days
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
+    """A resting rating by its local day (a tuple: years of them are built on every call)."""
+
     day: date
     at: datetime
     rating: int
@@ -114,7 +122,8 @@ class RestingHistory:
         self.today: date = local_date(now, self.zone)
         history = ratings if isinstance(ratings, _AsOf) else as_of(ratings, now)
         zone = self.zone
-        entries = [_Entry(local_date(r.at, zone), r.at, r.rating) for r in history if r.resting]
+        entries = [_Entry(local_date(r.at, zone), r.at, r.rating)
+                   for r in history if r.context in RESTING_CONTEXTS]
         entries.sort(key=lambda e: e.day)  # stable: in time order within a day
         self._entries = entries
         self._days = [e.day for e in entries]
