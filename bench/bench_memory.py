@@ -11,7 +11,7 @@ Each figure comes from a fresh child process on the offscreen platform:
   made) plays the whole routine on a fast fake clock: the
   clock jumps to each wake-up the driver asks for, the driver's timer is fired by hand, the
   window repaints; every untimed set is confirmed and every ice/heat question answered "yes",
-  the first-run notice accepted, the symptom questions left for later and every pain rating
+  the first-run notice accepted, the symptom questions answered "no" and every pain rating
   answered (2 of 10).
   Peak RSS, compared with bare (target <= 1.3 x). Where there is no sound device the output
   plays nothing, as in the app; where there is one, the cues' players are separate processes;
@@ -42,7 +42,9 @@ import os
 import subprocess
 import sys
 import tempfile
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -123,6 +125,20 @@ def child_play(routine: Path, plays: int) -> None:
     from player.ui.dialogs.symptoms_dialog import SymptomsDialog
     from tests.fakes import FakeClock
 
+    def answer_no(cls: object, parent: object = None, now: object = None, *, fields: object = None,
+                  may_put_off: bool = False, record: Any = None) -> str:
+        from player.core.history import SYMPTOM_FIELDS, SymptomAnswers
+
+        if record is not None:
+            record(SymptomAnswers(datetime.now().astimezone(),
+                                  **dict.fromkeys(SYMPTOM_FIELDS, False)))
+        return "saved"
+
+    def screen_no(cls: object, parent: object = None, known: object = None) -> Any:
+        from player.core.thermal import SCREEN_FIELDS, ThermalScreen
+
+        return ThermalScreen(datetime.now().astimezone(), **dict.fromkeys(SCREEN_FIELDS, False))
+
     class Counting(PlaysoundOutput):
         """The real output, counting the cue files it is handed."""
 
@@ -135,10 +151,14 @@ def child_play(routine: Path, plays: int) -> None:
     # The bench answers the questions a person would answer, without showing them.
     BarrierDialog.ask = classmethod(lambda cls, parent, step: True)  # type: ignore[method-assign]
     SkinCheckDialog.ask = classmethod(lambda cls, parent, step: True)  # type: ignore[method-assign]
-    # The first-run notice is accepted, the symptom questions left for later, every pain
-    # rating answered 2 (no note, no body area).
+    # The first-run notice is accepted, the symptom questions and the ice-and-heat screen
+    # answered "no" (care rules v2: a session does not start before they are answered), every
+    # pain rating answered 2 (no note, no body area).
     FirstRunNotice.ask = classmethod(lambda cls, parent=None: True)  # type: ignore[method-assign]
-    SymptomsDialog.ask = classmethod(lambda cls, parent=None, now=None: None)  # type: ignore[method-assign]
+    SymptomsDialog.ask = classmethod(answer_no)  # type: ignore[method-assign]
+    from player.ui.dialogs.thermal_dialogs import ThermalScreenDialog
+
+    ThermalScreenDialog.ask = classmethod(screen_no)  # type: ignore[method-assign]
     PainRatingDialog.ask = classmethod(  # type: ignore[method-assign]
         lambda cls, parent, context, title="": (2, "", ""))
 

@@ -714,6 +714,19 @@ def bird_dog() -> list[str]:
     ))]
 
 
+@illustration("bird_dog_leg", "Bird dog, leg only", ground="mat")
+def bird_dog_leg() -> list[str]:
+    """On hands and knees, both hands on the floor, one leg reaching back level with the back."""
+    knee = (160.0, MAT_H + SOLE)
+    hip = (knee[0] + 2, knee[1] + THIGH)
+    shoulder_y = MAT_H + SOLE + UPPER_ARM + FOREARM
+    trunk = math.degrees(math.asin((shoulder_y - hip[1]) / TORSO))
+    return [*figure(Figure(
+        hip, trunk, Bend(181, 181), Bend(-90, 180, 165), Bend(-88, -90), Bend(-92, -90),
+        head=trunk - 8,
+    ))]
+
+
 @illustration("dead_bug", "Dead bug", ground="mat")
 def dead_bug() -> list[str]:
     """Lying on the back, knees over the hips: one leg reaching out low, the opposite arm
@@ -916,6 +929,16 @@ def pelvic_tilt() -> list[str]:
     low_back = lerp(j["hip"], j["shoulder"], 0.3)
     return [*elements,
             *arrow([(low_back[0], low_back[1] + 46), (low_back[0], low_back[1] + 16)])]
+
+
+@illustration("position_of_comfort", "Rest and breathe", ground="mat")
+def position_of_comfort() -> list[str]:
+    """Lying on the back, knees bent and feet flat, hands resting on the stomach."""
+    hip_x = 170.0
+    hands_on_stomach = Bend(-6, 38)
+    elements, _ = supine(hip_x, hook_foot(hip_x), hook_foot(hip_x), near_arm=hands_on_stomach,
+                         far_arm=hands_on_stomach)
+    return elements
 
 
 def _long_sit(hip: Point, leg_angle: float) -> Figure:

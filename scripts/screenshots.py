@@ -175,7 +175,13 @@ def shoot(out: Path, size: tuple[int, int] = SIZE) -> int:
         if kind == "PainRatingDialog":
             dialog.save_button.click()
         elif kind == "SymptomsDialog":
-            dialog.reject()  # asked again when ratings rise: closing it leaves them unanswered
+            for question in dialog.questions:  # as a person without warning signs would
+                question.no.setChecked(True)
+            dialog.save_button.click()
+        elif kind == "ThermalScreenDialog":
+            for _yes, no in dialog.answers_given.values():
+                no.setChecked(True)
+            dialog.save_button.click()
         else:
             dialog.yes_button.click()
 

@@ -308,7 +308,7 @@ def pain_reasons(ratings: Iterable[PainRating], now: datetime,
     """The pain rules that apply at *now*, and the day getting worse and persisting were judged
     as of when that is not today (see :func:`assess`)."""
     history = as_of(ratings, now)
-    resting = RestingHistory.of(ratings, now)
+    resting = RestingHistory.of(ratings, now, history)
     reasons: list[Reason] = []
     judged_on = resting.judging_day()
     recent = None if judged_on is None else resting.recent_level(judged_on)

@@ -679,6 +679,7 @@ class _RoutineBuilder:
                              self.media, "exercises") if "exercises" in values else {}
         self.exercises = {**library.exercises, **own}
         self.defaults = {**_STEP_DEFAULTS, **values.get("defaults", {})}
+        self.thermal_nodes: list[tuple[Node, str]] = []  # each ice and heat step, in order
 
     def build(self) -> Routine:
         v = self.values
@@ -686,7 +687,7 @@ class _RoutineBuilder:
                        for i, b in enumerate(v["blocks"]))
         schedule = v.get("schedule", {})
         checks = v.get("pain_checks", {})
-        return Routine(
+        routine = Routine(
             title=v["title"], blocks=blocks, format=v["format"],
             description=v.get("description", ""), author=v.get("author", ""),
             version=v.get("version", ""), written=v.get("written"), review_by=v.get("review_by"),
@@ -699,6 +700,34 @@ class _RoutineBuilder:
                                    checks.get("per_exercise", False),
                                    CareThresholds(**checks.get("thresholds", {}))),
             path=self.path)
+        if self.thermal_nodes:
+            self._gap_warnings(routine)
+        return routine
+
+    def _gap_warnings(self, routine: Routine) -> None:
+        """A warning at each ice or heat step that starts sooner than clinical-notes.md v2
+        allows after the last one (the player waits; see :func:`player.core.thermal.routine_gaps`)."""
+        from player.core.thermal import (
+            PlannedKind,
+            PlannedStep,
+            ThermalKind,
+            gap_warning,
+            routine_gaps,
+        )
+        from player.core.timeline import StepKind, build_timeline
+
+        steps = build_timeline(routine).steps
+        kinds: dict[StepKind, PlannedKind] = {StepKind.ICE: "ice", StepKind.HEAT: "heat",
+                                              StepKind.REST: "rest"}
+        planned = [PlannedStep(kinds.get(s.kind, "other"), s.planned_seconds) for s in steps]
+        thermal = [i for i, s in enumerate(steps) if s.kind in (StepKind.ICE, StepKind.HEAT)]
+        for fix in routine_gaps(planned):
+            ordinal = thermal.index(fix.index)
+            if ordinal >= len(self.thermal_nodes):
+                continue
+            node, path = self.thermal_nodes[ordinal]
+            other: ThermalKind = "ice" if fix.reason == "ice_gap" or fix.kind == "heat" else "heat"
+            self.ctx.problems.append(warning(gap_warning(fix, other), node.line, node.col, path))
 
     def _lookup(self, ex_id: str) -> Exercise | None:
         return self.exercises.get(ex_id)  # unknown ids were reported by _check_references
@@ -715,6 +744,8 @@ class _RoutineBuilder:
         note = v.get("note", "")
         if kind == "rest":
             return RestStep(v["rest"], note)
+        if kind in ("ice", "heat"):
+            self.thermal_nodes.append((node, path))
         if kind == "ice":
             _cap_warning(v["ice"], "ice", node.value["ice"], f"{path}.ice", self.ctx)
             return IceStep(v["ice"], note)

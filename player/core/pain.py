@@ -22,7 +22,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from player.core.clinical import (
     EPISODE_BASELINE_DAYS,
@@ -43,7 +43,7 @@ from player.core.clinical import (
     WEEKLY_WINDOW_DAYS,
 )
 from player.core.days import elapsed, local_date, local_wall, wall_time_on, zone_of
-from player.core.history import PainRating, latest_allowed
+from player.core.history import RESTING_CONTEXTS, PainRating, latest_allowed
 
 LevelKind = Literal["week", "two_weeks", "lowest_week", "weeks", "episode_baseline"]
 """What a :class:`Level` is the median of: ``week``, the 7 days to its day (a weekly level);
@@ -65,25 +65,29 @@ _RECENT_AS_OF: list[tuple[tuple[PainRating, ...], datetime, _AsOf]] = []
 def as_of(ratings: Iterable[PainRating], now: datetime) -> list[PainRating]:
     """The ratings given up to *now* (10 minutes' clock skew allowed), oldest first.
 
-    Sorted by instant, not by wall time (two ratings in the repeated hour of a daylight-saving
-    change compare by their wall times within one zone). The report, the advice and the chart
-    each ask this of the same tuple of years of ratings at the same moment, so the last tuple's
-    answer is kept (a copy is returned: callers may change their list).
+    Filtered and sorted by instant, not by wall time (two ratings in the repeated hour of a
+    daylight-saving change compare by their wall times within one zone). The report, the
+    advice and the chart each ask this of the same tuple of years of ratings at the same
+    moment, so the last tuple's answer is kept (a copy is returned: callers may change it).
     """
     limit = latest_allowed(now)
     if isinstance(ratings, tuple):
         for known, at, done in _RECENT_AS_OF:
             if known is ratings and at == limit:
                 return _AsOf(done)
-    result = _AsOf(sorted((r for r in ratings if r.at <= limit), key=_instant))
+    cut = limit.timestamp()
+    # One instant per rating, compared and sorted as floats (aware datetimes compare slower).
+    stamped = [(stamp, r) for r in ratings if (stamp := r.at.timestamp()) <= cut]
+    stamped.sort(key=_first)
+    result = _AsOf(r for _, r in stamped)
     if isinstance(ratings, tuple):  # immutable, and held here so its id stays its own
         _RECENT_AS_OF[:] = [(ratings, limit, result)]
         return _AsOf(result)
     return result
 
 
-def _instant(rating: PainRating) -> float:
-    return rating.at.timestamp()
+def _first(pair: tuple[float, PainRating]) -> float:
+    return pair[0]
 
 
 @dataclass(frozen=True)
@@ -116,8 +120,9 @@ class Episode:
         return (day - self.day0).days
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
+    """A resting rating by its local day (a tuple: years of them are built on every call)."""
+
     day: date
     at: datetime
     rating: int
@@ -136,14 +141,16 @@ class RestingHistory:
         self.today: date = local_date(now, self.zone)
         history = ratings if isinstance(ratings, _AsOf) else as_of(ratings, now)
         zone = self.zone
-        entries = [_Entry(local_date(r.at, zone), r.at, r.rating) for r in history if r.resting]
+        entries = [_Entry(local_date(r.at, zone), r.at, r.rating)
+                   for r in history if r.context in RESTING_CONTEXTS]
         entries.sort(key=lambda e: e.day)  # stable: in time order within a day
         self._entries = entries
         self._days = [e.day for e in entries]
         self._episodes: list[Episode] | None = None
 
     @classmethod
-    def of(cls, ratings: Iterable[PainRating], now: datetime) -> RestingHistory:
+    def of(cls, ratings: Iterable[PainRating], now: datetime,
+           history: list[PainRating] | None = None) -> RestingHistory:
         """The resting history of ``ratings`` at ``now``, built once when the report, the
         advice and the chart all ask for the same tuple of ratings at the same moment (years
         of ratings take about 15 ms to sort into days)."""
@@ -151,7 +158,8 @@ class RestingHistory:
             for known, at, built in _RECENT:
                 if known is ratings and at == now:
                     return built
-        built = cls(ratings, now)
+        # *history*: the same ratings already passed through as_of (not sorted again).
+        built = cls(history if isinstance(history, _AsOf) else ratings, now)
         if isinstance(ratings, tuple):  # immutable, and held here so its id stays its own
             _RECENT[:] = [(ratings, now, built)]
         return built
@@ -219,9 +227,9 @@ class RestingHistory:
     def _episode_starts(self) -> list[int]:
         starts: list[int] = []
         last_high: date | None = None  # the latest day with a resting rating above 2
+        quiet = timedelta(days=EPISODE_QUIET_DAYS)
         for i, entry in enumerate(self._entries):
-            settled = (last_high is None
-                       or last_high < entry.day - timedelta(days=EPISODE_QUIET_DAYS))
+            settled = last_high is None or last_high < entry.day - quiet
             if i == 0 or (entry.rating >= EPISODE_START_LEVEL and settled
                           and self._entries[i - 1].rating <= EPISODE_QUIET_LEVEL):
                 starts.append(i)
@@ -427,7 +435,14 @@ def morning_after_due(ratings: Iterable[PainRating], now: datetime,
     """
     history = as_of(ratings, now)
     zone = zone_of(now)
-    sessions = [s for s in _sessions(history, session_starts) if s.started <= now]
+    # Only a session of the last few days can be due: read only the ratings near them (a
+    # session's day is at most 2 days back; 2 more days' margin for its earlier ratings).
+    cut = elapsed(now, -(MORNING_AFTER_MAX_DAYS + 2) * 86400.0)
+    first = len(history)
+    while first > 0 and history[first - 1].at >= cut:
+        first -= 1
+    recent_starts = {k: v for k, v in (session_starts or {}).items() if v >= cut}
+    sessions = [s for s in _sessions(history[first:], recent_starts) if s.started <= now]
     if not sessions:
         return None
     latest = sessions[-1]
@@ -450,5 +465,11 @@ def severe_days(ratings: Iterable[PainRating], now: datetime, level: int) -> tup
     today = local_date(now, zone)
     first = today - timedelta(days=SEVERE_WINDOW_DAYS - 1)
     limit = latest_allowed(now)
+    if isinstance(ratings, _AsOf):  # sorted: read back from the end to the window's start only
+        cut = elapsed(now, -(SEVERE_WINDOW_DAYS + 2) * 86400.0)
+        start = len(ratings)
+        while start > 0 and ratings[start - 1].at >= cut:
+            start -= 1
+        ratings = ratings[start:]
     days = {local_date(r.at, zone) for r in ratings if r.rating >= level and r.at <= limit}
     return tuple(sorted(d for d in days if first <= d <= today))

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from statistics import median
-from typing import Any
+from typing import Any, Final
 
 from player.core.care import NOT_A_DIAGNOSIS, Advice, assess
 from player.core.clinical import DEFAULT_THRESHOLDS, CareThresholds
 from player.core.history import (
     IMPORTED_ROUTINE_TITLE,
     BannerEvent,
+    CareConfirmation,
     HistoryData,
     PainRating,
     Session,
@@ -157,6 +158,23 @@ def format_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
+# --- The person's confirmations about red-flag advice (user-visible) --------------------------
+
+CONFIRMATIONS_HEADING: Final = "What the person confirmed about red-flag advice"
+CONFIRMATION_WORDS: Final[Mapping[tuple[str, str], str]] = {
+    ("emergency", "clinician_checked"): "a clinician has assessed the emergency signs",
+    ("urgent_today", "clinician_checked"): "a clinician has checked the signs that needed care "
+                                           "today",
+    ("urgent_today", "will_contact_today"): "I will contact them today, start anyway",
+}
+
+
+def confirmation_words(confirmation: CareConfirmation) -> str:
+    """What a confirmation said, in plain words."""
+    key = (confirmation.level, confirmation.kind)
+    return CONFIRMATION_WORDS.get(key, f"{confirmation.level}: {confirmation.kind}")
+
+
 # --- The report ---------------------------------------------------------------------------------
 
 
@@ -180,6 +198,9 @@ class Report:
     """The latest answers to the symptom questions (None: never answered)."""
     exercise_names: Mapping[str, str] = field(default_factory=dict)
     """Exercise names by id, for the per-exercise ratings (the routine's and the library's)."""
+    confirmations: tuple[CareConfirmation, ...] = ()
+    """The person's "a clinician has checked this" and "I will contact them today, start
+    anyway" records, oldest first, for the clinician."""
 
     @property
     def sessions_total(self) -> int:
@@ -216,6 +237,10 @@ class Report:
                 {"at": e.at.isoformat(timespec="seconds"), "action": e.action, "level": e.level,
                  "reasons": list(e.reasons), "codes": list(e.codes)}
                 for e in self.banner_events
+            ],
+            "confirmations": [
+                {"at": c.at.isoformat(timespec="seconds"), "level": c.level, "kind": c.kind}
+                for c in self.confirmations
             ],
         }
 
@@ -255,6 +280,7 @@ def build_report(history: HistoryData, routine: Routine | None, now: datetime,
         programme=programme,
         symptoms=history.symptoms,
         exercise_names=_exercise_names(routine, library),
+        confirmations=tuple(sorted(history.confirmations, key=lambda c: c.at)),
     )
 
 
@@ -346,6 +372,9 @@ def format_report(report: Report) -> str:
     if report.advice.what_to_do:
         out.append(f"  {report.advice.what_to_do}")
     out.append(f"  {NOT_A_DIAGNOSIS}")
+    if report.confirmations:
+        out += ["", CONFIRMATIONS_HEADING]
+        out += [f"  {c.at:%Y-%m-%d %H:%M}  {confirmation_words(c)}" for c in report.confirmations]
     if report.banner_events:
         out += ["", "Care banner (shown and dismissed)"]
         for e in report.banner_events:

@@ -219,10 +219,15 @@ def _in_order(history: Iterable[SymptomAnswers], now: datetime) -> list[SymptomA
 def current_answers(history: Iterable[SymptomAnswers], now: datetime) -> dict[str, GivenAnswer]:
     """The latest answer to each question answered up to *now*, by field."""
     found: dict[str, GivenAnswer] = {}
-    for record in _in_order(history, now):
+    # Latest first, so that years of weekly answers stop being read once every question has
+    # its latest answer.
+    for record in reversed(_in_order(history, now)):
         for name in record.answered():
-            found[name] = GivenAnswer(name, getattr(record, name) is True, record.at,
-                                      record.source)
+            if name not in found:
+                found[name] = GivenAnswer(name, getattr(record, name) is True, record.at,
+                                          record.source)
+        if len(found) == len(SYMPTOM_FIELDS):
+            break
     return found
 
 

@@ -36,6 +36,7 @@ from player.core.history import require_aware
 
 ThermalKind = Literal["ice", "heat"]
 THERMAL_KINDS: Final[tuple[ThermalKind, ...]] = get_args(ThermalKind)
+GapReason = Literal["ice_gap", "skin_rest"]
 
 SkinResult = Literal["normal", "not_normal"]
 """The skin check after an application: ``not_normal`` is numb, white, blistered or burning."""
@@ -54,6 +55,12 @@ HELD_UNTIL: Final = ("Ice and heat are paused until {time}, because your skin wa
 ASK_SKIN_BACK: Final = "Is your skin back to normal?"
 SCREEN_SKIPPED: Final = "Skipped: you said {reason}. Ask a clinician whether {kind} is safe for you."
 TIME_USED: Final = "This {kind} application has already had its full time."
+GAP_WARNING: Final = ("{kind} starts {planned} after the last {other} ends, but the skin needs "
+                      "{needed} ({why}); the player waits until then")
+GAP_WHY: Final[dict[GapReason, str]] = {
+    "ice_gap": "at least 40 minutes from the end of one ice application to the next",
+    "skin_rest": "at least 20 minutes between ice and heat",
+}
 
 
 # --- Records --------------------------------------------------------------------------------------
@@ -175,7 +182,6 @@ assert tuple(q.field for q in THERMAL_SCREEN_QUESTIONS) == SCREEN_FIELDS
 # --- Within a routine -----------------------------------------------------------------------------
 
 PlannedKind = Literal["ice", "heat", "rest", "other"]
-GapReason = Literal["ice_gap", "skin_rest"]
 
 
 @dataclass(frozen=True)
@@ -207,6 +213,16 @@ class GapFix:
     def extra_seconds(self) -> float:
         """How much longer the rest before the step must be."""
         return self.needed_seconds - self.planned_seconds
+
+
+def gap_warning(fix: GapFix, other: ThermalKind) -> str:
+    """What ``validate`` says at a thermal step that starts too soon after *other*."""
+    from player.core.durations import format_duration
+
+    return GAP_WARNING.format(kind=KIND_WORDS[fix.kind].capitalize(),
+                              planned=format_duration(fix.planned_seconds),
+                              other=KIND_WORDS[other], needed=format_duration(fix.needed_seconds),
+                              why=GAP_WHY[fix.reason])
 
 
 def cap_seconds(kind: ThermalKind) -> int:

@@ -23,20 +23,29 @@ from PySide6.QtWidgets import QPushButton, QStyle, QWidget
 
 from player.core.care import in_session_action
 from player.core.history import Session as StoredSession
+from player.core.symptoms import leg_symptom_report, put_off_record
 from player.core.timeline import StepKind
 from player.store.db import NewerHistoryError, StoreError
 from player.store.history import HistoryStore
 from player.ui.controllers.care_controller import CareController, local_now
 from player.ui.controllers.session_recorder import SessionRecorder
+from player.ui.controllers.thermal_care import ThermalCare
 from player.ui.dialogs.first_run import FirstRunNotice
 from player.ui.dialogs.history_dialogs import InterruptedDialog, NoticeDialog, ReportFileDialog
-from player.ui.dialogs.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
-from player.ui.dialogs.symptoms_dialog import SymptomsDialog
+from player.ui.dialogs.pain_dialogs import (
+    LEG_FEELS,
+    HurtsDialog,
+    InSessionAdvice,
+    PainRatingDialog,
+)
+from player.ui.dialogs.symptoms_dialog import FormResult, SymptomsDialog
 from player.ui.widgets.banner import CareBanner
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+    from datetime import datetime
 
+    from player.core.care import Advice
     from player.core.engine import StepFinished
     from player.core.history import HistoryData, StepStatus
     from player.core.plan import SessionPlan
@@ -58,6 +67,17 @@ HISTORY_UNAVAILABLE = "Your history is not available (see the earlier message)."
 RUNS_WITHOUT_HISTORY = "Until then the app works without your history."
 RUNS_WITHOUT_HISTORY_UNTIL_FIXED = ("The app works without your history until this is fixed; "
                                     "nothing already saved has been changed.")
+QUESTIONS_FIRST = ("Please answer every symptom question before starting a routine; the answers "
+                   "you gave are kept.")
+EMERGENCY_BLOCKS = ("Routines cannot start while the emergency advice at the top stands. "
+                    "Please get emergency help now.")
+URGENT_NEEDS_CONFIRMATION = ("Routines can start once you confirm on the advice at the top: a "
+                             "clinician has checked this, or you will contact them today.")
+MORNING_TITLE = "The morning after your session"
+#: How often the window looks whether the next-morning check is due (it opens at 04:00).
+MORNING_CHECK_EVERY_MS = 15 * 60 * 1000
+RED_FLAG_STOPPED = ("The session was stopped because of your answer: please read the advice at "
+                    "the top. Everything you did so far is saved.")
 
 
 class CareHost(Protocol):
@@ -84,11 +104,17 @@ class CareFeatures(QObject):
         self.recorder = SessionRecorder(store, parent=self) if store is not None else None
         self._pending_before: tuple[int, str, str] | None = None
         self._exercised: set[str] = set()  # exercises with a set done in this session
+        self._stopped: dict[str, Exercise | None] = {}  # stopped for pain: easier, or skipped
         self._prompts: list[Callable[[], None]] = []
         self._history_view: QWidget | None = None
         self._sessions: tuple[StoredSession, ...] | None = None  # read for the preview
         self._build()
         self._wire()
+        self.thermal = ThermalCare(self.controller, store, session_id=lambda: self.session_id,
+                                   dialog_parent=lambda: self.window, clock=local_now,
+                                   parent=self)
+        self.thermal.status.connect(lambda words: self.window.show_status(words, seconds=60))
+        self.thermal.store_failed.connect(self._on_store_failed)
 
     # --- building ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -113,7 +139,8 @@ class CareFeatures(QObject):
         self.window.extra_shortcuts.append(("H", "This hurts: rate the pain and ease off"))
         menu = self.window.history_menu
         menu.addAction("Daily &check-in\u2026", self.check_in)
-        menu.addAction("&Symptom questions\u2026", self.ask_symptoms)
+        menu.addAction("&Symptom questions\u2026", lambda: self.ask_symptoms())
+        menu.addAction("&Ice and heat questions\u2026", lambda: self.thermal.change_screen())
         menu.addAction("&History and pain chart", self.show_history)
         menu.addAction("&Report for your physiotherapist (PDF)\u2026", self.save_report)
 
@@ -133,6 +160,10 @@ class CareFeatures(QObject):
         care.store_failed.connect(self._on_store_failed)
         care.start_blocked.connect(self._on_start_blocked)
         care.symptoms_check_suggested.connect(self._on_symptoms_check_suggested)
+        care.red_flag_raised.connect(self._on_red_flag)
+        self.banner.confirmed.connect(self._on_confirmed)
+        self.banner.answer_again.connect(lambda: self.ask_symptoms())
+        controller.add_start_guard(self._symptoms_guard)
         controller.add_start_guard(care.start_guard)
         controller.add_start_guard(self._ask_before)
         if self.recorder is not None:  # first, so a session has its id for the ratings below
@@ -143,6 +174,7 @@ class CareFeatures(QObject):
             self.recorder.failed.connect(self._on_store_failed)
         controller.session_started.connect(self._on_session_started)
         controller.step_started.connect(self._on_step_started)
+        controller.step_started.connect(self._on_step_started_stop)
         controller.step_finished.connect(self._on_step_finished)
         controller.session_finished.connect(self._on_session_finished)
         controller.session_closed.connect(self._on_session_closed)
@@ -150,7 +182,7 @@ class CareFeatures(QObject):
         controller.session_finished.connect(self._forget_sessions)
         self.window.preview.set_programme_source(self.programme_of)
         self.checkin_button.clicked.connect(self.check_in)
-        self.symptoms_button.clicked.connect(self.ask_symptoms)
+        self.symptoms_button.clicked.connect(lambda: self.ask_symptoms())
         self.history_button.clicked.connect(self.show_history)
         self.hurts_button.clicked.connect(self.this_hurts)
         self.hurts_button.setEnabled(False)
@@ -175,6 +207,7 @@ class CareFeatures(QObject):
         """Show the advice, then what needs the person's attention: first-run notice and
         questions, messages about the history file, sessions left unfinished."""
         self._follow_thresholds()
+        self.care.set_session_starts(lambda: {s.id: s.started_at for s in self.sessions()})
         self.care.refresh()
         self.care.start_day_watch()
         settings = self.app.settings
@@ -183,10 +216,15 @@ class CareFeatures(QObject):
                 self.window.close()
                 return
             settings.accept_notice()
-            self.ask_symptoms()
+            self._ask_due()
         for notice in notices:
             NoticeDialog.show_notice(self.window, notice)
         self._offer_interrupted()
+        self._morning_timer = QTimer(self)
+        self._morning_timer.setInterval(MORNING_CHECK_EVERY_MS)
+        self._morning_timer.timeout.connect(self.ask_morning_after)
+        self._morning_timer.start()
+        self.ask_morning_after()
 
     def sessions(self) -> tuple[StoredSession, ...]:
         """The sessions recorded, read once and again after each session starts or ends."""
@@ -294,11 +332,47 @@ class CareFeatures(QObject):
             rating, note, area = answer
             self.care.record_rating("checkin", rating, note=note, body_area=area)
 
-    def ask_symptoms(self) -> None:
-        """Ask the symptom questions and apply the answers."""
-        answers = SymptomsDialog.ask(self.window)
-        if answers is not None:
-            self.care.record_symptoms(answers)
+    def ask_symptoms(self, fields: Sequence[str] | None = None,
+                     may_put_off: bool = False) -> FormResult:
+        """Ask the symptom questions (*fields*, or all of them), recording each answer as it is
+        given; a session in play waits paused meanwhile (and stops at a red flag)."""
+        paused = self.controller.pause()
+        try:
+            result = SymptomsDialog.ask(self.window, fields=fields, may_put_off=may_put_off,
+                                        record=self.care.record_symptoms)
+        finally:
+            if paused and self.controller.in_play:
+                self.controller.resume()
+        if result == "put_off":
+            self.care.record_symptoms(put_off_record(local_now()))
+        return result
+
+    def _ask_due(self) -> bool:
+        """Ask the symptom questions that are due, if any; True when none is left due (or the
+        form was put off, the one time that is allowed)."""
+        due = self.care.questions_due()
+        if due is None:
+            return True
+        if self.ask_symptoms(due.fields, due.may_put_off) == "put_off":
+            return True
+        return self.care.questions_due() is None
+
+    def _symptoms_guard(self, session: Session) -> bool:
+        """Before a session: the questions due (first ones, weekly, after a trigger) need an
+        answer; carrying on a session (resume, easier variant) asks nothing."""
+        if session.continues or session.plan.resumed or session.plan.variants or (
+                self.recorder is not None and self.recorder.continuing):
+            return True
+        if self.care.refresh().level == "emergency":
+            return True  # the care guard refuses; the banner offers to answer again
+        due = self.care.questions_due()
+        if due is None:
+            return True
+        result = self.ask_symptoms(due.fields)  # no putting off before a session
+        if result == "put_off" or self.care.questions_due() is None:
+            return True
+        self.window.show_status(QUESTIONS_FIRST, seconds=30)
+        return False
 
     def _ask_before(self, session: Session) -> bool:
         self._pending_before = None
@@ -312,6 +386,7 @@ class CareFeatures(QObject):
     def _on_session_started(self, session: Session) -> None:
         if not (session.continues or session.plan.resumed or session.plan.variants):
             self._exercised.clear()
+            self._stopped.clear()
         self.care.set_thresholds(session.routine.pain_checks.thresholds)
         if self._pending_before is not None:
             rating, note, area = self._pending_before
@@ -334,16 +409,36 @@ class CareFeatures(QObject):
         # of its sets was done, even if this last one was skipped.
         if step.pain_check and exercise.id in self._exercised:
             session_id = self.session_id
-            self._prompt(lambda: self._ask_during(exercise.name, exercise.id, session_id))
+            self._prompt(lambda: self._ask_during(exercise, session_id))
 
-    def _ask_during(self, name: str, exercise_id: str, session_id: int | None) -> None:
+    def _ask_during(self, exercise: Exercise, session_id: int | None) -> None:
+        """The per-exercise pain check; a rating at the stop level stops the exercise for the
+        rest of the session, as "This hurts" does (clinical-notes.md v2)."""
         paused = self.controller.pause()  # False when that was the last step
-        answer = PainRatingDialog.ask(self.window, "during", f"After {name}")
-        if answer is not None:
-            rating, note, area = answer
-            self.care.record_rating("during", rating, note=note, body_area=area,
-                                    session_id=session_id, exercise_id=exercise_id)
-        if paused:
+        answer = PainRatingDialog.ask(self.window, "during", f"After {exercise.name}")
+        if answer is None:
+            if paused:
+                self.controller.resume()
+            return
+        rating, note, area = answer
+        self.care.record_rating("during", rating, note=note, body_area=area,
+                                session_id=session_id, exercise_id=exercise.id)
+        action = in_session_action(rating, False, True, self.care.thresholds)
+        if action == "continue" or not self.controller.in_play:
+            if paused and self.controller.in_play:
+                self.controller.resume()
+            return
+        easier = self._easier(exercise)
+        if easier is None:
+            action = "skip"
+        choice = InSessionAdvice.ask(self.window, action, exercise.name,
+                                     easier.name if easier is not None else None,
+                                     finished=True)
+        if choice == "continue":
+            choice = "skip"  # at the stop level, carrying on is not offered
+        self._apply_choice(choice, exercise, easier, paused)
+        if choice != "stop" and paused and self.controller.in_play \
+                and self.controller.states()[0] == "paused":
             self.controller.resume()
 
     def _on_session_finished(self, completed: bool) -> None:
@@ -381,17 +476,41 @@ class CareFeatures(QObject):
     def _on_session_closed(self) -> None:
         self.hurts_button.setEnabled(False)
 
+    def ask_morning_after(self) -> None:
+        """The next-morning check of the last session, when it is due (from 04:00 on the day
+        after it until the next session; clinical-notes.md v2), asked once: stored as its
+        ``morning_after`` rating."""
+        from player.core.pain import morning_after_due
+
+        if self.store is None or self.controller.in_play or self._prompts:
+            return
+        settings = self.app.settings
+        starts = {s.id: s.started_at for s in self.sessions()}
+        due = morning_after_due(self.care.ratings, local_now(), starts,
+                                declined=settings.morning_checks_asked())
+        if due is None:
+            return
+        settings.add_morning_check_asked(due.session_id)
+        answer = PainRatingDialog.ask(self.window, "morning_after", MORNING_TITLE)
+        if answer is not None:
+            rating, note, area = answer
+            self.care.record_rating("morning_after", rating, note=note, body_area=area,
+                                    session_id=due.session_id)
+
     # --- "this hurts" ------------------------------------------------------------------------
     def this_hurts(self) -> None:
-        """Rate the pain mid-exercise and apply the in-session rule (stop, easier or skip)."""
+        """Rate the pain mid-exercise and apply the in-session rule: stop the exercise (easier
+        variant or skip) for a sharp pain or a rating at the stop level; for a leg symptom stop
+        it and ask the symptom questions at once."""
         engine = self.controller.engine
         step = engine.current if engine is not None else None
         if step is None or step.exercise is None:
             return
-        easier = self._easier(step.exercise)
-        if easier is None and step.exercise.easier:
+        exercise = step.exercise
+        easier = self._easier(exercise)
+        if easier is None and exercise.easier:
             self.window.show_status(EASIER_MISSING.format(
-                exercise=step.exercise.name, easier=step.exercise.easier), seconds=30)
+                exercise=exercise.name, easier=exercise.easier), seconds=30)
         paused = self.controller.pause()
         answer = HurtsDialog.ask(self.window, easier is not None,
                                  self.care.thresholds.in_session_stop_level)
@@ -399,21 +518,65 @@ class CareFeatures(QObject):
             if paused:
                 self.controller.resume()
             return
-        rating, sharp = answer
+        rating, feel = answer
+        leg = feel in LEG_FEELS
+        session_id = self.session_id
+        if leg:
+            self.care.record_symptoms(leg_symptom_report(local_now(), feel == "leg_pain"))
         if rating is not None:
-            self.care.record_rating("during", rating, session_id=self.session_id,
-                                    exercise_id=step.exercise.id)
-        action = in_session_action(rating, sharp, easier is not None, self.care.thresholds)
-        choice = InSessionAdvice.ask(self.window, action, step.exercise.name,
+            self.care.record_rating("during", rating, session_id=session_id,
+                                    exercise_id=exercise.id)
+        if not self.controller.in_play:
+            return  # a red flag stopped the session
+        if leg:
+            self._stop_exercise(exercise, None)
+            self._ask_due_now()
+            return
+        action = in_session_action(rating, feel == "sharp", easier is not None,
+                                   self.care.thresholds)
+        choice = InSessionAdvice.ask(self.window, action, exercise.name,
                                      easier.name if easier is not None else None)
+        self._apply_choice(choice, exercise, easier, paused)
+
+    def _apply_choice(self, choice: str, exercise: Exercise, easier: Exercise | None,
+                      paused: bool) -> None:
+        if not self.controller.in_play:
+            return
         if choice == "easier" and easier is not None:
-            self._switch_to(easier)
+            self._stop_exercise(exercise, easier)
         elif choice == "skip":
-            self.controller.next()
+            self._stop_exercise(exercise, None)
         elif choice == "stop":
             self.controller.stop(for_pain=True)
         elif paused:
             self.controller.resume()
+
+    def _stop_exercise(self, exercise: Exercise, easier: Exercise | None) -> None:
+        """Stop *exercise* for the rest of this session: its remaining sets, sides and the rests
+        between them are skipped (recorded as skipped), or played as *easier*."""
+        self._stopped[exercise.id] = easier
+        self._apply_stop()
+
+    def _on_step_started_stop(self, _step: object) -> None:
+        QTimer.singleShot(0, self, self._apply_stop)
+
+    def _apply_stop(self) -> None:
+        """Skip (or make easier) the step in play when its exercise was stopped for pain."""
+        from player.core.timeline import StepKind
+
+        engine = self.controller.engine
+        step = engine.current if engine is not None else None
+        while step is not None and step.exercise is not None \
+                and step.exercise.id in self._stopped and step.kind in (
+                    StepKind.EXERCISE, StepKind.REST, StepKind.SWITCH_SIDES):
+            easier = self._stopped[step.exercise.id]
+            if easier is not None:
+                self._switch_to(easier)
+                return
+            if not self.controller.next():
+                return
+            engine = self.controller.engine
+            step = engine.current if engine is not None else None
 
     def _easier(self, exercise: Exercise) -> Exercise | None:
         session = self.controller.session
@@ -461,7 +624,8 @@ class CareFeatures(QObject):
             self._history_view = view
         # The care controller already holds every rating, the answers and the banner events.
         care = self.care
-        data = HistoryData(care.ratings, self.sessions(), care.symptoms, care.banner_events)
+        data = HistoryData(care.ratings, self.sessions(), care.symptoms, care.banner_events,
+                           care.symptom_history, care.confirmations)
         self._history_view.set_report(self._report(data))  # type: ignore[attr-defined]
         self.window.show_page(self._history_view)
 
@@ -495,13 +659,46 @@ class CareFeatures(QObject):
         log.warning("history: %s", message)
         self.window.show_status(message, seconds=30)
 
-    def _on_start_blocked(self, _advice: object) -> None:
-        self.window.show_status("Routines cannot start while the urgent advice at the top "
-                                "stands. Please seek care now.", seconds=30)
+    def _on_start_blocked(self, advice: Advice) -> None:
+        self.window.show_status(EMERGENCY_BLOCKS if advice.level == "emergency"
+                                else URGENT_NEEDS_CONFIRMATION, seconds=30)
 
     def _on_symptoms_check_suggested(self, reason: str) -> None:
         self.window.show_status(reason, seconds=30)
-        QTimer.singleShot(0, self, self.ask_symptoms)
+        suggested = local_now()
+        self._prompt(lambda: self._ask_suggested(suggested))
+
+    def _ask_suggested(self, suggested: datetime) -> None:
+        """After a rating that suggested the questions: those due at once (a severe rating),
+        else the whole form (pain getting worse), unless they were answered since."""
+        due = self.care.questions_due()
+        if due is not None and due.at_once:
+            self.ask_symptoms(due.fields)
+        elif not any(a.at >= suggested for a in self.care.symptom_history):
+            self.ask_symptoms()
+
+    def _ask_due_now(self) -> None:
+        """Ask the questions due at once (after a severe rating or a leg symptom), if any are
+        still due."""
+        due = self.care.questions_due()
+        if due is not None and due.at_once:
+            self.ask_symptoms(due.fields)
+
+    def _on_red_flag(self, _advice: Advice) -> None:
+        """An emergency or urgent-today answer mid-session stops the session at once (what was
+        done is saved; the session is recorded as stopped)."""
+        if self.controller.in_play:
+            self.controller.stop()
+            self.window.show_status(RED_FLAG_STOPPED, seconds=60)
+
+    def _on_confirmed(self, kind: str) -> None:
+        level = self.care.advice.level
+        if level not in ("emergency", "urgent_today"):
+            return
+        if kind == "will_contact_today" and level == "urgent_today":
+            self.care.record_confirmation("urgent_today", "will_contact_today")
+        elif kind == "clinician_checked":
+            self.care.record_confirmation(level, "clinician_checked")
 
 
 def install_care(app: CareHost) -> CareFeatures:

@@ -69,10 +69,12 @@ from player import private_files
 from player.core.care import NOT_A_DIAGNOSIS, SYMPTOM_QUESTIONS
 from player.core.history import PainRating, Session
 from player.core.report import (
+    CONFIRMATIONS_HEADING,
     Report,
     adherence_lines,
     advice_heading,
     chart_period,
+    confirmation_words,
     exercise_name,
     exercise_pain,
     format_day,
@@ -127,6 +129,7 @@ EXERCISE_COLUMNS: Final = ("Exercise", "Ratings", "Median", "Highest")
 
 SYMPTOMS_HEADING: Final = "Red-flag questions"
 SYMPTOMS_NEVER: Final = "The symptom questions have not been answered."
+
 SYMPTOMS_WHEN: Final = "Last answered {day}, {time}."
 SYMPTOMS_ALL_NO: Final = "No to all {count} questions."
 SYMPTOMS_OTHERS_NO: Final = "No to the other {count}."
@@ -646,6 +649,7 @@ def _symptoms(doc: _Document, report: Report) -> None:
     when = SYMPTOMS_WHEN.format(day=format_day(answers.at.date()), time=f"{answers.at:%H:%M}")
     if not yes:
         doc.paragraph(f"{when} {SYMPTOMS_ALL_NO.format(count=len(SYMPTOM_QUESTIONS))}")
+        _confirmations(doc, report)
         return
     doc.paragraph(when, block=doc.block(bottom=1.5, keep_with_next=True))
     strong = doc.char(bold=True)
@@ -656,6 +660,16 @@ def _symptoms(doc: _Document, report: Report) -> None:
     if len(yes) < len(SYMPTOM_QUESTIONS):
         doc.paragraph(SYMPTOMS_OTHERS_NO.format(count=len(SYMPTOM_QUESTIONS) - len(yes)),
                       block=doc.block(indent=2))
+    _confirmations(doc, report)
+
+
+def _confirmations(doc: _Document, report: Report) -> None:
+    """The "a clinician has checked this" and "start anyway" records, with their dates."""
+    if not report.confirmations:
+        return
+    doc.paragraph(CONFIRMATIONS_HEADING, block=doc.block(bottom=1.5, keep_with_next=True))
+    for c in report.confirmations:
+        doc.bullet(f"{format_day(c.at.date())} {c.at:%H:%M}: {confirmation_words(c)}")
 
 
 def _when(at: datetime) -> str:

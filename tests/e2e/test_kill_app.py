@@ -15,6 +15,7 @@ import pytest
 from player import paths
 from player.settings import Settings, save_settings
 from player.store.history import HistoryStore
+from tests.unit.ui.conftest import answer_every_question_no
 
 ROUTINE = """\
 format: 1
@@ -47,6 +48,7 @@ def steps_recorded(db: Path) -> int:
 def test_sigkill_mid_session_keeps_every_recorded_step(tmp_path: Path) -> None:
     data = tmp_path / "data"
     save_settings(paths.settings_file(data), Settings(notice_accepted=True, muted=True))
+    answer_every_question_no(data)  # else the symptom questions come before the session
     routine = tmp_path / "killed.yaml"
     routine.write_text(ROUTINE)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")

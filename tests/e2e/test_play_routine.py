@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from player.core.engine import EngineState, StepFinished
 from player.core.timeline import StepKind, TimelineStep
 from player.ui.dialogs.session_dialogs import BarrierDialog, SkinCheckDialog
+from player.ui.dialogs.thermal_dialogs import ThermalWaitDialog
 from tests.unit.ui.harness import Harness
 
 TINY = """\
@@ -60,6 +61,7 @@ def asked(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[TimelineStep]]:
 
     monkeypatch.setattr(BarrierDialog, "ask", classmethod(barrier))
     monkeypatch.setattr(SkinCheckDialog, "ask", classmethod(skin))
+    monkeypatch.setattr(ThermalWaitDialog, "ask", classmethod(lambda cls, parent, words: "wait"))
     return calls
 
 
@@ -175,7 +177,16 @@ def test_a_whole_routine_plays_to_the_end(harness: Harness, tmp_path: Path, qtbo
     assert [s.kind for s in asked["skin"]] == [StepKind.ICE]
     assert p.name_label.text() == "Rest"
     h.advance(1)
+    # Heat waits for the skin to rest 20 minutes after the ice (clinical-notes.md v2).
     assert p.name_label.text() == "Heat"
+    assert [s.kind for s in asked["barrier"]] == [StepKind.ICE]
+    thermal = h.app.care.thermal
+    until = thermal.waiting_until
+    assert until is not None and h.engine.state is EngineState.PAUSED
+    assert "Heat from" in h.window.statusBar().currentMessage()
+    thermal._clock = lambda: until  # the 20 minutes have passed
+    thermal.check_wait()
+    h.settle()
     h.advance(1)
     assert [s.kind for s in asked["barrier"]] == [StepKind.ICE, StepKind.HEAT]
     assert [s.kind for s in asked["skin"]] == [StepKind.ICE, StepKind.HEAT]

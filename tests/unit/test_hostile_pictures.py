@@ -95,8 +95,7 @@ def test_the_corpus_is_what_make_pictures_writes(tmp_path: Path) -> None:
 def test_validate_warns_at_the_line_naming_the_picture(case: Expected) -> None:
     path = PICTURES / f"{case.name}.yaml"
     out = io.StringIO()
-    code, seconds = timed(lambda: cmd_validate([str(path)], out))
-    assert seconds < SECONDS
+    code, _seconds = timed(lambda: cmd_validate([str(path)], out))  # bench_hostile times it
     assert code == 0  # a refused picture is a warning: the routine plays with the placeholder
     text = out.getvalue()
     assert_inert(text)

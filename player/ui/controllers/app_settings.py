@@ -10,6 +10,11 @@ from PySide6.QtCore import QObject, Signal
 from player.core.reminders import ReminderSettings
 from player.settings import Settings, load_settings, save_settings
 
+#: Where the sessions whose next-morning check was asked are kept in the settings file, and
+#: how many of them (only the latest session's check can be due).
+MORNING_ASKED_KEY = "morning_after_asked"
+MORNING_ASKED_KEPT = 20
+
 
 class AppSettings(QObject):
     """Holds the :class:`Settings`, saves every change to ``path`` and announces it.
@@ -128,6 +133,19 @@ class AppSettings(QObject):
         message = save_settings(self._path, self._settings)
         if message is not None:
             self.save_failed.emit(message)
+
+    def morning_checks_asked(self) -> tuple[int, ...]:
+        """The sessions whose next-morning check was already asked (asked once only)."""
+        asked = self._settings.extra.get(MORNING_ASKED_KEY, [])
+        if not isinstance(asked, list):
+            return ()
+        return tuple(i for i in asked if isinstance(i, int) and not isinstance(i, bool))
+
+    def add_morning_check_asked(self, session_id: int) -> None:
+        """Remember that the next-morning check of ``session_id`` was asked (the latest
+        :data:`MORNING_ASKED_KEPT` are kept)."""
+        asked = [*self.morning_checks_asked(), session_id][-MORNING_ASKED_KEPT:]
+        self._change("extra", {**self._settings.extra, MORNING_ASKED_KEY: asked})
 
     def add_recent_file(self, path: Path) -> None:
         """Put ``path`` at the front of the recent files."""

@@ -9,20 +9,35 @@ plain message and the app keeps going with what it has in memory.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from player.core import localtime
-from player.core.care import Advice, assess, banner_visible, reference_level
+from player.core.care import Advice, assess, banner_visible, reference_level, stops_session
 from player.core.clinical import DEFAULT_THRESHOLDS, CareThresholds
-from player.core.history import BannerAction, BannerEvent, PainRating, RatingContext, SymptomAnswers
-from player.core.symptoms import merged
+from player.core.history import (
+    BannerAction,
+    BannerEvent,
+    CareConfirmation,
+    ConfirmationKind,
+    ConfirmedLevel,
+    PainRating,
+    RatingContext,
+    SymptomAnswers,
+)
+from player.core.symptoms import QuestionsDue, merged, questions_due
 from player.store.db import StoreError
 from player.store.history import HistoryStore
 
 NO_ADVICE = Advice("none", (), "")
+
+# User-visible text, in one place for translation.
+SEVERE_SUGGESTION = ("You rated your pain {rating}/10. Please answer the symptom questions "
+                     "again, so the app can tell you if you need care.")
+WORSE_SUGGESTION = ("Your pain ({rating}/10) is {points} points above your usual level before "
+                    "({base}/10). Please answer the symptom questions again.")
 
 Clock = Callable[[], datetime]
 
@@ -39,7 +54,9 @@ class CareController(QObject):
     the banner should show (level ``none`` when there is nothing, or it was hidden for today);
     ``symptoms_check_suggested(str)`` when a new rating suggests asking the symptom questions
     again (the text says why); ``rating_recorded(PainRating)``,
-    ``symptoms_recorded(SymptomAnswers)``; ``start_blocked(Advice)`` when :meth:`start_guard`
+    ``symptoms_recorded(SymptomAnswers)``; ``confirmation_recorded(CareConfirmation)``;
+    ``red_flag_raised(Advice)`` when an answer just recorded added an emergency or urgent-today
+    reason (a session in play stops at once); ``start_blocked(Advice)`` when :meth:`start_guard`
     refused a start; ``store_failed(str)`` with a plain message.
 
     Nothing is read until the first :meth:`refresh` (or :meth:`reload`).
@@ -50,6 +67,8 @@ class CareController(QObject):
     symptoms_check_suggested = Signal(str)
     rating_recorded = Signal(object)
     symptoms_recorded = Signal(object)
+    confirmation_recorded = Signal(object)
+    red_flag_raised = Signal(object)
     start_blocked = Signal(object)
     store_failed = Signal(str)
 
@@ -62,13 +81,15 @@ class CareController(QObject):
         self._clock = clock
         self._loaded = False
         self._ratings: list[PainRating] = []
-        self._symptoms: SymptomAnswers | None = None
+        self._symptom_history: list[SymptomAnswers] = []
+        self._confirmations: list[CareConfirmation] = []
         self._events: list[BannerEvent] = []
         self._advice = NO_ADVICE
         self._banner = NO_ADVICE
         self._shown: tuple[str, tuple[str, ...]] | None = None
         self._suggested_on: datetime | None = None
         self._day_timer: QTimer | None = None
+        self._session_starts: Callable[[], Mapping[int, datetime]] | None = None
 
     # --- read-only --------------------------------------------------------------------------
     @property
@@ -93,8 +114,27 @@ class CareController(QObject):
 
     @property
     def symptoms(self) -> SymptomAnswers | None:
-        """The latest symptom answers known."""
-        return self._symptoms
+        """The latest answer to each symptom question, as one record (None: none given)."""
+        if not self._symptom_history:
+            return None
+        return merged(self._symptom_history, max(a.at for a in self._symptom_history))
+
+    @property
+    def symptom_history(self) -> tuple[SymptomAnswers, ...]:
+        """Every symptom answer as given, oldest first."""
+        return tuple(self._symptom_history)
+
+    @property
+    def confirmations(self) -> tuple[CareConfirmation, ...]:
+        """Every "a clinician has checked this" / "I will contact them today" record."""
+        return tuple(self._confirmations)
+
+    def questions_due(self, now: datetime | None = None) -> QuestionsDue | None:
+        """Which symptom questions to ask now, and why (:func:`player.core.symptoms.questions_due`)."""
+        now = now or self._clock()
+        if not self._loaded:
+            self.reload()
+        return questions_due(self._symptom_history, self._ratings, now, self._thresholds)
 
     @property
     def banner_events(self) -> tuple[BannerEvent, ...]:
@@ -113,12 +153,20 @@ class CareController(QObject):
             return
         try:
             ratings = self._store.ratings()
-            symptoms = self._store.latest_symptoms()
+            symptoms = self._store.symptom_history()
+            confirmations = self._store.confirmations()
             events = self._store.banner_events()
         except StoreError as exc:
             self.store_failed.emit(str(exc))
             return
-        self._ratings, self._symptoms, self._events = ratings, symptoms, events
+        self._ratings, self._events = ratings, events
+        self._symptom_history, self._confirmations = symptoms, confirmations
+
+    def set_session_starts(self, starts: Callable[[], Mapping[int, datetime]]) -> None:
+        """Where the rules read every session's start (session id to time), so that a session
+        without ratings still closes the next-morning window of the one before, as in the
+        report."""
+        self._session_starts = starts
 
     def set_thresholds(self, thresholds: CareThresholds, *, refresh: bool = True) -> None:
         """Use *thresholds* (those of the routine being followed), and refresh."""
@@ -131,7 +179,9 @@ class CareController(QObject):
         now = now or self._clock()
         if not self._loaded:
             self.reload()
-        advice = assess(self._ratings, self._symptoms, now, self._thresholds)
+        starts = self._session_starts() if self._session_starts is not None else None
+        advice = assess(self._ratings, self._symptom_history, now, self._thresholds,
+                        confirmations=self._confirmations, session_starts=starts)
         visible = banner_visible(advice, self._events, now)
         if visible:
             self._record_shown(advice, now)
@@ -184,19 +234,43 @@ class CareController(QObject):
         return entry
 
     def record_symptoms(self, answers: SymptomAnswers) -> bool:
-        """Save the answers and refresh the advice; False when they could not be saved."""
+        """Save the answers (one answer as it is given, or a whole form) and refresh the
+        advice; ``red_flag_raised`` when they add an emergency or urgent-today reason. False
+        when they could not be saved (they still count in memory)."""
         saved = True
+        if not self._loaded:
+            self.reload()
         if self._store is not None:
             try:
                 self._store.add_symptoms(answers)
             except StoreError as exc:
                 self.store_failed.emit(str(exc))
                 saved = False
-        known = [a for a in (self._symptoms, answers) if a is not None]
-        self._symptoms = merged(known, max(a.at for a in known))  # the latest answer to each
+        before = self._advice
+        bisect.insort(self._symptom_history, answers, key=lambda a: a.at)
         self.symptoms_recorded.emit(answers)
-        self.refresh(answers.at)
+        after = self.refresh(answers.at)
+        if stops_session(before, after):
+            self.red_flag_raised.emit(after)
         return saved
+
+    def record_confirmation(self, level: ConfirmedLevel, kind: ConfirmationKind,
+                            at: datetime | None = None) -> CareConfirmation:
+        """Save "a clinician has checked this" (``clinician_checked``) or "I will contact them
+        today, start anyway" (``will_contact_today``) for the *level* shown, and refresh."""
+        at = at or self._clock()
+        if not self._loaded:
+            self.reload()
+        confirmation = CareConfirmation(at, level, kind)
+        if self._store is not None:
+            try:
+                self._store.add_confirmation(confirmation)
+            except StoreError as exc:
+                self.store_failed.emit(str(exc))
+        self._confirmations.append(confirmation)
+        self.confirmation_recorded.emit(confirmation)
+        self.refresh(at)
+        return confirmation
 
     def start_day_watch(self) -> None:
         """Refresh just after each local midnight, so a banner hidden for today comes back."""
@@ -239,22 +313,28 @@ class CareController(QObject):
             self.store_failed.emit(str(exc))
 
     def _suggestion(self, entry: PainRating) -> str:
-        """Why to ask the symptom questions again after *entry*, or empty."""
+        """Why to ask the symptom questions again after *entry*, or empty.
+
+        A rating at or above the severe level asks the emergency questions again at once
+        (clinical-notes.md v2), unless they were answered since; a resting rating 2 points
+        above the reference level suggests them once a day.
+        """
+        limits = self._thresholds
+        if entry.rating >= limits.severe_level:
+            due = self.questions_due(entry.at)
+            if due is not None and due.at_once:
+                return SEVERE_SUGGESTION.format(rating=entry.rating)
+            return ""
         today = entry.at.date()
         if self._suggested_on is not None and self._suggested_on.date() == today:
             return ""
-        if self._symptoms is not None and self._symptoms.at.astimezone(entry.at.tzinfo).date() \
-                == today:
+        latest = self.symptoms
+        if latest is not None and latest.at.astimezone(entry.at.tzinfo).date() == today:
             return ""
-        limits = self._thresholds
-        if entry.rating >= limits.severe_level:
-            return (f"You rated your pain {entry.rating}/10. Please answer the symptom questions "
-                    "again, so the app can tell you if you need care.")
         base = reference_level(self._ratings, entry.at)
         if entry.resting and base is not None and entry.rating - base >= limits.worsening_points:
-            return (f"Your pain ({entry.rating}/10) is {entry.rating - base:g} points above your "
-                    f"usual level before ({base:g}/10). Please answer the symptom questions "
-                    "again.")
+            return WORSE_SUGGESTION.format(rating=entry.rating, points=f"{entry.rating - base:g}",
+                                           base=f"{base:g}")
         return ""
 
     def _on_day_timer_timeout(self) -> None:

@@ -86,6 +86,7 @@ class SessionController(QObject):
     awaiting_confirmation = Signal(object)  # TimelineStep
     barrier_confirmed = Signal(object)  # TimelineStep
     skin_problem_reported = Signal(object)  # TimelineStep after which the skin was not normal
+    skin_checked = Signal(object, bool)  # TimelineStep, True when the skin looked normal
 
     def __init__(self, cue_player: CuePlayer, settings: AppSettings, clock: Clock | None = None, *,
                  media_root: Path = bundled.MEDIA_DIR, parent: QObject | None = None) -> None:
@@ -95,6 +96,7 @@ class SessionController(QObject):
         self._clock = clock
         self._media_root = media_root
         self._guards: list[StartGuard] = []
+        self._thermal_guards: list[Callable[[TimelineStep], bool]] = []
         self._session: Session | None = None
         self._driver: SessionDriver | None = None
         self._cues: CueMap | None = None
@@ -177,6 +179,11 @@ class SessionController(QObject):
     def add_start_guard(self, guard: StartGuard) -> None:
         """Run ``guard`` before every start; a guard returning False cancels it."""
         self._guards.append(guard)
+
+    def add_thermal_guard(self, guard: Callable[[TimelineStep], bool]) -> None:
+        """Run ``guard`` before the barrier of an ice or heat step is asked; False means it
+        took the step in hand (skipped it, or made it wait) and nothing is asked now."""
+        self._thermal_guards.append(guard)
 
     # --- commands ---------------------------------------------------------------------------
     def start(self, plan: SessionPlan,
@@ -382,9 +389,13 @@ class SessionController(QObject):
 
         self._asking = True
         try:
+            if not all(guard(step) for guard in self._thermal_guards):
+                return False
             confirmed = BarrierDialog.ask(self._dialog_parent, step)
         finally:
             self._asking = False
+        if confirmed == "skip":
+            return self.engine is engine and engine.current == step and self.next()
         if confirmed and self.engine is engine and engine.current == step:
             return self._driver is not None and self._driver.confirm_barrier()
         return False
@@ -402,6 +413,7 @@ class SessionController(QObject):
             normal = SkinCheckDialog.ask(self._dialog_parent, step)
         finally:
             self._asking = False
+        self.skin_checked.emit(step, bool(normal))
         if not normal:
             self.pause()
             self.skin_problem_reported.emit(step)

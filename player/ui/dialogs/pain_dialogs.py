@@ -2,10 +2,12 @@
 
 * ``PainRatingDialog.ask(parent, context, title) -> (rating, note, body_area) | None``: the
   rating before or after a session, during one, or in a daily check-in; None when skipped.
-* ``HurtsDialog.ask(parent, has_easier_variant) -> (rating | None, sharp) | None``: what the
-  pain is like mid-exercise; the caller applies :func:`player.core.care.in_session_action`.
-* ``InSessionAdvice.ask(parent, action, exercise, easier) -> choice``: says in plain words to
-  stop the exercise and try its easier variant, or to skip it, or that carrying on is fine.
+* ``HurtsDialog.ask(parent, has_easier_variant, stop_level) -> (rating | None, feel) | None``:
+  what the pain is like mid-exercise (sharp, a dull ache, pain spreading down a leg, or numbness
+  or tingling in a leg); the caller applies :func:`player.core.care.in_session_action`.
+* ``InSessionAdvice.ask(parent, action, exercise, easier, finished=False) -> choice``: says in
+  plain words to stop the exercise and try its easier variant, or to skip it, or that carrying
+  on is fine (``finished``: said after the exercise's last set, by the per-exercise check).
 
 The 0-10 scale shows the anchor words of :data:`~player.core.clinical.PAIN_ANCHORS` under the
 numbers; digit keys choose a number (1 then 0 for 10), arrow keys move, Enter accepts.
@@ -45,7 +47,24 @@ QUESTIONS: dict[RatingContext, str] = {
     "after": "How bad is your back pain now, after the session?",
     "during": "How bad is the pain right now?",
     "checkin": "How bad is your back pain right now?",
+    "morning_after": ("How is your back this morning, compared with before yesterday's "
+                      "session?"),
 }
+#: "This hurts": what the pain feels like, in the order offered.
+FEELS: tuple[tuple[PainFeel, str, str], ...] = (
+    ("sharp", "&Sharp or stabbing", "Sharp or stabbing pain"),
+    ("ache", "&Dull ache or soreness", "Dull ache or soreness"),
+    ("leg_pain", "Pain spreading down my &leg", "Pain spreading down a leg"),
+    ("leg_numb", "&Numbness or tingling in my leg", "Numbness or tingling in a leg"),
+)
+HURTS_RULE = ("Sharp or stabbing pain, or pain of {stop_level} or more, means stop this "
+              "exercise: {then}. Pain spreading down a leg, or numbness or tingling in a leg, "
+              "means stop it and answer a few questions. Mild soreness that eases as you warm "
+              "up is fine.")
+HURTS_THEN_EASIER = "you will be offered an easier version of it"
+HURTS_THEN_SKIP = "you will be asked to skip it"
+FINISHED_STOP = ("That rating means stop: {exercise} is not played again in this session "
+                 "as it was.")
 #: Body areas offered (the person may type another).
 BODY_AREAS = ("", "Lower back", "Lower back, left side", "Lower back, right side", "Buttock",
               "Hip", "One leg", "Both legs", "Upper back", "Neck")
@@ -55,7 +74,12 @@ _BANDS = ((0, 0), (1, 3), (4, 6), (7, 9), (10, 10))
 _TEN_WINDOW_SECONDS = 1.0  # "1" then "0" within this long is 10
 
 PainAnswer = tuple[int, str, str]
-HurtsAnswer = tuple[int | None, bool]
+PainFeel = Literal["sharp", "ache", "leg_pain", "leg_numb"]
+"""What "This hurts" says the pain is like: sharp or stabbing; a dull ache or soreness; pain
+spreading down a leg; numbness or tingling in a leg (the last two lead to the symptom
+questions, clinical-notes.md v2)."""
+HurtsAnswer = tuple[int | None, PainFeel | None]
+LEG_FEELS: frozenset[PainFeel] = frozenset({"leg_pain", "leg_numb"})
 InSessionChoice = Literal["easier", "skip", "stop", "continue"]
 
 
@@ -251,24 +275,22 @@ class HurtsDialog(_RatingDialogBase):
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addWidget(TextLabel("What does the pain feel like?", TextRole.HEADING, wrap=True))
-        self.sharp = QRadioButton("&Sharp or stabbing", self)
-        self.sharp.setAccessibleName("Sharp or stabbing pain")
-        self.ache = QRadioButton("&Dull ache or soreness", self)
-        self.ache.setAccessibleName("Dull ache or soreness")
         self.kind = QButtonGroup(self)
-        self.kind.addButton(self.sharp)
-        self.kind.addButton(self.ache)
-        layout.addWidget(self.sharp)
-        layout.addWidget(self.ache)
+        self.feels: dict[PainFeel, QRadioButton] = {}
+        for feel, text, name in FEELS:
+            button = QRadioButton(text, self)
+            button.setAccessibleName(name)
+            self.kind.addButton(button)
+            layout.addWidget(button)
+            self.feels[feel] = button
+        self.sharp, self.ache = self.feels["sharp"], self.feels["ache"]
         layout.addWidget(TextLabel("How bad is it (optional)?", wrap=True))
         layout.addWidget(TextLabel(KEYS_HINT, TextRole.SMALL, wrap=True, dim=True))
         self.scale = RatingScale(self)
         layout.addWidget(self.scale)
-        then = ("you will be offered an easier version of it" if has_easier_variant
-                else "you will be asked to skip it")
-        layout.addWidget(TextLabel(
-            f"Sharp or stabbing pain, or pain of {stop_level} or more, means stop this "
-            f"exercise: {then}. Mild soreness that eases as you warm up is fine.", wrap=True))
+        then = HURTS_THEN_EASIER if has_easier_variant else HURTS_THEN_SKIP
+        layout.addWidget(TextLabel(HURTS_RULE.format(stop_level=stop_level, then=then),
+                                   wrap=True))
         buttons = QDialogButtonBox(self)
         self.ok_button = QPushButton("Continue")
         self.ok_button.setAccessibleName("Continue with this answer")
@@ -287,10 +309,11 @@ class HurtsDialog(_RatingDialogBase):
         self.sharp.setFocus()
 
     def answer(self) -> HurtsAnswer | None:
-        """``(rating or None, sharp)``, or None until the pain was described or rated."""
+        """``(rating or None, feel or None)``, or None until the pain was described or rated."""
         if self.kind.checkedButton() is None and self.scale.rating is None:
             return None
-        return self.scale.rating, self.sharp.isChecked()
+        feel = next((f for f, button in self.feels.items() if button.isChecked()), None)
+        return self.scale.rating, feel
 
     def accept(self) -> None:
         """Close with the answer (only once there is one)."""
@@ -300,7 +323,8 @@ class HurtsDialog(_RatingDialogBase):
     @classmethod
     def ask(cls, parent: QWidget | None, has_easier_variant: bool,
             stop_level: int = IN_SESSION_STOP_LEVEL) -> HurtsAnswer | None:
-        """``(rating or None, sharp)``, or None when the person went back to the exercise."""
+        """``(rating or None, feel or None)``, or None when the person went back to the
+        exercise."""
         dialog = cls(parent, has_easier_variant, stop_level)
         try:
             return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
@@ -320,11 +344,13 @@ class InSessionAdvice(QDialog):
     """
 
     def __init__(self, parent: QWidget | None, action: InSessionAction, exercise: str,
-                 easier: str | None = None) -> None:
+                 easier: str | None = None, finished: bool = False) -> None:
         super().__init__(parent)
         self.setModal(True)
         self.choice: InSessionChoice = "continue" if action == "continue" else "skip"
         heading, text, options = self._wording(action, exercise, easier)
+        if finished and action != "continue":
+            text = FINISHED_STOP.format(exercise=exercise) + " " + text
         self.setWindowTitle(heading)
         self.setAccessibleName(heading)
         self.setAccessibleDescription(text)
@@ -359,8 +385,8 @@ class InSessionAdvice(QDialog):
                 "steps do not hurt. If the pain stays sharp or gets worse, end the session."),
                 [("skip", "Skip this exercise"), ("stop", "End the session")])
         return ("Carry on gently", (
-            "Mild soreness that eases as you warm up is fine to work through. Stop if the pain "
-            "becomes sharp or stabbing, or gets worse."),
+            "Mild soreness that eases as you warm up is fine to work through. Stop for sharp "
+            "pain, or pain that keeps getting worse."),
             [("continue", "Carry on"), ("skip", "Skip this exercise")])
 
     def _choose(self, choice: InSessionChoice) -> None:
@@ -369,9 +395,9 @@ class InSessionAdvice(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, action: InSessionAction, exercise: str,
-            easier: str | None = None) -> InSessionChoice:
+            easier: str | None = None, finished: bool = False) -> InSessionChoice:
         """What the person chose (the safe choice if they closed the dialog)."""
-        dialog = cls(parent, action, exercise, easier)
+        dialog = cls(parent, action, exercise, easier, finished)
         try:
             dialog.exec()
             return dialog.choice

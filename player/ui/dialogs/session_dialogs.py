@@ -1,6 +1,6 @@
 """Dialogs that ask the person something, each behind a small classmethod tests can replace.
 
-``BarrierDialog.ask(parent, step) -> bool``, ``SkinCheckDialog.ask(parent, step) -> bool``,
+``BarrierDialog.ask(parent, step) -> bool | "skip"`` (its "Skip this step" button), ``SkinCheckDialog.ask(parent, step) -> bool``,
 ``StopDialog.ask(parent, closing) -> bool``, ``KeyboardDialog.show_keys(parent, rows)``,
 ``OpenRoutineDialog.ask(parent, folder) -> Path | None`` and
 ``ErrorDialog.show_error(parent, summary, details)``. Every text is plain text.
@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -85,8 +85,14 @@ class _Question(QDialog):
         self.setMinimumWidth(460)
 
 
+BarrierAnswer = bool | Literal["skip"]
+"""True: the barrier is in place, start the timer; False: not yet; ``skip``: skip this step."""
+SKIP_STEP = "Skip this step"
+
+
 class BarrierDialog(_Question):
-    """Asks the person to confirm a cloth barrier before an ice or heat timer starts."""
+    """Asks the person to confirm a cloth barrier before an ice or heat timer starts; "Skip
+    this step" skips it (clinical-notes.md v2: every thermal prompt can skip its step)."""
 
     def __init__(self, parent: QWidget | None, step: TimelineStep) -> None:
         what = "ice" if step.kind == "ice" else "heat"
@@ -99,11 +105,24 @@ class BarrierDialog(_Question):
         super().__init__(parent, f"Before the {what}",
                          f"Is there a cloth between the {what} pack and your skin?", lines,
                          "Yes, start the timer", "Not yet")
+        self.skipped = False
+        self.skip_button = QPushButton(SKIP_STEP)
+        self.skip_button.setAccessibleName(SKIP_STEP)
+        self.skip_button.clicked.connect(self._skip)
+        box = self.findChild(QDialogButtonBox)
+        if box is not None:
+            box.addButton(self.skip_button, QDialogButtonBox.ButtonRole.ActionRole)
+
+    def _skip(self) -> None:
+        self.skipped = True
+        self.reject()
 
     @classmethod
-    def ask(cls, parent: QWidget | None, step: TimelineStep) -> bool:
-        """True when the person confirms the barrier."""
-        return _run(cls(parent, step))
+    def ask(cls, parent: QWidget | None, step: TimelineStep) -> BarrierAnswer:
+        """True when the person confirms the barrier, ``skip`` to skip the step."""
+        dialog = cls(parent, step)
+        confirmed = _run(dialog)
+        return "skip" if dialog.skipped else confirmed
 
 
 class SkinCheckDialog(_Question):

@@ -5,6 +5,12 @@ bulleted line, what to do, and "This is not a diagnosis". Emergency and urgent-t
 strong red panel with white text and the critical icon, and cannot be dismissed; "see a professional" is a calmer
 amber panel with a "Hide for today" button. All text is plain text. Every banner ends with a
 link to the "About your back" page, at its "When to see someone" section.
+
+Red-flag advice carries the confirmations of clinical-notes.md v2: emergency advice "A clinician
+has assessed this" and "Answer the questions again" (to say the symptoms are gone); urgent-today
+advice "A clinician has checked this" and "I will contact them today, start anyway" (until given
+today). The banner only says which was pressed (``confirmed(kind)``, ``answer_again``); the care
+controller records it with the date.
 """
 
 from __future__ import annotations
@@ -43,6 +49,10 @@ DISMISS_TEXT = "Hide for today"
 #: The link to the "About your back" page, opened at its section :data:`ABOUT_SECTION`.
 ABOUT_LINK_TEXT = "About your back: when to see someone, and what helps"
 ABOUT_SECTION = "see-someone"
+ASSESSED_TEXT = "A clinician has assessed this"
+CHECKED_TEXT = "A clinician has checked this"
+START_ANYWAY_TEXT = "I will contact them today, start anyway"
+ANSWER_AGAIN_TEXT = "Answer the questions again"
 
 # White on this red is about 8:1 contrast (WCAG AAA), in light and dark schemes alike.
 _URGENT_BACKGROUND = QColor(165, 0, 28)
@@ -67,6 +77,8 @@ class CareBanner(QFrame):
 
     dismissed = Signal()
     about_requested = Signal(str)
+    confirmed = Signal(str)  # ConfirmationKind: clinician_checked or will_contact_today
+    answer_again = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,7 +124,20 @@ class CareBanner(QFrame):
         self.dismiss_button = QPushButton(DISMISS_TEXT, self)
         self.dismiss_button.setAccessibleName("Hide this advice for today")
         self.dismiss_button.clicked.connect(self._on_dismiss_clicked)
-        outer.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignTop)
+        actions = QVBoxLayout()
+        actions.setSpacing(4)
+        actions.addWidget(self.dismiss_button)
+        self.checked_button = QPushButton(CHECKED_TEXT, self)
+        self.checked_button.clicked.connect(lambda: self.confirmed.emit("clinician_checked"))
+        self.start_anyway_button = QPushButton(START_ANYWAY_TEXT, self)
+        self.start_anyway_button.clicked.connect(lambda: self.confirmed.emit("will_contact_today"))
+        self.answer_again_button = QPushButton(ANSWER_AGAIN_TEXT, self)
+        self.answer_again_button.clicked.connect(self.answer_again)
+        for button in (self.checked_button, self.start_anyway_button, self.answer_again_button):
+            button.setAccessibleName(button.text())
+            actions.addWidget(button)
+        actions.addStretch(1)
+        outer.addLayout(actions)
         self.hide()
 
     @property
@@ -133,6 +158,12 @@ class CareBanner(QFrame):
         self.reasons.setText(bullet_list(advice.reasons))
         self.what_to_do.setText(advice.what_to_do)
         self.dismiss_button.setVisible(advice.dismissible)
+        emergency = advice.level == "emergency"
+        self.checked_button.setText(ASSESSED_TEXT if emergency else CHECKED_TEXT)
+        self.checked_button.setAccessibleName(self.checked_button.text())
+        self.checked_button.setVisible(urgent)
+        self.start_anyway_button.setVisible(advice.needs_confirmation)
+        self.answer_again_button.setVisible(emergency)
         self._apply_colours(urgent)
         self.setLineWidth(2 if urgent else 1)
         self.icon.setPixmap(self._icon(urgent))

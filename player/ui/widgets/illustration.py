@@ -120,25 +120,64 @@ class Drawing:
     side: int
     image: QImage | None
     reason: str = ""
+    pending: PictureFile | None = None
+    """Read and checked on a worker, still to be drawn on the GUI thread (see prepare)."""
 
 
-def prepare(path: Path, folders: tuple[Path, ...], side: int) -> Drawing:
+def _has_text(picture: PictureFile) -> bool:
+    """True for an SVG that draws text: Qt's font machinery is not safe to use from a worker
+    thread on every platform (the offscreen one deadlocks against the GUI thread's own text
+    drawing), so such a picture is drawn on the GUI thread (it is size-capped already)."""
+    return picture.kind is PictureKind.SVG and (b"<text" in picture.data
+                                                 or b":text" in picture.data)
+
+
+def prepare(path: Path, folders: tuple[Path, ...], side: int, *,
+            on_gui_thread: bool = True) -> Drawing:
     """Read, check and draw the picture at ``path`` into an image at most ``side`` pixels on its
-    longer side. Never raises: a refusal or failure gives the placeholder and the reason."""
+    longer side. Never raises: a refusal or failure gives the placeholder and the reason.
+
+    Off the GUI thread (``on_gui_thread`` False) an SVG with text is read and checked but not
+    drawn: the drawing comes back with ``image`` None and ``pending`` set, for the GUI thread
+    to finish with :func:`finish`."""
     try:
-        return Drawing(path, side, _image(pictures.read_picture(path, folders), side))
+        picture = pictures.read_picture(path, folders)
+        if not on_gui_thread and _has_text(picture):
+            return Drawing(path, side, None, pending=picture)
+        return Drawing(path, side, _image(picture, side))
     except PictureRefused as refused:
         reason = refused.message
     except Exception:  # a picture must never take the window down
         log.exception("cannot draw the picture %s", path)
         reason = CANNOT_DRAW.format(name=path.name)
     log.warning("picture not shown: %s", reason)
+    if not on_gui_thread:
+        try:
+            return Drawing(path, side, None, reason,
+                           pending=pictures.read_picture(PLACEHOLDER, (bundled.MEDIA_DIR,)))
+        except Exception:
+            log.exception("cannot read the placeholder")
+            return Drawing(path, side, None, reason)
     try:
         placeholder = _image(pictures.read_picture(PLACEHOLDER, (bundled.MEDIA_DIR,)), side)
     except Exception:
         log.exception("cannot draw the placeholder")
         placeholder = None
     return Drawing(path, side, placeholder, reason)
+
+
+def finish(drawing: Drawing) -> Drawing:
+    """On the GUI thread: draw what a worker left ``pending`` (see :func:`prepare`)."""
+    if drawing.pending is None:
+        return drawing
+    try:
+        image: QImage | None = _image(drawing.pending, drawing.side)
+    except PictureRefused as refused:
+        return Drawing(drawing.path, drawing.side, None, drawing.reason or refused.message)
+    except Exception:  # a picture must never take the window down
+        log.exception("cannot draw the picture %s", drawing.path)
+        image = None
+    return Drawing(drawing.path, drawing.side, image, drawing.reason)
 
 
 def _image(picture: PictureFile, side: int) -> QImage:
@@ -244,13 +283,14 @@ class _Store(QObject):
     def _work(self) -> None:
         while True:
             _, _, path, folders, side, generation = self._queue.get()
-            drawing = prepare(path, folders, side)
+            drawing = prepare(path, folders, side, on_gui_thread=False)
             self.arrived.emit((generation, drawing))
 
     def _on_arrived(self, item: tuple[int, Drawing]) -> None:
         generation, drawing = item
         if generation != self._generation:
             return  # read before forget(): whoever still wants it has asked again
+        drawing = finish(drawing)
         self._pending.discard((drawing.path, drawing.side))
         self._cache[(drawing.path, drawing.side)] = drawing
         while len(self._cache) > CACHE_SIZE:

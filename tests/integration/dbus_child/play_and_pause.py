@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from player.settings import Settings  # noqa: E402
 from player.ui.dialogs.pain_dialogs import PainRatingDialog  # noqa: E402
 from player.ui.dialogs.session_dialogs import StopDialog  # noqa: E402
+from tests.unit.ui.conftest import answer_every_question_no  # noqa: E402
 from tests.unit.ui.harness import Harness  # noqa: E402
 
 ROUTINE = """\
@@ -50,6 +51,7 @@ def main() -> int:
         routine = Path(tmp) / "awake.yaml"
         routine.write_text(ROUTINE, encoding="utf-8")
         h = Harness(qapp, data, Settings(spoken_cues=False, notice_accepted=True))
+        answer_every_question_no(data)  # else the symptom questions come before the session
         h.show()
         controller = h.app.controller
         steps = [

@@ -48,6 +48,7 @@ from player.ui.application import (  # noqa: E402
 )
 from player.ui.dialogs.pain_dialogs import PainRatingDialog  # noqa: E402
 from tests.fakes import FakeClock, RecordingOutput  # noqa: E402
+from tests.unit.ui.conftest import answer_every_question_no  # noqa: E402
 
 #: Longest the child plays (fake seconds) before giving up on the session ending.
 MAX_SECONDS = 3600
@@ -57,6 +58,7 @@ def main(data_dir: Path, routine: Path, events_file: Path) -> int:
     qapp = QApplication([sys.argv[0]])
     identify_application(qapp)
     save_settings(paths.settings_file(data_dir), Settings(spoken_cues=False, notice_accepted=True))
+    answer_every_question_no(data_dir)  # else the symptom questions come before the session
     _, handlers = configure_logging(data_dir)
     PainRatingDialog.ask = classmethod(lambda cls, *args: None)  # type: ignore[method-assign]
     clock = FakeClock()

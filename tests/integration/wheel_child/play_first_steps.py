@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -22,7 +23,10 @@ from player import paths
 from player.audio import AudioOutput
 from player.core import bundled
 from player.core.engine import MonotonicClock
+from player.core.history import SYMPTOM_FIELDS, SymptomAnswers
+from player.core.thermal import SCREEN_FIELDS, ThermalScreen
 from player.settings import Settings, save_settings
+from player.store.history import HistoryStore
 from player.ui.application import build_app, show_window
 from player.ui.dialogs.pain_dialogs import PainRatingDialog
 
@@ -56,6 +60,10 @@ class Recorder(AudioOutput):
 def main() -> int:
     data, routine = Path(sys.argv[1]), bundled.ROUTINES_DIR / sys.argv[2]
     save_settings(paths.settings_file(data), Settings(notice_accepted=True))
+    with HistoryStore.open(data) as store:  # no to every question, as a session needs first
+        at = datetime.now().astimezone()
+        store.add_symptoms(SymptomAnswers(at, **dict.fromkeys(SYMPTOM_FIELDS, False)))
+        store.add_thermal_screen(ThermalScreen(at, **dict.fromkeys(SCREEN_FIELDS, False)))
     PainRatingDialog.ask = classmethod(lambda cls, *args: None)  # type: ignore[assignment, method-assign]
     qapp = QApplication(sys.argv[:1])
     output = Recorder()

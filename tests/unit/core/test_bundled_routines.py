@@ -183,6 +183,31 @@ def test_flare_up_day_shows_pain_checks_and_stricter_thresholds(library: Library
     assert checks.thresholds.in_session_stop_level < DEFAULT_THRESHOLDS.in_session_stop_level
 
 
+def test_bird_dog_has_its_easier_leg_only_variant(library: Library) -> None:
+    # clinical-notes.md v2: every strength exercise names an easier variant (bird dog: arm-only
+    # or leg-only).
+    bird_dog = library.exercises["bird_dog"]
+    assert bird_dog.easier == "bird_dog_leg"
+    assert "leg" in library.exercises["bird_dog_leg"].name.lower()
+
+
+def test_flare_up_day_offers_a_position_of_comfort_and_relaxed_breathing(library: Library) -> None:
+    routine = _routine(_by_stem("flare-up-day"), library)
+    ids = [e.id for e in routine.exercises()]
+    assert "position_of_comfort" in ids
+    comfort = library.exercises["position_of_comfort"]
+    words = " ".join(comfort.instructions).lower()
+    assert "knees bent" in words and "front" in words and "breathe" in words
+    text = _by_stem("flare-up-day").read_text(encoding="utf-8")
+    assert "stop for sharp pain, or pain that keeps getting worse" in " ".join(text.split())
+    assert "stop anything that makes your pain worse" not in text
+
+
+def test_cadence_drill_says_5_to_10_percent_above_your_own_cadence(library: Library) -> None:
+    text = " ".join(_by_stem("cadence-drill").read_text(encoding="utf-8").split())
+    assert "5-10 % above your own" in text and "Heiderscheit" in text
+
+
 def test_cadence_drill_uses_quick_feet(library: Library) -> None:
     timeline = build_timeline(_routine(_by_stem("cadence-drill"), library))
     cadence = [s for s in timeline.steps if s.kind.value == "cadence"]

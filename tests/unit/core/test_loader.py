@@ -392,6 +392,10 @@ def test_ice_over_the_cap_is_a_warning_and_capped(tmp_path, library):
     assert found == [
         "8:14: warning: block 'Main', step 2 (ice), ice: ice for 25:00 is longer than the 20-minute "
         "safety limit; the player stops it at 20 minutes",
+        # Heat straight after ice: the skin rest (clinical-notes.md v2) is warned too.
+        "9:9: warning: block 'Main', step 3 (heat): Heat starts 00:00 after the last ice ends, but the "
+        "skin needs 20:00 (at least 20 minutes between ice and heat); the player waits until "
+        "then",
         "9:15: warning: block 'Main', step 3 (heat), heat: heat for 45:00 is longer than the 30-minute "
         "safety limit; the player stops it at 30 minutes",
     ]

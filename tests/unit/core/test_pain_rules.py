@@ -506,3 +506,29 @@ def test_as_of_orders_by_instant_across_the_repeated_hour_and_hands_out_copies()
     sorted_once.clear()  # a caller changing its list does not change the next answer
     assert [r.rating for r in as_of(ratings, now)] == [3, 5]
     assert as_of(ratings, first) == [ratings[1]]  # another moment is answered afresh
+
+
+@pytest.mark.parametrize("hours_later", [0, 9, 24 + 14, 2 * 24 + 14, 3 * 24 + 14, 9 * 24])
+def test_severe_days_read_from_the_end_are_those_of_the_whole_history(hours_later: int) -> None:
+    # A sorted history is read from its end back to the window's start only; a plain list is
+    # read in full: the same days, across the clocks going forward (31 March 2024).
+    from player.core.pain import as_of
+
+    ratings = [r for i in range(60) for r in session(i, d(-59 + i), 2 + i % 6, after=3 + i % 5)]
+    ratings += [checkin(-40 + i, 7 + i % 2, 8) for i in range(0, 40, 3)]
+    now = (on(TODAY, 10).astimezone(UTC) + timedelta(hours=hours_later)).astimezone(LONDON)
+    for level in (6, 7, 8):
+        assert severe_days(as_of(ratings, now), now, level) == severe_days(ratings, now, level)
+
+
+@pytest.mark.parametrize(("now", "due"), [
+    (on(d(1), 3, 59), False), (on(d(1), 4), True), (on(d(2), 23, 59), True),
+    (on(d(3), 0, 1), False)])
+def test_the_next_morning_check_of_the_last_of_years_of_sessions(now: datetime, due: bool) -> None:
+    ratings = [r for i in range(800) for r in session(i, d(-799 + i), 3, after=4,
+                                                         morning=None if i == 799 else 3)]
+    starts = {i: on(d(-799 + i), 18) for i in range(800)}
+    found = morning_after_due(ratings, now, starts)
+    assert (found is not None and found.session_id == 799) is due
+    later = {**starts, 800: on(d(1), 8)}  # a session (no rating yet) the next morning
+    assert morning_after_due(ratings, on(d(1), 9), later) is None

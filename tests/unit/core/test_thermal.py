@@ -261,3 +261,47 @@ def test_a_yes_skips_that_kind_with_advice_to_ask_a_clinician(answer: str, ice_s
         if skipped:
             assert decision.code == f"screen.{answer}"
             assert "Ask a clinician" in decision.words[0]
+
+
+# --- validate: gaps shorter than version 2 warn at the step's line ------------------------------
+
+GAPS = """\
+format: 1
+title: Too close
+blocks:
+  - name: Recovery
+    steps:
+      - ice: 15m
+      - rest: {rest}
+      - heat: 15m
+"""
+
+
+@pytest.mark.parametrize(("rest", "warned"), [("19m", True), ("20m", False), ("21m", False)])
+def test_validate_warns_at_the_heat_step_when_the_skin_rest_is_short(
+        tmp_path, rest: str, warned: bool) -> None:
+    from player.core.loader import load_routine
+
+    path = tmp_path / "gaps.yaml"
+    path.write_text(GAPS.format(rest=rest))
+    result = load_routine(path)
+    assert result.routine is not None  # a warning, not an error
+    gaps = [p for p in result.problems if "the skin needs" in p.message]
+    assert bool(gaps) is warned
+    if warned:
+        [gap] = gaps
+        assert (gap.line, gap.path) == (8, "blocks[0].steps[2]")
+        assert "20:00" in gap.message and not gap.is_error
+
+
+@pytest.mark.parametrize(("between", "warned"), [("39m", True), ("40m", False)])
+def test_validate_warns_at_an_ice_step_too_soon_after_ice(
+        tmp_path, between: str, warned: bool) -> None:
+    from player.core.loader import load_routine
+
+    path = tmp_path / "ice.yaml"
+    path.write_text(GAPS.format(rest=between).replace("heat: 15m", "ice: 10m"))
+    gaps = [p for p in load_routine(path).problems if "40 minutes" in p.message]
+    assert bool(gaps) is warned
+    if warned:
+        assert gaps[0].line == 8

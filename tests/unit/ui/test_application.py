@@ -118,7 +118,8 @@ def test_run_gui_opens_the_window_with_a_file_and_returns_the_exit_code(
     monkeypatch.setattr(FirstRunNotice, "ask",
                         classmethod(lambda cls, parent: asked.append("notice") or True))
     monkeypatch.setattr(SymptomsDialog, "ask",
-                        classmethod(lambda cls, parent: asked.append("symptoms")))
+                        classmethod(lambda cls, parent, *a, **k: asked.append("symptoms")
+                                    or "cancelled"))
     hook_before = sys.excepthook
     assert run_gui(data_dir_flag=str(data), file=str(routine), start=True) == 0
     assert asked == ["notice", "symptoms"]  # a first run: the notice, then the questions
@@ -146,7 +147,8 @@ def test_the_garbage_collector_is_off_until_the_first_paint(
                         lambda data_dir_flag, file, start, in_tray: seen.append(gc.isenabled()) or 0)
     monkeypatch.setattr("player.audio.PlaysoundOutput", lambda report: RecordingOutput(report))
     monkeypatch.setattr(FirstRunNotice, "ask", classmethod(lambda cls, parent: True))
-    monkeypatch.setattr(SymptomsDialog, "ask", classmethod(lambda cls, parent: None))
+    monkeypatch.setattr(SymptomsDialog, "ask",
+                        classmethod(lambda cls, parent, *a, **k: "cancelled"))
     try:
         assert entry_point.main(["--data-dir", str(tmp_path / "data")]) == 0
         assert seen == [False]  # off while Qt is imported and the window built

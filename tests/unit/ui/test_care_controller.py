@@ -40,13 +40,19 @@ class BrokenStore:
     def latest_symptoms(self):
         return None
 
+    def symptom_history(self):
+        return []
+
+    def confirmations(self):
+        return []
+
     def banner_events(self):
         return []
 
     def _fail(self, *_args):
         raise StoreError("Your history could not be saved: the disk is full.")
 
-    add_rating = add_symptoms = add_banner_event = _fail
+    add_rating = add_symptoms = add_banner_event = add_confirmation = _fail
 
 
 def test_nothing_is_read_until_the_first_refresh(store, qtbot):
@@ -191,3 +197,73 @@ def test_the_banner_comes_back_after_a_25_hour_day() -> None:
 
     start = datetime(2024, 10, 27, 0, 0, tzinfo=ZoneInfo("Europe/London"))
     assert milliseconds_to_next_day(start) == (25 * 3600 + 5) * 1000
+
+
+# --- version 2: answers as given, confirmations, questions due ----------------------------------
+
+
+def all_no(at: datetime) -> SymptomAnswers:
+    return SymptomAnswers(at, **dict.fromkeys(SYMPTOM_FIELDS, False))
+
+
+def test_one_answer_at_a_time_is_kept_with_the_others(store):
+    store.add_symptoms(all_no(NOW - timedelta(days=1)))
+    controller = CareController(store, clock=lambda: NOW)
+    controller.record_symptoms(SymptomAnswers(NOW, fever=True))  # one answer, as given
+    assert controller.advice.level == "urgent_today"
+    latest = controller.symptoms
+    assert latest is not None and latest.fever is True and latest.saddle_numbness is False
+    again = CareController(store, clock=lambda: NOW)  # read back from the store
+    assert again.refresh().level == "urgent_today"
+    assert len(again.symptom_history) == 2
+
+
+def test_an_urgent_yes_blocks_until_confirmed_today_and_asks_again_tomorrow(store):
+    store.add_symptoms(all_no(NOW - timedelta(days=1)))
+    controller = CareController(store, clock=lambda: NOW)
+    controller.record_symptoms(SymptomAnswers(NOW, cancer_history=True))
+    assert not controller.routine_may_start()
+    controller.record_confirmation("urgent_today", "will_contact_today", at=NOW)
+    assert controller.routine_may_start()
+    assert controller.advice.level == "urgent_today"  # the banner still stands today
+    tomorrow = CareController(store, clock=lambda: NOW + timedelta(days=1))
+    assert tomorrow.refresh().level == "urgent_today" and not tomorrow.routine_may_start()
+    tomorrow.record_confirmation("urgent_today", "clinician_checked",
+                                 at=NOW + timedelta(days=1))
+    assert tomorrow.advice.level == "none" and tomorrow.routine_may_start()
+    assert [c.kind for c in store.confirmations()] == ["will_contact_today", "clinician_checked"]
+
+
+def test_an_emergency_cannot_be_started_anyway_only_assessed(store):
+    store.add_symptoms(all_no(NOW - timedelta(days=1)))
+    controller = CareController(store, clock=lambda: NOW)
+    controller.record_symptoms(SymptomAnswers(NOW, bladder_bowel=True))
+    assert controller.advice.level == "emergency" and not controller.routine_may_start()
+    controller.record_confirmation("emergency", "clinician_checked", at=NOW + timedelta(hours=3))
+    assert controller.advice.level == "none"
+
+
+def test_a_new_red_flag_is_raised_once(store, qtbot):
+    store.add_symptoms(all_no(NOW - timedelta(days=1)))
+    controller = CareController(store, clock=lambda: NOW)
+    controller.refresh()
+    with qtbot.waitSignal(controller.red_flag_raised, timeout=1000) as raised:
+        controller.record_symptoms(SymptomAnswers(NOW, saddle_numbness=True))
+    assert raised.args[0].level == "emergency"
+    with qtbot.assertNotEmitted(controller.red_flag_raised):  # the same reason again
+        controller.record_symptoms(SymptomAnswers(NOW + timedelta(minutes=1),
+                                                  saddle_numbness=True))
+    with qtbot.assertNotEmitted(controller.red_flag_raised):  # see a professional only
+        controller.record_symptoms(SymptomAnswers(NOW + timedelta(minutes=2),
+                                                  leg_pain_shooting=True))
+
+
+def test_the_emergency_questions_are_due_weekly_and_after_a_severe_rating(store):
+    store.add_symptoms(all_no(NOW - timedelta(days=6)))
+    controller = CareController(store, clock=lambda: NOW)
+    assert controller.questions_due() is None
+    assert controller.questions_due(NOW + timedelta(days=1)).reasons == ("weekly",)
+    controller.record_rating("during", 7, at=NOW)
+    due = controller.questions_due(NOW + timedelta(minutes=1))
+    assert due is not None and due.at_once and "bladder_bowel" in due.fields
+    assert "fever" not in due.fields  # only the emergency questions again

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from player.core.history import PainRating, StepEvent, SymptomAnswers
+from player.core.history import SYMPTOM_FIELDS, PainRating, StepEvent, SymptomAnswers
 from player.store.history import HistoryStore
 from player.ui.controllers.care_controller import local_now
 from player.ui.dialogs.history_dialogs import InterruptedDialog
@@ -154,7 +154,7 @@ def test_this_hurts_with_a_sharp_pain_offers_the_easier_variant(
         harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         isolated_data_dir: Path) -> None:
     offered: list[tuple[str, str | None]] = []
-    monkeypatch.setattr(HurtsDialog, "ask", classmethod(lambda cls, parent, easier, stop: (7, True)))
+    monkeypatch.setattr(HurtsDialog, "ask", classmethod(lambda cls, parent, easier, stop: (7, "sharp")))
 
     def advice(cls, parent, action, exercise, easier=None):
         offered.append((action, easier))
@@ -162,8 +162,8 @@ def test_this_hurts_with_a_sharp_pain_offers_the_easier_variant(
 
     monkeypatch.setattr(InSessionAdvice, "ask", classmethod(advice))
     questions: list[str] = []
-    monkeypatch.setattr(SymptomsDialog, "ask", classmethod(lambda cls, parent: questions.append(
-        "asked")))
+    monkeypatch.setattr(SymptomsDialog, "ask", classmethod(
+        lambda cls, parent, *args, **kwargs: questions.append("asked") or "cancelled"))
     play_to_first_plank(harness, routine_file(tmp_path))
     harness.app.care.hurts_button.click()
     assert offered == [("offer_easier", "Plank on knees")]
@@ -181,10 +181,11 @@ def test_this_hurts_with_a_sharp_pain_offers_the_easier_variant(
         assert (rating.context, rating.rating, rating.session_id) == ("during", 7, session.id)
 
 
-def test_this_hurts_on_an_exercise_without_easier_variant_skips_it(
-        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    text = SHORT.replace("exercise: plank", "exercise: bird_dog")
-    monkeypatch.setattr(HurtsDialog, "ask", classmethod(lambda cls, parent, easier, stop: (6, False)))
+def test_this_hurts_on_an_exercise_without_easier_variant_skips_all_its_remaining_sets(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    text = SHORT.replace("exercise: plank", "exercise: pelvic_tilt")
+    monkeypatch.setattr(HurtsDialog, "ask", classmethod(lambda cls, parent, easier, stop: (6, "ache")))
     seen: list[str] = []
     monkeypatch.setattr(InSessionAdvice, "ask", classmethod(
         lambda cls, parent, action, exercise, easier=None: seen.append(action) or "skip"))
@@ -195,7 +196,12 @@ def test_this_hurts_on_an_exercise_without_easier_variant_skips_it(
     h.advance(2.5)
     h.app.care.hurts_button.click()
     assert seen == ["skip"]
-    assert h.engine.current.name == "Rest"
+    assert h.engine.current.name == "Glute bridge"  # set 2 of bird dog does not play
+    with stored(isolated_data_dir) as store:
+        [session] = store.sessions()
+        assert [(s.step_name, s.status) for s in store.steps(session.id)] == [
+            ("Get ready", "completed"), ("Pelvic tilt", "skipped"), ("Rest", "skipped"),
+            ("Pelvic tilt", "skipped")]
 
 
 def test_an_interrupted_session_is_offered_and_resumed_after_its_last_step(
@@ -248,7 +254,8 @@ def test_the_history_page_opens_from_the_library(harness: Harness, ratings_given
 
 
 def test_a_history_that_cannot_be_opened_is_explained_and_the_app_keeps_running(
-        make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        questions_answered_no: list[tuple[str, ...]]) -> None:
     from player.store.db import StoreError
     from player.ui import care_features
     from player.ui.dialogs.history_dialogs import NoticeDialog
@@ -275,7 +282,7 @@ def test_a_history_that_cannot_be_opened_is_explained_and_the_app_keeps_running(
 
 def test_a_history_from_a_newer_version_is_left_alone_and_the_app_plays_without_it(
         make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        isolated_data_dir: Path) -> None:
+        isolated_data_dir: Path, questions_answered_no: list[tuple[str, ...]]) -> None:
     import sqlite3
 
     from player.store.db import DB_FILENAME, READER_VERSION_KEY, SCHEMA_VERSION
@@ -451,7 +458,8 @@ blocks:
 
 
 def test_the_preview_offers_this_week_of_the_programme_and_its_start_can_be_changed(
-        make_harness, tmp_path: Path, isolated_data_dir: Path) -> None:
+        make_harness, tmp_path: Path, isolated_data_dir: Path,
+        questions_answered_no: list[tuple[str, ...]]) -> None:
     today = local_now()
     with stored(isolated_data_dir) as store:
         sid = store.start_session(routine_title="Six weeks", started_at=today - timedelta(days=15))
@@ -472,3 +480,264 @@ def test_the_preview_offers_this_week_of_the_programme_and_its_start_can_be_chan
     preview.start_button.click()
     assert h.app.controller.session.week == 3
     assert h.app.controller.session.plan.steps[1].duration_seconds == 30  # week 3's hold
+
+
+# --- version 2 in the window: in-session stops, red flags, answers as given ---------------------
+
+TWICE = """\
+format: 1
+title: Plank twice
+defaults: {lead_in: 2s}
+blocks:
+  - name: Main
+    steps:
+      - exercise: plank
+        hold: 4s
+        pain_check: true
+      - exercise: glute_bridge
+        hold: 3s
+      - exercise: plank
+        hold: 4s
+        sets: 2
+        rest_between_sets: 1s
+"""
+
+
+def answering(monkeypatch: pytest.MonkeyPatch, yes: tuple[str, ...] = (),
+              result: str = "saved") -> list[tuple[str, ...]]:
+    """The symptom form answers the questions asked: yes to *yes*, no to the rest, each answer
+    recorded as given; then closes with *result*."""
+    asked: list[tuple[str, ...]] = []
+
+    def ask(cls, parent, now=None, *, fields=None, may_put_off=False, record=None):
+        fields = tuple(fields or SYMPTOM_FIELDS)
+        asked.append(fields)
+        for name in sorted(fields, key=lambda n: n not in yes):  # the yes answers first
+            if record is not None:
+                record(SymptomAnswers(local_now(), **{name: name in yes}))
+        return result
+
+    monkeypatch.setattr(SymptomsDialog, "ask", classmethod(ask))
+    return asked
+
+
+@pytest.mark.parametrize(("rating", "stops"), [(5, False), (6, True), (8, True)])
+def test_a_per_exercise_rating_at_the_stop_level_stops_that_exercise_for_the_session(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path, rating: int, stops: bool) -> None:
+    monkeypatch.setattr(PainRatingDialog, "ask", classmethod(
+        lambda cls, parent, context, title: (rating, "", "") if context == "during" else None))
+    advised: list[tuple[str, bool]] = []
+
+    def advice(cls, parent, action, exercise, easier=None, finished=False):
+        advised.append((action, finished))
+        return "skip"
+
+    monkeypatch.setattr(InSessionAdvice, "ask", classmethod(advice))
+    asked = answering(monkeypatch)  # a rating of 7 or more asks the emergency questions again
+    path = routine_file(tmp_path, TWICE)
+    assert harness.window.start_routine(path)
+    harness.advance(2 + 4 + 0.5)  # the lead-in and the first plank: its check comes
+    harness.settle()
+    assert advised == ([("offer_easier", True)] if stops else [])
+    assert harness.engine.current.name == "Glute bridge"
+    harness.advance(3 + 0.5)
+    harness.settle()
+    expected = "Glute bridge" if stops else "Plank"
+    if stops:  # both sets of the second plank skipped: the session has ended
+        assert harness.app.controller.engine is None or harness.engine.current is None
+    else:
+        assert harness.engine.current.name == expected
+    with stored(isolated_data_dir) as store:
+        [session] = store.sessions()
+        statuses = [(s.step_name, s.status) for s in store.steps(session.id)]
+        assert ("Plank", "skipped") in statuses if stops else ("Plank", "skipped") not in statuses
+        assert [(r.context, r.rating) for r in store.ratings()] == [("during", rating)]
+    assert bool(asked) == (rating >= 7)
+
+
+def test_a_leg_symptom_in_this_hurts_stops_the_exercise_and_asks_the_questions_at_once(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    monkeypatch.setattr(HurtsDialog, "ask",
+                        classmethod(lambda cls, parent, easier, stop: (None, "leg_pain")))
+    asked = answering(monkeypatch)
+    play_to_first_plank(harness, routine_file(tmp_path))
+    harness.app.care.hurts_button.click()
+    harness.settle()
+    assert asked and "bladder_bowel" in asked[0] and "fever" not in asked[0]
+    assert harness.engine.current.name == "Glute bridge"  # plank's second set skipped
+    assert harness.app.controller.in_play
+    banner = harness.app.care.banner
+    assert banner.isVisibleTo(harness.window)  # pain down a leg: see a professional
+    assert banner.advice.level == "see_professional"
+    with stored(isolated_data_dir) as store:
+        assert any(a.source == "this_hurts" and a.leg_pain_shooting
+                   for a in store.symptom_history())
+
+
+def test_an_emergency_answer_mid_session_stops_the_session_at_once(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    monkeypatch.setattr(HurtsDialog, "ask",
+                        classmethod(lambda cls, parent, easier, stop: (None, "leg_numb")))
+    answering(monkeypatch, yes=("saddle_numbness",), result="cancelled")
+    play_to_first_plank(harness, routine_file(tmp_path))
+    harness.app.care.hurts_button.click()
+    harness.settle()
+    assert not harness.app.controller.in_play  # stopped at the yes, not at the form's end
+    banner = harness.app.care.banner
+    assert banner.isVisibleTo(harness.window) and banner.advice.level == "emergency"
+    assert not banner.dismiss_button.isVisibleTo(banner)
+    assert banner.answer_again_button.isVisibleTo(banner)
+    assert "stopped because of your answer" in harness.window.statusBar().currentMessage()
+    with stored(isolated_data_dir) as store:
+        [session] = store.sessions()
+        assert session.outcome == "stopped"  # recorded as it was: stopped, not completed
+        assert [s.step_name for s in store.steps(session.id)][:2] == ["Get ready", "Plank"]
+        assert store.latest_symptoms().saddle_numbness is True  # kept though cancelled
+    assert harness.window.start_routine(routine_file(tmp_path)) is False
+
+
+def test_a_yes_then_cancel_at_first_run_is_kept_and_nothing_starts_unanswered(
+        make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    from player.settings import Settings
+    from player.ui.dialogs.first_run import FirstRunNotice
+
+    monkeypatch.setattr(FirstRunNotice, "ask", classmethod(lambda cls, parent: True))
+    given: list[str] = []
+
+    def yes_then_cancel(cls, parent, now=None, *, fields=None, may_put_off=False, record=None):
+        given.append("form")
+        record(SymptomAnswers(local_now(), weight_loss=True))
+        return "cancelled"
+
+    monkeypatch.setattr(SymptomsDialog, "ask", classmethod(yes_then_cancel))
+    h = make_harness(Settings(spoken_cues=False, notice_accepted=False), answered=False)
+    h.show()
+    assert given == ["form"]
+    assert h.app.care.banner.advice.level == "urgent_today"
+    with stored(isolated_data_dir) as store:
+        assert store.latest_symptoms().weight_loss is True
+    path = routine_file(tmp_path)
+    # The questions left unanswered come first; urgent today then waits for a confirmation.
+    assert h.window.start_routine(path) is False
+    assert given == ["form", "form"]
+    assert "answer every symptom question" in h.window.statusBar().currentMessage()
+
+
+def test_urgent_today_starts_after_i_will_contact_them_and_the_report_keeps_it(
+        make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    with stored(isolated_data_dir) as store:
+        store.add_symptoms(SymptomAnswers(local_now() - timedelta(minutes=5),
+                                          **{n: n == "fever" for n in SYMPTOM_FIELDS}))
+    h = make_harness()
+    h.show()
+    banner = h.app.care.banner
+    assert banner.advice.level == "urgent_today"
+    assert banner.start_anyway_button.isVisibleTo(banner)
+    path = routine_file(tmp_path)
+    assert h.window.start_routine(path) is False
+    assert "confirm" in h.window.statusBar().currentMessage()
+    banner.start_anyway_button.click()
+    assert not banner.start_anyway_button.isVisibleTo(banner)  # given for today
+    assert banner.isVisibleTo(h.window)  # the advice still stands today
+    assert h.window.start_routine(path)
+    h.app.controller.close_session()
+    banner.checked_button.click()
+    assert not banner.isVisibleTo(h.window)
+    with stored(isolated_data_dir) as store:
+        assert [(c.level, c.kind) for c in store.confirmations()] == [
+            ("urgent_today", "will_contact_today"), ("urgent_today", "clinician_checked")]
+
+
+def test_the_first_run_questions_may_be_put_off_once_then_come_before_the_session(
+        make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    from player.settings import Settings
+    from player.ui.dialogs.first_run import FirstRunNotice
+
+    monkeypatch.setattr(FirstRunNotice, "ask", classmethod(lambda cls, parent: True))
+    offered: list[bool] = []
+
+    def put_off(cls, parent, now=None, *, fields=None, may_put_off=False, record=None):
+        offered.append(may_put_off)
+        return "put_off"
+
+    monkeypatch.setattr(SymptomsDialog, "ask", classmethod(put_off))
+    h = make_harness(Settings(spoken_cues=False, notice_accepted=False), answered=False)
+    h.show()
+    assert offered == [True]
+    path = routine_file(tmp_path)
+    asked = answering(monkeypatch)
+    assert h.window.start_routine(path)  # asked before the session, all answered
+    assert len(asked) == 1 and set(asked[0]) == set(SYMPTOM_FIELDS)
+    with stored(isolated_data_dir) as store:
+        assert [a.source for a in store.symptom_history()][0] == "put_off"
+
+
+def test_the_next_morning_check_is_asked_once_and_tied_to_its_session(
+        make_harness, monkeypatch: pytest.MonkeyPatch, isolated_data_dir: Path) -> None:
+    from player.ui.dialogs.pain_dialogs import QUESTIONS
+
+    # Two days ago (so the morning has opened at whatever hour the test runs).
+    day = local_now().replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=2)
+    with stored(isolated_data_dir) as store:
+        sid = store.start_session(routine_title="Short one", started_at=day)
+        store.add_rating(PainRating(day, "before", 3, session_id=sid))
+        store.finish_session(sid, "completed", day + timedelta(minutes=20))
+    asked: list[tuple[str, str]] = []
+
+    def ask(cls, parent, context, title):
+        asked.append((context, title))
+        return (6, "stiff", "")
+
+    monkeypatch.setattr(PainRatingDialog, "ask", classmethod(ask))
+    h = make_harness()
+    h.show()
+    assert asked == [("morning_after", "The morning after your session")]
+    assert "compared with before yesterday's session" in QUESTIONS["morning_after"]
+    with stored(isolated_data_dir) as store:
+        [rating] = [r for r in store.ratings() if r.context == "morning_after"]
+        assert (rating.rating, rating.session_id, rating.note) == (6, sid, "stiff")
+    h.app.care.ask_morning_after()
+    assert len(asked) == 1  # asked once
+
+
+def test_a_skipped_next_morning_check_is_not_asked_again(
+        make_harness, monkeypatch: pytest.MonkeyPatch, isolated_data_dir: Path) -> None:
+    day = local_now().replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=2)
+    with stored(isolated_data_dir) as store:
+        sid = store.start_session(routine_title="Short one", started_at=day)
+        store.add_rating(PainRating(day, "before", 3, session_id=sid))
+        store.finish_session(sid, "completed", day + timedelta(minutes=20))
+    asked: list[str] = []
+    monkeypatch.setattr(PainRatingDialog, "ask", classmethod(
+        lambda cls, parent, context, title: asked.append(context)))
+    h = make_harness()
+    h.show()
+    h.close()
+    h = make_harness()  # the app opened again: the settings remember
+    h.show()
+    assert asked == ["morning_after"]
+
+
+def test_a_check_in_much_worse_than_before_opens_the_whole_form_once(
+        make_harness, monkeypatch: pytest.MonkeyPatch, isolated_data_dir: Path) -> None:
+    now = local_now()
+    with stored(isolated_data_dir) as store:
+        for day in range(14, 35):  # 2/10 for three weeks, until two weeks ago
+            store.add_rating(PainRating(now - timedelta(days=day), "checkin", 2))
+        store.add_symptoms(SymptomAnswers(now - timedelta(days=3),
+                                          **dict.fromkeys(SYMPTOM_FIELDS, False)))
+    monkeypatch.setattr(PainRatingDialog, "ask",
+                        classmethod(lambda cls, parent, context, title: (5, "", "")))
+    asked = answering(monkeypatch)
+    h = make_harness()
+    h.show()
+    h.app.care.checkin_button.click()
+    h.settle()
+    assert len(asked) == 1 and set(asked[0]) == set(SYMPTOM_FIELDS)
+    assert "points above your usual level" in h.window.statusBar().currentMessage()

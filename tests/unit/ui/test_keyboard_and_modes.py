@@ -232,7 +232,8 @@ def test_a_corrupt_settings_file_is_a_warning_not_a_crash(
     asked: list[str] = []
     monkeypatch.setattr(FirstRunNotice, "ask",
                         classmethod(lambda cls, parent: asked.append("notice") or True))
-    monkeypatch.setattr(SymptomsDialog, "ask", classmethod(lambda cls, parent: None))
+    monkeypatch.setattr(SymptomsDialog, "ask",
+                        classmethod(lambda cls, parent, *a, **k: "cancelled"))
     h = make_harness()
     h.show()
     assert "default settings" in h.window.statusBar().currentMessage()

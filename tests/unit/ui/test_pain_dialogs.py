@@ -105,7 +105,7 @@ def test_skip_returns_none(qtbot):
     assert PainRatingDialog.ask(None, "after") is None
 
 
-@pytest.mark.parametrize("context", ["before", "after", "during", "checkin"])
+@pytest.mark.parametrize("context", ["before", "after", "during", "checkin", "morning_after"])
 def test_each_context_asks_its_question(qtbot, context):
     d = PainRatingDialog(None, context, "Rate")
     qtbot.addWidget(d)
@@ -119,18 +119,28 @@ def test_hurts_needs_an_answer_and_returns_rating_and_sharpness(qtbot):
     assert not d.ok_button.isEnabled() and d.answer() is None
     d.sharp.setChecked(True)
     assert d.ok_button.isEnabled()
-    assert d.answer() == (None, True)
+    assert d.answer() == (None, "sharp")
     qtbot.keyClick(d, "6")
-    assert d.answer() == (6, True)
+    assert d.answer() == (6, "sharp")
     d.ache.setChecked(True)
-    assert d.answer() == (6, False)
-    assert in_session_action(*d.answer(), has_easier_variant=True) == "offer_easier"
+    assert d.answer() == (6, "ache")
+    assert in_session_action(6, False, has_easier_variant=True) == "offer_easier"
+
+
+def test_hurts_offers_the_leg_symptoms(qtbot):
+    d = HurtsDialog(None, has_easier_variant=True)
+    qtbot.addWidget(d)
+    d.feels["leg_pain"].setChecked(True)
+    assert d.answer() == (None, "leg_pain")
+    d.feels["leg_numb"].setChecked(True)
+    assert d.answer() == (None, "leg_numb")
+    assert d.feels["leg_numb"].accessibleName() == "Numbness or tingling in a leg"
 
 
 def test_hurts_ask(qtbot):
     answer_when_shown(lambda d: (qtbot.keyClick(d, "3"), d.ache.setChecked(True),
                                  d.ok_button.click()))
-    assert HurtsDialog.ask(None, has_easier_variant=False) == (3, False)
+    assert HurtsDialog.ask(None, has_easier_variant=False) == (3, "ache")
     answer_when_shown(lambda d: d.cancel_button.click())
     assert HurtsDialog.ask(None, has_easier_variant=False) is None
 

@@ -457,3 +457,30 @@ def test_the_report_is_0600_even_over_a_readable_file(qapp, umask, tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     check_pdf(path)
     assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]  # no temporary file left
+
+
+def test_the_red_flag_confirmations_are_in_the_report_with_their_dates(qapp, tmp_path):
+    from player.core.history import SYMPTOM_FIELDS, CareConfirmation
+
+    answered = NOW - timedelta(days=2)
+    history = dataclasses.replace(
+        sample_history(),
+        symptoms=SymptomAnswers(answered, **dict.fromkeys(SYMPTOM_FIELDS, False)),
+        confirmations=(CareConfirmation(NOW - timedelta(days=1), "urgent_today",
+                                        "clinician_checked"),
+                       CareConfirmation(NOW - timedelta(days=3), "urgent_today",
+                                        "will_contact_today")))
+    report = build_report(history, ROUTINE, NOW)
+    assert [c["kind"] for c in report.to_json()["confirmations"]] == [
+        "will_contact_today", "clinician_checked"]  # oldest first
+    path = tmp_path / "confirmed.pdf"
+    write_report_pdf(report, path)
+    flat = " ".join(pdf_text(path).split())
+    assert "What the person confirmed about red-flag advice" in flat
+    assert "I will contact them today, start anyway" in flat
+    assert "a clinician has checked the signs that needed care today" in flat
+    from player.core.report import format_report
+
+    text = format_report(report)
+    assert "What the person confirmed about red-flag advice" in text
+    assert "I will contact them today, start anyway" in text

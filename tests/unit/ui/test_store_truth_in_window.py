@@ -55,7 +55,7 @@ def harness_on(qapp: QApplication, data_dir: Path) -> Harness:
 
 def test_an_edited_history_is_kept_aside_with_a_notice_and_new_sessions_are_recorded(
         qapp: QApplication, isolated_data_dir: Path, tmp_path: Path,
-        notices: list[str]) -> None:
+        notices: list[str], questions_answered_no: list[tuple[str, ...]]) -> None:
     with HistoryStore.open(isolated_data_dir) as store:
         store.start_session(routine_title="Before the edit", started_at=local_now())
     conn = sqlite3.connect(isolated_data_dir / DB_FILENAME)
@@ -80,7 +80,7 @@ def test_an_edited_history_is_kept_aside_with_a_notice_and_new_sessions_are_reco
 
 def test_a_full_disk_mid_session_is_said_in_the_window_and_keeps_the_steps_saved(
         qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        no_care_dialogs: None) -> None:
+        no_care_dialogs: None, questions_answered_no: list[tuple[str, ...]]) -> None:
     with tiny_filesystem(tmp_path / "tiny", size="2m") as tiny:
         data = tiny / "data"
         monkeypatch.setenv("ROUTINE_PLAYER_DATA_DIR", str(data))

@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from player.core.care import SYMPTOM_QUESTIONS
+from player.core.history import SymptomAnswers
 from player.ui.dialogs.first_run import FirstRunNotice
 from player.ui.dialogs.symptoms_dialog import URGENT_GROUP_NOTE, URGENT_WARNING, SymptomsDialog
 from player.ui.widgets.labels import TextLabel
@@ -63,7 +64,9 @@ def test_an_urgent_yes_shows_the_warning_at_once(dialog):
     assert dialog.warning.isHidden()
 
 
-def test_ask_returns_the_answers_or_none(qtbot):
+def test_each_answer_is_recorded_as_it_is_given_and_saved_says_so(qtbot):
+    given: list[SymptomAnswers] = []
+
     def answer(d: SymptomsDialog) -> None:
         for q in d.questions:
             q.no.setChecked(True)
@@ -71,10 +74,41 @@ def test_ask_returns_the_answers_or_none(qtbot):
         d.save_button.click()
 
     when_shown(answer)
-    answers = SymptomsDialog.ask(None, NOW)
-    assert answers is not None and answers.yes() == ("bladder_bowel",)
-    when_shown(lambda d: d.cancel_button.click())
-    assert SymptomsDialog.ask(None, NOW) is None
+    assert SymptomsDialog.ask(None, NOW, record=given.append) == "saved"
+    assert len(given) == len(SYMPTOM_QUESTIONS) + 1
+    assert all(len(a.answered()) == 1 and a.at == NOW for a in given)
+    assert given[-1].yes() == ("bladder_bowel",)  # the change from no to yes, last
+
+
+def test_a_yes_is_kept_when_the_form_is_closed(qtbot):
+    given: list[SymptomAnswers] = []
+
+    def answer_one_and_close(d: SymptomsDialog) -> None:
+        d.questions[2].yes.setChecked(True)
+        d.cancel_button.click()
+
+    when_shown(answer_one_and_close)
+    assert SymptomsDialog.ask(None, NOW, record=given.append) == "cancelled"
+    assert [a.yes() for a in given] == [("saddle_numbness",)]
+
+
+def test_only_the_questions_due_are_asked(qtbot):
+    fields = [q.field for q in SYMPTOM_QUESTIONS if q.level == "emergency"]
+    d = SymptomsDialog(None, NOW, fields=fields)
+    qtbot.addWidget(d)
+    assert [q.question.field for q in d.questions] == fields
+    assert d.put_off_button.isHidden()
+
+
+def test_the_first_run_form_may_be_put_off(qtbot):
+    when_shown(lambda d: d.put_off_button.click())
+    assert SymptomsDialog.ask(None, NOW, may_put_off=True) == "put_off"
+
+
+def test_an_urgent_today_yes_says_to_get_care_today(dialog):
+    fever = next(q for q in dialog.questions if q.question.field == "fever")
+    fever.yes.setChecked(True)
+    assert not dialog.today_warning.isHidden() and dialog.warning.isHidden()
 
 
 def test_first_run_notice(qtbot):
