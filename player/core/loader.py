@@ -27,6 +27,7 @@ from player.core.places import name_places
 from player.core.problems import Problem, Severity, code, error, warning
 from player.core.routine import (
     FORMAT_VERSION,
+    FORMAT_VERSIONS,
     Block,
     CadenceStep,
     Exercise,
@@ -34,6 +35,7 @@ from player.core.routine import (
     HeatStep,
     IceStep,
     PainChecks,
+    Prescriber,
     Progression,
     RestStep,
     Routine,
@@ -55,12 +57,14 @@ from player.core.schema import (
     Struct,
     found,
     key_path,
+    version_of,
 )
 from player.core.timeline import UNTIMED_REP_ESTIMATE_SECONDS
 from player.core.yamlsafe import MAP, SCALAR, SEQ, Node, decode, parse, read_text
 
 #: Migrations of older routine formats: ``MIGRATIONS[n]`` rewrites a format-n tree into format
-#: n+1 in place and returns any problems. Format 1 is the first, so there are none yet.
+#: n+1 in place and returns any problems. Format 1 is the first, so there are none yet (1.1
+#: only adds fields to 1.0, so a 1.0 file needs none).
 MIGRATIONS: dict[int, Callable[[Node], list[Problem]]] = {}
 
 _STEP_DEFAULTS = {"lead_in": 5.0, "rest_between_sets": 30.0, "rest_after": 0.0, "switch_time": 5.0}
@@ -230,16 +234,24 @@ def _check_format(root: Node, struct: Struct, ctx: Context) -> Any:
         return ctx.fail(root, "", f"the top level must be a mapping of `key: value` lines "
                                   f"(format, title, blocks ...), not {_kind_name(root)}")
     fmt = root.value.get("format")
-    if fmt is not None and fmt.kind == SCALAR and isinstance(fmt.value, int) \
-            and not isinstance(fmt.value, bool):
-        if fmt.value > FORMAT_VERSION:
-            return ctx.fail(fmt, "format", f"this file is written in format {fmt.value}, newer "
-                                           f"than this app reads ({FORMAT_VERSION}); update the app")
-        for version in range(fmt.value, FORMAT_VERSION):
-            if version not in MIGRATIONS:
-                return ctx.fail(fmt, "format", f"format {version} is not a known routine format")
-            ctx.problems.extend(MIGRATIONS[version](root))
+    version = version_of(fmt) if fmt is not None else None
+    if fmt is not None and version is not None:
+        major = int(version.split(".")[0])
+        if version not in FORMAT_VERSIONS and major >= 1:
+            shown_as = version if major == 1 else str(major)
+            return ctx.fail(fmt, "format", FORMAT_NEWER.format(version=shown_as,
+                                                               newest=FORMAT_VERSION))
+        for old in range(major, 1):
+            if old not in MIGRATIONS:
+                return ctx.fail(fmt, "format", f"format {old} is not a known routine format")
+            ctx.problems.extend(MIGRATIONS[old](root))
+        ctx.version = version_of(fmt) or FORMAT_VERSION
     return struct.check(root, "", ctx)
+
+
+#: A file in a format newer than the app's.
+FORMAT_NEWER = ("this file is written in format {version}, newer than this app reads "
+                "({newest}); update the app")
 
 
 def _position(p: Problem) -> tuple[int, int]:
@@ -693,12 +705,13 @@ class _RoutineBuilder:
             language=v.get("language", "en"), audience=v.get("audience", ""),
             sources=v.get("sources", ()), notes=v.get("notes", ""),
             schedule=Schedule(schedule.get("times_per_week"), tuple(schedule.get("weekdays", ())),
-                              schedule.get("weeks")),
+                              schedule.get("weeks"), schedule.get("sessions_per_day", 1)),
             lead_in=self.defaults["lead_in"],
             pain_checks=PainChecks(checks.get("before", True), checks.get("after", True),
                                    checks.get("per_exercise", False),
                                    CareThresholds(**checks.get("thresholds", {}))),
-            path=self.path)
+            path=self.path, prescriber=_prescriber(v.get("prescriber")),
+            clinician_notes=v.get("clinician_notes", ""))
 
     def _lookup(self, ex_id: str) -> Exercise | None:
         return self.exercises.get(ex_id)  # unknown ids were reported by _check_references
@@ -712,18 +725,19 @@ class _RoutineBuilder:
         return Block(values["name"], tuple(steps))
 
     def _step(self, kind: str, v: dict[str, Any], node: Node, path: str) -> Step | None:
-        note = v.get("note", "")
+        note, for_clinician = v.get("note", ""), v.get("clinician_notes", "")
         if kind == "rest":
-            return RestStep(v["rest"], note)
+            return RestStep(v["rest"], note, for_clinician)
         if kind == "ice":
             _cap_warning(v["ice"], "ice", node.value["ice"], f"{path}.ice", self.ctx)
-            return IceStep(v["ice"], note)
+            return IceStep(v["ice"], note, for_clinician)
         if kind == "heat":
             _cap_warning(v["heat"], "heat", node.value["heat"], f"{path}.heat", self.ctx)
-            return HeatStep(v["heat"], note)
+            return HeatStep(v["heat"], note, for_clinician)
         if kind == "cadence":
             ex = self._lookup(v["exercise"]) if "exercise" in v else None
-            return CadenceStep(v["cadence"], v["duration"], v.get("name", "Cadence drill"), ex, note)
+            return CadenceStep(v["cadence"], v["duration"], v.get("name", "Cadence drill"), ex, note,
+                               for_clinician)
         ex = self._lookup(v["exercise"])
         if ex is None:
             return None
@@ -742,7 +756,13 @@ class _RoutineBuilder:
                                            p.get("sets"))
                                for k, p in v.get("progression", {}).items()),
             pain_check=v.get("pain_check", checks.get("per_exercise", False)),
-            note=note)
+            note=note, clinician_notes=for_clinician)
+
+
+def _prescriber(values: dict[str, Any] | None) -> Prescriber | None:
+    if values is None:
+        return None
+    return Prescriber(values["name"], values.get("clinic", ""), values.get("phone", ""))
 
 
 _CAPS = {"ice": ICE_MAX_SECONDS, "heat": HEAT_MAX_SECONDS}

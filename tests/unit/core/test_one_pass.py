@@ -177,7 +177,8 @@ def test_no_python_quoting_in_any_message(tmp_path, library):
         "50; found '3', which the quotes make text: write 3 without the quotes",
         "9:9: error: block 'Strength', step 1 (plankk), sidez: unknown field `sidez` in exercise "
         "step (did you mean `sides`?) (allowed: exercise, hold, reps, tempo, sets, "
-        "rest_between_sets, rest_after, sides, switch_time, progression, pain_check, note)",
+        "rest_between_sets, rest_after, sides, switch_time, progression, pain_check, note, "
+            "clinician_notes)",
     ]
 
 

@@ -1,0 +1,172 @@
+"""Routine format 1.1: what it adds (prescriber, clinician notes, sessions a day, plausibility
+warnings), each new field checked where it is written, and 1.0 files read exactly as before."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from player.core import bundled
+from player.core import loader as loader_mod
+from player.core.loader import load_library, load_routine
+from player.core.routine import Prescriber
+from player.core.timeline import build_timeline
+
+TODAY = dt.date(2026, 11, 21)
+
+V11 = """\
+format: 1.1
+title: Test
+prescriber: {name: A. Physio, clinic: Northside Physio, phone: "0161 555 0123"}
+clinician_notes: Watch for peripheralisation.
+schedule: {times_per_week: 7, sessions_per_day: 2, weeks: 2}
+blocks:
+  - name: Strength
+    steps:
+      - exercise: plank
+        hold: 30s
+        note: Breathe normally.
+        clinician_notes: Check lumbar position at review.
+      - rest: 30s
+        clinician_notes: Ask about pain here.
+"""
+
+
+@pytest.fixture(scope="module")
+def library() -> loader_mod.Library:
+    return load_library()
+
+
+def lines(tmp_path: Path, text: str, library: loader_mod.Library) -> list[str]:
+    path = tmp_path / "r.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    result = load_routine(path, library, today=TODAY)
+    return [f"{p.line}:{p.col}: {p.severity.value}: {p.describe()}" for p in result.problems]
+
+
+def load(tmp_path: Path, text: str, library: loader_mod.Library):  # type: ignore[no-untyped-def]
+    path = tmp_path / "r.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = load_routine(path, library, today=TODAY)
+    assert result.errors == (), result.problems
+    return result.routine
+
+
+def test_format_11_fields_reach_the_model(tmp_path, library):
+    routine = load(tmp_path, V11, library)
+    assert routine.format == "1.1"
+    assert routine.prescriber == Prescriber("A. Physio", "Northside Physio", "0161 555 0123")
+    assert routine.clinician_notes == "Watch for peripheralisation."
+    assert routine.schedule.sessions_per_day == 2
+    plank, rest = routine.blocks[0].steps
+    assert plank.note == "Breathe normally."
+    assert plank.clinician_notes == "Check lumbar position at review."
+    assert rest.clinician_notes == "Ask about pain here."
+
+
+@pytest.mark.parametrize(("written", "version"), [("1", "1.0"), ("1.0", "1.0"), ("1.1", "1.1")])
+def test_format_versions_read(tmp_path, library, written, version):
+    text = f"format: {written}\ntitle: T\nblocks:\n  - name: M\n    steps:\n      - rest: 5s\n"
+    assert load(tmp_path, text, library).format == version
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("1.2", "1:9: error: format: this file is written in format 1.2, newer than this app reads "
+            "(1.1); update the app"),
+    ("2", "1:9: error: format: this file is written in format 2, newer than this app reads "
+          "(1.1); update the app"),
+    ('"1.1"', '1:9: error: format: must be a routine format version: 1.0, 1.1; found "1.1", '
+              "which the quotes make text: write 1.1 without the quotes"),
+    ("-1", "1:9: error: format: must be a routine format version: 1.0, 1.1; found -1"),
+    ("yes", "1:9: error: format: must be a routine format version: 1.0, 1.1; found yes "
+            "(a yes/no value)"),
+])
+def test_unknown_format_versions_are_refused_at_the_field(tmp_path, library, written, message):
+    text = f"format: {written}\ntitle: T\nblocks:\n  - name: M\n    steps:\n      - rest: 5s\n"
+    assert lines(tmp_path, text, library) == [message]
+
+
+def test_newer_fields_in_a_10_file_are_errors_at_each_field(tmp_path, library):
+    found = lines(tmp_path, V11.replace("format: 1.1", "format: 1"), library)
+    fix = "but this file says `format: 1.0`; write `format: 1.1` at the top of the file to use it"
+    assert found == [
+        f"3:1: error: prescriber: `prescriber` is new in format 1.1, {fix}",
+        f"4:1: error: clinician_notes: `clinician_notes` is new in format 1.1, {fix}",
+        f"5:31: error: schedule.sessions_per_day: `sessions_per_day` is new in format 1.1, {fix}",
+        f"12:9: error: block 'Strength', step 1 (Plank), clinician_notes: `clinician_notes` is "
+        f"new in format 1.1, {fix}",
+        f"14:9: error: block 'Strength', step 2 (rest), clinician_notes: `clinician_notes` is "
+        f"new in format 1.1, {fix}",
+    ]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("prescriber: {name: A. Physio, phone: 01615550123}",
+     "3:38: error: prescriber.phone: must be text; found 01615550123; to mean it as text, put "
+     'it in quotes: "01615550123"'),
+    ('prescriber: {name: A. Physio, phone: "call me"}',
+     "3:38: error: prescriber.phone: must be a phone number of digits, spaces and + ( ) - . / "
+     '(an extension as `ext 12`); found "call me"'),
+    ("prescriber: {name: A. Physio, clinc: Northside}",
+     "3:31: error: prescriber.clinc: unknown field `clinc` in prescriber (did you mean "
+     "`clinic`?) (allowed: name, clinic, phone)"),
+    ("prescriber: {clinic: Northside}",
+     "3:13: error: prescriber: prescriber is missing the required field `name` (Who prescribed "
+     "it, as the patient knows them (e.g. A. Physio, MCSP).)"),
+    ("prescriber: {name: " + "A" * 121 + "}",
+     "3:20: error: prescriber.name: is 121 characters long; at most 120"),
+    ("prescriber: A. Physio",
+     "3:13: error: prescriber: must be a mapping of prescriber fields (`key: value` lines); "
+     "found A. Physio"),
+])
+def test_prescriber_mistakes_are_located(tmp_path, library, change, message):
+    text = V11.replace(V11.splitlines()[2], change)
+    assert lines(tmp_path, text, library) == [message]
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("sessions_per_day: 0", "5:49: error: schedule.sessions_per_day: must be from 1 to 12 "
+                            "sessions a day; found 0"),
+    ("sessions_per_day: 13", "5:49: error: schedule.sessions_per_day: must be from 1 to 12 "
+                             "sessions a day; found 13"),
+    ("sessions_per_day: twice", "5:49: error: schedule.sessions_per_day: must be a whole number "
+                                "from 1 to 12; found twice"),
+    ("session_per_day: 2", "5:31: error: schedule.session_per_day: unknown field "
+                           "`session_per_day` in schedule (did you mean `sessions_per_day`?) "
+                           "(allowed: times_per_week, weekdays, weeks, sessions_per_day)"),
+])
+def test_sessions_per_day_mistakes_are_located(tmp_path, library, change, message):
+    text = V11.replace("sessions_per_day: 2", change)
+    assert lines(tmp_path, text, library) == [message]
+
+
+def test_clinician_notes_limits(tmp_path, library):
+    text = V11.replace("clinician_notes: Ask about pain here.", "clinician_notes: " + "x" * 1001)
+    assert lines(tmp_path, text, library) == [
+        "14:26: error: block 'Strength', step 2 (rest), clinician_notes: is 1,001 characters "
+        "long; at most 1000"]
+
+
+def _strip_format(routine):  # type: ignore[no-untyped-def]
+    return dataclasses.replace(routine, format="", path=None)
+
+
+@pytest.mark.parametrize("path", bundled.bundled_routines(), ids=lambda p: p.name)
+def test_bundled_routines_mean_the_same_in_10_and_11(tmp_path, library, path):
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("format: 1\n") or "\nformat: 1\n" in text
+    old = load_routine(path, library, today=TODAY)
+    assert old.errors == () and old.routine is not None and old.routine.format == "1.0"
+    copy = tmp_path / path.name
+    copy.write_text(text.replace("format: 1\n", "format: 1.1\n", 1), encoding="utf-8")
+    new = load_routine(copy, library, today=TODAY)
+    assert new.errors == () and new.routine is not None and new.routine.format == "1.1"
+    assert new.routine.prescriber is None and new.routine.clinician_notes == ""
+    assert new.routine.schedule.sessions_per_day == 1
+    weeks = old.routine.schedule.weeks or 1
+    for week in range(1, weeks + 1):
+        assert build_timeline(new.routine, week) == build_timeline(old.routine, week)
