@@ -17,8 +17,10 @@ from player.core.routine import (
     ExerciseStep,
     HeatStep,
     IceStep,
+    Prescriber,
     RestStep,
     Routine,
+    Schedule,
     Sides,
     Tempo,
 )
@@ -75,6 +77,9 @@ class TimelineStep:
     mirrored: bool = False
     origin: int = -1
     done_before: float = 0.0
+    clinician_notes: str = ""
+    """For the clinician only (``timeline``, the report): set on the first step played of a
+    routine step that has them. The player and the patient's preview never show it."""
 
     def __post_init__(self) -> None:
         if self.origin < 0:
@@ -150,11 +155,14 @@ def build_timeline(routine: Routine, week: int = 1) -> Timeline:
             if isinstance(step, ExerciseStep):
                 _add_exercise(b, block.name, step.for_week(week))
             elif isinstance(step, RestStep):
-                b.add(block.name, StepKind.REST, "Rest", step.seconds, note=step.note)
+                b.add(block.name, StepKind.REST, "Rest", step.seconds, note=step.note,
+                      clinician_notes=step.clinician_notes)
             elif isinstance(step, IceStep):
-                _add_capped(b, block.name, StepKind.ICE, "Ice", step.seconds, ICE_MAX_SECONDS, step.note)
+                _add_capped(b, block.name, StepKind.ICE, "Ice", step.seconds, ICE_MAX_SECONDS,
+                            step.note, step.clinician_notes)
             elif isinstance(step, HeatStep):
-                _add_capped(b, block.name, StepKind.HEAT, "Heat", step.seconds, HEAT_MAX_SECONDS, step.note)
+                _add_capped(b, block.name, StepKind.HEAT, "Heat", step.seconds, HEAT_MAX_SECONDS,
+                            step.note, step.clinician_notes)
             elif isinstance(step, CadenceStep):
                 b.add(
                     block.name,
@@ -164,17 +172,20 @@ def build_timeline(routine: Routine, week: int = 1) -> Timeline:
                     bpm=step.bpm,
                     exercise=step.exercise,
                     note=step.note,
+                    clinician_notes=step.clinician_notes,
                 )
     return Timeline(routine.title, tuple(b.steps))
 
 
 def _add_capped(
-    b: _Builder, block: str, kind: StepKind, name: str, asked: float, cap: float, note: str
+    b: _Builder, block: str, kind: StepKind, name: str, asked: float, cap: float, note: str,
+    clinician_notes: str,
 ) -> None:
     if asked > cap:
-        b.add(block, kind, name, float(cap), requested_seconds=asked, note=note)
+        b.add(block, kind, name, float(cap), requested_seconds=asked, note=note,
+              clinician_notes=clinician_notes)
     else:
-        b.add(block, kind, name, asked, note=note)
+        b.add(block, kind, name, asked, note=note, clinician_notes=clinician_notes)
 
 
 def _exercise_seconds(step: ExerciseStep) -> float | None:
@@ -211,6 +222,7 @@ def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
                 reps=step.reps,
                 tempo=step.tempo,
                 note=step.note,
+                clinician_notes=step.clinician_notes if set_no == 1 and i == 0 else "",
                 # Asked once per exercise, after its last set and side.
                 pain_check=step.pain_check and set_no == step.sets and i == len(sides) - 1,
                 mirrored=side == "right",
@@ -235,3 +247,47 @@ def describe_step(step: TimelineStep) -> str:
     if step.requested_seconds is not None:
         bits.append(f"capped from {format_duration(step.requested_seconds)}")
     return ", ".join(bits)
+
+
+# What the clinician's views (``timeline``, the report) and the preview say about a routine.
+ONCE_A_WEEK = "Once a week"
+TIMES_A_WEEK = "{n} times a week"
+TIMES_A_DAY = "{n} times a day"
+EVERY_DAY = "every day"
+DAYS_A_WEEK = "{n} days a week"
+ON_DAYS = "on {days}"
+FOR_WEEKS = "for {n} week"
+PRESCRIBED_BY = "Prescribed by {who}"
+
+
+def schedule_text(schedule: Schedule) -> str:
+    """``3 times a week for 6 weeks``, ``Mon, Wed, Fri``, ``2 times a day, every day``, or ""."""
+    per_day = schedule.sessions_per_day
+    days = ", ".join(day.capitalize() for day in schedule.weekdays)
+    if per_day > 1:
+        how = TIMES_A_DAY.format(n=per_day)
+        if days:
+            how += " " + ON_DAYS.format(days=days)
+        elif schedule.times_per_week == 7:
+            how += ", " + EVERY_DAY
+        elif schedule.times_per_week:
+            how += ", " + DAYS_A_WEEK.format(n=schedule.times_per_week)
+    elif days:
+        how = days
+    elif schedule.times_per_week:
+        how = ONCE_A_WEEK if schedule.times_per_week == 1 \
+            else TIMES_A_WEEK.format(n=schedule.times_per_week)
+    else:
+        how = ""
+    if schedule.weeks:
+        weeks = FOR_WEEKS.format(n=schedule.weeks) + ("s" if schedule.weeks != 1 else "")
+        how = f"{how} {weeks}" if how else weeks.capitalize()
+    return how
+
+
+def prescriber_text(prescriber: Prescriber | None) -> str:
+    """``Prescribed by A. Physio, Northside Physio, 0161 555 0123``, or "" without one."""
+    if prescriber is None:
+        return ""
+    who = ", ".join(part for part in (prescriber.name, prescriber.clinic, prescriber.phone) if part)
+    return PRESCRIBED_BY.format(who=who)

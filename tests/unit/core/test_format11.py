@@ -170,3 +170,127 @@ def test_bundled_routines_mean_the_same_in_10_and_11(tmp_path, library, path):
     weeks = old.routine.schedule.weeks or 1
     for week in range(1, weeks + 1):
         assert build_timeline(new.routine, week) == build_timeline(old.routine, week)
+
+
+# --- shown to the clinician: timeline, report -------------------------------------------------
+
+def test_timeline_shows_prescriber_schedule_and_clinician_notes(tmp_path, library):
+    import io
+
+    from player.cli import cmd_timeline
+
+    path = tmp_path / "r.yaml"
+    path.write_text(V11, encoding="utf-8")
+    out = io.StringIO()
+    assert cmd_timeline(str(path), False, out=out, library=library) == 0
+    text = out.getvalue().splitlines()
+    assert text[:4] == ["Test", "Prescribed by A. Physio, Northside Physio, 0161 555 0123",
+                        "Schedule: 2 times a day, every day for 2 weeks",
+                        "Clinician notes: Watch for peripheralisation."]
+    plank = next(i for i, line in enumerate(text) if "Plank" in line)
+    assert text[plank + 1].strip() == "clinician notes: Check lumbar position at review."
+    rest = next(i for i, line in enumerate(text) if line.endswith("Rest"))
+    assert text[rest + 1].strip() == "clinician notes: Ask about pain here."
+    assert sum("clinician notes:" in line for line in text) == 2
+
+
+def test_timeline_json_carries_the_format_11_fields(tmp_path, library):
+    import io
+    import json
+
+    from player.cli import cmd_timeline
+
+    path = tmp_path / "r.yaml"
+    path.write_text(V11, encoding="utf-8")
+    out = io.StringIO()
+    assert cmd_timeline(str(path), True, out=out, library=library) == 0
+    doc = json.loads(out.getvalue())
+    assert doc["prescriber"] == {"name": "A. Physio", "clinic": "Northside Physio",
+                                 "phone": "0161 555 0123"}
+    assert doc["sessions_per_day"] == 2
+    assert doc["clinician_notes"] == "Watch for peripheralisation."
+    assert [s["clinician_notes"] for s in doc["steps"] if s["clinician_notes"]] == [
+        "Check lumbar position at review.", "Ask about pain here."]
+
+
+def test_the_report_shows_prescriber_and_clinician_notes(tmp_path, library):
+    from player.core.history import HistoryData
+    from player.core.report import build_report, format_report
+
+    routine = load(tmp_path, V11, library)
+    now = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
+    report = build_report(HistoryData(), routine, now)
+    text = format_report(report)
+    assert "Prescribed by A. Physio, Northside Physio, 0161 555 0123" in text
+    assert "  Watch for peripheralisation." in text
+    assert "  Strength, Plank: Check lumbar position at review." in text
+    assert "  Strength, Rest: Ask about pain here." in text
+    assert report.to_json()["routine"]["prescriber"]["phone"] == "0161 555 0123"
+
+
+@pytest.mark.parametrize(("schedule", "text"), [
+    ("{times_per_week: 7, sessions_per_day: 2, weeks: 6}", "2 times a day, every day for 6 weeks"),
+    ("{times_per_week: 5, sessions_per_day: 3}", "3 times a day, 5 days a week"),
+    ("{weekdays: [mon, thu], sessions_per_day: 2}", "2 times a day on Mon, Thu"),
+    ("{times_per_week: 3, weeks: 4}", "3 times a week for 4 weeks"),
+    ("{times_per_week: 3, sessions_per_day: 1}", "3 times a week"),
+])
+def test_schedule_text_says_times_a_day(tmp_path, library, schedule, text):
+    from player.core.timeline import schedule_text
+
+    routine = load(tmp_path, V11.replace(V11.splitlines()[4], f"schedule: {schedule}"), library)
+    assert schedule_text(routine.schedule) == text
+
+
+# --- adherence with sessions a day ------------------------------------------------------------
+
+def _session(n: int, day: dt.date, hour: int):  # type: ignore[no-untyped-def]
+    from player.core.history import Session
+
+    started = dt.datetime.combine(day, dt.time(hour), dt.UTC)
+    return Session(n, "Twice a day", "1", "h", started, None, "completed")  # type: ignore[arg-type]
+
+
+def test_adherence_counts_sessions_per_day_against_the_prescription():
+    from player.core.progress import Schedule, adherence
+
+    monday = dt.date(2024, 3, 4)
+    schedule = Schedule(start=monday, weeks=2, times_per_week=7, sessions_per_day=2)
+    assert schedule.per_week == 14
+    sessions = [_session(i, monday + dt.timedelta(days=d), h) for i, (d, h) in enumerate([
+        (0, 8), (0, 18), (0, 21),  # Monday: 3 done, only 2 count
+        (1, 8),  # Tuesday: 1 of 2
+        *((d, h) for d in range(2, 7) for h in (8, 18)),  # Wednesday to Sunday: 2 each
+    ])]
+    result = adherence(sessions, schedule, today=monday + dt.timedelta(days=8))
+    first = result.weeks[0]
+    assert (first.prescribed, first.done, first.started, first.met) == (14, 13, 14, False)
+    assert result.percent == round(100 * 13 / 14, 1)
+    assert result.to_json()["schedule"]["sessions_per_day"] == 2
+
+
+def test_one_session_a_day_counts_by_week_as_before():
+    from player.core.progress import Schedule, adherence
+
+    monday = dt.date(2024, 3, 4)
+    schedule = Schedule(start=monday, weeks=1, times_per_week=3)
+    sessions = [_session(i, monday, h) for i, h in enumerate((8, 12, 18))]  # 3 on one day
+    assert adherence(sessions, schedule, today=monday + dt.timedelta(days=8)).weeks[0].done == 3
+
+
+def test_sessions_per_day_outside_1_to_12_is_refused_by_the_progress_schedule():
+    from player.core.progress import Schedule
+
+    with pytest.raises(ValueError, match="sessions_per_day must be 1-12"):
+        Schedule(start=dt.date(2024, 3, 4), weeks=1, times_per_week=7, sessions_per_day=13)
+
+
+def test_the_report_describes_twice_a_day(tmp_path, library):
+    from player.core.history import HistoryData
+    from player.core.report import build_report, format_report
+
+    routine = load(tmp_path, V11, library)
+    now = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
+    text = format_report(build_report(HistoryData(), routine, now))
+    assert "Prescribed: 2 times a day, every day for 2 weeks" in text
+    assert "14 times a week" not in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +19,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_published_schemas_are_generated_from_the_model():
+    # The script must import this checkout's player, not whichever one the venv installed.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "scripts/make_schema.py", "--check"], cwd=ROOT,
-                            capture_output=True, text=True, check=False)
+                            capture_output=True, text=True, check=False, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
