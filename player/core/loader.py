@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from player.core import bundled, pictures
+from player.core import bundled, pictures, plausible
 from player.core.clinical import HEAT_MAX_SECONDS, ICE_MAX_SECONDS, CareThresholds
 from player.core.durations import DurationError, format_duration, parse_duration
 from player.core.limits import MAX_REPORTED_PROBLEMS, MAX_ROUTINE_SECONDS, MAX_TIMELINE_STEPS
@@ -180,6 +180,7 @@ def _routine_from_root(root: Node, problems: list[Problem], path: Path, library:
     if values is not INVALID:
         if _check_size(values, root, ctx):  # before anything is built
             routine = _RoutineBuilder(values, root, path, lib, media_dir, ctx).build()
+            _check_session_length(values, root, ctx)
     else:  # what the builder checks, on whatever is valid, so every problem shows at once
         bad = _with_errors(ctx)
         _check_media(root, _Media(path.parent, media_dir, ctx), bad, ctx)
@@ -547,16 +548,37 @@ class _Sizer:
         return steps, seconds
 
     def fail_at(self, week: int, passed: Callable[[int, float], bool], root: Node, ctx: Context,
-                message: str) -> None:
-        """Report ``message`` at the first step where the running total in ``week`` passes."""
+                message: str, warn: bool = False) -> None:
+        """Report ``message`` (an error, or a warning when ``warn``) at the first step where the
+        running total in ``week`` passes."""
         steps, seconds = self.lead_in()
+        where, path = root, ""  # not kept: the same sums passed the limit
         for b, i, kind, v, node in self.steps():
             n, sec = self.at_week(kind, v, week)
             steps, seconds = steps + n, seconds + sec
             if passed(steps, seconds):
-                ctx.fail(node, f"blocks[{b}].steps[{i}]", message)
-                return
-        ctx.fail(root, "", message)  # not reached: the same sums passed the limit above
+                where, path = node, f"blocks[{b}].steps[{i}]"
+                break
+        if warn:
+            ctx.problems.append(warning(message, where.line, where.col, path))
+        else:
+            ctx.fail(where, path, message)
+
+    def longest_week(self) -> tuple[int, float]:
+        """(week, seconds) of the longest session of any week (the earliest on a tie)."""
+        total = self.lead_in()[1]
+        changes: dict[int, float] = {}
+        for _, _, kind, v, _ in self.steps():  # one pass, as _check_size counts
+            states = self.states(kind, v)
+            total += states[0][2]
+            for (week, _, sec), (_, _, before) in zip(states[1:], states, strict=False):
+                changes[week] = changes.get(week, 0.0) + sec - before
+        best = (1, total)
+        for week in sorted(changes):
+            total += changes[week]
+            if total > best[1]:
+                best = (week, total)
+        return best
 
 
 def _kind_name(node: Node) -> str:
@@ -743,7 +765,7 @@ class _RoutineBuilder:
             return None
         tempo = v.get("tempo")
         checks = self.values.get("pain_checks", {})
-        return ExerciseStep(
+        step = ExerciseStep(
             exercise=ex, hold=v.get("hold"), reps=v.get("reps"),
             tempo=Tempo(tempo.get("up", 0.0), tempo.get("hold", 0.0), tempo.get("down", 0.0),
                         order=tuple(tempo)) if tempo else None,
@@ -757,6 +779,76 @@ class _RoutineBuilder:
                                for k, p in v.get("progression", {}).items()),
             pain_check=v.get("pain_check", checks.get("per_exercise", False)),
             note=note, clinician_notes=for_clinician)
+        _check_dose(step, node, path, self.ctx)
+        return step
+
+
+def _check_session_length(values: dict[str, Any], root: Node, ctx: Context) -> None:
+    """A warning at the step where the longest week's session passes
+    :data:`~player.core.plausible.ROUTINE_MAX_SECONDS`."""
+    sizer = _Sizer(values)
+    week, total = sizer.longest_week()
+    if total > plausible.ROUTINE_MAX_SECONDS:
+        sizer.fail_at(week, lambda _, sec: sec > plausible.ROUTINE_MAX_SECONDS, root, ctx,
+                      plausible.ROUTINE_TOO_LONG.format(
+                          time=format_duration(total), week=_in_week(week),
+                          limit=_minutes(plausible.ROUTINE_MAX_SECONDS)), warn=True)
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:g} minutes"
+
+
+def _written(node: Node) -> str:
+    return (node.source if node.source is not None else str(node.value)).strip()
+
+
+_MINUTES_ONLY = re.compile(r"(\d+)\s*(?:m|min|mins|minutes?)")
+
+
+def _minutes_hint(node: Node, limit: float) -> str:
+    """`` (did you mean 20s?)`` for ``20m`` when 20 seconds is within ``limit``, else ""."""
+    m = _MINUTES_ONLY.fullmatch(_written(node))
+    if m and 0 < int(m.group(1)) <= limit:
+        return plausible.MINUTES_FOR_SECONDS.format(seconds=m.group(1))
+    return ""
+
+
+def _check_dose(step: ExerciseStep, node: Node, path: str, ctx: Context) -> None:
+    """Plausibility warnings (:mod:`player.core.plausible`) at a step's hold, its progressions'
+    holds, or its reps when one timed set lasts too long."""
+    holds: list[tuple[float, Node, str]] = []
+    if step.hold is not None:
+        holds.append((step.hold, node.value["hold"], f"{path}.hold"))
+    weeks = _child(node, "progression", MAP)
+    for key, change in weeks.value.items() if weeks is not None else ():
+        hold = _child(change, "hold", SCALAR)
+        if hold is not None:
+            holds.append((parse_duration(hold.value), hold,
+                          f"{key_path(f'{path}.progression', key)}.hold"))
+    kind_limit = plausible.HOLD_LIMITS.get(plausible.hold_kind(step.exercise))
+    for seconds, at, where in holds:
+        if seconds > plausible.SET_MAX_SECONDS:
+            limit, message = plausible.SET_MAX_SECONDS, plausible.SET_TOO_LONG
+        elif kind_limit is not None and seconds > kind_limit[0]:
+            limit, message = kind_limit
+        else:
+            continue
+        ctx.problems.append(warning(message.format(
+            time=_written(at), limit=_minutes(limit), hint=_minutes_hint(at, limit)),
+            at.line, at.col, where))
+    if step.reps is not None and step.tempo is not None:
+        reps = [(step.reps, node.value["reps"], f"{path}.reps")]
+        for key, change in weeks.value.items() if weeks is not None else ():
+            more = _child(change, "reps", SCALAR)
+            if more is not None:
+                reps.append((more.value, more, f"{key_path(f'{path}.progression', key)}.reps"))
+        for count, at, where in reps:
+            seconds = count * step.tempo.rep_seconds
+            if seconds > plausible.SET_MAX_SECONDS:
+                ctx.problems.append(warning(plausible.SET_TOO_LONG.format(
+                    time=format_duration(seconds), limit=_minutes(plausible.SET_MAX_SECONDS),
+                    hint=""), at.line, at.col, where))
 
 
 def _prescriber(values: dict[str, Any] | None) -> Prescriber | None:

@@ -294,3 +294,91 @@ def test_the_report_describes_twice_a_day(tmp_path, library):
     text = format_report(build_report(HistoryData(), routine, now))
     assert "Prescribed: 2 times a day, every day for 2 weeks" in text
     assert "14 times a week" not in text
+
+
+# --- plausibility warnings --------------------------------------------------------------------
+
+DOSES = """\
+format: 1
+title: Test
+blocks:
+  - name: Main
+    steps:
+      - exercise: plank
+        hold: 10m
+        progression: {week 2: {hold: 4m}}
+      - exercise: side_plank
+        hold: 3m30s
+      - exercise: hamstring_stretch
+        hold: 3m
+        sides: both
+      - exercise: glute_bridge
+        reps: 300
+        tempo: {up: 3s, down: 4s}
+      - exercise: easy_walk
+        hold: 40m
+      - rest: 20m
+"""
+
+
+def test_implausible_doses_are_warnings_at_their_values(tmp_path, library):
+    from player.core import plausible
+
+    found = lines(tmp_path, DOSES, library)
+    plank = ("longer than 3 minutes: more than planks and side planks are held in practice "
+             "(healthy adults hold them about 1.5-2.5 minutes: McGill 1999); check the time")
+    assert found == [
+        f"7:15: warning: block 'Main', step 1 (Plank), hold: held for 10m, {plank} (did you "
+        "mean 10s?)",
+        f"8:38: warning: block 'Main', step 1 (Plank), progression, week 2, hold: held for 4m, "
+        f"{plank} (did you mean 4s?)",
+        f"10:15: warning: block 'Main', step 2 (Side plank), hold: held for 3m30s, {plank}",
+        "12:15: warning: block 'Main', step 3 (Hamstring stretch), hold: held for 3m, longer "
+        "than 2 minutes: twice the longest stretch hold advised (ACSM: 10-30 s, up to 60 s); "
+        "check the time (did you mean 3s?)",
+        "15:15: warning: block 'Main', step 4 (Glute bridge), reps: one set lasts 35:00, longer "
+        "than 30 minutes, which is more than a home exercise set; check the time",
+        "17:9: warning: block 'Main', step 5 (Easy walk): the session lasts 1:54:40, longer "
+        "than 90 minutes, which is more than a home programme usually takes; it passes 90 "
+        "minutes at this step. Check the times, or split it into several routines",
+        "18:15: warning: block 'Main', step 5 (Easy walk), hold: one set lasts 40m, longer than "
+        "30 minutes, which is more than a home exercise set; check the time (did you mean 40s?)",
+    ]
+    assert plausible.PLANK_HOLD_MAX_SECONDS == 180 and plausible.STRETCH_HOLD_MAX_SECONDS == 120
+    # Warnings only: the routine still loads and plays.
+    path = tmp_path / "r.yaml"
+    assert load_routine(path, library, today=TODAY).routine is not None
+
+
+def test_doses_at_the_limits_are_not_warned(tmp_path, library):
+    text = (DOSES.replace("hold: 10m", "hold: 3m").replace("hold: 4m", "hold: 2m")
+            .replace("hold: 3m30s", "hold: 3m").replace("hold: 3m\n        sides", "hold: 2m\n"
+                                                        "        sides")
+            .replace("reps: 300", "reps: 257").replace("hold: 40m", "hold: 30m")
+            .replace("rest: 20m", "rest: 5m"))
+    assert lines(tmp_path, text, library) == []
+
+
+def test_the_longest_week_decides_the_session_warning(tmp_path, library):
+    text = """\
+format: 1
+title: Test
+schedule: {times_per_week: 3, weeks: 6}
+blocks:
+  - name: Main
+    steps:
+      - exercise: easy_walk
+        hold: 25m
+        sets: 3
+        rest_between_sets: 0s
+        progression: {week 4: {sets: 4}}
+"""
+    assert lines(tmp_path, text, library) == [
+        "7:9: warning: block 'Main', step 1 (Easy walk): the session lasts 1:40:05 in week 4, "
+        "longer than 90 minutes, which is more than a home programme usually takes; it passes "
+        "90 minutes at this step. Check the times, or split it into several routines"]
+
+
+@pytest.mark.parametrize("path", bundled.bundled_routines(), ids=lambda p: p.name)
+def test_bundled_routines_are_plausible(library, path):
+    assert load_routine(path, library, today=TODAY).warnings == ()
