@@ -247,6 +247,7 @@ def _check_format(root: Node, struct: Struct, ctx: Context) -> Any:
                 return ctx.fail(fmt, "format", f"format {old} is not a known routine format")
             ctx.problems.extend(MIGRATIONS[old](root))
         ctx.version = version_of(fmt) or FORMAT_VERSION
+        ctx.version_written = (fmt.source or str(fmt.value)).strip()
     return struct.check(root, "", ctx)
 
 

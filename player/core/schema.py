@@ -58,6 +58,8 @@ class Context:
     #: The format version the file says it is written in (the newest until it is known), so
     #: fields newer than that are refused at their key.
     version: str = FORMAT_VERSION
+    #: The format as the file writes it (``1`` or ``1.0``), for messages.
+    version_written: str = FORMAT_VERSION
 
     def fail(self, node: Node, path: str, message: str) -> Any:
         self.problems.append(error(message, node.line, node.col, path))
@@ -469,7 +471,8 @@ class Struct(Type):
             if spec.since and _version_key(ctx.version) < _version_key(spec.since):
                 line, col = node.keys[key]
                 ctx.problems.append(error(NEWER_FIELD.format(
-                    field=code(key), since=spec.since, version=ctx.version), line, col, sub))
+                    field=code(key), since=spec.since, version=ctx.version_written), line, col,
+                    sub))
                 ok = False
             value = spec.type.check(child, sub, ctx)
             ok &= value is not INVALID

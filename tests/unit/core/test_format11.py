@@ -92,7 +92,7 @@ def test_unknown_format_versions_are_refused_at_the_field(tmp_path, library, wri
 
 def test_newer_fields_in_a_10_file_are_errors_at_each_field(tmp_path, library):
     found = lines(tmp_path, V11.replace("format: 1.1", "format: 1"), library)
-    fix = "but this file says `format: 1.0`; write `format: 1.1` at the top of the file to use it"
+    fix = "but this file says `format: 1`; write `format: 1.1` at the top of the file to use it"
     assert found == [
         f"3:1: error: prescriber: `prescriber` is new in format 1.1, {fix}",
         f"4:1: error: clinician_notes: `clinician_notes` is new in format 1.1, {fix}",
@@ -382,3 +382,56 @@ blocks:
 @pytest.mark.parametrize("path", bundled.bundled_routines(), ids=lambda p: p.name)
 def test_bundled_routines_are_plausible(library, path):
     assert load_routine(path, library, today=TODAY).warnings == ()
+
+
+# --- the docs' "How do I prescribe ..." examples ----------------------------------------------
+
+DOC = Path(__file__).resolve().parents[3] / "docs" / "routine-format.md"
+
+
+def _doc_example(marker: str) -> str:
+    import re
+
+    text = DOC.read_text(encoding="utf-8")
+    match = re.search(rf"<!-- {re.escape(marker)} -->\s*```yaml\n(.*?)^```", text, re.S | re.M)
+    assert match, marker
+    return match.group(1)
+
+
+@pytest.mark.parametrize("marker", ["how-twice-a-day", "how-prescriber", "how-clinician-notes",
+                                    "minimal-example"])
+def test_how_do_i_examples_validate_without_a_problem(tmp_path, library, marker):
+    path = tmp_path / "r.yaml"
+    path.write_text(_doc_example(marker), encoding="utf-8")
+    result = load_routine(path, library, today=TODAY)
+    assert result.problems == () and result.routine is not None
+    assert result.routine.format == "1.1"
+
+
+def test_the_twice_a_day_example_says_twice_a_day(tmp_path, library):
+    from player.core.timeline import prescriber_text, schedule_text
+
+    twice = load(tmp_path, _doc_example("how-twice-a-day"), library)
+    assert schedule_text(twice.schedule) == "2 times a day, every day for 2 weeks"
+    who = load(tmp_path, _doc_example("how-prescriber"), library)
+    assert prescriber_text(who.prescriber) == ("Prescribed by J. Example, physiotherapist, "
+                                               "Northside Physiotherapy, +44 161 555 0123 ext 4")
+    notes = load(tmp_path, _doc_example("how-clinician-notes"), library)
+    assert notes.clinician_notes and notes.blocks[0].steps[0].clinician_notes
+
+
+def test_the_docs_timeline_of_the_full_example_is_what_timeline_prints(tmp_path, library):
+    import io
+
+    from player.cli import cmd_timeline
+
+    path = tmp_path / "full.yaml"
+    path.write_text(_doc_example("full-example"), encoding="utf-8")
+    out = io.StringIO()
+    assert cmd_timeline(str(path), False, out=out, library=library) == 0
+    assert "```text\n" + out.getvalue() + "```" in DOC.read_text(encoding="utf-8")
+
+
+def test_the_newer_field_message_quotes_the_format_as_written(tmp_path, library):
+    found = lines(tmp_path, V11.replace("format: 1.1", "format: 1.0"), library)
+    assert len(found) == 5 and all("this file says `format: 1.0`;" in line for line in found)
