@@ -536,7 +536,9 @@ class _Sizer:
         between = v.get("rest_between_sets", self.defaults["rest_between_sets"])
         after = v.get("rest_after", self.defaults["rest_after"])
         tempo = v.get("tempo")
-        if hold is not None:
+        if hold is not None and reps is not None:  # each repetition held (1.1)
+            per_side = reps * hold
+        elif hold is not None:
             per_side = hold
         elif tempo:
             per_side = (reps or 1) * sum(tempo.get(k, 0.0) for k in ("up", "hold", "down"))
@@ -765,9 +767,12 @@ class _RoutineBuilder:
         if ex is None:
             return None
         tempo = v.get("tempo")
+        hold = v.get("hold")
+        if hold is not None and "reps" in v:  # 10 x 10s: each repetition is a hold (1.1)
+            tempo, hold = {"hold": hold}, None
         checks = self.values.get("pain_checks", {})
         step = ExerciseStep(
-            exercise=ex, hold=v.get("hold"), reps=v.get("reps"),
+            exercise=ex, hold=hold, reps=v.get("reps"),
             tempo=Tempo(tempo.get("up", 0.0), tempo.get("hold", 0.0), tempo.get("down", 0.0),
                         order=tuple(tempo)) if tempo else None,
             sets=v.get("sets", 1),

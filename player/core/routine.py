@@ -98,16 +98,20 @@ class ExerciseStep:
     clinician_notes: str = ""
 
     def for_week(self, week: int) -> ExerciseStep:
-        """This step with every progression that applies by ``week`` folded in."""
-        hold, reps, sets = self.hold, self.reps, self.sets
+        """This step with every progression that applies by ``week`` folded in. On a step of
+        repetitions, a new ``hold`` is the hold of each repetition (``reps`` with ``hold``)."""
+        hold, reps, sets, tempo = self.hold, self.reps, self.sets, self.tempo
         for p in sorted(self.progressions, key=lambda p: p.from_week):
             if week >= p.from_week:
-                hold = p.hold if p.hold is not None else hold
+                if p.hold is not None and self.hold is None and tempo is not None:
+                    tempo = replace(tempo, hold=p.hold)
+                elif p.hold is not None:
+                    hold = p.hold
                 reps = p.reps if p.reps is not None else reps
                 sets = p.sets if p.sets is not None else sets
-        if (hold, reps, sets) == (self.hold, self.reps, self.sets):
+        if (hold, reps, sets, tempo) == (self.hold, self.reps, self.sets, self.tempo):
             return self
-        return replace(self, hold=hold, reps=reps, sets=sets)
+        return replace(self, hold=hold, reps=reps, sets=sets, tempo=tempo)
 
 
 @dataclass(frozen=True)

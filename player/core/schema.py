@@ -674,11 +674,29 @@ def _media(kind: str, suffixes: tuple[str, ...]) -> Text:
                      pattern_help=f"a {kind} file ending in {', '.join(suffixes)}")
 
 
+#: `reps` with `hold` (each repetition held) in a file older than 1.1, or beside a tempo.
+HOLD_EACH_REP_NEWER = ("`reps` with `hold` (each repetition held for that time, e.g. 10 x 10s) "
+                       "is new in format {since}, but this file says `format: {version}`; write "
+                       "`format: {since}` at the top of the file, or give either `hold` or `reps`")
+HOLD_EACH_REP_AND_TEMPO = ("with `tempo`, write the hold of each repetition in the tempo "
+                           "(`tempo: {{hold: {hold}}}`), not as `hold`")
+
+
 def _reps_or_hold(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
     has_hold, has_reps = "hold" in values, "reps" in values
-    if has_hold == has_reps:
+    if not has_hold and not has_reps:
         ctx.fail(node, path, "an exercise step needs either `hold` (a time, e.g. 30s) or `reps` "
-                             "(a number), not " + ("both" if has_hold else "neither"))
+                             "(a number), not neither")
+    elif has_hold and has_reps:  # 1.1: each repetition held for `hold`
+        assert node.keys is not None
+        line, col = node.keys["hold"]
+        if _version_key(ctx.version) < _version_key(V1_1):
+            ctx.problems.append(error(HOLD_EACH_REP_NEWER.format(
+                since=V1_1, version=ctx.version_written), line, col, f"{path}.hold"))
+        elif "tempo" in values:
+            ctx.problems.append(error(HOLD_EACH_REP_AND_TEMPO.format(
+                hold=found(node.value["hold"])), line, col,
+                f"{path}.hold"))
     elif "tempo" in values and not has_reps:
         ctx.fail(node, path, "`tempo` times each repetition, so it needs `reps`, not `hold`")
 
@@ -785,7 +803,8 @@ EXERCISE_STEP = Struct("exercise step", {
     "exercise": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
                       "Id of the exercise, from the routine's `exercises` or the bundled library.",
                       required=True),
-    "hold": Field(Duration(), "Time to hold or do the exercise, per set and side."),
+    "hold": Field(Duration(), "Time to hold or do the exercise, per set and side; with `reps` "
+                  "(format 1.1), the hold of each repetition (10 x 10s)."),
     "reps": Field(Int(1, 500), "Repetitions per set and side; without `tempo` the person "
                                "presses Done when finished."),
     "tempo": Field(TEMPO, "Timing of each repetition; makes a reps set timed."),
@@ -810,11 +829,14 @@ EXERCISE_STEP = Struct("exercise step", {
     json_extra={
         "oneOf": [{"required": ["hold"],
                    "not": {"anyOf": [{"required": ["reps"]}, {"required": ["tempo"]}]}},
-                  {"required": ["reps"], "not": {"required": ["hold"]}}],
+                  {"required": ["reps"], "not": {"required": ["hold"]}},
+                  # 1.1: each repetition held (the editor allows it under format 1 too).
+                  {"required": ["reps", "hold"], "not": {"required": ["tempo"]}}],
         # A progression may change only the dose the step has (flagged at the week's line).
-        "allOf": [{"if": {"required": [dose]}, "then": {"properties": {"progression": {
-            "additionalProperties": {"properties": {other: False}}}}}}
-            for dose, other in (("hold", "reps"), ("reps", "hold"))]})
+        "allOf": [{"if": {"required": [dose], "not": {"required": [other]}},
+                   "then": {"properties": {"progression": {
+                       "additionalProperties": {"properties": {other: False}}}}}}
+                  for dose, other in (("hold", "reps"), ("reps", "hold"))]})
 
 REST_STEP = Struct("rest step", {
     "rest": Field(Duration(), "How long to rest.", required=True),
@@ -997,12 +1019,21 @@ def json_schema(struct: Struct = ROUTINE, schema_id: str = SCHEMA_ID,
 
 
 def _older_format_refuses_newer_fields(doc: dict[str, Any], struct: Struct) -> None:
-    """For editors: a file that says ``format: 1`` may not have the top-level fields 1.1 added
-    (newer fields deeper in the file are refused by ``validate`` only)."""
-    newer = [name for name, f in struct.fields.items() if f.since]
-    if newer and "format" in struct.fields:
-        doc["if"] = {"properties": {"format": {"const": 1}}, "required": ["format"]}
-        doc["then"] = {"properties": {name: False for name in newer}}
+    """For editors: a file that says ``format: 1`` may not have the fields 1.1 added, nor
+    ``reps`` with ``hold`` (each flagged at its own key, as ``validate`` does)."""
+    if struct is not ROUTINE:
+        return
+    doc["if"] = {"properties": {"format": {"const": 1}}, "required": ["format"]}
+    step = {"properties": {name: False for name in _newer_fields(EXERCISE_STEP)},
+            "if": {"required": ["reps"]}, "then": {"properties": {"hold": False}}}
+    doc["then"] = {"properties": {
+        **{name: False for name in _newer_fields(ROUTINE)},
+        "schedule": {"properties": {name: False for name in _newer_fields(SCHEDULE)}},
+        "blocks": {"items": {"properties": {"steps": {"items": step}}}}}}
+
+
+def _newer_fields(struct: Struct) -> list[str]:
+    return [name for name, f in struct.fields.items() if f.since]
 
 
 def _for_editors(node: Any, ids: list[str]) -> None:

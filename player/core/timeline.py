@@ -233,6 +233,10 @@ def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
         b.add(block, StepKind.REST, "Rest", step.rest_after)
 
 
+#: A set of repetitions each held (``reps: 10`` with ``hold: 10s``).
+REPS_HELD = "{reps} reps, each held {hold} s"
+
+
 def describe_step(step: TimelineStep) -> str:
     """One line of detail for a timeline step (sets, reps, side, cap)."""
     bits = []
@@ -241,7 +245,11 @@ def describe_step(step: TimelineStep) -> str:
     if step.side:
         bits.append(f"{step.side} side")
     if step.reps:
-        bits.append(f"{step.reps} reps" + ("" if step.timed else ", press Done"))
+        held = step.tempo.hold if step.tempo is not None else 0.0
+        if step.tempo is not None and step.tempo.phases() == (("hold", held),):
+            bits.append(REPS_HELD.format(reps=step.reps, hold=f"{held:g}"))
+        else:
+            bits.append(f"{step.reps} reps" + ("" if step.timed else ", press Done"))
     if step.bpm:
         bits.append(f"{step.bpm} beats/min")
     if step.requested_seconds is not None:

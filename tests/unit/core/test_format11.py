@@ -399,6 +399,7 @@ def _doc_example(marker: str) -> str:
 
 
 @pytest.mark.parametrize("marker", ["how-twice-a-day", "how-prescriber", "how-clinician-notes",
+                                    "how-reps-with-a-hold",
                                     "minimal-example"])
 def test_how_do_i_examples_validate_without_a_problem(tmp_path, library, marker):
     path = tmp_path / "r.yaml"
@@ -435,3 +436,46 @@ def test_the_docs_timeline_of_the_full_example_is_what_timeline_prints(tmp_path,
 def test_the_newer_field_message_quotes_the_format_as_written(tmp_path, library):
     found = lines(tmp_path, V11.replace("format: 1.1", "format: 1.0"), library)
     assert len(found) == 5 and all("this file says `format: 1.0`;" in line for line in found)
+
+
+# --- reps with a hold each ("10 x 10 s") ------------------------------------------------------
+
+HELD_REPS = _doc_example("how-reps-with-a-hold")
+
+
+def test_reps_with_a_hold_each_play_as_timed_reps_of_that_hold(tmp_path, library):
+    from player.core.timeline import describe_step
+
+    routine = load(tmp_path, HELD_REPS, library)
+    step = routine.blocks[0].steps[0]
+    assert step.hold is None and step.reps == 10 and step.tempo is not None
+    assert step.tempo.phases() == (("hold", 10.0),)
+    week1 = [s for s in build_timeline(routine, 1).steps if s.kind.value == "exercise"]
+    assert [(s.duration_seconds, s.reps) for s in week1] == [(100.0, 10)]
+    assert describe_step(week1[0]) == "10 reps, each held 10 s"
+    week3 = [s for s in build_timeline(routine, 3).steps if s.kind.value == "exercise"]
+    assert week3[0].duration_seconds == 150.0 and week3[0].tempo.hold == 15.0
+
+
+def test_the_engine_cues_each_held_rep(tmp_path, library):
+    from player.core.engine import TempoPhase, step_schedule
+
+    routine = load(tmp_path, HELD_REPS, library)
+    step = next(s for s in build_timeline(routine).steps if s.kind.value == "exercise")
+    phases = [e for e in step_schedule(step) if isinstance(e, TempoPhase)]
+    assert [(e.rep, e.phase, e.at) for e in phases] == [(n, "hold", 10.0 * (n - 1))
+                                                        for n in range(1, 11)]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (HELD_REPS.replace("format: 1.1", "format: 1"),
+     "10:9: error: block 'Stretch', step 1 (Knee to chest), hold: `reps` with `hold` (each "
+     "repetition held for that time, e.g. 10 x 10s) is new in format 1.1, but this file says "
+     "`format: 1`; write `format: 1.1` at the top of the file, or give either `hold` or `reps`"),
+    (HELD_REPS.replace("        hold: 10s ", "        tempo: {up: 2s}\n        hold: 10s "),
+     "11:9: error: block 'Stretch', step 1 (Knee to chest), hold: with `tempo`, write the hold "
+     "of each repetition in the tempo (`tempo: {hold: 10s}`), not as `hold`"),
+])
+def test_reps_with_a_hold_mistakes_are_at_the_hold(tmp_path, library, text, message):
+    found = lines(tmp_path, text, library)
+    assert message in found, found

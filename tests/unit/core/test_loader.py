@@ -370,7 +370,8 @@ def test_hold_and_reps_rules(tmp_path, library):
     base = MINIMAL.replace("        hold: 30s\n", "")
     assert "needs either `hold`" in only(problems(tmp_path, base, library))
     both = MINIMAL + "        reps: 10\n"
-    assert "not both" in only(problems(tmp_path, both, library))
+    assert "`reps` with `hold` (each repetition held for that time, e.g. 10 x 10s) is new in " \
+        "format 1.1" in only(problems(tmp_path, both, library))
     tempo_hold = MINIMAL + "        tempo: {up: 2s}\n"
     assert "`tempo` times each repetition" in only(problems(tmp_path, tempo_hold, library))
 

@@ -187,8 +187,10 @@ def test_no_python_quoting_in_any_message(tmp_path, library):
 ONE_PASS = [
     pytest.param(  # a step rule behind an invalid field of the same step
         BASE + "        sets: 0\n        reps: 10\n",
-        ["6:9: error: block 'Strength', step 1 (Plank): an exercise step needs either `hold` "
-         "(a time, e.g. 30s) or `reps` (a number), not both",
+        ["7:9: error: block 'Strength', step 1 (Plank), hold: `reps` with `hold` (each "
+         "repetition held for that time, e.g. 10 x 10s) is new in format 1.1, but this file says "
+         "`format: 1`; write `format: 1.1` at the top of the file, or give either `hold` or "
+         "`reps`",
          "8:15: error: block 'Strength', step 1 (Plank), sets: must be from 1 to 50; found 0"],
         id="rule-beside-a-bad-field"),
     pytest.param(  # tempo with hold, and a bad tempo phase

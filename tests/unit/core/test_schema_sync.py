@@ -70,7 +70,9 @@ def test_schema_and_validator_both_reject(tmp_path, text):
 
 EDITOR_CATCHES = [
     "format: 1\ntitle: x\nblocks: [{name: a, steps: [{cadence: 180}]}]\n",
-    "format: 1\ntitle: x\nblocks: [{name: a, steps: [{exercise: plank, hold: 3, reps: 4}]}]\n",
+    # (hold with reps is 1.1's "each repetition held"; with a tempo too, both refuse it)
+    "format: 1.1\ntitle: x\nblocks: [{name: a, steps: [{exercise: plank, hold: 3, reps: 4, "
+    "tempo: {up: 2}}]}]\n",
     "format: 1\ntitle: x\nschedule: {times_per_week: 3, weekdays: [mon]}\n"
     "blocks: [{name: a, steps: [{rest: 3}]}]\n",
 ]
