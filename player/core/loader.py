@@ -532,6 +532,8 @@ class _Sizer:
     def _exercise(self, v: dict[str, Any], hold: float | None, reps: int | None,
                   sets: int) -> tuple[int, float]:
         sides = 2 if v.get("sides") == "both" else 1
+        if v.get("sides") == "alternating":  # one set of reps on each side, taking turns
+            reps = 2 * (reps or 1)
         switch = v.get("switch_time", self.defaults["switch_time"])
         between = v.get("rest_between_sets", self.defaults["rest_between_sets"])
         after = v.get("rest_after", self.defaults["rest_after"])
@@ -849,8 +851,9 @@ def _check_dose(step: ExerciseStep, node: Node, path: str, ctx: Context) -> None
             more = _child(change, "reps", SCALAR)
             if more is not None:
                 reps.append((more.value, more, f"{key_path(f'{path}.progression', key)}.reps"))
+        turns = 2 if step.sides is Sides.ALTERNATING else 1  # both sides' reps in one set
         for count, at, where in reps:
-            seconds = count * step.tempo.rep_seconds
+            seconds = turns * count * step.tempo.rep_seconds
             if seconds > plausible.SET_MAX_SECONDS:
                 ctx.problems.append(warning(plausible.SET_TOO_LONG.format(
                     time=format_duration(seconds), limit=_minutes(plausible.SET_MAX_SECONDS),

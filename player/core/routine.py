@@ -28,6 +28,8 @@ class Sides(StrEnum):
     BOTH = "both"  # left, then switch, then right
     LEFT = "left"
     RIGHT = "right"
+    #: Format 1.1: repetitions left, right, left, right ... within each set (``reps`` per side).
+    ALTERNATING = "alternating"
 
 
 @dataclass(frozen=True)

@@ -645,7 +645,7 @@ ID_PATTERN = r"[a-z][a-z0-9_]{0,63}"
 ID_HELP = "an id of lowercase letters, digits and underscores starting with a letter"
 WEEK_PATTERN = r"week \d{1,3}"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SIDES = ("none", "both", "left", "right")
+SIDES = ("none", "both", "left", "right", "alternating")
 STEP_KINDS = ("exercise", "rest", "ice", "heat", "cadence")
 MEDIA_HELP = ("a file path relative to the routine file, or the path of a bundled medium such as "
               "illustrations/plank.svg")
@@ -732,6 +732,25 @@ def _progression_fits(values: dict[str, Any], node: Node, path: str, ctx: Contex
                     f"{week_path}.{field_name}"))
 
 
+#: `sides: alternating` in a file older than 1.1, or on a held step.
+ALTERNATING_NEWER = ("`alternating` sides are new in format {since}, but this file says `format: "
+                     "{version}`; write `format: {since}` at the top of the file, or use `both`")
+ALTERNATING_NEEDS_REPS = ("`alternating` sides take turns by repetition, so the step needs "
+                          "`reps` (per side); for a hold on each side, write `sides: both`")
+
+
+def _alternating_fits(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
+    """``sides: alternating`` is 1.1, and needs repetitions."""
+    if values.get("sides") != "alternating":
+        return
+    at = node.value["sides"]
+    if _version_key(ctx.version) < _version_key(V1_1):
+        ctx.fail(at, f"{path}.sides", ALTERNATING_NEWER.format(since=V1_1,
+                                                               version=ctx.version_written))
+    elif "reps" not in values and "hold" in values:
+        ctx.fail(at, f"{path}.sides", ALTERNATING_NEEDS_REPS)
+
+
 def _one_way_of_scheduling(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
     if "times_per_week" in values and "weekdays" in values:
         ctx.fail(node, path, "give either `times_per_week` or `weekdays`, not both")
@@ -813,8 +832,9 @@ EXERCISE_STEP = Struct("exercise step", {
                                "(default: defaults.rest_between_sets)."),
     "rest_after": Field(Duration(zero_ok=True), "Rest after the last set "
                         "(default: defaults.rest_after)."),
-    "sides": Field(Enum(SIDES), "none (both sides at once), both (left then right), left or "
-                   "right.", default="none"),
+    "sides": Field(Enum(SIDES), "none (both sides at once), both (left then right), left, "
+                   "right, or alternating (format 1.1: reps left, right, left ... within each "
+                   "set; needs reps).", default="none"),
     "switch_time": Field(Duration(zero_ok=True), "Time to switch sides (default: "
                          "defaults.switch_time)."),
     "progression": Field(MapOf(PROGRESSION, WEEK_PATTERN, "written `week N`, e.g. `week 3`",
@@ -825,7 +845,7 @@ EXERCISE_STEP = Struct("exercise step", {
     "note": _COMMON_NOTE,
     "clinician_notes": _STEP_CLINICIAN_NOTES,
 }, "An exercise held for a time or done for repetitions.",
-    rules=(_reps_or_hold, _progression_fits),
+    rules=(_reps_or_hold, _progression_fits, _alternating_fits),
     json_extra={
         "oneOf": [{"required": ["hold"],
                    "not": {"anyOf": [{"required": ["reps"]}, {"required": ["tempo"]}]}},
@@ -833,10 +853,13 @@ EXERCISE_STEP = Struct("exercise step", {
                   # 1.1: each repetition held (the editor allows it under format 1 too).
                   {"required": ["reps", "hold"], "not": {"required": ["tempo"]}}],
         # A progression may change only the dose the step has (flagged at the week's line).
-        "allOf": [{"if": {"required": [dose], "not": {"required": [other]}},
-                   "then": {"properties": {"progression": {
-                       "additionalProperties": {"properties": {other: False}}}}}}
-                  for dose, other in (("hold", "reps"), ("reps", "hold"))]})
+        "allOf": [*({"if": {"required": [dose], "not": {"required": [other]}},
+                     "then": {"properties": {"progression": {
+                         "additionalProperties": {"properties": {other: False}}}}}}
+                    for dose, other in (("hold", "reps"), ("reps", "hold"))),
+                  # Alternating sides take turns by repetition.
+                  {"if": {"required": ["hold"], "not": {"required": ["reps"]}},
+                   "then": {"properties": {"sides": {"not": {"const": "alternating"}}}}}]})
 
 REST_STEP = Struct("rest step", {
     "rest": Field(Duration(), "How long to rest.", required=True),
@@ -1024,7 +1047,8 @@ def _older_format_refuses_newer_fields(doc: dict[str, Any], struct: Struct) -> N
     if struct is not ROUTINE:
         return
     doc["if"] = {"properties": {"format": {"const": 1}}, "required": ["format"]}
-    step = {"properties": {name: False for name in _newer_fields(EXERCISE_STEP)},
+    step = {"properties": {**{name: False for name in _newer_fields(EXERCISE_STEP)},
+                           "sides": {"not": {"const": "alternating"}}},
             "if": {"required": ["reps"]}, "then": {"properties": {"hold": False}}}
     doc["then"] = {"properties": {
         **{name: False for name in _newer_fields(ROUTINE)},

@@ -199,13 +199,19 @@ def _exercise_seconds(step: ExerciseStep) -> float | None:
 def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
     ex = step.exercise
     sides: list[str | None]
-    if step.sides is Sides.BOTH:
+    reps = step.reps
+    if step.sides is Sides.ALTERNATING:  # one set plays the reps of both sides, taking turns
+        sides = [Sides.ALTERNATING.value]
+        reps = 2 * (step.reps or 1)
+    elif step.sides is Sides.BOTH:
         sides = ["left", "right"]
     elif step.sides in (Sides.LEFT, Sides.RIGHT):
         sides = [step.sides.value]
     else:
         sides = [None]
     duration = _exercise_seconds(step)
+    if duration is not None and step.sides is Sides.ALTERNATING:
+        duration *= 2
     for set_no in range(1, step.sets + 1):
         for i, side in enumerate(sides):
             if i > 0 and step.switch_time > 0:
@@ -219,7 +225,7 @@ def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
                 set=set_no,
                 sets=step.sets,
                 exercise=ex,
-                reps=step.reps,
+                reps=reps,
                 tempo=step.tempo,
                 note=step.note,
                 clinician_notes=step.clinician_notes if set_no == 1 and i == 0 else "",
@@ -233,6 +239,17 @@ def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
         b.add(block, StepKind.REST, "Rest", step.rest_after)
 
 
+def rep_side(step: TimelineStep, rep: int) -> str | None:
+    """The side repetition ``rep`` (1-based) of ``step`` is done on: with alternating sides,
+    ``left`` for odd repetitions and ``right`` for even; else the step's side (None: both at
+    once)."""
+    if step.side == Sides.ALTERNATING.value:
+        return "left" if rep % 2 else "right"
+    return step.side
+
+
+#: How the sides of a timeline step are described.
+ALTERNATING_SIDES = "left and right in turn"
 #: A set of repetitions each held (``reps: 10`` with ``hold: 10s``).
 REPS_HELD = "{reps} reps, each held {hold} s"
 
@@ -242,7 +259,9 @@ def describe_step(step: TimelineStep) -> str:
     bits = []
     if step.sets and step.sets > 1:
         bits.append(f"set {step.set}/{step.sets}")
-    if step.side:
+    if step.side == Sides.ALTERNATING.value:
+        bits.append(ALTERNATING_SIDES)
+    elif step.side:
         bits.append(f"{step.side} side")
     if step.reps:
         held = step.tempo.hold if step.tempo is not None else 0.0

@@ -399,6 +399,7 @@ def _doc_example(marker: str) -> str:
 
 
 @pytest.mark.parametrize("marker", ["how-twice-a-day", "how-prescriber", "how-clinician-notes",
+                                    "how-alternating",
                                     "how-reps-with-a-hold",
                                     "minimal-example"])
 def test_how_do_i_examples_validate_without_a_problem(tmp_path, library, marker):
@@ -479,3 +480,52 @@ def test_the_engine_cues_each_held_rep(tmp_path, library):
 def test_reps_with_a_hold_mistakes_are_at_the_hold(tmp_path, library, text, message):
     found = lines(tmp_path, text, library)
     assert message in found, found
+
+
+# --- alternating sides ------------------------------------------------------------------------
+
+ALTERNATING = _doc_example("how-alternating")
+
+
+def test_alternating_sides_play_both_sides_reps_in_one_set_taking_turns(tmp_path, library):
+    from player.core.engine import TempoPhase, step_schedule
+    from player.core.timeline import describe_step, rep_side
+
+    routine = load(tmp_path, ALTERNATING, library)
+    sets = [s for s in build_timeline(routine).steps if s.kind.value == "exercise"]
+    assert [(s.set, s.side, s.reps, s.duration_seconds) for s in sets] == [
+        (1, "alternating", 10, 40.0), (2, "alternating", 10, 40.0)]
+    assert not any(s.kind.value == "switch_sides" for s in build_timeline(routine).steps)
+    assert describe_step(sets[0]) == "set 1/2, left and right in turn, 10 reps"
+    assert [rep_side(sets[0], n) for n in range(1, 5)] == ["left", "right", "left", "right"]
+    ups = [e for e in step_schedule(sets[0]) if isinstance(e, TempoPhase) and e.phase == "up"]
+    assert [(e.rep, e.side, e.at) for e in ups[:3]] == [
+        (1, "left", 0.0), (2, "right", 4.0), (3, "left", 8.0)]
+    assert len(ups) == 10
+
+
+def test_alternating_sides_are_counted_in_the_size_checks(tmp_path, library):
+    text = ALTERNATING.replace("reps: 5  ", "reps: 300").replace("sets: 2", "sets: 2\n"
+                                                                "        rest_between_sets: 0s")
+    found = lines(tmp_path, text, library)
+    # 2 sets x 600 reps x 4 s = 80 minutes: a set of 40 minutes is warned at its reps
+    assert any("reps: one set lasts 40:00, longer than 30 minutes" in line for line in found)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ("format: 1", "8:16: error: block 'Strength', step 1 (Dead bug), sides: `alternating` sides "
+                  "are new in format 1.1, but this file says `format: 1`; write `format: 1.1` "
+                  "at the top of the file, or use `both`"),
+    ("hold", "8:16: error: block 'Strength', step 1 (Dead bug), sides: `alternating` sides take "
+             "turns by repetition, so the step needs `reps` (per side); for a hold on each side, "
+             "write `sides: both`"),
+    ("typo", "8:16: error: block 'Strength', step 1 (Dead bug), sides: must be one of: none, "
+             "both, left, right, alternating; found alternate (did you mean `alternating`?)"),
+])
+def test_alternating_mistakes_are_at_the_sides(tmp_path, library, change, message):
+    text = {"format: 1": ALTERNATING.replace("format: 1.1", "format: 1"),
+            "hold": ALTERNATING.replace("        reps: 5                  # per side: 10 in each "
+                                        "set\n", "        hold: 5s\n")
+            .replace("        tempo: {up: 2s, down: 2s}\n", ""),
+            "typo": ALTERNATING.replace("sides: alternating", "sides: alternate")}[change]
+    assert lines(tmp_path, text, library) == [message]

@@ -90,7 +90,7 @@ def test_every_problem_is_reported_with_its_place(tmp_path, library):
         "10:15: error: block 'Strength', step 3 (rest), rest: must be a duration like 45s, 2m, "
         "1m30s, 30 seconds or 90 (seconds); write it like 30s, 2m or 1m30s; found abc",
         "13:16: error: block 'Strength', step 4 (Plank), sides: must be one of: none, both, "
-        "left, right; found bth (did you mean `both`?)",
+        "left, right, alternating; found bth (did you mean `both`?)",
     ]
 
 

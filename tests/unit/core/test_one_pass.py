@@ -137,10 +137,10 @@ def test_clock_time_in_a_duration_raises_through_parse_duration_too():
      "block 'Strength', step 1 (Plank), note: must be text; found yes (a yes/no value); to mean "
      "it as text, put it in quotes: \"yes\""),
     ("        sides: Both\n", "8:16",
-     "block 'Strength', step 1 (Plank), sides: must be one of: none, both, left, right; found "
+     "block 'Strength', step 1 (Plank), sides: must be one of: none, both, left, right, alternating; found "
      "Both (did you mean `both`?)"),
     ("        sides:\n", "8:15",
-     "block 'Strength', step 1 (Plank), sides: must be one of: none, both, left, right; found "
+     "block 'Strength', step 1 (Plank), sides: must be one of: none, both, left, right, alternating; found "
      "nothing (an empty value)"),
 ])
 def test_found_values_are_shown_as_written(tmp_path, library, change, line, expected):
