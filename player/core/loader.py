@@ -178,9 +178,8 @@ def _routine_from_root(root: Node, problems: list[Problem], path: Path, library:
     _check_progression_weeks(root, ctx)
     routine = None
     if values is not INVALID:
-        if _check_size(values, root, ctx):  # before anything is built
+        if _check_size(values, root, ctx, warn_long=True):  # before anything is built
             routine = _RoutineBuilder(values, root, path, lib, media_dir, ctx).build()
-            _check_session_length(values, root, ctx)
     else:  # what the builder checks, on whatever is valid, so every problem shows at once
         bad = _with_errors(ctx)
         _check_media(root, _Media(path.parent, media_dir, ctx), bad, ctx)
@@ -409,9 +408,12 @@ TOO_LONG = (
     "routines")
 
 
-def _check_size(values: dict[str, Any], root: Node, ctx: Context) -> bool:
+def _check_size(values: dict[str, Any], root: Node, ctx: Context,
+                warn_long: bool = False) -> bool:
     """True when the timeline of every week stays within MAX_TIMELINE_STEPS and
     MAX_ROUTINE_SECONDS; else an error at the step where the worst week passes the limit.
+    With ``warn_long``, a session longer than :data:`player.core.plausible.ROUTINE_MAX_SECONDS`
+    in its longest week is also warned at the step where it passes that.
 
     Counted from the checked values, before any step is built: one pass over the steps and
     their progressions, whatever sets x sides the file asks for (or its aliases repeat).
@@ -445,6 +447,12 @@ def _check_size(values: dict[str, Any], root: Node, ctx: Context) -> bool:
             total=format_duration(worst_seconds[0]), week=_in_week(week),
             limit=MAX_ROUTINE_SECONDS // 3600))
         return False
+    if warn_long and worst_seconds[0] > plausible.ROUTINE_MAX_SECONDS:
+        week = -worst_seconds[1]
+        sizer.fail_at(week, lambda _, sec: sec > plausible.ROUTINE_MAX_SECONDS, root, ctx,
+                      plausible.ROUTINE_TOO_LONG.format(
+                          time=format_duration(worst_seconds[0]), week=_in_week(week),
+                          limit=_minutes(plausible.ROUTINE_MAX_SECONDS)), warn=True)
     return True
 
 
@@ -568,22 +576,6 @@ class _Sizer:
             ctx.problems.append(warning(message, where.line, where.col, path))
         else:
             ctx.fail(where, path, message)
-
-    def longest_week(self) -> tuple[int, float]:
-        """(week, seconds) of the longest session of any week (the earliest on a tie)."""
-        total = self.lead_in()[1]
-        changes: dict[int, float] = {}
-        for _, _, kind, v, _ in self.steps():  # one pass, as _check_size counts
-            states = self.states(kind, v)
-            total += states[0][2]
-            for (week, _, sec), (_, _, before) in zip(states[1:], states, strict=False):
-                changes[week] = changes.get(week, 0.0) + sec - before
-        best = (1, total)
-        for week in sorted(changes):
-            total += changes[week]
-            if total > best[1]:
-                best = (week, total)
-        return best
 
 
 def _kind_name(node: Node) -> str:
@@ -791,18 +783,6 @@ class _RoutineBuilder:
         return step
 
 
-def _check_session_length(values: dict[str, Any], root: Node, ctx: Context) -> None:
-    """A warning at the step where the longest week's session passes
-    :data:`~player.core.plausible.ROUTINE_MAX_SECONDS`."""
-    sizer = _Sizer(values)
-    week, total = sizer.longest_week()
-    if total > plausible.ROUTINE_MAX_SECONDS:
-        sizer.fail_at(week, lambda _, sec: sec > plausible.ROUTINE_MAX_SECONDS, root, ctx,
-                      plausible.ROUTINE_TOO_LONG.format(
-                          time=format_duration(total), week=_in_week(week),
-                          limit=_minutes(plausible.ROUTINE_MAX_SECONDS)), warn=True)
-
-
 def _minutes(seconds: float) -> str:
     return f"{seconds / 60:g} minutes"
 
@@ -822,19 +802,23 @@ def _minutes_hint(node: Node, limit: float) -> str:
     return ""
 
 
+#: Holds up to this long are never warned (most are), so their exercise's kind is not looked up.
+_SHORTEST_HOLD_LIMIT = min(limit for limit, _ in plausible.HOLD_LIMITS.values())
+
+
 def _check_dose(step: ExerciseStep, node: Node, path: str, ctx: Context) -> None:
     """Plausibility warnings (:mod:`player.core.plausible`) at a step's hold, its progressions'
     holds, or its reps when one timed set lasts too long."""
     holds: list[tuple[float, Node, str]] = []
-    if step.hold is not None:
+    if step.hold is not None and step.hold > _SHORTEST_HOLD_LIMIT:
         holds.append((step.hold, node.value["hold"], f"{path}.hold"))
-    weeks = _child(node, "progression", MAP)
+    weeks = _child(node, "progression", MAP) if step.progressions else None
     for key, change in weeks.value.items() if weeks is not None else ():
         hold = _child(change, "hold", SCALAR)
         if hold is not None:
             holds.append((parse_duration(hold.value), hold,
                           f"{key_path(f'{path}.progression', key)}.hold"))
-    kind_limit = plausible.HOLD_LIMITS.get(plausible.hold_kind(step.exercise))
+    kind_limit = plausible.HOLD_LIMITS.get(plausible.hold_kind(step.exercise)) if holds else None
     for seconds, at, where in holds:
         if seconds > plausible.SET_MAX_SECONDS:
             limit, message = plausible.SET_MAX_SECONDS, plausible.SET_TOO_LONG
