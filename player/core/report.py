@@ -35,7 +35,7 @@ from player.core.history import (
 from player.core.loader import Library, load_routine_bytes
 from player.core.programme import Programme, programme_for
 from player.core.progress import Adherence, PainTrend, Schedule, adherence, pain_trend
-from player.core.routine import Routine
+from player.core.routine import CadenceStep, ExerciseStep, HeatStep, IceStep, RestStep, Routine
 from player.core.text import escape_controls
 from player.core.timeline import prescriber_text
 from player.core.yamlsafe import read_limited
@@ -343,6 +343,8 @@ def change_words(points: float, percent: float | None) -> str:
 #: The report's section of the routine's clinician notes (format 1.1), and one step's line.
 CLINICIAN_NOTES_HEADING = "Clinician notes"
 STEP_CLINICIAN_NOTE = "{block}, {step}: {text}"
+#: How a step without an exercise is named there (a cadence drill by its own name).
+STEP_NAMES = {RestStep: "Rest", IceStep: "Ice", HeatStep: "Heat"}
 
 
 def clinician_note_lines(routine: Routine) -> list[str]:
@@ -352,8 +354,12 @@ def clinician_note_lines(routine: Routine) -> list[str]:
     for block in routine.blocks:
         for step in block.steps:
             if step.clinician_notes:
-                ex = getattr(step, "exercise", None)
-                name = ex.name if ex is not None else type(step).__name__.removesuffix("Step")
+                if isinstance(step, ExerciseStep):
+                    name = step.exercise.name
+                elif isinstance(step, CadenceStep):
+                    name = step.name
+                else:
+                    name = STEP_NAMES[type(step)]
                 lines.append(STEP_CLINICIAN_NOTE.format(block=block.name, step=name,
                                                         text=step.clinician_notes))
     return lines
