@@ -15,18 +15,25 @@ from typing import TextIO
 
 from player.core.durations import format_duration
 from player.core.loader import Library, load_library, load_routine, validate_file, week_problem
+from player.core.routine import Routine
 from player.core.text import escape_controls
 from player.core.timeline import (
     UNTIMED_REP_ESTIMATE_SECONDS,
     Timeline,
     build_timeline,
     describe_step,
+    prescriber_text,
+    schedule_text,
 )
 
 #: The last line of ``validate``, on standard error.
 MSG_VALID_FILES = "{valid} of {total} file(s) valid"
 #: ``timeline --week N`` for a week the routine does not have.
 MSG_BAD_WEEK = "{file}: --week {week}: {reason}"
+#: ``timeline``'s lines for the clinician (the patient never sees these).
+MSG_SCHEDULE = "Schedule: {text}"
+MSG_CLINICIAN_NOTES = "Clinician notes: {text}"
+MSG_STEP_CLINICIAN_NOTES = "{indent}clinician notes: {text}"
 
 
 def cmd_validate(paths: list[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -70,17 +77,26 @@ def cmd_timeline(name: str, as_json: bool, week: int = 1, out: TextIO | None = N
         return 2
     timeline = build_timeline(result.routine, week)
     if as_json:
-        json.dump(timeline_json(timeline), out, indent=2)
+        json.dump(timeline_json(timeline, result.routine), out, indent=2)
         out.write("\n")
     else:
-        print_timeline(timeline, out)
+        print_timeline(timeline, out, result.routine)
     return 0
 
 
-def timeline_json(timeline: Timeline) -> dict[str, object]:
-    """The ``timeline --json`` object."""
+def timeline_json(timeline: Timeline, routine: Routine | None = None) -> dict[str, object]:
+    """The ``timeline --json`` object (with the routine's prescriber, sessions a day and
+    clinician notes when ``routine`` is given)."""
+    extra: dict[str, object] = {}
+    if routine is not None:
+        p = routine.prescriber
+        extra = {"prescriber": None if p is None else
+                 {"name": p.name, "clinic": p.clinic, "phone": p.phone},
+                 "sessions_per_day": routine.schedule.sessions_per_day,
+                 "clinician_notes": routine.clinician_notes}
     return {
         "title": timeline.title,
+        **extra,
         "total_seconds": timeline.total_seconds,
         "steps": [
             {
@@ -98,15 +114,27 @@ def timeline_json(timeline: Timeline) -> dict[str, object]:
                 "estimated_seconds": None if s.timed else s.planned_seconds,
                 "requested_seconds": s.requested_seconds,
                 "bpm": s.bpm,
+                "clinician_notes": s.clinician_notes,
             }
             for s in timeline.steps
         ],
     }
 
 
-def print_timeline(timeline: Timeline, out: TextIO) -> None:
-    """The human-readable timeline; text from the file is escaped (:func:`escape_controls`)."""
+def print_timeline(timeline: Timeline, out: TextIO, routine: Routine | None = None) -> None:
+    """The human-readable timeline; text from the file is escaped (:func:`escape_controls`).
+
+    It is the clinician's view: with ``routine`` it also says who prescribed it, how often, and
+    the clinician notes (the routine's, and each step's under its first line)."""
     print(escape_controls(timeline.title), file=out)
+    if routine is not None:
+        for line in (prescriber_text(routine.prescriber),
+                     MSG_SCHEDULE.format(text=schedule_text(routine.schedule))
+                     if schedule_text(routine.schedule) else "",
+                     MSG_CLINICIAN_NOTES.format(text=routine.clinician_notes)
+                     if routine.clinician_notes else ""):
+            if line:
+                print(escape_controls(line), file=out)
     blocks = {s.block: escape_controls(s.block) for s in timeline.steps}
     width = max((len(b) for b in blocks.values()), default=0)
     for s in timeline.steps:
@@ -116,5 +144,8 @@ def print_timeline(timeline: Timeline, out: TextIO) -> None:
                 f"  {blocks[s.block]:<{width}}  {escape_controls(s.name)}"
                 + (f" ({detail})" if detail else ""))
         print(escape_controls(line), file=out)
+        if s.clinician_notes:
+            print(escape_controls(MSG_STEP_CLINICIAN_NOTES.format(
+                indent=" " * 19, text=s.clinician_notes)), file=out)
     print(f"Total: {format_duration(timeline.total_seconds)} (untimed steps counted at "
           f"{UNTIMED_REP_ESTIMATE_SECONDS:g} s a repetition)", file=out)

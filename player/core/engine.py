@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Literal, Protocol
 
-from player.core.timeline import StepKind, Timeline, TimelineStep
+from player.core.timeline import StepKind, Timeline, TimelineStep, rep_side
 
 #: Purely sonic events due longer ago than this are dropped; later state events are marked stale.
 STALE_AFTER_SECONDS = 1.0
@@ -155,6 +155,12 @@ class TempoPhase(_Event):
     step: TimelineStep
     rep: int
     phase: Phase
+
+    @property
+    def side(self) -> str | None:
+        """The side this repetition is done on (left and right in turn with alternating
+        sides; see :func:`player.core.timeline.rep_side`)."""
+        return rep_side(self.step, self.rep)
 
 
 @dataclass(frozen=True)

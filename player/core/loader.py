@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from player.core import bundled, pictures
+from player.core import bundled, pictures, plausible
 from player.core.clinical import HEAT_MAX_SECONDS, ICE_MAX_SECONDS, CareThresholds
 from player.core.durations import DurationError, format_duration, parse_duration
 from player.core.limits import MAX_REPORTED_PROBLEMS, MAX_ROUTINE_SECONDS, MAX_TIMELINE_STEPS
@@ -27,6 +27,7 @@ from player.core.places import name_places
 from player.core.problems import Problem, Severity, code, error, warning
 from player.core.routine import (
     FORMAT_VERSION,
+    FORMAT_VERSIONS,
     Block,
     CadenceStep,
     Exercise,
@@ -34,6 +35,7 @@ from player.core.routine import (
     HeatStep,
     IceStep,
     PainChecks,
+    Prescriber,
     Progression,
     RestStep,
     Routine,
@@ -55,12 +57,14 @@ from player.core.schema import (
     Struct,
     found,
     key_path,
+    version_of,
 )
 from player.core.timeline import UNTIMED_REP_ESTIMATE_SECONDS
 from player.core.yamlsafe import MAP, SCALAR, SEQ, Node, decode, parse, read_text
 
 #: Migrations of older routine formats: ``MIGRATIONS[n]`` rewrites a format-n tree into format
-#: n+1 in place and returns any problems. Format 1 is the first, so there are none yet.
+#: n+1 in place and returns any problems. Format 1 is the first, so there are none yet (1.1
+#: only adds fields to 1.0, so a 1.0 file needs none).
 MIGRATIONS: dict[int, Callable[[Node], list[Problem]]] = {}
 
 _STEP_DEFAULTS = {"lead_in": 5.0, "rest_between_sets": 30.0, "rest_after": 0.0, "switch_time": 5.0}
@@ -174,7 +178,7 @@ def _routine_from_root(root: Node, problems: list[Problem], path: Path, library:
     _check_progression_weeks(root, ctx)
     routine = None
     if values is not INVALID:
-        if _check_size(values, root, ctx):  # before anything is built
+        if _check_size(values, root, ctx, warn_long=True):  # before anything is built
             routine = _RoutineBuilder(values, root, path, lib, media_dir, ctx).build()
     else:  # what the builder checks, on whatever is valid, so every problem shows at once
         bad = _with_errors(ctx)
@@ -230,16 +234,25 @@ def _check_format(root: Node, struct: Struct, ctx: Context) -> Any:
         return ctx.fail(root, "", f"the top level must be a mapping of `key: value` lines "
                                   f"(format, title, blocks ...), not {_kind_name(root)}")
     fmt = root.value.get("format")
-    if fmt is not None and fmt.kind == SCALAR and isinstance(fmt.value, int) \
-            and not isinstance(fmt.value, bool):
-        if fmt.value > FORMAT_VERSION:
-            return ctx.fail(fmt, "format", f"this file is written in format {fmt.value}, newer "
-                                           f"than this app reads ({FORMAT_VERSION}); update the app")
-        for version in range(fmt.value, FORMAT_VERSION):
-            if version not in MIGRATIONS:
-                return ctx.fail(fmt, "format", f"format {version} is not a known routine format")
-            ctx.problems.extend(MIGRATIONS[version](root))
+    version = version_of(fmt) if fmt is not None else None
+    if fmt is not None and version is not None:
+        major = int(version.split(".")[0])
+        if version not in FORMAT_VERSIONS and major >= 1:
+            shown_as = version if major == 1 else str(major)
+            return ctx.fail(fmt, "format", FORMAT_NEWER.format(version=shown_as,
+                                                               newest=FORMAT_VERSION))
+        for old in range(major, 1):
+            if old not in MIGRATIONS:
+                return ctx.fail(fmt, "format", f"format {old} is not a known routine format")
+            ctx.problems.extend(MIGRATIONS[old](root))
+        ctx.version = version_of(fmt) or FORMAT_VERSION
+        ctx.version_written = (fmt.source or str(fmt.value)).strip()
     return struct.check(root, "", ctx)
+
+
+#: A file in a format newer than the app's.
+FORMAT_NEWER = ("this file is written in format {version}, newer than this app reads "
+                "({newest}); update the app")
 
 
 def _position(p: Problem) -> tuple[int, int]:
@@ -395,9 +408,12 @@ TOO_LONG = (
     "routines")
 
 
-def _check_size(values: dict[str, Any], root: Node, ctx: Context) -> bool:
+def _check_size(values: dict[str, Any], root: Node, ctx: Context,
+                warn_long: bool = False) -> bool:
     """True when the timeline of every week stays within MAX_TIMELINE_STEPS and
     MAX_ROUTINE_SECONDS; else an error at the step where the worst week passes the limit.
+    With ``warn_long``, a session longer than :data:`player.core.plausible.ROUTINE_MAX_SECONDS`
+    in its longest week is also warned at the step where it passes that.
 
     Counted from the checked values, before any step is built: one pass over the steps and
     their progressions, whatever sets x sides the file asks for (or its aliases repeat).
@@ -431,6 +447,12 @@ def _check_size(values: dict[str, Any], root: Node, ctx: Context) -> bool:
             total=format_duration(worst_seconds[0]), week=_in_week(week),
             limit=MAX_ROUTINE_SECONDS // 3600))
         return False
+    if warn_long and worst_seconds[0] > plausible.ROUTINE_MAX_SECONDS:
+        week = -worst_seconds[1]
+        sizer.fail_at(week, lambda _, sec: sec > plausible.ROUTINE_MAX_SECONDS, root, ctx,
+                      plausible.ROUTINE_TOO_LONG.format(
+                          time=format_duration(worst_seconds[0]), week=_in_week(week),
+                          limit=_minutes(plausible.ROUTINE_MAX_SECONDS)), warn=True)
     return True
 
 
@@ -518,11 +540,15 @@ class _Sizer:
     def _exercise(self, v: dict[str, Any], hold: float | None, reps: int | None,
                   sets: int) -> tuple[int, float]:
         sides = 2 if v.get("sides") == "both" else 1
+        if v.get("sides") == "alternating":  # one set of reps on each side, taking turns
+            reps = 2 * (reps or 1)
         switch = v.get("switch_time", self.defaults["switch_time"])
         between = v.get("rest_between_sets", self.defaults["rest_between_sets"])
         after = v.get("rest_after", self.defaults["rest_after"])
         tempo = v.get("tempo")
-        if hold is not None:
+        if hold is not None and reps is not None:  # each repetition held (1.1)
+            per_side = reps * hold
+        elif hold is not None:
             per_side = hold
         elif tempo:
             per_side = (reps or 1) * sum(tempo.get(k, 0.0) for k in ("up", "hold", "down"))
@@ -535,16 +561,21 @@ class _Sizer:
         return steps, seconds
 
     def fail_at(self, week: int, passed: Callable[[int, float], bool], root: Node, ctx: Context,
-                message: str) -> None:
-        """Report ``message`` at the first step where the running total in ``week`` passes."""
+                message: str, warn: bool = False) -> None:
+        """Report ``message`` (an error, or a warning when ``warn``) at the first step where the
+        running total in ``week`` passes."""
         steps, seconds = self.lead_in()
+        where, path = root, ""  # not kept: the same sums passed the limit
         for b, i, kind, v, node in self.steps():
             n, sec = self.at_week(kind, v, week)
             steps, seconds = steps + n, seconds + sec
             if passed(steps, seconds):
-                ctx.fail(node, f"blocks[{b}].steps[{i}]", message)
-                return
-        ctx.fail(root, "", message)  # not reached: the same sums passed the limit above
+                where, path = node, f"blocks[{b}].steps[{i}]"
+                break
+        if warn:
+            ctx.problems.append(warning(message, where.line, where.col, path))
+        else:
+            ctx.fail(where, path, message)
 
 
 def _kind_name(node: Node) -> str:
@@ -694,12 +725,13 @@ class _RoutineBuilder:
             language=v.get("language", "en"), audience=v.get("audience", ""),
             sources=v.get("sources", ()), notes=v.get("notes", ""),
             schedule=Schedule(schedule.get("times_per_week"), tuple(schedule.get("weekdays", ())),
-                              schedule.get("weeks")),
+                              schedule.get("weeks"), schedule.get("sessions_per_day", 1)),
             lead_in=self.defaults["lead_in"],
             pain_checks=PainChecks(checks.get("before", True), checks.get("after", True),
                                    checks.get("per_exercise", False),
                                    CareThresholds(**checks.get("thresholds", {}))),
-            path=self.path)
+            path=self.path, prescriber=_prescriber(v.get("prescriber")),
+            clinician_notes=v.get("clinician_notes", ""))
         if self.thermal_nodes:
             self._gap_warnings(routine)
         return routine
@@ -741,27 +773,31 @@ class _RoutineBuilder:
         return Block(values["name"], tuple(steps))
 
     def _step(self, kind: str, v: dict[str, Any], node: Node, path: str) -> Step | None:
-        note = v.get("note", "")
+        note, for_clinician = v.get("note", ""), v.get("clinician_notes", "")
         if kind == "rest":
-            return RestStep(v["rest"], note)
+            return RestStep(v["rest"], note, for_clinician)
         if kind in ("ice", "heat"):
             self.thermal_nodes.append((node, path))
         if kind == "ice":
             _cap_warning(v["ice"], "ice", node.value["ice"], f"{path}.ice", self.ctx)
-            return IceStep(v["ice"], note)
+            return IceStep(v["ice"], note, for_clinician)
         if kind == "heat":
             _cap_warning(v["heat"], "heat", node.value["heat"], f"{path}.heat", self.ctx)
-            return HeatStep(v["heat"], note)
+            return HeatStep(v["heat"], note, for_clinician)
         if kind == "cadence":
             ex = self._lookup(v["exercise"]) if "exercise" in v else None
-            return CadenceStep(v["cadence"], v["duration"], v.get("name", "Cadence drill"), ex, note)
+            return CadenceStep(v["cadence"], v["duration"], v.get("name", "Cadence drill"), ex, note,
+                               for_clinician)
         ex = self._lookup(v["exercise"])
         if ex is None:
             return None
         tempo = v.get("tempo")
+        hold = v.get("hold")
+        if hold is not None and "reps" in v:  # 10 x 10s: each repetition is a hold (1.1)
+            tempo, hold = {"hold": hold}, None
         checks = self.values.get("pain_checks", {})
-        return ExerciseStep(
-            exercise=ex, hold=v.get("hold"), reps=v.get("reps"),
+        step = ExerciseStep(
+            exercise=ex, hold=hold, reps=v.get("reps"),
             tempo=Tempo(tempo.get("up", 0.0), tempo.get("hold", 0.0), tempo.get("down", 0.0),
                         order=tuple(tempo)) if tempo else None,
             sets=v.get("sets", 1),
@@ -773,7 +809,76 @@ class _RoutineBuilder:
                                            p.get("sets"))
                                for k, p in v.get("progression", {}).items()),
             pain_check=v.get("pain_check", checks.get("per_exercise", False)),
-            note=note)
+            note=note, clinician_notes=for_clinician)
+        _check_dose(step, node, path, self.ctx)
+        return step
+
+
+def _minutes(seconds: float) -> str:
+    return f"{seconds / 60:g} minutes"
+
+
+def _written(node: Node) -> str:
+    return (node.source if node.source is not None else str(node.value)).strip()
+
+
+_MINUTES_ONLY = re.compile(r"(\d+)\s*(?:m|min|mins|minutes?)")
+
+
+def _minutes_hint(node: Node, limit: float) -> str:
+    """`` (did you mean 20s?)`` for ``20m`` when 20 seconds is within ``limit``, else ""."""
+    m = _MINUTES_ONLY.fullmatch(_written(node))
+    if m and 0 < int(m.group(1)) <= limit:
+        return plausible.MINUTES_FOR_SECONDS.format(seconds=m.group(1))
+    return ""
+
+
+#: Holds up to this long are never warned (most are), so their exercise's kind is not looked up.
+_SHORTEST_HOLD_LIMIT = min(limit for limit, _ in plausible.HOLD_LIMITS.values())
+
+
+def _check_dose(step: ExerciseStep, node: Node, path: str, ctx: Context) -> None:
+    """Plausibility warnings (:mod:`player.core.plausible`) at a step's hold, its progressions'
+    holds, or its reps when one timed set lasts too long."""
+    holds: list[tuple[float, Node, str]] = []
+    if step.hold is not None and step.hold > _SHORTEST_HOLD_LIMIT:
+        holds.append((step.hold, node.value["hold"], f"{path}.hold"))
+    weeks = _child(node, "progression", MAP) if step.progressions else None
+    for key, change in weeks.value.items() if weeks is not None else ():
+        hold = _child(change, "hold", SCALAR)
+        if hold is not None:
+            holds.append((parse_duration(hold.value), hold,
+                          f"{key_path(f'{path}.progression', key)}.hold"))
+    kind_limit = plausible.HOLD_LIMITS.get(plausible.hold_kind(step.exercise)) if holds else None
+    for seconds, at, where in holds:
+        if seconds > plausible.SET_MAX_SECONDS:
+            limit, message = plausible.SET_MAX_SECONDS, plausible.SET_TOO_LONG
+        elif kind_limit is not None and seconds > kind_limit[0]:
+            limit, message = kind_limit
+        else:
+            continue
+        ctx.problems.append(warning(message.format(
+            time=_written(at), limit=_minutes(limit), hint=_minutes_hint(at, limit)),
+            at.line, at.col, where))
+    if step.reps is not None and step.tempo is not None:
+        reps = [(step.reps, node.value["reps"], f"{path}.reps")]
+        for key, change in weeks.value.items() if weeks is not None else ():
+            more = _child(change, "reps", SCALAR)
+            if more is not None:
+                reps.append((more.value, more, f"{key_path(f'{path}.progression', key)}.reps"))
+        turns = 2 if step.sides is Sides.ALTERNATING else 1  # both sides' reps in one set
+        for count, at, where in reps:
+            seconds = turns * count * step.tempo.rep_seconds
+            if seconds > plausible.SET_MAX_SECONDS:
+                ctx.problems.append(warning(plausible.SET_TOO_LONG.format(
+                    time=format_duration(seconds), limit=_minutes(plausible.SET_MAX_SECONDS),
+                    hint=""), at.line, at.col, where))
+
+
+def _prescriber(values: dict[str, Any] | None) -> Prescriber | None:
+    if values is None:
+        return None
+    return Prescriber(values["name"], values.get("clinic", ""), values.get("phone", ""))
 
 
 _CAPS = {"ice": ICE_MAX_SECONDS, "heat": HEAT_MAX_SECONDS}

@@ -11,6 +11,9 @@ Adherence rules (the clinical notes are silent; these are product choices):
   started;
 * weeks run from the schedule's start date, 7 days each; a week's sessions beyond its target do
   not make up for another week;
+* with several sessions a day prescribed (``sessions_per_day``, McKenzie's 2 a day), a week's
+  target is its days times that number, and a day's sessions beyond it do not make up for
+  another day (with one a day, as before format 1.1, sessions are counted by week only);
 * a week counts toward the overall percent once it has ended, or as soon as its target is met,
   so an unfinished week never lowers the figure;
 * the streak is the number of consecutive weeks, back from the latest counted week, whose
@@ -33,6 +36,7 @@ from player.core.pain import RestingHistory, as_of
 JSON = dict[str, Any]
 _WEEKDAY_NAMES = tuple(name.lower() for name in calendar.day_name)  # monday .. sunday
 _MAX_TIMES_PER_WEEK = 21
+_MAX_SESSIONS_PER_DAY = 12
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Schedule:
     weeks: int
     times_per_week: int | None = None
     weekdays: frozenset[int] | None = None
+    sessions_per_day: int = 1
 
     def __post_init__(self) -> None:
         if (self.times_per_week is None) == (self.weekdays is None):
@@ -55,13 +60,20 @@ class Schedule:
             raise ValueError(f"times_per_week must be 1-{_MAX_TIMES_PER_WEEK}")
         if self.weekdays is not None and (not self.weekdays or not self.weekdays <= set(range(7))):
             raise ValueError("weekdays must be a non-empty set of 0 (Monday) to 6 (Sunday)")
+        if not 1 <= self.sessions_per_day <= _MAX_SESSIONS_PER_DAY:
+            raise ValueError(f"sessions_per_day must be 1-{_MAX_SESSIONS_PER_DAY}")
+
+    @property
+    def days_per_week(self) -> int:
+        """Days (or, with one session a day, sessions) prescribed in each week."""
+        if self.weekdays is not None:
+            return len(self.weekdays)
+        return self.times_per_week or 0
 
     @property
     def per_week(self) -> int:
         """Sessions prescribed in each week."""
-        if self.weekdays is not None:
-            return len(self.weekdays)
-        return self.times_per_week or 0
+        return self.days_per_week * self.sessions_per_day
 
     def to_json(self) -> JSON:
         """Plain JSON types."""
@@ -72,6 +84,7 @@ class Schedule:
             "weekdays": None
             if self.weekdays is None
             else [_WEEKDAY_NAMES[d] for d in sorted(self.weekdays)],
+            "sessions_per_day": self.sessions_per_day,
         }
 
 
@@ -136,11 +149,15 @@ def adherence(sessions: Iterable[Session], schedule: Schedule, today: date) -> A
     """Adherence to *schedule* from the first week up to the week containing *today*."""
     started: Counter[int] = Counter()
     done: Counter[int] = Counter()
+    done_on: Counter[date] = Counter()
     for s in sessions:
-        week = (s.started_at.date() - schedule.start).days // 7
+        day = s.started_at.date()
+        week = (day - schedule.start).days // 7
         started[week] += 1
         if s.counts_for_adherence:
-            done[week] += 1
+            done_on[day] += 1
+            if schedule.sessions_per_day == 1 or done_on[day] <= schedule.sessions_per_day:
+                done[week] += 1
     weeks = tuple(
         _week(n, schedule, done[n], started[n], today)
         for n in range(_weeks_started(schedule, today))

@@ -36,8 +36,9 @@ from player.core.history import (
 from player.core.loader import Library, load_routine_bytes
 from player.core.programme import Programme, programme_for
 from player.core.progress import Adherence, PainTrend, Schedule, adherence, pain_trend
-from player.core.routine import Routine
+from player.core.routine import CadenceStep, ExerciseStep, HeatStep, IceStep, RestStep, Routine
 from player.core.text import escape_controls
+from player.core.timeline import prescriber_text
 from player.core.yamlsafe import read_limited
 
 # User-visible text, in one place for translation.
@@ -138,7 +139,8 @@ def schedule_for(routine: Routine, sessions: Iterable[Session], today: date,
     if (weekdays is None and times is None) or programme is None:
         return None
     weeks = prescribed.weeks or programme.week_on(today)
-    return Schedule(start=programme.start, weeks=weeks, times_per_week=times, weekdays=weekdays)
+    return Schedule(start=programme.start, weeks=weeks, times_per_week=times, weekdays=weekdays,
+                    sessions_per_day=prescribed.sessions_per_day)
 
 
 def describe_schedule(schedule: Schedule) -> str:
@@ -149,6 +151,10 @@ def describe_schedule(schedule: Schedule) -> str:
     else:
         count = schedule.times_per_week
         how = "once a week" if count == 1 else f"{count} times a week"
+    if schedule.sessions_per_day > 1:  # "2 times a day, every day", not "14 times a week"
+        days = ("every day" if schedule.times_per_week == 7 else
+                how if schedule.weekdays is not None else f"{count} days a week")
+        how = f"{schedule.sessions_per_day} times a day, {days}"
     weeks = "1 week" if schedule.weeks == 1 else f"{schedule.weeks} weeks"
     return f"{how} for {weeks}, from {format_day(schedule.start)}"
 
@@ -213,6 +219,10 @@ class Report:
             "title": self.routine.title,
             "version": self.routine.version,
             "path": None if self.routine.path is None else str(self.routine.path),
+            "prescriber": None if self.routine.prescriber is None else {
+                "name": self.routine.prescriber.name, "clinic": self.routine.prescriber.clinic,
+                "phone": self.routine.prescriber.phone},
+            "clinician_notes": clinician_note_lines(self.routine),
         }
         return {
             "generated": self.generated.isoformat(timespec="seconds"),
@@ -356,6 +366,31 @@ def change_words(points: float, percent: float | None) -> str:
     return text if percent is None else f"{text} ({percent:+g} %)"
 
 
+#: The report's section of the routine's clinician notes (format 1.1), and one step's line.
+CLINICIAN_NOTES_HEADING = "Clinician notes"
+STEP_CLINICIAN_NOTE = "{block}, {step}: {text}"
+#: How a step without an exercise is named there (a cadence drill by its own name).
+STEP_NAMES = {RestStep: "Rest", IceStep: "Ice", HeatStep: "Heat"}
+
+
+def clinician_note_lines(routine: Routine) -> list[str]:
+    """The routine's clinician notes, then each step's as ``Block, Step: text`` (format 1.1;
+    for the clinician's report only, never the patient)."""
+    lines = [routine.clinician_notes] if routine.clinician_notes else []
+    for block in routine.blocks:
+        for step in block.steps:
+            if step.clinician_notes:
+                if isinstance(step, ExerciseStep):
+                    name = step.exercise.name
+                elif isinstance(step, CadenceStep):
+                    name = step.name
+                else:
+                    name = STEP_NAMES[type(step)]
+                lines.append(STEP_CLINICIAN_NOTE.format(block=block.name, step=name,
+                                                        text=step.clinician_notes))
+    return lines
+
+
 def format_report(report: Report) -> str:
     """The plain-text report, for a terminal: text from files is escaped (no control character,
     bidi override or line break inside a field reaches the terminal)."""
@@ -363,6 +398,11 @@ def format_report(report: Report) -> str:
     if report.routine is not None:
         version = f" (version {report.routine.version})" if report.routine.version else ""
         out.append(f"Routine: {report.routine.title}{version}")
+        if report.routine.prescriber is not None:
+            out.append(prescriber_text(report.routine.prescriber))
+        notes = clinician_note_lines(report.routine)
+        if notes:
+            out += ["", CLINICIAN_NOTES_HEADING, *(f"  {line}" for line in notes)]
     else:
         out.append("Routine: none found (give one with --routine FILE)")
     out += ["", "Adherence", *(f"  {line}" for line in adherence_lines(report))]

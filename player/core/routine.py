@@ -14,8 +14,11 @@ from pathlib import Path
 
 from player.core.clinical import DEFAULT_THRESHOLDS, CareThresholds
 
-#: The routine format version this app writes and reads natively.
-FORMAT_VERSION = 1
+#: The routine format versions this app reads, oldest first; a 1.0 file means the same in 1.1
+#: (1.1 only adds fields). A file may write 1.0 as ``format: 1``.
+FORMAT_VERSIONS = ("1.0", "1.1")
+#: The newest format: what the docs tell a physio to write.
+FORMAT_VERSION = FORMAT_VERSIONS[-1]
 
 
 class Sides(StrEnum):
@@ -25,6 +28,8 @@ class Sides(StrEnum):
     BOTH = "both"  # left, then switch, then right
     LEFT = "left"
     RIGHT = "right"
+    #: Format 1.1: repetitions left, right, left, right ... within each set (``reps`` per side).
+    ALTERNATING = "alternating"
 
 
 @dataclass(frozen=True)
@@ -90,18 +95,25 @@ class ExerciseStep:
     progressions: tuple[Progression, ...] = ()
     pain_check: bool = False
     note: str = ""
+    #: For the clinician only (``timeline``, the report, a handout's clinician copy); never
+    #: shown to the patient, unlike ``note``.
+    clinician_notes: str = ""
 
     def for_week(self, week: int) -> ExerciseStep:
-        """This step with every progression that applies by ``week`` folded in."""
-        hold, reps, sets = self.hold, self.reps, self.sets
+        """This step with every progression that applies by ``week`` folded in. On a step of
+        repetitions, a new ``hold`` is the hold of each repetition (``reps`` with ``hold``)."""
+        hold, reps, sets, tempo = self.hold, self.reps, self.sets, self.tempo
         for p in sorted(self.progressions, key=lambda p: p.from_week):
             if week >= p.from_week:
-                hold = p.hold if p.hold is not None else hold
+                if p.hold is not None and self.hold is None and tempo is not None:
+                    tempo = replace(tempo, hold=p.hold)
+                elif p.hold is not None:
+                    hold = p.hold
                 reps = p.reps if p.reps is not None else reps
                 sets = p.sets if p.sets is not None else sets
-        if (hold, reps, sets) == (self.hold, self.reps, self.sets):
+        if (hold, reps, sets, tempo) == (self.hold, self.reps, self.sets, self.tempo):
             return self
-        return replace(self, hold=hold, reps=reps, sets=sets)
+        return replace(self, hold=hold, reps=reps, sets=sets, tempo=tempo)
 
 
 @dataclass(frozen=True)
@@ -110,6 +122,7 @@ class RestStep:
 
     seconds: float
     note: str = ""
+    clinician_notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +131,7 @@ class IceStep:
 
     seconds: float
     note: str = ""
+    clinician_notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,6 +140,7 @@ class HeatStep:
 
     seconds: float
     note: str = ""
+    clinician_notes: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,6 +152,7 @@ class CadenceStep:
     name: str = "Cadence drill"
     exercise: Exercise | None = None
     note: str = ""
+    clinician_notes: str = ""
 
 
 Step = ExerciseStep | RestStep | IceStep | HeatStep | CadenceStep
@@ -157,11 +173,23 @@ class Schedule:
     times_per_week: int | None = None
     weekdays: tuple[str, ...] = ()
     weeks: int | None = None
+    #: Sessions on each day the routine is done (McKenzie: 2 a day); 1 unless the file says.
+    sessions_per_day: int = 1
 
     @property
     def sessions_per_week(self) -> int | None:
-        """Prescribed sessions a week, from weekdays when given."""
+        """Prescribed days a week, from weekdays when given (each with ``sessions_per_day``)."""
         return len(self.weekdays) if self.weekdays else self.times_per_week
+
+
+@dataclass(frozen=True)
+class Prescriber:
+    """Who prescribed the routine, for the patient to call (format 1.1)."""
+
+    name: str
+    clinic: str = ""
+    #: As written in the file (spaces, ``+44``, an extension): a phone number is text.
+    phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,7 +208,8 @@ class Routine:
 
     title: str
     blocks: tuple[Block, ...]
-    format: int = FORMAT_VERSION
+    #: The file's format version, ``"1.0"`` or ``"1.1"`` (see FORMAT_VERSIONS).
+    format: str = FORMAT_VERSIONS[0]
     description: str = ""
     author: str = ""
     version: str = ""
@@ -194,6 +223,10 @@ class Routine:
     lead_in: float = 5.0
     pain_checks: PainChecks = field(default_factory=PainChecks)
     path: Path | None = None
+    #: Who prescribed it (format 1.1), or None.
+    prescriber: Prescriber | None = None
+    #: Notes for the clinician only (format 1.1): never shown to the patient, unlike ``notes``.
+    clinician_notes: str = ""
 
     def exercises(self) -> tuple[Exercise, ...]:
         """Every distinct exercise used by the routine, in order of first use."""

@@ -30,7 +30,7 @@ from player.core.limits import (
     MAX_SUGGESTIONS,
 )
 from player.core.problems import Problem, code, error, shown
-from player.core.routine import FORMAT_VERSION
+from player.core.routine import FORMAT_VERSION, FORMAT_VERSIONS
 from player.core.text import LINE_BREAKS, has_visible, is_control, shorten
 from player.core.yamlsafe import MAP, SCALAR, SEQ, Node
 
@@ -55,6 +55,11 @@ class Context:
 
     problems: list[Problem] = field(default_factory=list)
     suggestions_left: int = MAX_SUGGESTIONS
+    #: The format version the file says it is written in (the newest until it is known), so
+    #: fields newer than that are refused at their key.
+    version: str = FORMAT_VERSION
+    #: The format as the file writes it (``1`` or ``1.0``), for messages.
+    version_written: str = FORMAT_VERSION
 
     def fail(self, node: Node, path: str, message: str) -> Any:
         self.problems.append(error(message, node.line, node.col, path))
@@ -426,6 +431,9 @@ class Field:
     description: str
     required: bool = False
     default: Any = None
+    #: The format version that added the field ("" for 1.0); a file in an older format that
+    #: writes it gets an error at the field saying which format to write.
+    since: str = ""
 
 
 @dataclass
@@ -460,6 +468,12 @@ class Struct(Type):
                                           f"(allowed: {allowed})", line, col, sub))
                 ok = False
                 continue
+            if spec.since and _version_key(ctx.version) < _version_key(spec.since):
+                line, col = node.keys[key]
+                ctx.problems.append(error(NEWER_FIELD.format(
+                    field=code(key), since=spec.since, version=ctx.version_written), line, col,
+                    sub))
+                ok = False
             value = spec.type.check(child, sub, ctx)
             ok &= value is not INVALID
             values[key] = value
@@ -493,6 +507,52 @@ class Struct(Type):
             s["description"] = self.description
         s.update(self.json_extra)
         return s
+
+
+#: A field newer than the format the file says it is written in.
+NEWER_FIELD = ("{field} is new in format {since}, but this file says `format: {version}`; "
+               "write `format: {since}` at the top of the file to use it")
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+#: A format version the app does not know.
+FORMAT_UNKNOWN = ("must be a routine format version: {versions}; found {found}")
+
+
+class Version(Type):
+    """The ``format`` field: ``1`` (the same as ``1.0``), ``1.0`` or ``1.1``, checked as the
+    loader reads it (:func:`player.core.loader._check_format` says when a file is newer)."""
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        version = version_of(node)
+        if version in FORMAT_VERSIONS:
+            return version
+        what = _unquote_fix(node, lambda t: t in FORMAT_VERSIONS or t == "1")
+        return ctx.fail(node, path, FORMAT_UNKNOWN.format(versions=", ".join(FORMAT_VERSIONS),
+                                                          found=what))
+
+    def json(self) -> dict[str, Any]:
+        # 1 and 1.0 are one number to JSON: the enum has each version once.
+        return {"type": "number", "enum": [float(v) if v != "1.0" else 1
+                                           for v in FORMAT_VERSIONS]}
+
+
+def version_of(node: Node) -> str | None:
+    """``"1.0"`` for ``format: 1`` or ``1.0``, ``"1.1"`` for ``1.1``, ``"2.0"`` for ``2``; None
+    for anything that is not a plain number (text, yes/no, a negative or huge number)."""
+    v = node.value
+    if node.kind != SCALAR or isinstance(v, bool) or not isinstance(v, int | float):
+        return None
+    written = (node.source or str(v)).strip()
+    if isinstance(v, int) and written.isdigit() and len(written) <= 3:
+        return f"{v}.0"
+    if isinstance(v, float) and re.fullmatch(r"\d{1,3}\.\d{1,3}", written):
+        major, minor = written.split(".")
+        return f"{int(major)}.{int(minor)}"
+    return None
 
 
 @dataclass
@@ -585,7 +645,7 @@ ID_PATTERN = r"[a-z][a-z0-9_]{0,63}"
 ID_HELP = "an id of lowercase letters, digits and underscores starting with a letter"
 WEEK_PATTERN = r"week \d{1,3}"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-SIDES = ("none", "both", "left", "right")
+SIDES = ("none", "both", "left", "right", "alternating")
 STEP_KINDS = ("exercise", "rest", "ice", "heat", "cadence")
 MEDIA_HELP = ("a file path relative to the routine file, or the path of a bundled medium such as "
               "illustrations/plank.svg")
@@ -614,11 +674,29 @@ def _media(kind: str, suffixes: tuple[str, ...]) -> Text:
                      pattern_help=f"a {kind} file ending in {', '.join(suffixes)}")
 
 
+#: `reps` with `hold` (each repetition held) in a file older than 1.1, or beside a tempo.
+HOLD_EACH_REP_NEWER = ("`reps` with `hold` (each repetition held for that time, e.g. 10 x 10s) "
+                       "is new in format {since}, but this file says `format: {version}`; write "
+                       "`format: {since}` at the top of the file, or give either `hold` or `reps`")
+HOLD_EACH_REP_AND_TEMPO = ("with `tempo`, write the hold of each repetition in the tempo "
+                           "(`tempo: {{hold: {hold}}}`), not as `hold`")
+
+
 def _reps_or_hold(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
     has_hold, has_reps = "hold" in values, "reps" in values
-    if has_hold == has_reps:
+    if not has_hold and not has_reps:
         ctx.fail(node, path, "an exercise step needs either `hold` (a time, e.g. 30s) or `reps` "
-                             "(a number), not " + ("both" if has_hold else "neither"))
+                             "(a number), not neither")
+    elif has_hold and has_reps:  # 1.1: each repetition held for `hold`
+        assert node.keys is not None
+        line, col = node.keys["hold"]
+        if _version_key(ctx.version) < _version_key(V1_1):
+            ctx.problems.append(error(HOLD_EACH_REP_NEWER.format(
+                since=V1_1, version=ctx.version_written), line, col, f"{path}.hold"))
+        elif "tempo" in values:
+            ctx.problems.append(error(HOLD_EACH_REP_AND_TEMPO.format(
+                hold=found(node.value["hold"])), line, col,
+                f"{path}.hold"))
     elif "tempo" in values and not has_reps:
         ctx.fail(node, path, "`tempo` times each repetition, so it needs `reps`, not `hold`")
 
@@ -652,6 +730,25 @@ def _progression_fits(values: dict[str, Any], node: Node, path: str, ctx: Contex
                 ctx.problems.append(error(
                     PROGRESSION_OTHER_FIELD.format(field=field_name, other=other), line, col,
                     f"{week_path}.{field_name}"))
+
+
+#: `sides: alternating` in a file older than 1.1, or on a held step.
+ALTERNATING_NEWER = ("`alternating` sides are new in format {since}, but this file says `format: "
+                     "{version}`; write `format: {since}` at the top of the file, or use `both`")
+ALTERNATING_NEEDS_REPS = ("`alternating` sides take turns by repetition, so the step needs "
+                          "`reps` (per side); for a hold on each side, write `sides: both`")
+
+
+def _alternating_fits(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
+    """``sides: alternating`` is 1.1, and needs repetitions."""
+    if values.get("sides") != "alternating":
+        return
+    at = node.value["sides"]
+    if _version_key(ctx.version) < _version_key(V1_1):
+        ctx.fail(at, f"{path}.sides", ALTERNATING_NEWER.format(since=V1_1,
+                                                               version=ctx.version_written))
+    elif "reps" not in values and "hold" in values:
+        ctx.fail(at, f"{path}.sides", ALTERNATING_NEEDS_REPS)
 
 
 def _one_way_of_scheduling(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
@@ -710,13 +807,23 @@ EXERCISE_DEF = Struct("exercise definition", {
     "sources": Field(Lines(), "Where the exercise comes from (guideline, paper, handout)."),
 }, "An exercise: its text, picture and sound.")
 
-_COMMON_NOTE = Field(Text(max_len=500), "A note shown during the step.")
+_COMMON_NOTE = Field(Text(max_len=500), "A note for the patient, shown during the step.")
+#: The newest format's version, for the fields it added.
+V1_1 = "1.1"
+#: Longest clinician note on one step, and on the whole routine.
+MAX_STEP_CLINICIAN_NOTES = 1000
+MAX_CLINICIAN_NOTES = 4000
+_STEP_CLINICIAN_NOTES = Field(Text(max_len=MAX_STEP_CLINICIAN_NOTES),
+                              "For the clinician only (format 1.1): shown by `timeline`, in the "
+                              "report and a handout's clinician copy, never to the patient.",
+                              since=V1_1)
 
 EXERCISE_STEP = Struct("exercise step", {
     "exercise": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
                       "Id of the exercise, from the routine's `exercises` or the bundled library.",
                       required=True),
-    "hold": Field(Duration(), "Time to hold or do the exercise, per set and side."),
+    "hold": Field(Duration(), "Time to hold or do the exercise, per set and side; with `reps` "
+                  "(format 1.1), the hold of each repetition (10 x 10s)."),
     "reps": Field(Int(1, 500), "Repetitions per set and side; without `tempo` the person "
                                "presses Done when finished."),
     "tempo": Field(TEMPO, "Timing of each repetition; makes a reps set timed."),
@@ -725,8 +832,9 @@ EXERCISE_STEP = Struct("exercise step", {
                                "(default: defaults.rest_between_sets)."),
     "rest_after": Field(Duration(zero_ok=True), "Rest after the last set "
                         "(default: defaults.rest_after)."),
-    "sides": Field(Enum(SIDES), "none (both sides at once), both (left then right), left or "
-                   "right.", default="none"),
+    "sides": Field(Enum(SIDES), "none (both sides at once), both (left then right), left, "
+                   "right, or alternating (format 1.1: reps left, right, left ... within each "
+                   "set; needs reps).", default="none"),
     "switch_time": Field(Duration(zero_ok=True), "Time to switch sides (default: "
                          "defaults.switch_time)."),
     "progression": Field(MapOf(PROGRESSION, WEEK_PATTERN, "written `week N`, e.g. `week 3`",
@@ -735,32 +843,42 @@ EXERCISE_STEP = Struct("exercise step", {
     "pain_check": Field(Bool(), "Ask for a 0-10 pain rating after this exercise "
                         "(default: pain_checks.per_exercise)."),
     "note": _COMMON_NOTE,
+    "clinician_notes": _STEP_CLINICIAN_NOTES,
 }, "An exercise held for a time or done for repetitions.",
-    rules=(_reps_or_hold, _progression_fits),
+    rules=(_reps_or_hold, _progression_fits, _alternating_fits),
     json_extra={
         "oneOf": [{"required": ["hold"],
                    "not": {"anyOf": [{"required": ["reps"]}, {"required": ["tempo"]}]}},
-                  {"required": ["reps"], "not": {"required": ["hold"]}}],
+                  {"required": ["reps"], "not": {"required": ["hold"]}},
+                  # 1.1: each repetition held (the editor allows it under format 1 too).
+                  {"required": ["reps", "hold"], "not": {"required": ["tempo"]}}],
         # A progression may change only the dose the step has (flagged at the week's line).
-        "allOf": [{"if": {"required": [dose]}, "then": {"properties": {"progression": {
-            "additionalProperties": {"properties": {other: False}}}}}}
-            for dose, other in (("hold", "reps"), ("reps", "hold"))]})
+        "allOf": [*({"if": {"required": [dose], "not": {"required": [other]}},
+                     "then": {"properties": {"progression": {
+                         "additionalProperties": {"properties": {other: False}}}}}}
+                    for dose, other in (("hold", "reps"), ("reps", "hold"))),
+                  # Alternating sides take turns by repetition.
+                  {"if": {"required": ["hold"], "not": {"required": ["reps"]}},
+                   "then": {"properties": {"sides": {"not": {"const": "alternating"}}}}}]})
 
 REST_STEP = Struct("rest step", {
     "rest": Field(Duration(), "How long to rest.", required=True),
     "note": _COMMON_NOTE,
+    "clinician_notes": _STEP_CLINICIAN_NOTES,
 }, "A rest.")
 
 ICE_STEP = Struct("ice step", {
     "ice": Field(Duration(), "Ice time; the player caps it at 20 minutes whatever is written.",
                  required=True),
     "note": _COMMON_NOTE,
+    "clinician_notes": _STEP_CLINICIAN_NOTES,
 }, "A cold pack wrapped in a cloth. The person confirms the barrier before the timer starts.")
 
 HEAT_STEP = Struct("heat step", {
     "heat": Field(Duration(), "Heat time; the player caps it at 30 minutes whatever is "
                   "written.", required=True),
     "note": _COMMON_NOTE,
+    "clinician_notes": _STEP_CLINICIAN_NOTES,
 }, "A heat pack wrapped in a towel. The person confirms the barrier before the timer starts.")
 
 CADENCE_STEP = Struct("cadence step", {
@@ -772,6 +890,7 @@ CADENCE_STEP = Struct("cadence step", {
     "exercise": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
                       "Exercise whose picture and instructions to show."),
     "note": _COMMON_NOTE,
+    "clinician_notes": _STEP_CLINICIAN_NOTES,
 }, "A running-form drill with a metronome.")
 
 #: Blocks in a routine, and steps in a block.
@@ -789,11 +908,30 @@ BLOCK = Struct("block", {
                    required=True),
 }, "A named group of steps.")
 
+#: Most sessions a day: every 2 hours through a waking day (McKenzie's "every 2-3 hours").
+MAX_SESSIONS_PER_DAY = 12
+#: A phone number as people write it: digits, spaces, + ( ) - . /, and an extension.
+PHONE_PATTERN = r"\+?[0-9][0-9 ()./-]{2,30}(?: ?(?:ext\.?|x) ?[0-9]{1,6})?"
+PHONE_HELP = "a phone number of digits, spaces and + ( ) - . / (an extension as `ext 12`)"
+
+PRESCRIBER = Struct("prescriber", {
+    "name": Field(Text(max_len=120, min_len=1, one_line=True),
+                  "Who prescribed it, as the patient knows them (e.g. A. Physio, MCSP).",
+                  required=True),
+    "clinic": Field(Text(max_len=120, one_line=True), "Clinic or practice."),
+    "phone": Field(Text(max_len=40, pattern=PHONE_PATTERN, pattern_help=PHONE_HELP),
+                   "Phone number for the patient to call, written in quotes (\"0161 555 0123\")."),
+}, "Who prescribed the routine (format 1.1): shown in the preview, the report and the care "
+   "banners (\"call your physiotherapist ...\").")
+
 SCHEDULE = Struct("schedule", {
     "times_per_week": Field(Int(1, 14), "Sessions a week."),
     "weekdays": Field(List(Enum(WEEKDAYS), min_items=1, max_items=7), "Chosen days "
                       "(mon..sun), instead of times_per_week."),
     "weeks": Field(Int(1, 104), "For how many weeks."),
+    "sessions_per_day": Field(Int(1, MAX_SESSIONS_PER_DAY, unit=" sessions a day"),
+                              "Sessions on each day it is done, e.g. 2 for twice a day "
+                              "(format 1.1).", default=1, since=V1_1),
 }, "How often, for how long.", rules=(_one_way_of_scheduling,),
     json_extra={"not": {"required": ["times_per_week", "weekdays"]}})
 
@@ -816,7 +954,8 @@ _EXERCISES = MapOf(EXERCISE_DEF, ID_PATTERN, ID_HELP, max_items=MAX_EXERCISES,
                    items_name="exercises")
 
 ROUTINE = Struct("routine", {
-    "format": Field(Int(1, 1_000), f"Format version of this file; write {FORMAT_VERSION}.",
+    "format": Field(Version(), f"Format version of this file; write {FORMAT_VERSION} "
+                    "(a file that says 1 or 1.0 is read as before).",
                     required=True),
     "title": Field(Text(max_len=120, min_len=1, one_line=True), "Title shown in the library.",
                    required=True),
@@ -831,7 +970,11 @@ ROUTINE = Struct("routine", {
                       "Language of the text.", default="en"),
     "audience": Field(Text(max_len=300), "Who it is written for."),
     "sources": Field(Lines(max_items=50), "Where the content comes from: guidelines, papers."),
-    "notes": Field(Text(max_len=4000), "Notes for the person or a reviewing clinician."),
+    "notes": Field(Text(max_len=4000), "Notes for the patient, shown in the preview."),
+    "clinician_notes": Field(Text(max_len=MAX_CLINICIAN_NOTES), "Notes for the clinician only "
+                             "(format 1.1): shown by `timeline`, in the report and a handout's "
+                             "clinician copy, never to the patient.", since=V1_1),
+    "prescriber": Field(PRESCRIBER, "Who prescribed it (format 1.1).", since=V1_1),
     "schedule": Field(SCHEDULE, "How often and for how long."),
     "defaults": Field(DEFAULTS, "Defaults for every step."),
     "pain_checks": Field(PAIN_CHECKS, "Pain ratings and stricter care thresholds."),
@@ -843,7 +986,7 @@ ROUTINE = Struct("routine", {
 }, "An exercise routine for the routine player.")
 
 LIBRARY = Struct("exercise library", {
-    "format": Field(Int(1, 1_000), f"Format version; write {FORMAT_VERSION}.", required=True),
+    "format": Field(Version(), f"Format version; write {FORMAT_VERSION}.", required=True),
     "exercises": Field(_EXERCISES, "Exercises by id.", required=True),
 }, "A library of exercise definitions that routines refer to by id.")
 
@@ -862,7 +1005,7 @@ EXERCISE_REFERENCES = ("exercise", "easier")
 #: Values an editor inserts for a field with no default, instead of its guess (`0`, which is
 #: invalid for every one of these).
 JSON_EXAMPLES: dict[str, Any] = {
-    "format": FORMAT_VERSION, "reps": 10, "sets": 2, "cadence": 180, "times_per_week": 3,
+    "format": float(FORMAT_VERSION), "reps": 10, "sets": 2, "cadence": 180, "times_per_week": 3,
     "weeks": 4, "hold": "30s", "rest": "30s", "ice": "10m", "heat": "15m", "duration": "2m",
 }
 #: What an editor inserts for a new step of each kind ($1, $2: the places to type next).
@@ -893,11 +1036,28 @@ def json_schema(struct: Struct = ROUTINE, schema_id: str = SCHEMA_ID,
     """
     doc: dict[str, Any] = {"$schema": "http://json-schema.org/draft-07/schema#", "$id": schema_id,
                            **struct.json()}
-    fmt = doc["properties"].get("format")
-    if fmt is not None and fmt.get("type") == "integer":
-        fmt["maximum"] = FORMAT_VERSION  # a newer format is refused ("update the app")
+    _older_format_refuses_newer_fields(doc, struct)
     _for_editors(doc, sorted(set(exercise_ids)))
     return doc
+
+
+def _older_format_refuses_newer_fields(doc: dict[str, Any], struct: Struct) -> None:
+    """For editors: a file that says ``format: 1`` may not have the fields 1.1 added, nor
+    ``reps`` with ``hold`` (each flagged at its own key, as ``validate`` does)."""
+    if struct is not ROUTINE:
+        return
+    doc["if"] = {"properties": {"format": {"const": 1}}, "required": ["format"]}
+    step = {"properties": {**{name: False for name in _newer_fields(EXERCISE_STEP)},
+                           "sides": {"not": {"const": "alternating"}}},
+            "if": {"required": ["reps"]}, "then": {"properties": {"hold": False}}}
+    doc["then"] = {"properties": {
+        **{name: False for name in _newer_fields(ROUTINE)},
+        "schedule": {"properties": {name: False for name in _newer_fields(SCHEDULE)}},
+        "blocks": {"items": {"properties": {"steps": {"items": step}}}}}}
+
+
+def _newer_fields(struct: Struct) -> list[str]:
+    return [name for name, f in struct.fields.items() if f.since]
 
 
 def _for_editors(node: Any, ids: list[str]) -> None:

@@ -17,8 +17,10 @@ from player.core.routine import (
     ExerciseStep,
     HeatStep,
     IceStep,
+    Prescriber,
     RestStep,
     Routine,
+    Schedule,
     Sides,
     Tempo,
 )
@@ -75,6 +77,9 @@ class TimelineStep:
     mirrored: bool = False
     origin: int = -1
     done_before: float = 0.0
+    clinician_notes: str = ""
+    """For the clinician only (``timeline``, the report): set on the first step played of a
+    routine step that has them. The player and the patient's preview never show it."""
 
     def __post_init__(self) -> None:
         if self.origin < 0:
@@ -150,11 +155,14 @@ def build_timeline(routine: Routine, week: int = 1) -> Timeline:
             if isinstance(step, ExerciseStep):
                 _add_exercise(b, block.name, step.for_week(week))
             elif isinstance(step, RestStep):
-                b.add(block.name, StepKind.REST, "Rest", step.seconds, note=step.note)
+                b.add(block.name, StepKind.REST, "Rest", step.seconds, note=step.note,
+                      clinician_notes=step.clinician_notes)
             elif isinstance(step, IceStep):
-                _add_capped(b, block.name, StepKind.ICE, "Ice", step.seconds, ICE_MAX_SECONDS, step.note)
+                _add_capped(b, block.name, StepKind.ICE, "Ice", step.seconds, ICE_MAX_SECONDS,
+                            step.note, step.clinician_notes)
             elif isinstance(step, HeatStep):
-                _add_capped(b, block.name, StepKind.HEAT, "Heat", step.seconds, HEAT_MAX_SECONDS, step.note)
+                _add_capped(b, block.name, StepKind.HEAT, "Heat", step.seconds, HEAT_MAX_SECONDS,
+                            step.note, step.clinician_notes)
             elif isinstance(step, CadenceStep):
                 b.add(
                     block.name,
@@ -164,17 +172,20 @@ def build_timeline(routine: Routine, week: int = 1) -> Timeline:
                     bpm=step.bpm,
                     exercise=step.exercise,
                     note=step.note,
+                    clinician_notes=step.clinician_notes,
                 )
     return Timeline(routine.title, tuple(b.steps))
 
 
 def _add_capped(
-    b: _Builder, block: str, kind: StepKind, name: str, asked: float, cap: float, note: str
+    b: _Builder, block: str, kind: StepKind, name: str, asked: float, cap: float, note: str,
+    clinician_notes: str,
 ) -> None:
     if asked > cap:
-        b.add(block, kind, name, float(cap), requested_seconds=asked, note=note)
+        b.add(block, kind, name, float(cap), requested_seconds=asked, note=note,
+              clinician_notes=clinician_notes)
     else:
-        b.add(block, kind, name, asked, note=note)
+        b.add(block, kind, name, asked, note=note, clinician_notes=clinician_notes)
 
 
 def _exercise_seconds(step: ExerciseStep) -> float | None:
@@ -188,13 +199,19 @@ def _exercise_seconds(step: ExerciseStep) -> float | None:
 def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
     ex = step.exercise
     sides: list[str | None]
-    if step.sides is Sides.BOTH:
+    reps = step.reps
+    if step.sides is Sides.ALTERNATING:  # one set plays the reps of both sides, taking turns
+        sides = [Sides.ALTERNATING.value]
+        reps = 2 * (step.reps or 1)
+    elif step.sides is Sides.BOTH:
         sides = ["left", "right"]
     elif step.sides in (Sides.LEFT, Sides.RIGHT):
         sides = [step.sides.value]
     else:
         sides = [None]
     duration = _exercise_seconds(step)
+    if duration is not None and step.sides is Sides.ALTERNATING:
+        duration *= 2
     for set_no in range(1, step.sets + 1):
         for i, side in enumerate(sides):
             if i > 0 and step.switch_time > 0:
@@ -208,9 +225,10 @@ def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
                 set=set_no,
                 sets=step.sets,
                 exercise=ex,
-                reps=step.reps,
+                reps=reps,
                 tempo=step.tempo,
                 note=step.note,
+                clinician_notes=step.clinician_notes if set_no == 1 and i == 0 else "",
                 # Asked once per exercise, after its last set and side.
                 pain_check=step.pain_check and set_no == step.sets and i == len(sides) - 1,
                 mirrored=side == "right",
@@ -221,17 +239,82 @@ def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
         b.add(block, StepKind.REST, "Rest", step.rest_after)
 
 
+def rep_side(step: TimelineStep, rep: int) -> str | None:
+    """The side repetition ``rep`` (1-based) of ``step`` is done on: with alternating sides,
+    ``left`` for odd repetitions and ``right`` for even; else the step's side (None: both at
+    once)."""
+    if step.side == Sides.ALTERNATING.value:
+        return "left" if rep % 2 else "right"
+    return step.side
+
+
+#: How the sides of a timeline step are described.
+ALTERNATING_SIDES = "left and right in turn"
+#: A set of repetitions each held (``reps: 10`` with ``hold: 10s``).
+REPS_HELD = "{reps} reps, each held {hold} s"
+
+
 def describe_step(step: TimelineStep) -> str:
     """One line of detail for a timeline step (sets, reps, side, cap)."""
     bits = []
     if step.sets and step.sets > 1:
         bits.append(f"set {step.set}/{step.sets}")
-    if step.side:
+    if step.side == Sides.ALTERNATING.value:
+        bits.append(ALTERNATING_SIDES)
+    elif step.side:
         bits.append(f"{step.side} side")
     if step.reps:
-        bits.append(f"{step.reps} reps" + ("" if step.timed else ", press Done"))
+        held = step.tempo.hold if step.tempo is not None else 0.0
+        if step.tempo is not None and step.tempo.phases() == (("hold", held),):
+            bits.append(REPS_HELD.format(reps=step.reps, hold=f"{held:g}"))
+        else:
+            bits.append(f"{step.reps} reps" + ("" if step.timed else ", press Done"))
     if step.bpm:
         bits.append(f"{step.bpm} beats/min")
     if step.requested_seconds is not None:
         bits.append(f"capped from {format_duration(step.requested_seconds)}")
     return ", ".join(bits)
+
+
+# What the clinician's views (``timeline``, the report) and the preview say about a routine.
+ONCE_A_WEEK = "Once a week"
+TIMES_A_WEEK = "{n} times a week"
+TIMES_A_DAY = "{n} times a day"
+EVERY_DAY = "every day"
+DAYS_A_WEEK = "{n} days a week"
+ON_DAYS = "on {days}"
+FOR_WEEKS = "for {n} week"
+PRESCRIBED_BY = "Prescribed by {who}"
+
+
+def schedule_text(schedule: Schedule) -> str:
+    """``3 times a week for 6 weeks``, ``Mon, Wed, Fri``, ``2 times a day, every day``, or ""."""
+    per_day = schedule.sessions_per_day
+    days = ", ".join(day.capitalize() for day in schedule.weekdays)
+    if per_day > 1:
+        how = TIMES_A_DAY.format(n=per_day)
+        if days:
+            how += " " + ON_DAYS.format(days=days)
+        elif schedule.times_per_week == 7:
+            how += ", " + EVERY_DAY
+        elif schedule.times_per_week:
+            how += ", " + DAYS_A_WEEK.format(n=schedule.times_per_week)
+    elif days:
+        how = days
+    elif schedule.times_per_week:
+        how = ONCE_A_WEEK if schedule.times_per_week == 1 \
+            else TIMES_A_WEEK.format(n=schedule.times_per_week)
+    else:
+        how = ""
+    if schedule.weeks:
+        weeks = FOR_WEEKS.format(n=schedule.weeks) + ("s" if schedule.weeks != 1 else "")
+        how = f"{how} {weeks}" if how else weeks.capitalize()
+    return how
+
+
+def prescriber_text(prescriber: Prescriber | None) -> str:
+    """``Prescribed by A. Physio, Northside Physio, 0161 555 0123``, or "" without one."""
+    if prescriber is None:
+        return ""
+    who = ", ".join(part for part in (prescriber.name, prescriber.clinic, prescriber.phone) if part)
+    return PRESCRIBED_BY.format(who=who)

@@ -69,17 +69,20 @@ from player import private_files
 from player.core.care import NOT_A_DIAGNOSIS, SYMPTOM_QUESTIONS
 from player.core.history import PainRating, Session
 from player.core.report import (
+    CLINICIAN_NOTES_HEADING,
     CONFIRMATIONS_HEADING,
     Report,
     adherence_lines,
     advice_heading,
     chart_period,
+    clinician_note_lines,
     confirmation_words,
     exercise_name,
     exercise_pain,
     format_day,
     pain_lines,
 )
+from player.core.timeline import prescriber_text
 from player.ui.widgets.pain_chart import (
     ChartColors,
     ChartData,
@@ -542,6 +545,7 @@ def _build(doc: _Document, report: Report, patient: str) -> None:
     _title(doc, report, patient)
     _advice(doc, report)
     _adherence(doc, report)
+    _clinician_notes(doc, report)
     _pain(doc, report)
     _exercises(doc, report)
     _symptoms(doc, report)
@@ -562,8 +566,19 @@ def _title(doc: _Document, report: Report, patient: str) -> None:
         version = ROUTINE_VERSION.format(version=routine.version) if routine.version else ""
         doc.paragraph(ROUTINE.format(title=routine.title, version=version), doc.char(10.5),
                       doc.block(bottom=2))
+        if routine.prescriber is not None:
+            doc.paragraph(prescriber_text(routine.prescriber), doc.char(10.5), doc.block(bottom=2))
     doc.paragraph(GENERATED.format(day=format_day(generated.date()), time=f"{generated:%H:%M}"),
                   doc.char(_SMALL_PT, colour=_GREY), doc.block(bottom=4))
+
+
+def _clinician_notes(doc: _Document, report: Report) -> None:
+    """The routine's clinician notes (format 1.1): the report is for the clinician."""
+    notes = clinician_note_lines(report.routine) if report.routine is not None else []
+    if notes:
+        doc.heading(CLINICIAN_NOTES_HEADING)
+        for line in notes:
+            doc.bullet(line)
 
 
 def _advice(doc: _Document, report: Report) -> None:

@@ -50,18 +50,11 @@ def problem_line(problem: Problem) -> str:
 
 
 def schedule_text(routine: Routine) -> str:
-    """``3 times a week for 6 weeks`` / ``Mon, Wed, Fri`` / empty."""
-    s = routine.schedule
-    if s.weekdays:
-        how = ", ".join(day.capitalize() for day in s.weekdays)
-    elif s.times_per_week:
-        how = "Once a week" if s.times_per_week == 1 else f"{s.times_per_week} times a week"
-    else:
-        how = ""
-    if s.weeks:
-        weeks = f"for {s.weeks} week" + ("s" if s.weeks != 1 else "")
-        how = f"{how} {weeks}" if how else weeks.capitalize()
-    return how
+    """``3 times a week for 6 weeks`` / ``Mon, Wed, Fri`` / ``2 times a day, every day`` /
+    empty (:func:`player.core.timeline.schedule_text`)."""
+    from player.core.timeline import schedule_text as text
+
+    return text(routine.schedule)
 
 
 def has_progressions(routine: Routine) -> bool:
@@ -171,13 +164,16 @@ class PreviewView(QStackedWidget):
         self.title_label.setAccessibleName("Routine title")
         self.byline_label = TextLabel("", dim=True, wrap=True)
         self.byline_label.setAccessibleName("Author")
+        self.prescriber_label = TextLabel("", dim=True, wrap=True)
+        self.prescriber_label.setAccessibleName("Prescribed by")
         self.audience_label = TextLabel("", dim=True, wrap=True)
         self.audience_label.setAccessibleName("Written for")
         self.description_label = TextLabel("", wrap=True)
         self.description_label.setAccessibleName("Description")
         self.facts_label = TextLabel("", TextRole.HEADING, wrap=True)
         self.facts_label.setAccessibleName("Schedule and total time")
-        for label in (self.title_label, self.byline_label, self.audience_label,
+        for label in (self.title_label, self.byline_label, self.prescriber_label,
+                      self.audience_label,
                       self.description_label, self.facts_label):
             layout.addWidget(label)
         layout.addLayout(self._build_start_row())
@@ -307,6 +303,9 @@ class PreviewView(QStackedWidget):
               f"written {routine.written.isoformat()}" if routine.written else "",
               f"review by {routine.review_by.isoformat()}" if routine.review_by else ""]
         self.byline_label.set_text_or_hide("  \u00b7  ".join(b for b in by if b))
+        from player.core.timeline import prescriber_text
+
+        self.prescriber_label.set_text_or_hide(prescriber_text(routine.prescriber))
         self.audience_label.set_text_or_hide(f"Written for: {routine.audience}"
                                              if routine.audience else "")
         self.description_label.set_text_or_hide(routine.description)

@@ -78,7 +78,8 @@ def test_every_problem_is_reported_with_its_place(tmp_path, library):
         "1:1: error: routine is missing the required field `title` (Title shown in the library.)",
         "2:1: error: titel: unknown field `titel` in routine (did you mean `title`?) (allowed: "
         "format, title, description, author, version, written, review_by, language, audience, "
-        "sources, notes, schedule, defaults, pain_checks, exercises, blocks)",
+        "sources, notes, clinician_notes, prescriber, schedule, defaults, pain_checks, exercises, "
+        "blocks)",
         "6:19: error: block 'Strength', step 1 (glute_brige), exercise: no exercise with id "
         "`glute_brige` in this "
         "file's `exercises` or the bundled library (did you mean `glute_bridge`?)",
@@ -89,7 +90,7 @@ def test_every_problem_is_reported_with_its_place(tmp_path, library):
         "10:15: error: block 'Strength', step 3 (rest), rest: must be a duration like 45s, 2m, "
         "1m30s, 30 seconds or 90 (seconds); write it like 30s, 2m or 1m30s; found abc",
         "13:16: error: block 'Strength', step 4 (Plank), sides: must be one of: none, both, "
-        "left, right; found bth (did you mean `both`?)",
+        "left, right, alternating; found bth (did you mean `both`?)",
     ]
 
 
@@ -369,7 +370,8 @@ def test_hold_and_reps_rules(tmp_path, library):
     base = MINIMAL.replace("        hold: 30s\n", "")
     assert "needs either `hold`" in only(problems(tmp_path, base, library))
     both = MINIMAL + "        reps: 10\n"
-    assert "not both" in only(problems(tmp_path, both, library))
+    assert "`reps` with `hold` (each repetition held for that time, e.g. 10 x 10s) is new in " \
+        "format 1.1" in only(problems(tmp_path, both, library))
     tempo_hold = MINIMAL + "        tempo: {up: 2s}\n"
     assert "`tempo` times each repetition" in only(problems(tmp_path, tempo_hold, library))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +19,10 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_published_schemas_are_generated_from_the_model():
+    # The script must import this checkout's player, not whichever one the venv installed.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     result = subprocess.run([sys.executable, "scripts/make_schema.py", "--check"], cwd=ROOT,
-                            capture_output=True, text=True, check=False)
+                            capture_output=True, text=True, check=False, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -67,7 +70,9 @@ def test_schema_and_validator_both_reject(tmp_path, text):
 
 EDITOR_CATCHES = [
     "format: 1\ntitle: x\nblocks: [{name: a, steps: [{cadence: 180}]}]\n",
-    "format: 1\ntitle: x\nblocks: [{name: a, steps: [{exercise: plank, hold: 3, reps: 4}]}]\n",
+    # (hold with reps is 1.1's "each repetition held"; with a tempo too, both refuse it)
+    "format: 1.1\ntitle: x\nblocks: [{name: a, steps: [{exercise: plank, hold: 3, reps: 4, "
+    "tempo: {up: 2}}]}]\n",
     "format: 1\ntitle: x\nschedule: {times_per_week: 3, weekdays: [mon]}\n"
     "blocks: [{name: a, steps: [{rest: 3}]}]\n",
 ]

@@ -484,3 +484,18 @@ def test_the_red_flag_confirmations_are_in_the_report_with_their_dates(qapp, tmp
     text = format_report(report)
     assert "What the person confirmed about red-flag advice" in text
     assert "I will contact them today, start anyway" in text
+
+
+def test_the_report_shows_the_prescriber_and_the_clinician_notes(qapp, tmp_path: Path) -> None:
+    from player.core.routine import Prescriber, RestStep
+
+    routine = dataclasses.replace(
+        PROGRAMME, prescriber=Prescriber("A. Physio", "Northside Physio", "0161 555 0123"),
+        clinician_notes="Watch for peripheralisation.",
+        blocks=(Block("Main", (RestStep(30, clinician_notes="Ask about pain here."),)),))
+    path = tmp_path / "report.pdf"
+    write_report_pdf(build_report(sample_history(), routine, NOW), path, page_size=A4)
+    text = pdf_text(path)
+    assert "Prescribed by A. Physio, Northside Physio, 0161 555 0123" in text
+    assert "Clinician notes" in text and "Watch for peripheralisation." in text
+    assert "Main, Rest: Ask about pain here." in text
