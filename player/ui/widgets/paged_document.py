@@ -31,6 +31,7 @@ from PySide6.QtGui import (
     QTextFrameFormat,
     QTextLength,
     QTextOption,
+    QTextTable,
     QTextTableCellFormat,
     QTextTableFormat,
 )
@@ -244,6 +245,14 @@ class Document:
                     at.setBlockFormat(aligned[c])
                 at.insertText(cell_text(value), head if strong else body)
         self._after_frame()
+
+    def insert_table(self, rows: int, columns: int, fmt: QTextTableFormat) -> QTextTable:
+        """An empty table after what is written so far; the document goes on after it (write
+        into its cells with :meth:`into`)."""
+        self._leave_empty_block()
+        table = self.cursor.insertTable(rows, columns, fmt)
+        self._after_frame()
+        return table
 
     def boxed(self, fill: QColor, edge: QColor) -> QTextCursor:
         """A shaded box across the page with a coloured left edge; returns a cursor in it
