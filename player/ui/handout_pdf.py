@@ -149,7 +149,6 @@ CLINICIAN_HEADING: Final = "Clinician copy"
 CLINICIAN_INTRO: Final = ("For the clinician: what the patient's copy above is made from, and "
                           "how each dose changes by week.")
 CLINICIAN_FILE: Final = "File: {name}"
-CLINICIAN_DATES: Final = "Routine {version}{written}{review}"
 CLINICIAN_TOTAL: Final = "Session time in week {week}: about {time} ({steps} steps played)."
 CLINICIAN_DOSES: Final = "Doses by week"
 CLINICIAN_DOSE_COLUMNS: Final = ("Exercise", "Weeks", "Dose")
@@ -647,8 +646,8 @@ class _Handout:
                  WRITTEN.format(day=r.written.isoformat()) if r.written else "",
                  REVIEW_BY.format(day=r.review_by.isoformat()) if r.review_by else ""]
         if any(dates):
-            doc.paragraph(BYLINE_SEPARATOR.join(d for d in dates if d).capitalize(),
-                          doc.char(_BODY))
+            line = BYLINE_SEPARATOR.join(d for d in dates if d)
+            doc.paragraph(line[:1].upper() + line[1:], doc.char(_BODY))
         timeline = build_timeline(r, self.week)
         doc.paragraph(CLINICIAN_TOTAL.format(week=self.week,
                                              time=seconds_text(timeline.total_seconds),
