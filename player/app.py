@@ -14,7 +14,7 @@ import gc
 import sys
 from collections.abc import Callable
 
-SUBCOMMANDS = ("validate", "timeline", "history", "report")
+SUBCOMMANDS = ("validate", "timeline", "handout", "history", "report")
 MSG_ENTRY_FLAG_ALONE = "{flag} takes no FILE and no --start"
 
 
@@ -39,6 +39,14 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("file", metavar="FILE")
     t.add_argument("--json", action="store_true", help="print JSON")
     t.add_argument("--week", type=int, default=1, help="week of the schedule (progressions)")
+    ho = sub.add_parser("handout", help="a printable PDF handout of the routine for one week")
+    ho.add_argument("file", metavar="FILE")
+    ho.add_argument("--week", type=int, default=1, help="week of the schedule (progressions)")
+    ho.add_argument("--pdf", metavar="OUT", required=True, help="the PDF file to write")
+    ho.add_argument("--clinician", action="store_true",
+                    help="add the clinician copy: the file, doses by week, sources")
+    ho.add_argument("--paper", choices=("a4", "letter"),
+                    help="paper size (default: your locale's)")
     _add_history_parsers(sub)
     return parser
 
@@ -136,6 +144,9 @@ def _run_subcommand(ns: argparse.Namespace) -> int:
         return cli.cmd_validate(ns.paths)
     if ns.command == "timeline":
         return cli.cmd_timeline(ns.file, ns.json, ns.week)
+    if ns.command == "handout":
+        return cli.cmd_handout(ns.file, ns.pdf, ns.week, clinician=ns.clinician,
+                               paper=ns.paper)
     from player import paths
     from player.history_cli import cmd_history, cmd_report
 

@@ -1,4 +1,5 @@
-"""Subcommands that need no window: validate, timeline (history and report join them).
+"""Subcommands that need no window: validate, timeline, handout (history and report join
+them).
 
 What they print comes partly from other people's files, so every piece of file text goes
 through :func:`player.core.text.escape_controls`: a terminal shows an ESC, an OSC-8 link, a
@@ -34,6 +35,10 @@ MSG_BAD_WEEK = "{file}: --week {week}: {reason}"
 MSG_SCHEDULE = "Schedule: {text}"
 MSG_CLINICIAN_NOTES = "Clinician notes: {text}"
 MSG_STEP_CLINICIAN_NOTES = "{indent}clinician notes: {text}"
+#: ``handout``: the file written, and a picture left out of it.
+MSG_HANDOUT_WRITTEN = "Handout for week {week} written to {path} ({pages} page(s))"
+MSG_HANDOUT_PICTURE = "{file}: warning: {problem}"
+MSG_HANDOUT_UNWRITABLE = "{path}: cannot write the handout: {reason}"
 
 
 def cmd_validate(paths: list[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -149,3 +154,39 @@ def print_timeline(timeline: Timeline, out: TextIO, routine: Routine | None = No
                 indent=" " * 19, text=s.clinician_notes)), file=out)
     print(f"Total: {format_duration(timeline.total_seconds)} (untimed steps counted at "
           f"{UNTIMED_REP_ESTIMATE_SECONDS:g} s a repetition)", file=out)
+
+
+def cmd_handout(name: str, pdf: str, week: int = 1, *, clinician: bool = False,
+                paper: str | None = None, library: Library | None = None,
+                out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Write the routine's printable handout for ``week`` to ``pdf``: 0 when written, 1 when
+    the file has errors, 2 for a week outside its schedule, 4 when the PDF cannot be
+    written. A picture left out is a warning on standard error."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    result = load_routine(Path(name), library or load_library())
+    if result.routine is None:
+        for problem in result.problems:
+            print(escape_controls(problem.format(name)), file=err)
+        return 1
+    reason = week_problem(result.routine, week)
+    if reason:
+        print(escape_controls(MSG_BAD_WEEK.format(file=name, week=week, reason=reason)),
+              file=err)
+        return 2
+    from player.ui.handout_pdf import paper_size, write_handout_pdf  # Qt, only here
+
+    try:
+        written = write_handout_pdf(result.routine, Path(pdf), week, clinician=clinician,
+                                    page_size=paper_size(paper))
+    except OSError as exc:
+        print(escape_controls(MSG_HANDOUT_UNWRITABLE.format(path=pdf,
+                                                            reason=exc.strerror or exc)),
+              file=err)
+        return 4
+    for left_out in written.problems:
+        print(escape_controls(MSG_HANDOUT_PICTURE.format(file=name, problem=left_out)),
+              file=err)
+    print(escape_controls(MSG_HANDOUT_WRITTEN.format(week=week, path=pdf, pages=written.pages)),
+          file=out)
+    return 0

@@ -79,6 +79,11 @@ CLOSE_RETRY_MS = 200
 SCREEN_MAY_SLEEP = "The screen may dim or sleep during sessions"
 SCREEN_MAY_SLEEP_BECAUSE = "The screen cannot be kept on while a session plays: {reason}."
 ABOUT_BACK_MENU_TEXT = "About your &back\u2026"
+#: The handout from the preview: where it went, or why not.
+HANDOUT_SAVED = "Handout for week {week} saved to {path} ({pages} page(s))"
+HANDOUT_PICTURES_LEFT_OUT = "; {count} picture(s) left out: {reasons}"
+HANDOUT_NOT_SAVED = "The handout could not be saved: {reason}"
+HANDOUT_NAME = "{stem}-week-{week}-handout.pdf"
 
 
 class MainWindow(QMainWindow):
@@ -242,6 +247,7 @@ class MainWindow(QMainWindow):
         self.library_view.routine_activated.connect(self._on_routine_activated)
         self.preview.start_requested.connect(self.start_routine)
         self.preview.reload_requested.connect(self._on_reload_requested)
+        self.preview.handout_requested.connect(self.save_handout)
         self.preview.programme_start_chosen.connect(self._on_programme_start_chosen)
         self.preview.set_programme_source(self.programme_without_history)
         self.cue_player.visual_cue.connect(self._on_visual_cue)
@@ -442,6 +448,34 @@ class MainWindow(QMainWindow):
     def _on_programme_start_chosen(self, title: str, start: date) -> None:
         self.settings.set_programme_start(title, start)
         self.preview.refresh_programme()
+
+    def save_handout(self, path: Path, week: int) -> None:
+        """Ask where, then write the printable handout of the routine at ``path`` for
+        ``week``; the status line says where it went or why not."""
+        from player.core.loader import week_problem
+        from player.ui.dialogs.handout_dialog import HandoutFileDialog
+        from player.ui.handout_pdf import write_handout_pdf
+
+        routine = self.library.load(path).routine
+        if routine is None:
+            return
+        reason = week_problem(routine, week)
+        if reason:
+            self.show_status(HANDOUT_NOT_SAVED.format(reason=reason), seconds=30)
+            return
+        target = HandoutFileDialog.ask(self, HANDOUT_NAME.format(stem=path.stem, week=week))
+        if target is None:
+            return
+        try:
+            written = write_handout_pdf(routine, target, week)
+        except OSError as exc:
+            self.show_status(HANDOUT_NOT_SAVED.format(reason=exc.strerror or exc), seconds=30)
+            return
+        message = HANDOUT_SAVED.format(week=week, path=target, pages=written.pages)
+        if written.problems:
+            message += HANDOUT_PICTURES_LEFT_OUT.format(count=len(written.problems),
+                                                        reasons="; ".join(written.problems))
+        self.show_status(message, seconds=30 if written.problems else 8)
 
     def _on_reload_requested(self, path: Path) -> None:
         self.library.refresh()

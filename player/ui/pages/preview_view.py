@@ -42,6 +42,9 @@ ProgrammeSource = Callable[["Routine"], "Programme | None"]
 PROGRAMME_STARTED = "Programme started"
 PROGRAMME_START_TIP = ("The week of the programme is counted from this day; it is the day of "
                        "your first session unless you change it.")
+HANDOUT_BUTTON = "Print handout\u2026"
+HANDOUT_TIP = ("Save a PDF to print: the chosen week's exercises with their pictures, doses "
+               "and cautions, and a box to tick for each session")
 
 
 def problem_line(problem: Problem) -> str:
@@ -68,13 +71,14 @@ def has_progressions(routine: Routine) -> bool:
 class PreviewView(QStackedWidget):
     """Shows the selected routine, or the list of its errors with their lines.
 
-    Emits ``start_requested(path, week)`` from the Start button and ``reload_requested(path)``
-    from the errors page. Only the empty page is built at first, so the window opens sooner;
+    Emits ``start_requested(path, week)`` from the Start button, ``handout_requested(path,
+    week)`` from the Print handout button and ``reload_requested(path)`` from the errors page. Only the empty page is built at first, so the window opens sooner;
     :meth:`build_pages` builds the routine and errors pages (the window calls it once it is
     on the screen, and :meth:`show_result` when it comes first).
     """
 
     start_requested = Signal(Path, int)
+    handout_requested = Signal(Path, int)
     reload_requested = Signal(Path)
     programme_start_chosen = Signal(str, object)  # routine title, datetime.date
 
@@ -210,6 +214,12 @@ class PreviewView(QStackedWidget):
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self._on_start_clicked)
         row.addWidget(self.start_button)
+        self.handout_button = QPushButton(HANDOUT_BUTTON)
+        self.handout_button.setAccessibleName(HANDOUT_BUTTON.rstrip("\u2026"))
+        self.handout_button.setToolTip(HANDOUT_TIP)
+        self.handout_button.setMinimumHeight(44)
+        self.handout_button.clicked.connect(self._on_handout_clicked)
+        row.addWidget(self.handout_button)
         row.addSpacing(PAGE_MARGIN)
         from PySide6.QtWidgets import QSpinBox  # with the page, after the first paint
 
@@ -389,6 +399,10 @@ class PreviewView(QStackedWidget):
     def _on_start_clicked(self) -> None:
         if self._path is not None and self._routine is not None:
             self.start_requested.emit(self._path, self.week)
+
+    def _on_handout_clicked(self) -> None:
+        if self._path is not None and self._routine is not None:
+            self.handout_requested.emit(self._path, self.week)
 
     def _on_reload_clicked(self) -> None:
         if self._path is not None:

@@ -4,8 +4,10 @@ Pictures come with routine files from other people, so Qt never reads one by pat
 read and checked by :mod:`player.core.pictures` (allowed folders only, ordinary files, capped,
 self-contained SVG) and turned into an image from memory by ``QImageReader`` on a buffer, its
 format fixed (an SVG is drawn by Qt's SVG plugin, a ``QSvgRenderer`` on the bytes) and a PNG's or
-JPEG's size checked before decoding. That work is done on worker threads, so no picture (a slow disk, a
-detailed drawing) holds up the window; the card stays empty for the moment it takes. A picture
+JPEG's size checked before decoding. Reading and checking are done on worker threads, so no
+file (a slow disk, a FIFO) holds up the window, and so is decoding a PNG or JPEG; an SVG is drawn
+on the GUI thread, within its caps (Qt's SVG drawing on a worker deadlocked against the window's
+own icons). The card stays empty for the moment it takes. A picture
 that is refused or cannot be drawn shows the placeholder, and :attr:`problem_changed` says why.
 """
 
@@ -124,12 +126,12 @@ class Drawing:
     """Read and checked on a worker, still to be drawn on the GUI thread (see prepare)."""
 
 
-def _has_text(picture: PictureFile) -> bool:
-    """True for an SVG that draws text: Qt's font machinery is not safe to use from a worker
-    thread on every platform (the offscreen one deadlocks against the GUI thread's own text
-    drawing), so such a picture is drawn on the GUI thread (it is size-capped already)."""
-    return picture.kind is PictureKind.SVG and (b"<text" in picture.data
-                                                 or b":text" in picture.data)
+def _drawn_on_gui_thread(picture: PictureFile) -> bool:
+    """True for a picture to draw on the GUI thread: every SVG. Qt's SVG drawing on a worker
+    thread deadlocked against the GUI thread's own icon drawing (QStyle's standard icons, the
+    offscreen platform, PySide6 6.11), so the worker only reads and checks an SVG (the part
+    that can block: a slow disk, a FIFO) and the GUI thread draws it, within the size caps."""
+    return picture.kind is PictureKind.SVG
 
 
 def prepare(path: Path, folders: tuple[Path, ...], side: int, *,
@@ -137,12 +139,11 @@ def prepare(path: Path, folders: tuple[Path, ...], side: int, *,
     """Read, check and draw the picture at ``path`` into an image at most ``side`` pixels on its
     longer side. Never raises: a refusal or failure gives the placeholder and the reason.
 
-    Off the GUI thread (``on_gui_thread`` False) an SVG with text is read and checked but not
-    drawn: the drawing comes back with ``image`` None and ``pending`` set, for the GUI thread
+    Off the GUI thread (``on_gui_thread`` False) an SVG is read and checked but not drawn: the drawing comes back with ``image`` None and ``pending`` set, for the GUI thread
     to finish with :func:`finish`."""
     try:
         picture = pictures.read_picture(path, folders)
-        if not on_gui_thread and _has_text(picture):
+        if not on_gui_thread and _drawn_on_gui_thread(picture):
             return Drawing(path, side, None, pending=picture)
         return Drawing(path, side, _image(picture, side))
     except PictureRefused as refused:
