@@ -53,6 +53,7 @@ from PySide6.QtGui import (
 from player import private_files
 from player.core import pictures
 from player.core.clinical import HEAT_MAX_SECONDS, ICE_MAX_SECONDS
+from player.core.report import clinician_note_lines
 from player.core.routine import (
     CadenceStep,
     Exercise,
@@ -64,7 +65,7 @@ from player.core.routine import (
     Sides,
     Step,
 )
-from player.core.timeline import build_timeline
+from player.core.timeline import build_timeline, prescriber_text
 from player.ui.widgets.illustration import prepare
 from player.ui.widgets.paged_document import (
     GREY,
@@ -268,13 +269,10 @@ def _stop_if(step: ExerciseStep) -> tuple[str, ...]:
 
 
 def _clinician_extras(routine: Routine) -> tuple[str, ...]:
-    """What only the clinician copy shows from format 1.1: ``clinician_notes`` and the
-    ``prescriber`` (name, clinic, phone), one line each.
-
-    Nothing yet: the routine model does not carry those fields.
-    """
-    del routine
-    return ()
+    """What the clinician copy adds from format 1.1: the ``prescriber`` (name, clinic, phone)
+    and the ``clinician_notes`` (the routine's, then each step's), one line each."""
+    prescriber = prescriber_text(routine.prescriber)
+    return tuple(line for line in (prescriber, *clinician_note_lines(routine)) if line)
 
 
 # --- What was placed where -----------------------------------------------------------------
@@ -434,6 +432,9 @@ class _Handout:
         byline = BYLINE_SEPARATOR.join(b for b in by if b)
         if byline:
             doc.paragraph(byline, doc.char(SMALL_PT + 0.5, colour=GREY), doc.block(bottom=2))
+        if r.prescriber is not None:  # who to call: on the patient's copy too
+            doc.paragraph(prescriber_text(r.prescriber), doc.char(_BODY, bold=True),
+                          doc.block(bottom=2))
         if r.audience:
             doc.paragraph(WRITTEN_FOR.format(audience=r.audience),
                           doc.char(SMALL_PT + 0.5, colour=GREY), doc.block(bottom=2))

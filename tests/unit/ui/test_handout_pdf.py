@@ -250,7 +250,23 @@ def test_the_clinician_copy_only_with_clinician(qapp, core):
     assert "core-strength.yaml" in text
     assert "3 sets of 10 repetitions" in text  # the week 1-2 dose of the bridge
     assert core.pages > patient.pages
-    assert handout_pdf._clinician_extras(routine) == ()  # format 1.1 fills it in
+    assert handout_pdf._clinician_extras(routine) == ()  # no format 1.1 fields
+
+
+def test_the_prescriber_is_on_both_copies_and_clinician_notes_only_on_the_clinicians(qapp):
+    import dataclasses
+
+    from player.core.routine import Prescriber
+
+    routine = load_routine(ROUTINES / "core-strength.yaml", load_library()).routine
+    assert routine is not None
+    routine = dataclasses.replace(routine, prescriber=Prescriber("A. Physio", "Northside", "0161"),
+                                  clinician_notes="Watch for peripheralisation.")
+    patient = text_of(render_handout_pdf(routine, 1, page_size=A4))
+    clinician = text_of(render_handout_pdf(routine, 1, page_size=A4, clinician=True))
+    assert "Prescribed by A. Physio, Northside, 0161" in patient
+    assert "peripheralisation" not in patient
+    assert "Watch for peripheralisation." in clinician
 
 
 def test_a_refused_picture_is_left_out_and_said(qapp, tmp_path):
