@@ -17,6 +17,7 @@ import pytest
 from player import paths
 from player.settings import Settings, save_settings
 from player.ui.controllers.single_instance import LOCK_FILE_NAME, REQUEST_FILE_NAME
+from tests.unit.ui.conftest import answer_every_question_no
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUTINE = """\
@@ -71,6 +72,7 @@ def test_a_second_window_hands_over_to_the_first_and_never_resumes_its_session(
         tmp_path: Path) -> None:
     data = tmp_path / "data"
     save_settings(paths.settings_file(data), Settings(notice_accepted=True, muted=True))
+    answer_every_question_no(data)  # else the symptom questions come before the session
     routine = tmp_path / "first.yaml"
     routine.write_text(ROUTINE)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
