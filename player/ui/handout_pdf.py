@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRect, QRectF, QSizeF, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRect, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
-    QAbstractTextDocumentLayout,
     QColor,
     QImage,
     QPageLayout,
@@ -68,15 +67,16 @@ from player.core.routine import (
 from player.core.timeline import build_timeline, prescriber_text
 from player.ui.widgets.illustration import prepare
 from player.ui.widgets.paged_document import (
+    FOOTER_GAP,
     GREY,
     KEEP_WITH_NEXT,
     LEN,
     NBSP,
     PT,
     RESOLUTION,
-    RULE,
     SMALL_PT,
     Document,
+    PagedPrinter,
     TextBox,
     ensure_gui_application,
     keep_with_next,
@@ -172,7 +172,6 @@ HOURS: Final = "{n} h"
 
 #: Page margins in millimetres: left, top, right, bottom (the footer sits inside them).
 MARGINS_MM: Final = (16.0, 13.0, 16.0, 10.0)
-FOOTER_GAP: Final = 8.0  # points between the body and the footer's rule
 PICTURE_COLUMN: Final = 128.0  # points: the pictures' column beside each exercise
 PICTURE_BOX: Final = (118.0, 88.0)  # points: the most a picture takes, width and height
 #: The longer side, in pixels, pictures are drawn at (a little over the printed size at
@@ -695,7 +694,7 @@ class _Handout:
 # --- Pages ---------------------------------------------------------------------------------
 
 
-class _Printer:
+class _Printer(PagedPrinter):
     """Lays the handout out in pages of the writer's body area and prints them with their
     footers, recording where every line and picture went."""
 
@@ -708,7 +707,7 @@ class _Printer:
         self.origin = paint.topLeft()
         self.page_px = full
         self.width = paint.width()
-        self.footer_height = self._footer(10**4, 10**4).size().height()
+        self.footer_height = self.footer(10**4, 10**4).size().height()
         self.body_height = float(math.floor(paint.height() - self.footer_height
                                             - FOOTER_GAP * PT))
         self.document = Document(writer, self.width, self.body_height)
@@ -725,7 +724,7 @@ class _Printer:
         self.pages = laid_out.pageCount()
         self.footer_boxes: list[TextBox] = []
 
-    def _footer(self, page: int, pages: int) -> QTextDocument:
+    def footer(self, page: int, pages: int) -> QTextDocument:
         doc = Document(self.writer, self.width, 0)
         fmt = QTextTableFormat()
         fmt.setBorder(0)
@@ -744,40 +743,9 @@ class _Printer:
         at.insertText(PAGE_OF.format(page=page, pages=pages), doc.char(7.5, bold=True))
         return doc.laid_out()
 
-    def print_pages(self, painter: QPainter) -> None:
-        layout = self.document.doc.documentLayout()
-        footer_top = self.body_height + FOOTER_GAP * PT
-        for index in range(self.pages):
-            if index:
-                self.writer.newPage()
-            painter.save()
-            painter.translate(0, -index * self.body_height)
-            page = QRectF(0, index * self.body_height, self.width, self.body_height)
-            painter.setClipRect(page)
-            context = QAbstractTextDocumentLayout.PaintContext()
-            context.clip = page.adjusted(0, 0.5, 0, -0.5)
-            layout.draw(painter, context)
-            painter.restore()
-            painter.setPen(QPen(RULE, 0.5 * PT))
-            rule_y = footer_top - 3 * PT
-            painter.drawLine(QPointF(0, rule_y), QPointF(self.width, rule_y))
-            footer = self._footer(index + 1, self.pages)
-            painter.save()
-            painter.translate(0, footer_top)
-            footer.drawContents(painter)
-            painter.restore()
-            for rect, text in lines(footer):
-                self.footer_boxes.append(
-                    TextBox(index + 1, self._to_page(rect.translated(0, footer_top)), text,
-                            "footer"))
-
-    def _to_page(self, rect: QRectF) -> QRectF:
-        return QRectF((rect.x() + self.origin.x()) / PT, (rect.y() + self.origin.y()) / PT,
-                      rect.width() / PT, rect.height() / PT)
-
     def _on_page(self, rect: QRectF, text: str, kind: str) -> TextBox:
         page = int(rect.top() // self.body_height)
-        return TextBox(page + 1, self._to_page(rect.translated(0, -page * self.body_height)),
+        return TextBox(page + 1, self.to_page(rect.translated(0, -page * self.body_height)),
                        text, kind)
 
     def result(self, data: bytes, record: bool) -> RenderedHandout:

@@ -39,7 +39,6 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtGui import (
-    QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QPageLayout,
@@ -47,7 +46,6 @@ from PySide6.QtGui import (
     QPaintDevice,
     QPainter,
     QPdfWriter,
-    QPen,
     QPyTextObject,
     QTextBlockFormat,
     QTextCharFormat,
@@ -77,19 +75,20 @@ from player.core.report import (
 )
 from player.core.timeline import prescriber_text
 from player.ui.widgets.paged_document import CENTRE as _CENTRE
-from player.ui.widgets.paged_document import GREY as _GREY
-from player.ui.widgets.paged_document import NBSP as _NBSP
-from player.ui.widgets.paged_document import PT as _PT
 from player.ui.widgets.paged_document import (
+    FOOTER_GAP,
     RESOLUTION,
     Document,
     Into,
+    PagedPrinter,
     TextBox,
     ensure_gui_application,
     page_size_for,
 )
+from player.ui.widgets.paged_document import GREY as _GREY
+from player.ui.widgets.paged_document import NBSP as _NBSP
+from player.ui.widgets.paged_document import PT as _PT
 from player.ui.widgets.paged_document import RIGHT as _RIGHT
-from player.ui.widgets.paged_document import RULE as _RULE
 from player.ui.widgets.paged_document import SMALL_PT as _SMALL_PT
 from player.ui.widgets.paged_document import cell_text as _cell_text
 from player.ui.widgets.paged_document import keep_with_next as _keep_with_next
@@ -183,7 +182,6 @@ BANNER_ACTIONS: Final = {"shown": "shown", "dismissed": "dismissed"}
 
 #: Page margins in millimetres: left, top, right, bottom (the footer sits inside them).
 MARGINS_MM: Final = (16.0, 13.0, 16.0, 10.0)
-FOOTER_GAP: Final = 8.0  # points between the body and the footer's rule
 CHART_HEIGHT: Final = 180.0
 MAX_TABLE_ROWS: Final = 200  # rows in one table (a month with more comes in parts)
 MAX_WEEK_COLUMNS: Final = 12  # weeks in the adherence table; earlier ones are summed up
@@ -536,9 +534,11 @@ def _banner(doc: _Document, report: Report) -> None:
 # --- Pages ---------------------------------------------------------------------------------
 
 
-class _Printer:
+class _Printer(PagedPrinter):
     """Lays the document out in pages of the writer's body area and prints them with their
     footers, recording where every line went."""
+
+    document: _Document
 
     def __init__(self, writer: QPdfWriter, report: Report, patient: str) -> None:
         self.writer = writer
@@ -549,7 +549,7 @@ class _Printer:
         self.origin = paint.topLeft()  # the paint area's corner on the page, in pixels
         self.page_px = full
         self.width = paint.width()
-        probe = self._footer(10**4, 10**4)
+        probe = self.footer(10**4, 10**4)
         self.footer_height = probe.size().height()
         # Whole pixels: Qt's layout counts in 1/64 pixel, and a page height it cannot hold
         # exactly would start a page a hair before its top.
@@ -563,7 +563,7 @@ class _Printer:
         self.pages = self.document.doc.pageCount()
         self.footer_boxes: list[TextBox] = []
 
-    def _footer(self, page: int, pages: int) -> QTextDocument:
+    def footer(self, page: int, pages: int) -> QTextDocument:
         """The footer: who and when with the page number, then the not-a-diagnosis line."""
         doc = _Document(self.writer, self.width, 0)
         grey = doc.char(7.5, colour=_GREY)
@@ -590,45 +590,11 @@ class _Printer:
         doc.cursor.insertText(_cell_text(FOOTER), grey)
         return doc.laid_out()
 
-    def print_pages(self, painter: QPainter) -> None:
-        layout = self.document.doc.documentLayout()
-        footer_top = self.body_height + FOOTER_GAP * _PT
-        for index in range(self.pages):
-            if index:
-                self.writer.newPage()
-            painter.save()
-            painter.translate(0, -index * self.body_height)
-            page = QRectF(0, index * self.body_height, self.width, self.body_height)
-            painter.setClipRect(page)
-            context = QAbstractTextDocumentLayout.PaintContext()
-            # A hair inside the page: a line that only touches its edge is on the next (or
-            # the last) page, and must not be drawn here too, even clipped away.
-            context.clip = page.adjusted(0, 0.5, 0, -0.5)
-            layout.draw(painter, context)
-            painter.restore()
-            painter.setPen(QPen(_RULE, 0.5 * _PT))
-            rule_y = footer_top - 3 * _PT
-            painter.drawLine(QPointF(0, rule_y), QPointF(self.width, rule_y))
-            footer = self._footer(index + 1, self.pages)
-            painter.save()
-            painter.translate(0, footer_top)
-            footer.drawContents(painter)
-            painter.restore()
-            for rect, text in _lines(footer):
-                self.footer_boxes.append(
-                    TextBox(index + 1, self._to_page(rect.translated(0, footer_top)), text,
-                            "footer"))
-
-    def _to_page(self, rect: QRectF) -> QRectF:
-        """Pixels in the paint area to points from the page's corner."""
-        return QRectF((rect.x() + self.origin.x()) / _PT, (rect.y() + self.origin.y()) / _PT,
-                      rect.width() / _PT, rect.height() / _PT)
-
     def result(self, data: bytes, record: bool) -> RenderedReport:
         boxes = list(self.footer_boxes) if record else []
         for rect, text in _lines(self.document.doc) if record else ():
             page = int(rect.top() // self.body_height)
-            boxes.append(TextBox(page + 1, self._to_page(rect.translated(
+            boxes.append(TextBox(page + 1, self.to_page(rect.translated(
                 0, -page * self.body_height)), text, "body"))
         lines: list[tuple[int, QLineF]] = []
         chart = self.document.chart
@@ -636,7 +602,7 @@ class _Printer:
             page = int(chart.placed.top() // self.body_height)
             shift = QPointF(self.origin.x(), self.origin.y() - page * self.body_height)
             for text, rect in chart.ink.texts:
-                boxes.append(TextBox(page + 1, self._to_page(rect.translated(
+                boxes.append(TextBox(page + 1, self.to_page(rect.translated(
                     0, -page * self.body_height)), text, "chart"))
             for line in chart.ink.lines:
                 moved = line.translated(shift)

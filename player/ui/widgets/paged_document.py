@@ -15,13 +15,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from PySide6.QtCore import QLocale, QRectF, QSizeF, Qt
+from PySide6.QtCore import QLocale, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QGuiApplication,
     QPageSize,
     QPaintDevice,
+    QPainter,
+    QPdfWriter,
+    QPen,
     QTextBlock,
     QTextBlockFormat,
     QTextCharFormat,
@@ -427,3 +431,61 @@ def split_at_page_ends(doc: QTextDocument, page_height: float) -> None:
             rest.clearProperty(KEEP_WITH_NEXT)
             cursor.insertBlock(rest, cursor.charFormat())
         edit.endEditBlock()
+
+
+#: Points between a page's body and its footer's rule.
+FOOTER_GAP: Final = 8.0
+
+
+class PagedPrinter:
+    """Prints a laid-out :class:`Document` page by page with a footer under each, and records
+    where every footer line went. Subclasses set ``writer``, ``document``, ``origin`` (the
+    paint area's corner on the page), ``width``, ``body_height``, ``pages`` and
+    ``footer_boxes``, and say what each page's footer holds (:meth:`footer`)."""
+
+    writer: QPdfWriter
+    document: Document
+    origin: QPointF
+    width: float
+    body_height: float
+    pages: int
+    footer_boxes: list[TextBox]
+
+    def footer(self, page: int, pages: int) -> QTextDocument:
+        """The footer of page ``page`` of ``pages``."""
+        raise NotImplementedError
+
+    def print_pages(self, painter: QPainter) -> None:
+        """Draw every page's part of the document, then its rule and footer."""
+        layout = self.document.doc.documentLayout()
+        footer_top = self.body_height + FOOTER_GAP * PT
+        for index in range(self.pages):
+            if index:
+                self.writer.newPage()
+            painter.save()
+            painter.translate(0, -index * self.body_height)
+            page = QRectF(0, index * self.body_height, self.width, self.body_height)
+            painter.setClipRect(page)
+            context = QAbstractTextDocumentLayout.PaintContext()
+            # A hair inside the page: a line that only touches its edge is on the next (or
+            # the last) page, and must not be drawn here too, even clipped away.
+            context.clip = page.adjusted(0, 0.5, 0, -0.5)
+            layout.draw(painter, context)
+            painter.restore()
+            painter.setPen(QPen(RULE, 0.5 * PT))
+            rule_y = footer_top - 3 * PT
+            painter.drawLine(QPointF(0, rule_y), QPointF(self.width, rule_y))
+            footer = self.footer(index + 1, self.pages)
+            painter.save()
+            painter.translate(0, footer_top)
+            footer.drawContents(painter)
+            painter.restore()
+            for rect, text in lines(footer):
+                self.footer_boxes.append(
+                    TextBox(index + 1, self.to_page(rect.translated(0, footer_top)), text,
+                            "footer"))
+
+    def to_page(self, rect: QRectF) -> QRectF:
+        """Pixels in the paint area to points from the page's corner."""
+        return QRectF((rect.x() + self.origin.x()) / PT, (rect.y() + self.origin.y()) / PT,
+                      rect.width() / PT, rect.height() / PT)
