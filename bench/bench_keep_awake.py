@@ -32,21 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from tests.private_bus import start_bus  # noqa: E402 - after the path set-up above
+
 FAKE_SERVICE = ROOT / "tests" / "integration" / "dbus_child" / "fake_screensaver.py"
-BUS_CONFIG = """\
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={folder}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
 
 
 def rss_mib() -> float:
@@ -81,10 +69,7 @@ def main() -> int:
     from PySide6.QtDBus import QDBusConnection, QDBusMessage
 
     folder = Path(tempfile.mkdtemp(prefix="rp-bench-bus-"))
-    (folder / "bus.conf").write_text(BUS_CONFIG.format(folder=folder), encoding="utf-8")
-    daemon = subprocess.Popen(["dbus-daemon", "--nofork", f"--config-file={folder / 'bus.conf'}",
-                               "--print-address=1"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              text=True)
+    daemon = start_bus(folder, stderr=subprocess.DEVNULL)
     service: subprocess.Popen[str] | None = None
     try:
         assert daemon.stdout is not None

@@ -23,6 +23,7 @@ import pytest
 
 from player.ui.controllers import keep_awake
 from player.ui.main_window import APP_TITLE
+from tests.private_bus import start_bus
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -31,22 +32,6 @@ WINDOW_CHILD = HERE / "dbus_child" / "play_and_pause.py"
 #: What to install where dbus-daemon is missing (Debian and Ubuntu; dev.py installs it for CI).
 INSTALL_LINE = "apt-get install -y --no-install-recommends dbus-daemon"
 READ_TIMEOUT_SECONDS = 60
-
-# A session bus that only listens: no service files, so nothing can be activated on it.
-BUS_CONFIG = """\
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={folder}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
 
 pytestmark = [
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="D-Bus session: Linux"),
@@ -83,11 +68,7 @@ def bus_address() -> Iterator[str]:
     """The address of a private session bus, running for the test."""
     # A short folder: a unix socket's path must fit in 108 bytes.
     folder = Path(tempfile.mkdtemp(prefix="rp-bus-"))
-    config = folder / "bus.conf"
-    config.write_text(BUS_CONFIG.format(folder=folder), encoding="utf-8")
-    daemon = subprocess.Popen(
-        ["dbus-daemon", "--nofork", f"--config-file={config}", "--print-address=1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    daemon = start_bus(folder)
     try:
         yield read_line(daemon)
     finally:
