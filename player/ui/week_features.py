@@ -211,11 +211,15 @@ class WeekFeatures(QObject):
         except desktop_entry.DesktopEntryError as exc:
             self.window.show_status(AUTOSTART_FAILED.format(reason=exc), seconds=30)
 
-    def _due_titles(self) -> list[str]:
+    def _due_now(self) -> list[RoutineReminder]:
+        """The reminded routines whose files are there and that are due today."""
         today = self._now().date()
-        return [entry.title for entry in self.reminders().routines
+        return [entry for entry in self.reminders().routines
                 if (routine := self._routine(entry.path)) is not None
                 and due_on(routine, self._sessions(), today, self.settings.chosen_starts())]
+
+    def _due_titles(self) -> list[str]:
+        return [entry.title for entry in self._due_now()]
 
     # --- the tray ----------------------------------------------------------------------------
     def _hide_to_tray(self) -> bool:
@@ -234,14 +238,10 @@ class WeekFeatures(QObject):
 
     def start_due(self) -> None:
         """The tray's "Start …": open the first routine due today and start it."""
-        today = self._now().date()
-        for entry in self.reminders().routines:
-            routine = self._routine(entry.path)
-            if routine is not None and due_on(routine, self._sessions(), today,
-                                              self.settings.chosen_starts()):
-                self.show_window()
-                self.window.open_file(Path(entry.path), start=True)
-                return
+        due = self._due_now()
+        if due:
+            self.show_window()
+            self.window.open_file(Path(due[0].path), start=True)
 
     def toggle_pause_today(self) -> None:
         """Pause reminders for today, or turn them back on."""

@@ -210,3 +210,15 @@ def test_no_break_reminder_in_the_middle_of_a_session(make_harness, wall, monkey
     wall.at = datetime(2026, 12, 7, 9, 45, tzinfo=ZONE)
     h.app.week._on_break_timer_timeout()  # noqa: SLF001
     assert h.app.week.sitting.due == datetime(2026, 12, 7, 10, 15, tzinfo=ZONE)
+
+
+@OFFSCREEN_TRAY
+def test_the_trays_start_plays_the_routine_that_is_due(make_harness, wall, monkeypatch):
+    monkeypatch.setattr(Tray, "available", staticmethod(lambda: True))
+    h = make_harness(settings_with(RoutineReminder(str(CORE), "Core strength for runners",
+                                                   (time(18, 0),))))
+    h.show()
+    h.app.week.tray.start_action.trigger()
+    assert h.app.controller.in_play
+    assert h.app.controller.driver.engine.timeline.title == "Core strength for runners"
+    QApplication.setQuitOnLastWindowClosed(True)
