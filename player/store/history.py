@@ -64,7 +64,7 @@ from player.store.db import (
 
 _Record = TypeVar("_Record")
 
-_FINAL_OUTCOMES = ("completed", "partly_done", "stopped", "interrupted")
+_FINAL_OUTCOMES = ("completed", "partly_done", "stopped", "interrupted", "stopped_red_flag")
 
 _SESSION_HEAD = """
     SELECT s.id, s.routine_title, s.routine_version, s.routine_file_hash, s.started_at,
@@ -251,8 +251,8 @@ class HistoryStore:
     def finish_session(
         self, session_id: int, outcome: SessionOutcome, ended_at: datetime
     ) -> None:
-        """Record how a session ended: ``completed``, ``partly_done``, ``stopped`` or
-        ``interrupted``."""
+        """Record how a session ended: ``completed``, ``partly_done``, ``stopped``,
+        ``interrupted`` or ``stopped_red_flag``."""
         if outcome not in _FINAL_OUTCOMES:
             raise ValueError(f"outcome must be one of {', '.join(_FINAL_OUTCOMES)}")
         require_aware(ended_at, "ended_at")

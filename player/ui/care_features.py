@@ -686,9 +686,9 @@ class CareFeatures(QObject):
 
     def _on_red_flag(self, _advice: Advice) -> None:
         """An emergency or urgent-today answer mid-session stops the session at once (what was
-        done is saved; the session is recorded as stopped)."""
+        done is saved; the session is recorded as ``stopped_red_flag``)."""
         if self.controller.in_play:
-            self.controller.stop()
+            self.controller.stop(for_red_flag=True)
             self.window.show_status(RED_FLAG_STOPPED, seconds=60)
 
     def _on_confirmed(self, kind: str) -> None:

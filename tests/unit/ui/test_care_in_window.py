@@ -591,12 +591,21 @@ def test_an_emergency_answer_mid_session_stops_the_session_at_once(
     assert not banner.dismiss_button.isVisibleTo(banner)
     assert banner.answer_again_button.isVisibleTo(banner)
     assert "stopped because of your answer" in harness.window.statusBar().currentMessage()
+    controller = harness.app.controller
+    assert controller.summary is not None and controller.summary.outcome == "stopped_red_flag"
+    assert "because of your answer" in controller.summary.headline
+    assert controller.resumable_plan() is None  # not to be carried on from where it stopped
     with stored(isolated_data_dir) as store:
         [session] = store.sessions()
-        assert session.outcome == "stopped"  # recorded as it was: stopped, not completed
+        assert session.outcome == "stopped_red_flag"  # its own outcome, never adherence
+        assert not session.counts_for_adherence
         assert [s.step_name for s in store.steps(session.id)][:2] == ["Get ready", "Plank"]
         assert store.latest_symptoms().saddle_numbness is True  # kept though cancelled
     assert harness.window.start_routine(routine_file(tmp_path)) is False
+    harness.app.care.show_history()
+    view = harness.app.care._history_view
+    model = view.model
+    assert model.data(model.index(0, 2)) == "Stopped for a red flag"
 
 
 def test_a_yes_then_cancel_at_first_run_is_kept_and_nothing_starts_unanswered(
