@@ -750,3 +750,79 @@ def test_a_check_in_much_worse_than_before_opens_the_whole_form_once(
     h.settle()
     assert len(asked) == 1 and set(asked[0]) == set(SYMPTOM_FIELDS)
     assert "points above your usual level" in h.window.statusBar().currentMessage()
+
+
+# --- the per-exercise pain check after a stop --------------------------------------------------
+
+CHECKED = """\
+format: 1
+title: Checked plank
+defaults: {lead_in: 2s}
+blocks:
+  - name: Main
+    steps:
+      - exercise: plank
+        hold: 4s
+        sets: 2
+        rest_between_sets: 2s
+        pain_check: true
+      - exercise: glute_bridge
+        hold: 3s
+        pain_check: true
+"""
+
+
+def asked_ratings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every pain rating asked, as (context, title); the per-exercise checks answer 2."""
+    asked: list[tuple[str, str]] = []
+
+    def ask(cls, parent, context, title):
+        asked.append((context, title))
+        return (2, "", "") if context == "during" else None
+
+    monkeypatch.setattr(PainRatingDialog, "ask", classmethod(ask))
+    return asked
+
+
+def test_after_this_hurts_stops_an_exercise_its_pain_check_is_not_asked_again(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    asked = asked_ratings(monkeypatch)
+    monkeypatch.setattr(HurtsDialog, "ask",
+                        classmethod(lambda cls, parent, easier, stop: (6, "ache")))
+    monkeypatch.setattr(InSessionAdvice, "ask", classmethod(
+        lambda cls, parent, action, exercise, easier=None, finished=False: "skip"))
+    play_to_first_plank(harness, routine_file(tmp_path, CHECKED))
+    harness.advance(4 + 2 + 1)  # the first set done, into the second (which has the check)
+    assert harness.engine.current.name == "Plank"
+    harness.app.care.hurts_button.click()
+    harness.settle()
+    assert harness.engine.current.name == "Glute bridge"  # the second set is stopped
+    harness.advance(3.5)  # the glute bridge: its own check still comes
+    harness.settle()
+    assert [a for a in asked if a[0] == "during"] == [("during", "After Glute bridge")]
+    with stored(isolated_data_dir) as store:
+        assert [(r.context, r.rating, r.exercise_id) for r in store.ratings()] == [
+            ("during", 6, "plank"), ("during", 2, "glute_bridge")]
+
+
+def test_after_a_red_flag_stop_no_pain_check_is_asked_for_the_session(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    asked = asked_ratings(monkeypatch)
+    monkeypatch.setattr(HurtsDialog, "ask",
+                        classmethod(lambda cls, parent, easier, stop: (None, "leg_numb")))
+    answering(monkeypatch, yes=("bladder_bowel",), result="saved")
+    play_to_first_plank(harness, routine_file(tmp_path, CHECKED))
+    harness.advance(4 + 2 + 1)  # into the last set of the plank: a set was done
+    assert harness.engine.current.name == "Plank"
+    harness.app.care.hurts_button.click()
+    harness.settle()
+    assert not harness.app.controller.in_play
+    harness.advance(10)
+    harness.settle()
+    assert asked == [("before", "Before Checked plank")]  # neither a pain check nor "after"
+    with stored(isolated_data_dir) as store:
+        [session] = store.sessions()
+        assert session.outcome == "stopped_red_flag"
+        assert store.ratings() == []
