@@ -4,8 +4,10 @@ applied before every ice or heat step, and every application recorded.
 Before the barrier of an ice or heat step is asked (a thermal guard of the
 :class:`~player.ui.controllers.session_controller.SessionController`), :func:`decide` is applied
 to every application on record, in any session: the screen is asked before the first step ever
-(a yes skips that kind of step, with the reason); a skin hold skips the step (and so the
-session's remaining ice and heat after a skin check answered "not normal"); after a hold, "is
+(a yes skips that kind of step, with the reason), and again, saying why, when the latest
+answers on record cannot be read (they never count as "no contraindications"); a skin hold
+skips the step (and so the session's remaining ice and heat after a skin check answered "not
+normal"); after a hold, "is
 your skin back to normal?"; a step that would start too soon after the last ice (40 minutes) or
 between ice and heat (20 minutes), in this session or an earlier one, waits ("ice again from
 HH:MM": the session waits paused and the step starts when the time comes) or is skipped. Every
@@ -51,6 +53,8 @@ SKIN_NOT_BACK = "Ice and heat skipped: your skin is not back to normal yet."
 WAITING = "{words} The session waits until then; press Next to skip this step instead."
 SKIPPED = "Step skipped. {words}"
 STEP_SKIPPED = "Step skipped."
+SCREEN_UNREADABLE = ("Your last answers to the ice and heat questions could not be read, so "
+                     "they count as not answered: please answer them again.")
 
 #: How often a waiting step looks whether its time has come, and how often an application's
 #: time on the skin is saved (milliseconds; seconds of the step).
@@ -87,6 +91,7 @@ class ThermalCare(QObject):
         self._applications: list[ThermalApplication] = []
         self._rechecks: list[SkinRecheck] = []
         self._screen: ThermalScreen | None = None
+        self._screen_unreadable = False  # the latest record could not be read: ask again
         self._on: tuple[int | None, TimelineStep, datetime, float] | None = None
         self._last_id: int | None = None  # the application the skin check is about
         self._last_index: int | None = None
@@ -137,7 +142,7 @@ class ThermalCare(QObject):
                 self._waiting = None
                 return True
             if decision.action == "ask_screen":
-                answers = ThermalScreenDialog.ask(self._parent(), self._screen)
+                answers = self._ask_screen()
                 if answers is None:
                     return self._skip(step, SCREEN_NOT_ANSWERED)
                 self.save_screen(answers)
@@ -193,13 +198,26 @@ class ThermalCare(QObject):
     def change_screen(self) -> None:
         """Ask the screen again (from the menu), showing the answers given before."""
         self._load()
-        answers = ThermalScreenDialog.ask(self._parent(), self._screen)
+        answers = self._ask_screen()
         if answers is not None:
             self.save_screen(answers)
+
+    @property
+    def screen_unreadable(self) -> bool:
+        """True while the latest answers on record could not be read (they count as not
+        answered, never as "no contraindications", until answered again)."""
+        self._load()
+        return self._screen_unreadable
+
+    def _ask_screen(self) -> ThermalScreen | None:
+        if self._screen_unreadable:
+            return ThermalScreenDialog.ask(self._parent(), None, notice=SCREEN_UNREADABLE)
+        return ThermalScreenDialog.ask(self._parent(), self._screen)
 
     def save_screen(self, answers: ThermalScreen) -> None:
         """Record new answers to the screen (the latest count)."""
         self._screen = answers
+        self._screen_unreadable = False
         if self._store is not None:
             try:
                 self._store.add_thermal_screen(answers)
@@ -216,8 +234,12 @@ class ThermalCare(QObject):
         try:
             self._applications = self._store.thermal_applications()
             self._rechecks = self._store.skin_rechecks()
-            self._screen = self._store.latest_thermal_screen()
         except StoreError as exc:
+            self.store_failed.emit(str(exc))
+        try:
+            self._screen = self._store.latest_thermal_screen()
+        except StoreError as exc:  # damaged or unreadable: said, and the screen asked again
+            self._screen, self._screen_unreadable = None, True
             self.store_failed.emit(str(exc))
 
     def _add_recheck(self, recheck: SkinRecheck) -> None:

@@ -250,3 +250,47 @@ def test_the_bundled_twenty_minute_skin_rest_lets_heat_start_without_waiting(
     harness.advance(20 * 60 - 0.3, step=20 * 60 - 0.3)  # at the rest's end, to the moment
     harness.settle()
     assert barrier_yes == ["ice", "heat"]  # no "Heat from HH:MM" wait
+
+
+def test_a_damaged_latest_screen_is_said_and_asked_again_never_taken_as_no(
+        make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path, barrier_yes: list[str]) -> None:
+    from player.ui.controllers.thermal_care import SCREEN_UNREADABLE
+
+    symptoms_answered(isolated_data_dir)
+    with HistoryStore.open(isolated_data_dir) as store:
+        # An earlier screen said "no" to everything; the latest one (a yes?) cannot be read.
+        store.add_thermal_screen(ThermalScreen(local_now() - timedelta(days=9),
+                                               **dict.fromkeys(SCREEN_FIELDS, False)))
+        store.add_thermal_screen(ThermalScreen(local_now() - timedelta(days=2),
+                                               **dict.fromkeys(SCREEN_FIELDS, False)))
+        store._conn.execute("UPDATE thermal_screen SET at = 'not a time' WHERE id = 2")
+    asked: list[tuple[ThermalScreen | None, str]] = []
+    answers: list[ThermalScreen | None] = [None]  # closed the first time
+
+    def screen(cls, parent, known=None, *, notice=""):
+        asked.append((known, notice))
+        return answers.pop(0) if answers else ThermalScreen(
+            local_now(), **dict.fromkeys(SCREEN_FIELDS, False))
+
+    monkeypatch.setattr(ThermalScreenDialog, "ask", classmethod(screen))
+    monkeypatch.setattr(SkinCheckDialog, "ask", classmethod(lambda cls, parent, step: True))
+    h = make_harness(answered=False)
+    h.show()
+    path = routine(tmp_path, ICE)
+    assert h.window.start_routine(path)
+    h.settle()
+    assert asked == [(None, SCREEN_UNREADABLE)]  # neither the damaged nor the older answers
+    assert barrier_yes == []  # the ice was skipped, not started
+    assert "not answered" in h.window.statusBar().currentMessage()
+    with HistoryStore.open(isolated_data_dir) as store:
+        [session] = store.sessions()
+        assert [(s.step_name, s.status) for s in store.steps(session.id)] == [("Ice", "skipped")]
+        assert store.thermal_applications() == []
+    h.app.controller.close_session()
+    assert h.window.start_routine(path)  # asked again, still saying why; answered this time
+    h.settle()
+    assert asked[1] == (None, SCREEN_UNREADABLE) and barrier_yes == ["ice"]
+    assert not h.app.care.thermal.screen_unreadable
+    with HistoryStore.open(isolated_data_dir) as store:
+        assert store.latest_thermal_screen().complete  # the new answers are the latest
