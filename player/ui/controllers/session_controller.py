@@ -241,6 +241,10 @@ class SessionController(QObject):
         """Start the current step again."""
         return self._driver is not None and self._driver.restart_step()
 
+    def lengthen_current(self, seconds: float) -> bool:
+        """Make the rest in play ``seconds`` longer (the skin's rest before ice or heat)."""
+        return self._driver is not None and self._driver.lengthen_current(seconds)
+
     def stop(self, *, for_pain: bool = False, for_red_flag: bool = False) -> bool:
         """End the session early (``for_pain``: because it hurt, not by choice;
         ``for_red_flag``: because of an emergency or urgent-today answer, and not to be carried

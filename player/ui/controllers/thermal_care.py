@@ -7,7 +7,8 @@ to every application on record, in any session: the screen is asked before the f
 (a yes skips that kind of step, with the reason), and again, saying why, when the latest
 answers on record cannot be read (they never count as "no contraindications"); a skin hold
 skips the step (and so the session's remaining ice and heat after a skin check answered "not
-normal"); after a hold, "is
+normal"); a rest just before an ice or heat step is lengthened when the ice gap or the skin
+rest needs more (:func:`~player.core.thermal.rest_extension`); after a hold, "is
 your skin back to normal?"; a step that would start too soon after the last ice (40 minutes) or
 between ice and heat (20 minutes), in this session or an earlier one, waits ("ice again from
 HH:MM": the session waits paused and the step starts when the time comes) or is skipped. Every
@@ -35,6 +36,7 @@ from player.core.thermal import (
     ThermalKind,
     ThermalScreen,
     decide,
+    rest_extension,
 )
 from player.core.timeline import StepKind
 from player.store.db import StoreError
@@ -96,10 +98,13 @@ class ThermalCare(QObject):
         self._last_id: int | None = None  # the application the skin check is about
         self._last_index: int | None = None
         self._waiting: tuple[TimelineStep, datetime] | None = None
+        self._skin_pending = False  # an application ended: its skin check is still to come
+        self._rest_after_skin: TimelineStep | None = None  # the rest that waits for that check
         self._wait_timer = QTimer(self)
         self._wait_timer.setInterval(WAIT_CHECK_MS)
         self._wait_timer.timeout.connect(self.check_wait)
         controller.add_thermal_guard(self.guard)
+        controller.step_started.connect(self._on_step_started)
         controller.barrier_confirmed.connect(self._on_barrier_confirmed)
         controller.display_changed.connect(self._on_display_changed)
         controller.step_finished.connect(self._on_step_finished)
@@ -167,6 +172,37 @@ class ThermalCare(QObject):
             self.status.emit(WAITING.format(words=words))
             return False
         return self._skip(step, STEP_SKIPPED)
+
+    # --- the rest before a step ----------------------------------------------------------------
+    def _on_step_started(self, step: TimelineStep) -> None:
+        """A rest just before an ice or heat step that would end too soon for it (the ice gap,
+        the skin rest; in this session or an earlier one) is lengthened to what the step
+        needs, so the step starts when the rest ends instead of waiting after it."""
+        if step.kind is not StepKind.REST:
+            return
+        if self._skin_pending:  # judged once the skin is known to be normal (else no pack)
+            self._rest_after_skin = step
+            return
+        self._lengthen_rest(step)
+
+    def _lengthen_rest(self, step: TimelineStep) -> None:
+        engine = self._controller.engine
+        if engine is None or engine.current != step:
+            return
+        steps = engine.timeline.steps
+        after = steps[step.index + 1] if step.index + 1 < len(steps) else None
+        kind = None if after is None else _kind(after)
+        left = engine.remaining_seconds()
+        if after is None or kind is None or left is None:
+            return
+        self._load()
+        extension = rest_extension(kind, after.planned_seconds + after.done_before,
+                                   elapsed(self._clock(), left),
+                                   applications=self._applications, rechecks=self._rechecks,
+                                   screen=self._screen, session_id=self._session_id(),
+                                   step_index=after.origin)
+        if extension is not None and self._controller.lengthen_current(extension.seconds):
+            self.status.emit(extension.words)
 
     def check_wait(self) -> None:
         """Start the waiting step once its time has come (the session resumes)."""
@@ -310,8 +346,15 @@ class ThermalCare(QObject):
         if self._on is not None and event.step == self._on[1]:
             self._update(event.actual_seconds, ended=True)
             self._on = None
+            self._skin_pending = True
 
     def _on_skin_checked(self, _step: TimelineStep, normal: bool) -> None:
+        self._record_skin(normal)
+        rest, self._skin_pending, self._rest_after_skin = self._rest_after_skin, False, None
+        if normal and rest is not None:
+            self._lengthen_rest(rest)
+
+    def _record_skin(self, normal: bool) -> None:
         index = self._last_index
         if index is None or index >= len(self._applications):
             return
@@ -329,6 +372,7 @@ class ThermalCare(QObject):
 
     def _on_session_finished(self, _completed: bool) -> None:
         self._waiting = None
+        self._skin_pending, self._rest_after_skin = False, None
         self._wait_timer.stop()
         if self._on is not None:  # stopped mid-application: its time so far is its time
             engine = self._controller.engine

@@ -294,3 +294,64 @@ def test_a_damaged_latest_screen_is_said_and_asked_again_never_taken_as_no(
     assert not h.app.care.thermal.screen_unreadable
     with HistoryStore.open(isolated_data_dir) as store:
         assert store.latest_thermal_screen().complete  # the new answers are the latest
+
+
+ICE_TWICE = """\
+format: 1
+title: Ice twice
+defaults: {lead_in: 0s}
+blocks:
+  - name: Recovery
+    steps:
+      - ice: 3s
+      - rest: 1s
+      - ice: 3s
+"""
+
+
+@pytest.mark.parametrize(("text", "needed", "why"), [
+    (ICE_TWICE, 40 * 60, "at least 40 minutes from the end of one ice application to the next"),
+    (ICE_THEN_HEAT, 20 * 60, "at least 20 minutes between ice and heat"),
+])
+def test_the_rest_before_a_pack_is_lengthened_so_it_starts_without_waiting(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        barrier_yes: list[str], text: str, needed: int, why: str) -> None:
+    start = local_now()
+    t0 = harness.clock.now()
+    thermal = harness.app.care.thermal
+    thermal._clock = lambda: start + timedelta(seconds=harness.clock.now() - t0)
+    checked: list[str] = []
+    monkeypatch.setattr(SkinCheckDialog, "ask", classmethod(
+        lambda cls, parent, step: checked.append(step.name) or True))
+    assert harness.window.start_routine(routine(tmp_path, text))
+    harness.settle()
+    harness.advance(3.1)  # the first ice; its skin check is answered "normal"
+    harness.settle()
+    assert checked == ["Ice"]
+    engine = harness.engine
+    assert engine.current.name == "Rest"
+    # The rest ends when the skin may have the next pack: *needed* after the ice ended.
+    assert engine.remaining_seconds() == pytest.approx(needed - 0.1, abs=1.0)
+    message = harness.window.statusBar().currentMessage()
+    assert f"The rest is {needed // 60} minutes longer: {why}" in message
+    harness.advance(needed - 1.5, step=60)
+    harness.settle()
+    assert engine.current.name == "Rest" and len(barrier_yes) == 1
+    harness.advance(2, step=0.25)
+    harness.settle()
+    assert len(barrier_yes) == 2  # the next pack asks for its cloth at once: no wait dialog
+    assert thermal.waiting_until is None
+
+
+def test_no_rest_is_lengthened_when_the_skin_was_not_normal(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        barrier_yes: list[str]) -> None:
+    monkeypatch.setattr(SkinCheckDialog, "ask", classmethod(lambda cls, parent, step: False))
+    assert harness.window.start_routine(routine(tmp_path, ICE_THEN_HEAT))
+    harness.settle()
+    harness.advance(3.1)
+    harness.settle()
+    engine = harness.engine
+    assert engine.current.name == "Rest"
+    assert engine.remaining_seconds() <= 1.0  # as the routine has it: heat will not play
+    assert "longer" not in harness.window.statusBar().currentMessage()
