@@ -492,7 +492,9 @@ class SessionEngine:
         the skin rest needs (:mod:`player.core.thermal`, clinical-notes.md v2).
 
         Only a timed rest: every other step's timing is what the routine prescribes. False (and
-        nothing changes) when no rest is in play or ``seconds`` is not a positive number.
+        nothing changes) when no rest is in play or ``seconds`` is not a positive number. The
+        rest is longer for this play of it: entered again (previous, restart) it has its
+        routine length.
         """
         self._advance()
         if self._state not in (EngineState.RUNNING, EngineState.PAUSED) \
@@ -573,6 +575,7 @@ class SessionEngine:
             self._emit(replace(cue, at=due))
 
     def _enter(self, index: int, at: float) -> None:
+        self._unlengthen(index)
         step = self._steps[index]
         self._index = index
         self._timer_start = None
@@ -638,6 +641,16 @@ class SessionEngine:
         """``at`` (or now), held at the pause time while paused."""
         now = self._clock.now() if at is None else at
         return min(now, self._paused_at) if self._state is EngineState.PAUSED else now
+
+    def _unlengthen(self, index: int) -> None:
+        """A rest lengthened in an earlier play is entered again (previous, restart) at its
+        routine length: it is judged again when it starts."""
+        original = self._timeline.steps[index]
+        played = self._steps[index]
+        if played is original:
+            return
+        self._lengthened -= (played.duration_seconds or 0.0) - (original.duration_seconds or 0.0)
+        self._steps = (*self._steps[:index], original, *self._steps[index + 1:])
 
     def _total_seconds(self) -> float:
         return self._timeline.total_seconds + self._lengthened

@@ -828,3 +828,20 @@ def test_only_a_rest_in_play_can_be_lengthened() -> None:
     exercise = Session(every_kind())
     exercise.drive(6)
     assert not exercise.engine.lengthen_current(10)  # the plank's hold is prescribed
+
+
+@pytest.mark.parametrize("how", ["restart_step", "previous"])
+def test_a_lengthened_rest_played_again_has_its_routine_length(how: str) -> None:
+    s = Session(rest_then_ice())
+    s.drive(12)
+    s.engine.lengthen_current(100)
+    total = s.engine.total_remaining_seconds()
+    if how == "previous":
+        s.engine.next()  # to the ice, then back to the rest
+    getattr(s.engine, how)()
+    assert s.engine.current is not None and s.engine.current.name == "Rest"
+    assert s.engine.current.duration_seconds == 10
+    assert s.engine.remaining_seconds() == 10.0
+    assert s.engine.total_remaining_seconds() == total - 100 + 2  # 2 s of the rest had run
+    later = s.drive(12 + 10)
+    assert started(later)[-1].step.kind is StepKind.ICE
