@@ -186,6 +186,15 @@ class StepFinished(_Event):
 
 
 @dataclass(frozen=True)
+class StepLengthened(_Event):
+    """The rest in play was made ``seconds`` longer (:meth:`SessionEngine.lengthen_current`);
+    ``step`` is the step as it now is (its ``duration_seconds`` includes them)."""
+
+    step: TimelineStep
+    seconds: float
+
+
+@dataclass(frozen=True)
 class SkinCheckDue(_Event):
     """An ice or heat step whose timer had started ended: the person should check their skin."""
 
@@ -222,6 +231,7 @@ EngineEvent = (
     | TempoPhase
     | Beat
     | StepFinished
+    | StepLengthened
     | SkinCheckDue
     | Paused
     | Resumed
@@ -317,6 +327,7 @@ class SessionEngine:
         self._resume_state = EngineState.RUNNING
         self._final_progress = 0.0
         self._now = 0.0  # the time of the operation in progress
+        self._lengthened = 0.0  # seconds added to rests by lengthen_current, for progress
 
     # --- read-only state ---------------------------------------------------------------------
     @property
@@ -365,7 +376,7 @@ class SessionEngine:
         if self._state in (EngineState.FINISHED, EngineState.STOPPED):
             return 0.0
         if self._state is EngineState.IDLE:
-            return self._timeline.total_seconds
+            return self._total_seconds()
         later = self._steps[self._index + 1 :]
         return self._remaining_in_current() + sum(s.planned_seconds for s in later)
 
@@ -374,7 +385,7 @@ class SessionEngine:
         """How far through the session, 0..1 (by planned time; frozen when stopped)."""
         if self._state in (EngineState.FINISHED, EngineState.STOPPED):
             return self._final_progress
-        total = self._timeline.total_seconds
+        total = self._total_seconds()
         if total <= 0:
             return 0.0
         return min(1.0, max(0.0, 1.0 - self.total_remaining_seconds() / total))
@@ -474,6 +485,34 @@ class SessionEngine:
             return self._deliver(False)
         return self._navigate(lambda i: i + 1, "completed")
 
+    def lengthen_current(self, seconds: float) -> bool:
+        """Make the rest in play ``seconds`` longer: its deadline, and its countdown, move on by
+        that much (paused or not), and ``StepLengthened`` carries the step as it now is. The
+        player uses it when the rest before an ice or heat step is shorter than the ice gap or
+        the skin rest needs (:mod:`player.core.thermal`, clinical-notes.md v2).
+
+        Only a timed rest: every other step's timing is what the routine prescribes. False (and
+        nothing changes) when no rest is in play or ``seconds`` is not a positive number. The
+        rest is longer for this play of it: entered again (previous, restart) it has its
+        routine length.
+        """
+        self._advance()
+        if self._state not in (EngineState.RUNNING, EngineState.PAUSED) \
+                or self._timer_start is None or not 0 < seconds < math.inf:
+            return self._deliver(False)
+        step = self._steps[self._index]
+        if step.kind is not StepKind.REST or step.duration_seconds is None:
+            return self._deliver(False)
+        longer = replace(step, duration_seconds=step.duration_seconds + seconds)
+        self._steps = (*self._steps[:self._index], longer, *self._steps[self._index + 1:])
+        self._lengthened += seconds
+        # The cues of the longer rest still to come: those not yet due on its timer.
+        done = self._frozen_now() - self._timer_start
+        self._schedule = step_schedule(longer)
+        self._next_cue = sum(1 for cue in self._schedule if cue.at <= done)
+        self._emit(StepLengthened(longer, seconds, at=self._now))
+        return self._deliver(True)
+
     def confirm_barrier(self) -> bool:
         """Confirm the cloth barrier of an ice or heat step: its timer starts now."""
         if self._effective_state() is not EngineState.AWAITING_CONFIRMATION:
@@ -536,6 +575,7 @@ class SessionEngine:
             self._emit(replace(cue, at=due))
 
     def _enter(self, index: int, at: float) -> None:
+        self._unlengthen(index)
         step = self._steps[index]
         self._index = index
         self._timer_start = None
@@ -601,6 +641,19 @@ class SessionEngine:
         """``at`` (or now), held at the pause time while paused."""
         now = self._clock.now() if at is None else at
         return min(now, self._paused_at) if self._state is EngineState.PAUSED else now
+
+    def _unlengthen(self, index: int) -> None:
+        """A rest lengthened in an earlier play is entered again (previous, restart) at its
+        routine length: it is judged again when it starts."""
+        original = self._timeline.steps[index]
+        played = self._steps[index]
+        if played is original:
+            return
+        self._lengthened -= (played.duration_seconds or 0.0) - (original.duration_seconds or 0.0)
+        self._steps = (*self._steps[:index], original, *self._steps[index + 1:])
+
+    def _total_seconds(self) -> float:
+        return self._timeline.total_seconds + self._lengthened
 
     def _remaining_in_current(self) -> float:
         step = self._steps[self._index]

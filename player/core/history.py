@@ -38,10 +38,13 @@ RESTING_CONTEXTS: Final[frozenset[RatingContext]] = frozenset({"before", "checki
 SESSION_CONTEXTS: Final[frozenset[RatingContext]] = frozenset(
     {"before", "after", "during", "morning_after"})
 
-SessionOutcome = Literal["in_progress", "completed", "partly_done", "stopped", "interrupted"]
+SessionOutcome = Literal["in_progress", "completed", "partly_done", "stopped", "interrupted",
+                         "stopped_red_flag"]
 """``in_progress`` until finished. ``completed``: every exercise step was done; ``partly_done``:
 played to the end with exercises skipped, or stopped for pain; ``stopped``: stopped by choice;
-``interrupted``: the app was closed or killed during the session and it was not resumed."""
+``interrupted``: the app was closed or killed during the session and it was not resumed;
+``stopped_red_flag``: stopped by the app at an emergency or urgent-today answer given mid-session
+(clinical-notes.md v2), never counted as adherence."""
 
 SESSION_OUTCOMES: Final[tuple[SessionOutcome, ...]] = get_args(SessionOutcome)
 
@@ -336,7 +339,10 @@ class Session:
     def counts_for_adherence(self) -> bool:
         """True when at least :data:`~player.core.clinical.ADHERENT_SHARE` of the planned
         exercise time was done; for a session recorded before that was kept, or of a routine
-        with no exercise time (ice and heat only), when it was completed."""
+        with no exercise time (ice and heat only), when it was completed. Never for a session
+        stopped for a red flag: what was done then is not a session to count on."""
+        if self.outcome == "stopped_red_flag":
+            return False
         share = self.done_share
         if share is None:
             return self.outcome == "completed"

@@ -738,7 +738,8 @@ class _RoutineBuilder:
 
     def _gap_warnings(self, routine: Routine) -> None:
         """A warning at each ice or heat step that starts sooner than clinical-notes.md v2
-        allows after the last one (the player waits; see :func:`player.core.thermal.routine_gaps`)."""
+        allows after the last one (the player lengthens the rest before it, or waits; see
+        :func:`player.core.thermal.routine_gaps`)."""
         from player.core.thermal import (
             PlannedKind,
             PlannedStep,

@@ -2,7 +2,8 @@
 
 A session is ``completed`` when every exercise step of its plan was done (with an easier variant
 counts), ``partly_done`` when it reached its end with exercises skipped or was stopped for pain,
-and ``stopped`` when the person stopped it. Exercise time is what adherence is measured on
+``stopped`` when the person stopped it, and ``stopped_red_flag`` when an emergency or urgent-today
+answer given mid-session stopped it (whatever was done before). Exercise time is what adherence is measured on
 (:data:`player.core.clinical.ADHERENT_SHARE`): exercise and cadence steps only; rests, lead-ins,
 side switches and ice or heat do not count.
 
@@ -19,8 +20,9 @@ from player.core.history import SessionOutcome, StepStatus
 from player.core.plan import CAPPED_KINDS, SessionPlan
 from player.core.timeline import StepKind, TimelineStep
 
-EndReason = Literal["end", "stopped", "stopped_for_pain"]
-"""Why a session ended: it reached its end, the person stopped it, or it was stopped for pain."""
+EndReason = Literal["end", "stopped", "stopped_for_pain", "stopped_red_flag"]
+"""Why a session ended: it reached its end, the person stopped it, it was stopped for pain, or
+the app stopped it at a red-flag answer."""
 
 #: The kinds of step whose time is exercise time.
 EXERCISE_KINDS = frozenset({StepKind.EXERCISE, StepKind.CADENCE})
@@ -60,8 +62,8 @@ def session_outcome(reason: EndReason, exercise_steps: Iterable[int],
                     completed_steps: Iterable[int]) -> SessionOutcome:
     """The outcome of a session that ended for ``reason``, given the routine steps that are
     exercise steps and those recorded as completed."""
-    if reason == "stopped":
-        return "stopped"
+    if reason in ("stopped", "stopped_red_flag"):
+        return reason
     if reason == "stopped_for_pain":
         return "partly_done"
     return "completed" if set(exercise_steps) <= set(completed_steps) else "partly_done"
@@ -83,6 +85,7 @@ class FinishSummary:
             "completed": FINISH_COMPLETED,
             "partly_done": FINISH_PARTLY,
             "stopped": FINISH_STOPPED,
+            "stopped_red_flag": FINISH_RED_FLAG,
         }.get(self.outcome, FINISH_STOPPED)
 
     @property
@@ -96,6 +99,7 @@ class FinishSummary:
 FINISH_COMPLETED = "Routine complete. Well done!"
 FINISH_PARTLY = "Session over: part of the routine was done"
 FINISH_STOPPED = "Session stopped"
+FINISH_RED_FLAG = "Session stopped because of your answer: please read the advice at the top"
 
 
 def finish_summary(outcome: SessionOutcome, plan: SessionPlan,

@@ -175,6 +175,21 @@ CONFIRMATION_WORDS: Final[Mapping[tuple[str, str], str]] = {
 }
 
 
+# --- Sessions stopped for a red flag (user-visible) ------------------------------------------
+
+RED_FLAG_STOPS_HEADING: Final = ("Sessions stopped because of a red-flag answer given during them "
+                                 "(not counted as done)")
+RED_FLAG_STOP_LINE: Final = "{when}  {routine}"
+
+
+def red_flag_stop_lines(report: Report) -> list[str]:
+    """One line per session stopped for a red flag: when it started and its routine (text from
+    the routine file: the caller escapes it for its medium)."""
+    return [RED_FLAG_STOP_LINE.format(when=f"{format_day(s.started_at.date())} "
+                                           f"{s.started_at:%H:%M}", routine=s.routine_title)
+            for s in report.red_flag_stops]
+
+
 def confirmation_words(confirmation: CareConfirmation) -> str:
     """What a confirmation said, in plain words."""
     key = (confirmation.level, confirmation.kind)
@@ -212,6 +227,12 @@ class Report:
     def sessions_total(self) -> int:
         """How many sessions were played."""
         return len(self.sessions)
+
+    @property
+    def red_flag_stops(self) -> tuple[Session, ...]:
+        """The sessions the app stopped at an emergency or urgent-today answer given during
+        them (outcome ``stopped_red_flag``), oldest first."""
+        return tuple(s for s in self.sessions if s.outcome == "stopped_red_flag")
 
     def to_json(self) -> dict[str, Any]:
         """The ``report --json`` object."""
@@ -251,6 +272,13 @@ class Report:
             "confirmations": [
                 {"at": c.at.isoformat(timespec="seconds"), "level": c.level, "kind": c.kind}
                 for c in self.confirmations
+            ],
+            "red_flag_stops": [
+                {"session": s.id, "started": s.started_at.isoformat(timespec="seconds"),
+                 "ended": None if s.ended_at is None else s.ended_at.isoformat(
+                     timespec="seconds"),
+                 "routine": s.routine_title}
+                for s in self.red_flag_stops
             ],
         }
 
@@ -415,6 +443,8 @@ def format_report(report: Report) -> str:
     if report.confirmations:
         out += ["", CONFIRMATIONS_HEADING]
         out += [f"  {c.at:%Y-%m-%d %H:%M}  {confirmation_words(c)}" for c in report.confirmations]
+    if report.red_flag_stops:
+        out += ["", RED_FLAG_STOPS_HEADING, *(f"  {line}" for line in red_flag_stop_lines(report))]
     if report.banner_events:
         out += ["", "Care banner (shown and dismissed)"]
         for e in report.banner_events:

@@ -15,10 +15,13 @@ Pure rules for the player and ``validate`` to call; nothing here reads a clock o
 * :data:`THERMAL_SCREEN_QUESTIONS`: the questions asked once before the first ice or heat step
   ever; a yes skips that kind of step, with the reason and advice to ask a clinician.
 * :func:`decide`: all of these for one thermal step about to start.
+* :func:`rest_extension`: how much longer the rest before a thermal step must be so that the
+  step starts when the ice gap and the skin rest allow, instead of waiting after the rest.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -56,7 +59,12 @@ ASK_SKIN_BACK: Final = "Is your skin back to normal?"
 SCREEN_SKIPPED: Final = "Skipped: you said {reason}. Ask a clinician whether {kind} is safe for you."
 TIME_USED: Final = "This {kind} application has already had its full time."
 GAP_WARNING: Final = ("{kind} starts {planned} after the last {other} ends, but the skin needs "
-                      "{needed} ({why}); the player waits until then")
+                      "{needed} ({why}); {player}")
+PLAYER_WAITS: Final = "the player waits until then"
+PLAYER_LENGTHENS: Final = "the player lengthens the rest before it"
+REST_LENGTHENED: Final = "The rest is {extra} longer: {why}."
+MINUTES: Final = ("1 minute", "{n} minutes")
+SECONDS: Final = ("1 second", "{n} seconds")
 GAP_WHY: Final[dict[GapReason, str]] = {
     "ice_gap": "at least 40 minutes from the end of one ice application to the next",
     "skin_rest": "at least 20 minutes between ice and heat",
@@ -216,13 +224,15 @@ class GapFix:
 
 
 def gap_warning(fix: GapFix, other: ThermalKind) -> str:
-    """What ``validate`` says at a thermal step that starts too soon after *other*."""
+    """What ``validate`` says at a thermal step that starts too soon after *other*: the player
+    lengthens the rest just before it, or, when none is, waits before the step."""
     from player.core.durations import format_duration
 
     return GAP_WARNING.format(kind=KIND_WORDS[fix.kind].capitalize(),
                               planned=format_duration(fix.planned_seconds),
                               other=KIND_WORDS[other], needed=format_duration(fix.needed_seconds),
-                              why=GAP_WHY[fix.reason])
+                              why=GAP_WHY[fix.reason],
+                              player=PLAYER_WAITS if fix.rest_index is None else PLAYER_LENGTHENS)
 
 
 def cap_seconds(kind: ThermalKind) -> int:
@@ -441,3 +451,45 @@ def decide(kind: ThermalKind, planned_seconds: float, now: datetime, *,
                else SKIN_REST_UNTIL.format(kind=KIND_WORDS[kind].capitalize(), time=time))
         return ThermalDecision("wait", left, wait.until, (why,), wait.reason)
     return ThermalDecision("start", left)
+
+
+@dataclass(frozen=True)
+class RestExtension:
+    """The rest before a thermal step must be ``seconds`` longer, for ``reason``."""
+
+    seconds: float
+    reason: GapReason
+
+    @property
+    def words(self) -> str:
+        """What the player says: ``The rest is 35 minutes longer: at least 40 minutes ...``
+        (under a minute in seconds, else in minutes rounded up)."""
+        n = math.ceil(self.seconds)
+        words = SECONDS
+        if n >= 60:
+            n, words = math.ceil(n / 60), MINUTES
+        extra = words[0] if n == 1 else words[1].format(n=n)
+        return REST_LENGTHENED.format(extra=extra, why=GAP_WHY[self.reason])
+
+
+def rest_extension(kind: ThermalKind, planned_seconds: float, rest_ends: datetime, *,
+                   applications: Sequence[ThermalApplication] = (),
+                   rechecks: Sequence[SkinRecheck] = (),
+                   screen: ThermalScreen | None = None,
+                   session_id: int | None = None,
+                   step_index: int | None = None) -> RestExtension | None:
+    """How much longer a rest ending at *rest_ends* must be so that the step of *kind* after
+    it starts no sooner than :func:`earliest_start` allows (whole seconds, rounded up, so the
+    step never has to wait a moment after it). None when it need not be longer, or when the
+    step would not start then anyway (its screen or the skin skips it or asks first: those are
+    settled at the step, and a rest is never lengthened for a step that will not play)."""
+    decision = decide(kind, planned_seconds, rest_ends, applications=applications,
+                      rechecks=rechecks, screen=screen, session_id=session_id,
+                      step_index=step_index)
+    if decision.action != "wait" or decision.wait_until is None:
+        return None
+    seconds = math.ceil(decision.wait_until.timestamp() - rest_ends.timestamp())
+    if seconds <= 0:
+        return None
+    reason: GapReason = "ice_gap" if decision.code == "ice_gap" else "skin_rest"
+    return RestExtension(float(seconds), reason)

@@ -364,6 +364,51 @@ def _v5_desk_breaks(conn: sqlite3.Connection) -> None:
     run_script(conn, _V5_DESK_BREAKS)
 
 
+# The sessions table is rebuilt for its outcome's CHECK constraint, as in migration 3 (ids and
+# every column kept; foreign keys are off during migrations).
+_V6_RED_FLAG_STOPS = """
+CREATE TABLE sessions_v6 (
+    id INTEGER PRIMARY KEY,
+    routine_title TEXT NOT NULL,
+    routine_version TEXT NOT NULL DEFAULT '',
+    routine_file_hash TEXT NOT NULL DEFAULT '',
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    outcome TEXT NOT NULL DEFAULT 'in_progress'
+        CHECK (outcome IN ('in_progress', 'completed', 'partly_done', 'stopped', 'interrupted',
+                           'stopped_red_flag')),
+    routine_path TEXT NOT NULL DEFAULT '',
+    week INTEGER NOT NULL DEFAULT 1 CHECK (week >= 1),
+    thresholds TEXT NOT NULL DEFAULT '',
+    variants TEXT NOT NULL DEFAULT '[]',
+    current_step INTEGER CHECK (current_step >= 0),
+    current_elapsed REAL NOT NULL DEFAULT 0 CHECK (current_elapsed >= 0),
+    planned_exercise_seconds REAL CHECK (planned_exercise_seconds >= 0),
+    done_exercise_seconds REAL NOT NULL DEFAULT 0 CHECK (done_exercise_seconds >= 0)
+);
+INSERT INTO sessions_v6 (id, routine_title, routine_version, routine_file_hash, started_at,
+                         ended_at, outcome, routine_path, week, thresholds, variants,
+                         current_step, current_elapsed, planned_exercise_seconds,
+                         done_exercise_seconds)
+SELECT id, routine_title, routine_version, routine_file_hash, started_at, ended_at, outcome,
+       routine_path, week, thresholds, variants, current_step, current_elapsed,
+       planned_exercise_seconds, done_exercise_seconds
+FROM sessions;
+DROP INDEX sessions_in_progress;
+DROP TABLE sessions;
+ALTER TABLE sessions_v6 RENAME TO sessions;
+CREATE INDEX sessions_in_progress ON sessions (id) WHERE outcome = 'in_progress';
+"""
+
+
+def _v6_red_flag_stops(conn: sqlite3.Connection) -> None:
+    """Sessions the app stopped at an emergency or urgent-today answer given mid-session get
+    their own outcome, ``stopped_red_flag`` (clinical-notes.md v2: "recorded as stopped for a
+    red flag"), so the report can list them and adherence never counts them. Sessions recorded
+    before keep their outcome: which ``stopped`` ones a red flag ended was not kept."""
+    run_script(conn, _V6_RED_FLAG_STOPS)
+
+
 #: Every migration ever shipped, in order. Never edit one that has been released: add another.
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v1_core_tables,
@@ -371,6 +416,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v3_session_plans,
     _v4_care_rules_v2,
     _v5_desk_breaks,
+    _v6_red_flag_stops,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

@@ -56,6 +56,7 @@ from player.core.thermal import (
 )
 from player.store.db import (
     OpenedDatabase,
+    StoreError,
     explain,
     open_database,
     open_read_only,
@@ -64,7 +65,17 @@ from player.store.db import (
 
 _Record = TypeVar("_Record")
 
-_FINAL_OUTCOMES = ("completed", "partly_done", "stopped", "interrupted")
+# User-visible text, in one place for translation.
+SCREEN_DAMAGED = ("Your last answers to the ice and heat questions could not be read (the "
+                  "record saved {at} is damaged: {why}). They count as not answered: please "
+                  "answer the questions again.")
+
+
+class DamagedRecordError(StoreError):
+    """A record read back is not one the app wrote (edited or damaged): it is not used, and
+    ``str()`` says so in plain words. The rest of the history is unaffected."""
+
+_FINAL_OUTCOMES = ("completed", "partly_done", "stopped", "interrupted", "stopped_red_flag")
 
 _SESSION_HEAD = """
     SELECT s.id, s.routine_title, s.routine_version, s.routine_file_hash, s.started_at,
@@ -251,8 +262,8 @@ class HistoryStore:
     def finish_session(
         self, session_id: int, outcome: SessionOutcome, ended_at: datetime
     ) -> None:
-        """Record how a session ended: ``completed``, ``partly_done``, ``stopped`` or
-        ``interrupted``."""
+        """Record how a session ended: ``completed``, ``partly_done``, ``stopped``,
+        ``interrupted`` or ``stopped_red_flag``."""
         if outcome not in _FINAL_OUTCOMES:
             raise ValueError(f"outcome must be one of {', '.join(_FINAL_OUTCOMES)}")
         require_aware(ended_at, "ended_at")
@@ -608,7 +619,9 @@ class HistoryStore:
             )
 
     def latest_thermal_screen(self) -> ThermalScreen | None:
-        """The latest answers to the ice-and-heat screen, or None."""
+        """The latest answers to the ice-and-heat screen, or None. A latest record that cannot
+        be read raises :class:`DamagedRecordError`: an earlier record is never used in its
+        place (the latest answers may have been a yes)."""
         with self._saving("read your answers"):
             row = self._conn.execute(
                 f"SELECT at, {', '.join(SCREEN_FIELDS)} FROM thermal_screen"
@@ -616,9 +629,17 @@ class HistoryStore:
         if row is None:
             return None
         at, *values = row
+        for name, v in zip(SCREEN_FIELDS, values, strict=True):
+            if v is not None and (type(v) is not int or v not in (0, 1)):
+                raise DamagedRecordError(SCREEN_DAMAGED.format(
+                    at=at, why=f"the answer to {name} is {v!r}, not yes or no"), self.path)
         answers: dict[str, Any] = {name: None if v is None else bool(v)
                                    for name, v in zip(SCREEN_FIELDS, values, strict=True)}
-        return ThermalScreen(_time(at), **answers)
+        try:
+            return ThermalScreen(_time(at), **answers)
+        except (TypeError, ValueError) as exc:
+            raise DamagedRecordError(SCREEN_DAMAGED.format(
+                at=repr(at), why=f"its time cannot be read ({exc})"), self.path) from exc
 
 
 def _flag(value: bool | None) -> int | None:

@@ -105,6 +105,7 @@ class CareFeatures(QObject):
         self._pending_before: tuple[int, str, str] | None = None
         self._exercised: set[str] = set()  # exercises with a set done in this session
         self._stopped: dict[str, Exercise | None] = {}  # stopped for pain: easier, or skipped
+        self._red_flag_stop = False  # the session was stopped at a red-flag answer
         self._prompts: list[Callable[[], None]] = []
         self._history_view: QWidget | None = None
         self._sessions: tuple[StoredSession, ...] | None = None  # read for the preview
@@ -387,6 +388,7 @@ class CareFeatures(QObject):
         if not (session.continues or session.plan.resumed or session.plan.variants):
             self._exercised.clear()
             self._stopped.clear()
+        self._red_flag_stop = False
         self.care.set_thresholds(session.routine.pain_checks.thresholds)
         if self._pending_before is not None:
             rating, note, area = self._pending_before
@@ -406,14 +408,19 @@ class CareFeatures(QObject):
         if event.status == "completed":
             self._exercised.add(exercise.id)
         # The timeline marks only an exercise's last set and side; it is asked about when any
-        # of its sets was done, even if this last one was skipped.
-        if step.pain_check and exercise.id in self._exercised:
+        # of its sets was done, even if this last one was skipped; never after "This hurts" or
+        # the check itself stopped it (its pain was just rated), nor after a red-flag stop.
+        if step.pain_check and exercise.id in self._exercised \
+                and exercise.id not in self._stopped and not self._red_flag_stop:
             session_id = self.session_id
             self._prompt(lambda: self._ask_during(exercise, session_id))
 
     def _ask_during(self, exercise: Exercise, session_id: int | None) -> None:
         """The per-exercise pain check; a rating at the stop level stops the exercise for the
-        rest of the session, as "This hurts" does (clinical-notes.md v2)."""
+        rest of the session, as "This hurts" does (clinical-notes.md v2). Not asked once the
+        session was stopped for a red flag after this check was queued."""
+        if self._red_flag_stop:
+            return
         paused = self.controller.pause()  # False when that was the last step
         answer = PainRatingDialog.ask(self.window, "during", f"After {exercise.name}")
         if answer is None:
@@ -446,6 +453,8 @@ class CareFeatures(QObject):
         session = self.controller.session
         if self.recorder is not None and self.recorder.continuing:
             return
+        if self._red_flag_stop:
+            return  # the advice at the top comes first: no more ratings are asked
         if session is not None and session.routine.pain_checks.after:
             session_id = self.session_id
             self._prompt(lambda: self._ask_after(session.routine.title, session_id))
@@ -686,9 +695,10 @@ class CareFeatures(QObject):
 
     def _on_red_flag(self, _advice: Advice) -> None:
         """An emergency or urgent-today answer mid-session stops the session at once (what was
-        done is saved; the session is recorded as stopped)."""
+        done is saved; the session is recorded as ``stopped_red_flag``)."""
         if self.controller.in_play:
-            self.controller.stop()
+            self._red_flag_stop = True
+            self.controller.stop(for_red_flag=True)
             self.window.show_status(RED_FLAG_STOPPED, seconds=60)
 
     def _on_confirmed(self, kind: str) -> None:

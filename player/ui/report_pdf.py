@@ -62,6 +62,7 @@ from player.core.history import PainRating, Session
 from player.core.report import (
     CLINICIAN_NOTES_HEADING,
     CONFIRMATIONS_HEADING,
+    RED_FLAG_STOPS_HEADING,
     Report,
     adherence_lines,
     advice_heading,
@@ -72,6 +73,7 @@ from player.core.report import (
     exercise_pain,
     format_day,
     pain_lines,
+    red_flag_stop_lines,
 )
 from player.core.timeline import prescriber_text
 from player.ui.widgets.paged_document import CENTRE as _CENTRE
@@ -169,7 +171,7 @@ SESSION_COLUMNS: Final = ("Started", "Routine", "Week", "Outcome", "Exercise tim
 #: How each session outcome is named.
 OUTCOMES: Final = {"completed": "Completed", "partly_done": "Partly done",
                    "stopped": "Stopped", "interrupted": "Interrupted",
-                   "in_progress": "In progress"}
+                   "in_progress": "In progress", "stopped_red_flag": "Stopped for a red flag"}
 NOT_KNOWN: Final = "not known"
 
 BANNER_HEADING: Final = "Care banner: when it was shown or dismissed ({count})"
@@ -311,6 +313,7 @@ def _build(doc: _Document, report: Report, patient: str) -> None:
     _pain(doc, report)
     _exercises(doc, report)
     _symptoms(doc, report)
+    _red_flag_stops(doc, report)
     _ratings(doc, report)
     _sessions(doc, report)
     _banner(doc, report)
@@ -447,6 +450,15 @@ def _confirmations(doc: _Document, report: Report) -> None:
     doc.paragraph(CONFIRMATIONS_HEADING, block=doc.block(bottom=1.5, keep_with_next=True))
     for c in report.confirmations:
         doc.bullet(f"{format_day(c.at.date())} {c.at:%H:%M}: {confirmation_words(c)}")
+
+
+def _red_flag_stops(doc: _Document, report: Report) -> None:
+    """The sessions stopped because of a red-flag answer given during them, with their dates."""
+    if not report.red_flag_stops:
+        return
+    doc.paragraph(RED_FLAG_STOPS_HEADING, block=doc.block(bottom=1.5, keep_with_next=True))
+    for line in red_flag_stop_lines(report):
+        doc.bullet(line)
 
 
 def _when(at: datetime) -> str:

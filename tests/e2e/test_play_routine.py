@@ -6,6 +6,7 @@ checks what the window shows and which cue files the (recording) audio output wa
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -176,17 +177,18 @@ def test_a_whole_routine_plays_to_the_end(harness: Harness, tmp_path: Path, qtbo
     h.advance(1)
     assert [s.kind for s in asked["skin"]] == [StepKind.ICE]
     assert p.name_label.text() == "Rest"
-    h.advance(1)
-    # Heat waits for the skin to rest 20 minutes after the ice (clinical-notes.md v2).
-    assert p.name_label.text() == "Heat"
-    assert [s.kind for s in asked["barrier"]] == [StepKind.ICE]
+    # The rest before heat is lengthened to the 20 minutes the skin needs after the ice
+    # (clinical-notes.md v2), so heat starts when it ends.
+    assert "The rest is 20 minutes longer" in h.window.statusBar().currentMessage()
+    left = h.engine.remaining_seconds()
+    assert 20 * 60 - 2 < left <= 20 * 60 + 1
     thermal = h.app.care.thermal
-    until = thermal.waiting_until
-    assert until is not None and h.engine.state is EngineState.PAUSED
-    assert "Heat from" in h.window.statusBar().currentMessage()
-    thermal._clock = lambda: until  # the 20 minutes have passed
-    thermal.check_wait()
-    h.settle()
+    rest_ends = thermal.applications[-1].off_at + timedelta(minutes=20)
+    thermal._clock = lambda: rest_ends  # the care clock at the rest's end
+    h.advance(left + 0.01, step=left + 0.01)
+    assert p.name_label.text() == "Heat"
+    assert [s.kind for s in asked["barrier"]] == [StepKind.ICE, StepKind.HEAT]  # no wait
+    assert thermal.waiting_until is None
     h.advance(1)
     assert [s.kind for s in asked["barrier"]] == [StepKind.ICE, StepKind.HEAT]
     assert [s.kind for s in asked["skin"]] == [StepKind.ICE, StepKind.HEAT]

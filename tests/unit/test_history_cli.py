@@ -221,6 +221,25 @@ def test_report_json_shape(tmp_path, capsys):
     assert report["routine"] is None
 
 
+def test_report_lists_a_session_stopped_for_a_red_flag(tmp_path, capsys):
+    data = tmp_path / "d"
+    started = NOW - timedelta(hours=2)
+    with HistoryStore.open(data) as store:
+        sid = store.start_session(routine_title="Core basics", started_at=started)
+        store.finish_session(sid, "stopped_red_flag", started + timedelta(minutes=3))
+        store.add_symptoms(SymptomAnswers(started + timedelta(minutes=2), bladder_bowel=True))
+    assert run(data, "report", "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["red_flag_stops"] == [{
+        "session": sid, "started": started.isoformat(timespec="seconds"),
+        "ended": (started + timedelta(minutes=3)).isoformat(timespec="seconds"),
+        "routine": "Core basics"}]
+    assert run(data, "report") == 0
+    text = capsys.readouterr().out
+    assert report_model.RED_FLAG_STOPS_HEADING in text
+    assert f"{started:%H:%M}  Core basics" in text
+
+
 def test_report_plain_text(tmp_path, capsys):
     data = tmp_path / "d"
     with HistoryStore.open(data) as store:

@@ -241,15 +241,22 @@ class SessionController(QObject):
         """Start the current step again."""
         return self._driver is not None and self._driver.restart_step()
 
-    def stop(self, *, for_pain: bool = False) -> bool:
-        """End the session early (``for_pain``: because it hurt, not by choice)."""
+    def lengthen_current(self, seconds: float) -> bool:
+        """Make the rest in play ``seconds`` longer (the skin's rest before ice or heat)."""
+        return self._driver is not None and self._driver.lengthen_current(seconds)
+
+    def stop(self, *, for_pain: bool = False, for_red_flag: bool = False) -> bool:
+        """End the session early (``for_pain``: because it hurt, not by choice;
+        ``for_red_flag``: because of an emergency or urgent-today answer, and not to be carried
+        on from where it stopped)."""
         if self._driver is None:
             return False
         engine = self._driver.engine
         current = engine.current
-        if current is not None and not for_pain:
+        if current is not None and not (for_pain or for_red_flag):
             self._stopped_at = (current.index, engine.elapsed_in_step())
-        self._end_reason = "stopped_for_pain" if for_pain else "stopped"
+        self._end_reason = ("stopped_red_flag" if for_red_flag
+                            else "stopped_for_pain" if for_pain else "stopped")
         return self._driver.stop()
 
     def request_stop(self, *, closing: bool = False) -> bool:

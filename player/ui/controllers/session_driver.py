@@ -168,6 +168,11 @@ class SessionDriver(QObject):
         """Confirm the cloth barrier of an ice or heat step."""
         return self._command(self._engine.confirm_barrier)
 
+    def lengthen_current(self, seconds: float) -> bool:
+        """Make the rest in play ``seconds`` longer (see
+        :meth:`~player.core.engine.SessionEngine.lengthen_current`)."""
+        return self._command(lambda: self._engine.lengthen_current(seconds))
+
     @Slot()
     def stop(self) -> bool:
         """End the session early."""

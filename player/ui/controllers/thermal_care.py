@@ -4,8 +4,11 @@ applied before every ice or heat step, and every application recorded.
 Before the barrier of an ice or heat step is asked (a thermal guard of the
 :class:`~player.ui.controllers.session_controller.SessionController`), :func:`decide` is applied
 to every application on record, in any session: the screen is asked before the first step ever
-(a yes skips that kind of step, with the reason); a skin hold skips the step (and so the
-session's remaining ice and heat after a skin check answered "not normal"); after a hold, "is
+(a yes skips that kind of step, with the reason), and again, saying why, when the latest
+answers on record cannot be read (they never count as "no contraindications"); a skin hold
+skips the step (and so the session's remaining ice and heat after a skin check answered "not
+normal"); a rest just before an ice or heat step is lengthened when the ice gap or the skin
+rest needs more (:func:`~player.core.thermal.rest_extension`); after a hold, "is
 your skin back to normal?"; a step that would start too soon after the last ice (40 minutes) or
 between ice and heat (20 minutes), in this session or an earlier one, waits ("ice again from
 HH:MM": the session waits paused and the step starts when the time comes) or is skipped. Every
@@ -33,6 +36,7 @@ from player.core.thermal import (
     ThermalKind,
     ThermalScreen,
     decide,
+    rest_extension,
 )
 from player.core.timeline import StepKind
 from player.store.db import StoreError
@@ -51,6 +55,8 @@ SKIN_NOT_BACK = "Ice and heat skipped: your skin is not back to normal yet."
 WAITING = "{words} The session waits until then; press Next to skip this step instead."
 SKIPPED = "Step skipped. {words}"
 STEP_SKIPPED = "Step skipped."
+SCREEN_UNREADABLE = ("Your last answers to the ice and heat questions could not be read, so "
+                     "they count as not answered: please answer them again.")
 
 #: How often a waiting step looks whether its time has come, and how often an application's
 #: time on the skin is saved (milliseconds; seconds of the step).
@@ -87,14 +93,18 @@ class ThermalCare(QObject):
         self._applications: list[ThermalApplication] = []
         self._rechecks: list[SkinRecheck] = []
         self._screen: ThermalScreen | None = None
+        self._screen_unreadable = False  # the latest record could not be read: ask again
         self._on: tuple[int | None, TimelineStep, datetime, float] | None = None
         self._last_id: int | None = None  # the application the skin check is about
         self._last_index: int | None = None
         self._waiting: tuple[TimelineStep, datetime] | None = None
+        self._skin_pending = False  # an application ended: its skin check is still to come
+        self._rest_after_skin: TimelineStep | None = None  # the rest that waits for that check
         self._wait_timer = QTimer(self)
         self._wait_timer.setInterval(WAIT_CHECK_MS)
         self._wait_timer.timeout.connect(self.check_wait)
         controller.add_thermal_guard(self.guard)
+        controller.step_started.connect(self._on_step_started)
         controller.barrier_confirmed.connect(self._on_barrier_confirmed)
         controller.display_changed.connect(self._on_display_changed)
         controller.step_finished.connect(self._on_step_finished)
@@ -137,7 +147,7 @@ class ThermalCare(QObject):
                 self._waiting = None
                 return True
             if decision.action == "ask_screen":
-                answers = ThermalScreenDialog.ask(self._parent(), self._screen)
+                answers = self._ask_screen()
                 if answers is None:
                     return self._skip(step, SCREEN_NOT_ANSWERED)
                 self.save_screen(answers)
@@ -162,6 +172,37 @@ class ThermalCare(QObject):
             self.status.emit(WAITING.format(words=words))
             return False
         return self._skip(step, STEP_SKIPPED)
+
+    # --- the rest before a step ----------------------------------------------------------------
+    def _on_step_started(self, step: TimelineStep) -> None:
+        """A rest just before an ice or heat step that would end too soon for it (the ice gap,
+        the skin rest; in this session or an earlier one) is lengthened to what the step
+        needs, so the step starts when the rest ends instead of waiting after it."""
+        if step.kind is not StepKind.REST:
+            return
+        if self._skin_pending:  # judged once the skin is known to be normal (else no pack)
+            self._rest_after_skin = step
+            return
+        self._lengthen_rest(step)
+
+    def _lengthen_rest(self, step: TimelineStep) -> None:
+        engine = self._controller.engine
+        if engine is None or engine.current != step:
+            return
+        steps = engine.timeline.steps
+        after = steps[step.index + 1] if step.index + 1 < len(steps) else None
+        kind = None if after is None else _kind(after)
+        left = engine.remaining_seconds()
+        if after is None or kind is None or left is None:
+            return
+        self._load()
+        extension = rest_extension(kind, after.planned_seconds + after.done_before,
+                                   elapsed(self._clock(), left),
+                                   applications=self._applications, rechecks=self._rechecks,
+                                   screen=self._screen, session_id=self._session_id(),
+                                   step_index=after.origin)
+        if extension is not None and self._controller.lengthen_current(extension.seconds):
+            self.status.emit(extension.words)
 
     def check_wait(self) -> None:
         """Start the waiting step once its time has come (the session resumes)."""
@@ -193,13 +234,26 @@ class ThermalCare(QObject):
     def change_screen(self) -> None:
         """Ask the screen again (from the menu), showing the answers given before."""
         self._load()
-        answers = ThermalScreenDialog.ask(self._parent(), self._screen)
+        answers = self._ask_screen()
         if answers is not None:
             self.save_screen(answers)
+
+    @property
+    def screen_unreadable(self) -> bool:
+        """True while the latest answers on record could not be read (they count as not
+        answered, never as "no contraindications", until answered again)."""
+        self._load()
+        return self._screen_unreadable
+
+    def _ask_screen(self) -> ThermalScreen | None:
+        if self._screen_unreadable:
+            return ThermalScreenDialog.ask(self._parent(), None, notice=SCREEN_UNREADABLE)
+        return ThermalScreenDialog.ask(self._parent(), self._screen)
 
     def save_screen(self, answers: ThermalScreen) -> None:
         """Record new answers to the screen (the latest count)."""
         self._screen = answers
+        self._screen_unreadable = False
         if self._store is not None:
             try:
                 self._store.add_thermal_screen(answers)
@@ -216,8 +270,12 @@ class ThermalCare(QObject):
         try:
             self._applications = self._store.thermal_applications()
             self._rechecks = self._store.skin_rechecks()
-            self._screen = self._store.latest_thermal_screen()
         except StoreError as exc:
+            self.store_failed.emit(str(exc))
+        try:
+            self._screen = self._store.latest_thermal_screen()
+        except StoreError as exc:  # damaged or unreadable: said, and the screen asked again
+            self._screen, self._screen_unreadable = None, True
             self.store_failed.emit(str(exc))
 
     def _add_recheck(self, recheck: SkinRecheck) -> None:
@@ -288,8 +346,15 @@ class ThermalCare(QObject):
         if self._on is not None and event.step == self._on[1]:
             self._update(event.actual_seconds, ended=True)
             self._on = None
+            self._skin_pending = True
 
     def _on_skin_checked(self, _step: TimelineStep, normal: bool) -> None:
+        self._record_skin(normal)
+        rest, self._skin_pending, self._rest_after_skin = self._rest_after_skin, False, None
+        if normal and rest is not None:
+            self._lengthen_rest(rest)
+
+    def _record_skin(self, normal: bool) -> None:
         index = self._last_index
         if index is None or index >= len(self._applications):
             return
@@ -307,6 +372,7 @@ class ThermalCare(QObject):
 
     def _on_session_finished(self, _completed: bool) -> None:
         self._waiting = None
+        self._skin_pending, self._rest_after_skin = False, None
         self._wait_timer.stop()
         if self._on is not None:  # stopped mid-application: its time so far is its time
             engine = self._controller.engine

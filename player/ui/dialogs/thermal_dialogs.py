@@ -1,9 +1,10 @@
 """The ice and heat questions of clinical-notes.md v2, each behind a classmethod tests replace.
 
-* ``ThermalScreenDialog.ask(parent, known=None) -> ThermalScreen | None``: the screen asked
-  before the first ice or heat step ever (and from the menu later): poor circulation or
-  Raynaud's, cold urticaria, diabetes or reduced feeling, broken skin, a rash or swelling. Every
-  question needs a yes or a no; None when closed.
+* ``ThermalScreenDialog.ask(parent, known=None, *, notice="") -> ThermalScreen | None``: the
+  screen asked before the first ice or heat step ever (and from the menu later, and again when
+  the last answers cannot be read, with *notice* saying so): poor circulation or Raynaud's, cold
+  urticaria, diabetes or reduced feeling, broken skin, a rash or swelling. Every question needs
+  a yes or a no; None when closed.
 * ``ThermalWaitDialog.ask(parent, words) -> "wait" | "skip"``: ice (or heat) cannot start yet
   ("ice again from HH:MM"): wait for it, or skip this step.
 * ``SkinBackDialog.ask(parent) -> bool | None``: after a hold, "is your skin back to normal?"
@@ -55,7 +56,7 @@ class ThermalScreenDialog(QDialog):
     answered before, when changing them)."""
 
     def __init__(self, parent: QWidget | None = None, known: ThermalScreen | None = None,
-                 now: datetime | None = None) -> None:
+                 now: datetime | None = None, notice: str = "") -> None:
         super().__init__(parent)
         self._now = now
         self.setWindowTitle(SCREEN_TITLE)
@@ -63,6 +64,12 @@ class ThermalScreenDialog(QDialog):
         self.setModal(True)
         layout = QVBoxLayout(self)
         layout.addWidget(TextLabel(SCREEN_TITLE, TextRole.HEADING))
+        self.notice = TextLabel(notice, wrap=True)
+        bold = self.notice.font()
+        bold.setBold(True)
+        self.notice.setFont(bold)
+        self.notice.setVisible(bool(notice))
+        layout.addWidget(self.notice)
         layout.addWidget(TextLabel(SCREEN_INTRO, wrap=True))
         self.answers_given: dict[str, tuple[QRadioButton, QRadioButton]] = {}
         self._groups: list[QButtonGroup] = []
@@ -121,10 +128,11 @@ class ThermalScreenDialog(QDialog):
         self.save_button.setEnabled(left == 0)
 
     @classmethod
-    def ask(cls, parent: QWidget | None, known: ThermalScreen | None = None
-            ) -> ThermalScreen | None:
-        """The answers, or None when closed without saving."""
-        dialog = cls(parent, known)
+    def ask(cls, parent: QWidget | None, known: ThermalScreen | None = None, *,
+            notice: str = "") -> ThermalScreen | None:
+        """The answers, or None when closed without saving; *notice* (plain text) is shown
+        above the questions, e.g. why they are asked again."""
+        dialog = cls(parent, known, notice=notice)
         try:
             return dialog.answers() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:

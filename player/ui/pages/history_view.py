@@ -52,6 +52,7 @@ OUTCOME_WORDS = {
     "stopped": "Stopped early",
     "interrupted": "Interrupted",
     "in_progress": "In progress",
+    "stopped_red_flag": "Stopped for a red flag",
 }
 #: The chart period that fits the ratings, as the report's chart does (see ``chart_period``).
 FIT_TO_RATINGS: Final = "fit"

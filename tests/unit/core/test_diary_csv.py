@@ -310,3 +310,18 @@ def test_a_rating_dated_in_the_future_is_an_error_at_its_line(ahead: timedelta, 
         assert [p.line for p in result.problems] == [4]
         assert "later than now" in result.problems[0].message
         assert result.ratings == ()
+
+
+def test_the_readme_example_diary_imports_as_documented() -> None:
+    """The example in the README's import/export section: four ratings, the morning-after one
+    tied to its session."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```csv\n", 1)[1].split("```", 1)[0]
+    result = import_csv(example, IMPORTED_AT)
+    assert result.problems == ()
+    assert [(r.context, r.rating, r.session_id is not None) for r in result.ratings] == [
+        ("before", 4, True), ("after", 5, True), ("morning_after", 3, True),
+        ("checkin", 3, False)]
+    assert len({r.session_id for r in result.ratings[:3]}) == 1

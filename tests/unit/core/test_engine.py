@@ -746,3 +746,102 @@ def test_events_are_frozen_values() -> None:
         event.at = 2.0  # type: ignore[misc]
     assert event == Paused(at=1.0)
     assert event != Paused(at=1.0, stale=True)
+
+
+# --- lengthening a rest (the skin's rest before ice or heat) -------------------------------------
+def rest_then_ice() -> Timeline:
+    """0 rest 10 s (10..20 after the lead-in's 10), 1 ice 60 s, built by hand."""
+    return Timeline("Rest then ice", (
+        TimelineStep(0, "Main", StepKind.LEAD_IN, "Get ready", 0, 10),
+        TimelineStep(1, "Main", StepKind.REST, "Rest", 10, 10),
+        TimelineStep(2, "Main", StepKind.ICE, "Ice", 20, 60),
+    ))
+
+
+@pytest.mark.parametrize("paused", [False, True])
+def test_a_rest_lengthened_ends_that_much_later_with_its_countdown_moved(paused: bool) -> None:
+    from player.core.engine import StepLengthened
+
+    s = Session(rest_then_ice())
+    s.drive(14)  # 4 s into the rest
+    if paused:
+        s.engine.pause()
+    total = s.engine.total_remaining_seconds()
+    events = s.command(lambda: s.engine.lengthen_current(30))
+    [event] = events
+    assert isinstance(event, StepLengthened) and event.seconds == 30
+    assert event.step.duration_seconds == 40 and event.step.index == 1
+    assert s.engine.current == event.step
+    assert s.engine.remaining_seconds() == 36.0
+    assert s.engine.total_remaining_seconds() == total + 30
+    if paused:
+        s.clock.set(T0 + 100)  # 86 s paused
+        s.engine.resume()
+    shift = 86.0 if paused else 0.0
+    later = s.drive(60 + shift)
+    assert [(type(e).__name__, e.at - T0 - shift) for e in later if not isinstance(e, Resumed)
+            ] == [
+        ("CountdownSecond", 47.0), ("CountdownSecond", 48.0), ("CountdownSecond", 49.0),
+        ("StepFinished", 50.0), ("StepStarted", 50.0), ("AwaitingConfirmation", 50.0)]
+    assert finished(later)[0].actual_seconds == 40.0  # what it ran, the added time included
+
+
+def test_a_rest_lengthened_in_its_countdown_counts_down_again_at_its_new_end() -> None:
+    s = Session(rest_then_ice())
+    s.drive(18.5)  # the countdown's 3 and 2 have sounded
+    assert s.engine.lengthen_current(5)
+    later = s.drive(26)
+    assert [(type(e).__name__, e.at - T0) for e in later] == [
+        ("CountdownSecond", 22.0), ("CountdownSecond", 23.0), ("CountdownSecond", 24.0),
+        ("StepFinished", 25.0), ("StepStarted", 25.0), ("AwaitingConfirmation", 25.0)]
+
+
+def test_progress_counts_the_added_rest() -> None:
+    s = Session(rest_then_ice())
+    s.drive(15)
+    before = s.engine.progress
+    s.engine.lengthen_current(80)
+    assert s.engine.progress < before  # more of the session is left
+    assert 0.0 <= s.engine.progress <= 1.0
+
+
+@pytest.mark.parametrize("seconds", [0.0, -5.0, float("nan"), float("inf")])
+def test_a_rest_is_lengthened_only_by_a_positive_time(seconds: float) -> None:
+    s = Session(rest_then_ice())
+    s.drive(12)
+    assert s.command(lambda: s.engine.lengthen_current(seconds)) == []
+    assert s.engine.remaining_seconds() == 8.0
+
+
+def test_only_a_rest_in_play_can_be_lengthened() -> None:
+    s = Session(rest_then_ice(), start=False)
+    assert not s.engine.lengthen_current(10)  # idle
+    s.engine.start()
+    assert not s.engine.lengthen_current(10)  # the lead-in
+    s.drive(25)  # the ice waits for its barrier
+    assert not s.engine.lengthen_current(10)
+    s.engine.confirm_barrier()
+    assert not s.engine.lengthen_current(10)  # the ice's own time is capped, never lengthened
+    assert s.engine.remaining_seconds() == 60.0
+    s.engine.stop()
+    assert not s.engine.lengthen_current(10)
+    exercise = Session(every_kind())
+    exercise.drive(6)
+    assert not exercise.engine.lengthen_current(10)  # the plank's hold is prescribed
+
+
+@pytest.mark.parametrize("how", ["restart_step", "previous"])
+def test_a_lengthened_rest_played_again_has_its_routine_length(how: str) -> None:
+    s = Session(rest_then_ice())
+    s.drive(12)
+    s.engine.lengthen_current(100)
+    total = s.engine.total_remaining_seconds()
+    if how == "previous":
+        s.engine.next()  # to the ice, then back to the rest
+    getattr(s.engine, how)()
+    assert s.engine.current is not None and s.engine.current.name == "Rest"
+    assert s.engine.current.duration_seconds == 10
+    assert s.engine.remaining_seconds() == 10.0
+    assert s.engine.total_remaining_seconds() == total - 100 + 2  # 2 s of the rest had run
+    later = s.drive(12 + 10)
+    assert started(later)[-1].step.kind is StepKind.ICE

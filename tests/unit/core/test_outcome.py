@@ -325,3 +325,25 @@ def test_an_ice_and_heat_routine_is_completed_only_when_its_treatments_were_done
     assert planned_exercise_seconds(treatments) == 0
     assert session_outcome("end", must, []) == "partly_done"  # every step skipped
     assert session_outcome("end", must, sorted(must)) == "completed"
+
+
+def test_a_red_flag_stop_has_its_own_outcome_however_much_was_done(plan: SessionPlan) -> None:
+    assert session_outcome("stopped_red_flag", exercise_origins(plan), all_but()) == \
+        "stopped_red_flag"
+    assert session_outcome("stopped_red_flag", exercise_origins(plan), []) == "stopped_red_flag"
+
+
+@pytest.mark.parametrize(("outcome", "done", "counts"), [
+    ("completed", 100.0, True),
+    ("stopped", 100.0, True),  # stopped by choice with the exercise time done still counts
+    ("stopped_red_flag", 100.0, False),
+    ("stopped_red_flag", 0.0, False),
+])
+def test_a_session_stopped_for_a_red_flag_never_counts_as_adherence(
+        outcome: SessionOutcome, done: float, counts: bool) -> None:
+    start = datetime(2024, 3, 4, 9, tzinfo=timezone(timedelta(hours=1)))
+    session = Session(1, "Core", "1", "", start, start, outcome, planned_exercise_seconds=100.0,
+                      done_exercise_seconds=done)
+    assert session.counts_for_adherence is counts
+    old = Session(2, "Core", "1", "", start, start, outcome)  # planned time not recorded
+    assert old.counts_for_adherence is (outcome == "completed")

@@ -292,6 +292,7 @@ def test_validate_warns_at_the_heat_step_when_the_skin_rest_is_short(
         [gap] = gaps
         assert (gap.line, gap.path) == (8, "blocks[0].steps[2]")
         assert "20:00" in gap.message and not gap.is_error
+        assert gap.message.endswith("the player lengthens the rest before it")
 
 
 @pytest.mark.parametrize(("between", "warned"), [("39m", True), ("40m", False)])
@@ -305,3 +306,61 @@ def test_validate_warns_at_an_ice_step_too_soon_after_ice(
     assert bool(gaps) is warned
     if warned:
         assert gaps[0].line == 8
+
+
+# --- the rest before a thermal step, lengthened in the player ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "rest_ends_after", "extra", "reason"),
+    [
+        # ice 40 minutes after the last ice ended, across the change to summer time at 01:00
+        ("ice", timedelta(minutes=5), 35 * MIN, "ice_gap"),
+        ("ice", timedelta(minutes=39, seconds=59, milliseconds=500), 1, "ice_gap"),  # rounded up
+        ("ice", timedelta(minutes=40), None, None),
+        ("ice", timedelta(minutes=41), None, None),
+        ("heat", timedelta(minutes=0), 20 * MIN, "skin_rest"),
+        ("heat", timedelta(minutes=19), 1 * MIN, "skin_rest"),
+        ("heat", timedelta(minutes=20), None, None),
+    ],
+)
+def test_the_rest_before_a_thermal_step_is_lengthened_to_the_gap(
+        kind: str, rest_ends_after: timedelta, extra: float | None, reason: str | None) -> None:
+    from player.core.thermal import rest_extension
+
+    ends = after(ICE_END, rest_ends_after)
+    found = rest_extension(kind, 15 * MIN, ends, applications=[LAST_ICE],  # type: ignore[arg-type]
+                           screen=ALL_NO, session_id=1, step_index=4)
+    if extra is None:
+        assert found is None
+        return
+    assert found is not None and (found.seconds, found.reason) == (extra, reason)
+    # Lengthened by that much, the step may start when the rest ends: no wait is left.
+    start = decide(kind, 15 * MIN, after(ends, timedelta(seconds=found.seconds)),  # type: ignore[arg-type]
+                   applications=[LAST_ICE], screen=ALL_NO, session_id=1, step_index=4)
+    assert start.action == "start"
+
+
+def test_no_rest_is_lengthened_for_a_step_that_will_not_play() -> None:
+    from player.core.thermal import rest_extension
+
+    ends = after(ICE_END, timedelta(minutes=5))
+    cold_hives = replace(ALL_NO, cold_urticaria=True)
+    assert rest_extension("ice", 15 * MIN, ends, applications=[LAST_ICE],
+                          screen=cold_hives) is None  # skipped at the step, with its reason
+    assert rest_extension("ice", 15 * MIN, ends, applications=[LAST_ICE],
+                          screen=None) is None  # the screen is asked at the step first
+    not_normal = replace(LAST_ICE, skin="not_normal", skin_at=ICE_END)
+    assert rest_extension("ice", 15 * MIN, ends, applications=[not_normal],
+                          screen=ALL_NO) is None  # held for 24 hours
+
+
+@pytest.mark.parametrize(("seconds", "words"), [
+    (1, "The rest is 1 second longer"), (59, "The rest is 59 seconds longer"),
+    (60, "The rest is 1 minute longer"), (61, "The rest is 2 minutes longer"),
+    (35 * MIN, "The rest is 35 minutes longer: at least 40 minutes from the end of one ice"),
+])
+def test_the_lengthened_rest_says_how_much_and_why(seconds: float, words: str) -> None:
+    from player.core.thermal import RestExtension
+
+    assert RestExtension(seconds, "ice_gap").words.startswith(words)

@@ -114,8 +114,14 @@ def test_old_history_is_upgraded_with_everything_kept(version: int, tmp_path: Pa
         store.record_skin_check(app, "normal", NOW)
         assert [a.skin for a in store.thermal_applications()] == \
             ["normal"] * (2 if version >= 4 else 1)
+        kept = len(store.desk_breaks())
+        assert kept == (2 if version >= 5 else 0)
         store.add_desk_break(DeskBreak(NOW, "taken"))
-        assert store.desk_breaks() == [DeskBreak(NOW, "taken")]
+        assert store.desk_breaks()[-1] == DeskBreak(NOW, "taken")
+        assert len(store.desk_breaks()) == kept + 1
+        # Migration 6: a session can be recorded as stopped for a red flag.
+        store.finish_session(3, "stopped_red_flag", NOW)
+        assert store.session(3) is not None and store.session(3).outcome == "stopped_red_flag"
 
 
 def test_version_1_urgent_banner_events_become_emergency(tmp_path: Path) -> None:
@@ -142,6 +148,36 @@ def test_a_version_3_history_keeps_what_its_sessions_played(tmp_path: Path) -> N
         assert resumable is not None
         assert (resumable.current_step, resumable.current_elapsed) == (1, 12.5)
         assert [r.exercise_id for r in store.ratings() if r.context == "during"] == ["plank"]
+
+
+def test_a_version_5_history_keeps_every_column_of_its_sessions(tmp_path: Path) -> None:
+    """Migration 6 rebuilds the sessions table: what each session played, how far it got and
+    its exercise time survive, and the rows referring to sessions still do."""
+    copy_fixture(5, tmp_path)
+    with HistoryStore.open(tmp_path, clock=clock) as store:
+        first = store.session(1)
+        assert first is not None
+        assert (first.routine_path, first.week, first.variants) == (
+            "/home/r/core.yaml", 2, ((1, "knee-plank"),))
+        assert first.thresholds is not None and first.thresholds.severe_count == 1
+        assert (first.planned_exercise_seconds, first.done_exercise_seconds) == (360.0, 362.5)
+        resumable = store.session(3)
+        assert resumable is not None
+        assert (resumable.current_step, resumable.current_elapsed) == (1, 12.5)
+        assert [a.session_id for a in store.thermal_applications()] == [1]
+        assert [s.step_name for s in store.steps(2)] == ["Warm-up walk", "Plank"]
+
+
+def test_an_unknown_outcome_is_still_refused_after_migration_6(tmp_path: Path) -> None:
+    copy_fixture(5, tmp_path)
+    HistoryStore.open(tmp_path, clock=clock).close()
+    conn = sqlite3.connect(tmp_path / DB_FILENAME)
+    try:
+        with pytest.raises(sqlite3.IntegrityError):
+            conn.execute("UPDATE sessions SET outcome = 'abandoned' WHERE id = 1")
+        conn.execute("UPDATE sessions SET outcome = 'stopped_red_flag' WHERE id = 1")
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize("version", fixture_versions())

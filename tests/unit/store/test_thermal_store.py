@@ -78,3 +78,26 @@ def test_rechecks_and_the_screen_round_trip(store: HistoryStore) -> None:
     changed = ThermalScreen(T0 + timedelta(days=2), False, False, False, None)
     store.add_thermal_screen(changed)  # the answers can be changed later
     assert store.latest_thermal_screen() == changed
+
+
+@pytest.mark.parametrize(("column", "value", "says"), [
+    ("at", "yesterday", "its time cannot be read"),
+    ("at", "2024-03-31T09:00:00", "its time cannot be read"),  # no offset: not written by us
+    ("cold_urticaria", 2, "the answer to cold_urticaria is 2"),
+    ("skin_damage", 0.5, "the answer to skin_damage is 0.5"),
+])
+def test_a_damaged_latest_screen_is_an_error_never_an_earlier_or_empty_answer(
+        store: HistoryStore, column: str, value: object, says: str) -> None:
+    from player.store.history import DamagedRecordError
+
+    store.add_thermal_screen(ThermalScreen(T0, False, False, False, False))
+    store.add_thermal_screen(ThermalScreen(T0 + timedelta(days=1), False, True, False, False))
+    conn = store._conn
+    # A table rebuilt by another tool may have lost its CHECK constraints.
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    conn.execute(f"UPDATE thermal_screen SET {column} = ? WHERE id = 2", (value,))
+    conn.execute("PRAGMA ignore_check_constraints = OFF")
+    with pytest.raises(DamagedRecordError) as caught:
+        store.latest_thermal_screen()
+    assert says in str(caught.value)
+    assert "answer the questions again" in str(caught.value)

@@ -591,12 +591,21 @@ def test_an_emergency_answer_mid_session_stops_the_session_at_once(
     assert not banner.dismiss_button.isVisibleTo(banner)
     assert banner.answer_again_button.isVisibleTo(banner)
     assert "stopped because of your answer" in harness.window.statusBar().currentMessage()
+    controller = harness.app.controller
+    assert controller.summary is not None and controller.summary.outcome == "stopped_red_flag"
+    assert "because of your answer" in controller.summary.headline
+    assert controller.resumable_plan() is None  # not to be carried on from where it stopped
     with stored(isolated_data_dir) as store:
         [session] = store.sessions()
-        assert session.outcome == "stopped"  # recorded as it was: stopped, not completed
+        assert session.outcome == "stopped_red_flag"  # its own outcome, never adherence
+        assert not session.counts_for_adherence
         assert [s.step_name for s in store.steps(session.id)][:2] == ["Get ready", "Plank"]
         assert store.latest_symptoms().saddle_numbness is True  # kept though cancelled
     assert harness.window.start_routine(routine_file(tmp_path)) is False
+    harness.app.care.show_history()
+    view = harness.app.care._history_view
+    model = view.model
+    assert model.data(model.index(0, 2)) == "Stopped for a red flag"
 
 
 def test_a_yes_then_cancel_at_first_run_is_kept_and_nothing_starts_unanswered(
@@ -741,3 +750,79 @@ def test_a_check_in_much_worse_than_before_opens_the_whole_form_once(
     h.settle()
     assert len(asked) == 1 and set(asked[0]) == set(SYMPTOM_FIELDS)
     assert "points above your usual level" in h.window.statusBar().currentMessage()
+
+
+# --- the per-exercise pain check after a stop --------------------------------------------------
+
+CHECKED = """\
+format: 1
+title: Checked plank
+defaults: {lead_in: 2s}
+blocks:
+  - name: Main
+    steps:
+      - exercise: plank
+        hold: 4s
+        sets: 2
+        rest_between_sets: 2s
+        pain_check: true
+      - exercise: glute_bridge
+        hold: 3s
+        pain_check: true
+"""
+
+
+def asked_ratings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every pain rating asked, as (context, title); the per-exercise checks answer 2."""
+    asked: list[tuple[str, str]] = []
+
+    def ask(cls, parent, context, title):
+        asked.append((context, title))
+        return (2, "", "") if context == "during" else None
+
+    monkeypatch.setattr(PainRatingDialog, "ask", classmethod(ask))
+    return asked
+
+
+def test_after_this_hurts_stops_an_exercise_its_pain_check_is_not_asked_again(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    asked = asked_ratings(monkeypatch)
+    monkeypatch.setattr(HurtsDialog, "ask",
+                        classmethod(lambda cls, parent, easier, stop: (6, "ache")))
+    monkeypatch.setattr(InSessionAdvice, "ask", classmethod(
+        lambda cls, parent, action, exercise, easier=None, finished=False: "skip"))
+    play_to_first_plank(harness, routine_file(tmp_path, CHECKED))
+    harness.advance(4 + 2 + 1)  # the first set done, into the second (which has the check)
+    assert harness.engine.current.name == "Plank"
+    harness.app.care.hurts_button.click()
+    harness.settle()
+    assert harness.engine.current.name == "Glute bridge"  # the second set is stopped
+    harness.advance(3.5)  # the glute bridge: its own check still comes
+    harness.settle()
+    assert [a for a in asked if a[0] == "during"] == [("during", "After Glute bridge")]
+    with stored(isolated_data_dir) as store:
+        assert [(r.context, r.rating, r.exercise_id) for r in store.ratings()] == [
+            ("during", 6, "plank"), ("during", 2, "glute_bridge")]
+
+
+def test_after_a_red_flag_stop_no_pain_check_is_asked_for_the_session(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    asked = asked_ratings(monkeypatch)
+    monkeypatch.setattr(HurtsDialog, "ask",
+                        classmethod(lambda cls, parent, easier, stop: (None, "leg_numb")))
+    answering(monkeypatch, yes=("bladder_bowel",), result="saved")
+    play_to_first_plank(harness, routine_file(tmp_path, CHECKED))
+    harness.advance(4 + 2 + 1)  # into the last set of the plank: a set was done
+    assert harness.engine.current.name == "Plank"
+    harness.app.care.hurts_button.click()
+    harness.settle()
+    assert not harness.app.controller.in_play
+    harness.advance(10)
+    harness.settle()
+    assert asked == [("before", "Before Checked plank")]  # neither a pain check nor "after"
+    with stored(isolated_data_dir) as store:
+        [session] = store.sessions()
+        assert session.outcome == "stopped_red_flag"
+        assert store.ratings() == []

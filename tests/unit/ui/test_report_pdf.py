@@ -486,6 +486,40 @@ def test_the_red_flag_confirmations_are_in_the_report_with_their_dates(qapp, tmp
     assert "I will contact them today, start anyway" in text
 
 
+def test_a_session_stopped_for_a_red_flag_is_listed_and_not_counted_as_done(qapp, tmp_path):
+    from player.core.report import RED_FLAG_STOPS_HEADING, format_report
+
+    history = sample_history()
+    started = NOW - timedelta(days=1, hours=2)
+    stopped = Session(len(history.sessions) + 1, ROUTINE.title, "1.2", "", started,
+                      started + timedelta(minutes=4), "stopped_red_flag", 2, 0,
+                      planned_exercise_seconds=60.0, done_exercise_seconds=60.0)
+    plain = build_report(history, ROUTINE, NOW)
+    report = build_report(dataclasses.replace(history, sessions=(*history.sessions, stopped)),
+                          ROUTINE, NOW)
+    data = report.to_json()
+    assert data["red_flag_stops"] == [{
+        "session": stopped.id, "started": started.isoformat(timespec="seconds"),
+        "ended": (started + timedelta(minutes=4)).isoformat(timespec="seconds"),
+        "routine": ROUTINE.title}]
+    assert plain.to_json()["red_flag_stops"] == []
+    # All its exercise time was done, yet adherence is as if it had not been played.
+    ours, theirs = data["adherence"], plain.to_json()["adherence"]
+    assert (ours["percent"], ours["sessions_done"]) == (theirs["percent"], theirs["sessions_done"])
+    assert [w["done"] for w in ours["weeks"]] == [w["done"] for w in theirs["weeks"]]
+    assert sum(w["started"] for w in ours["weeks"]) == \
+        sum(w["started"] for w in theirs["weeks"]) + 1  # started, but not done
+    text = format_report(report)
+    assert RED_FLAG_STOPS_HEADING in text and f"{started:%H:%M}  {ROUTINE.title}" in text
+    assert RED_FLAG_STOPS_HEADING not in format_report(plain)
+    path = tmp_path / "red-flag.pdf"
+    write_report_pdf(report, path)
+    flat = " ".join(pdf_text(path).split())
+    assert " ".join(RED_FLAG_STOPS_HEADING.split()) in flat
+    # Its row in the sessions table (the outcome wraps in its column beside the next cell).
+    assert re.search(r"Stopped for a (\d+ % )?red flag", flat)
+
+
 def test_the_report_shows_the_prescriber_and_the_clinician_notes(qapp, tmp_path: Path) -> None:
     from player.core.routine import Prescriber, RestStep
 

@@ -250,3 +250,108 @@ def test_the_bundled_twenty_minute_skin_rest_lets_heat_start_without_waiting(
     harness.advance(20 * 60 - 0.3, step=20 * 60 - 0.3)  # at the rest's end, to the moment
     harness.settle()
     assert barrier_yes == ["ice", "heat"]  # no "Heat from HH:MM" wait
+
+
+def test_a_damaged_latest_screen_is_said_and_asked_again_never_taken_as_no(
+        make_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path, barrier_yes: list[str]) -> None:
+    from player.ui.controllers.thermal_care import SCREEN_UNREADABLE
+
+    symptoms_answered(isolated_data_dir)
+    with HistoryStore.open(isolated_data_dir) as store:
+        # An earlier screen said "no" to everything; the latest one (a yes?) cannot be read.
+        store.add_thermal_screen(ThermalScreen(local_now() - timedelta(days=9),
+                                               **dict.fromkeys(SCREEN_FIELDS, False)))
+        store.add_thermal_screen(ThermalScreen(local_now() - timedelta(days=2),
+                                               **dict.fromkeys(SCREEN_FIELDS, False)))
+        store._conn.execute("UPDATE thermal_screen SET at = 'not a time' WHERE id = 2")
+    asked: list[tuple[ThermalScreen | None, str]] = []
+    answers: list[ThermalScreen | None] = [None]  # closed the first time
+
+    def screen(cls, parent, known=None, *, notice=""):
+        asked.append((known, notice))
+        return answers.pop(0) if answers else ThermalScreen(
+            local_now(), **dict.fromkeys(SCREEN_FIELDS, False))
+
+    monkeypatch.setattr(ThermalScreenDialog, "ask", classmethod(screen))
+    monkeypatch.setattr(SkinCheckDialog, "ask", classmethod(lambda cls, parent, step: True))
+    h = make_harness(answered=False)
+    h.show()
+    path = routine(tmp_path, ICE)
+    assert h.window.start_routine(path)
+    h.settle()
+    assert asked == [(None, SCREEN_UNREADABLE)]  # neither the damaged nor the older answers
+    assert barrier_yes == []  # the ice was skipped, not started
+    assert "not answered" in h.window.statusBar().currentMessage()
+    with HistoryStore.open(isolated_data_dir) as store:
+        [session] = store.sessions()
+        assert [(s.step_name, s.status) for s in store.steps(session.id)] == [("Ice", "skipped")]
+        assert store.thermal_applications() == []
+    h.app.controller.close_session()
+    assert h.window.start_routine(path)  # asked again, still saying why; answered this time
+    h.settle()
+    assert asked[1] == (None, SCREEN_UNREADABLE) and barrier_yes == ["ice"]
+    assert not h.app.care.thermal.screen_unreadable
+    with HistoryStore.open(isolated_data_dir) as store:
+        assert store.latest_thermal_screen().complete  # the new answers are the latest
+
+
+ICE_TWICE = """\
+format: 1
+title: Ice twice
+defaults: {lead_in: 0s}
+blocks:
+  - name: Recovery
+    steps:
+      - ice: 3s
+      - rest: 1s
+      - ice: 3s
+"""
+
+
+@pytest.mark.parametrize(("text", "needed", "why"), [
+    (ICE_TWICE, 40 * 60, "at least 40 minutes from the end of one ice application to the next"),
+    (ICE_THEN_HEAT, 20 * 60, "at least 20 minutes between ice and heat"),
+])
+def test_the_rest_before_a_pack_is_lengthened_so_it_starts_without_waiting(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        barrier_yes: list[str], text: str, needed: int, why: str) -> None:
+    start = local_now()
+    t0 = harness.clock.now()
+    thermal = harness.app.care.thermal
+    thermal._clock = lambda: start + timedelta(seconds=harness.clock.now() - t0)
+    checked: list[str] = []
+    monkeypatch.setattr(SkinCheckDialog, "ask", classmethod(
+        lambda cls, parent, step: checked.append(step.name) or True))
+    assert harness.window.start_routine(routine(tmp_path, text))
+    harness.settle()
+    harness.advance(3.1)  # the first ice; its skin check is answered "normal"
+    harness.settle()
+    assert checked == ["Ice"]
+    engine = harness.engine
+    assert engine.current.name == "Rest"
+    # The rest ends when the skin may have the next pack: *needed* after the ice ended.
+    assert engine.remaining_seconds() == pytest.approx(needed - 0.1, abs=1.0)
+    message = harness.window.statusBar().currentMessage()
+    assert f"The rest is {needed // 60} minutes longer: {why}" in message
+    harness.advance(needed - 1.5, step=60)
+    harness.settle()
+    assert engine.current.name == "Rest" and len(barrier_yes) == 1
+    harness.advance(2, step=0.25)
+    harness.settle()
+    assert len(barrier_yes) == 2  # the next pack asks for its cloth at once: no wait dialog
+    assert thermal.waiting_until is None
+
+
+def test_no_rest_is_lengthened_when_the_skin_was_not_normal(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        barrier_yes: list[str]) -> None:
+    monkeypatch.setattr(SkinCheckDialog, "ask", classmethod(lambda cls, parent, step: False))
+    assert harness.window.start_routine(routine(tmp_path, ICE_THEN_HEAT))
+    harness.settle()
+    harness.advance(3.1)
+    harness.settle()
+    engine = harness.engine
+    assert engine.current.name == "Rest"
+    assert engine.remaining_seconds() <= 1.0  # as the routine has it: heat will not play
+    assert "longer" not in harness.window.statusBar().currentMessage()
