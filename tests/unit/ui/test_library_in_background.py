@@ -4,7 +4,7 @@ Every hostile routine of the corpus is put in the person's routines folder (one 
 among the recent files): the window starts, lists every one (broken ones marked), and the
 history, the care banner and the week features are all there. Files are read and checked on a
 pool thread, never on the GUI thread; a file whose check fails in an unforeseen way is listed as
-broken and the others are checked. ``bench/bench_hostile.py --window`` measures how long the
+broken and the others are checked. ``bench/bench_library_responsive.py`` measures how long the
 event loop is ever blocked meanwhile.
 """
 
