@@ -1,15 +1,23 @@
-"""Start-up time: process start to the main window shown with the routine library listed.
+"""Start-up time: process start to the first paint, and to the window complete.
 
-    .venv/bin/python bench/bench_startup.py [--runs 10] [--platform xcb|offscreen]
+    .venv/bin/python bench/bench_startup.py [--runs 10] [--platform xcb|offscreen] [--years 10]
 
 Each run starts a fresh Python process. The app child builds the window with the same functions
-``run_gui`` uses (``build_app`` with its playsound3 output factory, then ``show_window``) and prints the
-wall-clock time at the window's first paint, once the library list is populated (with the same
-logging and error hook as ``run_gui``); the bare child
-does the same for QApplication + QMainWindow + show. The two kinds alternate, so both see the
-same machine load. Prints each median and their ratio (target: app <= 1.5 x bare). With
-``--platform xcb`` (the default when Xvfb is installed) the windows are real X windows on a
-private Xvfb server.
+``run_gui`` uses (``build_app`` with its playsound3 output factory, then ``show_window``, whose
+first paint runs ``finish_startup``) and prints the wall-clock time at two moments:
+
+* **first paint**: the window's first paint, once the library list is populated by title;
+* **window complete**: the first paint after every routine file is checked and listed (the
+  background check's ``checked`` signal), the care banner decided (``CareController.refresh``
+  has run on the history) and the history open (``care.store``), start-up's questions included.
+
+The bare child does the same for QApplication + QMainWindow + show. It is timed with an empty
+history and with ``--years`` years of daily use (built once with ``bench_history.build``: one
+session a day, about 14 steps, before and after ratings, a check-in every fifth day). The kinds
+alternate, so all see the same machine load. Prints each median and its ratio to the bare
+window (issue 12's targets: first paint <= 1.5 x bare; complete <= 2 x with an empty history,
+<= 2.5 x with 10 years). With ``--platform xcb`` (the default when Xvfb is installed) the windows
+are real X windows on a private Xvfb server.
 
 ``--reference`` (a diagnostic; it changes neither figure above) also times a third child: a
 plain PySide6 window with the same kinds of widgets as the library page (a menu bar, two
@@ -43,14 +51,22 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 class FirstPaint(QObject):
-    def __init__(self, ready):
+    def __init__(self, ready, complete=None):
         super().__init__()
         self.ready = ready
+        self.complete = complete
     def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and self.ready():
+        if event.type() != QEvent.Type.Paint:
+            return False
+        if self.ready():
             print(f"SHOWN {{time.time():.6f}}", flush=True)
-            QTimer.singleShot(0, QApplication.quit)
             self.ready = lambda: False
+            if self.complete is None:
+                QTimer.singleShot(0, QApplication.quit)
+        elif self.complete is not None and self.complete():
+            print(f"COMPLETE {{time.time():.6f}}", flush=True)
+            self.complete = None
+            QTimer.singleShot(0, QApplication.quit)
         return False
 """
 
@@ -65,10 +81,20 @@ qapp = QApplication([sys.argv[0]])
 configure_logging(Path({data!r}))
 install_excepthook(lambda: None, None)
 app = build_app(qapp, Path({data!r}), playsound_output)
-painted = FirstPaint(lambda: len(app.library.entries()) > 0)
+checked = []
+app.library.checked.connect(lambda: (checked.append(1), app.window.update()))
+
+def complete():
+    care = app.care
+    return (bool(checked) and app.ready and care is not None and care.store is not None
+            and all(e.checked for e in app.library.entries()))
+
+painted = FirstPaint(lambda: len(app.library.entries()) > 0, complete)
 app.window.installEventFilter(painted)
 show_window(app)
 qapp.exec()
+if app.care is not None:
+    app.care.close()
 app.audio.close(timeout=0)
 """
 
@@ -127,13 +153,41 @@ qapp.exec()
 def run_child(code: str, env: dict[str, str], python: str = sys.executable,
               cwd: Path = ROOT) -> float:
     """Seconds from just before the process starts to the first paint it reports."""
+    return run_moments(code, env, python, cwd)["SHOWN"]
+
+
+def run_moments(code: str, env: dict[str, str], python: str = sys.executable,
+                cwd: Path = ROOT) -> dict[str, float]:
+    """Seconds from just before the process starts to each moment it reports (SHOWN, and
+    COMPLETE for the app)."""
     started = time.time()
     out = subprocess.run([python, "-c", code], env=env, capture_output=True, text=True,
-                         timeout=60, cwd=cwd)
-    for line in out.stdout.splitlines():
-        if line.startswith("SHOWN "):
-            return float(line.split()[1]) - started
-    raise RuntimeError(f"the child did not report its window:\n{out.stdout}\n{out.stderr}")
+                         timeout=120, cwd=cwd)
+    moments = {line.split()[0]: float(line.split()[1]) - started
+               for line in out.stdout.splitlines()
+               if line.startswith(("SHOWN ", "COMPLETE "))}
+    if "SHOWN" not in moments:
+        raise RuntimeError(f"the child did not report its window:\n{out.stdout}\n{out.stderr}")
+    return moments
+
+
+def make_data(folder: Path, years: int) -> Path:
+    """A data folder that starts without questions (the notice accepted), with ``years`` of
+    history (none for 0)."""
+    import random
+
+    sys.path.insert(0, str(ROOT))
+    from player import paths
+    from player.settings import Settings, save_settings
+
+    folder.mkdir(parents=True, exist_ok=True)
+    save_settings(paths.settings_file(folder), Settings(notice_accepted=True))
+    if years:
+        sys.path.insert(0, str(ROOT / "bench"))
+        from bench_history import build
+
+        build(folder, 365 * years, random.Random(12))
+    return folder
 
 
 def main() -> int:
@@ -146,6 +200,8 @@ def main() -> int:
                         help="compile every module at each start")
     parser.add_argument("--reference", action="store_true",
                         help="also time a plain PySide6 window with the same kinds of widgets")
+    parser.add_argument("--years", type=int, default=10,
+                        help="years of history for the second app child (0: skip it)")
     parser.add_argument("--installed-python", metavar="PYTHON",
                         help="also time the app installed (from its wheel) in the environment of "
                              "PYTHON, started from outside the checkout (bench/bench_wheel.py)")
@@ -164,9 +220,17 @@ def main() -> int:
         time.sleep(1.0)
         env["DISPLAY"] = ":97"
     try:
-        with tempfile.TemporaryDirectory(prefix="bench-startup-") as data:
+        with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+            data = str(make_data(Path(tmp) / "empty", 0))
             checkout = f"sys.path.insert(0, {str(ROOT)!r})"
             app_code = APP_CHILD.format(path_setup=checkout, data=data)
+            years_code = ""
+            if args.years:
+                started = time.perf_counter()
+                years_data = make_data(Path(tmp) / "years", args.years)
+                print(f"built {args.years} years of history in "
+                      f"{time.perf_counter() - started:.0f} s", flush=True)
+                years_code = APP_CHILD.format(path_setup=checkout, data=str(years_data))
             bare_code = BARE_CHILD.format(path_setup=checkout)
             reference_code = REFERENCE_CHILD.format(path_setup=checkout)
             installed_code = APP_CHILD.format(path_setup="", data=data)
@@ -177,14 +241,22 @@ def main() -> int:
 
             run_child(app_code, env)  # warm the file cache; not counted
             run_child(bare_code, env)
+            if years_code:
+                run_child(years_code, env)
             if args.reference:
                 run_child(reference_code, env)
             if args.installed_python:
                 installed()
             app_times, bare_times, reference_times, installed_times = [], [], [], []
+            complete_times: list[float] = []
+            years_times: list[float] = []
             for _ in range(args.runs):
-                app_times.append(run_child(app_code, env))
+                moments = run_moments(app_code, env)
+                app_times.append(moments["SHOWN"])
+                complete_times.append(moments["COMPLETE"])
                 bare_times.append(run_child(bare_code, env))
+                if years_code:
+                    years_times.append(run_moments(years_code, env)["COMPLETE"])
                 if args.reference:
                     reference_times.append(run_child(reference_code, env))
                 if args.installed_python:
@@ -204,6 +276,15 @@ def main() -> int:
     print(f"routine player      : median {app_ms(app_median)}  "
           f"(min {app_ms(min(app_times))}, max {app_ms(max(app_times))})")
     print(f"ratio app / bare    : {app_median / bare_median:.2f}  (target <= 1.5)")
+    complete_median = statistics.median(complete_times)
+    print(f"window complete, empty history: median {app_ms(complete_median)}  "
+          f"(min {app_ms(min(complete_times))}, max {app_ms(max(complete_times))}), "
+          f"{complete_median / bare_median:.2f} x bare  (target <= 2)")
+    if years_times:
+        years_median = statistics.median(years_times)
+        print(f"window complete, {args.years} years     : median {app_ms(years_median)}  "
+              f"(min {app_ms(min(years_times))}, max {app_ms(max(years_times))}), "
+              f"{years_median / bare_median:.2f} x bare  (target <= 2.5)")
     if installed_times:
         installed_median = statistics.median(installed_times)
         print(f"installed from wheel: median {app_ms(installed_median)}  "

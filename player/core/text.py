@@ -84,6 +84,19 @@ def strip_controls(text: str, keep_newlines: bool = False) -> str:
     return "".join(out)
 
 
+_NO_BIDI_CONTROLS = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
+def without_bidi_controls(text: str) -> str:
+    """``text`` with every bidi embedding, override and isolate removed, all else kept.
+
+    The window puts everything it shows through this (its own text has none of them), so a
+    right-to-left override or an unclosed isolate in file text cannot reorder the app's text
+    beside it; right-to-left letters still show right to left, and bidi marks stay.
+    """
+    return text.translate(_NO_BIDI_CONTROLS) if not text.isascii() else text
+
+
 def isolate(text: str, keep_newlines: bool = False) -> str:
     """``text`` with its controls removed (:func:`strip_controls`), wrapped in U+2068 ... U+2069.
 

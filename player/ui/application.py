@@ -127,7 +127,8 @@ def finish_startup(app: App, file: str | Path | None = None, start: bool = False
 
     Turns the cyclic garbage collector back on (``player.app.main`` turns it off for the first
     paint), starts the audio output, checks every routine, builds the player page, opens the
-    history and wires the care features, opens ``file``.
+    history and wires the care features, opens ``file``. The routine files are checked on a
+    worker thread (:meth:`RoutineLibrary.check_in_background`): no file can freeze the window.
     """
     if app.ready:
         return
@@ -137,7 +138,7 @@ def finish_startup(app: App, file: str | Path | None = None, start: bool = False
     if app.audio is None:
         app.audio = app.audio_factory(app.sound_status.report)
         app.cue_player.set_output(app.audio)
-    app.library.refresh()
+    app.library.check_in_background()
     app.window.build_player_page()
     from player.ui.care_features import install_care
 

@@ -197,7 +197,7 @@ class MainWindow(QMainWindow):
         folder_action.triggered.connect(self._on_folder_triggered)
         reload_action = file_menu.addAction("Re&load the library")
         reload_action.setShortcut(QKeySequence.StandardKey.Refresh)
-        reload_action.triggered.connect(self.library.refresh)
+        reload_action.triggered.connect(self.library.check_in_background)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -478,7 +478,7 @@ class MainWindow(QMainWindow):
         self.show_status(message, seconds=30 if written.problems else 8)
 
     def _on_reload_requested(self, path: Path) -> None:
-        self.library.refresh()
+        self.library.check_in_background()
         self.preview.show_result(path, self.library.load(path))
 
     def _on_again_requested(self) -> None:

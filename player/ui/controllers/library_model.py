@@ -2,22 +2,26 @@
 
 Listing is in two steps, so the window can show the list before anything heavy is loaded:
 :meth:`RoutineLibrary.refresh_titles` reads only each file's ``title:`` line (no YAML parser,
-no validation: under a millisecond for the bundled set); :meth:`RoutineLibrary.refresh` then
-loads and validates every file (about a millisecond each), which fills in the lengths and marks
-broken files. Load results are cached by file path, size and modification time.
+no validation: under a millisecond for the bundled set); :meth:`RoutineLibrary.check_in_background`
+then loads and validates every file on a worker thread (about a millisecond each, up to a second
+for the largest file the limits allow), and the results come back to the GUI thread by a queued
+signal, which fills in the lengths and marks broken files. A file that cannot be read or fails
+in any way is listed with its errors; it never stops the others. Load results are cached by file
+path, size and modification time.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
 from player.ui.controllers.app_settings import AppSettings
 
@@ -79,6 +83,34 @@ def quick_title(path: Path) -> str:
 
 
 _CacheKey = tuple[int, int]
+_Listing = list[tuple[Path, Group]]
+
+
+class _Checked(QObject):
+    """Carries a background check's entries to the GUI thread (a queued signal)."""
+
+    done = Signal(int, object)
+
+
+class _Check(QRunnable):
+    """Lists the folders and checks every file on a pool thread; emits ``done``."""
+
+    def __init__(self, library: RoutineLibrary, generation: int, recent: list[Path]) -> None:
+        super().__init__()
+        self._library = library
+        self._generation = generation
+        self._recent = recent
+        self.signals = _Checked()
+
+    def run(self) -> None:
+        """Check every file, each on its own, and hand the entries over."""
+        entries: list[LibraryEntry] = []
+        try:
+            for path, group in self._library._files(self._recent):
+                entries.append(self._library._entry(path, group))
+        except Exception:  # the listing itself failed: show what was checked, never crash
+            log.exception("checking the routine library failed")
+        self.signals.done.emit(self._generation, entries)
 
 
 class RoutineLibrary(QObject):
@@ -90,6 +122,8 @@ class RoutineLibrary(QObject):
     """
 
     entries_changed = Signal()
+    #: Emitted when a background check has listed every file with its result.
+    checked = Signal()
 
     def __init__(self, bundled: Callable[[], Iterable[Path]], user_dir: Path,
                  settings: AppSettings, exercises: Library | None = None,
@@ -99,19 +133,26 @@ class RoutineLibrary(QObject):
         self._bundled = bundled
         self._user_dir = user_dir
         self._settings = settings
-        self._cache: dict[Path, tuple[_CacheKey, LoadResult]] = {}
+        self._cache: dict[Path, tuple[_CacheKey, LoadResult, float | None]] = {}
+        self._lock = threading.Lock()  # the cache and the exercise library, shared with the pool
         self._entries: list[LibraryEntry] = []
         self._checked = False
+        self._generation = 0
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._running: set[_Check] = set()
+        self._finished: list[_Check] = []  # dropped at the next check, never inside their signal
         settings.recent_files_changed.connect(self._on_recent_files_changed)
 
     @property
     def exercises(self) -> Library:
         """The exercise library routines refer to."""
-        if self._exercises is None:
-            from player.core.loader import load_library
+        with self._lock:
+            if self._exercises is None:
+                from player.core.loader import load_library
 
-            self._exercises = load_library()
-        return self._exercises
+                self._exercises = load_library()
+            return self._exercises
 
     @property
     def user_dir(self) -> Path:
@@ -130,37 +171,74 @@ class RoutineLibrary(QObject):
     def refresh_titles(self) -> None:
         """List every routine file by its title line only (fast; nothing is validated)."""
         self._entries = [LibraryEntry(path, group, quick_title(path), None, 0, checked=False)
-                         for path, group in self._files()]
+                         for path, group in self._files(self._settings.recent_files)]
         self.entries_changed.emit()
 
+    @property
+    def checking(self) -> bool:
+        """True while a background check is running."""
+        return bool(self._running)
+
     def refresh(self) -> None:
-        """List and check every routine file (the folders and recent files are read again)."""
+        """List and check every routine file now, on this thread (the folders and recent files
+        are read again). The window uses :meth:`check_in_background`."""
         self._checked = True
-        self._entries = [self._entry(path, group) for path, group in self._files()]
+        self._generation += 1
+        self._entries = [self._entry(path, group)
+                         for path, group in self._files(self._settings.recent_files)]
         self.entries_changed.emit()
+
+    def check_in_background(self) -> None:
+        """List and check every routine file on a worker thread; ``entries_changed`` and
+        ``checked`` follow on this thread when all are done. A newer call supersedes a check
+        still running (its entries are dropped)."""
+        self._checked = True
+        self._generation += 1
+        self._finished.clear()
+        job = _Check(self, self._generation, list(self._settings.recent_files))
+        job.signals.done.connect(self._on_checked)
+        self._running.add(job)
+        job.setAutoDelete(False)  # kept in _running until its entries have arrived
+        self._pool.start(job)
+
+    def wait_until_checked(self) -> None:
+        """Block until the background check is done and its entries are listed (for tests,
+        benchmarks and scripts; the window never waits)."""
+        while self._running:
+            self._pool.waitForDone()
+            QCoreApplication.sendPostedEvents(self)
+            QCoreApplication.sendPostedEvents()
 
     def load(self, path: Path) -> LoadResult:
         """Load ``path`` (from the cache when the file has not changed)."""
-        from player.core.loader import load_routine
+        return self._load(Path(path))[0]
 
-        path = Path(path)
+    def _load(self, path: Path) -> tuple[LoadResult, float | None]:
+        """The load result and the routine's length (None with errors), cached."""
+        from player.core.loader import load_routine
+        from player.core.timeline import build_timeline
+
+        exercises = self.exercises
         try:
             stat = path.stat()
             stamp: _CacheKey = (stat.st_mtime_ns, stat.st_size)
         except OSError:
-            return load_routine(path, self.exercises)  # reports the file as unreadable
-        cached = self._cache.get(path)
+            return load_routine(path, exercises), None  # reports the file as unreadable
+        with self._lock:
+            cached = self._cache.get(path)
         if cached is not None and cached[0] == stamp:
-            return cached[1]
-        result = load_routine(path, self.exercises)
-        self._cache[path] = (stamp, result)
-        return result
+            return cached[1], cached[2]
+        result = load_routine(path, exercises)
+        total = build_timeline(result.routine).total_seconds if result.routine else None
+        with self._lock:
+            self._cache[path] = (stamp, result, total)
+        return result, total
 
-    def _files(self) -> list[tuple[Path, Group]]:
+    def _files(self, recent: list[Path]) -> _Listing:
         files = [(p, Group.BUNDLED) for p in self._bundled()]
         files += [(p, Group.USER) for p in self._user_files()]
         listed = {_key(p) for p, _ in files}
-        for path in self._settings.recent_files:
+        for path in recent:
             if _key(path) not in listed and path.is_file():
                 files.append((path, Group.RECENT))
                 listed.add(_key(path))
@@ -175,19 +253,48 @@ class RoutineLibrary(QObject):
             return []
 
     def _entry(self, path: Path, group: Group) -> LibraryEntry:
-        from player.core.timeline import build_timeline
-
-        result = self.load(path)
+        try:
+            result, total = self._load(path)
+        except Exception:  # a bug the file found: that file is listed as broken, nothing else
+            log.exception("checking %s failed", path)
+            return LibraryEntry(path, group, path.name, None, 1)
         if result.routine is None:
             return LibraryEntry(path, group, path.name, None, len(result.errors))
-        total = build_timeline(result.routine).total_seconds
         return LibraryEntry(path, group, result.routine.title, total, 0)
 
+    def _on_checked(self, generation: int, entries: list[LibraryEntry]) -> None:
+        done = {job for job in self._running if job._generation <= generation}
+        self._running -= done
+        self._finished += done
+        if generation != self._generation:
+            return  # a newer check (or a refresh) has superseded this one
+        self._entries = entries
+        self.entries_changed.emit()
+        self.checked.emit()
+
     def _on_recent_files_changed(self) -> None:
-        if self._checked:
-            self.refresh()
-        else:
+        if not self._checked:
             self.refresh_titles()
+            return
+        # Listed at once (each file as last checked, or by its title line), checked after.
+        self._entries = [self._known_entry(path, group)
+                         for path, group in self._files(self._settings.recent_files)]
+        self.entries_changed.emit()
+        self.check_in_background()
+
+    def _known_entry(self, path: Path, group: Group) -> LibraryEntry:
+        try:
+            stat = path.stat()
+        except OSError:
+            return LibraryEntry(path, group, path.name, None, 1)
+        with self._lock:
+            cached = self._cache.get(path)
+        if cached is None or cached[0] != (stat.st_mtime_ns, stat.st_size):
+            return LibraryEntry(path, group, quick_title(path), None, 0, checked=False)
+        result, total = cached[1], cached[2]
+        if result.routine is None:
+            return LibraryEntry(path, group, path.name, None, len(result.errors))
+        return LibraryEntry(path, group, result.routine.title, total, 0)
 
 
 def _key(path: Path) -> Path:

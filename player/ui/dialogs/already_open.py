@@ -7,6 +7,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from player.core.text import without_bidi_controls
+
 # User-visible text, in one place for translation.
 ALREADY_OPEN = "Routine Player is already open"
 ALREADY_OPEN_DETAIL = ("It is open in another window, on the same data folder ({folder}{pid}). "
@@ -29,7 +31,8 @@ class AlreadyOpenDialog:
         box = QMessageBox(QMessageBox.Icon.Information, ALREADY_OPEN, ALREADY_OPEN, parent=parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
         process = PROCESS.format(pid=pid) if pid > 0 else ""
-        box.setInformativeText(ALREADY_OPEN_DETAIL.format(folder=folder, pid=process))
+        box.setInformativeText(without_bidi_controls(
+            ALREADY_OPEN_DETAIL.format(folder=folder, pid=process)))
         forward = box.addButton(BRING_FORWARD, QMessageBox.ButtonRole.AcceptRole)
         box.addButton(CLOSE, QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(forward)
@@ -39,7 +42,8 @@ class AlreadyOpenDialog:
     @classmethod
     def show_unreachable(cls, parent: QWidget | None, why: str) -> None:
         """The other window could not be asked to come forward."""
-        box = QMessageBox(QMessageBox.Icon.Warning, ALREADY_OPEN, UNREACHABLE.format(why=why),
+        box = QMessageBox(QMessageBox.Icon.Warning, ALREADY_OPEN, "",
                           QMessageBox.StandardButton.Ok, parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(without_bidi_controls(UNREACHABLE.format(why=why)))
         box.exec()

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from player.core.history import Session as StoredSession
+from player.core.text import without_bidi_controls
 
 
 class InterruptedDialog:
@@ -36,7 +37,8 @@ class InterruptedDialog:
                 else " It can only be closed."
             then = f"Everything you did in it is saved. {problem}{offer}"
         # One plain-text label: an informative text would be shown as rich text.
-        box.setText(f"{session.routine_title}, started {when}, did not finish.\n\n{then}")
+        box.setText(without_bidi_controls(
+            f"{session.routine_title}, started {when}, did not finish.\n\n{then}"))
         resume = box.addButton("Resume", QMessageBox.ButtonRole.AcceptRole) if can_resume \
             else None
         fresh = box.addButton("Start afresh", QMessageBox.ButtonRole.AcceptRole) \
@@ -57,9 +59,10 @@ class NoticeDialog:
     @classmethod
     def show_notice(cls, parent: QWidget | None, text: str) -> None:
         """Show ``text`` (plain) until the person closes it."""
-        box = QMessageBox(QMessageBox.Icon.Information, "Your history", text,
+        box = QMessageBox(QMessageBox.Icon.Information, "Your history", "",
                           QMessageBox.StandardButton.Ok, parent)
         box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(without_bidi_controls(text))
         box.exec()
 
 

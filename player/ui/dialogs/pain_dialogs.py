@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 from player.core.care import InSessionAction
 from player.core.clinical import IN_SESSION_STOP_LEVEL, PAIN_ANCHORS, PAIN_MAX, PAIN_MIN
 from player.core.history import RatingContext
+from player.core.text import without_bidi_controls
 from player.ui.widgets.labels import TextLabel
 from player.ui.widgets.style import TextRole
 
@@ -188,6 +190,7 @@ class PainRatingDialog(_RatingDialogBase):
     def __init__(self, parent: QWidget | None, context: RatingContext,
                  title: str = "Rate your pain") -> None:
         super().__init__(parent)
+        title = without_bidi_controls(title)  # it may name a routine
         self.setWindowTitle(title)
         self.setModal(True)
         self.setAccessibleName(title)
@@ -214,8 +217,12 @@ class PainRatingDialog(_RatingDialogBase):
         edit = self.body_area.lineEdit()
         if edit is not None:
             edit.setPlaceholderText("Not given")
-        form.addRow("&Note (optional):", self.note)
-        form.addRow("&Where (optional):", self.body_area)
+        for label, field in (("&Note (optional):", self.note),
+                             ("&Where (optional):", self.body_area)):
+            caption = QLabel(label, self)
+            caption.setTextFormat(Qt.TextFormat.PlainText)
+            caption.setBuddy(field)
+            form.addRow(caption, field)
         layout.addLayout(form)
         buttons = QDialogButtonBox(self)
         self.save_button = QPushButton("Save")
@@ -348,6 +355,8 @@ class InSessionAdvice(QDialog):
         super().__init__(parent)
         self.setModal(True)
         self.choice: InSessionChoice = "continue" if action == "continue" else "skip"
+        exercise = without_bidi_controls(exercise)  # names from the routine file
+        easier = without_bidi_controls(easier) if easier is not None else None
         heading, text, options = self._wording(action, exercise, easier)
         if finished and action != "continue":
             text = FINISHED_STOP.format(exercise=exercise) + " " + text

@@ -41,6 +41,7 @@ from player.core.reminders import (
     parse_times,
     parse_weekdays,
 )
+from player.core.text import without_bidi_controls
 from player.core.today import WEEKDAY_NAMES
 from player.ui.widgets.labels import TextLabel
 from player.ui.widgets.style import TextRole
@@ -61,11 +62,11 @@ class _RoutineRow:
 
     def __init__(self, routine: ScheduledRoutine, current: RoutineReminder | None) -> None:
         self.routine = routine
-        self.enabled = QCheckBox(routine.title)
+        self.enabled = QCheckBox(without_bidi_controls(routine.title))
         self.enabled.setChecked(current is not None)
         times = current.times if current else (DEFAULT_TIME,)
         self.times = QLineEdit(", ".join(t.strftime("%H:%M") for t in times))
-        self.times.setAccessibleName(TIMES_NAME.format(title=routine.title))
+        self.times.setAccessibleName(without_bidi_controls(TIMES_NAME.format(title=routine.title)))
         self.times.setToolTip(TIMES_HINT)
         days = current.weekdays if current else (routine.weekdays or WEEKDAY_NAMES)
         self.days = {}

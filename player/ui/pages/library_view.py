@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from player.core.durations import format_duration
+from player.core.text import without_bidi_controls
 from player.ui.controllers.library_model import Group, LibraryEntry, RoutineLibrary
 from player.ui.widgets.style import TextRole, role_font
 
@@ -109,7 +110,7 @@ class LibraryView(QTreeWidget):
 
     def _item(self, entry: LibraryEntry) -> QTreeWidgetItem:
         length = format_duration(entry.total_seconds) if entry.total_seconds is not None else ""
-        item = QTreeWidgetItem([entry.title, length])
+        item = QTreeWidgetItem([without_bidi_controls(entry.title), length])
         item.setData(0, _PATH_ROLE, str(entry.path))
         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
         item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from player.core.durations import format_duration
+from player.core.text import without_bidi_controls
 from player.ui.controllers.library_model import RoutineLibrary
 from player.ui.widgets.labels import TextLabel
 from player.ui.widgets.style import PAGE_MARGIN, TextRole
@@ -377,8 +378,10 @@ class PreviewView(QStackedWidget):
             length = format_duration(s.duration_seconds) if s.duration_seconds is not None \
                 else f"~{format_duration(s.planned_seconds)}"
             detail = describe_step(s)
-            items.append(QTreeWidgetItem([format_duration(s.start_seconds), length, s.block,
-                                          s.name + (f" ({detail})" if detail else "")]))
+            name = s.name + (f" ({detail})" if detail else "")
+            items.append(QTreeWidgetItem([format_duration(s.start_seconds), length,
+                                          without_bidi_controls(s.block),
+                                          without_bidi_controls(name)]))
         self.steps_tree.addTopLevelItems(items)
 
     def _show_errors(self, path: Path, result: LoadResult) -> None:
@@ -390,8 +393,9 @@ class PreviewView(QStackedWidget):
             "(line:column) and what to change. Fix them in a text editor, save, then read the "
             "file again.")
         self.errors_list.clear()
-        self.errors_list.addItems([problem_line(p) for p in errors])
-        warnings = [f"(warning) {problem_line(p)}" for p in result.warnings]
+        self.errors_list.addItems([without_bidi_controls(problem_line(p)) for p in errors])
+        warnings = [without_bidi_controls(f"(warning) {problem_line(p)}")
+                    for p in result.warnings]
         self.errors_list.addItems(warnings)
         self.setCurrentWidget(self.errors_page)
 

@@ -6,6 +6,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPalette, QResizeEvent
 from PySide6.QtWidgets import QApplication, QFrame, QLabel, QWidget
 
+from player.core.text import without_bidi_controls
 from player.ui.widgets.style import TextRole, role_font
 
 
@@ -13,7 +14,9 @@ class TextLabel(QLabel):
     """A label that always shows plain text (never rich text from a file), sized by its role.
 
     Text from routine files may contain ``<b>`` or ``<img>``; Qt would guess rich text and render
-    it, so every label in the app is one of these. ``dim`` shows secondary text in the palette's
+    it, so every label in the app is one of these. Bidi controls are removed from what it shows
+    (:func:`~player.core.text.without_bidi_controls`), so file text cannot reorder the app's own
+    text beside it. ``dim`` shows secondary text in the palette's
     placeholder colour, so it follows light and dark schemes.
     """
 
@@ -33,6 +36,10 @@ class TextLabel(QLabel):
     def role(self) -> TextRole:
         """The text's role (decides its size)."""
         return self._role
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt's name
+        """Show ``text`` as plain text, without bidi controls."""
+        super().setText(without_bidi_controls(text))
 
     def set_text_or_hide(self, text: str) -> None:
         """Show ``text``, or hide the label when it is empty."""

@@ -34,6 +34,7 @@ class Harness:
         first paint)."""
         show_window(self.app, file, start)
         finish_startup(self.app, file, start)
+        self.app.library.wait_until_checked()
         self.qapp.processEvents()
 
     @property

@@ -135,4 +135,6 @@ def test_the_list_shows_titles_before_anything_is_checked(make_harness, qapp: QA
     assert entries and all(not e.checked for e in entries)
     assert {e.group for e in entries} == {Group.BUNDLED}
     h.window.first_painted.emit()
-    assert h.app.ready and all(e.checked for e in h.app.library.entries())
+    assert h.app.ready and h.app.library.checking  # checked on a worker thread
+    h.app.library.wait_until_checked()
+    assert all(e.checked for e in h.app.library.entries())
