@@ -59,6 +59,7 @@ from player.core.schema import (
     key_path,
     version_of,
 )
+from player.core.stop_signs import merged
 from player.core.timeline import UNTIMED_REP_ESTIMATE_SECONDS
 from player.core.yamlsafe import MAP, SCALAR, SEQ, Node, decode, parse, read_text
 
@@ -695,7 +696,8 @@ def _exercise_defs(values: dict[str, Any], node: Node, media: _Media,
         out[ex_id] = Exercise(
             id=ex_id, name=v["name"], instructions=v.get("instructions", ()),
             feel=v.get("feel", ()), cautions=v.get("cautions", ()), illustration=illustration,
-            sound=sound, easier=v.get("easier"), sources=v.get("sources", ()))
+            sound=sound, easier=v.get("easier"), sources=v.get("sources", ()),
+            stop_if=tuple(v.get("stop_if", ())))
     return out
 
 
@@ -809,6 +811,7 @@ class _RoutineBuilder:
                                            p.get("sets"))
                                for k, p in v.get("progression", {}).items()),
             pain_check=v.get("pain_check", checks.get("per_exercise", False)),
+            stop_if=merged(ex.stop_if, v.get("stop_if", ())),
             note=note, clinician_notes=for_clinician)
         _check_dose(step, node, path, self.ctx)
         return step

@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from player.core.clinical import DEFAULT_THRESHOLDS, CareThresholds
+from player.core.stop_signs import StopSign
 
 #: The routine format versions this app reads, oldest first; a 1.0 file means the same in 1.1
 #: (1.1 only adds fields). A file may write 1.0 as ``format: 1``.
@@ -67,6 +68,8 @@ class Exercise:
     sound: Path | None = None
     easier: str | None = None
     sources: tuple[str, ...] = ()
+    #: When to stop it wherever it is used (format 1.1); a step may add its own.
+    stop_if: tuple[StopSign, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class ExerciseStep:
     switch_time: float = 5.0
     progressions: tuple[Progression, ...] = ()
     pain_check: bool = False
+    #: When to stop (format 1.1): the exercise's own signs, then the step's, each once.
+    stop_if: tuple[StopSign, ...] = ()
     note: str = ""
     #: For the clinician only (``timeline``, the report, a handout's clinician copy); never
     #: shown to the patient, unlike ``note``.

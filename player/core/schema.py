@@ -31,6 +31,9 @@ from player.core.limits import (
 )
 from player.core.problems import Problem, code, error, shown
 from player.core.routine import FORMAT_VERSION, FORMAT_VERSIONS
+from player.core.stop_signs import KEYED as STOP_KEYED
+from player.core.stop_signs import WORDS as STOP_WORDS
+from player.core.stop_signs import StopSign
 from player.core.text import LINE_BREAKS, has_visible, is_control, shorten
 from player.core.yamlsafe import MAP, SCALAR, SEQ, Node
 
@@ -791,6 +794,64 @@ PROGRESSION = Struct("progression", {
     "sets": Field(Int(1, 50), "New number of sets from that week on."),
 }, "Values that replace the step's own from the given week of the schedule.")
 
+#: A ``stop_if`` sign that is neither a known word nor a mapping of one known key.
+STOP_SIGN_HELP = ("must be one of: {words}, or a mapping of one key, `pain_above: N` (0 to 9) "
+                  "or `other: your own words`")
+STOP_SIGN_ONE_KEY = "a stop sign has exactly one key, `pain_above` or `other`; found {keys}"
+#: Most signs on one exercise or step.
+MAX_STOP_SIGNS = 10
+
+
+def _one_stop_key(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
+    if len(node.value) > 1 and all(k in STOP_KEYED for k in node.value):
+        ctx.fail(node, path, STOP_SIGN_ONE_KEY.format(keys=", ".join(map(str, node.value))))
+
+
+STOP_SIGN_KEYED = Struct("stop sign", {
+    "pain_above": Field(Int(0, 9, unit=" (a rating out of 10)"),
+                        "Stop when the pain is above this rating out of 10."),
+    "other": Field(Text(max_len=200, min_len=1, one_line=True),
+                   "Your own words for the sign, as the patient reads it "
+                   "(e.g. Pain in the front of the knee)."),
+}, "A stop sign of your own: `pain_above: N` or `other: text`.", rules=(_one_stop_key,),
+    json_extra={"minProperties": 1, "maxProperties": 1})
+
+
+class StopSignType(Type):
+    """One ``stop_if`` sign (format 1.1): a word of :data:`~player.core.stop_signs.WORDS`,
+    ``pain_above: N`` or ``other: text``; checked into a :class:`StopSign`."""
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        v = node.value
+        if node.kind == SCALAR and isinstance(v, str) and v in STOP_WORDS:
+            return StopSign(v)
+        if node.kind == MAP:
+            values = STOP_SIGN_KEYED.check(node, path, ctx)
+            if values is INVALID:
+                return INVALID
+            if not values:
+                return ctx.fail(node, path, STOP_SIGN_HELP.format(words=", ".join(STOP_WORDS))
+                                + "; found an empty mapping")
+            if "pain_above" in values:
+                return StopSign("pain_above", pain_above=values["pain_above"])
+            return StopSign("other", text=values["other"])
+        hint = ctx.suggest(v, [*STOP_WORDS, *STOP_KEYED]) if isinstance(v, str) else ""
+        return ctx.fail(node, path, STOP_SIGN_HELP.format(words=", ".join(STOP_WORDS))
+                        + f"; found {found(node)}{hint}")
+
+    def json(self) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string", "enum": list(STOP_WORDS)}, STOP_SIGN_KEYED.json()]}
+
+
+def _stop_if(where: str) -> Field:
+    return Field(List(StopSignType(), min_items=1, max_items=MAX_STOP_SIGNS),
+                 f"When to stop this exercise (format 1.1), {where}: `spreading` (symptoms "
+                 "spreading away from the spine), `numbness` (numbness or tingling), `sharp` "
+                 "(a sharp or stabbing pain), `pain_above: N` (a rating above N out of 10) or "
+                 "`other: text`. Shown before the exercise and offered in \"This hurts\"; a "
+                 "match stops the exercise.", since="1.1")
+
+
 EXERCISE_DEF = Struct("exercise definition", {
     "name": Field(Text(max_len=80, min_len=1, one_line=True), "Name shown and spoken.",
                   required=True),
@@ -805,6 +866,7 @@ EXERCISE_DEF = Struct("exercise definition", {
     "easier": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
                     "Id of an easier variant offered when this exercise hurts."),
     "sources": Field(Lines(), "Where the exercise comes from (guideline, paper, handout)."),
+    "stop_if": _stop_if("wherever it is used"),
 }, "An exercise: its text, picture and sound.")
 
 _COMMON_NOTE = Field(Text(max_len=500), "A note for the patient, shown during the step.")
@@ -842,6 +904,7 @@ EXERCISE_STEP = Struct("exercise step", {
                          "Changes by week, e.g. `week 3: {hold: 40s}`."),
     "pain_check": Field(Bool(), "Ask for a 0-10 pain rating after this exercise "
                         "(default: pain_checks.per_exercise)."),
+    "stop_if": _stop_if("in this step (added to the exercise's own)"),
     "note": _COMMON_NOTE,
     "clinician_notes": _STEP_CLINICIAN_NOTES,
 }, "An exercise held for a time or done for repetitions.",
@@ -1053,6 +1116,8 @@ def _older_format_refuses_newer_fields(doc: dict[str, Any], struct: Struct) -> N
     doc["then"] = {"properties": {
         **{name: False for name in _newer_fields(ROUTINE)},
         "schedule": {"properties": {name: False for name in _newer_fields(SCHEDULE)}},
+        "exercises": {"patternProperties": {"^(?:" + ID_PATTERN + ")$": {
+            "properties": {name: False for name in _newer_fields(EXERCISE_DEF)}}}},
         "blocks": {"items": {"properties": {"steps": {"items": step}}}}}}
 
 

@@ -24,6 +24,7 @@ from player.core.routine import (
     Sides,
     Tempo,
 )
+from player.core.stop_signs import StopSign
 
 #: Seconds assumed per repetition of an untimed "done" set, to estimate start times after it.
 UNTIMED_REP_ESTIMATE_SECONDS = 4.0
@@ -80,6 +81,8 @@ class TimelineStep:
     clinician_notes: str = ""
     """For the clinician only (``timeline``, the report): set on the first step played of a
     routine step that has them. The player and the patient's preview never show it."""
+    stop_if: tuple[StopSign, ...] = ()
+    """When to stop this exercise (format 1.1), on each of its sets and sides."""
 
     def __post_init__(self) -> None:
         if self.origin < 0:
@@ -228,6 +231,7 @@ def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
                 reps=reps,
                 tempo=step.tempo,
                 note=step.note,
+                stop_if=step.stop_if,
                 clinician_notes=step.clinician_notes if set_no == 1 and i == 0 else "",
                 # Asked once per exercise, after its last set and side.
                 pain_check=step.pain_check and set_no == step.sets and i == len(sides) - 1,

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QPushButton, QStyle, QWidget
 
 from player.core.care import in_session_action
 from player.core.history import Session as StoredSession
+from player.core.stop_signs import care_kind, matched
 from player.core.symptoms import leg_symptom_report, put_off_record
 from player.core.timeline import StepKind
 from player.store.db import NewerHistoryError, StoreError
@@ -513,12 +514,17 @@ class CareFeatures(QObject):
                 exercise=exercise.name, easier=exercise.easier), seconds=30)
         paused = self.controller.pause()
         answer = HurtsDialog.ask(self.window, easier is not None,
-                                 self.care.thresholds.in_session_stop_level)
+                                 self.care.thresholds.in_session_stop_level, step.stop_if)
         if answer is None:
             if paused:
                 self.controller.resume()
             return
-        rating, feel = answer
+        rating, feel, ticked = answer
+        # A stop sign of the routine's (format 1.1) that matched applies its care rule: a leg
+        # symptom as if said so here, any other sign stops the exercise.
+        sign_rule = care_kind(matched(step.stop_if, ticked, rating))
+        if feel not in LEG_FEELS and sign_rule in ("leg_pain", "leg_numb"):
+            feel = "leg_pain" if sign_rule == "leg_pain" else "leg_numb"
         leg = feel in LEG_FEELS
         session_id = self.session_id
         if leg:
@@ -532,10 +538,12 @@ class CareFeatures(QObject):
             self._stop_exercise(exercise, None)
             self._ask_due_now()
             return
-        action = in_session_action(rating, feel == "sharp", easier is not None,
-                                   self.care.thresholds)
+        action = in_session_action(rating, feel == "sharp" or sign_rule == "stop",
+                                   easier is not None, self.care.thresholds)
         choice = InSessionAdvice.ask(self.window, action, exercise.name,
                                      easier.name if easier is not None else None)
+        if choice == "continue" and sign_rule is not None:
+            choice = "skip"  # the physio said stop: carrying on is not offered
         self._apply_choice(choice, exercise, easier, paused)
 
     def _apply_choice(self, choice: str, exercise: Exercise, easier: Exercise | None,

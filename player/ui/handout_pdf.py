@@ -259,12 +259,8 @@ def dose_text(step: ExerciseStep) -> str:
 
 
 def _stop_if(step: ExerciseStep) -> tuple[str, ...]:
-    """The step's structured "stop if" conditions, when the routine format gives them.
-
-    Format 1.1 adds ``stop_if``; until the model carries it there is nothing to list here.
-    """
-    del step
-    return ()
+    """The step's structured "stop if" signs (format 1.1), one line each."""
+    return tuple(sign.line() for sign in step.stop_if)
 
 
 def _clinician_extras(routine: Routine) -> tuple[str, ...]:

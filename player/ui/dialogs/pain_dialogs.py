@@ -2,9 +2,11 @@
 
 * ``PainRatingDialog.ask(parent, context, title) -> (rating, note, body_area) | None``: the
   rating before or after a session, during one, or in a daily check-in; None when skipped.
-* ``HurtsDialog.ask(parent, has_easier_variant, stop_level) -> (rating | None, feel) | None``:
-  what the pain is like mid-exercise (sharp, a dull ache, pain spreading down a leg, or numbness
-  or tingling in a leg); the caller applies :func:`player.core.care.in_session_action`.
+* ``HurtsDialog.ask(parent, has_easier_variant, stop_level, stop_signs=()) -> (rating | None,
+  feel, signs) | None``: what the pain is like mid-exercise (sharp, a dull ache, pain spreading
+  down a leg, or numbness or tingling in a leg), and which of the exercise's ``stop_if`` signs
+  (format 1.1) the person ticked; the caller applies :func:`player.core.care.in_session_action`
+  or, for a sign, :func:`player.core.stop_signs.care_kind`.
 * ``InSessionAdvice.ask(parent, action, exercise, easier, finished=False) -> choice``: says in
   plain words to stop the exercise and try its easier variant, or to skip it, or that carrying
   on is fine (``finished``: said after the exercise's last set, by the per-exercise check).
@@ -22,6 +24,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -38,6 +41,7 @@ from PySide6.QtWidgets import (
 from player.core.care import InSessionAction
 from player.core.clinical import IN_SESSION_STOP_LEVEL, PAIN_ANCHORS, PAIN_MAX, PAIN_MIN
 from player.core.history import RatingContext
+from player.core.stop_signs import CHOICES_HEADING, StopSign
 from player.ui.widgets.labels import TextLabel
 from player.ui.widgets.style import TextRole
 
@@ -78,7 +82,7 @@ PainFeel = Literal["sharp", "ache", "leg_pain", "leg_numb"]
 """What "This hurts" says the pain is like: sharp or stabbing; a dull ache or soreness; pain
 spreading down a leg; numbness or tingling in a leg (the last two lead to the symptom
 questions, clinical-notes.md v2)."""
-HurtsAnswer = tuple[int | None, PainFeel | None]
+HurtsAnswer = tuple[int | None, PainFeel | None, tuple[StopSign, ...]]
 LEG_FEELS: frozenset[PainFeel] = frozenset({"leg_pain", "leg_numb"})
 InSessionChoice = Literal["easier", "skip", "stop", "continue"]
 
@@ -267,7 +271,8 @@ class HurtsDialog(_RatingDialogBase):
     """"This hurts": is the pain sharp or stabbing, and how bad (optional)?"""
 
     def __init__(self, parent: QWidget | None, has_easier_variant: bool,
-                 stop_level: int = IN_SESSION_STOP_LEVEL) -> None:
+                 stop_level: int = IN_SESSION_STOP_LEVEL,
+                 stop_signs: tuple[StopSign, ...] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("This hurts")
         self.setModal(True)
@@ -284,6 +289,16 @@ class HurtsDialog(_RatingDialogBase):
             layout.addWidget(button)
             self.feels[feel] = button
         self.sharp, self.ache = self.feels["sharp"], self.feels["ache"]
+        #: The exercise's own stop signs (format 1.1), each a box to tick; text from the file.
+        self.signs: dict[StopSign, QCheckBox] = {}
+        if stop_signs:
+            layout.addWidget(TextLabel(CHOICES_HEADING, wrap=True))
+        for sign in stop_signs:
+            box = QCheckBox(sign.choice_text(), self)
+            box.setAccessibleName(sign.choice_text())
+            box.toggled.connect(self._update_ok)
+            layout.addWidget(box)
+            self.signs[sign] = box
         layout.addWidget(TextLabel("How bad is it (optional)?", wrap=True))
         layout.addWidget(TextLabel(KEYS_HINT, TextRole.SMALL, wrap=True, dim=True))
         self.scale = RatingScale(self)
@@ -309,11 +324,13 @@ class HurtsDialog(_RatingDialogBase):
         self.sharp.setFocus()
 
     def answer(self) -> HurtsAnswer | None:
-        """``(rating or None, feel or None)``, or None until the pain was described or rated."""
-        if self.kind.checkedButton() is None and self.scale.rating is None:
+        """``(rating or None, feel or None, signs ticked)``, or None until the pain was
+        described, rated or a sign ticked."""
+        ticked = tuple(sign for sign, box in self.signs.items() if box.isChecked())
+        if self.kind.checkedButton() is None and self.scale.rating is None and not ticked:
             return None
         feel = next((f for f, button in self.feels.items() if button.isChecked()), None)
-        return self.scale.rating, feel
+        return self.scale.rating, feel, ticked
 
     def accept(self) -> None:
         """Close with the answer (only once there is one)."""
@@ -322,10 +339,11 @@ class HurtsDialog(_RatingDialogBase):
 
     @classmethod
     def ask(cls, parent: QWidget | None, has_easier_variant: bool,
-            stop_level: int = IN_SESSION_STOP_LEVEL) -> HurtsAnswer | None:
-        """``(rating or None, feel or None)``, or None when the person went back to the
-        exercise."""
-        dialog = cls(parent, has_easier_variant, stop_level)
+            stop_level: int = IN_SESSION_STOP_LEVEL,
+            stop_signs: tuple[StopSign, ...] = ()) -> HurtsAnswer | None:
+        """``(rating or None, feel or None, signs ticked)``, or None when the person went back
+        to the exercise."""
+        dialog = cls(parent, has_easier_variant, stop_level, stop_signs)
         try:
             return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:

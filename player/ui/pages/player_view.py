@@ -503,8 +503,11 @@ class PlayerView(QWidget):
             StepKind.EXERCISE, StepKind.CADENCE, StepKind.SWITCH_SIDES) else None
         pack = step.kind if step.kind in BARRIER_ADVICE else None
         ahead = False
+        upcoming = timeline.steps[step.index + 1 : step.index + 2]
+        stop_if = step.stop_if
+        if step.kind in (StepKind.LEAD_IN, StepKind.REST, StepKind.SWITCH_SIDES):
+            stop_if = upcoming[0].stop_if if upcoming else ()  # said before the exercise
         if step.kind in (StepKind.LEAD_IN, StepKind.REST):
-            upcoming = timeline.steps[step.index + 1 : step.index + 2]
             if upcoming and upcoming[0].kind in (StepKind.EXERCISE, StepKind.CADENCE):
                 exercise = upcoming[0].exercise  # read ahead while waiting
                 ahead = True
@@ -518,5 +521,6 @@ class PlayerView(QWidget):
                 UP_NEXT.format(name=exercise.name) if ahead and exercise else INSTRUCTIONS_HEADING)
             self.instructions_section.set_lines(exercise.instructions if exercise else ())
         self.feel_section.set_lines(exercise.feel if exercise else ())
-        self.cautions_section.set_lines(exercise.cautions if exercise else ())
+        self.cautions_section.set_lines(
+            [*(exercise.cautions if exercise else ()), *(sign.line() for sign in stop_if)])
         self.note_section.set_lines([step.note] if step.note else [], bullets=False)
