@@ -368,6 +368,10 @@ def _check_references(root: Node, library: Library, ctx: Context) -> None:
                              f"{key_path('exercises', ex_id)}.easier", ctx)
     for path, step in _step_nodes(root):
         _check_reference(_child(step, "exercise", SCALAR), known, f"{path}.exercise", ctx)
+        weeks = _child(step, "progression", MAP)
+        for key, change in weeks.value.items() if weeks is not None else ():
+            _check_reference(_child(change, "exercise", SCALAR), known,
+                             f"{key_path(f'{path}.progression', key)}.exercise", ctx)
 
 
 class _Known:
@@ -524,13 +528,13 @@ class _Sizer:
             return [(1, 1, min(v["heat"], HEAT_MAX_SECONDS))]
         if kind == "cadence":
             return [(1, 1, v["duration"])]
-        hold, reps, sets = v.get("hold"), v.get("reps"), v.get("sets", 1)
-        states = [(1, *self._exercise(v, hold, reps, sets))]
+        states = [(1, *self._exercise(v))]
         if "progression" not in v:
             return states
+        current = dict(v)
         for week, p in sorted((int(k.split()[1]), p) for k, p in v["progression"].items()):
-            hold, reps, sets = p.get("hold", hold), p.get("reps", reps), p.get("sets", sets)
-            states.append((week, *self._exercise(v, hold, reps, sets)))
+            current.update(p)  # a new hold, reps, sets, tempo or rest (the exercise: no change)
+            states.append((week, *self._exercise(current)))
         return states
 
     def at_week(self, kind: str, v: dict[str, Any], week: int) -> tuple[int, float]:
@@ -538,8 +542,8 @@ class _Sizer:
         _, n, sec = [s for s in self.states(kind, v) if s[0] <= week][-1]
         return n, sec
 
-    def _exercise(self, v: dict[str, Any], hold: float | None, reps: int | None,
-                  sets: int) -> tuple[int, float]:
+    def _exercise(self, v: dict[str, Any]) -> tuple[int, float]:
+        hold, reps, sets = v.get("hold"), v.get("reps"), v.get("sets", 1)
         sides = 2 if v.get("sides") == "both" else 1
         if v.get("sides") == "alternating":  # one set of reps on each side, taking turns
             reps = 2 * (reps or 1)
@@ -763,6 +767,12 @@ class _RoutineBuilder:
             other: ThermalKind = "ice" if fix.reason == "ice_gap" or fix.kind == "heat" else "heat"
             self.ctx.problems.append(warning(gap_warning(fix, other), node.line, node.col, path))
 
+    def _progression(self, week: int, p: dict[str, Any]) -> Progression:
+        return Progression(week, p.get("hold"), p.get("reps"), p.get("sets"),
+                           p.get("rest_between_sets"), p.get("rest_after"),
+                           _tempo(p["tempo"]) if "tempo" in p else None,
+                           self._lookup(p["exercise"]) if "exercise" in p else None)
+
     def _lookup(self, ex_id: str) -> Exercise | None:
         return self.exercises.get(ex_id)  # unknown ids were reported by _check_references
 
@@ -800,21 +810,24 @@ class _RoutineBuilder:
         checks = self.values.get("pain_checks", {})
         step = ExerciseStep(
             exercise=ex, hold=hold, reps=v.get("reps"),
-            tempo=Tempo(tempo.get("up", 0.0), tempo.get("hold", 0.0), tempo.get("down", 0.0),
-                        order=tuple(tempo)) if tempo else None,
+            tempo=_tempo(tempo) if tempo else None,
             sets=v.get("sets", 1),
             rest_between_sets=v.get("rest_between_sets", self.defaults["rest_between_sets"]),
             rest_after=v.get("rest_after", self.defaults["rest_after"]),
             sides=Sides(v.get("sides", "none")),
             switch_time=v.get("switch_time", self.defaults["switch_time"]),
-            progressions=tuple(Progression(int(k.split()[1]), p.get("hold"), p.get("reps"),
-                                           p.get("sets"))
+            progressions=tuple(self._progression(int(k.split()[1]), p)
                                for k, p in v.get("progression", {}).items()),
             pain_check=v.get("pain_check", checks.get("per_exercise", False)),
             stop_if=merged(ex.stop_if, v.get("stop_if", ())),
             note=note, clinician_notes=for_clinician)
         _check_dose(step, node, path, self.ctx)
         return step
+
+
+def _tempo(values: dict[str, float]) -> Tempo:
+    return Tempo(values.get("up", 0.0), values.get("hold", 0.0), values.get("down", 0.0),
+                 order=tuple(values))
 
 
 def _minutes(seconds: float) -> str:

@@ -80,6 +80,12 @@ class Progression:
     hold: float | None = None
     reps: int | None = None
     sets: int | None = None
+    #: Format 1.1: the rests, the tempo of each repetition, and the exercise itself (the step
+    #: then plays it, with the same dose and sides).
+    rest_between_sets: float | None = None
+    rest_after: float | None = None
+    tempo: Tempo | None = None
+    exercise: Exercise | None = None
 
 
 @dataclass(frozen=True)
@@ -107,18 +113,29 @@ class ExerciseStep:
     def for_week(self, week: int) -> ExerciseStep:
         """This step with every progression that applies by ``week`` folded in. On a step of
         repetitions, a new ``hold`` is the hold of each repetition (``reps`` with ``hold``)."""
-        hold, reps, sets, tempo = self.hold, self.reps, self.sets, self.tempo
+        step = self
         for p in sorted(self.progressions, key=lambda p: p.from_week):
-            if week >= p.from_week:
-                if p.hold is not None and self.hold is None and tempo is not None:
-                    tempo = replace(tempo, hold=p.hold)
-                elif p.hold is not None:
-                    hold = p.hold
-                reps = p.reps if p.reps is not None else reps
-                sets = p.sets if p.sets is not None else sets
-        if (hold, reps, sets, tempo) == (self.hold, self.reps, self.sets, self.tempo):
-            return self
-        return replace(self, hold=hold, reps=reps, sets=sets, tempo=tempo)
+            if week < p.from_week:
+                continue
+            hold, tempo = step.hold, p.tempo or step.tempo
+            if p.hold is not None and self.hold is None and tempo is not None:
+                tempo = replace(tempo, hold=p.hold)
+            elif p.hold is not None:
+                hold = p.hold
+            exercise = p.exercise or step.exercise
+            step = replace(
+                step, hold=hold, tempo=tempo, exercise=exercise,
+                reps=p.reps if p.reps is not None else step.reps,
+                sets=p.sets if p.sets is not None else step.sets,
+                rest_between_sets=_either(p.rest_between_sets, step.rest_between_sets),
+                rest_after=_either(p.rest_after, step.rest_after),
+                stop_if=step.stop_if if exercise is step.exercise
+                else tuple(dict.fromkeys((*step.stop_if, *exercise.stop_if))))
+        return self if step == self else step
+
+
+def _either(new: float | None, old: float) -> float:
+    return old if new is None else new
 
 
 @dataclass(frozen=True)

@@ -707,6 +707,10 @@ def _reps_or_hold(values: dict[str, Any], node: Node, path: str, ctx: Context) -
 #: Progression problems, each at its own key.
 PROGRESSION_WEEK_1 = ("progressions start from week 2 (week 1 is the step itself); change the "
                       "step's own values, or write `week 2` or later")
+PROGRESSION_TEMPO_NO_REPS = ("changes `tempo`, but this step is held for a time (`hold`); a "
+                             "tempo times each repetition, so it needs a step of `reps`")
+PROGRESSION_TEMPO_HELD = ("changes `tempo`, but each repetition of this step is held (`reps` with "
+                          "`hold`); change `hold` here instead")
 PROGRESSION_OTHER_FIELD = ("changes `{field}`, but this step is done by `{other}`; write "
                            "`{other}` here instead")
 
@@ -733,6 +737,10 @@ def _progression_fits(values: dict[str, Any], node: Node, path: str, ctx: Contex
                 ctx.problems.append(error(
                     PROGRESSION_OTHER_FIELD.format(field=field_name, other=other), line, col,
                     f"{week_path}.{field_name}"))
+        if "tempo" in change.value and "hold" in values:
+            line, col = change.keys["tempo"]
+            message = PROGRESSION_TEMPO_HELD if "reps" in values else PROGRESSION_TEMPO_NO_REPS
+            ctx.problems.append(error(message, line, col, f"{week_path}.tempo"))
 
 
 #: `sides: alternating` in a file older than 1.1, or on a held step.
@@ -792,6 +800,15 @@ PROGRESSION = Struct("progression", {
     "hold": Field(Duration(), "New hold time from that week on."),
     "reps": Field(Int(1, 500), "New number of repetitions from that week on."),
     "sets": Field(Int(1, 50), "New number of sets from that week on."),
+    "rest_between_sets": Field(Duration(zero_ok=True), "New rest between sets from that week "
+                               "on (format 1.1).", since="1.1"),
+    "rest_after": Field(Duration(zero_ok=True), "New rest after the last set from that week on "
+                        "(format 1.1).", since="1.1"),
+    "tempo": Field(TEMPO, "New timing of each repetition from that week on (format 1.1; a step "
+                   "of `reps` without `hold`).", since="1.1"),
+    "exercise": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
+                      "Id of the exercise played from that week on, with the same dose and "
+                      "sides (format 1.1).", since="1.1"),
 }, "Values that replace the step's own from the given week of the schedule.")
 
 #: A ``stop_if`` sign that is neither a known word nor a mapping of one known key.
@@ -920,6 +937,10 @@ EXERCISE_STEP = Struct("exercise step", {
                      "then": {"properties": {"progression": {
                          "additionalProperties": {"properties": {other: False}}}}}}
                     for dose, other in (("hold", "reps"), ("reps", "hold"))),
+                  # A progression's tempo times repetitions that are not held.
+                  {"if": {"required": ["hold"]},
+                   "then": {"properties": {"progression": {
+                       "additionalProperties": {"properties": {"tempo": False}}}}}},
                   # Alternating sides take turns by repetition.
                   {"if": {"required": ["hold"], "not": {"required": ["reps"]}},
                    "then": {"properties": {"sides": {"not": {"const": "alternating"}}}}}]})
@@ -1064,7 +1085,7 @@ TEXT_PATTERN_HELP = {
     (True, True): "must be one line of text, not empty, without control characters",
 }
 #: Fields that name an exercise by id: editors offer the bundled ids there.
-EXERCISE_REFERENCES = ("exercise", "easier")
+EXERCISE_REFERENCES = ("exercise", "easier")  # also a progression's `exercise`
 #: Values an editor inserts for a field with no default, instead of its guess (`0`, which is
 #: invalid for every one of these).
 JSON_EXAMPLES: dict[str, Any] = {
@@ -1111,7 +1132,9 @@ def _older_format_refuses_newer_fields(doc: dict[str, Any], struct: Struct) -> N
         return
     doc["if"] = {"properties": {"format": {"const": 1}}, "required": ["format"]}
     step = {"properties": {**{name: False for name in _newer_fields(EXERCISE_STEP)},
-                           "sides": {"not": {"const": "alternating"}}},
+                           "sides": {"not": {"const": "alternating"}},
+                           "progression": {"additionalProperties": {"properties": {
+                               name: False for name in _newer_fields(PROGRESSION)}}}},
             "if": {"required": ["reps"]}, "then": {"properties": {"hold": False}}}
     doc["then"] = {"properties": {
         **{name: False for name in _newer_fields(ROUTINE)},

@@ -129,6 +129,8 @@ HOW_HEADING: Final = "How to do it"
 FEEL_HEADING: Final = "What you should feel"
 CAUTIONS_HEADING: Final = "Take care"
 STOP_IF_HEADING: Final = "Stop if"
+#: A week's dose in the clinician's table when a progression swaps the exercise (format 1.1).
+CLINICIAN_OTHER_EXERCISE: Final = "{name}: {dose}"
 NOTE: Final = "Note: {text}"
 SIDE_CAPTIONS: Final = {"left": "Left side", "right": "Right side (mirrored)"}
 REST_LINE: Final = "Rest for {time}."
@@ -683,8 +685,12 @@ class _Handout:
                         span = CLINICIAN_WEEKS[0].format(first=first)
                     else:
                         span = CLINICIAN_WEEKS[1].format(first=first, last=last)
-                    yield (step.exercise.name if i == 0 else "", span,
-                           dose_text(step.for_week(first)))
+                    week_step = step.for_week(first)
+                    dose = dose_text(week_step)
+                    if week_step.exercise is not step.exercise:  # format 1.1: another exercise
+                        dose = CLINICIAN_OTHER_EXERCISE.format(name=week_step.exercise.name,
+                                                               dose=dose)
+                    yield (step.exercise.name if i == 0 else "", span, dose)
 
 
 # --- Pages ---------------------------------------------------------------------------------
