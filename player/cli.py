@@ -114,6 +114,8 @@ def timeline_json(timeline: Timeline, routine: Routine | None = None) -> dict[st
                 "set": s.set,
                 "sets": s.sets,
                 "reps": s.reps,
+                "reps_max": s.reps_max,
+                "hold_range": list(s.hold_range) if s.hold_range is not None else None,
                 "start_seconds": s.start_seconds,
                 "duration_seconds": s.duration_seconds,
                 "estimated_seconds": None if s.timed else s.planned_seconds,

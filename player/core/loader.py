@@ -30,6 +30,7 @@ from player.core.routine import (
     FORMAT_VERSIONS,
     Block,
     CadenceStep,
+    DoseRange,
     Exercise,
     ExerciseStep,
     HeatStep,
@@ -543,7 +544,7 @@ class _Sizer:
         return n, sec
 
     def _exercise(self, v: dict[str, Any]) -> tuple[int, float]:
-        hold, reps, sets = v.get("hold"), v.get("reps"), v.get("sets", 1)
+        hold, reps, sets = _most(v.get("hold")), _most(v.get("reps")), v.get("sets", 1)
         sides = 2 if v.get("sides") == "both" else 1
         if v.get("sides") == "alternating":  # one set of reps on each side, taking turns
             reps = 2 * (reps or 1)
@@ -581,6 +582,11 @@ class _Sizer:
             ctx.problems.append(warning(message, where.line, where.col, path))
         else:
             ctx.fail(where, path, message)
+
+
+def _most(value: Any) -> Any:
+    """The most of a range (format 1.1), for the size limits; any other value as it is."""
+    return value.high if isinstance(value, DoseRange) else value
 
 
 def _kind_name(node: Node) -> str:
@@ -804,12 +810,21 @@ class _RoutineBuilder:
         if ex is None:
             return None
         tempo = v.get("tempo")
-        hold = v.get("hold")
-        if hold is not None and "reps" in v:  # 10 x 10s: each repetition is a hold (1.1)
+        hold_max: float | None = None
+        reps_max: int | None = None
+        hold: Any = v.get("hold")
+        reps: Any = v.get("reps")
+        if isinstance(hold, DoseRange):  # 10-20m, played untimed (1.1)
+            hold_max = hold.high
+            hold = hold.low
+        if isinstance(reps, DoseRange):  # 8-12 reps (1.1)
+            reps_max = int(reps.high)
+            reps = int(reps.low)
+        if hold is not None and reps is not None:  # 10 x 10s: each repetition is a hold (1.1)
             tempo, hold = {"hold": hold}, None
         checks = self.values.get("pain_checks", {})
         step = ExerciseStep(
-            exercise=ex, hold=hold, reps=v.get("reps"),
+            exercise=ex, hold=hold, reps=reps, reps_max=reps_max, hold_max=hold_max,
             tempo=_tempo(tempo) if tempo else None,
             sets=v.get("sets", 1),
             rest_between_sets=v.get("rest_between_sets", self.defaults["rest_between_sets"]),
@@ -857,8 +872,9 @@ def _check_dose(step: ExerciseStep, node: Node, path: str, ctx: Context) -> None
     """Plausibility warnings (:mod:`player.core.plausible`) at a step's hold, its progressions'
     holds, or its reps when one timed set lasts too long."""
     holds: list[tuple[float, Node, str]] = []
-    if step.hold is not None and step.hold > _SHORTEST_HOLD_LIMIT:
-        holds.append((step.hold, node.value["hold"], f"{path}.hold"))
+    most = step.hold_max if step.hold_max is not None else step.hold
+    if most is not None and most > _SHORTEST_HOLD_LIMIT:
+        holds.append((most, node.value["hold"], f"{path}.hold"))
     weeks = _child(node, "progression", MAP) if step.progressions else None
     for key, change in weeks.value.items() if weeks is not None else ():
         hold = _child(change, "hold", SCALAR)

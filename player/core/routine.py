@@ -56,6 +56,14 @@ class Tempo:
 
 
 @dataclass(frozen=True)
+class DoseRange:
+    """``8-12`` reps or ``10-20m`` as written in a file (format 1.1): from ``low`` to ``high``."""
+
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
 class Exercise:
     """An exercise definition from the bundled library or a routine's own ``exercises``."""
 
@@ -105,6 +113,10 @@ class ExerciseStep:
     pain_check: bool = False
     #: When to stop (format 1.1): the exercise's own signs, then the step's, each once.
     stop_if: tuple[StopSign, ...] = ()
+    #: Format 1.1 ranges: ``reps`` (``hold``) is then the least, this the most, and the set is
+    #: played untimed, ending with Done, showing the range.
+    reps_max: int | None = None
+    hold_max: float | None = None
     note: str = ""
     #: For the clinician only (``timeline``, the report, a handout's clinician copy); never
     #: shown to the patient, unlike ``note``.
@@ -126,6 +138,8 @@ class ExerciseStep:
             step = replace(
                 step, hold=hold, tempo=tempo, exercise=exercise,
                 reps=p.reps if p.reps is not None else step.reps,
+                reps_max=None if p.reps is not None else step.reps_max,  # a number ends a range
+                hold_max=None if p.hold is not None else step.hold_max,
                 sets=p.sets if p.sets is not None else step.sets,
                 rest_between_sets=_either(p.rest_between_sets, step.rest_between_sets),
                 rest_after=_either(p.rest_after, step.rest_after),

@@ -30,7 +30,7 @@ from player.core.limits import (
     MAX_SUGGESTIONS,
 )
 from player.core.problems import Problem, code, error, shown
-from player.core.routine import FORMAT_VERSION, FORMAT_VERSIONS
+from player.core.routine import FORMAT_VERSION, FORMAT_VERSIONS, DoseRange
 from player.core.stop_signs import KEYED as STOP_KEYED
 from player.core.stop_signs import WORDS as STOP_WORDS
 from player.core.stop_signs import StopSign
@@ -381,6 +381,68 @@ class Duration(Type):
         return s
 
 
+#: Ranges (format 1.1) and their mistakes; {found} as written.
+RANGE_NEWER = ("a range ({found}) is new in format {since}, but this file says `format: "
+               "{version}`; write `format: {since}` at the top of the file, or give one value")
+RANGE_ORDER = "a range goes from the least to the most; write {fix}"
+RANGE_SAME = "a range needs two different ends; write one value: {fix}"
+_RANGE = re.compile(r"\s*([0-9][0-9.]*)\s*([A-Za-z][A-Za-z ]*?)?\s*-\s*([0-9].*?)\s*")
+_UNIT_AFTER = re.compile(r"[0-9.]+\s*([A-Za-z][A-Za-z ]*)")
+
+
+@dataclass
+class RangeOr(Type):
+    """One value of ``single`` or, in format 1.1, a range of two written ``8-12`` or ``10-20m``
+    (a unit written only at the end applies to both); checked into a
+    :class:`~player.core.routine.DoseRange`."""
+
+    single: Int | Duration
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        v = node.value
+        m = _RANGE.fullmatch(v) if node.kind == SCALAR and isinstance(v, str) \
+            and node.style not in _QUOTES else None
+        if m is None:
+            return self.single.check(node, path, ctx)
+        low_text, unit, high_text = m.group(1), m.group(2) or "", m.group(3)
+        if not unit and isinstance(self.single, Duration):
+            after = _UNIT_AFTER.fullmatch(high_text)
+            unit = after.group(1) if after else ""
+        low = self.single.check(_piece(node, low_text + unit, self.single), path, ctx)
+        if low is INVALID:  # (one message: a wrong unit is wrong at both ends)
+            return INVALID
+        high = self.single.check(_piece(node, high_text, self.single), path, ctx)
+        if high is INVALID:
+            return INVALID
+        if _version_key(ctx.version) < _version_key(V1_1):
+            return ctx.fail(node, path, RANGE_NEWER.format(found=found(node), since=V1_1,
+                                                           version=ctx.version_written))
+        if low == high:
+            return ctx.fail(node, path, RANGE_SAME.format(fix=shown(low_text + unit, FOUND_CHARS)))
+        if low > high:
+            shared = unit and not m.group(2)  # `20-10m`: the unit at the end only
+            first = high_text[:len(high_text) - len(unit)].strip() if shared else high_text
+            fix = f"{first}-{low_text}{unit}"
+            return ctx.fail(node, path, RANGE_ORDER.format(fix=shown(fix, FOUND_CHARS)))
+        return DoseRange(low, high)
+
+    def json(self) -> dict[str, Any]:
+        return {"anyOf": [self.single.json(), {
+            "type": "string", "pattern": RANGE_JSON_PATTERN,
+            "patternErrorMessage": "a range is written from the least to the most, e.g. 8-12 "
+                                   "or 10-20m"}]}
+
+
+#: For editors: what looks like a range (the ends are checked by ``validate`` alone).
+RANGE_JSON_PATTERN = r"^\s*[0-9][0-9.]*\s*(?:[A-Za-z][A-Za-z ]*)?\s*-\s*[0-9][0-9.]*\s*[A-Za-z ]*$"
+
+
+def _piece(node: Node, text: str, single: Int | Duration) -> Node:
+    """One end of a range as a node at the range's place."""
+    value: Any = int(text) if isinstance(single, Int) and text.isdigit() else text
+    return Node(SCALAR, value, node.line, node.col)
+
+
 @dataclass
 class Enum(Type):
     """One of a fixed set of words."""
@@ -685,6 +747,25 @@ HOLD_EACH_REP_AND_TEMPO = ("with `tempo`, write the hold of each repetition in t
                            "(`tempo: {{hold: {hold}}}`), not as `hold`")
 
 
+#: A range where the set must be timed or counted.
+RANGE_WITH_TEMPO = ("a range of reps is played as a set you end with Done, so it cannot have a "
+                    "`tempo`; give one number of reps, or remove the tempo")
+RANGE_HELD_REPS = ("with `reps` and `hold` (each repetition held), give one value of each, not "
+                   "a range")
+
+
+def _ranges_fit(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
+    """A range (format 1.1) is played untimed: not with a tempo, nor with held repetitions."""
+    ranged = [k for k in ("reps", "hold") if isinstance(values.get(k), DoseRange)]
+    if not ranged:
+        return
+    at = ranged[0]
+    if "reps" in values and "hold" in values:
+        ctx.fail(node.value[at], f"{path}.{at}", RANGE_HELD_REPS)
+    elif "tempo" in values:
+        ctx.fail(node.value[at], f"{path}.{at}", RANGE_WITH_TEMPO)
+
+
 def _reps_or_hold(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
     has_hold, has_reps = "hold" in values, "reps" in values
     if not has_hold and not has_reps:
@@ -901,10 +982,12 @@ EXERCISE_STEP = Struct("exercise step", {
     "exercise": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
                       "Id of the exercise, from the routine's `exercises` or the bundled library.",
                       required=True),
-    "hold": Field(Duration(), "Time to hold or do the exercise, per set and side; with `reps` "
-                  "(format 1.1), the hold of each repetition (10 x 10s)."),
-    "reps": Field(Int(1, 500), "Repetitions per set and side; without `tempo` the person "
-                               "presses Done when finished."),
+    "hold": Field(RangeOr(Duration()), "Time to hold or do the exercise, per set and side; "
+                  "with `reps` (format 1.1), the hold of each repetition (10 x 10s). A range "
+                  "(format 1.1: `10-20m`) is played untimed, ending with Done."),
+    "reps": Field(RangeOr(Int(1, 500)), "Repetitions per set and side; without `tempo` the "
+                  "person presses Done when finished. A range (format 1.1: `8-12`) is played "
+                  "that way, showing the range."),
     "tempo": Field(TEMPO, "Timing of each repetition; makes a reps set timed."),
     "sets": Field(Int(1, 50), "Number of sets.", default=1),
     "rest_between_sets": Field(Duration(zero_ok=True), "Rest between sets "
@@ -925,7 +1008,7 @@ EXERCISE_STEP = Struct("exercise step", {
     "note": _COMMON_NOTE,
     "clinician_notes": _STEP_CLINICIAN_NOTES,
 }, "An exercise held for a time or done for repetitions.",
-    rules=(_reps_or_hold, _progression_fits, _alternating_fits),
+    rules=(_reps_or_hold, _progression_fits, _alternating_fits, _ranges_fit),
     json_extra={
         "oneOf": [{"required": ["hold"],
                    "not": {"anyOf": [{"required": ["reps"]}, {"required": ["tempo"]}]}},
@@ -937,6 +1020,12 @@ EXERCISE_STEP = Struct("exercise step", {
                      "then": {"properties": {"progression": {
                          "additionalProperties": {"properties": {other: False}}}}}}
                     for dose, other in (("hold", "reps"), ("reps", "hold"))),
+                  # A range (1.1) is played untimed: not with a tempo, nor held reps.
+                  {"if": {"required": ["tempo"]},
+                   "then": {"properties": {"reps": {"not": {"type": "string"}}}}},
+                  {"if": {"required": ["reps", "hold"]},
+                   "then": {"properties": {"reps": {"not": {"type": "string"}}, "hold": {
+                       "not": {"type": "string", "pattern": RANGE_JSON_PATTERN}}}}},
                   # A progression's tempo times repetitions that are not held.
                   {"if": {"required": ["hold"]},
                    "then": {"properties": {"progression": {
@@ -1133,6 +1222,8 @@ def _older_format_refuses_newer_fields(doc: dict[str, Any], struct: Struct) -> N
     doc["if"] = {"properties": {"format": {"const": 1}}, "required": ["format"]}
     step = {"properties": {**{name: False for name in _newer_fields(EXERCISE_STEP)},
                            "sides": {"not": {"const": "alternating"}},
+                           "reps": {"not": {"type": "string"}},  # a range (1.1)
+                           "hold": {"not": {"type": "string", "pattern": RANGE_JSON_PATTERN}},
                            "progression": {"additionalProperties": {"properties": {
                                name: False for name in _newer_fields(PROGRESSION)}}}},
             "if": {"required": ["reps"]}, "then": {"properties": {"hold": False}}}

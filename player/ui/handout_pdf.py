@@ -115,6 +115,8 @@ AND: Final = " and "
 
 SET_OF_REPS: Final = ("{sets} set of {reps} repetitions", "{sets} sets of {reps} repetitions")
 REPS: Final = ("{reps} repetition", "{reps} repetitions")
+#: A range (format 1.1): "8 to 12" repetitions, "10 minutes to 20 minutes".
+RANGE: Final = "{low} to {high}"
 HOLD: Final = "hold for {time}"
 SETS_HOLD: Final = ("{sets} time: hold for {time}", "{sets} times: hold for {time} each time")
 TEMPO: Final = "each repetition {phases}"
@@ -237,11 +239,16 @@ def dose_text(step: ExerciseStep) -> str:
     parts = []
     if step.hold is not None:
         time = seconds_text(step.hold)
+        if step.hold_max is not None:  # format 1.1: a range
+            time = RANGE.format(low=time, high=seconds_text(step.hold_max))
         parts.append(HOLD.format(time=time) if step.sets == 1
                      else _plural(SETS_HOLD, step.sets, sets=step.sets, time=time))
     elif step.reps is not None:
-        parts.append(REPS[step.reps != 1].format(reps=step.reps) if step.sets == 1
-                     else SET_OF_REPS[step.sets != 1].format(sets=step.sets, reps=step.reps))
+        reps = str(step.reps) if step.reps_max is None \
+            else RANGE.format(low=step.reps, high=step.reps_max)
+        many = step.reps != 1 or step.reps_max is not None
+        parts.append(REPS[many].format(reps=reps) if step.sets == 1
+                     else SET_OF_REPS[step.sets != 1].format(sets=step.sets, reps=reps))
         if step.tempo is not None:
             phases = [PHASES[name].format(time=seconds_text(secs))
                       for name, secs in step.tempo.phases()]

@@ -26,7 +26,7 @@ from player.core import pictures
 from player.core.durations import format_duration
 from player.core.engine import EngineState, TempoPhase
 from player.core.plan import step_label
-from player.core.timeline import StepKind, Timeline, TimelineStep, describe_step
+from player.core.timeline import StepKind, Timeline, TimelineStep, describe_step, dose_text_of
 from player.ui.controllers.actions import SessionActions
 from player.ui.controllers.session_controller import Session, SessionController
 from player.ui.dialogs.session_dialogs import BARRIER_ADVICE, SKIN_PROBLEM_ADVICE
@@ -45,7 +45,9 @@ NO_ILLUSTRATION = "This exercise has no illustration"
 #: The longest text the Done button takes (see player.ui.controllers.actions).
 LONGEST_DONE_TEXT = "Start timer"
 PAUSED = "Paused \u2014 press Space to go on"
-REPS_TO_DO = "{reps} reps"
+DONE_AFTER_REPS = "Press Done (Enter) when you have finished the repetitions."
+#: An untimed range of time (format 1.1: ``10-20 min``): no clock, the person says when.
+DONE_AFTER_TIME = "Go on for the time shown, as you tolerate it, then press Done (Enter)."
 DONE_WORD = "Done?"
 UP_NEXT = "Up next: {name}"
 
@@ -411,7 +413,7 @@ class PlayerView(QWidget):
         step = self._step
         if step is not None and step.kind is StepKind.EXERCISE and not step.timed:
             # An untimed set shows what to do, never a clock counting up.
-            self.countdown.setText(REPS_TO_DO.format(reps=step.reps) if step.reps else DONE_WORD)
+            self.countdown.setText(dose_text_of(step) or DONE_WORD)  # 10 reps, 8-12 reps
         else:
             self.countdown.setText(format_duration(seconds) if seconds is not None else "")
         self.time_left_label.setText(f"{format_duration(engine.total_remaining_seconds())} left")
@@ -486,7 +488,8 @@ class PlayerView(QWidget):
         if state is EngineState.PAUSED:
             text = ""
         elif waiting is EngineState.AWAITING_DONE:
-            text = "Press Done (Enter) when you have finished the repetitions."
+            text = DONE_AFTER_TIME if self._step is not None and self._step.hold_range \
+                else DONE_AFTER_REPS
         elif waiting is EngineState.AWAITING_CONFIRMATION:
             text = "Waiting for you to confirm the cloth barrier: press Start timer (Enter)."
         elif step is not None and step.kind is StepKind.LEAD_IN:
