@@ -707,7 +707,7 @@ def _exercise_defs(values: dict[str, Any], node: Node, media: _Media,
             id=ex_id, name=v["name"], instructions=v.get("instructions", ()),
             feel=v.get("feel", ()), cautions=v.get("cautions", ()), illustration=illustration,
             sound=sound, easier=v.get("easier"), sources=v.get("sources", ()),
-            stop_if=tuple(v.get("stop_if", ())))
+            stop_if=tuple(v.get("stop_if", ())), breathing=v.get("breathing", ""))
     return out
 
 
@@ -777,7 +777,8 @@ class _RoutineBuilder:
         return Progression(week, p.get("hold"), p.get("reps"), p.get("sets"),
                            p.get("rest_between_sets"), p.get("rest_after"),
                            _tempo(p["tempo"]) if "tempo" in p else None,
-                           self._lookup(p["exercise"]) if "exercise" in p else None)
+                           self._lookup(p["exercise"]) if "exercise" in p else None,
+                           p.get("load"))
 
     def _lookup(self, ex_id: str) -> Exercise | None:
         return self.exercises.get(ex_id)  # unknown ids were reported by _check_references
@@ -835,6 +836,7 @@ class _RoutineBuilder:
                                for k, p in v.get("progression", {}).items()),
             pain_check=v.get("pain_check", checks.get("per_exercise", False)),
             stop_if=merged(ex.stop_if, v.get("stop_if", ())),
+            load=v.get("load", ""), breathing=v.get("breathing", ""),
             note=note, clinician_notes=for_clinician)
         _check_dose(step, node, path, self.ctx)
         return step

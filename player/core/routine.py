@@ -78,6 +78,8 @@ class Exercise:
     sources: tuple[str, ...] = ()
     #: When to stop it wherever it is used (format 1.1); a step may add its own.
     stop_if: tuple[StopSign, ...] = ()
+    #: How to breathe during it (format 1.1), unless a step says otherwise.
+    breathing: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Progression:
     rest_after: float | None = None
     tempo: Tempo | None = None
     exercise: Exercise | None = None
+    load: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,10 @@ class ExerciseStep:
     #: played untimed, ending with Done, showing the range.
     reps_max: int | None = None
     hold_max: float | None = None
+    #: Format 1.1 cues: the load (a band colour, kg, RPE) and the step's own breathing cue
+    #: (:attr:`breathing_cue` falls back to the exercise's).
+    load: str = ""
+    breathing: str = ""
     note: str = ""
     #: For the clinician only (``timeline``, the report, a handout's clinician copy); never
     #: shown to the patient, unlike ``note``.
@@ -140,12 +147,18 @@ class ExerciseStep:
                 reps=p.reps if p.reps is not None else step.reps,
                 reps_max=None if p.reps is not None else step.reps_max,  # a number ends a range
                 hold_max=None if p.hold is not None else step.hold_max,
+                load=step.load if p.load is None else p.load,
                 sets=p.sets if p.sets is not None else step.sets,
                 rest_between_sets=_either(p.rest_between_sets, step.rest_between_sets),
                 rest_after=_either(p.rest_after, step.rest_after),
                 stop_if=step.stop_if if exercise is step.exercise
                 else tuple(dict.fromkeys((*step.stop_if, *exercise.stop_if))))
         return self if step == self else step
+
+    @property
+    def breathing_cue(self) -> str:
+        """The step's own breathing cue, else its exercise's (format 1.1), or ""."""
+        return self.breathing or self.exercise.breathing
 
 
 def _either(new: float | None, old: float) -> float:

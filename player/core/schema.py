@@ -877,6 +877,12 @@ TEMPO = Struct("tempo", {
     json_extra={"anyOf": [{"required": [k], "properties": {k: Duration().json()}}
                           for k in ("up", "hold", "down")]})
 
+#: Load and breathing cues (format 1.1): one line the patient reads during the exercise.
+MAX_CUE_CHARS = 120
+_ONE_LINE_CUE = Text(max_len=MAX_CUE_CHARS, min_len=1, one_line=True)
+_LOAD = Field(_ONE_LINE_CUE, "The load (format 1.1), as the patient knows it: a band colour, "
+              "kg, or how hard it should feel (e.g. Green band; 2 kg; RPE 6 of 10).", since="1.1")
+
 PROGRESSION = Struct("progression", {
     "hold": Field(Duration(), "New hold time from that week on."),
     "reps": Field(Int(1, 500), "New number of repetitions from that week on."),
@@ -890,6 +896,8 @@ PROGRESSION = Struct("progression", {
     "exercise": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
                       "Id of the exercise played from that week on, with the same dose and "
                       "sides (format 1.1).", since="1.1"),
+    "load": Field(_ONE_LINE_CUE, "New load from that week on (format 1.1), e.g. Blue band.",
+                  since="1.1"),
 }, "Values that replace the step's own from the given week of the schedule.")
 
 #: A ``stop_if`` sign that is neither a known word nor a mapping of one known key.
@@ -965,6 +973,8 @@ EXERCISE_DEF = Struct("exercise definition", {
                     "Id of an easier variant offered when this exercise hurts."),
     "sources": Field(Lines(), "Where the exercise comes from (guideline, paper, handout)."),
     "stop_if": _stop_if("wherever it is used"),
+    "breathing": Field(_ONE_LINE_CUE, "How to breathe during it (format 1.1), e.g. Breathe out "
+                       "as you lift; shown during the exercise and on the handout.", since="1.1"),
 }, "An exercise: its text, picture and sound.")
 
 _COMMON_NOTE = Field(Text(max_len=500), "A note for the patient, shown during the step.")
@@ -1005,6 +1015,9 @@ EXERCISE_STEP = Struct("exercise step", {
     "pain_check": Field(Bool(), "Ask for a 0-10 pain rating after this exercise "
                         "(default: pain_checks.per_exercise)."),
     "stop_if": _stop_if("in this step (added to the exercise's own)"),
+    "load": _LOAD,
+    "breathing": Field(_ONE_LINE_CUE, "How to breathe during it (format 1.1); replaces the "
+                       "exercise's own `breathing`.", since="1.1"),
     "note": _COMMON_NOTE,
     "clinician_notes": _STEP_CLINICIAN_NOTES,
 }, "An exercise held for a time or done for repetitions.",

@@ -87,6 +87,9 @@ class TimelineStep:
     """With ``reps``, a range of repetitions (format 1.1): an untimed set, ended with Done."""
     hold_range: tuple[float, float] | None = None
     """A range of time (format 1.1: ``10-20m``): an untimed set, ended with Done."""
+    load: str = ""
+    breathing: str = ""
+    """Format 1.1 cues shown during the exercise: the load, and how to breathe."""
 
     def __post_init__(self) -> None:
         if self.origin < 0:
@@ -245,6 +248,8 @@ def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
                 tempo=step.tempo,
                 note=step.note,
                 stop_if=step.stop_if,
+                load=step.load,
+                breathing=step.breathing_cue,
                 clinician_notes=step.clinician_notes if set_no == 1 and i == 0 else "",
                 # Asked once per exercise, after its last set and side.
                 pain_check=step.pain_check and set_no == step.sets and i == len(sides) - 1,

@@ -131,6 +131,9 @@ HOW_HEADING: Final = "How to do it"
 FEEL_HEADING: Final = "What you should feel"
 CAUTIONS_HEADING: Final = "Take care"
 STOP_IF_HEADING: Final = "Stop if"
+#: Format 1.1 cues under the dose; {text} from the routine file.
+LOAD_LINE: Final = "Load: {text}"
+BREATHING_LINE: Final = "Breathing: {text}"
 #: A week's dose in the clinician's table when a progression swaps the exercise (format 1.1).
 CLINICIAN_OTHER_EXERCISE: Final = "{name}: {dose}"
 NOTE: Final = "Note: {text}"
@@ -497,8 +500,10 @@ class _Handout:
     def _exercise(self, step: ExerciseStep) -> None:
         sides: tuple[str | None, ...] = {Sides.BOTH: ("left", "right"), Sides.LEFT: ("left",),
                                          Sides.RIGHT: ("right",)}.get(step.sides, (None,))
+        cues = (LOAD_LINE.format(text=step.load) if step.load else "",
+                BREATHING_LINE.format(text=step.breathing_cue) if step.breathing_cue else "")
         self._row(step.exercise, step.exercise.name, dose_text(step), sides, step.note,
-                  _stop_if(step))
+                  _stop_if(step), tuple(cue for cue in cues if cue))
 
     def _cadence(self, step: CadenceStep) -> None:
         dose = CADENCE_DOSE.format(bpm=step.bpm, time=seconds_text(step.seconds))
@@ -506,7 +511,8 @@ class _Handout:
                   step.note, ())
 
     def _row(self, exercise: Exercise | None, name: str, dose: str,
-             sides: tuple[str | None, ...], note: str, stop_if: tuple[str, ...]) -> None:
+             sides: tuple[str | None, ...], note: str, stop_if: tuple[str, ...],
+             cues: tuple[str, ...] = ()) -> None:
         """One exercise: its pictures on the left, what to do on the right."""
         doc = self.doc
         fmt = QTextTableFormat()
@@ -532,6 +538,8 @@ class _Handout:
         with doc.into(table.cellAt(0, 1).firstCursorPosition()):
             doc.paragraph(name, doc.char(11.5, bold=True), doc.block(bottom=2))
             doc.paragraph(dose, doc.char(_BODY, bold=True), doc.block(bottom=3))
+            for cue in cues:  # load and breathing (format 1.1)
+                doc.paragraph(cue, doc.char(_BODY), doc.block(bottom=2))
             if note:
                 doc.paragraph(NOTE.format(text=note), doc.char(_BODY, italic=True),
                               doc.block(bottom=3))

@@ -45,6 +45,9 @@ NO_ILLUSTRATION = "This exercise has no illustration"
 #: The longest text the Done button takes (see player.ui.controllers.actions).
 LONGEST_DONE_TEXT = "Start timer"
 PAUSED = "Paused \u2014 press Space to go on"
+#: Format 1.1 cues of an exercise step, under its note; {text} from the routine file.
+LOAD_LINE = "Load: {text}"
+BREATHING_LINE = "Breathing: {text}"
 DONE_AFTER_REPS = "Press Done (Enter) when you have finished the repetitions."
 #: An untimed range of time (format 1.1: ``10-20 min``): no clock, the person says when.
 DONE_AFTER_TIME = "Go on for the time shown, as you tolerate it, then press Done (Enter)."
@@ -526,4 +529,7 @@ class PlayerView(QWidget):
         self.feel_section.set_lines(exercise.feel if exercise else ())
         self.cautions_section.set_lines(
             [*(exercise.cautions if exercise else ()), *(sign.line() for sign in stop_if)])
-        self.note_section.set_lines([step.note] if step.note else [], bullets=False)
+        cues = [LOAD_LINE.format(text=step.load) if step.load else "",
+                BREATHING_LINE.format(text=step.breathing) if step.breathing else ""]
+        self.note_section.set_lines([line for line in (step.note, *cues) if line],
+                                    bullets=False)

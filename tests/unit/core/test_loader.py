@@ -504,7 +504,7 @@ def test_validate_file_checks_library_files_as_libraries(tmp_path):
         "shown and spoken.)",
         "exercise `wall_sit`, nme: unknown field `nme` in exercise definition (did you mean "
         "`name`?) (allowed: name, instructions, feel, cautions, illustration, sound, easier, "
-        "sources, stop_if)",
+        "sources, stop_if, breathing)",
     ]
 
 
