@@ -187,6 +187,9 @@ def _routine_from_root(root: Node, problems: list[Problem], path: Path, library:
         _check_media(root, _Media(path.parent, media_dir, ctx), bad, ctx)
         _check_caps(root, bad, ctx)
         _check_size_of_valid_steps(root, ctx)
+        easier = _child(root, "easier_routine", SCALAR)
+        if easier is not None and isinstance(easier.value, str) and "easier_routine" not in bad:
+            resolve_easier_routine(easier.value, easier, path, ctx)
     _review_warning(root, today or dt.date.today(), ctx)
     found = _named(_after_reading(ctx.problems, read), root, lambda: _exercise_names(root, lib))
     if any(p.is_error for p in found):
@@ -667,6 +670,49 @@ class _Media:
         return None
 
 
+#: ``easier_routine`` (format 1.1) problems; {value} as written.
+EASIER_ROUTINE_OUTSIDE = ("easier routine {value} must be a file in this routine's folder "
+                          "(or a folder inside it), written relative to it{why}")
+EASIER_ROUTINE_SELF = "easier routine {value} is this file itself; name another routine file"
+EASIER_ROUTINE_MISSING = ("easier routine {value} is not in this routine's folder; \"This hurts\" "
+                          "and the preview will not offer it until it is")
+
+
+def resolve_easier_routine(value: str, node: Node, path: Path, ctx: Context) -> Path | None:
+    """The easier routine's file, inside the folder of the routine at ``path``: an error when it
+    points outside (absolute, ``~``, ``..``, a link out) or at the file itself, a warning when it
+    is not there (the routine still plays)."""
+    posix = PurePosixPath(value.replace("\\", "/"))
+    shown = code(value)
+    if posix.is_absolute() or value.startswith("~") or re.match(r"^[A-Za-z]:", value):
+        ctx.fail(node, "easier_routine", EASIER_ROUTINE_OUTSIDE.format(
+            value=shown, why=" (absolute paths are not read)"))
+        return None
+    if ".." in posix.parts:
+        ctx.fail(node, "easier_routine", EASIER_ROUTINE_OUTSIDE.format(
+            value=shown, why=" (`..` is not allowed)"))
+        return None
+    folder = path.parent.resolve()
+    candidate = folder.joinpath(*posix.parts)
+    try:
+        real = candidate.resolve()
+        regular = real.is_file()
+    except (OSError, RuntimeError):
+        regular, real = False, candidate
+    if regular and not real.is_relative_to(folder):
+        ctx.fail(node, "easier_routine", EASIER_ROUTINE_OUTSIDE.format(
+            value=shown, why=" (it is a link that points outside)"))
+        return None
+    if not regular:
+        ctx.problems.append(warning(EASIER_ROUTINE_MISSING.format(value=shown), node.line,
+                                    node.col, "easier_routine"))
+        return None
+    if real == path.resolve():
+        ctx.fail(node, "easier_routine", EASIER_ROUTINE_SELF.format(value=shown))
+        return None
+    return real
+
+
 #: What the player does instead of a missing picture or sound.
 PICTURE_STAND_IN = "a placeholder is shown instead"
 SOUND_STAND_IN = "the spoken name or a tone is played instead"
@@ -743,7 +789,8 @@ class _RoutineBuilder:
                                    checks.get("per_exercise", False),
                                    CareThresholds(**checks.get("thresholds", {}))),
             path=self.path, prescriber=_prescriber(v.get("prescriber")),
-            clinician_notes=v.get("clinician_notes", ""))
+            clinician_notes=v.get("clinician_notes", ""),
+            easier_routine=self._easier_routine(v.get("easier_routine")))
         if self.thermal_nodes:
             self._gap_warnings(routine)
         return routine
@@ -772,6 +819,12 @@ class _RoutineBuilder:
             node, path = self.thermal_nodes[ordinal]
             other: ThermalKind = "ice" if fix.reason == "ice_gap" or fix.kind == "heat" else "heat"
             self.ctx.problems.append(warning(gap_warning(fix, other), node.line, node.col, path))
+
+    def _easier_routine(self, value: str | None) -> Path | None:
+        if value is None:
+            return None
+        return resolve_easier_routine(value, self.root.value["easier_routine"], self.path,
+                                      self.ctx)
 
     def _progression(self, week: int, p: dict[str, Any]) -> Progression:
         return Progression(week, p.get("hold"), p.get("reps"), p.get("sets"),

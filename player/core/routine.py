@@ -276,6 +276,9 @@ class Routine:
     prescriber: Prescriber | None = None
     #: Notes for the clinician only (format 1.1): never shown to the patient, unlike ``notes``.
     clinician_notes: str = ""
+    #: An easier routine file in the same folder (format 1.1), offered by "This hurts" and the
+    #: preview; None when not written, or when the file is not there.
+    easier_routine: Path | None = None
 
     def exercises(self) -> tuple[Exercise, ...]:
         """Every distinct exercise used by the routine, in order of first use."""

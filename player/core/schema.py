@@ -716,6 +716,7 @@ MEDIA_HELP = ("a file path relative to the routine file, or the path of a bundle
               "illustrations/plank.svg")
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 SOUND_SUFFIXES = (".wav", ".mp3", ".ogg")
+ROUTINE_SUFFIXES = (".yaml", ".yml")
 
 _MEDIA_PATTERN = r"[^\0]{1,300}"
 
@@ -1161,6 +1162,10 @@ ROUTINE = Struct("routine", {
                              "(format 1.1): shown by `timeline`, in the report and a handout's "
                              "clinician copy, never to the patient.", since=V1_1),
     "prescriber": Field(PRESCRIBER, "Who prescribed it (format 1.1).", since=V1_1),
+    "easier_routine": Field(_media("routine", ROUTINE_SUFFIXES),
+                            "An easier routine for a bad day (format 1.1): a routine file in "
+                            "this file's folder, e.g. flare-up-day.yaml, offered by \"This "
+                            "hurts\" and the preview.", since=V1_1),
     "schedule": Field(SCHEDULE, "How often and for how long."),
     "defaults": Field(DEFAULTS, "Defaults for every step."),
     "pain_checks": Field(PAIN_CHECKS, "Pain ratings and stricter care thresholds."),

@@ -540,11 +540,25 @@ class CareFeatures(QObject):
             return
         action = in_session_action(rating, feel == "sharp" or sign_rule == "stop",
                                    easier is not None, self.care.thresholds)
+        linked = self._easier_routine()
+        # Offered only when there is one, so the dialog's answer stays as before otherwise.
+        extra = {"easier_routine": True} if linked is not None and action != "continue" else {}
         choice = InSessionAdvice.ask(self.window, action, exercise.name,
-                                     easier.name if easier is not None else None)
+                                     easier.name if easier is not None else None, **extra)
         if choice == "continue" and sign_rule is not None:
             choice = "skip"  # the physio said stop: carrying on is not offered
+        if choice == "easier_routine" and linked is not None:
+            self.controller.stop(for_pain=True)
+            if not self.controller.in_play:
+                self.window.open_file(linked)
+            return
         self._apply_choice(choice, exercise, easier, paused)
+
+    def _easier_routine(self) -> Path | None:
+        """The easier routine the session's routine links (format 1.1), if it is there."""
+        session = self.controller.session
+        linked = session.routine.easier_routine if session is not None else None
+        return linked if linked is not None and linked.is_file() else None
 
     def _apply_choice(self, choice: str, exercise: Exercise, easier: Exercise | None,
                       paused: bool) -> None:

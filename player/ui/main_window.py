@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
         self.preview.start_requested.connect(self.start_routine)
         self.preview.reload_requested.connect(self._on_reload_requested)
         self.preview.handout_requested.connect(self.save_handout)
+        self.preview.easier_requested.connect(self.open_file)
         self.preview.programme_start_chosen.connect(self._on_programme_start_chosen)
         self.preview.set_programme_source(self.programme_without_history)
         self.cue_player.visual_cue.connect(self._on_visual_cue)

@@ -84,7 +84,11 @@ spreading down a leg; numbness or tingling in a leg (the last two lead to the sy
 questions, clinical-notes.md v2)."""
 HurtsAnswer = tuple[int | None, PainFeel | None, tuple[StopSign, ...]]
 LEG_FEELS: frozenset[PainFeel] = frozenset({"leg_pain", "leg_numb"})
-InSessionChoice = Literal["easier", "skip", "stop", "continue"]
+InSessionChoice = Literal["easier", "skip", "stop", "continue", "easier_routine"]
+#: Offered when the routine links an easier routine (format 1.1) and the exercise must stop.
+EASIER_ROUTINE_CHOICE = "Switch to the easier routine"
+EASIER_ROUTINE_TEXT = ("Your physiotherapist has linked an easier routine for a day like this: "
+                       "you can end this session and open it.")
 
 
 def describe_rating(rating: int) -> str:
@@ -362,13 +366,17 @@ class InSessionAdvice(QDialog):
     """
 
     def __init__(self, parent: QWidget | None, action: InSessionAction, exercise: str,
-                 easier: str | None = None, finished: bool = False) -> None:
+                 easier: str | None = None, finished: bool = False,
+                 easier_routine: bool = False) -> None:
         super().__init__(parent)
         self.setModal(True)
         self.choice: InSessionChoice = "continue" if action == "continue" else "skip"
         heading, text, options = self._wording(action, exercise, easier)
         if finished and action != "continue":
             text = FINISHED_STOP.format(exercise=exercise) + " " + text
+        if easier_routine and action != "continue":
+            text = f"{text} {EASIER_ROUTINE_TEXT}"
+            options.insert(len(options) - 1, ("easier_routine", EASIER_ROUTINE_CHOICE))
         self.setWindowTitle(heading)
         self.setAccessibleName(heading)
         self.setAccessibleDescription(text)
@@ -413,9 +421,11 @@ class InSessionAdvice(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, action: InSessionAction, exercise: str,
-            easier: str | None = None, finished: bool = False) -> InSessionChoice:
-        """What the person chose (the safe choice if they closed the dialog)."""
-        dialog = cls(parent, action, exercise, easier, finished)
+            easier: str | None = None, finished: bool = False, *,
+            easier_routine: bool = False) -> InSessionChoice:
+        """What the person chose (the safe choice if they closed the dialog); with
+        ``easier_routine``, switching to the routine's easier routine is offered too."""
+        dialog = cls(parent, action, exercise, easier, finished, easier_routine)
         try:
             dialog.exec()
             return dialog.choice

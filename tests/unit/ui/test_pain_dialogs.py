@@ -219,3 +219,16 @@ def test_a_check_in_opened_by_hand_is_cancelled_a_prompted_rating_skipped(qtbot)
     qtbot.addWidget(prompted)
     assert asked.skip_button.text() == "Cancel"
     assert prompted.skip_button.text() == "Skip"
+
+
+def test_in_session_advice_offers_the_easier_routine_only_when_stopping(qtbot):
+    stop = InSessionAdvice(None, "skip", "Plank", easier_routine=True)
+    carry_on = InSessionAdvice(None, "continue", "Plank", easier_routine=True)
+    plain = InSessionAdvice(None, "skip", "Plank")
+    for d in (stop, carry_on, plain):
+        qtbot.addWidget(d)
+    assert list(stop.buttons) == ["skip", "easier_routine", "stop"]
+    assert "linked an easier routine" in stop.text.text()
+    assert "easier_routine" not in carry_on.buttons and "easier_routine" not in plain.buttons
+    stop.buttons["easier_routine"].click()
+    assert stop.choice == "easier_routine"
