@@ -787,32 +787,49 @@ class _Printer(PagedPrinter):
 def _keep_tables_whole(doc: QTextDocument, tables: Sequence[QTextTable],
                        page_height: float) -> bool:
     """Start on a new page each exercise that would straddle two (with the heading just before
-    it, if any) unless it is longer than a page; True when one was moved."""
+    it, if any) unless it is longer than a page; True when one was moved.
+
+    Every page break is decided from one layout: a break moves what follows it down by the rest
+    of its page, so each later table's place is its laid-out place plus the moves before it.
+    The breaks are then made in one edit (one new layout, not one per break: the worst case's
+    36 breaks took 2 s). The caller checks again, so a place the sum got wrong is still fixed.
+    """
     layout = doc.documentLayout()
-    moved = False
+    shift = 0.0
+    breaks: list[tuple[QTextTable, QTextBlock | None]] = []
     for table in tables:
         rect = layout.frameBoundingRect(table)
-        top = rect.top() + table.format().topMargin()
-        bottom = rect.bottom() - table.format().bottomMargin()
+        top = rect.top() + table.format().topMargin() + shift
+        bottom = rect.bottom() - table.format().bottomMargin() + shift
         heading = _heading_before(doc, table)
+        heading_top = layout.blockBoundingRect(heading).top() + shift \
+            if heading is not None else None
         starts = int(top // page_height)
-        alone = heading is not None and int(
-            layout.blockBoundingRect(heading).top() // page_height) != starts
+        alone = heading_top is not None and int(heading_top // page_height) != starts
         straddles = starts != int((bottom - 1) // page_height) \
             and bottom - top <= page_height - 1 and top % page_height >= 1
         if not (alone or straddles):
             continue
-        fmt = QTextBlockFormat()
-        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-        if heading is not None:
-            QTextCursor(heading).mergeBlockFormat(fmt)
-        else:
-            frame = table.format()
-            frame.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-            table.setFormat(frame)
-        moved = True
-    return moved
-
+        moved_from = heading_top if heading_top is not None else rect.top() + shift
+        shift += (int(moved_from // page_height) + 1) * page_height - moved_from
+        breaks.append((table, heading))
+    if not breaks:
+        return False
+    edit = QTextCursor(doc)
+    edit.beginEditBlock()
+    try:
+        for table, heading in breaks:
+            if heading is not None:
+                fmt = QTextBlockFormat()
+                fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                QTextCursor(heading).mergeBlockFormat(fmt)
+            else:
+                frame = table.format()
+                frame.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                table.setFormat(frame)
+    finally:
+        edit.endEditBlock()
+    return True
 
 
 def _heading_before(doc: QTextDocument, table: QTextTable) -> QTextBlock | None:

@@ -467,11 +467,17 @@ class MainWindow(QMainWindow):
         target = HandoutFileDialog.ask(self, HANDOUT_NAME.format(stem=path.stem, week=week))
         if target is None:
             return
+        # Under a second even for the 60-exercise worst case (bench/bench_handout.py), so it is
+        # made here with a busy cursor: on a worker, Qt's SVG drawing has deadlocked against
+        # the window's own (see player.ui.widgets.illustration).
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             written = write_handout_pdf(routine, target, week)
         except OSError as exc:
             self.show_status(HANDOUT_NOT_SAVED.format(reason=exc.strerror or exc), seconds=30)
             return
+        finally:
+            QApplication.restoreOverrideCursor()
         message = HANDOUT_SAVED.format(week=week, path=target, pages=written.pages)
         if written.problems:
             message += HANDOUT_PICTURES_LEFT_OUT.format(count=len(written.problems),
