@@ -888,7 +888,7 @@ class _RoutineBuilder:
             progressions=tuple(self._progression(int(k.split()[1]), p)
                                for k, p in v.get("progression", {}).items()),
             pain_check=v.get("pain_check", checks.get("per_exercise", False)),
-            stop_if=merged(ex.stop_if, v.get("stop_if", ())),
+            stop_if=merged(ex.stop_if, v["stop_if"]) if "stop_if" in v else ex.stop_if,
             load=v.get("load", ""), breathing=v.get("breathing", ""),
             note=note, clinician_notes=for_clinician)
         _check_dose(step, node, path, self.ctx)

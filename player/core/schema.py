@@ -400,7 +400,7 @@ class RangeOr(Type):
 
     def check(self, node: Node, path: str, ctx: Context) -> Any:
         v = node.value
-        m = _RANGE.fullmatch(v) if node.kind == SCALAR and isinstance(v, str) \
+        m = _RANGE.fullmatch(v) if node.kind == SCALAR and isinstance(v, str) and "-" in v \
             and node.style not in _QUOTES else None
         if m is None:
             return self.single.check(node, path, ctx)
@@ -757,10 +757,12 @@ RANGE_HELD_REPS = ("with `reps` and `hold` (each repetition held), give one valu
 
 def _ranges_fit(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
     """A range (format 1.1) is played untimed: not with a tempo, nor with held repetitions."""
-    ranged = [k for k in ("reps", "hold") if isinstance(values.get(k), DoseRange)]
-    if not ranged:
+    if isinstance(values.get("reps"), DoseRange):
+        at = "reps"
+    elif isinstance(values.get("hold"), DoseRange):
+        at = "hold"
+    else:
         return
-    at = ranged[0]
     if "reps" in values and "hold" in values:
         ctx.fail(node.value[at], f"{path}.{at}", RANGE_HELD_REPS)
     elif "tempo" in values:
