@@ -59,9 +59,15 @@ class StopSign:
         return CHOICE_TEXT[self.kind].format(n=self.pain_above, text=self.text)
 
     def line(self) -> str:
-        """``Stop if the pain is above 5 out of 10.`` (an ``other`` sign as the physio wrote
-        it, without a second full stop)."""
-        return STOP_IF_LINE.format(sign=self.patient_text().rstrip("."))
+        """``Stop if the pain is above 5 out of 10.``; an ``other`` sign as the physio wrote it,
+        its first letter small when its first word is an ordinary capitalised one (``Pain in
+        the knee`` reads ``Stop if pain in the knee.``; ``ITB pain`` and ``I feel dizzy``
+        stay), without a second full stop."""
+        sign = self.patient_text().rstrip(".")
+        first = sign.split(" ", 1)[0]
+        if self.kind == "other" and len(first) > 1 and first.istitle():
+            sign = sign[0].lower() + sign[1:]
+        return STOP_IF_LINE.format(sign=sign)
 
 
 def merged(*groups: Iterable[StopSign]) -> tuple[StopSign, ...]:

@@ -66,7 +66,7 @@ def test_the_exercise_signs_then_the_step_signs_reach_every_set_and_side(tmp_pat
         "Stop if you feel numbness or tingling.",
         "Stop if symptoms spread away from your spine (into your buttock or down a leg).",
         "Stop if the pain is above 5 out of 10.",
-        "Stop if Pain in the front of the knee.",
+        "Stop if pain in the front of the knee.",
     ]
 
 
@@ -141,3 +141,13 @@ def test_the_docs_stop_if_example_gives_four_signs(tmp_path, library):
     assert result.problems == () and result.routine is not None
     assert [s.kind for s in result.routine.blocks[0].steps[0].stop_if] == [
         "spreading", "numbness", "pain_above", "other"]
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("Pain in the front of the knee", "Stop if pain in the front of the knee."),
+    ("ITB pain", "Stop if ITB pain."),
+    ("I feel dizzy.", "Stop if I feel dizzy."),
+    ("dizziness", "Stop if dizziness."),
+])
+def test_an_own_sign_reads_as_a_sentence(text, line):
+    assert StopSign("other", text=text).line() == line
