@@ -84,3 +84,23 @@ def test_cues_under_format_10_say_to_write_11(tmp_path, library):
     _, problems = load(tmp_path, ROUTINE.replace("format: 1.1", "format: 1.0"), library)
     assert [p.split(": error: ")[0] for p in problems] == ["7:5", "14:9", "16:20", "19:9"]
     assert all("is new in format 1.1" in p for p in problems)
+
+
+def test_timeline_says_the_cues_and_stop_signs_once_per_exercise_step(tmp_path, library):
+    import io
+
+    from player.cli import cmd_timeline
+
+    path = tmp_path / "r.yaml"
+    path.write_text(ROUTINE.replace("        load: Green band\n",
+                                    "        load: Green band\n        stop_if: [numbness]\n"),
+                    encoding="utf-8")
+    out = io.StringIO()
+    assert cmd_timeline(str(path), False, out=out, library=library) == 0
+    lines = [line.strip() for line in out.getvalue().splitlines()]
+    assert lines.count("load: Green band") == 1  # under set 1, not again under set 2
+    assert lines.count("breathing: Breathe out as you pull.") == 1
+    assert lines.count("breathing: Breathe steadily.") == 1
+    assert lines.count("Stop if you feel numbness or tingling.") == 1
+    assert lines.index("load: Green band") == lines.index("Stop if you feel numbness or "
+                                                          "tingling.") - 2
