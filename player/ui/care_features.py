@@ -65,6 +65,8 @@ log = logging.getLogger(__name__)
 EASIER_MISSING = ("The easier variant named for {exercise} ({easier}) is neither in this routine "
                   "nor in the exercise library, so it cannot be offered.")
 HISTORY_UNAVAILABLE = "Your history is not available (see the earlier message)."
+#: The note of a "This hurts" rating given with the routine's stop signs ticked (format 1.1).
+STOP_SIGNS_NOTE = "Stop signs: {signs}"
 RUNS_WITHOUT_HISTORY = "Until then the app works without your history."
 RUNS_WITHOUT_HISTORY_UNTIL_FIXED = ("The app works without your history until this is fixed; "
                                     "nothing already saved has been changed.")
@@ -530,7 +532,10 @@ class CareFeatures(QObject):
         if leg:
             self.care.record_symptoms(leg_symptom_report(local_now(), feel == "leg_pain"))
         if rating is not None:
-            self.care.record_rating("during", rating, session_id=session_id,
+            # The routine's stop signs ticked go with the rating, for the report (format 1.1).
+            note = STOP_SIGNS_NOTE.format(signs="; ".join(s.choice_text() for s in ticked)) \
+                if ticked else ""
+            self.care.record_rating("during", rating, note=note, session_id=session_id,
                                     exercise_id=exercise.id)
         if not self.controller.in_play:
             return  # a red flag stopped the session

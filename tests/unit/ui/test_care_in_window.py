@@ -239,6 +239,25 @@ def test_a_routine_stop_sign_is_shown_before_the_exercise_and_offered_in_this_hu
     assert h.engine.current.name == "Glute bridge"  # "carry on" is not offered: skipped
 
 
+def test_a_rating_with_a_stop_sign_ticked_keeps_the_sign_in_its_note(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    knee = StopSign("other", text="Pain in the knee")
+    monkeypatch.setattr(HurtsDialog, "ask", classmethod(
+        lambda cls, parent, easier, stop, signs=(): (2, None, (knee,))))
+    monkeypatch.setattr(InSessionAdvice, "ask", classmethod(
+        lambda cls, parent, action, exercise, easier=None: "skip"))
+    h = harness
+    path = routine_file(tmp_path, STOP_SIGNS)
+    h.window.open_file(path)
+    assert h.window.start_routine(path)
+    h.advance(2.5)
+    h.app.care.hurts_button.click()
+    with stored(isolated_data_dir) as store:
+        [rating] = [r for r in store.ratings() if r.context == "during"]
+        assert (rating.rating, rating.note) == (2, "Stop signs: Pain in the knee")
+
+
 @pytest.mark.parametrize(("rating", "stops"), [(3, False), (4, True)])
 def test_a_rating_above_the_routines_pain_above_stops_the_exercise(
         harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
