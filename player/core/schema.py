@@ -386,8 +386,11 @@ RANGE_NEWER = ("a range ({found}) is new in format {since}, but this file says `
                "{version}`; write `format: {since}` at the top of the file, or give one value")
 RANGE_ORDER = "a range goes from the least to the most; write {fix}"
 RANGE_SAME = "a range needs two different ends; write one value: {fix}"
-_RANGE = re.compile(r"\s*([0-9][0-9.]*)\s*([A-Za-z][A-Za-z ]*?)?\s*-\s*([0-9].*?)\s*")
-_UNIT_AFTER = re.compile(r"[0-9.]+\s*([A-Za-z][A-Za-z ]*)")
+#: The editor's message for text that does not look like a range.
+RANGE_EDITOR_HELP = "a range is written from the least to the most, e.g. 8-12 or 10-20m"
+_RANGE = re.compile(r"\s*([0-9][^-]*?)\s*-\s*([0-9].*?)\s*")
+_BARE_NUMBER = re.compile(r"[0-9.]+")
+_UNIT_AFTER = re.compile(r"([0-9.]+)\s*([A-Za-z][A-Za-z ]*)")
 
 
 @dataclass
@@ -404,10 +407,11 @@ class RangeOr(Type):
             and node.style not in _QUOTES else None
         if m is None:
             return self.single.check(node, path, ctx)
-        low_text, unit, high_text = m.group(1), m.group(2) or "", m.group(3)
-        if not unit and isinstance(self.single, Duration):
-            after = _UNIT_AFTER.fullmatch(high_text)
-            unit = after.group(1) if after else ""
+        low_text, high_text = m.group(1), m.group(2)
+        # `10-20m`: a unit written only at the end applies to both ends.
+        after = _UNIT_AFTER.fullmatch(high_text) if isinstance(self.single, Duration) \
+            and _BARE_NUMBER.fullmatch(low_text) else None
+        unit = after.group(2) if after else ""
         low = self.single.check(_piece(node, low_text + unit, self.single), path, ctx)
         if low is INVALID:  # (one message: a wrong unit is wrong at both ends)
             return INVALID
@@ -420,21 +424,17 @@ class RangeOr(Type):
         if low == high:
             return ctx.fail(node, path, RANGE_SAME.format(fix=shown(low_text + unit, FOUND_CHARS)))
         if low > high:
-            shared = unit and not m.group(2)  # `20-10m`: the unit at the end only
-            first = high_text[:len(high_text) - len(unit)].strip() if shared else high_text
-            fix = f"{first}-{low_text}{unit}"
+            fix = f"{after.group(1)}-{low_text}{unit}" if after else f"{high_text}-{low_text}"
             return ctx.fail(node, path, RANGE_ORDER.format(fix=shown(fix, FOUND_CHARS)))
         return DoseRange(low, high)
 
     def json(self) -> dict[str, Any]:
-        return {"anyOf": [self.single.json(), {
-            "type": "string", "pattern": RANGE_JSON_PATTERN,
-            "patternErrorMessage": "a range is written from the least to the most, e.g. 8-12 "
-                                   "or 10-20m"}]}
+        return {"anyOf": [self.single.json(), {"type": "string", "pattern": RANGE_JSON_PATTERN,
+                                               "patternErrorMessage": RANGE_EDITOR_HELP}]}
 
 
 #: For editors: what looks like a range (the ends are checked by ``validate`` alone).
-RANGE_JSON_PATTERN = r"^\s*[0-9][0-9.]*\s*(?:[A-Za-z][A-Za-z ]*)?\s*-\s*[0-9][0-9.]*\s*[A-Za-z ]*$"
+RANGE_JSON_PATTERN = r"^\s*[0-9][^-]*-\s*[0-9][0-9.A-Za-z ]*$"
 
 
 def _piece(node: Node, text: str, single: Int | Duration) -> Node:

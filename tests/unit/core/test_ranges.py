@@ -127,3 +127,15 @@ def test_a_quoted_range_is_text_for_reps(tmp_path, library):
     text = ROUTINE.replace("reps: 8-12", 'reps: "8-12"')
     _, problems = load(tmp_path, text, library)
     assert len(problems) == 1 and "must be a whole number from 1 to 500" in problems[0]
+
+
+@pytest.mark.parametrize(("written", "seconds"), [
+    ("hold: 1m30s-2m", (90.0, 120.0)), ("hold: 10 - 20m", (600.0, 1200.0)),
+    ("hold: 10-20 mins", (600.0, 1200.0)), ("hold: 30s-1 minute", (30.0, 60.0)),
+])
+def test_ranges_of_time_as_people_write_them(tmp_path, library, written, seconds):
+    routine, problems = load(tmp_path, ROUTINE.replace("hold: 20s-45s", written), library)
+    assert not [p for p in problems if ": error:" in p] and routine is not None
+    assert bool(problems) == (seconds[1] > 180)  # a plank that long is warned, at its most
+    plank = routine.blocks[0].steps[3]
+    assert (plank.hold, plank.hold_max) == seconds
