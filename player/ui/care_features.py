@@ -515,8 +515,13 @@ class CareFeatures(QObject):
             self.window.show_status(EASIER_MISSING.format(
                 exercise=exercise.name, easier=exercise.easier), seconds=30)
         paused = self.controller.pause()
+        # In the rest between sets or a switch of sides, the signs of the exercise's next set.
+        signs = step.stop_if or next(
+            (s.stop_if for s in engine.timeline.steps[step.index + 1:]
+             if s.kind is StepKind.EXERCISE and s.exercise == exercise), ()) \
+            if engine is not None else step.stop_if
         answer = HurtsDialog.ask(self.window, easier is not None,
-                                 self.care.thresholds.in_session_stop_level, step.stop_if)
+                                 self.care.thresholds.in_session_stop_level, signs)
         if answer is None:
             if paused:
                 self.controller.resume()
@@ -524,7 +529,7 @@ class CareFeatures(QObject):
         rating, feel, ticked = answer
         # A stop sign of the routine's (format 1.1) that matched applies its care rule: a leg
         # symptom as if said so here, any other sign stops the exercise.
-        sign_rule = care_kind(matched(step.stop_if, ticked, rating))
+        sign_rule = care_kind(matched(signs, ticked, rating))
         if feel not in LEG_FEELS and sign_rule in ("leg_pain", "leg_numb"):
             feel = "leg_pain" if sign_rule == "leg_pain" else "leg_numb"
         leg = feel in LEG_FEELS

@@ -239,6 +239,26 @@ def test_a_routine_stop_sign_is_shown_before_the_exercise_and_offered_in_this_hu
     assert h.engine.current.name == "Glute bridge"  # "carry on" is not offered: skipped
 
 
+def test_in_the_rest_between_sets_this_hurts_offers_the_exercises_stop_signs(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    offered: list[tuple[StopSign, ...]] = []
+
+    def hurts(cls, parent, easier, stop, signs=()):
+        offered.append(signs)
+        return None  # back to the exercise
+
+    monkeypatch.setattr(HurtsDialog, "ask", classmethod(hurts))
+    h = harness
+    path = routine_file(tmp_path, STOP_SIGNS)
+    h.window.open_file(path)
+    assert h.window.start_routine(path)
+    h.advance(2 + 4 + 0.5)
+    assert h.engine.current.name == "Rest" and h.engine.current.exercise is not None
+    h.app.care.hurts_button.click()
+    assert len(offered) == 1 and StopSign("spreading") in offered[0]
+    assert h.engine.current.name == "Rest"  # going back resumes where it was
+
+
 def test_a_rating_with_a_stop_sign_ticked_keeps_the_sign_in_its_note(
         harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         isolated_data_dir: Path) -> None:
