@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QPushButton, QStyle, QWidget
 
 from player.core.care import in_session_action
 from player.core.history import Session as StoredSession
-from player.core.stop_signs import care_kind, matched
+from player.core.stop_signs import StopSign, care_kind, matched
 from player.core.symptoms import leg_symptom_report, put_off_record
 from player.core.timeline import StepKind
 from player.store.db import NewerHistoryError, StoreError
@@ -412,11 +412,13 @@ class CareFeatures(QObject):
         # of its sets was done, even if this last one was skipped.
         if step.pain_check and exercise.id in self._exercised:
             session_id = self.session_id
-            self._prompt(lambda: self._ask_during(exercise, session_id))
+            self._prompt(lambda: self._ask_during(exercise, session_id, step.stop_if))
 
-    def _ask_during(self, exercise: Exercise, session_id: int | None) -> None:
-        """The per-exercise pain check; a rating at the stop level stops the exercise for the
-        rest of the session, as "This hurts" does (clinical-notes.md v2)."""
+    def _ask_during(self, exercise: Exercise, session_id: int | None,
+                    signs: tuple[StopSign, ...] = ()) -> None:
+        """The per-exercise pain check; a rating at the stop level, or above the routine's
+        ``pain_above`` sign (format 1.1), stops the exercise for the rest of the session, as
+        "This hurts" does (clinical-notes.md v2)."""
         paused = self.controller.pause()  # False when that was the last step
         answer = PainRatingDialog.ask(self.window, "during", f"After {exercise.name}")
         if answer is None:
@@ -426,7 +428,8 @@ class CareFeatures(QObject):
         rating, note, area = answer
         self.care.record_rating("during", rating, note=note, body_area=area,
                                 session_id=session_id, exercise_id=exercise.id)
-        action = in_session_action(rating, False, True, self.care.thresholds)
+        above = matched(signs, (), rating)  # only pain_above: nothing is ticked here
+        action = in_session_action(rating, bool(above), True, self.care.thresholds)
         if action == "continue" or not self.controller.in_play:
             if paused and self.controller.in_play:
                 self.controller.resume()

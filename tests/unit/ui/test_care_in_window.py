@@ -259,6 +259,30 @@ def test_in_the_rest_between_sets_this_hurts_offers_the_exercises_stop_signs(
     assert h.engine.current.name == "Rest"  # going back resumes where it was
 
 
+@pytest.mark.parametrize(("rating", "advised"), [(1, False), (2, True)])
+def test_the_per_exercise_pain_check_stops_above_the_routines_pain_above(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        rating: int, advised: bool) -> None:
+    def ask(cls, parent, context, title):
+        return (rating if context == "during" else 0, "", "")
+
+    monkeypatch.setattr(PainRatingDialog, "ask", classmethod(ask))
+    advice: list[tuple[str, bool]] = []
+
+    def advise(cls, parent, action, exercise, easier=None, finished=False):
+        advice.append((action, finished))
+        return "skip"
+
+    monkeypatch.setattr(InSessionAdvice, "ask", classmethod(advise))
+    text = STOP_SIGNS.replace("{pain_above: 3}", "{pain_above: 1}").replace(
+        "        rest_between_sets: 2s\n", "        rest_between_sets: 2s\n        pain_check: true\n")
+    path = routine_file(tmp_path, text)
+    assert harness.window.start_routine(path)
+    harness.advance(2 + 4 + 2 + 4 + 0.5)  # both plank sets, into the bridge
+    harness.settle()
+    assert advice == ([("offer_easier", True)] if advised else [])
+
+
 def test_a_rating_with_a_stop_sign_ticked_keeps_the_sign_in_its_note(
         harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         isolated_data_dir: Path) -> None:
