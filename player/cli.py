@@ -20,7 +20,9 @@ from player.core.routine import Routine
 from player.core.text import escape_controls
 from player.core.timeline import (
     UNTIMED_REP_ESTIMATE_SECONDS,
+    StepKind,
     Timeline,
+    TimelineStep,
     build_timeline,
     describe_step,
     prescriber_text,
@@ -114,6 +116,8 @@ def timeline_json(timeline: Timeline, routine: Routine | None = None) -> dict[st
                 "set": s.set,
                 "sets": s.sets,
                 "reps": s.reps,
+                "reps_max": s.reps_max,
+                "hold_range": list(s.hold_range) if s.hold_range is not None else None,
                 "start_seconds": s.start_seconds,
                 "duration_seconds": s.duration_seconds,
                 "estimated_seconds": None if s.timed else s.planned_seconds,
@@ -124,6 +128,18 @@ def timeline_json(timeline: Timeline, routine: Routine | None = None) -> dict[st
             for s in timeline.steps
         ],
     }
+
+
+#: Format 1.1 cues under an exercise's first set in ``timeline``; {text} from the file.
+MSG_LOAD = "load: {text}"
+MSG_BREATHING = "breathing: {text}"
+
+
+def _step_cues(step: TimelineStep) -> list[str]:
+    """The load, breathing and stop signs of an exercise step (format 1.1), a line each."""
+    lines = [MSG_LOAD.format(text=step.load) if step.load else "",
+             MSG_BREATHING.format(text=step.breathing) if step.breathing else ""]
+    return [line for line in lines if line] + [sign.line() for sign in step.stop_if]
 
 
 def print_timeline(timeline: Timeline, out: TextIO, routine: Routine | None = None) -> None:
@@ -142,6 +158,7 @@ def print_timeline(timeline: Timeline, out: TextIO, routine: Routine | None = No
                 print(escape_controls(line), file=out)
     blocks = {s.block: escape_controls(s.block) for s in timeline.steps}
     width = max((len(b) for b in blocks.values()), default=0)
+    previous: TimelineStep | None = None  # the last exercise step printed
     for s in timeline.steps:
         length = format_duration(s.planned_seconds)
         detail = describe_step(s)
@@ -152,6 +169,13 @@ def print_timeline(timeline: Timeline, out: TextIO, routine: Routine | None = No
         if s.clinician_notes:
             print(escape_controls(MSG_STEP_CLINICIAN_NOTES.format(
                 indent=" " * 19, text=s.clinician_notes)), file=out)
+        first_set = s.kind is StepKind.EXERCISE and s.set == 1 and not (
+            previous is not None and previous.set == 1 and previous.exercise == s.exercise)
+        if first_set:
+            for line in _step_cues(s):
+                print(escape_controls(" " * 19 + line), file=out)
+        if s.kind is StepKind.EXERCISE:
+            previous = s
     print(f"Total: {format_duration(timeline.total_seconds)} (untimed steps counted at "
           f"{UNTIMED_REP_ESTIMATE_SECONDS:g} s a repetition)", file=out)
 

@@ -30,6 +30,7 @@ from player.core.routine import (
     FORMAT_VERSIONS,
     Block,
     CadenceStep,
+    DoseRange,
     Exercise,
     ExerciseStep,
     HeatStep,
@@ -59,6 +60,7 @@ from player.core.schema import (
     key_path,
     version_of,
 )
+from player.core.stop_signs import merged
 from player.core.timeline import UNTIMED_REP_ESTIMATE_SECONDS
 from player.core.yamlsafe import MAP, SCALAR, SEQ, Node, decode, parse, read_text
 
@@ -185,6 +187,9 @@ def _routine_from_root(root: Node, problems: list[Problem], path: Path, library:
         _check_media(root, _Media(path.parent, media_dir, ctx), bad, ctx)
         _check_caps(root, bad, ctx)
         _check_size_of_valid_steps(root, ctx)
+        easier = _child(root, "easier_routine", SCALAR)
+        if easier is not None and isinstance(easier.value, str) and "easier_routine" not in bad:
+            resolve_easier_routine(easier.value, easier, path, ctx)
     _review_warning(root, today or dt.date.today(), ctx)
     found = _named(_after_reading(ctx.problems, read), root, lambda: _exercise_names(root, lib))
     if any(p.is_error for p in found):
@@ -367,6 +372,10 @@ def _check_references(root: Node, library: Library, ctx: Context) -> None:
                              f"{key_path('exercises', ex_id)}.easier", ctx)
     for path, step in _step_nodes(root):
         _check_reference(_child(step, "exercise", SCALAR), known, f"{path}.exercise", ctx)
+        weeks = _child(step, "progression", MAP)
+        for key, change in weeks.value.items() if weeks is not None else ():
+            _check_reference(_child(change, "exercise", SCALAR), known,
+                             f"{key_path(f'{path}.progression', key)}.exercise", ctx)
 
 
 class _Known:
@@ -523,13 +532,13 @@ class _Sizer:
             return [(1, 1, min(v["heat"], HEAT_MAX_SECONDS))]
         if kind == "cadence":
             return [(1, 1, v["duration"])]
-        hold, reps, sets = v.get("hold"), v.get("reps"), v.get("sets", 1)
-        states = [(1, *self._exercise(v, hold, reps, sets))]
+        states = [(1, *self._exercise(v))]
         if "progression" not in v:
             return states
+        current = dict(v)
         for week, p in sorted((int(k.split()[1]), p) for k, p in v["progression"].items()):
-            hold, reps, sets = p.get("hold", hold), p.get("reps", reps), p.get("sets", sets)
-            states.append((week, *self._exercise(v, hold, reps, sets)))
+            current.update(p)  # a new hold, reps, sets, tempo or rest (the exercise: no change)
+            states.append((week, *self._exercise(current)))
         return states
 
     def at_week(self, kind: str, v: dict[str, Any], week: int) -> tuple[int, float]:
@@ -537,8 +546,8 @@ class _Sizer:
         _, n, sec = [s for s in self.states(kind, v) if s[0] <= week][-1]
         return n, sec
 
-    def _exercise(self, v: dict[str, Any], hold: float | None, reps: int | None,
-                  sets: int) -> tuple[int, float]:
+    def _exercise(self, v: dict[str, Any]) -> tuple[int, float]:
+        hold, reps, sets = _most(v.get("hold")), _most(v.get("reps")), v.get("sets", 1)
         sides = 2 if v.get("sides") == "both" else 1
         if v.get("sides") == "alternating":  # one set of reps on each side, taking turns
             reps = 2 * (reps or 1)
@@ -576,6 +585,11 @@ class _Sizer:
             ctx.problems.append(warning(message, where.line, where.col, path))
         else:
             ctx.fail(where, path, message)
+
+
+def _most(value: Any) -> Any:
+    """The most of a range (format 1.1), for the size limits; any other value as it is."""
+    return value.high if isinstance(value, DoseRange) else value
 
 
 def _kind_name(node: Node) -> str:
@@ -656,6 +670,49 @@ class _Media:
         return None
 
 
+#: ``easier_routine`` (format 1.1) problems; {value} as written.
+EASIER_ROUTINE_OUTSIDE = ("easier routine {value} must be a file in this routine's folder "
+                          "(or a folder inside it), written relative to it{why}")
+EASIER_ROUTINE_SELF = "easier routine {value} is this file itself; name another routine file"
+EASIER_ROUTINE_MISSING = ("easier routine {value} is not in this routine's folder; \"This hurts\" "
+                          "and the preview will not offer it until it is")
+
+
+def resolve_easier_routine(value: str, node: Node, path: Path, ctx: Context) -> Path | None:
+    """The easier routine's file, inside the folder of the routine at ``path``: an error when it
+    points outside (absolute, ``~``, ``..``, a link out) or at the file itself, a warning when it
+    is not there (the routine still plays)."""
+    posix = PurePosixPath(value.replace("\\", "/"))
+    shown = code(value)
+    if posix.is_absolute() or value.startswith("~") or re.match(r"^[A-Za-z]:", value):
+        ctx.fail(node, "easier_routine", EASIER_ROUTINE_OUTSIDE.format(
+            value=shown, why=" (absolute paths are not read)"))
+        return None
+    if ".." in posix.parts:
+        ctx.fail(node, "easier_routine", EASIER_ROUTINE_OUTSIDE.format(
+            value=shown, why=" (`..` is not allowed)"))
+        return None
+    folder = path.parent.resolve()
+    candidate = folder.joinpath(*posix.parts)
+    try:
+        real = candidate.resolve()
+        regular = real.is_file()
+    except (OSError, RuntimeError):
+        regular, real = False, candidate
+    if regular and not real.is_relative_to(folder):
+        ctx.fail(node, "easier_routine", EASIER_ROUTINE_OUTSIDE.format(
+            value=shown, why=" (it is a link that points outside)"))
+        return None
+    if not regular:
+        ctx.problems.append(warning(EASIER_ROUTINE_MISSING.format(value=shown), node.line,
+                                    node.col, "easier_routine"))
+        return None
+    if real == path.resolve():
+        ctx.fail(node, "easier_routine", EASIER_ROUTINE_SELF.format(value=shown))
+        return None
+    return real
+
+
 #: What the player does instead of a missing picture or sound.
 PICTURE_STAND_IN = "a placeholder is shown instead"
 SOUND_STAND_IN = "the spoken name or a tone is played instead"
@@ -695,7 +752,8 @@ def _exercise_defs(values: dict[str, Any], node: Node, media: _Media,
         out[ex_id] = Exercise(
             id=ex_id, name=v["name"], instructions=v.get("instructions", ()),
             feel=v.get("feel", ()), cautions=v.get("cautions", ()), illustration=illustration,
-            sound=sound, easier=v.get("easier"), sources=v.get("sources", ()))
+            sound=sound, easier=v.get("easier"), sources=v.get("sources", ()),
+            stop_if=tuple(v.get("stop_if", ())), breathing=v.get("breathing", ""))
     return out
 
 
@@ -731,7 +789,8 @@ class _RoutineBuilder:
                                    checks.get("per_exercise", False),
                                    CareThresholds(**checks.get("thresholds", {}))),
             path=self.path, prescriber=_prescriber(v.get("prescriber")),
-            clinician_notes=v.get("clinician_notes", ""))
+            clinician_notes=v.get("clinician_notes", ""),
+            easier_routine=self._easier_routine(v.get("easier_routine")))
         if self.thermal_nodes:
             self._gap_warnings(routine)
         return routine
@@ -761,6 +820,19 @@ class _RoutineBuilder:
             node, path = self.thermal_nodes[ordinal]
             other: ThermalKind = "ice" if fix.reason == "ice_gap" or fix.kind == "heat" else "heat"
             self.ctx.problems.append(warning(gap_warning(fix, other), node.line, node.col, path))
+
+    def _easier_routine(self, value: str | None) -> Path | None:
+        if value is None:
+            return None
+        return resolve_easier_routine(value, self.root.value["easier_routine"], self.path,
+                                      self.ctx)
+
+    def _progression(self, week: int, p: dict[str, Any]) -> Progression:
+        return Progression(week, p.get("hold"), p.get("reps"), p.get("sets"),
+                           p.get("rest_between_sets"), p.get("rest_after"),
+                           _tempo(p["tempo"]) if "tempo" in p else None,
+                           self._lookup(p["exercise"]) if "exercise" in p else None,
+                           p.get("load"))
 
     def _lookup(self, ex_id: str) -> Exercise | None:
         return self.exercises.get(ex_id)  # unknown ids were reported by _check_references
@@ -793,26 +865,40 @@ class _RoutineBuilder:
         if ex is None:
             return None
         tempo = v.get("tempo")
-        hold = v.get("hold")
-        if hold is not None and "reps" in v:  # 10 x 10s: each repetition is a hold (1.1)
+        hold_max: float | None = None
+        reps_max: int | None = None
+        hold: Any = v.get("hold")
+        reps: Any = v.get("reps")
+        if isinstance(hold, DoseRange):  # 10-20m, played untimed (1.1)
+            hold_max = hold.high
+            hold = hold.low
+        if isinstance(reps, DoseRange):  # 8-12 reps (1.1)
+            reps_max = int(reps.high)
+            reps = int(reps.low)
+        if hold is not None and reps is not None:  # 10 x 10s: each repetition is a hold (1.1)
             tempo, hold = {"hold": hold}, None
         checks = self.values.get("pain_checks", {})
         step = ExerciseStep(
-            exercise=ex, hold=hold, reps=v.get("reps"),
-            tempo=Tempo(tempo.get("up", 0.0), tempo.get("hold", 0.0), tempo.get("down", 0.0),
-                        order=tuple(tempo)) if tempo else None,
+            exercise=ex, hold=hold, reps=reps, reps_max=reps_max, hold_max=hold_max,
+            tempo=_tempo(tempo) if tempo else None,
             sets=v.get("sets", 1),
             rest_between_sets=v.get("rest_between_sets", self.defaults["rest_between_sets"]),
             rest_after=v.get("rest_after", self.defaults["rest_after"]),
             sides=Sides(v.get("sides", "none")),
             switch_time=v.get("switch_time", self.defaults["switch_time"]),
-            progressions=tuple(Progression(int(k.split()[1]), p.get("hold"), p.get("reps"),
-                                           p.get("sets"))
+            progressions=tuple(self._progression(int(k.split()[1]), p)
                                for k, p in v.get("progression", {}).items()),
             pain_check=v.get("pain_check", checks.get("per_exercise", False)),
+            stop_if=merged(ex.stop_if, v["stop_if"]) if "stop_if" in v else ex.stop_if,
+            load=v.get("load", ""), breathing=v.get("breathing", ""),
             note=note, clinician_notes=for_clinician)
         _check_dose(step, node, path, self.ctx)
         return step
+
+
+def _tempo(values: dict[str, float]) -> Tempo:
+    return Tempo(values.get("up", 0.0), values.get("hold", 0.0), values.get("down", 0.0),
+                 order=tuple(values))
 
 
 def _minutes(seconds: float) -> str:
@@ -842,8 +928,9 @@ def _check_dose(step: ExerciseStep, node: Node, path: str, ctx: Context) -> None
     """Plausibility warnings (:mod:`player.core.plausible`) at a step's hold, its progressions'
     holds, or its reps when one timed set lasts too long."""
     holds: list[tuple[float, Node, str]] = []
-    if step.hold is not None and step.hold > _SHORTEST_HOLD_LIMIT:
-        holds.append((step.hold, node.value["hold"], f"{path}.hold"))
+    most = step.hold_max if step.hold_max is not None else step.hold
+    if most is not None and most > _SHORTEST_HOLD_LIMIT:
+        holds.append((most, node.value["hold"], f"{path}.hold"))
     weeks = _child(node, "progression", MAP) if step.progressions else None
     for key, change in weeks.value.items() if weeks is not None else ():
         hold = _child(change, "hold", SCALAR)

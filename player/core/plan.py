@@ -92,7 +92,10 @@ class SessionPlan:
             s = steps[i]
             if s.exercise is not hard:
                 break
-            steps[i] = replace(s, exercise=easier,
+            # A breathing cue that came with the hard exercise goes with it (format 1.1).
+            breathing = easier.breathing \
+                if s.kind is StepKind.EXERCISE and s.breathing == hard.breathing else s.breathing
+            steps[i] = replace(s, exercise=easier, breathing=breathing,
                                name=easier.name if s.kind is StepKind.EXERCISE else s.name)
             swapped.append((s.origin, easier.id))
         known = dict(self.variants)

@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from player.core.clinical import DEFAULT_THRESHOLDS, CareThresholds
+from player.core.stop_signs import StopSign
 
 #: The routine format versions this app reads, oldest first; a 1.0 file means the same in 1.1
 #: (1.1 only adds fields). A file may write 1.0 as ``format: 1``.
@@ -55,6 +56,14 @@ class Tempo:
 
 
 @dataclass(frozen=True)
+class DoseRange:
+    """``8-12`` reps or ``10-20m`` as written in a file (format 1.1): from ``low`` to ``high``."""
+
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
 class Exercise:
     """An exercise definition from the bundled library or a routine's own ``exercises``."""
 
@@ -67,6 +76,10 @@ class Exercise:
     sound: Path | None = None
     easier: str | None = None
     sources: tuple[str, ...] = ()
+    #: When to stop it wherever it is used (format 1.1); a step may add its own.
+    stop_if: tuple[StopSign, ...] = ()
+    #: How to breathe during it (format 1.1), unless a step says otherwise.
+    breathing: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,13 @@ class Progression:
     hold: float | None = None
     reps: int | None = None
     sets: int | None = None
+    #: Format 1.1: the rests, the tempo of each repetition, and the exercise itself (the step
+    #: then plays it, with the same dose and sides).
+    rest_between_sets: float | None = None
+    rest_after: float | None = None
+    tempo: Tempo | None = None
+    exercise: Exercise | None = None
+    load: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,16 @@ class ExerciseStep:
     switch_time: float = 5.0
     progressions: tuple[Progression, ...] = ()
     pain_check: bool = False
+    #: When to stop (format 1.1): the exercise's own signs, then the step's, each once.
+    stop_if: tuple[StopSign, ...] = ()
+    #: Format 1.1 ranges: ``reps`` (``hold``) is then the least, this the most, and the set is
+    #: played untimed, ending with Done, showing the range.
+    reps_max: int | None = None
+    hold_max: float | None = None
+    #: Format 1.1 cues: the load (a band colour, kg, RPE) and the step's own breathing cue
+    #: (:attr:`breathing_cue` falls back to the exercise's).
+    load: str = ""
+    breathing: str = ""
     note: str = ""
     #: For the clinician only (``timeline``, the report, a handout's clinician copy); never
     #: shown to the patient, unlike ``note``.
@@ -102,18 +132,37 @@ class ExerciseStep:
     def for_week(self, week: int) -> ExerciseStep:
         """This step with every progression that applies by ``week`` folded in. On a step of
         repetitions, a new ``hold`` is the hold of each repetition (``reps`` with ``hold``)."""
-        hold, reps, sets, tempo = self.hold, self.reps, self.sets, self.tempo
+        step = self
         for p in sorted(self.progressions, key=lambda p: p.from_week):
-            if week >= p.from_week:
-                if p.hold is not None and self.hold is None and tempo is not None:
-                    tempo = replace(tempo, hold=p.hold)
-                elif p.hold is not None:
-                    hold = p.hold
-                reps = p.reps if p.reps is not None else reps
-                sets = p.sets if p.sets is not None else sets
-        if (hold, reps, sets, tempo) == (self.hold, self.reps, self.sets, self.tempo):
-            return self
-        return replace(self, hold=hold, reps=reps, sets=sets, tempo=tempo)
+            if week < p.from_week:
+                continue
+            hold, tempo = step.hold, p.tempo or step.tempo
+            if p.hold is not None and self.hold is None and tempo is not None:
+                tempo = replace(tempo, hold=p.hold)
+            elif p.hold is not None:
+                hold = p.hold
+            exercise = p.exercise or step.exercise
+            step = replace(
+                step, hold=hold, tempo=tempo, exercise=exercise,
+                reps=p.reps if p.reps is not None else step.reps,
+                reps_max=None if p.reps is not None else step.reps_max,  # a number ends a range
+                hold_max=None if p.hold is not None else step.hold_max,
+                load=step.load if p.load is None else p.load,
+                sets=p.sets if p.sets is not None else step.sets,
+                rest_between_sets=_either(p.rest_between_sets, step.rest_between_sets),
+                rest_after=_either(p.rest_after, step.rest_after),
+                stop_if=step.stop_if if exercise is step.exercise
+                else tuple(dict.fromkeys((*step.stop_if, *exercise.stop_if))))
+        return self if step == self else step
+
+    @property
+    def breathing_cue(self) -> str:
+        """The step's own breathing cue, else its exercise's (format 1.1), or ""."""
+        return self.breathing or self.exercise.breathing
+
+
+def _either(new: float | None, old: float) -> float:
+    return old if new is None else new
 
 
 @dataclass(frozen=True)
@@ -227,6 +276,9 @@ class Routine:
     prescriber: Prescriber | None = None
     #: Notes for the clinician only (format 1.1): never shown to the patient, unlike ``notes``.
     clinician_notes: str = ""
+    #: An easier routine file in the same folder (format 1.1), offered by "This hurts" and the
+    #: preview; None when not written, or when the file is not there.
+    easier_routine: Path | None = None
 
     def exercises(self) -> tuple[Exercise, ...]:
         """Every distinct exercise used by the routine, in order of first use."""

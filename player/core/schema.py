@@ -30,7 +30,10 @@ from player.core.limits import (
     MAX_SUGGESTIONS,
 )
 from player.core.problems import Problem, code, error, shown
-from player.core.routine import FORMAT_VERSION, FORMAT_VERSIONS
+from player.core.routine import FORMAT_VERSION, FORMAT_VERSIONS, DoseRange
+from player.core.stop_signs import KEYED as STOP_KEYED
+from player.core.stop_signs import WORDS as STOP_WORDS
+from player.core.stop_signs import StopSign
 from player.core.text import LINE_BREAKS, has_visible, is_control, shorten
 from player.core.yamlsafe import MAP, SCALAR, SEQ, Node
 
@@ -378,6 +381,68 @@ class Duration(Type):
         return s
 
 
+#: Ranges (format 1.1) and their mistakes; {found} as written.
+RANGE_NEWER = ("a range ({found}) is new in format {since}, but this file says `format: "
+               "{version}`; write `format: {since}` at the top of the file, or give one value")
+RANGE_ORDER = "a range goes from the least to the most; write {fix}"
+RANGE_SAME = "a range needs two different ends; write one value: {fix}"
+#: The editor's message for text that does not look like a range.
+RANGE_EDITOR_HELP = "a range is written from the least to the most, e.g. 8-12 or 10-20m"
+_RANGE = re.compile(r"\s*([0-9][^-]*?)\s*-\s*([0-9].*?)\s*")
+_BARE_NUMBER = re.compile(r"[0-9.]+")
+_UNIT_AFTER = re.compile(r"([0-9.]+)\s*([A-Za-z][A-Za-z ]*)")
+
+
+@dataclass
+class RangeOr(Type):
+    """One value of ``single`` or, in format 1.1, a range of two written ``8-12`` or ``10-20m``
+    (a unit written only at the end applies to both); checked into a
+    :class:`~player.core.routine.DoseRange`."""
+
+    single: Int | Duration
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        v = node.value
+        m = _RANGE.fullmatch(v) if node.kind == SCALAR and isinstance(v, str) and "-" in v \
+            and node.style not in _QUOTES else None
+        if m is None:
+            return self.single.check(node, path, ctx)
+        low_text, high_text = m.group(1), m.group(2)
+        # `10-20m`: a unit written only at the end applies to both ends.
+        after = _UNIT_AFTER.fullmatch(high_text) if isinstance(self.single, Duration) \
+            and _BARE_NUMBER.fullmatch(low_text) else None
+        unit = after.group(2) if after else ""
+        low = self.single.check(_piece(node, low_text + unit, self.single), path, ctx)
+        if low is INVALID:  # (one message: a wrong unit is wrong at both ends)
+            return INVALID
+        high = self.single.check(_piece(node, high_text, self.single), path, ctx)
+        if high is INVALID:
+            return INVALID
+        if _version_key(ctx.version) < _version_key(V1_1):
+            return ctx.fail(node, path, RANGE_NEWER.format(found=found(node), since=V1_1,
+                                                           version=ctx.version_written))
+        if low == high:
+            return ctx.fail(node, path, RANGE_SAME.format(fix=shown(low_text + unit, FOUND_CHARS)))
+        if low > high:
+            fix = f"{after.group(1)}-{low_text}{unit}" if after else f"{high_text}-{low_text}"
+            return ctx.fail(node, path, RANGE_ORDER.format(fix=shown(fix, FOUND_CHARS)))
+        return DoseRange(low, high)
+
+    def json(self) -> dict[str, Any]:
+        return {"anyOf": [self.single.json(), {"type": "string", "pattern": RANGE_JSON_PATTERN,
+                                               "patternErrorMessage": RANGE_EDITOR_HELP}]}
+
+
+#: For editors: what looks like a range (the ends are checked by ``validate`` alone).
+RANGE_JSON_PATTERN = r"^\s*[0-9][^-]*-\s*[0-9][0-9.A-Za-z ]*$"
+
+
+def _piece(node: Node, text: str, single: Int | Duration) -> Node:
+    """One end of a range as a node at the range's place."""
+    value: Any = int(text) if isinstance(single, Int) and text.isdigit() else text
+    return Node(SCALAR, value, node.line, node.col)
+
+
 @dataclass
 class Enum(Type):
     """One of a fixed set of words."""
@@ -651,6 +716,7 @@ MEDIA_HELP = ("a file path relative to the routine file, or the path of a bundle
               "illustrations/plank.svg")
 IMAGE_SUFFIXES = (".svg", ".png", ".jpg", ".jpeg")
 SOUND_SUFFIXES = (".wav", ".mp3", ".ogg")
+ROUTINE_SUFFIXES = (".yaml", ".yml")
 
 _MEDIA_PATTERN = r"[^\0]{1,300}"
 
@@ -682,6 +748,27 @@ HOLD_EACH_REP_AND_TEMPO = ("with `tempo`, write the hold of each repetition in t
                            "(`tempo: {{hold: {hold}}}`), not as `hold`")
 
 
+#: A range where the set must be timed or counted.
+RANGE_WITH_TEMPO = ("a range of reps is played as a set you end with Done, so it cannot have a "
+                    "`tempo`; give one number of reps, or remove the tempo")
+RANGE_HELD_REPS = ("with `reps` and `hold` (each repetition held), give one value of each, not "
+                   "a range")
+
+
+def _ranges_fit(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
+    """A range (format 1.1) is played untimed: not with a tempo, nor with held repetitions."""
+    if isinstance(values.get("reps"), DoseRange):
+        at = "reps"
+    elif isinstance(values.get("hold"), DoseRange):
+        at = "hold"
+    else:
+        return
+    if "reps" in values and "hold" in values:
+        ctx.fail(node.value[at], f"{path}.{at}", RANGE_HELD_REPS)
+    elif "tempo" in values:
+        ctx.fail(node.value[at], f"{path}.{at}", RANGE_WITH_TEMPO)
+
+
 def _reps_or_hold(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
     has_hold, has_reps = "hold" in values, "reps" in values
     if not has_hold and not has_reps:
@@ -704,6 +791,10 @@ def _reps_or_hold(values: dict[str, Any], node: Node, path: str, ctx: Context) -
 #: Progression problems, each at its own key.
 PROGRESSION_WEEK_1 = ("progressions start from week 2 (week 1 is the step itself); change the "
                       "step's own values, or write `week 2` or later")
+PROGRESSION_TEMPO_NO_REPS = ("changes `tempo`, but this step is held for a time (`hold`); a "
+                             "tempo times each repetition, so it needs a step of `reps`")
+PROGRESSION_TEMPO_HELD = ("changes `tempo`, but each repetition of this step is held (`reps` with "
+                          "`hold`); change `hold` here instead")
 PROGRESSION_OTHER_FIELD = ("changes `{field}`, but this step is done by `{other}`; write "
                            "`{other}` here instead")
 
@@ -730,6 +821,10 @@ def _progression_fits(values: dict[str, Any], node: Node, path: str, ctx: Contex
                 ctx.problems.append(error(
                     PROGRESSION_OTHER_FIELD.format(field=field_name, other=other), line, col,
                     f"{week_path}.{field_name}"))
+        if "tempo" in change.value and "hold" in values:
+            line, col = change.keys["tempo"]
+            message = PROGRESSION_TEMPO_HELD if "reps" in values else PROGRESSION_TEMPO_NO_REPS
+            ctx.problems.append(error(message, line, col, f"{week_path}.tempo"))
 
 
 #: `sides: alternating` in a file older than 1.1, or on a held step.
@@ -785,11 +880,86 @@ TEMPO = Struct("tempo", {
     json_extra={"anyOf": [{"required": [k], "properties": {k: Duration().json()}}
                           for k in ("up", "hold", "down")]})
 
+#: Load and breathing cues (format 1.1): one line the patient reads during the exercise.
+MAX_CUE_CHARS = 120
+_ONE_LINE_CUE = Text(max_len=MAX_CUE_CHARS, min_len=1, one_line=True)
+_LOAD = Field(_ONE_LINE_CUE, "The load (format 1.1), as the patient knows it: a band colour, "
+              "kg, or how hard it should feel (e.g. Green band; 2 kg; RPE 6 of 10).", since="1.1")
+
 PROGRESSION = Struct("progression", {
     "hold": Field(Duration(), "New hold time from that week on."),
     "reps": Field(Int(1, 500), "New number of repetitions from that week on."),
     "sets": Field(Int(1, 50), "New number of sets from that week on."),
+    "rest_between_sets": Field(Duration(zero_ok=True), "New rest between sets from that week "
+                               "on (format 1.1).", since="1.1"),
+    "rest_after": Field(Duration(zero_ok=True), "New rest after the last set from that week on "
+                        "(format 1.1).", since="1.1"),
+    "tempo": Field(TEMPO, "New timing of each repetition from that week on (format 1.1; a step "
+                   "of `reps` without `hold`).", since="1.1"),
+    "exercise": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
+                      "Id of the exercise played from that week on, with the same dose and "
+                      "sides (format 1.1).", since="1.1"),
+    "load": Field(_ONE_LINE_CUE, "New load from that week on (format 1.1), e.g. Blue band.",
+                  since="1.1"),
 }, "Values that replace the step's own from the given week of the schedule.")
+
+#: A ``stop_if`` sign that is neither a known word nor a mapping of one known key.
+STOP_SIGN_HELP = ("must be one of: {words}, or a mapping of one key, `pain_above: N` (0 to 9) "
+                  "or `other: your own words`")
+STOP_SIGN_ONE_KEY = "a stop sign has exactly one key, `pain_above` or `other`; found {keys}"
+#: Most signs on one exercise or step.
+MAX_STOP_SIGNS = 10
+
+
+def _one_stop_key(values: dict[str, Any], node: Node, path: str, ctx: Context) -> None:
+    if len(node.value) > 1 and all(k in STOP_KEYED for k in node.value):
+        ctx.fail(node, path, STOP_SIGN_ONE_KEY.format(keys=", ".join(map(str, node.value))))
+
+
+STOP_SIGN_KEYED = Struct("stop sign", {
+    "pain_above": Field(Int(0, 9, unit=" (a rating out of 10)"),
+                        "Stop when the pain is above this rating out of 10."),
+    "other": Field(Text(max_len=200, min_len=1, one_line=True),
+                   "Your own words for the sign, as the patient reads it "
+                   "(e.g. Pain in the front of the knee)."),
+}, "A stop sign of your own: `pain_above: N` or `other: text`.", rules=(_one_stop_key,),
+    json_extra={"minProperties": 1, "maxProperties": 1})
+
+
+class StopSignType(Type):
+    """One ``stop_if`` sign (format 1.1): a word of :data:`~player.core.stop_signs.WORDS`,
+    ``pain_above: N`` or ``other: text``; checked into a :class:`StopSign`."""
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        v = node.value
+        if node.kind == SCALAR and isinstance(v, str) and v in STOP_WORDS:
+            return StopSign(v)
+        if node.kind == MAP:
+            values = STOP_SIGN_KEYED.check(node, path, ctx)
+            if values is INVALID:
+                return INVALID
+            if not values:
+                return ctx.fail(node, path, STOP_SIGN_HELP.format(words=", ".join(STOP_WORDS))
+                                + "; found an empty mapping")
+            if "pain_above" in values:
+                return StopSign("pain_above", pain_above=values["pain_above"])
+            return StopSign("other", text=values["other"])
+        hint = ctx.suggest(v, [*STOP_WORDS, *STOP_KEYED]) if isinstance(v, str) else ""
+        return ctx.fail(node, path, STOP_SIGN_HELP.format(words=", ".join(STOP_WORDS))
+                        + f"; found {found(node)}{hint}")
+
+    def json(self) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string", "enum": list(STOP_WORDS)}, STOP_SIGN_KEYED.json()]}
+
+
+def _stop_if(where: str) -> Field:
+    return Field(List(StopSignType(), min_items=1, max_items=MAX_STOP_SIGNS),
+                 f"When to stop this exercise (format 1.1), {where}: `spreading` (symptoms "
+                 "spreading away from the spine), `numbness` (numbness or tingling), `sharp` "
+                 "(a sharp or stabbing pain), `pain_above: N` (a rating above N out of 10) or "
+                 "`other: text`. Shown before the exercise and offered in \"This hurts\"; a "
+                 "match stops the exercise.", since="1.1")
+
 
 EXERCISE_DEF = Struct("exercise definition", {
     "name": Field(Text(max_len=80, min_len=1, one_line=True), "Name shown and spoken.",
@@ -805,6 +975,9 @@ EXERCISE_DEF = Struct("exercise definition", {
     "easier": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
                     "Id of an easier variant offered when this exercise hurts."),
     "sources": Field(Lines(), "Where the exercise comes from (guideline, paper, handout)."),
+    "stop_if": _stop_if("wherever it is used"),
+    "breathing": Field(_ONE_LINE_CUE, "How to breathe during it (format 1.1), e.g. Breathe out "
+                       "as you lift; shown during the exercise and on the handout.", since="1.1"),
 }, "An exercise: its text, picture and sound.")
 
 _COMMON_NOTE = Field(Text(max_len=500), "A note for the patient, shown during the step.")
@@ -822,10 +995,12 @@ EXERCISE_STEP = Struct("exercise step", {
     "exercise": Field(Text(max_len=64, pattern=ID_PATTERN, pattern_help=ID_HELP),
                       "Id of the exercise, from the routine's `exercises` or the bundled library.",
                       required=True),
-    "hold": Field(Duration(), "Time to hold or do the exercise, per set and side; with `reps` "
-                  "(format 1.1), the hold of each repetition (10 x 10s)."),
-    "reps": Field(Int(1, 500), "Repetitions per set and side; without `tempo` the person "
-                               "presses Done when finished."),
+    "hold": Field(RangeOr(Duration()), "Time to hold or do the exercise, per set and side; "
+                  "with `reps` (format 1.1), the hold of each repetition (10 x 10s). A range "
+                  "(format 1.1: `10-20m`) is played untimed, ending with Done."),
+    "reps": Field(RangeOr(Int(1, 500)), "Repetitions per set and side; without `tempo` the "
+                  "person presses Done when finished. A range (format 1.1: `8-12`) is played "
+                  "that way, showing the range."),
     "tempo": Field(TEMPO, "Timing of each repetition; makes a reps set timed."),
     "sets": Field(Int(1, 50), "Number of sets.", default=1),
     "rest_between_sets": Field(Duration(zero_ok=True), "Rest between sets "
@@ -842,10 +1017,14 @@ EXERCISE_STEP = Struct("exercise step", {
                          "Changes by week, e.g. `week 3: {hold: 40s}`."),
     "pain_check": Field(Bool(), "Ask for a 0-10 pain rating after this exercise "
                         "(default: pain_checks.per_exercise)."),
+    "stop_if": _stop_if("in this step (added to the exercise's own)"),
+    "load": _LOAD,
+    "breathing": Field(_ONE_LINE_CUE, "How to breathe during it (format 1.1); replaces the "
+                       "exercise's own `breathing`.", since="1.1"),
     "note": _COMMON_NOTE,
     "clinician_notes": _STEP_CLINICIAN_NOTES,
 }, "An exercise held for a time or done for repetitions.",
-    rules=(_reps_or_hold, _progression_fits, _alternating_fits),
+    rules=(_reps_or_hold, _progression_fits, _alternating_fits, _ranges_fit),
     json_extra={
         "oneOf": [{"required": ["hold"],
                    "not": {"anyOf": [{"required": ["reps"]}, {"required": ["tempo"]}]}},
@@ -857,6 +1036,16 @@ EXERCISE_STEP = Struct("exercise step", {
                      "then": {"properties": {"progression": {
                          "additionalProperties": {"properties": {other: False}}}}}}
                     for dose, other in (("hold", "reps"), ("reps", "hold"))),
+                  # A range (1.1) is played untimed: not with a tempo, nor held reps.
+                  {"if": {"required": ["tempo"]},
+                   "then": {"properties": {"reps": {"not": {"type": "string"}}}}},
+                  {"if": {"required": ["reps", "hold"]},
+                   "then": {"properties": {"reps": {"not": {"type": "string"}}, "hold": {
+                       "not": {"type": "string", "pattern": RANGE_JSON_PATTERN}}}}},
+                  # A progression's tempo times repetitions that are not held.
+                  {"if": {"required": ["hold"]},
+                   "then": {"properties": {"progression": {
+                       "additionalProperties": {"properties": {"tempo": False}}}}}},
                   # Alternating sides take turns by repetition.
                   {"if": {"required": ["hold"], "not": {"required": ["reps"]}},
                    "then": {"properties": {"sides": {"not": {"const": "alternating"}}}}}]})
@@ -975,6 +1164,10 @@ ROUTINE = Struct("routine", {
                              "(format 1.1): shown by `timeline`, in the report and a handout's "
                              "clinician copy, never to the patient.", since=V1_1),
     "prescriber": Field(PRESCRIBER, "Who prescribed it (format 1.1).", since=V1_1),
+    "easier_routine": Field(_media("routine", ROUTINE_SUFFIXES),
+                            "An easier routine for a bad day (format 1.1): a routine file in "
+                            "this file's folder, e.g. flare-up-day.yaml, offered by \"This "
+                            "hurts\" and the preview.", since=V1_1),
     "schedule": Field(SCHEDULE, "How often and for how long."),
     "defaults": Field(DEFAULTS, "Defaults for every step."),
     "pain_checks": Field(PAIN_CHECKS, "Pain ratings and stricter care thresholds."),
@@ -1001,7 +1194,7 @@ TEXT_PATTERN_HELP = {
     (True, True): "must be one line of text, not empty, without control characters",
 }
 #: Fields that name an exercise by id: editors offer the bundled ids there.
-EXERCISE_REFERENCES = ("exercise", "easier")
+EXERCISE_REFERENCES = ("exercise", "easier")  # also a progression's `exercise`
 #: Values an editor inserts for a field with no default, instead of its guess (`0`, which is
 #: invalid for every one of these).
 JSON_EXAMPLES: dict[str, Any] = {
@@ -1048,11 +1241,17 @@ def _older_format_refuses_newer_fields(doc: dict[str, Any], struct: Struct) -> N
         return
     doc["if"] = {"properties": {"format": {"const": 1}}, "required": ["format"]}
     step = {"properties": {**{name: False for name in _newer_fields(EXERCISE_STEP)},
-                           "sides": {"not": {"const": "alternating"}}},
+                           "sides": {"not": {"const": "alternating"}},
+                           "reps": {"not": {"type": "string"}},  # a range (1.1)
+                           "hold": {"not": {"type": "string", "pattern": RANGE_JSON_PATTERN}},
+                           "progression": {"additionalProperties": {"properties": {
+                               name: False for name in _newer_fields(PROGRESSION)}}}},
             "if": {"required": ["reps"]}, "then": {"properties": {"hold": False}}}
     doc["then"] = {"properties": {
         **{name: False for name in _newer_fields(ROUTINE)},
         "schedule": {"properties": {name: False for name in _newer_fields(SCHEDULE)}},
+        "exercises": {"patternProperties": {"^(?:" + ID_PATTERN + ")$": {
+            "properties": {name: False for name in _newer_fields(EXERCISE_DEF)}}}},
         "blocks": {"items": {"properties": {"steps": {"items": step}}}}}}
 
 

@@ -24,6 +24,7 @@ from player.core.routine import (
     Sides,
     Tempo,
 )
+from player.core.stop_signs import StopSign
 
 #: Seconds assumed per repetition of an untimed "done" set, to estimate start times after it.
 UNTIMED_REP_ESTIMATE_SECONDS = 4.0
@@ -80,6 +81,15 @@ class TimelineStep:
     clinician_notes: str = ""
     """For the clinician only (``timeline``, the report): set on the first step played of a
     routine step that has them. The player and the patient's preview never show it."""
+    stop_if: tuple[StopSign, ...] = ()
+    """When to stop this exercise (format 1.1), on each of its sets and sides."""
+    reps_max: int | None = None
+    """With ``reps``, a range of repetitions (format 1.1): an untimed set, ended with Done."""
+    hold_range: tuple[float, float] | None = None
+    """A range of time (format 1.1: ``10-20m``): an untimed set, ended with Done."""
+    load: str = ""
+    breathing: str = ""
+    """Format 1.1 cues shown during the exercise: the load, and how to breathe."""
 
     def __post_init__(self) -> None:
         if self.origin < 0:
@@ -95,7 +105,9 @@ class TimelineStep:
         """The duration, or the documented estimate for an untimed step."""
         if self.duration_seconds is not None:
             return self.duration_seconds
-        return (self.reps or 1) * UNTIMED_REP_ESTIMATE_SECONDS
+        if self.hold_range is not None:  # the most of the range, as the size limits count it
+            return self.hold_range[1]
+        return (self.reps_max or self.reps or 1) * UNTIMED_REP_ESTIMATE_SECONDS
 
     @property
     def capped(self) -> bool:
@@ -189,6 +201,8 @@ def _add_capped(
 
 
 def _exercise_seconds(step: ExerciseStep) -> float | None:
+    if step.hold_max is not None:
+        return None  # a range of time: ended with Done
     if step.hold is not None:
         return step.hold
     if step.reps is not None and step.tempo is not None:
@@ -199,10 +213,13 @@ def _exercise_seconds(step: ExerciseStep) -> float | None:
 def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
     ex = step.exercise
     sides: list[str | None]
-    reps = step.reps
+    reps, reps_max = step.reps, step.reps_max
+    hold_range = (step.hold, step.hold_max) \
+        if step.hold is not None and step.hold_max is not None else None
     if step.sides is Sides.ALTERNATING:  # one set plays the reps of both sides, taking turns
         sides = [Sides.ALTERNATING.value]
         reps = 2 * (step.reps or 1)
+        reps_max = 2 * reps_max if reps_max is not None else None
     elif step.sides is Sides.BOTH:
         sides = ["left", "right"]
     elif step.sides in (Sides.LEFT, Sides.RIGHT):
@@ -226,8 +243,13 @@ def _add_exercise(b: _Builder, block: str, step: ExerciseStep) -> None:
                 sets=step.sets,
                 exercise=ex,
                 reps=reps,
+                reps_max=reps_max,
+                hold_range=hold_range,
                 tempo=step.tempo,
                 note=step.note,
+                stop_if=step.stop_if,
+                load=step.load,
+                breathing=step.breathing_cue,
                 clinician_notes=step.clinician_notes if set_no == 1 and i == 0 else "",
                 # Asked once per exercise, after its last set and side.
                 pain_check=step.pain_check and set_no == step.sets and i == len(sides) - 1,
@@ -268,12 +290,35 @@ def describe_step(step: TimelineStep) -> str:
         if step.tempo is not None and step.tempo.phases() == (("hold", held),):
             bits.append(REPS_HELD.format(reps=step.reps, hold=f"{held:g}"))
         else:
-            bits.append(f"{step.reps} reps" + ("" if step.timed else ", press Done"))
+            bits.append(f"{dose_text_of(step)}" + ("" if step.timed else ", press Done"))
+    elif step.hold_range is not None:
+        bits.append(f"{dose_text_of(step)}, press Done")
     if step.bpm:
         bits.append(f"{step.bpm} beats/min")
     if step.requested_seconds is not None:
         bits.append(f"capped from {format_duration(step.requested_seconds)}")
     return ", ".join(bits)
+
+
+#: A range of repetitions or time (format 1.1), as the player and ``timeline`` show it.
+REPS_RANGE = "{low}-{high} reps"
+MINUTES_RANGE = "{low:g}-{high:g} min"
+SECONDS_RANGE = "{low:g}-{high:g} s"
+
+
+def dose_text_of(step: TimelineStep) -> str:
+    """``8-12 reps``, ``10 reps``, ``10-20 min`` or ``30-45 s`` for an exercise step; "" for a
+    timed hold (its clock says it)."""
+    if step.reps:
+        if step.reps_max is not None:
+            return REPS_RANGE.format(low=step.reps, high=step.reps_max)
+        return f"{step.reps} reps"
+    if step.hold_range is not None:
+        low, high = step.hold_range
+        if low % 60 == 0 and high % 60 == 0:
+            return MINUTES_RANGE.format(low=low / 60, high=high / 60)
+        return SECONDS_RANGE.format(low=low, high=high)
+    return ""
 
 
 # What the clinician's views (``timeline``, the report) and the preview say about a routine.

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QPushButton, QStyle, QWidget
 
 from player.core.care import in_session_action
 from player.core.history import Session as StoredSession
+from player.core.stop_signs import StopSign, care_kind, matched
 from player.core.symptoms import leg_symptom_report, put_off_record
 from player.core.timeline import StepKind
 from player.store.db import NewerHistoryError, StoreError
@@ -64,6 +65,8 @@ log = logging.getLogger(__name__)
 EASIER_MISSING = ("The easier variant named for {exercise} ({easier}) is neither in this routine "
                   "nor in the exercise library, so it cannot be offered.")
 HISTORY_UNAVAILABLE = "Your history is not available (see the earlier message)."
+#: The note of a "This hurts" rating given with the routine's stop signs ticked (format 1.1).
+STOP_SIGNS_NOTE = "Stop signs: {signs}"
 RUNS_WITHOUT_HISTORY = "Until then the app works without your history."
 RUNS_WITHOUT_HISTORY_UNTIL_FIXED = ("The app works without your history until this is fixed; "
                                     "nothing already saved has been changed.")
@@ -413,12 +416,14 @@ class CareFeatures(QObject):
         if step.pain_check and exercise.id in self._exercised \
                 and exercise.id not in self._stopped and not self._red_flag_stop:
             session_id = self.session_id
-            self._prompt(lambda: self._ask_during(exercise, session_id))
+            self._prompt(lambda: self._ask_during(exercise, session_id, step.stop_if))
 
-    def _ask_during(self, exercise: Exercise, session_id: int | None) -> None:
-        """The per-exercise pain check; a rating at the stop level stops the exercise for the
-        rest of the session, as "This hurts" does (clinical-notes.md v2). Not asked once the
-        session was stopped for a red flag after this check was queued."""
+    def _ask_during(self, exercise: Exercise, session_id: int | None,
+                    signs: tuple[StopSign, ...] = ()) -> None:
+        """The per-exercise pain check; a rating at the stop level, or above the routine's
+        ``pain_above`` sign (format 1.1), stops the exercise for the rest of the session, as
+        "This hurts" does (clinical-notes.md v2). Not asked once the session was stopped for a
+        red flag after this check was queued."""
         if self._red_flag_stop:
             return
         paused = self.controller.pause()  # False when that was the last step
@@ -430,7 +435,8 @@ class CareFeatures(QObject):
         rating, note, area = answer
         self.care.record_rating("during", rating, note=note, body_area=area,
                                 session_id=session_id, exercise_id=exercise.id)
-        action = in_session_action(rating, False, True, self.care.thresholds)
+        above = matched(signs, (), rating)  # only pain_above: nothing is ticked here
+        action = in_session_action(rating, bool(above), True, self.care.thresholds)
         if action == "continue" or not self.controller.in_play:
             if paused and self.controller.in_play:
                 self.controller.resume()
@@ -521,19 +527,32 @@ class CareFeatures(QObject):
             self.window.show_status(EASIER_MISSING.format(
                 exercise=exercise.name, easier=exercise.easier), seconds=30)
         paused = self.controller.pause()
+        # In the rest between sets or a switch of sides, the signs of the exercise's next set.
+        signs = step.stop_if or next(
+            (s.stop_if for s in engine.timeline.steps[step.index + 1:]
+             if s.kind is StepKind.EXERCISE and s.exercise == exercise), ()) \
+            if engine is not None else step.stop_if
         answer = HurtsDialog.ask(self.window, easier is not None,
-                                 self.care.thresholds.in_session_stop_level)
+                                 self.care.thresholds.in_session_stop_level, signs)
         if answer is None:
             if paused:
                 self.controller.resume()
             return
-        rating, feel = answer
+        rating, feel, ticked = answer
+        # A stop sign of the routine's (format 1.1) that matched applies its care rule: a leg
+        # symptom as if said so here, any other sign stops the exercise.
+        sign_rule = care_kind(matched(signs, ticked, rating))
+        if feel not in LEG_FEELS and sign_rule in ("leg_pain", "leg_numb"):
+            feel = "leg_pain" if sign_rule == "leg_pain" else "leg_numb"
         leg = feel in LEG_FEELS
         session_id = self.session_id
         if leg:
             self.care.record_symptoms(leg_symptom_report(local_now(), feel == "leg_pain"))
         if rating is not None:
-            self.care.record_rating("during", rating, session_id=session_id,
+            # The routine's stop signs ticked go with the rating, for the report (format 1.1).
+            note = STOP_SIGNS_NOTE.format(signs="; ".join(s.choice_text() for s in ticked)) \
+                if ticked else ""
+            self.care.record_rating("during", rating, note=note, session_id=session_id,
                                     exercise_id=exercise.id)
         if not self.controller.in_play:
             return  # a red flag stopped the session
@@ -541,11 +560,27 @@ class CareFeatures(QObject):
             self._stop_exercise(exercise, None)
             self._ask_due_now()
             return
-        action = in_session_action(rating, feel == "sharp", easier is not None,
-                                   self.care.thresholds)
+        action = in_session_action(rating, feel == "sharp" or sign_rule == "stop",
+                                   easier is not None, self.care.thresholds)
+        linked = self._easier_routine()
+        # Offered only when there is one, so the dialog's answer stays as before otherwise.
+        extra = {"easier_routine": True} if linked is not None and action != "continue" else {}
         choice = InSessionAdvice.ask(self.window, action, exercise.name,
-                                     easier.name if easier is not None else None)
+                                     easier.name if easier is not None else None, **extra)
+        if choice == "continue" and sign_rule is not None:
+            choice = "skip"  # the physio said stop: carrying on is not offered
+        if choice == "easier_routine" and linked is not None:
+            self.controller.stop(for_pain=True)
+            if not self.controller.in_play:
+                self.window.open_file(linked)
+            return
         self._apply_choice(choice, exercise, easier, paused)
+
+    def _easier_routine(self) -> Path | None:
+        """The easier routine the session's routine links (format 1.1), if it is there."""
+        session = self.controller.session
+        linked = session.routine.easier_routine if session is not None else None
+        return linked if linked is not None and linked.is_file() else None
 
     def _apply_choice(self, choice: str, exercise: Exercise, easier: Exercise | None,
                       paused: bool) -> None:

@@ -21,7 +21,7 @@ moved whole to the next page when it would straddle one (unless it is longer tha
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -65,7 +65,7 @@ from player.core.routine import (
     Step,
 )
 from player.core.timeline import build_timeline, prescriber_text
-from player.ui.widgets.illustration import prepare
+from player.ui.widgets.illustration import Drawing, prepare
 from player.ui.widgets.paged_document import (
     FOOTER_GAP,
     GREY,
@@ -115,6 +115,8 @@ AND: Final = " and "
 
 SET_OF_REPS: Final = ("{sets} set of {reps} repetitions", "{sets} sets of {reps} repetitions")
 REPS: Final = ("{reps} repetition", "{reps} repetitions")
+#: A range (format 1.1): "8 to 12" repetitions, "10 minutes to 20 minutes".
+RANGE: Final = "{low} to {high}"
 HOLD: Final = "hold for {time}"
 SETS_HOLD: Final = ("{sets} time: hold for {time}", "{sets} times: hold for {time} each time")
 TEMPO: Final = "each repetition {phases}"
@@ -129,6 +131,11 @@ HOW_HEADING: Final = "How to do it"
 FEEL_HEADING: Final = "What you should feel"
 CAUTIONS_HEADING: Final = "Take care"
 STOP_IF_HEADING: Final = "Stop if"
+#: Format 1.1 cues under the dose; {text} from the routine file.
+LOAD_LINE: Final = "Load: {text}"
+BREATHING_LINE: Final = "Breathing: {text}"
+#: A week's dose in the clinician's table when a progression swaps the exercise (format 1.1).
+CLINICIAN_OTHER_EXERCISE: Final = "{name}: {dose}"
 NOTE: Final = "Note: {text}"
 SIDE_CAPTIONS: Final = {"left": "Left side", "right": "Right side (mirrored)"}
 REST_LINE: Final = "Rest for {time}."
@@ -235,11 +242,16 @@ def dose_text(step: ExerciseStep) -> str:
     parts = []
     if step.hold is not None:
         time = seconds_text(step.hold)
+        if step.hold_max is not None:  # format 1.1: a range
+            time = RANGE.format(low=time, high=seconds_text(step.hold_max))
         parts.append(HOLD.format(time=time) if step.sets == 1
                      else _plural(SETS_HOLD, step.sets, sets=step.sets, time=time))
     elif step.reps is not None:
-        parts.append(REPS[step.reps != 1].format(reps=step.reps) if step.sets == 1
-                     else SET_OF_REPS[step.sets != 1].format(sets=step.sets, reps=step.reps))
+        reps = str(step.reps) if step.reps_max is None \
+            else RANGE.format(low=step.reps, high=step.reps_max)
+        many = step.reps != 1 or step.reps_max is not None
+        parts.append(REPS[many].format(reps=reps) if step.sets == 1
+                     else SET_OF_REPS[step.sets != 1].format(sets=step.sets, reps=reps))
         if step.tempo is not None:
             phases = [PHASES[name].format(time=seconds_text(secs))
                       for name, secs in step.tempo.phases()]
@@ -259,12 +271,8 @@ def dose_text(step: ExerciseStep) -> str:
 
 
 def _stop_if(step: ExerciseStep) -> tuple[str, ...]:
-    """The step's structured "stop if" conditions, when the routine format gives them.
-
-    Format 1.1 adds ``stop_if``; until the model carries it there is nothing to list here.
-    """
-    del step
-    return ()
+    """The step's structured "stop if" signs (format 1.1), one line each."""
+    return tuple(sign.line() for sign in step.stop_if)
 
 
 def _clinician_extras(routine: Routine) -> tuple[str, ...]:
@@ -299,22 +307,43 @@ def paper_size(name: str | None) -> QPageSize | None:
     return QPageSize(PAPERS[name.lower()])
 
 
+def draw_pictures(routine: Routine) -> dict[Path, Drawing]:
+    """Every picture a handout of ``routine`` may show (any week's exercise), drawn. Call it on
+    the GUI thread to make the handout on a worker: Qt's SVG drawing on a worker thread has
+    deadlocked against the GUI thread's (see :mod:`player.ui.widgets.illustration`)."""
+    folders = pictures.allowed_folders(routine.path)
+    paths = {ex.illustration for ex in _every_exercise(routine) if ex.illustration is not None}
+    return {path: prepare(path, folders, PICTURE_PIXELS) for path in sorted(paths)}
+
+
+def _every_exercise(routine: Routine) -> Iterator[Exercise]:
+    for block in routine.blocks:
+        for step in block.steps:
+            if isinstance(step, ExerciseStep):
+                yield step.exercise
+                yield from (p.exercise for p in step.progressions if p.exercise is not None)
+            elif isinstance(step, CadenceStep) and step.exercise is not None:
+                yield step.exercise
+
+
 def write_handout_pdf(routine: Routine, path: Path, week: int = 1, *, clinician: bool = False,
-                      page_size: QPageSize | None = None) -> RenderedHandout:
+                      page_size: QPageSize | None = None,
+                      drawn: Mapping[Path, Drawing] | None = None) -> RenderedHandout:
     """Write the handout for *week* to *path* (atomically); returns what was written (its
-    pages and the pictures left out, without the boxes).
+    pages and the pictures left out, without the boxes). With ``drawn``
+    (:func:`draw_pictures`), no picture is drawn here, so it may run on a worker thread.
 
     Raises ``OSError`` if it cannot be written.
     """
     rendered = render_handout_pdf(routine, week, clinician=clinician, page_size=page_size,
-                                  record=False)
+                                  record=False, drawn=drawn)
     private_files.write_atomically(path, rendered.data)
     return rendered
 
 
 def render_handout_pdf(routine: Routine, week: int = 1, *, clinician: bool = False,
-                       page_size: QPageSize | None = None,
-                       record: bool = True) -> RenderedHandout:
+                       page_size: QPageSize | None = None, record: bool = True,
+                       drawn: Mapping[Path, Drawing] | None = None) -> RenderedHandout:
     """The handout as PDF bytes on *page_size* paper (by default the locale's), with where
     each line and picture was placed (unless not ``record``)."""
     ensure_gui_application()
@@ -329,7 +358,7 @@ def render_handout_pdf(routine: Routine, week: int = 1, *, clinician: bool = Fal
                                      QPageLayout.Orientation.Portrait,
                                      QMarginsF(left, top, right, bottom),
                                      QPageLayout.Unit.Millimeter))
-    printer = _Printer(writer, routine, week, clinician)
+    printer = _Printer(writer, routine, week, clinician, drawn)
     painter = QPainter(writer)
     try:
         printer.print_pages(painter)
@@ -398,11 +427,13 @@ class _PictureObject(QPyTextObject):
 class _Handout:
     """Writes the handout's sections into a :class:`Document`."""
 
-    def __init__(self, doc: Document, routine: Routine, week: int, clinician: bool) -> None:
+    def __init__(self, doc: Document, routine: Routine, week: int, clinician: bool,
+                 drawn: Mapping[Path, Drawing] | None = None) -> None:
         self.doc = doc
         self.routine = routine
         self.week = week
         self.clinician = clinician
+        self.predrawn = drawn or {}
         self.folders = pictures.allowed_folders(routine.path)
         self.pictures = _PictureObject()
         doc.doc.documentLayout().registerHandler(_PICTURE_OBJECT, self.pictures)
@@ -492,8 +523,10 @@ class _Handout:
     def _exercise(self, step: ExerciseStep) -> None:
         sides: tuple[str | None, ...] = {Sides.BOTH: ("left", "right"), Sides.LEFT: ("left",),
                                          Sides.RIGHT: ("right",)}.get(step.sides, (None,))
+        cues = (LOAD_LINE.format(text=step.load) if step.load else "",
+                BREATHING_LINE.format(text=step.breathing_cue) if step.breathing_cue else "")
         self._row(step.exercise, step.exercise.name, dose_text(step), sides, step.note,
-                  _stop_if(step))
+                  _stop_if(step), tuple(cue for cue in cues if cue))
 
     def _cadence(self, step: CadenceStep) -> None:
         dose = CADENCE_DOSE.format(bpm=step.bpm, time=seconds_text(step.seconds))
@@ -501,7 +534,8 @@ class _Handout:
                   step.note, ())
 
     def _row(self, exercise: Exercise | None, name: str, dose: str,
-             sides: tuple[str | None, ...], note: str, stop_if: tuple[str, ...]) -> None:
+             sides: tuple[str | None, ...], note: str, stop_if: tuple[str, ...],
+             cues: tuple[str, ...] = ()) -> None:
         """One exercise: its pictures on the left, what to do on the right."""
         doc = self.doc
         fmt = QTextTableFormat()
@@ -527,6 +561,8 @@ class _Handout:
         with doc.into(table.cellAt(0, 1).firstCursorPosition()):
             doc.paragraph(name, doc.char(11.5, bold=True), doc.block(bottom=2))
             doc.paragraph(dose, doc.char(_BODY, bold=True), doc.block(bottom=3))
+            for cue in cues:  # load and breathing (format 1.1)
+                doc.paragraph(cue, doc.char(_BODY), doc.block(bottom=2))
             if note:
                 doc.paragraph(NOTE.format(text=note), doc.char(_BODY, italic=True),
                               doc.block(bottom=3))
@@ -564,7 +600,7 @@ class _Handout:
         if path is None:
             return None
         if path not in self._drawn:
-            drawing = prepare(path, self.folders, PICTURE_PIXELS)
+            drawing = self.predrawn.get(path) or prepare(path, self.folders, PICTURE_PIXELS)
             image = drawing.image if not drawing.reason else None
             if drawing.reason:
                 self.problems.append(PICTURE_LEFT_OUT.format(exercise=exercise.name,
@@ -687,8 +723,12 @@ class _Handout:
                         span = CLINICIAN_WEEKS[0].format(first=first)
                     else:
                         span = CLINICIAN_WEEKS[1].format(first=first, last=last)
-                    yield (step.exercise.name if i == 0 else "", span,
-                           dose_text(step.for_week(first)))
+                    week_step = step.for_week(first)
+                    dose = dose_text(week_step)
+                    if week_step.exercise is not step.exercise:  # format 1.1: another exercise
+                        dose = CLINICIAN_OTHER_EXERCISE.format(name=week_step.exercise.name,
+                                                               dose=dose)
+                    yield (step.exercise.name if i == 0 else "", span, dose)
 
 
 # --- Pages ---------------------------------------------------------------------------------
@@ -698,7 +738,8 @@ class _Printer(PagedPrinter):
     """Lays the handout out in pages of the writer's body area and prints them with their
     footers, recording where every line and picture went."""
 
-    def __init__(self, writer: QPdfWriter, routine: Routine, week: int, clinician: bool) -> None:
+    def __init__(self, writer: QPdfWriter, routine: Routine, week: int, clinician: bool,
+                 drawn: Mapping[Path, Drawing] | None = None) -> None:
         self.writer = writer
         self.footer_text = FOOTER.format(title=routine.title, week=week,
                                          copy=FOOTER_CLINICIAN if clinician else "")
@@ -711,7 +752,7 @@ class _Printer(PagedPrinter):
         self.body_height = float(math.floor(paint.height() - self.footer_height
                                             - FOOTER_GAP * PT))
         self.document = Document(writer, self.width, self.body_height)
-        self.handout = _Handout(self.document, routine, week, clinician)
+        self.handout = _Handout(self.document, routine, week, clinician, drawn)
         self.handout.build()
         laid_out = self.document.laid_out()
         for _attempt in range(3):
@@ -770,32 +811,49 @@ class _Printer(PagedPrinter):
 def _keep_tables_whole(doc: QTextDocument, tables: Sequence[QTextTable],
                        page_height: float) -> bool:
     """Start on a new page each exercise that would straddle two (with the heading just before
-    it, if any) unless it is longer than a page; True when one was moved."""
+    it, if any) unless it is longer than a page; True when one was moved.
+
+    Every page break is decided from one layout: a break moves what follows it down by the rest
+    of its page, so each later table's place is its laid-out place plus the moves before it.
+    The breaks are then made in one edit (one new layout, not one per break: the worst case's
+    36 breaks took 2 s). The caller checks again, so a place the sum got wrong is still fixed.
+    """
     layout = doc.documentLayout()
-    moved = False
+    shift = 0.0
+    breaks: list[tuple[QTextTable, QTextBlock | None]] = []
     for table in tables:
         rect = layout.frameBoundingRect(table)
-        top = rect.top() + table.format().topMargin()
-        bottom = rect.bottom() - table.format().bottomMargin()
+        top = rect.top() + table.format().topMargin() + shift
+        bottom = rect.bottom() - table.format().bottomMargin() + shift
         heading = _heading_before(doc, table)
+        heading_top = layout.blockBoundingRect(heading).top() + shift \
+            if heading is not None else None
         starts = int(top // page_height)
-        alone = heading is not None and int(
-            layout.blockBoundingRect(heading).top() // page_height) != starts
+        alone = heading_top is not None and int(heading_top // page_height) != starts
         straddles = starts != int((bottom - 1) // page_height) \
             and bottom - top <= page_height - 1 and top % page_height >= 1
         if not (alone or straddles):
             continue
-        fmt = QTextBlockFormat()
-        fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-        if heading is not None:
-            QTextCursor(heading).mergeBlockFormat(fmt)
-        else:
-            frame = table.format()
-            frame.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
-            table.setFormat(frame)
-        moved = True
-    return moved
-
+        moved_from = heading_top if heading_top is not None else rect.top() + shift
+        shift += (int(moved_from // page_height) + 1) * page_height - moved_from
+        breaks.append((table, heading))
+    if not breaks:
+        return False
+    edit = QTextCursor(doc)
+    edit.beginEditBlock()
+    try:
+        for table, heading in breaks:
+            if heading is not None:
+                fmt = QTextBlockFormat()
+                fmt.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                QTextCursor(heading).mergeBlockFormat(fmt)
+            else:
+                frame = table.format()
+                frame.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+                table.setFormat(frame)
+    finally:
+        edit.endEditBlock()
+    return True
 
 
 def _heading_before(doc: QTextDocument, table: QTextTable) -> QTextBlock | None:

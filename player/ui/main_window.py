@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from player.core.loader import LoadResult
     from player.core.programme import Programme
     from player.core.routine import Routine
+    from player.ui.controllers.handout_writer import HandoutJob, HandoutWriter
     from player.ui.dialogs.guide_dialog import GuideDialog
     from player.ui.pages.player_view import PlayerView
     from player.ui.widgets.flash import FlashOverlay
@@ -84,6 +85,8 @@ HANDOUT_SAVED = "Handout for week {week} saved to {path} ({pages} page(s))"
 HANDOUT_PICTURES_LEFT_OUT = "; {count} picture(s) left out: {reasons}"
 HANDOUT_NOT_SAVED = "The handout could not be saved: {reason}"
 HANDOUT_NAME = "{stem}-week-{week}-handout.pdf"
+HANDOUT_MAKING = "Making the handout for week {week}\u2026"
+HANDOUT_BUSY = "A handout is still being made; try again when it is saved."
 
 
 class MainWindow(QMainWindow):
@@ -111,6 +114,7 @@ class MainWindow(QMainWindow):
         self._flash: FlashOverlay | None = None
         self._painted = False
         self._quitting = False
+        self._handout_writer: HandoutWriter | None = None  # made when first asked for
         #: Asked when the window is closed: True hides it instead (reminders keep the tray).
         self.hide_to_tray: Callable[[], bool] | None = None
         #: Shortcuts of buttons that are in no menu (e.g. "This hurts"), for Help > Keyboard.
@@ -248,6 +252,7 @@ class MainWindow(QMainWindow):
         self.preview.start_requested.connect(self.start_routine)
         self.preview.reload_requested.connect(self._on_reload_requested)
         self.preview.handout_requested.connect(self.save_handout)
+        self.preview.easier_requested.connect(self.open_file)
         self.preview.programme_start_chosen.connect(self._on_programme_start_chosen)
         self.preview.set_programme_source(self.programme_without_history)
         self.cue_player.visual_cue.connect(self._on_visual_cue)
@@ -388,6 +393,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             self.hide()
             return
+        self.wait_for_handout()  # a handout being made is finished, not cut off
         super().closeEvent(event)
         if self._quitting:
             QTimer.singleShot(0, QApplication.quit)
@@ -451,10 +457,10 @@ class MainWindow(QMainWindow):
 
     def save_handout(self, path: Path, week: int) -> None:
         """Ask where, then write the printable handout of the routine at ``path`` for
-        ``week``; the status line says where it went or why not."""
+        ``week`` on a worker thread (the window keeps responding); the status line says it is
+        being made, then where it went or why not."""
         from player.core.loader import week_problem
         from player.ui.dialogs.handout_dialog import HandoutFileDialog
-        from player.ui.handout_pdf import write_handout_pdf
 
         routine = self.library.load(path).routine
         if routine is None:
@@ -463,19 +469,34 @@ class MainWindow(QMainWindow):
         if reason:
             self.show_status(HANDOUT_NOT_SAVED.format(reason=reason), seconds=30)
             return
+        if self._handout_writer is not None and self._handout_writer.busy:
+            self.show_status(HANDOUT_BUSY)
+            return
         target = HandoutFileDialog.ask(self, HANDOUT_NAME.format(stem=path.stem, week=week))
         if target is None:
             return
-        try:
-            written = write_handout_pdf(routine, target, week)
-        except OSError as exc:
-            self.show_status(HANDOUT_NOT_SAVED.format(reason=exc.strerror or exc), seconds=30)
+        if self._handout_writer is None:
+            from player.ui.controllers.handout_writer import HandoutWriter
+            from player.ui.handout_pdf import draw_pictures, write_handout_pdf
+
+            self._handout_writer = HandoutWriter(draw_pictures, write_handout_pdf, self)
+            self._handout_writer.written.connect(self._on_handout_written)
+        if self._handout_writer.start(routine, target, week):
+            self.show_status(HANDOUT_MAKING.format(week=week), seconds=30)
+
+    def _on_handout_written(self, job: HandoutJob) -> None:
+        if job.error:
+            self.show_status(HANDOUT_NOT_SAVED.format(reason=job.error), seconds=30)
             return
-        message = HANDOUT_SAVED.format(week=week, path=target, pages=written.pages)
-        if written.problems:
-            message += HANDOUT_PICTURES_LEFT_OUT.format(count=len(written.problems),
-                                                        reasons="; ".join(written.problems))
-        self.show_status(message, seconds=30 if written.problems else 8)
+        message = HANDOUT_SAVED.format(week=job.week, path=job.target, pages=job.pages)
+        if job.left_out:
+            message += HANDOUT_PICTURES_LEFT_OUT.format(count=len(job.left_out),
+                                                        reasons="; ".join(job.left_out))
+        self.show_status(message, seconds=30 if job.left_out else 8)
+
+    def wait_for_handout(self, timeout: float | None = None) -> bool:
+        """Wait for a handout being made (tests, closing); True when none is left."""
+        return self._handout_writer is None or self._handout_writer.wait(timeout)
 
     def _on_reload_requested(self, path: Path) -> None:
         self.library.check_in_background()

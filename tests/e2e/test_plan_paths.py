@@ -87,7 +87,7 @@ def spoken(make_harness) -> Harness:
 def test_an_easier_variant_mid_exercise_keeps_the_numbering_next_and_cues_true(
         spoken: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         isolated_data_dir: Path) -> None:
-    monkeypatch.setattr(HurtsDialog, "ask", classmethod(lambda cls, parent, easier, stop: (5, True)))
+    monkeypatch.setattr(HurtsDialog, "ask", classmethod(lambda cls, parent, easier, stop, signs=(): (5, True, ())))
     monkeypatch.setattr(InSessionAdvice, "ask", classmethod(
         lambda cls, parent, action, exercise, easier=None: "easier"))
     h = spoken

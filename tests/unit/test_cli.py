@@ -46,7 +46,7 @@ def test_validate_prints_compiler_style_lines(tmp_path, capsys):
         "library.)",
         f"{bad}:2:1: error: titel: unknown field `titel` in routine (did you mean `title`?) "
         "(allowed: format, title, description, author, version, written, review_by, language, "
-        "audience, sources, notes, clinician_notes, prescriber, schedule, defaults, pain_checks, "
+        "audience, sources, notes, clinician_notes, prescriber, easier_routine, schedule, defaults, pain_checks, "
         "exercises, blocks)",
         f"{bad}:7:15: error: block 'Main', step 1 (Plank), hold: must not be negative; write how long, such as 30s; found -1",
     ]

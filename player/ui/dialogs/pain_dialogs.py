@@ -2,9 +2,11 @@
 
 * ``PainRatingDialog.ask(parent, context, title) -> (rating, note, body_area) | None``: the
   rating before or after a session, during one, or in a daily check-in; None when skipped.
-* ``HurtsDialog.ask(parent, has_easier_variant, stop_level) -> (rating | None, feel) | None``:
-  what the pain is like mid-exercise (sharp, a dull ache, pain spreading down a leg, or numbness
-  or tingling in a leg); the caller applies :func:`player.core.care.in_session_action`.
+* ``HurtsDialog.ask(parent, has_easier_variant, stop_level, stop_signs=()) -> (rating | None,
+  feel, signs) | None``: what the pain is like mid-exercise (sharp, a dull ache, pain spreading
+  down a leg, or numbness or tingling in a leg), and which of the exercise's ``stop_if`` signs
+  (format 1.1) the person ticked; the caller applies :func:`player.core.care.in_session_action`
+  or, for a sign, :func:`player.core.stop_signs.care_kind`.
 * ``InSessionAdvice.ask(parent, action, exercise, easier, finished=False) -> choice``: says in
   plain words to stop the exercise and try its easier variant, or to skip it, or that carrying
   on is fine (``finished``: said after the exercise's last set, by the per-exercise check).
@@ -22,6 +24,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -39,6 +42,7 @@ from PySide6.QtWidgets import (
 from player.core.care import InSessionAction
 from player.core.clinical import IN_SESSION_STOP_LEVEL, PAIN_ANCHORS, PAIN_MAX, PAIN_MIN
 from player.core.history import RatingContext
+from player.core.stop_signs import CHOICES_HEADING, StopSign
 from player.core.text import without_bidi_controls
 from player.ui.widgets.labels import TextLabel
 from player.ui.widgets.style import TextRole
@@ -80,9 +84,13 @@ PainFeel = Literal["sharp", "ache", "leg_pain", "leg_numb"]
 """What "This hurts" says the pain is like: sharp or stabbing; a dull ache or soreness; pain
 spreading down a leg; numbness or tingling in a leg (the last two lead to the symptom
 questions, clinical-notes.md v2)."""
-HurtsAnswer = tuple[int | None, PainFeel | None]
+HurtsAnswer = tuple[int | None, PainFeel | None, tuple[StopSign, ...]]
 LEG_FEELS: frozenset[PainFeel] = frozenset({"leg_pain", "leg_numb"})
-InSessionChoice = Literal["easier", "skip", "stop", "continue"]
+InSessionChoice = Literal["easier", "skip", "stop", "continue", "easier_routine"]
+#: Offered when the routine links an easier routine (format 1.1) and the exercise must stop.
+EASIER_ROUTINE_CHOICE = "Switch to the easier routine"
+EASIER_ROUTINE_TEXT = ("Your physiotherapist has linked an easier routine for a day like this: "
+                       "you can end this session and open it.")
 
 
 def describe_rating(rating: int) -> str:
@@ -274,7 +282,8 @@ class HurtsDialog(_RatingDialogBase):
     """"This hurts": is the pain sharp or stabbing, and how bad (optional)?"""
 
     def __init__(self, parent: QWidget | None, has_easier_variant: bool,
-                 stop_level: int = IN_SESSION_STOP_LEVEL) -> None:
+                 stop_level: int = IN_SESSION_STOP_LEVEL,
+                 stop_signs: tuple[StopSign, ...] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("This hurts")
         self.setModal(True)
@@ -291,6 +300,16 @@ class HurtsDialog(_RatingDialogBase):
             layout.addWidget(button)
             self.feels[feel] = button
         self.sharp, self.ache = self.feels["sharp"], self.feels["ache"]
+        #: The exercise's own stop signs (format 1.1), each a box to tick; text from the file.
+        self.signs: dict[StopSign, QCheckBox] = {}
+        if stop_signs:
+            layout.addWidget(TextLabel(CHOICES_HEADING, wrap=True))
+        for sign in stop_signs:
+            box = QCheckBox(without_bidi_controls(sign.choice_text()), self)
+            box.setAccessibleName(sign.choice_text())
+            box.toggled.connect(self._update_ok)
+            layout.addWidget(box)
+            self.signs[sign] = box
         layout.addWidget(TextLabel("How bad is it (optional)?", wrap=True))
         layout.addWidget(TextLabel(KEYS_HINT, TextRole.SMALL, wrap=True, dim=True))
         self.scale = RatingScale(self)
@@ -316,11 +335,13 @@ class HurtsDialog(_RatingDialogBase):
         self.sharp.setFocus()
 
     def answer(self) -> HurtsAnswer | None:
-        """``(rating or None, feel or None)``, or None until the pain was described or rated."""
-        if self.kind.checkedButton() is None and self.scale.rating is None:
+        """``(rating or None, feel or None, signs ticked)``, or None until the pain was
+        described, rated or a sign ticked."""
+        ticked = tuple(sign for sign, box in self.signs.items() if box.isChecked())
+        if self.kind.checkedButton() is None and self.scale.rating is None and not ticked:
             return None
         feel = next((f for f, button in self.feels.items() if button.isChecked()), None)
-        return self.scale.rating, feel
+        return self.scale.rating, feel, ticked
 
     def accept(self) -> None:
         """Close with the answer (only once there is one)."""
@@ -329,10 +350,11 @@ class HurtsDialog(_RatingDialogBase):
 
     @classmethod
     def ask(cls, parent: QWidget | None, has_easier_variant: bool,
-            stop_level: int = IN_SESSION_STOP_LEVEL) -> HurtsAnswer | None:
-        """``(rating or None, feel or None)``, or None when the person went back to the
-        exercise."""
-        dialog = cls(parent, has_easier_variant, stop_level)
+            stop_level: int = IN_SESSION_STOP_LEVEL,
+            stop_signs: tuple[StopSign, ...] = ()) -> HurtsAnswer | None:
+        """``(rating or None, feel or None, signs ticked)``, or None when the person went back
+        to the exercise."""
+        dialog = cls(parent, has_easier_variant, stop_level, stop_signs)
         try:
             return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:
@@ -351,7 +373,8 @@ class InSessionAdvice(QDialog):
     """
 
     def __init__(self, parent: QWidget | None, action: InSessionAction, exercise: str,
-                 easier: str | None = None, finished: bool = False) -> None:
+                 easier: str | None = None, finished: bool = False,
+                 easier_routine: bool = False) -> None:
         super().__init__(parent)
         self.setModal(True)
         self.choice: InSessionChoice = "continue" if action == "continue" else "skip"
@@ -360,6 +383,9 @@ class InSessionAdvice(QDialog):
         heading, text, options = self._wording(action, exercise, easier)
         if finished and action != "continue":
             text = FINISHED_STOP.format(exercise=exercise) + " " + text
+        if easier_routine and action != "continue":
+            text = f"{text} {EASIER_ROUTINE_TEXT}"
+            options.insert(len(options) - 1, ("easier_routine", EASIER_ROUTINE_CHOICE))
         self.setWindowTitle(heading)
         self.setAccessibleName(heading)
         self.setAccessibleDescription(text)
@@ -404,9 +430,11 @@ class InSessionAdvice(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, action: InSessionAction, exercise: str,
-            easier: str | None = None, finished: bool = False) -> InSessionChoice:
-        """What the person chose (the safe choice if they closed the dialog)."""
-        dialog = cls(parent, action, exercise, easier, finished)
+            easier: str | None = None, finished: bool = False, *,
+            easier_routine: bool = False) -> InSessionChoice:
+        """What the person chose (the safe choice if they closed the dialog); with
+        ``easier_routine``, switching to the routine's easier routine is offered too."""
+        dialog = cls(parent, action, exercise, easier, finished, easier_routine)
         try:
             dialog.exec()
             return dialog.choice

@@ -26,7 +26,7 @@ from player.core import pictures
 from player.core.durations import format_duration
 from player.core.engine import EngineState, TempoPhase
 from player.core.plan import step_label
-from player.core.timeline import StepKind, Timeline, TimelineStep, describe_step
+from player.core.timeline import StepKind, Timeline, TimelineStep, describe_step, dose_text_of
 from player.ui.controllers.actions import SessionActions
 from player.ui.controllers.session_controller import Session, SessionController
 from player.ui.dialogs.session_dialogs import BARRIER_ADVICE, SKIN_PROBLEM_ADVICE
@@ -45,7 +45,12 @@ NO_ILLUSTRATION = "This exercise has no illustration"
 #: The longest text the Done button takes (see player.ui.controllers.actions).
 LONGEST_DONE_TEXT = "Start timer"
 PAUSED = "Paused \u2014 press Space to go on"
-REPS_TO_DO = "{reps} reps"
+#: Format 1.1 cues of an exercise step, under its note; {text} from the routine file.
+LOAD_LINE = "Load: {text}"
+BREATHING_LINE = "Breathing: {text}"
+DONE_AFTER_REPS = "Press Done (Enter) when you have finished the repetitions."
+#: An untimed range of time (format 1.1: ``10-20 min``): no clock, the person says when.
+DONE_AFTER_TIME = "Go on for the time shown, as you tolerate it, then press Done (Enter)."
 DONE_WORD = "Done?"
 UP_NEXT = "Up next: {name}"
 
@@ -411,7 +416,7 @@ class PlayerView(QWidget):
         step = self._step
         if step is not None and step.kind is StepKind.EXERCISE and not step.timed:
             # An untimed set shows what to do, never a clock counting up.
-            self.countdown.setText(REPS_TO_DO.format(reps=step.reps) if step.reps else DONE_WORD)
+            self.countdown.setText(dose_text_of(step) or DONE_WORD)  # 10 reps, 8-12 reps
         else:
             self.countdown.setText(format_duration(seconds) if seconds is not None else "")
         self.time_left_label.setText(f"{format_duration(engine.total_remaining_seconds())} left")
@@ -486,7 +491,8 @@ class PlayerView(QWidget):
         if state is EngineState.PAUSED:
             text = ""
         elif waiting is EngineState.AWAITING_DONE:
-            text = "Press Done (Enter) when you have finished the repetitions."
+            text = DONE_AFTER_TIME if self._step is not None and self._step.hold_range \
+                else DONE_AFTER_REPS
         elif waiting is EngineState.AWAITING_CONFIRMATION:
             text = "Waiting for you to confirm the cloth barrier: press Start timer (Enter)."
         elif step is not None and step.kind is StepKind.LEAD_IN:
@@ -503,8 +509,11 @@ class PlayerView(QWidget):
             StepKind.EXERCISE, StepKind.CADENCE, StepKind.SWITCH_SIDES) else None
         pack = step.kind if step.kind in BARRIER_ADVICE else None
         ahead = False
+        upcoming = timeline.steps[step.index + 1 : step.index + 2]
+        stop_if = step.stop_if
+        if step.kind in (StepKind.LEAD_IN, StepKind.REST, StepKind.SWITCH_SIDES):
+            stop_if = upcoming[0].stop_if if upcoming else ()  # said before the exercise
         if step.kind in (StepKind.LEAD_IN, StepKind.REST):
-            upcoming = timeline.steps[step.index + 1 : step.index + 2]
             if upcoming and upcoming[0].kind in (StepKind.EXERCISE, StepKind.CADENCE):
                 exercise = upcoming[0].exercise  # read ahead while waiting
                 ahead = True
@@ -518,5 +527,9 @@ class PlayerView(QWidget):
                 UP_NEXT.format(name=exercise.name) if ahead and exercise else INSTRUCTIONS_HEADING)
             self.instructions_section.set_lines(exercise.instructions if exercise else ())
         self.feel_section.set_lines(exercise.feel if exercise else ())
-        self.cautions_section.set_lines(exercise.cautions if exercise else ())
-        self.note_section.set_lines([step.note] if step.note else [], bullets=False)
+        self.cautions_section.set_lines(
+            [*(exercise.cautions if exercise else ()), *(sign.line() for sign in stop_if)])
+        cues = [LOAD_LINE.format(text=step.load) if step.load else "",
+                BREATHING_LINE.format(text=step.breathing) if step.breathing else ""]
+        self.note_section.set_lines([line for line in (step.note, *cues) if line],
+                                    bullets=False)

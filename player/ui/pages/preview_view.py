@@ -44,6 +44,9 @@ PROGRAMME_STARTED = "Programme started"
 PROGRAMME_START_TIP = ("The week of the programme is counted from this day; it is the day of "
                        "your first session unless you change it.")
 HANDOUT_BUTTON = "Print handout\u2026"
+#: Format 1.1's ``easier_routine``: {name} is the linked file's name.
+EASIER_BUTTON = "Easier routine"
+EASIER_TIP = "Open the easier routine your physiotherapist linked for a bad day ({name})"
 HANDOUT_TIP = ("Save a PDF to print: the chosen week's exercises with their pictures, doses "
                "and cautions, and a box to tick for each session")
 
@@ -73,13 +76,15 @@ class PreviewView(QStackedWidget):
     """Shows the selected routine, or the list of its errors with their lines.
 
     Emits ``start_requested(path, week)`` from the Start button, ``handout_requested(path,
-    week)`` from the Print handout button and ``reload_requested(path)`` from the errors page. Only the empty page is built at first, so the window opens sooner;
+    week)`` from the Print handout button, ``easier_requested(path)`` from the Easier routine
+    button (format 1.1) and ``reload_requested(path)`` from the errors page. Only the empty page is built at first, so the window opens sooner;
     :meth:`build_pages` builds the routine and errors pages (the window calls it once it is
     on the screen, and :meth:`show_result` when it comes first).
     """
 
     start_requested = Signal(Path, int)
     handout_requested = Signal(Path, int)
+    easier_requested = Signal(Path)
     reload_requested = Signal(Path)
     programme_start_chosen = Signal(str, object)  # routine title, datetime.date
 
@@ -221,6 +226,12 @@ class PreviewView(QStackedWidget):
         self.handout_button.setMinimumHeight(44)
         self.handout_button.clicked.connect(self._on_handout_clicked)
         row.addWidget(self.handout_button)
+        self.easier_button = QPushButton(EASIER_BUTTON)
+        self.easier_button.setAccessibleName(EASIER_BUTTON)
+        self.easier_button.setMinimumHeight(44)
+        self.easier_button.clicked.connect(self._on_easier_clicked)
+        self.easier_button.hide()
+        row.addWidget(self.easier_button)
         row.addSpacing(PAGE_MARGIN)
         from PySide6.QtWidgets import QSpinBox  # with the page, after the first paint
 
@@ -325,6 +336,9 @@ class PreviewView(QStackedWidget):
         self.sources_label.setText("\n".join(f"\u2022 {s}" for s in routine.sources))
         self.sources_heading.setVisible(bool(routine.sources))
         self.sources_label.setVisible(bool(routine.sources))
+        easier = routine.easier_routine
+        self.easier_button.setVisible(easier is not None)
+        self.easier_button.setToolTip(EASIER_TIP.format(name=easier.name) if easier else "")
         self.warnings_label.set_text_or_hide(
             "\n".join(f"Note, line {problem_line(w)}" for w in warnings))
         weeks = routine.schedule.weeks or 1
@@ -407,6 +421,10 @@ class PreviewView(QStackedWidget):
     def _on_handout_clicked(self) -> None:
         if self._path is not None and self._routine is not None:
             self.handout_requested.emit(self._path, self.week)
+
+    def _on_easier_clicked(self) -> None:
+        if self._routine is not None and self._routine.easier_routine is not None:
+            self.easier_requested.emit(self._routine.easier_routine)
 
     def _on_reload_clicked(self) -> None:
         if self._path is not None:

@@ -400,7 +400,8 @@ def _doc_example(marker: str) -> str:
 
 @pytest.mark.parametrize("marker", ["how-twice-a-day", "how-prescriber", "how-clinician-notes",
                                     "how-alternating",
-                                    "how-reps-with-a-hold",
+                                    "how-reps-with-a-hold", "how-stop-if", "how-progression",
+                                    "how-ranges", "how-load-breathing",
                                     "minimal-example"])
 def test_how_do_i_examples_validate_without_a_problem(tmp_path, library, marker):
     path = tmp_path / "r.yaml"

@@ -324,6 +324,6 @@ def test_a_key_with_a_bidi_override_is_escaped_in_the_field_path(tmp_path, libra
     found = located(tmp_path, text, library)
     assert found == ["3:1: error: evil\\u202e: unknown field `evil\\u202e` in routine (allowed: "
                      "format, title, description, author, version, written, review_by, "
-                     "language, audience, sources, notes, clinician_notes, prescriber, schedule, defaults, "
+                     "language, audience, sources, notes, clinician_notes, prescriber, easier_routine, schedule, defaults, "
                      "pain_checks, "
                      "exercises, blocks)"]

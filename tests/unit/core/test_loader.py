@@ -78,7 +78,7 @@ def test_every_problem_is_reported_with_its_place(tmp_path, library):
         "1:1: error: routine is missing the required field `title` (Title shown in the library.)",
         "2:1: error: titel: unknown field `titel` in routine (did you mean `title`?) (allowed: "
         "format, title, description, author, version, written, review_by, language, audience, "
-        "sources, notes, clinician_notes, prescriber, schedule, defaults, pain_checks, exercises, "
+        "sources, notes, clinician_notes, prescriber, easier_routine, schedule, defaults, pain_checks, exercises, "
         "blocks)",
         "6:19: error: block 'Strength', step 1 (glute_brige), exercise: no exercise with id "
         "`glute_brige` in this "
@@ -504,7 +504,7 @@ def test_validate_file_checks_library_files_as_libraries(tmp_path):
         "shown and spoken.)",
         "exercise `wall_sit`, nme: unknown field `nme` in exercise definition (did you mean "
         "`name`?) (allowed: name, instructions, feel, cautions, illustration, sound, easier, "
-        "sources)",
+        "sources, stop_if, breathing)",
     ]
 
 

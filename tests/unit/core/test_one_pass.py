@@ -177,8 +177,8 @@ def test_no_python_quoting_in_any_message(tmp_path, library):
         "50; found '3', which the quotes make text: write 3 without the quotes",
         "9:9: error: block 'Strength', step 1 (plankk), sidez: unknown field `sidez` in exercise "
         "step (did you mean `sides`?) (allowed: exercise, hold, reps, tempo, sets, "
-        "rest_between_sets, rest_after, sides, switch_time, progression, pain_check, note, "
-            "clinician_notes)",
+        "rest_between_sets, rest_after, sides, switch_time, progression, pain_check, stop_if, "
+            "load, breathing, note, clinician_notes)",
     ]
 
 
@@ -409,7 +409,7 @@ def test_a_library_file_gets_its_media_checked_beside_other_errors(tmp_path):
         "(Name shown and spoken.)",
         "3:14: exercise `wall_sit`, nme: unknown field `nme` in exercise definition (did you mean "
         "`name`?) (allowed: name, instructions, feel, cautions, illustration, sound, easier, "
-        "sources)",
+        "sources, stop_if, breathing)",
         "4:40: exercise `bridge`, illustration: media path `../up.svg` must not leave the "
         "routine's folder (`..` is not allowed)",
     ]

@@ -82,6 +82,20 @@ def test_an_easier_variant_replaces_the_rest_of_that_exercise_and_keeps_the_numb
     assert plan.step_at(3).name == "Plank"  # plans are values: the old one is unchanged
 
 
+def test_an_easier_variant_brings_its_own_breathing_and_keeps_the_steps_cues() -> None:
+    hard = Exercise("plank", "Plank", easier="knee_plank", breathing="Breathe steadily")
+    soft = Exercise("knee_plank", "Plank on knees", breathing="Breathe out slowly")
+    own = ExerciseStep(hard, hold=20, load="none", breathing="Count your breaths")
+    plain = ExerciseStep(hard, hold=20, sets=2, rest_between_sets=10)
+    plan = build_plan(routine(own, plain, lead_in=0))
+    easier = plan.with_easier_variant(1, soft)
+    assert [(s.name, s.breathing) for s in easier.steps] == [
+        ("Plank", "Count your breaths"), ("Plank on knees", "Breathe out slowly"),
+        ("Rest", ""), ("Plank on knees", "Breathe out slowly")]
+    swapped_own = plan.with_easier_variant(0, soft).step_at(0)
+    assert (swapped_own.breathing, swapped_own.load) == ("Count your breaths", "none")
+
+
 def test_an_easier_variant_where_there_is_no_exercise_is_refused() -> None:
     plan = build_plan(core())
     with pytest.raises(PlanError, match="step 1 .*Get ready"):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from player.core.history import SYMPTOM_FIELDS, PainRating, StepEvent, SymptomAnswers
+from player.core.stop_signs import StopSign
 from player.store.history import HistoryStore
 from player.ui.controllers.care_controller import local_now
 from player.ui.dialogs.history_dialogs import InterruptedDialog
@@ -154,7 +155,7 @@ def test_this_hurts_with_a_sharp_pain_offers_the_easier_variant(
         harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         isolated_data_dir: Path) -> None:
     offered: list[tuple[str, str | None]] = []
-    monkeypatch.setattr(HurtsDialog, "ask", classmethod(lambda cls, parent, easier, stop: (7, "sharp")))
+    monkeypatch.setattr(HurtsDialog, "ask", classmethod(lambda cls, parent, easier, stop, signs=(): (7, "sharp", ())))
 
     def advice(cls, parent, action, exercise, easier=None):
         offered.append((action, easier))
@@ -185,7 +186,7 @@ def test_this_hurts_on_an_exercise_without_easier_variant_skips_all_its_remainin
         harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         isolated_data_dir: Path) -> None:
     text = SHORT.replace("exercise: plank", "exercise: pelvic_tilt")
-    monkeypatch.setattr(HurtsDialog, "ask", classmethod(lambda cls, parent, easier, stop: (6, "ache")))
+    monkeypatch.setattr(HurtsDialog, "ask", classmethod(lambda cls, parent, easier, stop, signs=(): (6, "ache", ())))
     seen: list[str] = []
     monkeypatch.setattr(InSessionAdvice, "ask", classmethod(
         lambda cls, parent, action, exercise, easier=None: seen.append(action) or "skip"))
@@ -202,6 +203,142 @@ def test_this_hurts_on_an_exercise_without_easier_variant_skips_all_its_remainin
         assert [(s.step_name, s.status) for s in store.steps(session.id)] == [
             ("Get ready", "completed"), ("Pelvic tilt", "skipped"), ("Rest", "skipped"),
             ("Pelvic tilt", "skipped")]
+
+
+STOP_SIGNS = SHORT.replace("format: 1\n", "format: 1.1\n").replace(
+    "        sets: 2\n", "        sets: 2\n        stop_if: [spreading, {pain_above: 3}, "
+    "{other: Pain in the knee}]\n", 1)
+
+
+def test_a_routine_stop_sign_is_shown_before_the_exercise_and_offered_in_this_hurts(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    offered: list[tuple[StopSign, ...]] = []
+    advice: list[str] = []
+    knee = StopSign("other", text="Pain in the knee")
+
+    def hurts(cls, parent, easier, stop, signs=()):
+        offered.append(signs)
+        return (None, None, (knee,))
+
+    monkeypatch.setattr(HurtsDialog, "ask", classmethod(hurts))
+    monkeypatch.setattr(InSessionAdvice, "ask", classmethod(
+        lambda cls, parent, action, exercise, easier=None: advice.append(action) or "continue"))
+    h = harness
+    path = routine_file(tmp_path, STOP_SIGNS)
+    h.window.open_file(path)
+    assert h.window.start_routine(path)
+    cautions = h.window.player.cautions_section.body.text()
+    assert h.engine.current.name == "Get ready"  # said before the plank starts
+    assert "Stop if the pain is above 3 out of 10." in cautions
+    assert "Stop if pain in the knee." in cautions
+    h.advance(2.5)
+    assert h.engine.current.name == "Plank"
+    h.app.care.hurts_button.click()
+    assert offered == [(StopSign("spreading"), StopSign("pain_above", pain_above=3), knee)]
+    assert advice == ["offer_easier"]  # no rating, not sharp: the physio's sign alone stops it
+    assert h.engine.current.name == "Glute bridge"  # "carry on" is not offered: skipped
+
+
+def test_in_the_rest_between_sets_this_hurts_offers_the_exercises_stop_signs(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    offered: list[tuple[StopSign, ...]] = []
+
+    def hurts(cls, parent, easier, stop, signs=()):
+        offered.append(signs)
+        return None  # back to the exercise
+
+    monkeypatch.setattr(HurtsDialog, "ask", classmethod(hurts))
+    h = harness
+    path = routine_file(tmp_path, STOP_SIGNS)
+    h.window.open_file(path)
+    assert h.window.start_routine(path)
+    h.advance(2 + 4 + 0.5)
+    assert h.engine.current.name == "Rest" and h.engine.current.exercise is not None
+    h.app.care.hurts_button.click()
+    assert len(offered) == 1 and StopSign("spreading") in offered[0]
+    assert h.engine.current.name == "Rest"  # going back resumes where it was
+
+
+@pytest.mark.parametrize(("rating", "advised"), [(1, False), (2, True)])
+def test_the_per_exercise_pain_check_stops_above_the_routines_pain_above(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        rating: int, advised: bool) -> None:
+    def ask(cls, parent, context, title):
+        return (rating if context == "during" else 0, "", "")
+
+    monkeypatch.setattr(PainRatingDialog, "ask", classmethod(ask))
+    advice: list[tuple[str, bool]] = []
+
+    def advise(cls, parent, action, exercise, easier=None, finished=False):
+        advice.append((action, finished))
+        return "skip"
+
+    monkeypatch.setattr(InSessionAdvice, "ask", classmethod(advise))
+    text = STOP_SIGNS.replace("{pain_above: 3}", "{pain_above: 1}").replace(
+        "        rest_between_sets: 2s\n", "        rest_between_sets: 2s\n        pain_check: true\n")
+    path = routine_file(tmp_path, text)
+    assert harness.window.start_routine(path)
+    harness.advance(2 + 4 + 2 + 4 + 0.5)  # both plank sets, into the bridge
+    harness.settle()
+    assert advice == ([("offer_easier", True)] if advised else [])
+
+
+def test_a_rating_with_a_stop_sign_ticked_keeps_the_sign_in_its_note(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    knee = StopSign("other", text="Pain in the knee")
+    monkeypatch.setattr(HurtsDialog, "ask", classmethod(
+        lambda cls, parent, easier, stop, signs=(): (2, None, (knee,))))
+    monkeypatch.setattr(InSessionAdvice, "ask", classmethod(
+        lambda cls, parent, action, exercise, easier=None: "skip"))
+    h = harness
+    path = routine_file(tmp_path, STOP_SIGNS)
+    h.window.open_file(path)
+    assert h.window.start_routine(path)
+    h.advance(2.5)
+    h.app.care.hurts_button.click()
+    with stored(isolated_data_dir) as store:
+        [rating] = [r for r in store.ratings() if r.context == "during"]
+        assert (rating.rating, rating.note) == (2, "Stop signs: Pain in the knee")
+
+
+@pytest.mark.parametrize(("rating", "stops"), [(3, False), (4, True)])
+def test_a_rating_above_the_routines_pain_above_stops_the_exercise(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        rating: int, stops: bool) -> None:
+    monkeypatch.setattr(HurtsDialog, "ask", classmethod(
+        lambda cls, parent, easier, stop, signs=(): (rating, "ache", ())))
+    advice: list[str] = []
+    monkeypatch.setattr(InSessionAdvice, "ask", classmethod(
+        lambda cls, parent, action, exercise, easier=None: advice.append(action) or "continue"))
+    h = harness
+    path = routine_file(tmp_path, STOP_SIGNS)
+    h.window.open_file(path)
+    assert h.window.start_routine(path)
+    h.advance(2.5)
+    h.app.care.hurts_button.click()
+    assert advice == ["offer_easier" if stops else "continue"]
+    assert (h.engine.current.name == "Glute bridge") == stops
+
+
+def test_a_spreading_stop_sign_asks_the_leg_symptom_questions(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path) -> None:
+    monkeypatch.setattr(HurtsDialog, "ask", classmethod(
+        lambda cls, parent, easier, stop, signs=(): (None, None, (StopSign("spreading"),))))
+    asked = answering(monkeypatch)
+    h = harness
+    path = routine_file(tmp_path, STOP_SIGNS)
+    h.window.open_file(path)
+    assert h.window.start_routine(path)
+    h.advance(2.5)
+    h.app.care.hurts_button.click()
+    h.settle()
+    assert asked  # the symptom questions, as for pain spreading down a leg
+    assert h.engine.current.name == "Glute bridge"
+    with stored(isolated_data_dir) as store:
+        assert any(a.source == "this_hurts" and a.leg_pain_shooting
+                   for a in store.symptom_history())
 
 
 def test_an_interrupted_session_is_offered_and_resumed_after_its_last_step(
@@ -560,7 +697,7 @@ def test_a_leg_symptom_in_this_hurts_stops_the_exercise_and_asks_the_questions_a
         harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         isolated_data_dir: Path) -> None:
     monkeypatch.setattr(HurtsDialog, "ask",
-                        classmethod(lambda cls, parent, easier, stop: (None, "leg_pain")))
+                        classmethod(lambda cls, parent, easier, stop, signs=(): (None, "leg_pain", ())))
     asked = answering(monkeypatch)
     play_to_first_plank(harness, routine_file(tmp_path))
     harness.app.care.hurts_button.click()
@@ -580,7 +717,7 @@ def test_an_emergency_answer_mid_session_stops_the_session_at_once(
         harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         isolated_data_dir: Path) -> None:
     monkeypatch.setattr(HurtsDialog, "ask",
-                        classmethod(lambda cls, parent, easier, stop: (None, "leg_numb")))
+                        classmethod(lambda cls, parent, easier, stop, signs=(): (None, "leg_numb", ())))
     answering(monkeypatch, yes=("saddle_numbness",), result="cancelled")
     play_to_first_plank(harness, routine_file(tmp_path))
     harness.app.care.hurts_button.click()
@@ -789,9 +926,9 @@ def test_after_this_hurts_stops_an_exercise_its_pain_check_is_not_asked_again(
         isolated_data_dir: Path) -> None:
     asked = asked_ratings(monkeypatch)
     monkeypatch.setattr(HurtsDialog, "ask",
-                        classmethod(lambda cls, parent, easier, stop: (6, "ache")))
+                        classmethod(lambda cls, parent, easier, stop, signs=(): (6, "ache", ())))
     monkeypatch.setattr(InSessionAdvice, "ask", classmethod(
-        lambda cls, parent, action, exercise, easier=None, finished=False: "skip"))
+        lambda cls, parent, action, exercise, easier=None, finished=False, **_: "skip"))
     play_to_first_plank(harness, routine_file(tmp_path, CHECKED))
     harness.advance(4 + 2 + 1)  # the first set done, into the second (which has the check)
     assert harness.engine.current.name == "Plank"
@@ -811,7 +948,7 @@ def test_after_a_red_flag_stop_no_pain_check_is_asked_for_the_session(
         isolated_data_dir: Path) -> None:
     asked = asked_ratings(monkeypatch)
     monkeypatch.setattr(HurtsDialog, "ask",
-                        classmethod(lambda cls, parent, easier, stop: (None, "leg_numb")))
+                        classmethod(lambda cls, parent, easier, stop, signs=(): (None, "leg_numb", ())))
     answering(monkeypatch, yes=("bladder_bowel",), result="saved")
     play_to_first_plank(harness, routine_file(tmp_path, CHECKED))
     harness.advance(4 + 2 + 1)  # into the last set of the plank: a set was done

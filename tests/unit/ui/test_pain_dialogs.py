@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from player.core.care import in_session_action
 from player.core.clinical import PAIN_ANCHORS
+from player.core.stop_signs import CHOICES_HEADING, StopSign
 from player.ui.dialogs.pain_dialogs import (
     QUESTIONS,
     HurtsDialog,
@@ -119,11 +120,11 @@ def test_hurts_needs_an_answer_and_returns_rating_and_sharpness(qtbot):
     assert not d.ok_button.isEnabled() and d.answer() is None
     d.sharp.setChecked(True)
     assert d.ok_button.isEnabled()
-    assert d.answer() == (None, "sharp")
+    assert d.answer() == (None, "sharp", ())
     qtbot.keyClick(d, "6")
-    assert d.answer() == (6, "sharp")
+    assert d.answer() == (6, "sharp", ())
     d.ache.setChecked(True)
-    assert d.answer() == (6, "ache")
+    assert d.answer() == (6, "ache", ())
     assert in_session_action(6, False, has_easier_variant=True) == "offer_easier"
 
 
@@ -131,18 +132,43 @@ def test_hurts_offers_the_leg_symptoms(qtbot):
     d = HurtsDialog(None, has_easier_variant=True)
     qtbot.addWidget(d)
     d.feels["leg_pain"].setChecked(True)
-    assert d.answer() == (None, "leg_pain")
+    assert d.answer() == (None, "leg_pain", ())
     d.feels["leg_numb"].setChecked(True)
-    assert d.answer() == (None, "leg_numb")
+    assert d.answer() == (None, "leg_numb", ())
     assert d.feels["leg_numb"].accessibleName() == "Numbness or tingling in a leg"
 
 
 def test_hurts_ask(qtbot):
     answer_when_shown(lambda d: (qtbot.keyClick(d, "3"), d.ache.setChecked(True),
                                  d.ok_button.click()))
-    assert HurtsDialog.ask(None, has_easier_variant=False) == (3, "ache")
+    assert HurtsDialog.ask(None, has_easier_variant=False) == (3, "ache", ())
     answer_when_shown(lambda d: d.cancel_button.click())
     assert HurtsDialog.ask(None, has_easier_variant=False) is None
+
+
+def test_hurts_offers_the_routines_stop_signs_as_choices(qtbot):
+    knee = StopSign("other", text="Pain in the <b>knee</b>")
+    signs = (StopSign("spreading"), StopSign("pain_above", pain_above=4), knee)
+    d = HurtsDialog(None, has_easier_variant=False, stop_signs=signs)
+    qtbot.addWidget(d)
+    texts = " ".join(label.text() for label in d.findChildren(TextLabel))
+    assert CHOICES_HEADING in texts
+    assert [d.signs[s].text() for s in signs] == [
+        "My symptoms are spreading away from my spine (buttock or leg)",
+        "The pain is above 4 out of 10", "Pain in the <b>knee</b>"]  # the file's text, as is
+    assert d.answer() is None and not d.ok_button.isEnabled()
+    d.signs[knee].setChecked(True)  # a sign alone is an answer
+    assert d.ok_button.isEnabled()
+    assert d.answer() == (None, None, (knee,))
+    d.signs[signs[0]].setChecked(True)
+    assert d.answer() == (None, None, (signs[0], knee))
+
+
+def test_hurts_without_stop_signs_offers_none(qtbot):
+    d = HurtsDialog(None, has_easier_variant=False)
+    qtbot.addWidget(d)
+    assert d.signs == {}
+    assert CHOICES_HEADING not in " ".join(label.text() for label in d.findChildren(TextLabel))
 
 
 def test_hurts_says_what_will_happen(qtbot):
@@ -193,3 +219,16 @@ def test_a_check_in_opened_by_hand_is_cancelled_a_prompted_rating_skipped(qtbot)
     qtbot.addWidget(prompted)
     assert asked.skip_button.text() == "Cancel"
     assert prompted.skip_button.text() == "Skip"
+
+
+def test_in_session_advice_offers_the_easier_routine_only_when_stopping(qtbot):
+    stop = InSessionAdvice(None, "skip", "Plank", easier_routine=True)
+    carry_on = InSessionAdvice(None, "continue", "Plank", easier_routine=True)
+    plain = InSessionAdvice(None, "skip", "Plank")
+    for d in (stop, carry_on, plain):
+        qtbot.addWidget(d)
+    assert list(stop.buttons) == ["skip", "easier_routine", "stop"]
+    assert "linked an easier routine" in stop.text.text()
+    assert "easier_routine" not in carry_on.buttons and "easier_routine" not in plain.buttons
+    stop.buttons["easier_routine"].click()
+    assert stop.choice == "easier_routine"
