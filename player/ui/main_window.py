@@ -5,7 +5,8 @@ Where other features plug in (see also :mod:`player.ui.controllers.session_contr
 * :attr:`MainWindow.banner_area` -- a ``QVBoxLayout`` at the very top of the central widget,
   above both pages (e.g. the care banner);
 * :attr:`MainWindow.library_actions` -- the row of buttons at the top of the library page
-  (e.g. a daily check-in or a history button); :meth:`MainWindow.add_page` adds a page (e.g. a
+  (e.g. a daily check-in or a history button), and :attr:`MainWindow.today_area` below it
+  (the "Today" section); :meth:`MainWindow.add_page` adds a page (e.g. a
   history view) that :meth:`MainWindow.show_page` switches to;
 * :attr:`PlayerView.extra_controls` / :attr:`PlayerView.finished_extras` on :attr:`player`.
 
@@ -164,6 +165,9 @@ class MainWindow(QMainWindow):
         self.library_actions.addWidget(self.folder_button)
         self.library_actions.addStretch(1)
         layout.addLayout(self.library_actions)
+        #: Below the buttons, above the list: where the "Today" section goes.
+        self.today_area = QVBoxLayout()
+        layout.addLayout(self.today_area)
         self.library_view = LibraryView(self.library)
         self.preview = PreviewView(self.library)
         splitter = QSplitter(Qt.Orientation.Horizontal)

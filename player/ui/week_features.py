@@ -47,7 +47,7 @@ from player.core.reminders import (
     reminder_text,
 )
 from player.core.routine import Routine
-from player.core.today import due_on
+from player.core.today import due_on, routine_today, standing_words
 from player.store.db import StoreError
 from player.ui.controllers.app_settings import AppSettings
 from player.ui.controllers.library_model import RoutineLibrary
@@ -57,6 +57,7 @@ from player.ui.dialogs.reminders_dialog import (
     ScheduledRoutine,
     SittingBreakQuestion,
 )
+from player.ui.widgets.today_panel import TodayPanel, TodayRow
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -101,6 +102,7 @@ class WeekFeatures(QObject):
         self.reminders_action.triggered.connect(self.edit_reminders)
         self.window.hide_to_tray = self._hide_to_tray
         self.settings.reminders_changed.connect(self._apply)
+        self.settings.reminders_changed.connect(self.refresh_today)
         self.last_shown: Reminder | None = None
         self.sitting: SittingClock | None = None
         self.break_timer = QTimer(self)
@@ -110,6 +112,15 @@ class WeekFeatures(QObject):
         app.controller.session_finished.connect(self._on_session_finished)
         self.window.page_shown.connect(self._on_page_shown)
         self._autostart: bool | None = None  # as last written (None: not yet looked at)
+        self.today = TodayPanel()
+        self.window.today_area.addWidget(self.today)
+        self.today.start_requested.connect(self._on_today_start_requested)
+        self.today.morning_check_requested.connect(self._on_morning_check_requested)
+        app.library.entries_changed.connect(self.refresh_today)
+        app.controller.session_finished.connect(self.refresh_today)
+        self.settings.programme_starts_changed.connect(self.refresh_today)
+        if app.care is not None:
+            app.care.care.rating_recorded.connect(self.refresh_today)
 
     # --- what is due -----------------------------------------------------------------------
     def reminders(self) -> ReminderSettings:
@@ -163,6 +174,7 @@ class WeekFeatures(QObject):
         if problems:
             self.window.show_status(problems[0], seconds=30)
         self._apply()
+        self.refresh_today()
 
     def edit_reminders(self) -> None:
         """Session > Reminders…"""
@@ -202,6 +214,46 @@ class WeekFeatures(QObject):
         elif not settings.sitting_breaks:
             self.sitting = None
         self._arm_break()
+
+    # --- the Today section -----------------------------------------------------------------
+    def today_rows(self) -> list[TodayRow]:
+        """Where each programme the person follows stands today, in library order.
+
+        Followed: a scheduled routine played before, given a start in the preview, or with a
+        reminder; the other bundled routines all have schedules too, and listing every one
+        as due would bury what the person actually does.
+        """
+        today = self._now().date()
+        sessions = self._sessions()
+        starts = self.settings.chosen_starts()
+        played = {s.routine_title for s in sessions}
+        reminded = {Path(r.path) for r in self.reminders().routines}
+        rows: list[TodayRow] = []
+        seen: set[Path] = set()
+        for entry in self.app.library.entries():
+            if entry.path in seen or not entry.usable:
+                continue
+            seen.add(entry.path)
+            routine = self.app.library.load(entry.path).routine
+            standing = None if routine is None else routine_today(routine, sessions, today,
+                                                                  starts)
+            if standing is not None and (standing.programme.chosen or routine is not None
+                                         and routine.title in played or entry.path in reminded):
+                rows.append(TodayRow(entry.path, standing.title,
+                                     standing_words(standing, today), standing.due_today))
+        return rows
+
+    def refresh_today(self, *_args: object) -> None:
+        """Show what is due today again (the history, the library, the day or a start changed)."""
+        self.today.show_today(self.today_rows(), self._morning_check_due(self._now()))
+
+    def _on_today_start_requested(self, path: Path) -> None:
+        self.window.open_file(path, start=True)
+
+    def _on_morning_check_requested(self) -> None:
+        if self.app.care is not None:
+            self.app.care.ask_morning_after(asked_for=True)
+        self.refresh_today()
 
     def _write_autostart(self, enabled: bool) -> None:
         try:
@@ -261,6 +313,7 @@ class WeekFeatures(QObject):
             self.tray.set_due(tuple(self._due_titles()))
         if self.window.isVisible():
             self.window.show_status(text, seconds=120)
+        self.refresh_today()
         for title, path in missing:
             self._offer_to_remove(title, path)
 
@@ -314,6 +367,8 @@ class WeekFeatures(QObject):
     def _on_page_shown(self, page: object) -> None:
         from player.ui.pages.history_view import HistoryView
 
+        if page is self.window.library_page:
+            self.refresh_today()
         care = self.app.care
         if not isinstance(page, HistoryView) or care is None or care.store is None:
             return
