@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from player import desktop_entry
@@ -280,6 +280,9 @@ class WeekFeatures(QObject):
         if not self.settings.flag(TRAY_EXPLAINED_FLAG):
             self.tray.notify(TRAY_TITLE, STILL_RUNNING)
             self.settings.set_flag(TRAY_EXPLAINED_FLAG)
+        # Qt's pixmap cache looks every 30 s for pixmaps to drop, for as long as it holds any:
+        # emptied, it stops, and a window in the tray wakes the app only for its reminders.
+        QPixmapCache.clear()
         return True
 
     def show_window(self) -> None:

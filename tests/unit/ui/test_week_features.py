@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtGui import QPixmap, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
 from player.core.bundled import ROUTINES_DIR
@@ -86,8 +87,12 @@ def test_with_a_tray_closing_keeps_the_app_and_quit_ends_it(make_harness, wall, 
     week = h.app.week
     assert week.tray is not None and not QApplication.quitOnLastWindowClosed()
     assert week.tray.start_action.text() == "Start Core strength for runners"
+    pixmap = QPixmap(8, 8)
+    key = QPixmapCache.insert(pixmap)
     h.window.close()
     assert not h.window.isVisible() and quits == []
+    # An empty pixmap cache stops its 30-second flush timer: nothing wakes the app but reminders.
+    assert not QPixmapCache.find(key, QPixmap())
     assert len(notes) == 1 and "keeps running" in notes[0][1]
     week.show_window()
     h.window.close()
