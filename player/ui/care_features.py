@@ -305,7 +305,7 @@ class CareFeatures(QObject):
             return
         self.store.close_session_as_interrupted(stored.id)
         if choice == "fresh" and check.fresh is not None and not busy:
-            self._start_plan(build_plan(check.fresh, stored.week))
+            self._start_plan(build_plan(self.window.prepare_routine(check.fresh), stored.week))
 
     def _check_resume(self, stored: StoredSession, done: list[int]) -> ResumeCheck:
         from player.core.resume import check_resume

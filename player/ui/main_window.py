@@ -114,6 +114,9 @@ class MainWindow(QMainWindow):
         self._quitting = False
         #: Asked when the window is closed: True hides it instead (reminders keep the tray).
         self.hide_to_tray: Callable[[], bool] | None = None
+        #: Asked for each routine about to start: the routine to play (e.g. its cadence steps
+        #: set above the runner's own cadence, :mod:`player.ui.week_features`).
+        self.prepare_routine: Callable[[Routine], Routine] = lambda routine: routine
         #: Shortcuts of buttons that are in no menu (e.g. "This hurts"), for Help > Keyboard.
         self.extra_shortcuts: list[tuple[str, str]] = []
         self.setWindowTitle(APP_TITLE)
@@ -348,7 +351,7 @@ class MainWindow(QMainWindow):
         if result.routine is None:
             self.preview.show_result(path, result)
             return False
-        plan = build_plan(result.routine, week)
+        plan = build_plan(self.prepare_routine(result.routine), week)
         player = self.player  # subscribed before the session's first events
         if not self.controller.start(plan):
             return False

@@ -35,6 +35,7 @@ from player.core.breaks import (
     REMINDER_TITLE as BREAK_TITLE,
 )
 from player.core.bundled import APP_ICON_FILE, ROUTINES_DIR
+from player.core.cadence import uses_own_cadence, with_own_cadence
 from player.core.history import Session as StoredSession
 from player.core.localtime import local_now, local_zone
 from player.core.pain import morning_after_due
@@ -52,6 +53,7 @@ from player.store.db import StoreError
 from player.ui.controllers.app_settings import AppSettings
 from player.ui.controllers.library_model import RoutineLibrary
 from player.ui.controllers.reminders import MAX_WAIT, ReminderTimer, Tray
+from player.ui.dialogs.cadence_dialog import OwnCadenceDialog
 from player.ui.dialogs.reminders_dialog import (
     RemindersDialog,
     ScheduledRoutine,
@@ -70,6 +72,8 @@ log = logging.getLogger(__name__)
 
 #: The settings flag set once closing to the tray has been explained.
 TRAY_EXPLAINED_FLAG = "tray_close_explained"
+#: The settings flag set once the own cadence has been asked (asked once only).
+OWN_CADENCE_ASKED_FLAG = "own_cadence_asked"
 #: The option the autostart entry starts the app with (see :mod:`player.app`).
 IN_TRAY_OPTION = "--in-tray"
 
@@ -100,6 +104,9 @@ class WeekFeatures(QObject):
         self.timer.fired.connect(self._on_timer_fired)
         self.reminders_action = self.window.session_menu.addAction(MENU_REMINDERS)
         self.reminders_action.triggered.connect(self.edit_reminders)
+        self.cadence_action = self.window.session_menu.addAction(MENU_CADENCE)
+        self.cadence_action.triggered.connect(self.ask_own_cadence)
+        self.window.prepare_routine = self.prepare_routine
         self.window.hide_to_tray = self._hide_to_tray
         self.settings.reminders_changed.connect(self._apply)
         self.settings.reminders_changed.connect(self.refresh_today)
@@ -214,6 +221,25 @@ class WeekFeatures(QObject):
         elif not settings.sitting_breaks:
             self.sitting = None
         self._arm_break()
+
+    # --- the runner's own cadence -----------------------------------------------------------
+    def prepare_routine(self, routine: Routine) -> Routine:
+        """``routine`` with its cadence steps set above the runner's own cadence, asked the
+        first time such a routine starts (once: "not now" plays the assumed beats)."""
+        if not uses_own_cadence(routine):
+            return routine
+        own = self.settings.own_cadence()
+        if own is None and not self.settings.flag(OWN_CADENCE_ASKED_FLAG):
+            self.settings.set_flag(OWN_CADENCE_ASKED_FLAG)
+            own = self.ask_own_cadence()
+        return with_own_cadence(routine, own)
+
+    def ask_own_cadence(self) -> int | None:
+        """Session > Your running cadence…: ask it (tap or type) and keep it."""
+        own = OwnCadenceDialog.ask(self.window, self.settings.own_cadence())
+        if own is not None:
+            self.settings.set_own_cadence(own)
+        return own
 
     # --- the Today section -----------------------------------------------------------------
     def today_rows(self) -> list[TodayRow]:
@@ -405,6 +431,7 @@ def install_week(app: WeekHost) -> WeekFeatures:
 
 # User-visible text, in one place for translation.
 MENU_REMINDERS = "&Reminders\u2026"
+MENU_CADENCE = "Your running &cadence\u2026"
 TRAY_TITLE = "Routine Player"
 STILL_RUNNING = ("Routine Player keeps running here for your reminders. Quit it from this "
                  "icon's menu, or turn reminders off in Session > Reminders.")
