@@ -111,6 +111,7 @@ class WeekFeatures(QObject):
         self.settings.reminders_changed.connect(self._apply)
         self.settings.reminders_changed.connect(self.refresh_today)
         self.last_shown: Reminder | None = None
+        self._missing_pending: list[tuple[str, str]] = []  # (title, path) of files gone
         self.sitting: SittingClock | None = None
         self.break_timer = QTimer(self)
         self.break_timer.setSingleShot(True)
@@ -316,6 +317,8 @@ class WeekFeatures(QObject):
         self.window.showNormal()
         self.window.raise_()
         self.window.activateWindow()
+        if self._missing_pending:
+            self._ask_missing()
 
     def start_due(self) -> None:
         """The tray's "Start …": open the first routine due today and start it."""
@@ -337,13 +340,23 @@ class WeekFeatures(QObject):
         missing = [(t, p) for t, p in zip(reminder.titles, reminder.paths, strict=True)
                    if not Path(p).is_file()]
         text = reminder_text(reminder)
+        if missing:
+            text += " " + MISSING_FILE_NOTE.format(titles=", ".join(t for t, _ in missing))
         if self.tray is not None and self._tray_available():
             self.tray.notify(TRAY_TITLE, text)
             self.tray.set_due(tuple(self._due_titles()))
         if self.window.isVisible():
             self.window.show_status(text, seconds=120)
         self.refresh_today()
-        for title, path in missing:
+        self._missing_pending += [m for m in missing if m not in self._missing_pending]
+        if self.window.isVisible():
+            self._ask_missing()
+
+    def _ask_missing(self) -> None:
+        """Offer to remove each reminder whose file is gone (asked with the window shown: in
+        the tray, the notification says so and the question waits for the window)."""
+        pending, self._missing_pending = self._missing_pending, []
+        for title, path in pending:
             self._offer_to_remove(title, path)
 
     def _offer_to_remove(self, title: str, path: str) -> None:
@@ -435,4 +448,6 @@ MENU_CADENCE = "Your running &cadence\u2026"
 TRAY_TITLE = "Routine Player"
 STILL_RUNNING = ("Routine Player keeps running here for your reminders. Quit it from this "
                  "icon's menu, or turn reminders off in Session > Reminders.")
+MISSING_FILE_NOTE = ("The file of {titles} is no longer there: open Routine Player to remove "
+                     "the reminder.")
 AUTOSTART_FAILED = "Could not set Routine Player to start when you log in: {reason}"

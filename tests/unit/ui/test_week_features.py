@@ -227,3 +227,29 @@ def test_the_trays_start_plays_the_routine_that_is_due(make_harness, wall, monke
     assert h.app.controller.in_play
     assert h.app.controller.driver.engine.timeline.title == "Core strength for runners"
     QApplication.setQuitOnLastWindowClosed(True)
+
+
+@OFFSCREEN_TRAY
+def test_in_the_tray_a_reminder_for_a_vanished_file_says_so_and_asks_when_opened(
+        make_harness, wall, monkeypatch, tmp_path: Path):
+    monkeypatch.setattr(Tray, "available", staticmethod(lambda: True))
+    notes: list[str] = []
+    monkeypatch.setattr(Tray, "notify", lambda self, title, text: notes.append(text))
+    asked: list[str] = []
+    monkeypatch.setattr(MissingRoutineQuestion, "ask",
+                        classmethod(lambda cls, parent, text: asked.append(text) or True))
+    gone = tmp_path / "gone.yaml"
+    h = make_harness(settings_with(RoutineReminder(str(gone), "Patient's own", (time(18, 0),))))
+    h.show()
+    week = h.app.week
+    h.window.close()  # to the tray
+    assert not h.window.isVisible()
+    wall.at = datetime(2026, 12, 7, 18, 0, 5, tzinfo=ZONE)
+    week.timer._on_timer_timeout()  # noqa: SLF001
+    assert "Time for Patient's own." in notes[-1] and "no longer there" in notes[-1]
+    assert asked == []  # no question from a hidden window
+    week.tray.open_action.trigger()
+    assert h.window.isVisible()
+    assert len(asked) == 1 and str(gone) in asked[0]
+    assert week.reminders().routines == ()
+    QApplication.setQuitOnLastWindowClosed(True)
