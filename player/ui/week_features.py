@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -129,6 +129,9 @@ class WeekFeatures(QObject):
         self.settings.programme_starts_changed.connect(self.refresh_today)
         if app.care is not None:
             app.care.care.rating_recorded.connect(self.refresh_today)
+        # A new day (or a check now open) shows when the person comes back to the window; no
+        # timer of its own, so nothing more wakes the app while it waits.
+        self.window.installEventFilter(self)
 
     # --- what is due -----------------------------------------------------------------------
     def reminders(self) -> ReminderSettings:
@@ -269,6 +272,12 @@ class WeekFeatures(QObject):
                 rows.append(TodayRow(entry.path, standing.title,
                                      standing_words(standing, today), standing.due_today))
         return rows
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Show today's state again each time the window is activated."""
+        if watched is self.window and event.type() == QEvent.Type.WindowActivate:
+            self.refresh_today()
+        return super().eventFilter(watched, event)
 
     def refresh_today(self, *_args: object) -> None:
         """Show what is due today again (the history, the library, the day or a start changed)."""

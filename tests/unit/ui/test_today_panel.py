@@ -77,3 +77,24 @@ def test_a_chosen_start_puts_a_programme_in_today(make_harness) -> None:
     h.app.settings.set_programme_start(CORE_TITLE, local_now().date() - timedelta(days=8))
     [followed] = h.app.week.today.rows
     assert followed.standing.startswith("Week 2 of 6 \u00b7 0 of 3 this week \u00b7 not done yet")
+
+
+def test_coming_back_to_the_window_on_a_new_day_shows_the_new_day(make_harness, monkeypatch,
+                                                                  isolated_data_dir: Path) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from player.ui import week_features
+
+    now = local_now()
+    with HistoryStore.open(isolated_data_dir) as store:
+        sid = store.start_session(routine_title=CORE_TITLE, started_at=now)
+        store.finish_session(sid, "completed", now + timedelta(minutes=20))
+    h = make_harness()
+    h.show()
+    [followed] = h.app.week.today.rows
+    assert not followed.due and followed.standing.endswith("last done today \u00b7 done today")
+    monkeypatch.setattr(week_features, "local_now", lambda: now + timedelta(days=1))
+    QApplication.sendEvent(h.window, QEvent(QEvent.Type.WindowActivate))
+    [followed] = h.app.week.today.rows
+    assert followed.due and "last done yesterday" in followed.standing
