@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -117,6 +118,9 @@ class MainWindow(QMainWindow):
         #: Asked for each routine about to start: the routine to play (e.g. its cadence steps
         #: set above the runner's own cadence, :mod:`player.ui.week_features`).
         self.prepare_routine: Callable[[Routine], Routine] = lambda routine: routine
+        #: The routine as this person would play it, without asking anything (the preview and
+        #: the handout show their own cadence's beats once it is known).
+        self.as_played: Callable[[Routine], Routine] = lambda routine: routine
         #: Shortcuts of buttons that are in no menu (e.g. "This hurts"), for Help > Keyboard.
         self.extra_shortcuts: list[tuple[str, str]] = []
         self.setWindowTitle(APP_TITLE)
@@ -438,7 +442,12 @@ class MainWindow(QMainWindow):
 
     # --- slots -------------------------------------------------------------------------------
     def _on_routine_selected(self, path: Path) -> None:
-        self.preview.show_result(path, self.library.load(path))
+        self.preview.show_result(path, self._shown(self.library.load(path)))
+
+    def _shown(self, result: LoadResult) -> LoadResult:
+        if result.routine is None:
+            return result
+        return replace(result, routine=self.as_played(result.routine))
 
     def _on_routine_activated(self, path: Path) -> None:
         if self.library.load(path).routine is not None:
@@ -466,6 +475,7 @@ class MainWindow(QMainWindow):
         routine = self.library.load(path).routine
         if routine is None:
             return
+        routine = self.as_played(routine)
         reason = week_problem(routine, week)
         if reason:
             self.show_status(HANDOUT_NOT_SAVED.format(reason=reason), seconds=30)
@@ -486,7 +496,7 @@ class MainWindow(QMainWindow):
 
     def _on_reload_requested(self, path: Path) -> None:
         self.library.refresh()
-        self.preview.show_result(path, self.library.load(path))
+        self.preview.show_result(path, self._shown(self.library.load(path)))
 
     def _on_again_requested(self) -> None:
         session = self.controller.session

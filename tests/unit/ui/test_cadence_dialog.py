@@ -91,3 +91,15 @@ def test_not_now_plays_the_assumed_beats_and_is_not_asked_again(make_harness, mo
     monkeypatch.setattr(OwnCadenceDialog, "ask", classmethod(lambda cls, parent, current: 150))
     h.app.week.cadence_action.trigger()  # Session > Your running cadence…
     assert h.app.settings.own_cadence() == 150
+
+
+def test_the_preview_shows_the_beats_above_the_own_cadence_once_known(make_harness):
+    settings = Settings(spoken_cues=False, notice_accepted=True)
+    settings.extra["own_cadence"] = 160
+    h = make_harness(settings)
+    h.show()
+    h.window.open_file(DRILL)
+    tree = h.window.preview.steps_tree
+    steps = [tree.topLevelItem(i).text(3) for i in range(tree.topLevelItemCount())]
+    assert any("168 beats/min" in s for s in steps) and any("176 beats/min" in s for s in steps)
+    assert not any("173 beats/min" in s for s in steps)
