@@ -343,8 +343,8 @@ class MainWindow(QMainWindow):
             self.preview.show_result(path, result)
         if result.routine is None:
             self.show_status(f"{path.name} has {len(result.errors)} problem(s); see the list.")
-        elif start:
-            self.start_routine(path, 1)
+        elif start:  # this week of its programme, as the preview just offered it
+            self.start_routine(path, self.preview.week if self.preview.path == path else 1)
         return result
 
     def start_routine(self, path: Path, week: int = 1) -> bool:

@@ -68,6 +68,7 @@ def test_the_window_shows_the_programme_followed_and_starts_it(
     panel.start_buttons[followed.path].click()
     assert h.app.controller.in_play
     assert h.app.controller.driver.engine.timeline.title == CORE_TITLE
+    assert h.app.controller.session.week == 3  # this week's doses, not week 1's
 
 
 def test_a_chosen_start_puts_a_programme_in_today(make_harness) -> None:
