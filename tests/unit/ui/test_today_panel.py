@@ -99,3 +99,34 @@ def test_coming_back_to_the_window_on_a_new_day_shows_the_new_day(make_harness, 
     QApplication.sendEvent(h.window, QEvent(QEvent.Type.WindowActivate))
     [followed] = h.app.week.today.rows
     assert followed.due and "last done yesterday" in followed.standing
+
+
+def test_a_pending_morning_check_is_listed_until_it_is_rated_from_today(
+        make_harness, monkeypatch, isolated_data_dir: Path) -> None:
+    from player.core.history import PainRating
+    from player.ui.dialogs.pain_dialogs import PainRatingDialog
+
+    # Two days ago (so the morning has opened at whatever hour the test runs).
+    day = local_now().replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=2)
+    with HistoryStore.open(isolated_data_dir) as store:
+        sid = store.start_session(routine_title="Short one", started_at=day)
+        store.add_rating(PainRating(day, "before", 3, session_id=sid))
+        store.finish_session(sid, "completed", day + timedelta(minutes=20))
+    answers: list[tuple[int, str, str] | None] = [None, (2, "", "")]  # "not now", then a 2
+    asked: list[str] = []
+
+    def ask(cls, parent, context, title):
+        asked.append(context)
+        return answers.pop(0)
+
+    monkeypatch.setattr(PainRatingDialog, "ask", classmethod(ask))
+    h = make_harness()
+    h.show()
+    assert asked == ["morning_after"]  # asked at start, put off
+    panel = h.app.week.today
+    assert panel.morning_button is not None and not panel.isHidden()
+    panel.morning_button.click()
+    assert asked == ["morning_after", "morning_after"]
+    assert panel.morning_button is None and panel.isHidden()
+    with HistoryStore.open(isolated_data_dir) as store:
+        assert [r.rating for r in store.ratings() if r.context == "morning_after"] == [2]
