@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from player.core import bundled, pictures, plausible
+from player.core.cadence import ASSUMED_OWN, beats_above
 from player.core.clinical import HEAT_MAX_SECONDS, ICE_MAX_SECONDS, CareThresholds
 from player.core.durations import DurationError, format_duration, parse_duration
 from player.core.limits import MAX_REPORTED_PROBLEMS, MAX_ROUTINE_SECONDS, MAX_TIMELINE_STEPS
@@ -859,8 +860,12 @@ class _RoutineBuilder:
             return HeatStep(v["heat"], note, for_clinician)
         if kind == "cadence":
             ex = self._lookup(v["exercise"]) if "exercise" in v else None
-            return CadenceStep(v["cadence"], v["duration"], v.get("name", "Cadence drill"), ex, note,
-                               for_clinician)
+            beats, percent = v["cadence"], None
+            if isinstance(beats, dict):  # {above_own_percent: 5} (format 1.1)
+                percent = beats["above_own_percent"]
+                beats = beats_above(ASSUMED_OWN, percent)
+            return CadenceStep(beats, v["duration"], v.get("name", "Cadence drill"), ex, note,
+                               for_clinician, percent)
         ex = self._lookup(v["exercise"])
         if ex is None:
             return None

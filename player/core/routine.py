@@ -202,6 +202,9 @@ class CadenceStep:
     exercise: Exercise | None = None
     note: str = ""
     clinician_notes: str = ""
+    above_own_percent: int | None = None
+    """Set this much above the runner's own cadence (``bpm`` is then worked out from it, see
+    :mod:`player.core.cadence`); None: ``bpm`` as written."""
 
 
 Step = ExerciseStep | RestStep | IceStep | HeatStep | CadenceStep

@@ -1070,9 +1070,41 @@ HEAT_STEP = Struct("heat step", {
     "clinician_notes": _STEP_CLINICIAN_NOTES,
 }, "A heat pack wrapped in a towel. The person confirms the barrier before the timer starts.")
 
+@dataclass
+class Cadence(Type):
+    """A cadence step's beats: a number, or (format 1.1) ``{above_own_percent: 5}``."""
+
+    beats: Int
+    above_own: Struct
+
+    def check(self, node: Node, path: str, ctx: Context) -> Any:
+        if node.kind != MAP:
+            return self.beats.check(node, path, ctx)
+        if _version_key(ctx.version) < _version_key(V1_1):
+            return ctx.fail(node, path, OWN_CADENCE_NEWER.format(since=V1_1,
+                                                                 version=ctx.version_written))
+        return self.above_own.check(node, path, ctx)
+
+    def json(self) -> dict[str, Any]:
+        return {"oneOf": [self.beats.json(), self.above_own.json()]}
+
+
+#: ``cadence: {above_own_percent: ...}`` in a file older than 1.1.
+OWN_CADENCE_NEWER = ("a cadence above the runner's own is new in format {since}, but this file "
+                     "says `format: {version}`; write `format: {since}` at the top of the file, "
+                     "or give the beats a minute as a number")
+
+OWN_CADENCE = Struct("cadence above your own", {
+    "above_own_percent": Field(Int(1, 20, unit=" %"), "How far above the runner's own cadence "
+                               "to set the beat, in percent (5-10 is usual); kept within "
+                               "150-200.", required=True),
+}, "The runner's own cadence, asked once, raised by a percentage (format 1.1).")
+
 CADENCE_STEP = Struct("cadence step", {
-    "cadence": Field(Int(60, 240, unit=" beats per minute"), "Metronome beats per minute "
-                     "(running cadence: 170-190 is a common rule of thumb).", required=True),
+    "cadence": Field(Cadence(Int(60, 240, unit=" beats per minute"), OWN_CADENCE),
+                     "Metronome beats per minute (running cadence: 170-190 is a common rule of "
+                     "thumb), or (format 1.1) `{above_own_percent: 5}` for 5 % above the "
+                     "runner's own.", required=True),
     "duration": Field(Duration(), "How long the drill lasts.", required=True),
     "name": Field(Text(max_len=80, min_len=1, one_line=True), "Name shown.",
                   default="Cadence drill"),
@@ -1244,6 +1276,7 @@ def _older_format_refuses_newer_fields(doc: dict[str, Any], struct: Struct) -> N
                            "sides": {"not": {"const": "alternating"}},
                            "reps": {"not": {"type": "string"}},  # a range (1.1)
                            "hold": {"not": {"type": "string", "pattern": RANGE_JSON_PATTERN}},
+                           "cadence": {"not": {"type": "object"}},
                            "progression": {"additionalProperties": {"properties": {
                                name: False for name in _newer_fields(PROGRESSION)}}}},
             "if": {"required": ["reps"]}, "then": {"properties": {"hold": False}}}

@@ -309,7 +309,7 @@ class CareFeatures(QObject):
             return
         self.store.close_session_as_interrupted(stored.id)
         if choice == "fresh" and check.fresh is not None and not busy:
-            self._start_plan(build_plan(check.fresh, stored.week))
+            self._start_plan(build_plan(self.window.prepare_routine(check.fresh), stored.week))
 
     def _check_resume(self, stored: StoredSession, done: list[int]) -> ResumeCheck:
         from player.core.resume import check_resume
@@ -491,10 +491,11 @@ class CareFeatures(QObject):
     def _on_session_closed(self) -> None:
         self.hurts_button.setEnabled(False)
 
-    def ask_morning_after(self) -> None:
+    def ask_morning_after(self, asked_for: bool = False) -> None:
         """The next-morning check of the last session, when it is due (from 04:00 on the day
-        after it until the next session; clinical-notes.md v2), asked once: stored as its
-        ``morning_after`` rating."""
+        after it until the next session; clinical-notes.md v2), asked once unless the person
+        ``asked_for`` it (the Today section's "Rate it now"): stored as its ``morning_after``
+        rating."""
         from player.core.pain import morning_after_due
 
         if self.store is None or self.controller.in_play or self._prompts:
@@ -502,7 +503,7 @@ class CareFeatures(QObject):
         settings = self.app.settings
         starts = {s.id: s.started_at for s in self.sessions()}
         due = morning_after_due(self.care.ratings, local_now(), starts,
-                                declined=settings.morning_checks_asked())
+                                declined=() if asked_for else settings.morning_checks_asked())
         if due is None:
             return
         settings.add_morning_check_asked(due.session_id)

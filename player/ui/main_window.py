@@ -5,7 +5,8 @@ Where other features plug in (see also :mod:`player.ui.controllers.session_contr
 * :attr:`MainWindow.banner_area` -- a ``QVBoxLayout`` at the very top of the central widget,
   above both pages (e.g. the care banner);
 * :attr:`MainWindow.library_actions` -- the row of buttons at the top of the library page
-  (e.g. a daily check-in or a history button); :meth:`MainWindow.add_page` adds a page (e.g. a
+  (e.g. a daily check-in or a history button), and :attr:`MainWindow.today_area` below it
+  (the "Today" section); :meth:`MainWindow.add_page` adds a page (e.g. a
   history view) that :meth:`MainWindow.show_page` switches to;
 * :attr:`PlayerView.extra_controls` / :attr:`PlayerView.finished_extras` on :attr:`player`.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -117,6 +119,12 @@ class MainWindow(QMainWindow):
         self._handout_writer: HandoutWriter | None = None  # made when first asked for
         #: Asked when the window is closed: True hides it instead (reminders keep the tray).
         self.hide_to_tray: Callable[[], bool] | None = None
+        #: Asked for each routine about to start: the routine to play (e.g. its cadence steps
+        #: set above the runner's own cadence, :mod:`player.ui.week_features`).
+        self.prepare_routine: Callable[[Routine], Routine] = lambda routine: routine
+        #: The routine as this person would play it, without asking anything (the preview and
+        #: the handout show their own cadence's beats once it is known).
+        self.as_played: Callable[[Routine], Routine] = lambda routine: routine
         #: Shortcuts of buttons that are in no menu (e.g. "This hurts"), for Help > Keyboard.
         self.extra_shortcuts: list[tuple[str, str]] = []
         self.setWindowTitle(APP_TITLE)
@@ -168,6 +176,9 @@ class MainWindow(QMainWindow):
         self.library_actions.addWidget(self.folder_button)
         self.library_actions.addStretch(1)
         layout.addLayout(self.library_actions)
+        #: Below the buttons, above the list: where the "Today" section goes.
+        self.today_area = QVBoxLayout()
+        layout.addLayout(self.today_area)
         self.library_view = LibraryView(self.library)
         self.preview = PreviewView(self.library)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -337,8 +348,8 @@ class MainWindow(QMainWindow):
             self.preview.show_result(path, result)
         if result.routine is None:
             self.show_status(f"{path.name} has {len(result.errors)} problem(s); see the list.")
-        elif start:
-            self.start_routine(path, 1)
+        elif start:  # this week of its programme, as the preview just offered it
+            self.start_routine(path, self.preview.week if self.preview.path == path else 1)
         return result
 
     def start_routine(self, path: Path, week: int = 1) -> bool:
@@ -349,7 +360,7 @@ class MainWindow(QMainWindow):
         if result.routine is None:
             self.preview.show_result(path, result)
             return False
-        plan = build_plan(result.routine, week)
+        plan = build_plan(self.prepare_routine(result.routine), week)
         player = self.player  # subscribed before the session's first events
         if not self.controller.start(plan):
             return False
@@ -437,7 +448,12 @@ class MainWindow(QMainWindow):
 
     # --- slots -------------------------------------------------------------------------------
     def _on_routine_selected(self, path: Path) -> None:
-        self.preview.show_result(path, self.library.load(path))
+        self.preview.show_result(path, self._shown(self.library.load(path)))
+
+    def _shown(self, result: LoadResult) -> LoadResult:
+        if result.routine is None:
+            return result
+        return replace(result, routine=self.as_played(result.routine))
 
     def _on_routine_activated(self, path: Path) -> None:
         if self.library.load(path).routine is not None:
@@ -465,6 +481,7 @@ class MainWindow(QMainWindow):
         routine = self.library.load(path).routine
         if routine is None:
             return
+        routine = self.as_played(routine)
         reason = week_problem(routine, week)
         if reason:
             self.show_status(HANDOUT_NOT_SAVED.format(reason=reason), seconds=30)
@@ -500,7 +517,7 @@ class MainWindow(QMainWindow):
 
     def _on_reload_requested(self, path: Path) -> None:
         self.library.check_in_background()
-        self.preview.show_result(path, self.library.load(path))
+        self.preview.show_result(path, self._shown(self.library.load(path)))
 
     def _on_again_requested(self) -> None:
         session = self.controller.session

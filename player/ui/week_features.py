@@ -16,8 +16,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from player import desktop_entry
@@ -35,6 +35,7 @@ from player.core.breaks import (
     REMINDER_TITLE as BREAK_TITLE,
 )
 from player.core.bundled import APP_ICON_FILE, ROUTINES_DIR
+from player.core.cadence import uses_own_cadence, with_own_cadence
 from player.core.history import Session as StoredSession
 from player.core.localtime import local_now, local_zone
 from player.core.pain import morning_after_due
@@ -47,16 +48,18 @@ from player.core.reminders import (
     reminder_text,
 )
 from player.core.routine import Routine
-from player.core.today import due_on
+from player.core.today import due_on, routine_today, standing_words
 from player.store.db import StoreError
 from player.ui.controllers.app_settings import AppSettings
 from player.ui.controllers.library_model import RoutineLibrary
 from player.ui.controllers.reminders import MAX_WAIT, ReminderTimer, Tray
+from player.ui.dialogs.cadence_dialog import OwnCadenceDialog
 from player.ui.dialogs.reminders_dialog import (
     RemindersDialog,
     ScheduledRoutine,
     SittingBreakQuestion,
 )
+from player.ui.widgets.today_panel import TodayPanel, TodayRow
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -69,6 +72,8 @@ log = logging.getLogger(__name__)
 
 #: The settings flag set once closing to the tray has been explained.
 TRAY_EXPLAINED_FLAG = "tray_close_explained"
+#: The settings flag set once the own cadence has been asked (asked once only).
+OWN_CADENCE_ASKED_FLAG = "own_cadence_asked"
 #: The option the autostart entry starts the app with (see :mod:`player.app`).
 IN_TRAY_OPTION = "--in-tray"
 
@@ -99,9 +104,16 @@ class WeekFeatures(QObject):
         self.timer.fired.connect(self._on_timer_fired)
         self.reminders_action = self.window.session_menu.addAction(MENU_REMINDERS)
         self.reminders_action.triggered.connect(self.edit_reminders)
+        self.cadence_action = self.window.session_menu.addAction(MENU_CADENCE)
+        self.cadence_action.triggered.connect(self.ask_own_cadence)
+        self.window.prepare_routine = self.prepare_routine
+        self.window.as_played = lambda routine: with_own_cadence(routine,
+                                                                 self.settings.own_cadence())
         self.window.hide_to_tray = self._hide_to_tray
         self.settings.reminders_changed.connect(self._apply)
+        self.settings.reminders_changed.connect(self.refresh_today)
         self.last_shown: Reminder | None = None
+        self._missing_pending: list[tuple[str, str]] = []  # (title, path) of files gone
         self.sitting: SittingClock | None = None
         self.break_timer = QTimer(self)
         self.break_timer.setSingleShot(True)
@@ -110,6 +122,18 @@ class WeekFeatures(QObject):
         app.controller.session_finished.connect(self._on_session_finished)
         self.window.page_shown.connect(self._on_page_shown)
         self._autostart: bool | None = None  # as last written (None: not yet looked at)
+        self.today = TodayPanel()
+        self.window.today_area.addWidget(self.today)
+        self.today.start_requested.connect(self._on_today_start_requested)
+        self.today.morning_check_requested.connect(self._on_morning_check_requested)
+        app.library.entries_changed.connect(self.refresh_today)
+        app.controller.session_finished.connect(self.refresh_today)
+        self.settings.programme_starts_changed.connect(self.refresh_today)
+        if app.care is not None:
+            app.care.care.rating_recorded.connect(self.refresh_today)
+        # A new day (or a check now open) shows when the person comes back to the window; no
+        # timer of its own, so nothing more wakes the app while it waits.
+        self.window.installEventFilter(self)
 
     # --- what is due -----------------------------------------------------------------------
     def reminders(self) -> ReminderSettings:
@@ -163,6 +187,7 @@ class WeekFeatures(QObject):
         if problems:
             self.window.show_status(problems[0], seconds=30)
         self._apply()
+        self.refresh_today()
 
     def edit_reminders(self) -> None:
         """Session > Reminders…"""
@@ -203,6 +228,74 @@ class WeekFeatures(QObject):
             self.sitting = None
         self._arm_break()
 
+    # --- the runner's own cadence -----------------------------------------------------------
+    def prepare_routine(self, routine: Routine) -> Routine:
+        """``routine`` with its cadence steps set above the runner's own cadence, asked the
+        first time such a routine starts (once: "not now" plays the assumed beats)."""
+        if not uses_own_cadence(routine):
+            return routine
+        own = self.settings.own_cadence()
+        if own is None and not self.settings.flag(OWN_CADENCE_ASKED_FLAG):
+            self.settings.set_flag(OWN_CADENCE_ASKED_FLAG)
+            own = self.ask_own_cadence()
+        return with_own_cadence(routine, own)
+
+    def ask_own_cadence(self) -> int | None:
+        """Session > Your running cadence…: ask it (tap or type) and keep it."""
+        own = OwnCadenceDialog.ask(self.window, self.settings.own_cadence())
+        if own is not None:
+            self.settings.set_own_cadence(own)
+        return own
+
+    # --- the Today section -----------------------------------------------------------------
+    def today_rows(self) -> list[TodayRow]:
+        """Where each programme the person follows stands today, in library order.
+
+        Followed: a scheduled routine played before, given a start in the preview, or with a
+        reminder; the other bundled routines all have schedules too, and listing every one
+        as due would bury what the person actually does.
+        """
+        today = self._now().date()
+        sessions = self._sessions()
+        starts = self.settings.chosen_starts()
+        played = {s.routine_title for s in sessions}
+        reminded = {Path(r.path) for r in self.reminders().routines}
+        rows: list[TodayRow] = []
+        seen: set[Path] = set()
+        for entry in self.app.library.entries():
+            # Only files the background check has read: none is loaded here, on the GUI
+            # thread; the section is shown again when the check has listed them.
+            if entry.path in seen or not entry.usable or not entry.checked:
+                continue
+            seen.add(entry.path)
+            result = self.app.library.cached(entry.path)
+            routine = None if result is None else result.routine
+            standing = None if routine is None else routine_today(routine, sessions, today,
+                                                                  starts)
+            if standing is not None and (standing.programme.chosen or routine is not None
+                                         and routine.title in played or entry.path in reminded):
+                rows.append(TodayRow(entry.path, standing.title,
+                                     standing_words(standing, today), standing.due_today))
+        return rows
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Show today's state again each time the window is activated."""
+        if watched is self.window and event.type() == QEvent.Type.WindowActivate:
+            self.refresh_today()
+        return super().eventFilter(watched, event)
+
+    def refresh_today(self, *_args: object) -> None:
+        """Show what is due today again (the history, the library, the day or a start changed)."""
+        self.today.show_today(self.today_rows(), self._morning_check_due(self._now()))
+
+    def _on_today_start_requested(self, path: Path) -> None:
+        self.window.open_file(path, start=True)
+
+    def _on_morning_check_requested(self) -> None:
+        if self.app.care is not None:
+            self.app.care.ask_morning_after(asked_for=True)
+        self.refresh_today()
+
     def _write_autostart(self, enabled: bool) -> None:
         try:
             desktop_entry.set_autostart(enabled, (IN_TRAY_OPTION,))
@@ -228,6 +321,9 @@ class WeekFeatures(QObject):
         if not self.settings.flag(TRAY_EXPLAINED_FLAG):
             self.tray.notify(TRAY_TITLE, STILL_RUNNING)
             self.settings.set_flag(TRAY_EXPLAINED_FLAG)
+        # Qt's pixmap cache looks every 30 s for pixmaps to drop, for as long as it holds any:
+        # emptied, it stops, and a window in the tray wakes the app only for its reminders.
+        QPixmapCache.clear()
         return True
 
     def show_window(self) -> None:
@@ -235,6 +331,8 @@ class WeekFeatures(QObject):
         self.window.showNormal()
         self.window.raise_()
         self.window.activateWindow()
+        if self._missing_pending:
+            self._ask_missing()
 
     def start_due(self) -> None:
         """The tray's "Start …": open the first routine due today and start it."""
@@ -256,12 +354,23 @@ class WeekFeatures(QObject):
         missing = [(t, p) for t, p in zip(reminder.titles, reminder.paths, strict=True)
                    if not Path(p).is_file()]
         text = reminder_text(reminder)
+        if missing:
+            text += " " + MISSING_FILE_NOTE.format(titles=", ".join(t for t, _ in missing))
         if self.tray is not None and self._tray_available():
             self.tray.notify(TRAY_TITLE, text)
             self.tray.set_due(tuple(self._due_titles()))
         if self.window.isVisible():
             self.window.show_status(text, seconds=120)
-        for title, path in missing:
+        self.refresh_today()
+        self._missing_pending += [m for m in missing if m not in self._missing_pending]
+        if self.window.isVisible():
+            self._ask_missing()
+
+    def _ask_missing(self) -> None:
+        """Offer to remove each reminder whose file is gone (asked with the window shown: in
+        the tray, the notification says so and the question waits for the window)."""
+        pending, self._missing_pending = self._missing_pending, []
+        for title, path in pending:
             self._offer_to_remove(title, path)
 
     def _offer_to_remove(self, title: str, path: str) -> None:
@@ -314,6 +423,8 @@ class WeekFeatures(QObject):
     def _on_page_shown(self, page: object) -> None:
         from player.ui.pages.history_view import HistoryView
 
+        if page is self.window.library_page:
+            self.refresh_today()
         care = self.app.care
         if not isinstance(page, HistoryView) or care is None or care.store is None:
             return
@@ -347,7 +458,10 @@ def install_week(app: WeekHost) -> WeekFeatures:
 
 # User-visible text, in one place for translation.
 MENU_REMINDERS = "&Reminders\u2026"
+MENU_CADENCE = "Your running &cadence\u2026"
 TRAY_TITLE = "Routine Player"
 STILL_RUNNING = ("Routine Player keeps running here for your reminders. Quit it from this "
                  "icon's menu, or turn reminders off in Session > Reminders.")
+MISSING_FILE_NOTE = ("The file of {titles} is no longer there: open Routine Player to remove "
+                     "the reminder.")
 AUTOSTART_FAILED = "Could not set Routine Player to start when you log in: {reason}"

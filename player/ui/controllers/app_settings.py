@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from player.core.cadence import CadenceError, check_own_cadence
 from player.core.reminders import ReminderSettings
 from player.settings import Settings, load_settings, save_settings
 
@@ -14,6 +15,8 @@ from player.settings import Settings, load_settings, save_settings
 #: how many of them (only the latest session's check can be due).
 MORNING_ASKED_KEY = "morning_after_asked"
 MORNING_ASKED_KEPT = 20
+#: The runner's own cadence in the settings file (steps a minute).
+OWN_CADENCE_KEY = "own_cadence"
 
 
 class AppSettings(QObject):
@@ -120,6 +123,25 @@ class AppSettings(QObject):
         if message is not None:
             self.save_failed.emit(message)
         self.reminders_changed.emit()
+
+    def own_cadence(self) -> int | None:
+        """The runner's own cadence (steps a minute), when told (see :mod:`player.core.cadence`)."""
+        value = self._settings.extra.get(OWN_CADENCE_KEY)
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None
+        try:
+            return check_own_cadence(value)
+        except CadenceError:
+            return None
+
+    def set_own_cadence(self, value: int) -> None:
+        """Keep and save the runner's own cadence."""
+        if self.own_cadence() == value:
+            return
+        self._settings.extra[OWN_CADENCE_KEY] = value
+        message = save_settings(self._path, self._settings)
+        if message is not None:
+            self.save_failed.emit(message)
 
     def flag(self, name: str) -> bool:
         """A one-off flag kept in the settings file (e.g. "the tray was explained")."""

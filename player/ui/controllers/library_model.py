@@ -213,6 +213,20 @@ class RoutineLibrary(QObject):
         """Load ``path`` (from the cache when the file has not changed)."""
         return self._load(Path(path))[0]
 
+    def cached(self, path: Path) -> LoadResult | None:
+        """``path``'s load result from the last check, if the file has not changed since; None
+        otherwise. Nothing is read or validated (the GUI thread may ask this of every file)."""
+        path = Path(path)
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        with self._lock:
+            cached = self._cache.get(path)
+        if cached is None or cached[0] != (stat.st_mtime_ns, stat.st_size):
+            return None
+        return cached[1]
+
     def _load(self, path: Path) -> tuple[LoadResult, float | None]:
         """The load result and the routine's length (None with errors), cached."""
         from player.core.loader import load_routine

@@ -13,6 +13,7 @@ from player.core.history import SYMPTOM_FIELDS, SymptomAnswers
 from player.settings import Settings
 from player.ui.controllers import keep_awake
 from player.ui.controllers.care_controller import local_now as _local_now
+from player.ui.dialogs.cadence_dialog import OwnCadenceDialog
 from player.ui.dialogs.first_run import FirstRunNotice
 from player.ui.dialogs.history_dialogs import InterruptedDialog, NoticeDialog, ReportFileDialog
 from player.ui.dialogs.pain_dialogs import HurtsDialog, InSessionAdvice, PainRatingDialog
@@ -41,7 +42,8 @@ def no_real_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     for dialog, method in ((BarrierDialog, "ask"), (SkinCheckDialog, "ask"),
                            (OpenRoutineDialog, "ask"), (ErrorDialog, "show_error"),
                            (StopDialog, "ask"), (ThermalScreenDialog, "ask"),
-                           (ThermalWaitDialog, "ask"), (SkinBackDialog, "ask")):
+                           (ThermalWaitDialog, "ask"), (SkinBackDialog, "ask"),
+                           (OwnCadenceDialog, "ask")):
         monkeypatch.setattr(dialog, method, classmethod(unexpected))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from PySide6.QtGui import QPixmap, QPixmapCache
 from PySide6.QtWidgets import QApplication
 
 from player.core.bundled import ROUTINES_DIR
@@ -86,8 +87,12 @@ def test_with_a_tray_closing_keeps_the_app_and_quit_ends_it(make_harness, wall, 
     week = h.app.week
     assert week.tray is not None and not QApplication.quitOnLastWindowClosed()
     assert week.tray.start_action.text() == "Start Core strength for runners"
+    pixmap = QPixmap(8, 8)
+    key = QPixmapCache.insert(pixmap)
     h.window.close()
     assert not h.window.isVisible() and quits == []
+    # An empty pixmap cache stops its 30-second flush timer: nothing wakes the app but reminders.
+    assert not QPixmapCache.find(key, QPixmap())
     assert len(notes) == 1 and "keeps running" in notes[0][1]
     week.show_window()
     h.window.close()
@@ -221,4 +226,30 @@ def test_the_trays_start_plays_the_routine_that_is_due(make_harness, wall, monke
     h.app.week.tray.start_action.trigger()
     assert h.app.controller.in_play
     assert h.app.controller.driver.engine.timeline.title == "Core strength for runners"
+    QApplication.setQuitOnLastWindowClosed(True)
+
+
+@OFFSCREEN_TRAY
+def test_in_the_tray_a_reminder_for_a_vanished_file_says_so_and_asks_when_opened(
+        make_harness, wall, monkeypatch, tmp_path: Path):
+    monkeypatch.setattr(Tray, "available", staticmethod(lambda: True))
+    notes: list[str] = []
+    monkeypatch.setattr(Tray, "notify", lambda self, title, text: notes.append(text))
+    asked: list[str] = []
+    monkeypatch.setattr(MissingRoutineQuestion, "ask",
+                        classmethod(lambda cls, parent, text: asked.append(text) or True))
+    gone = tmp_path / "gone.yaml"
+    h = make_harness(settings_with(RoutineReminder(str(gone), "Patient's own", (time(18, 0),))))
+    h.show()
+    week = h.app.week
+    h.window.close()  # to the tray
+    assert not h.window.isVisible()
+    wall.at = datetime(2026, 12, 7, 18, 0, 5, tzinfo=ZONE)
+    week.timer._on_timer_timeout()  # noqa: SLF001
+    assert "Time for Patient's own." in notes[-1] and "no longer there" in notes[-1]
+    assert asked == []  # no question from a hidden window
+    week.tray.open_action.trigger()
+    assert h.window.isVisible()
+    assert len(asked) == 1 and str(gone) in asked[0]
+    assert week.reminders().routines == ()
     QApplication.setQuitOnLastWindowClosed(True)
