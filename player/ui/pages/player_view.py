@@ -6,9 +6,10 @@ controller says something changed, so the view never keeps time itself.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QProgressBar,
@@ -44,10 +45,19 @@ RESUME_FROM = "Resume from step {n}"
 NO_ILLUSTRATION = "This exercise has no illustration"
 #: The longest text the Done button takes (see player.ui.controllers.actions).
 LONGEST_DONE_TEXT = "Start timer"
-PAUSED = "Paused \u2014 press Space to go on"
+PAUSED = "Paused \u2014 Space to go on"
 REPS_TO_DO = "{reps} reps"
 DONE_WORD = "Done?"
 UP_NEXT = "Up next: {name}"
+
+#: Narrower than this many times its height, the page puts the picture above the countdown.
+PICTURE_ABOVE_RATIO = 1.2
+#: The details (how to do it, what to feel) are never shorter than this, in pixels.
+DETAILS_MIN_HEIGHT = 110
+#: A details column's width share never goes below this many characters' worth.
+DETAILS_MIN_SHARE = 60
+#: How opaque the pause overlay is over the countdown (0-255): digits showing through blur the words.
+PAUSE_OVERLAY_ALPHA = 255
 
 
 def side_text(step: TimelineStep) -> str:
@@ -145,12 +155,14 @@ class PlayerView(QWidget):
         layout.setContentsMargins(PAGE_MARGIN, PAGE_MARGIN // 2, PAGE_MARGIN, PAGE_MARGIN // 2)
         layout.setSpacing(10)
         layout.addLayout(self._build_top_bar())
-        body = QHBoxLayout()
-        body.setSpacing(PAGE_MARGIN)
-        body.addLayout(self._build_picture_column(), 5)
-        body.addLayout(self._build_clock_column(), 6)
-        layout.addLayout(body, 5)
-        layout.addWidget(self._build_details(), 2)
+        #: Picture beside the countdown, or above it in a narrow window (see resizeEvent).
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.body.setSpacing(PAGE_MARGIN)
+        self.body.addLayout(self._build_picture_column(), 5)
+        self.body.addWidget(self._build_clock_panel(), 6)
+        layout.addLayout(self.body, 5)
+        self.details = self._build_details()
+        layout.addWidget(self.details, 2)
         self.next_label = TextLabel("", TextRole.HEADING)
         self.next_label.setAccessibleName("Next step")
         layout.addWidget(self.next_label)
@@ -202,8 +214,10 @@ class PlayerView(QWidget):
         column.addWidget(self.missing_picture)
         return column
 
-    def _build_clock_column(self) -> QVBoxLayout:
-        column = QVBoxLayout()
+    def _build_clock_panel(self) -> QWidget:
+        self.clock_panel = QWidget()
+        column = QVBoxLayout(self.clock_panel)
+        column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(6)
         self.name_label = TextLabel("", TextRole.TITLE, wrap=True)
         self.name_label.setAccessibleName("Step")
@@ -221,16 +235,16 @@ class PlayerView(QWidget):
         self.countdown = CountdownLabel()
         self.countdown.setAccessibleName("Countdown")
         column.addWidget(self.countdown, 1)
-        self.paused_label = TextLabel(PAUSED, TextRole.TITLE, wrap=True)
-        self.paused_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        # Over the countdown, outside the layout: showing it moves nothing.
+        self.paused_label = TextLabel(PAUSED, TextRole.TITLE, wrap=True, parent=self.clock_panel)
+        self.paused_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.paused_label.setAccessibleName("Paused")
         self.paused_label.setFrameShape(QFrame.Shape.StyledPanel)
         self.paused_label.setMargin(8)
-        self.paused_label.setBackgroundRole(QPalette.ColorRole.Highlight)
-        self.paused_label.setForegroundRole(QPalette.ColorRole.HighlightedText)
         self.paused_label.setAutoFillBackground(True)
+        self._colour_pause_overlay()
         self.paused_label.hide()
-        column.addWidget(self.paused_label)
+        self.countdown.installEventFilter(self)
         self.caption_label = TextLabel("", TextRole.BODY, dim=True, wrap=True)
         self.caption_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.caption_label.setAccessibleName("Timer status")
@@ -257,7 +271,7 @@ class PlayerView(QWidget):
         self.notice_label.setMargin(8)
         self.notice_label.hide()
         column.addWidget(self.notice_label)
-        return column
+        return self.clock_panel
 
     def _build_details(self) -> QScrollArea:
         content = QWidget()
@@ -270,14 +284,14 @@ class PlayerView(QWidget):
         self.cautions_section = _Section("Take care", "Cautions")
         for section in (self.instructions_section, self.feel_section, self.cautions_section,
                         self.note_section):
-            row.addWidget(section, 1, Qt.AlignmentFlag.AlignTop)
+            row.addWidget(section, 1, Qt.AlignmentFlag.AlignTop)  # see _share_details_width
         area = QScrollArea()
         area.setWidget(content)
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
         area.setAccessibleName("Exercise details")
         area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        area.setMinimumHeight(110)
+        area.setMinimumHeight(DETAILS_MIN_HEIGHT)
         return area
 
     def _build_controls(self) -> QHBoxLayout:
@@ -365,6 +379,57 @@ class PlayerView(QWidget):
         """What the big clock shows."""
         return self.countdown.text()
 
+    # --- layout ------------------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Reflow: the picture beside the countdown, or above it when the page is narrow."""
+        super().resizeEvent(event)
+        narrow = self.width() < self.height() * PICTURE_ABOVE_RATIO
+        self.body.setDirection(QBoxLayout.Direction.TopToBottom if narrow
+                               else QBoxLayout.Direction.LeftToRight)
+        self._fit_details()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Keep the pause overlay over the countdown as the countdown moves or resizes."""
+        if watched is self.countdown and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            self._place_pause_overlay()
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Recolour the pause overlay when the palette changes (a dark scheme)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour_pause_overlay()
+
+    def _colour_pause_overlay(self) -> None:
+        palette = self.paused_label.palette()
+        colour = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+        colour.setAlpha(PAUSE_OVERLAY_ALPHA)
+        palette.setColor(QPalette.ColorRole.Window, colour)
+        palette.setColor(QPalette.ColorRole.WindowText,
+                         self.palette().color(QPalette.ColorRole.HighlightedText))
+        self.paused_label.setPalette(palette)
+
+    def _place_pause_overlay(self) -> None:
+        """Cover the countdown, full width of its column, tall enough for the wrapped words."""
+        area = self.countdown.geometry()
+        width = self.clock_panel.width()
+        height = max(area.height(), self.paused_label.heightForWidth(width))
+        top = max(0, min(area.center().y() - height // 2, self.clock_panel.height() - height))
+        self.paused_label.setGeometry(0, top, width, height)
+        self.paused_label.raise_()
+
+    def _fit_details(self) -> None:
+        """Give the details the height their text needs, as far as the picture and the
+        countdown can give up room and keep their own minimum; past that they scroll."""
+        content = self.details.widget()
+        rows = content.layout() if content is not None else None
+        if rows is None:
+            return
+        need = rows.totalHeightForWidth(self.details.viewport().width())
+        spare = self.body.geometry().height() - self.body.minimumSize().height()
+        room = self.details.height() + spare
+        self.details.setMinimumHeight(max(DETAILS_MIN_HEIGHT, min(need, room)))
+
     # --- slots -------------------------------------------------------------------------------
     def _on_session_started(self, session: Session) -> None:
         self._stack.setCurrentIndex(0)
@@ -395,6 +460,7 @@ class PlayerView(QWidget):
             self.illustration.prefetch(picture_for(upcoming[0], timeline))
         self.next_label.setText(next_text(timeline, step))
         self._show_details(step, timeline)
+        self._fit_details()
         self._on_display_changed()
 
     def _show_picture_note(self, problem: str) -> None:
@@ -482,6 +548,8 @@ class PlayerView(QWidget):
     def _show_caption(self, state: EngineState, resume: EngineState | None) -> None:
         step = self._step
         waiting = resume if state is EngineState.PAUSED else state
+        if state is EngineState.PAUSED:
+            self._place_pause_overlay()
         self.paused_label.setVisible(state is EngineState.PAUSED)
         if state is EngineState.PAUSED:
             text = ""
@@ -520,3 +588,15 @@ class PlayerView(QWidget):
         self.feel_section.set_lines(exercise.feel if exercise else ())
         self.cautions_section.set_lines(exercise.cautions if exercise else ())
         self.note_section.set_lines([step.note] if step.note else [], bullets=False)
+        self._share_details_width()
+
+    def _share_details_width(self) -> None:
+        """Widths in proportion to each section's text, so the columns end at about the same
+        height and the details need as little room as they can."""
+        row = self.instructions_section.parentWidget()
+        layout = row.layout() if row is not None else None
+        if not isinstance(layout, QBoxLayout):
+            return
+        for section in (self.instructions_section, self.feel_section, self.cautions_section,
+                        self.note_section):
+            layout.setStretchFactor(section, max(len(section.body.text()), DETAILS_MIN_SHARE))
