@@ -162,7 +162,12 @@ class PlayerView(QWidget):
         self.body.addWidget(self._build_clock_panel(), 6)
         layout.addLayout(self.body, 5)
         self.details = self._build_details()
+        content = self.details.widget()
         layout.addWidget(self.details, 2)
+        # Refit the details once the page has its size, and when their text wraps anew.
+        page.installEventFilter(self)
+        if content is not None:
+            content.installEventFilter(self)
         self.next_label = TextLabel("", TextRole.HEADING)
         self.next_label.setAccessibleName("Next step")
         layout.addWidget(self.next_label)
@@ -389,9 +394,13 @@ class PlayerView(QWidget):
         self._fit_details()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Keep the pause overlay over the countdown as the countdown moves or resizes."""
+        """Keep the pause overlay over the countdown as the countdown moves or resizes; refit
+        the details when the page or their text changes size (a step, the large-text mode)."""
         if watched is self.countdown and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
             self._place_pause_overlay()
+        elif event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest) and (
+                watched is self.details.widget() or watched is self.details.parentWidget()):
+            self._fit_details()
         return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:
