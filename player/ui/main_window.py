@@ -215,7 +215,10 @@ class MainWindow(QMainWindow):
         reload_action.triggered.connect(self.library.refresh)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        # The desktop's own quit keys, or Ctrl+Q where the desktop has none (as under a bare
+        # window manager), so the key the README and Help > Keyboard name always works.
+        quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+                                 or [QKeySequence("Ctrl+Q")])
         quit_action.triggered.connect(self.quit)
 
         #: Added to by the runner's-week features (reminders) once they are installed.

@@ -23,7 +23,7 @@ def test_every_shortcut_is_listed_in_help_keyboard(harness: Harness) -> None:
     listed = dict((what, keys) for keys, what in harness.window.keyboard_shortcuts())
     for what, keys in [("Pause", "Space"), ("Stop", "Esc"), ("Next", "Right"),
                        ("Previous", "Left"), ("Mute cues", "M"),
-                       ("This hurts: rate the pain and ease off", "H")]:
+                       ("This hurts: rate the pain and ease off", "H"), ("Quit", "Ctrl+Q")]:
         assert listed[what].split(" or ")[0] == keys, what
     assert listed["Done"].startswith("Return")
 
