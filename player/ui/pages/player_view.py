@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QBoxLayout,
     QFrame,
     QHBoxLayout,
@@ -55,7 +56,11 @@ PICTURE_ABOVE_RATIO = 1.2
 #: The details (how to do it, what to feel) are never shorter than this, in pixels.
 DETAILS_MIN_HEIGHT = 110
 #: A details column's width share never goes below this many characters' worth.
-DETAILS_MIN_SHARE = 60
+DETAILS_MIN_SHARE = 100
+#: A session button's width when the window is too narrow for their words (icon only).
+ICON_BUTTON_WIDTH = 44
+#: Room a session button needs beside its icon and words (padding and the gap between them).
+BUTTON_PADDING = 26
 #: How opaque the pause overlay is over the countdown (0-255): digits showing through blur the words.
 PAUSE_OVERLAY_ALPHA = 255
 
@@ -123,6 +128,8 @@ class PlayerView(QWidget):
     """
 
     back_requested = Signal()
+    #: A session button's least width while it shows its words.
+    _TEXT_BUTTON_WIDTH = 96
     again_requested = Signal()
     resume_requested = Signal()
 
@@ -132,6 +139,7 @@ class PlayerView(QWidget):
         self._controller = controller
         self._actions = actions
         self._step: TimelineStep | None = None
+        self._button_words: dict[QAbstractButton, str] = {}  # a button's words (icon-only mode)
         self._stack = QStackedWidget(self)
         self._stack.addWidget(self._build_session_page())
         self._stack.addWidget(self._build_finished_page())
@@ -310,6 +318,7 @@ class PlayerView(QWidget):
         text = done.defaultAction().text()
         done.defaultAction().setText(LONGEST_DONE_TEXT)
         done.setMinimumWidth(max(done.minimumWidth(), done.sizeHint().width()))
+        self._done_width = done.minimumWidth()
         done.defaultAction().setText(text)
         row.addStretch(1)
         #: Beside the session buttons: where other features add their controls.
@@ -323,7 +332,7 @@ class PlayerView(QWidget):
         button.setDefaultAction(action)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setMinimumHeight(40)
-        button.setMinimumWidth(96)
+        button.setMinimumWidth(self._TEXT_BUTTON_WIDTH)
         button.setAccessibleName(action.text())
         button.setAccessibleDescription(action.statusTip())
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -392,6 +401,36 @@ class PlayerView(QWidget):
         self.body.setDirection(QBoxLayout.Direction.TopToBottom if narrow
                                else QBoxLayout.Direction.LeftToRight)
         self._fit_details()
+        self._fit_controls()
+
+    def _control_buttons(self) -> list[QAbstractButton]:
+        items = (self.extra_controls.itemAt(i) for i in range(self.extra_controls.count()))
+        extra = [item.widget() for item in items if item is not None]
+        return [*self.buttons.values(), *(b for b in extra if isinstance(b, QAbstractButton))]
+
+    def _fit_controls(self) -> None:
+        """Words beside the session buttons' icons, or icons only (their words in the tooltip
+        and accessible name) when the window is too narrow for the whole row."""
+        buttons = self._control_buttons()
+        wide = 2 * PAGE_MARGIN
+        for button in buttons:
+            words = self._button_words.setdefault(button, button.text())
+            if isinstance(button, QToolButton) and button.defaultAction() is self._actions.done:
+                words = LONGEST_DONE_TEXT
+            need = button.fontMetrics().horizontalAdvance(words) + button.iconSize().width()
+            wide += max(need + BUTTON_PADDING, self._TEXT_BUTTON_WIDTH) + 8
+        icons_only = self.width() < wide
+        for button in buttons:
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly if icons_only
+                                          else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            else:
+                button.setText("" if icons_only else self._button_words[button])
+                button.setToolTip(button.toolTip() or self._button_words[button])
+            done = isinstance(button, QToolButton) and \
+                button.defaultAction() is self._actions.done
+            button.setMinimumWidth(ICON_BUTTON_WIDTH if icons_only
+                                   else self._done_width if done else self._TEXT_BUTTON_WIDTH)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Keep the pause overlay over the countdown as the countdown moves or resizes; refit

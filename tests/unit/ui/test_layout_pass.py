@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
 from player.core.engine import EngineState
 from player.core.timeline import StepKind
 from player.settings import Settings
 from tests.unit.ui.harness import Harness
 
-SIZES = [(1024, 600), (1280, 800), (1920, 1080)]
+#: Laptop screens, and the narrowest window the layout is made for (picture above the clock).
+SIZES = [(1024, 600), (1280, 800), (1920, 1080), (760, 1000)]
 
 ROUTINE = """\
 format: 1
@@ -66,7 +67,7 @@ def _shown_rect(label: QLabel, root: QWidget) -> QRect:
 
 
 def cut_labels(root: QWidget) -> list[str]:
-    """The visible labels under ``root`` whose text does not fit them."""
+    """The visible labels and buttons under ``root`` whose text does not fit them."""
     cut = []
     for label in root.findChildren(QLabel):
         if not label.isVisibleTo(root) or not label.text() or label.width() <= 0:
@@ -86,6 +87,11 @@ def cut_labels(root: QWidget) -> list[str]:
         shown = _shown_rect(label, root)
         if not shown.isEmpty() and shown.size() != label.size():  # partly hidden
             cut.append(f"{name}: {shown.height()} of {label.height()} px shown")
+    for button in root.findChildren(QAbstractButton):
+        if button.isVisibleTo(root) and button.text() and \
+                button.sizeHint().width() > button.width() + 1:
+            cut.append(f"button {button.text()!r}: width {button.width()} < "
+                       f"{button.sizeHint().width()}")
     return cut
 
 
@@ -129,15 +135,18 @@ def walk_pages(h: Harness, tmp_path: Path) -> dict[str, list[str]]:
     return found
 
 
-#: Not there yet: with large text in a 1024x600 window the countdown keeps its minimum and the
-#: exercise details scroll (their labels are cut at the scroll area's edge).
-SMALLEST_LARGE = pytest.param((1024, 600), True, id="1024x600-large text", marks=pytest.mark.xfail(
-    strict=True, reason="the details scroll in a 1024x600 window with large text"))
-CASES = [pytest.param(size, large, id=f"{size[0]}x{size[1]}-{'large' if large else 'normal'} text")
-         for size in SIZES for large in (False, True) if (size, large) != ((1024, 600), True)]
+#: Not there yet, with large text: in a 1024x600 window the countdown keeps its minimum and the
+#: exercise details scroll (their labels are cut at the scroll area's edge); in a 760-pixel-wide
+#: one the library's and the history page's rows of buttons are wider than the window.
+NOT_YET = {((1024, 600), True): "the details scroll in a 1024x600 window with large text",
+           ((760, 1000), True): "the library's and history's buttons need more than 760 px"}
+CASES = [pytest.param(size, large, id=f"{size[0]}x{size[1]}-{'large' if large else 'normal'} text",
+                      marks=[pytest.mark.xfail(strict=True, reason=NOT_YET[size, large])]
+                      if (size, large) in NOT_YET else [])
+         for size in SIZES for large in (False, True)]
 
 
-@pytest.mark.parametrize(("size", "large"), [*CASES, SMALLEST_LARGE])
+@pytest.mark.parametrize(("size", "large"), CASES)
 def test_no_label_is_cut_at_laptop_sizes(make_harness, tmp_path: Path, size: tuple[int, int],
                                          large: bool, capsys: pytest.CaptureFixture[str]) -> None:
     h: Harness = make_harness(Settings(large_text=large, notice_accepted=True))
