@@ -57,6 +57,8 @@ PICTURE_ABOVE_RATIO = 1.2
 DETAILS_MIN_HEIGHT = 110
 #: A details column's width share never goes below this many characters' worth.
 DETAILS_MIN_SHARE = 100
+#: A session button's least width while it shows its words.
+TEXT_BUTTON_WIDTH = 96
 #: A session button's width when the window is too narrow for their words (icon only).
 ICON_BUTTON_WIDTH = 44
 #: Room a session button needs beside its icon and words (padding and the gap between them).
@@ -128,8 +130,6 @@ class PlayerView(QWidget):
     """
 
     back_requested = Signal()
-    #: A session button's least width while it shows its words.
-    _TEXT_BUTTON_WIDTH = 96
     again_requested = Signal()
     resume_requested = Signal()
 
@@ -332,7 +332,7 @@ class PlayerView(QWidget):
         button.setDefaultAction(action)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setMinimumHeight(40)
-        button.setMinimumWidth(self._TEXT_BUTTON_WIDTH)
+        button.setMinimumWidth(TEXT_BUTTON_WIDTH)
         button.setAccessibleName(action.text())
         button.setAccessibleDescription(action.statusTip())
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -403,6 +403,10 @@ class PlayerView(QWidget):
         self._fit_details()
         self._fit_controls()
 
+    def follow_application_font(self) -> None:
+        """After the large-text mode changed: the buttons' words may no longer fit beside."""
+        self._fit_controls()
+
     def _control_buttons(self) -> list[QAbstractButton]:
         items = (self.extra_controls.itemAt(i) for i in range(self.extra_controls.count()))
         extra = [item.widget() for item in items if item is not None]
@@ -418,7 +422,7 @@ class PlayerView(QWidget):
             if isinstance(button, QToolButton) and button.defaultAction() is self._actions.done:
                 words = LONGEST_DONE_TEXT
             need = button.fontMetrics().horizontalAdvance(words) + button.iconSize().width()
-            wide += max(need + BUTTON_PADDING, self._TEXT_BUTTON_WIDTH) + 8
+            wide += max(need + BUTTON_PADDING, TEXT_BUTTON_WIDTH) + 8
         icons_only = self.width() < wide
         for button in buttons:
             if isinstance(button, QToolButton):
@@ -430,7 +434,7 @@ class PlayerView(QWidget):
             done = isinstance(button, QToolButton) and \
                 button.defaultAction() is self._actions.done
             button.setMinimumWidth(ICON_BUTTON_WIDTH if icons_only
-                                   else self._done_width if done else self._TEXT_BUTTON_WIDTH)
+                                   else self._done_width if done else TEXT_BUTTON_WIDTH)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Keep the pause overlay over the countdown as the countdown moves or resizes; refit
