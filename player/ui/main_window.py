@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -72,10 +72,12 @@ log = logging.getLogger(__name__)
 APP_TITLE = "Routine Player"
 #: The smallest window the layout is made for (a 1024x600 netbook with a panel and a title bar).
 MINIMUM_SIZE = (760, 480)
-#: The size it opens at when the screen has room (else :data:`SCREEN_SHARE` of the screen).
+#: The size it opens at on an ordinary screen; on a smaller one it takes all the free area.
 PREFERRED_SIZE = (1200, 800)
-#: The share of the screen's free area (panels excluded) the window may take at most when it opens.
-SCREEN_SHARE = 0.9
+#: On a bigger screen (a 4K monitor) it opens at this share of the free area instead.
+LARGE_SCREEN_SHARE = 0.6
+#: Room left for a title bar and borders before the window manager has framed the window.
+FRAME_ALLOWANCE = (16, 48)
 #: How often a close that waits for a question to be answered looks again (ms).
 CLOSE_RETRY_MS = 200
 #: The View menu's note when the screen cannot be kept awake during sessions.
@@ -89,6 +91,19 @@ HANDOUT_NOT_SAVED = "The handout could not be saved: {reason}"
 HANDOUT_NAME = "{stem}-week-{week}-handout.pdf"
 HANDOUT_MAKING = "Making the handout for week {week}\u2026"
 HANDOUT_BUSY = "A handout is still being made; try again when it is saved."
+
+
+def opening_size(free: QSize, frame: QSize) -> QSize:
+    """The window's size (inside its frame) on a screen whose free area is ``free``.
+
+    :data:`PREFERRED_SIZE`, or :data:`LARGE_SCREEN_SHARE` of a big screen, never more than the
+    free area less the title bar and borders (a small laptop gets all of it, not a box with
+    unused margins), never less than :data:`MINIMUM_SIZE`.
+    """
+    room = free - frame
+    width = min(room.width(), max(PREFERRED_SIZE[0], int(free.width() * LARGE_SCREEN_SHARE)))
+    height = min(room.height(), max(PREFERRED_SIZE[1], int(free.height() * LARGE_SCREEN_SHARE)))
+    return QSize(max(width, MINIMUM_SIZE[0]), max(height, MINIMUM_SIZE[1]))
 
 
 class MainWindow(QMainWindow):
@@ -215,7 +230,10 @@ class MainWindow(QMainWindow):
         reload_action.triggered.connect(self.library.check_in_background)
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        # The desktop's own quit keys, or Ctrl+Q where the desktop has none (as under a bare
+        # window manager), so the key the README and Help > Keyboard name always works.
+        quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit)
+                                 or [QKeySequence("Ctrl+Q")])
         quit_action.triggered.connect(self.quit)
 
         #: Added to by the runner's-week features (reminders) once they are installed.
@@ -311,9 +329,9 @@ class MainWindow(QMainWindow):
             return
         free = screen.availableGeometry()
         frame = self.frameGeometry().size() - self.geometry().size()  # title bar and borders
-        width = min(PREFERRED_SIZE[0], int(free.width() * SCREEN_SHARE) - frame.width())
-        height = min(PREFERRED_SIZE[1], int(free.height() * SCREEN_SHARE) - frame.height())
-        self.resize(max(width, MINIMUM_SIZE[0]), max(height, MINIMUM_SIZE[1]))
+        if frame.isEmpty():  # not yet on the screen: the window manager has not framed it
+            frame = QSize(*FRAME_ALLOWANCE)
+        self.resize(opening_size(free.size(), frame))
         self.move(free.center() - self.frameGeometry().center() + self.pos())
 
     def add_page(self, page: QWidget) -> int:

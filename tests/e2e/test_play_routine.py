@@ -108,7 +108,7 @@ def test_a_whole_routine_plays_to_the_end(harness: Harness, tmp_path: Path, qtbo
     # Pause: the clock runs on, the countdown does not.
     press(h, Qt.Key.Key_Space)
     assert h.engine.state is EngineState.PAUSED
-    assert p.paused_label.isVisibleTo(p) and "press Space" in p.paused_label.text()
+    assert p.paused_label.isVisibleTo(p) and "Space to go on" in p.paused_label.text()
     h.advance(30)
     assert p.countdown_text == "00:04"
     press(h, Qt.Key.Key_Space)

@@ -6,9 +6,11 @@ controller says something changed, so the view never keeps time itself.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QPalette
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QProgressBar,
@@ -44,7 +46,7 @@ RESUME_FROM = "Resume from step {n}"
 NO_ILLUSTRATION = "This exercise has no illustration"
 #: The longest text the Done button takes (see player.ui.controllers.actions).
 LONGEST_DONE_TEXT = "Start timer"
-PAUSED = "Paused \u2014 press Space to go on"
+PAUSED = "Paused \u2014 Space to go on"
 #: Format 1.1 cues of an exercise step, under its note; {text} from the routine file.
 LOAD_LINE = "Load: {text}"
 BREATHING_LINE = "Breathing: {text}"
@@ -53,6 +55,21 @@ DONE_AFTER_REPS = "Press Done (Enter) when you have finished the repetitions."
 DONE_AFTER_TIME = "Go on for the time shown, as you tolerate it, then press Done (Enter)."
 DONE_WORD = "Done?"
 UP_NEXT = "Up next: {name}"
+
+#: Narrower than this many times its height, the page puts the picture above the countdown.
+PICTURE_ABOVE_RATIO = 1.2
+#: The details (how to do it, what to feel) are never shorter than this, in pixels.
+DETAILS_MIN_HEIGHT = 110
+#: A details column's width share never goes below this many characters' worth.
+DETAILS_MIN_SHARE = 100
+#: A session button's least width while it shows its words.
+TEXT_BUTTON_WIDTH = 96
+#: A session button's width when the window is too narrow for their words (icon only).
+ICON_BUTTON_WIDTH = 44
+#: Room a session button needs beside its icon and words (padding and the gap between them).
+BUTTON_PADDING = 26
+#: How opaque the pause overlay is over the countdown (0-255): digits showing through blur the words.
+PAUSE_OVERLAY_ALPHA = 255
 
 
 def side_text(step: TimelineStep) -> str:
@@ -127,6 +144,7 @@ class PlayerView(QWidget):
         self._controller = controller
         self._actions = actions
         self._step: TimelineStep | None = None
+        self._button_words: dict[QAbstractButton, str] = {}  # a button's words (icon-only mode)
         self._stack = QStackedWidget(self)
         self._stack.addWidget(self._build_session_page())
         self._stack.addWidget(self._build_finished_page())
@@ -150,12 +168,19 @@ class PlayerView(QWidget):
         layout.setContentsMargins(PAGE_MARGIN, PAGE_MARGIN // 2, PAGE_MARGIN, PAGE_MARGIN // 2)
         layout.setSpacing(10)
         layout.addLayout(self._build_top_bar())
-        body = QHBoxLayout()
-        body.setSpacing(PAGE_MARGIN)
-        body.addLayout(self._build_picture_column(), 5)
-        body.addLayout(self._build_clock_column(), 6)
-        layout.addLayout(body, 5)
-        layout.addWidget(self._build_details(), 2)
+        #: Picture beside the countdown, or above it in a narrow window (see resizeEvent).
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.body.setSpacing(PAGE_MARGIN)
+        self.body.addLayout(self._build_picture_column(), 5)
+        self.body.addWidget(self._build_clock_panel(), 6)
+        layout.addLayout(self.body, 5)
+        self.details = self._build_details()
+        content = self.details.widget()
+        layout.addWidget(self.details, 2)
+        # Refit the details once the page has its size, and when their text wraps anew.
+        page.installEventFilter(self)
+        if content is not None:
+            content.installEventFilter(self)
         self.next_label = TextLabel("", TextRole.HEADING)
         self.next_label.setAccessibleName("Next step")
         layout.addWidget(self.next_label)
@@ -207,8 +232,10 @@ class PlayerView(QWidget):
         column.addWidget(self.missing_picture)
         return column
 
-    def _build_clock_column(self) -> QVBoxLayout:
-        column = QVBoxLayout()
+    def _build_clock_panel(self) -> QWidget:
+        self.clock_panel = QWidget()
+        column = QVBoxLayout(self.clock_panel)
+        column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(6)
         self.name_label = TextLabel("", TextRole.TITLE, wrap=True)
         self.name_label.setAccessibleName("Step")
@@ -226,16 +253,16 @@ class PlayerView(QWidget):
         self.countdown = CountdownLabel()
         self.countdown.setAccessibleName("Countdown")
         column.addWidget(self.countdown, 1)
-        self.paused_label = TextLabel(PAUSED, TextRole.TITLE, wrap=True)
-        self.paused_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        # Over the countdown, outside the layout: showing it moves nothing.
+        self.paused_label = TextLabel(PAUSED, TextRole.TITLE, wrap=True, parent=self.clock_panel)
+        self.paused_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.paused_label.setAccessibleName("Paused")
         self.paused_label.setFrameShape(QFrame.Shape.StyledPanel)
         self.paused_label.setMargin(8)
-        self.paused_label.setBackgroundRole(QPalette.ColorRole.Highlight)
-        self.paused_label.setForegroundRole(QPalette.ColorRole.HighlightedText)
         self.paused_label.setAutoFillBackground(True)
+        self._colour_pause_overlay()
         self.paused_label.hide()
-        column.addWidget(self.paused_label)
+        self.countdown.installEventFilter(self)
         self.caption_label = TextLabel("", TextRole.BODY, dim=True, wrap=True)
         self.caption_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.caption_label.setAccessibleName("Timer status")
@@ -262,7 +289,7 @@ class PlayerView(QWidget):
         self.notice_label.setMargin(8)
         self.notice_label.hide()
         column.addWidget(self.notice_label)
-        return column
+        return self.clock_panel
 
     def _build_details(self) -> QScrollArea:
         content = QWidget()
@@ -275,14 +302,14 @@ class PlayerView(QWidget):
         self.cautions_section = _Section("Take care", "Cautions")
         for section in (self.instructions_section, self.feel_section, self.cautions_section,
                         self.note_section):
-            row.addWidget(section, 1, Qt.AlignmentFlag.AlignTop)
+            row.addWidget(section, 1, Qt.AlignmentFlag.AlignTop)  # see _share_details_width
         area = QScrollArea()
         area.setWidget(content)
         area.setWidgetResizable(True)
         area.setFrameShape(QFrame.Shape.NoFrame)
         area.setAccessibleName("Exercise details")
         area.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        area.setMinimumHeight(110)
+        area.setMinimumHeight(DETAILS_MIN_HEIGHT)
         return area
 
     def _build_controls(self) -> QHBoxLayout:
@@ -296,6 +323,7 @@ class PlayerView(QWidget):
         text = done.defaultAction().text()
         done.defaultAction().setText(LONGEST_DONE_TEXT)
         done.setMinimumWidth(max(done.minimumWidth(), done.sizeHint().width()))
+        self._done_width = done.minimumWidth()
         done.defaultAction().setText(text)
         row.addStretch(1)
         #: Beside the session buttons: where other features add their controls.
@@ -309,7 +337,7 @@ class PlayerView(QWidget):
         button.setDefaultAction(action)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setMinimumHeight(40)
-        button.setMinimumWidth(96)
+        button.setMinimumWidth(TEXT_BUTTON_WIDTH)
         button.setAccessibleName(action.text())
         button.setAccessibleDescription(action.statusTip())
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -370,6 +398,95 @@ class PlayerView(QWidget):
         """What the big clock shows."""
         return self.countdown.text()
 
+    # --- layout ------------------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Reflow: the picture beside the countdown, or above it when the page is narrow."""
+        super().resizeEvent(event)
+        narrow = self.width() < self.height() * PICTURE_ABOVE_RATIO
+        self.body.setDirection(QBoxLayout.Direction.TopToBottom if narrow
+                               else QBoxLayout.Direction.LeftToRight)
+        self._fit_details()
+        self._fit_controls()
+
+    def follow_application_font(self) -> None:
+        """After the large-text mode changed: the buttons' words may no longer fit beside."""
+        self._fit_controls()
+
+    def _control_buttons(self) -> list[QAbstractButton]:
+        items = (self.extra_controls.itemAt(i) for i in range(self.extra_controls.count()))
+        extra = [item.widget() for item in items if item is not None]
+        return [*self.buttons.values(), *(b for b in extra if isinstance(b, QAbstractButton))]
+
+    def _fit_controls(self) -> None:
+        """Words beside the session buttons' icons, or icons only (their words in the tooltip
+        and accessible name) when the window is too narrow for the whole row."""
+        buttons = self._control_buttons()
+        wide = 2 * PAGE_MARGIN
+        for button in buttons:
+            words = self._button_words.setdefault(button, button.text())
+            if isinstance(button, QToolButton) and button.defaultAction() is self._actions.done:
+                words = LONGEST_DONE_TEXT
+            need = button.fontMetrics().horizontalAdvance(words) + button.iconSize().width()
+            wide += max(need + BUTTON_PADDING, TEXT_BUTTON_WIDTH) + 8
+        icons_only = self.width() < wide
+        for button in buttons:
+            if isinstance(button, QToolButton):
+                button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly if icons_only
+                                          else Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            else:
+                button.setText("" if icons_only else self._button_words[button])
+                button.setToolTip(button.toolTip() or self._button_words[button])
+            done = isinstance(button, QToolButton) and \
+                button.defaultAction() is self._actions.done
+            button.setMinimumWidth(ICON_BUTTON_WIDTH if icons_only
+                                   else self._done_width if done else TEXT_BUTTON_WIDTH)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Keep the pause overlay over the countdown as the countdown moves or resizes; refit
+        the details when the page or their text changes size (a step, the large-text mode)."""
+        if watched is self.countdown and event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            self._place_pause_overlay()
+        elif event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest) and (
+                watched is self.details.widget() or watched is self.details.parentWidget()):
+            self._fit_details()
+        return super().eventFilter(watched, event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Recolour the pause overlay when the palette changes (a dark scheme)."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour_pause_overlay()
+
+    def _colour_pause_overlay(self) -> None:
+        palette = self.paused_label.palette()
+        colour = QColor(self.palette().color(QPalette.ColorRole.Highlight))
+        colour.setAlpha(PAUSE_OVERLAY_ALPHA)
+        palette.setColor(QPalette.ColorRole.Window, colour)
+        palette.setColor(QPalette.ColorRole.WindowText,
+                         self.palette().color(QPalette.ColorRole.HighlightedText))
+        self.paused_label.setPalette(palette)
+
+    def _place_pause_overlay(self) -> None:
+        """Cover the countdown, full width of its column, tall enough for the wrapped words."""
+        area = self.countdown.geometry()
+        width = self.clock_panel.width()
+        height = max(area.height(), self.paused_label.heightForWidth(width))
+        top = max(0, min(area.center().y() - height // 2, self.clock_panel.height() - height))
+        self.paused_label.setGeometry(0, top, width, height)
+        self.paused_label.raise_()
+
+    def _fit_details(self) -> None:
+        """Give the details the height their text needs, as far as the picture and the
+        countdown can give up room and keep their own minimum; past that they scroll."""
+        content = self.details.widget()
+        rows = content.layout() if content is not None else None
+        if rows is None:
+            return
+        need = rows.totalHeightForWidth(self.details.viewport().width())
+        spare = self.body.geometry().height() - self.body.minimumSize().height()
+        room = self.details.height() + spare
+        self.details.setMinimumHeight(max(DETAILS_MIN_HEIGHT, min(need, room)))
+
     # --- slots -------------------------------------------------------------------------------
     def _on_session_started(self, session: Session) -> None:
         self._stack.setCurrentIndex(0)
@@ -400,6 +517,7 @@ class PlayerView(QWidget):
             self.illustration.prefetch(picture_for(upcoming[0], timeline))
         self.next_label.setText(next_text(timeline, step))
         self._show_details(step, timeline)
+        self._fit_details()
         self._on_display_changed()
 
     def _show_picture_note(self, problem: str) -> None:
@@ -487,6 +605,8 @@ class PlayerView(QWidget):
     def _show_caption(self, state: EngineState, resume: EngineState | None) -> None:
         step = self._step
         waiting = resume if state is EngineState.PAUSED else state
+        if state is EngineState.PAUSED:
+            self._place_pause_overlay()
         self.paused_label.setVisible(state is EngineState.PAUSED)
         if state is EngineState.PAUSED:
             text = ""
@@ -533,3 +653,15 @@ class PlayerView(QWidget):
                 BREATHING_LINE.format(text=step.breathing) if step.breathing else ""]
         self.note_section.set_lines([line for line in (step.note, *cues) if line],
                                     bullets=False)
+        self._share_details_width()
+
+    def _share_details_width(self) -> None:
+        """Widths in proportion to each section's text, so the columns end at about the same
+        height and the details need as little room as they can."""
+        row = self.instructions_section.parentWidget()
+        layout = row.layout() if row is not None else None
+        if not isinstance(layout, QBoxLayout):
+            return
+        for section in (self.instructions_section, self.feel_section, self.cautions_section,
+                        self.note_section):
+            layout.setStretchFactor(section, max(len(section.body.text()), DETAILS_MIN_SHARE))

@@ -210,8 +210,12 @@ class PreviewView(QStackedWidget):
         area.setFrameShape(QFrame.Shape.NoFrame)
         return area
 
-    def _build_start_row(self) -> QHBoxLayout:
+    def _build_start_row(self) -> QVBoxLayout:
+        # Two rows (the buttons, then the week and the programme's start), so the page fits a
+        # 1024-pixel-wide screen beside the library without scrolling sideways.
+        rows = QVBoxLayout()
         row = QHBoxLayout()
+        rows.addLayout(row)
         self.start_button = QPushButton("Start routine")
         self.start_button.setAccessibleName("Start routine")
         self.start_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
@@ -232,7 +236,9 @@ class PreviewView(QStackedWidget):
         self.easier_button.clicked.connect(self._on_easier_clicked)
         self.easier_button.hide()
         row.addWidget(self.easier_button)
-        row.addSpacing(PAGE_MARGIN)
+        row.addStretch(1)
+        row = QHBoxLayout()
+        rows.addLayout(row)
         from PySide6.QtWidgets import QSpinBox  # with the page, after the first paint
 
         self.week_label = TextLabel("Week")
@@ -261,7 +267,7 @@ class PreviewView(QStackedWidget):
         row.addWidget(self.start_label)
         row.addWidget(self.start_date)
         row.addStretch(1)
-        return row
+        return rows
 
     def _build_steps_tree(self) -> QTreeWidget:
         tree = QTreeWidget()

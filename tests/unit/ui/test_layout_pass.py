@@ -1,7 +1,11 @@
 """A layout pass: at laptop sizes, with normal and large text, no visible label is cut.
 
-A label is cut when it is narrower than its text needs (one line) or shorter than its wrapped
-text needs at its width. Every page a person sees during a session is walked.
+A label is cut when it is narrower than its text needs (one line), shorter than its wrapped
+text needs at its width, or partly hidden by a widget it sits in (a scroll area too small for
+it: text cut mid-line). Every page a person sees during a session is walked, every kind of step
+included, and paused. The count is printed as the layout figure (docs/figures.md):
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -s tests/unit/ui/test_layout_pass.py
 """
 
 from __future__ import annotations
@@ -9,12 +13,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QRect
+from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
 
+from player.core.engine import EngineState
+from player.core.timeline import StepKind
 from player.settings import Settings
 from tests.unit.ui.harness import Harness
 
-SIZES = [(1024, 600), (1280, 800), (1920, 1080)]
+#: Laptop screens, and the narrowest window the layout is made for (picture above the clock).
+SIZES = [(1024, 600), (1280, 800), (1920, 1080), (760, 1000)]
 
 ROUTINE = """\
 format: 1
@@ -33,47 +41,87 @@ blocks:
         sides: both
       - exercise: dead_bug
         reps: 8
+      - exercise: pelvic_tilt
+        reps: 10
+        tempo: {up: 1s, hold: 3s, down: 1s}
+      - rest: 10s
+      - cadence: 180
+        duration: 1m
+        name: Quick feet at 180
+        exercise: quick_feet
 """
 
 
+def _shown_rect(label: QLabel, root: QWidget) -> QRect:
+    """The part of ``label`` (in its own coordinates) that the widgets it sits in let show."""
+    shown = label.rect()
+    widget: QWidget = label
+    offset = widget.pos()
+    parent = widget.parentWidget()
+    while parent is not None and widget is not root:
+        shown = shown.intersected(parent.rect().translated(-offset))
+        widget = parent
+        offset += widget.pos()
+        parent = widget.parentWidget()
+    return shown
+
+
 def cut_labels(root: QWidget) -> list[str]:
-    """The visible labels under ``root`` whose text does not fit them."""
+    """The visible labels and buttons under ``root`` whose text does not fit them."""
     cut = []
     for label in root.findChildren(QLabel):
         if not label.isVisibleTo(root) or not label.text() or label.width() <= 0:
             continue
+        name = f"{label.accessibleName() or label.text()[:30]!r}"
         hint = label.sizeHint()
         if label.wordWrap():
             need = label.heightForWidth(label.width())
             if need > label.height() + 1:
-                cut.append(f"{label.accessibleName() or label.text()[:30]!r}: "
-                           f"height {label.height()} < {need}")
-        elif hint.width() > label.width() + 1:
-            cut.append(f"{label.accessibleName() or label.text()[:30]!r}: "
-                       f"width {label.width()} < {hint.width()}")
+                cut.append(f"{name}: height {label.height()} < {need}")
+                continue
+        elif hint.width() > label.width() + 1 or label.minimumSizeHint().height() > \
+                label.height() + 1:
+            cut.append(f"{name}: {label.width()}x{label.height()} < {hint.width()}x"
+                       f"{label.minimumSizeHint().height()}")
+            continue
+        shown = _shown_rect(label, root)
+        if not shown.isEmpty() and shown.size() != label.size():  # partly hidden
+            cut.append(f"{name}: {shown.height()} of {label.height()} px shown")
+    for button in root.findChildren(QAbstractButton):
+        if button.isVisibleTo(root) and button.text() and \
+                button.sizeHint().width() > button.width() + 1:
+            cut.append(f"button {button.text()!r}: width {button.width()} < "
+                       f"{button.sizeHint().width()}")
     return cut
 
 
-@pytest.mark.parametrize("large", [False, True], ids=["normal text", "large text"])
-@pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def test_no_label_is_cut_at_laptop_sizes(make_harness, tmp_path: Path, size: tuple[int, int],
-                                         large: bool) -> None:
-    h: Harness = make_harness(Settings(large_text=large, notice_accepted=True))
-    h.show()
-    h.window.resize(*size)
+def walk_pages(h: Harness, tmp_path: Path) -> dict[str, list[str]]:
+    """Every page of a session, each kind of step among them: its cut labels."""
     path = tmp_path / "layout.yaml"
     path.write_text(ROUTINE)
     h.window.open_file(path)
     h.settle()
     found = {"library and preview": cut_labels(h.window)}
     assert h.window.start_routine(path)
-    for name, seconds in [("lead-in", 1), ("exercise", 2), ("rest", 5.5)]:
-        h.advance(seconds)
-        h.settle()
-        found[name] = cut_labels(h.window)
-    while h.app.controller.in_play:
-        h.app.controller.next()
+    h.advance(1)
     h.settle()
+    found["lead-in"] = cut_labels(h.window)
+    controller = h.app.controller
+    while controller.in_play:
+        step = h.engine.current
+        assert step is not None
+        page = f"{step.index}: {step.kind.value} {step.name}"
+        h.advance(1)
+        h.settle()
+        found[page] = cut_labels(h.window)
+        if step.kind is StepKind.EXERCISE and step.timed and "paused" not in found:
+            controller.pause()
+            h.settle()
+            assert h.engine.state is EngineState.PAUSED
+            found["paused"] = cut_labels(h.window)
+            controller.resume()
+        controller.next()
+        h.settle()
     found["finished"] = cut_labels(h.window)
     h.app.care.show_history()
     h.settle()
@@ -84,4 +132,29 @@ def test_no_label_is_cut_at_laptop_sizes(make_harness, tmp_path: Path, size: tup
     h.window.open_file(broken)
     h.settle()
     found["errors"] = cut_labels(h.window)
+    return found
+
+
+#: Not there yet, with large text: in a 1024x600 window the countdown keeps its minimum and the
+#: exercise details scroll (their labels are cut at the scroll area's edge); in a 760-pixel-wide
+#: one the library's and the history page's rows of buttons are wider than the window.
+NOT_YET = {((1024, 600), True): "the details scroll in a 1024x600 window with large text",
+           ((760, 1000), True): "the library's and history's buttons need more than 760 px"}
+CASES = [pytest.param(size, large, id=f"{size[0]}x{size[1]}-{'large' if large else 'normal'} text",
+                      marks=[pytest.mark.xfail(strict=True, reason=NOT_YET[size, large])]
+                      if (size, large) in NOT_YET else [])
+         for size in SIZES for large in (False, True)]
+
+
+@pytest.mark.parametrize(("size", "large"), CASES)
+def test_no_label_is_cut_at_laptop_sizes(make_harness, tmp_path: Path, size: tuple[int, int],
+                                         large: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    h: Harness = make_harness(Settings(large_text=large, notice_accepted=True))
+    h.show()
+    h.window.resize(*size)
+    found = walk_pages(h, tmp_path)
+    count = sum(len(cut) for cut in found.values())
+    with capsys.disabled():
+        print(f"\nlayout pass {size[0]}x{size[1]}, {'large' if large else 'normal'} text: "
+              f"{count} cut labels on {len(found)} pages")
     assert {page: cut for page, cut in found.items() if cut} == {}

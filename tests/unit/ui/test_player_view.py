@@ -160,3 +160,54 @@ def test_the_countdown_is_large(harness: Harness, tmp_path: Path) -> None:
     countdown = harness.player.countdown
     body = harness.player.next_label.font()
     assert countdown.font().pixelSize() >= 4 * body.pointSizeF() * 96 / 72
+
+
+HOLD = """\
+format: 1
+title: One hold
+defaults: {lead_in: 0s}
+blocks:
+  - name: Main
+    steps:
+      - exercise: glute_bridge
+        hold: 30s
+"""
+
+
+def test_pause_covers_the_countdown_with_words_and_moves_nothing(
+        harness: Harness, tmp_path: Path) -> None:
+    path = tmp_path / "hold.yaml"
+    path.write_text(HOLD)
+    harness.window.resize(1280, 800)
+    start(harness, path)
+    harness.advance(1)
+    p = harness.player
+    before = {w.accessibleName(): w.geometry() for w in
+              (p.countdown, p.name_label, p.illustration, p.details, p.next_label)}
+    harness.app.controller.pause()
+    harness.settle()
+    assert harness.engine.state is EngineState.PAUSED
+    assert p.paused_label.isVisibleTo(p) and p.paused_label.text() == "Paused \u2014 Space to go on"
+    assert p.paused_label.geometry().contains(p.countdown.geometry().center())
+    assert p.paused_label.height() >= p.paused_label.heightForWidth(p.paused_label.width())
+    assert {w.accessibleName(): w.geometry() for w in
+            (p.countdown, p.name_label, p.illustration, p.details, p.next_label)} == before
+    harness.app.controller.resume()
+    harness.settle()
+    assert not p.paused_label.isVisibleTo(p)
+
+
+@pytest.mark.parametrize(("size", "above"), [((1280, 800), False), ((800, 1000), True)])
+def test_the_picture_goes_above_the_countdown_in_a_narrow_window(
+        harness: Harness, tmp_path: Path, size: tuple[int, int], above: bool) -> None:
+    path = tmp_path / "hold.yaml"
+    path.write_text(HOLD)
+    harness.window.resize(*size)
+    start(harness, path)
+    harness.advance(1)
+    p = harness.player
+    picture, clock = p.illustration.geometry(), p.clock_panel.geometry()
+    if above:
+        assert picture.bottom() < clock.top()
+    else:
+        assert picture.right() < clock.left() and picture.top() == clock.top()

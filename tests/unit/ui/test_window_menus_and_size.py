@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QMenu
 
-from player.ui.main_window import MINIMUM_SIZE, PREFERRED_SIZE
+from player.ui.main_window import MINIMUM_SIZE, opening_size
 from tests.unit.ui.harness import Harness
 
 
@@ -21,7 +23,7 @@ def test_every_shortcut_is_listed_in_help_keyboard(harness: Harness) -> None:
     listed = dict((what, keys) for keys, what in harness.window.keyboard_shortcuts())
     for what, keys in [("Pause", "Space"), ("Stop", "Esc"), ("Next", "Right"),
                        ("Previous", "Left"), ("Mute cues", "M"),
-                       ("This hurts: rate the pain and ease off", "H")]:
+                       ("This hurts: rate the pain and ease off", "H"), ("Quit", "Ctrl+Q")]:
         assert listed[what].split(" or ")[0] == keys, what
     assert listed["Done"].startswith("Return")
 
@@ -32,8 +34,24 @@ def test_the_window_opens_within_the_free_part_of_the_screen(harness: Harness) -
     free = window.screen().availableGeometry()
     assert window.width() <= max(free.width(), MINIMUM_SIZE[0])
     assert window.height() <= max(free.height(), MINIMUM_SIZE[1])
-    assert window.width() <= PREFERRED_SIZE[0] and window.height() <= PREFERRED_SIZE[1]
+    assert window.size() == opening_size(free.size(),
+                                         window.frameGeometry().size() - window.size())
     assert free.contains(window.frameGeometry()) or window.size().width() == MINIMUM_SIZE[0]
+
+
+FRAME = QSize(2, 25)  # openbox's title bar and borders
+
+
+@pytest.mark.parametrize(("free", "size"), [
+    ((1024, 576), (1022, 551)),  # a netbook with a panel: all of the free area
+    ((1280, 800), (1200, 775)),  # a 1280x800 laptop: the preferred width, all the height
+    ((1920, 1050), (1200, 800)),  # a desktop: the preferred size
+    ((3840, 2120), (2304, 1272)),  # 4K: a share of the screen, not a small box in the middle
+    ((800, 500), (798, MINIMUM_SIZE[1])),  # never smaller than the layout is made for
+])
+def test_the_opening_size_follows_the_free_area(free: tuple[int, int],
+                                                size: tuple[int, int]) -> None:
+    assert opening_size(QSize(*free), FRAME) == QSize(*size)
 
 
 def test_the_window_can_be_as_small_as_a_netbook(harness: Harness) -> None:
