@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import wave
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,6 +23,7 @@ import pytest
 
 from player.audio import NullOutput, PlaysoundOutput, missing_sound_device_reason
 from player.audio import output as output_module
+from player.audio import players as players_module
 from player.core import bundled
 from tests.fakes import RecordingOutput
 
@@ -192,13 +194,11 @@ def test_a_failure_while_another_sound_plays_is_not_taken_for_a_missing_device(
 def test_a_machine_without_sound_device_is_reported_once(
     monkeypatch: pytest.MonkeyPatch, reasons: list[str]
 ) -> None:
-    import playsound3
-
-    def must_not_play(*args: object, **kwargs: object) -> None:
+    def must_not_play(path: Path) -> SimpleNamespace:
         raise AssertionError("played although there is no sound device")
 
     monkeypatch.setattr(output_module, "missing_sound_device_reason", lambda: "no device (test)")
-    monkeypatch.setattr(playsound3, "playsound", must_not_play)
+    fake_player(monkeypatch, must_not_play)
 
     with PlaysoundOutput(reasons.append, backend="alsa") as output:
         output.play(CUE)
@@ -207,25 +207,34 @@ def test_a_machine_without_sound_device_is_reported_once(
     assert reasons == ["no device (test)"]
 
 
+def fake_player(monkeypatch: pytest.MonkeyPatch,
+                start: Callable[[Path], SimpleNamespace]) -> None:
+    """Make the output start ``start(path)`` instead of a real player."""
+    monkeypatch.setattr(players_module, "player_for",
+                        lambda backend, playsound3: players_module.Player(backend, start))
+
+
+def finished_process() -> SimpleNamespace:
+    return SimpleNamespace(poll=lambda: 0, wait=lambda timeout=None: 0,
+                           terminate=lambda: None, kill=lambda: None)
+
+
 @pytest.mark.usefixtures("device_present")
 def test_play_returns_without_waiting_for_the_player(monkeypatch: pytest.MonkeyPatch) -> None:
-    import playsound3
-
     entered, release = threading.Event(), threading.Event()
     started: list[Path] = []
 
-    def blocked_playsound(path: Path, block: bool, backend: str) -> SimpleNamespace:
+    def blocked_start(path: Path) -> SimpleNamespace:
         started.append(path)
         entered.set()
         assert release.wait(TIMEOUT)
-        finished = SimpleNamespace(poll=lambda: 0, wait=lambda: 0, terminate=lambda: None)
-        return SimpleNamespace(subprocess=finished, stop=finished.terminate)
+        return finished_process()
 
-    monkeypatch.setattr(playsound3, "playsound", blocked_playsound)
+    fake_player(monkeypatch, blocked_start)
     with PlaysoundOutput(backend="alsa") as output:
         output.play(CUE)
         assert entered.wait(TIMEOUT)
-        # The worker is stuck inside the player; play() must still return at once.
+        # The thread is stuck inside the player; play() must still return at once.
         output.play(CUE)
         assert started == [CUE]
         release.set()
@@ -234,26 +243,32 @@ def test_play_returns_without_waiting_for_the_player(monkeypatch: pytest.MonkeyP
 
 
 @pytest.mark.usefixtures("device_present")
-def test_a_missing_file_is_skipped_without_muting(
+def test_a_missing_or_damaged_clip_is_skipped_and_told_without_muting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reasons: list[str]
 ) -> None:
-    import playsound3
-
     played: list[Path] = []
+    failed: list[tuple[Path, str]] = []
 
-    def fake_playsound(path: Path, block: bool, backend: str) -> SimpleNamespace:
+    def start(path: Path) -> SimpleNamespace:
         played.append(path)
-        done = SimpleNamespace(poll=lambda: 0, wait=lambda: 0, terminate=lambda: None)
-        return SimpleNamespace(subprocess=done, stop=done.terminate)
+        return finished_process()
 
-    monkeypatch.setattr(playsound3, "playsound", fake_playsound)
+    damaged = tmp_path / "rate0.wav"
+    blob = bytearray(CUE.read_bytes())
+    blob[24:28] = b"\0\0\0\0"  # sample rate 0
+    damaged.write_bytes(bytes(blob))
+    fake_player(monkeypatch, start)
     with PlaysoundOutput(reasons.append, backend="alsa") as output:
+        output.set_clip_failed_callback(lambda path, why: failed.append((path, why)))
         output.play(tmp_path / "no-such-cue.wav")
+        output.play(damaged)
         output.play(CUE)
         assert output.wait_idle(TIMEOUT)
         assert output.available is True
     assert played == [CUE]
     assert reasons == []
+    assert [path.name for path, _ in failed] == ["no-such-cue.wav", "rate0.wav"]
+    assert "sample rate of 0 Hz" in failed[1][1]
 
 
 @pytest.mark.usefixtures("device_present")
