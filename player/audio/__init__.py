@@ -15,7 +15,7 @@ from player.audio.output import (
     UnavailableCallback,
     missing_sound_device_reason,
 )
-from player.audio.schedule import TimedCue, timed_cue
+from player.core.ahead import TimedCue, timed_cue
 
 __all__ = [
     "AudioOutput",

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from player.audio.schedule import CueQueue, TimedCue
+from player.audio.schedule import CueQueue
+from player.core.ahead import TimedCue
 
 if TYPE_CHECKING:
     from player.audio.players import Player, Process

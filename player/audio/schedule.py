@@ -9,37 +9,15 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from player.core.ahead import TimedCue
 
 #: A file this late when its turn comes is not played (the machine slept, the thread stalled):
 #: a burst of old cues would only confuse.
 LATE_LIMIT_SECONDS = 1.0
-
-
-@dataclass(frozen=True)
-class TimedCue:
-    """One cue: the moment ``at`` its event is due, and each file with its own start time.
-
-    ``interrupt`` (a new step, the end of the session) drops the files of earlier cues that
-    would start at or after ``at``: a long announcement never runs into the next step.
-    """
-
-    at: float
-    files: tuple[tuple[float, Path], ...]
-    interrupt: bool = False
-
-
-def timed_cue(at: float, paths: Sequence[Path], seconds_of: Callable[[Path], float],
-              gap: float, *, interrupt: bool = False) -> TimedCue:
-    """The cue of ``paths`` due at ``at``, played one after another with ``gap`` between them."""
-    files: list[tuple[float, Path]] = []
-    t = at
-    for path in paths:
-        files.append((t, Path(path)))
-        t += seconds_of(path) + gap
-    return TimedCue(at, tuple(files), interrupt)
 
 
 @dataclass(frozen=True, order=True)
