@@ -371,3 +371,91 @@ def test_recording_output_records_and_reports_once(reasons: list[str]) -> None:
     assert output.played_names == ["go", "go"]
     assert output.available is False
     assert reasons == ["gone"]
+
+
+def short_clip(path: Path, seconds: float = 0.05) -> Path:
+    """A valid mono 16 kHz WAV of silence lasting ``seconds``."""
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(b"\0\0" * int(16000 * seconds))
+    return path
+
+
+@pytest.mark.usefixtures("device_present")
+def test_hung_players_are_killed_and_reaped_then_cues_flash_with_one_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reasons: list[str]
+) -> None:
+    pids = tmp_path / "pids"
+    fake_aplay = tmp_path / "aplay"
+    fake_aplay.write_text(f"#!/bin/sh\necho $$ >> {pids}\nexec sleep 60\n", encoding="utf-8")
+    fake_aplay.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    clip = short_clip(tmp_path / "tick.wav")
+    failed: list[str] = []
+
+    with PlaysoundOutput(reasons.append, backend="alsa", poll_interval=0.01, hang_margin=0.1,
+                         max_hangs=2) as output:
+        output.set_clip_failed_callback(lambda path, why: failed.append(why))
+        output.play(clip)
+        assert output.wait_idle(TIMEOUT)
+        assert output.available is None  # one hang: sound goes on
+        output.play(clip)
+        assert output.wait_idle(TIMEOUT)
+        assert output.available is False
+        output.play(clip)  # ignored from now on: the cues flash
+        assert output.wait_idle(TIMEOUT)
+    assert len(reasons) == 1 and "stopped responding 2 times" in reasons[0]
+    assert len(failed) == 2 and all("did not finish" in why for why in failed)
+    started = [int(line) for line in pids.read_text().split()]
+    assert len(started) == 2
+    for pid in started:  # killed and reaped: no process, not even a zombie
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+@pytest.mark.usefixtures("device_present")
+def test_a_clip_the_player_cannot_play_is_skipped_and_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reasons: list[str]
+) -> None:
+    fake_aplay = tmp_path / "aplay"
+    fake_aplay.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    fake_aplay.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    ogg = tmp_path / "name.ogg"
+    ogg.write_bytes(b"OggS" + bytes(60))
+    failed: list[str] = []
+    with PlaysoundOutput(reasons.append, backend="alsa") as output:
+        output.set_clip_failed_callback(lambda path, why: failed.append(why))
+        output.play(ogg)
+        output.play(short_clip(tmp_path / "ok.wav"))
+        assert output.wait_idle(TIMEOUT)
+        assert output.available is True
+    assert reasons == []
+    assert len(failed) == 1 and "cannot play .ogg files" in failed[0]
+
+
+@pytest.mark.usefixtures("device_present")
+def test_players_are_started_without_python_in_the_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_popen = subprocess.Popen
+    calls: list[tuple[list[str], dict[str, object]]] = []
+
+    def recording_popen(args: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
+        calls.append((list(args), kwargs))
+        return real_popen(args, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+    fake_aplay = tmp_path / "aplay"
+    fake_aplay.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    fake_aplay.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(players_module.subprocess, "Popen", recording_popen)
+    with PlaysoundOutput(backend="alsa") as output:
+        output.play(CUE)
+        assert output.wait_idle(TIMEOUT)
+        assert output.available is True
+    (args, kwargs), = [call for call in calls if call[0][-1] == str(CUE)]
+    assert args == [str(fake_aplay), "--quiet", str(CUE)]  # the program playsound3 would run
+    assert kwargs.get("preexec_fn") is None  # so CPython can vfork or posix_spawn
