@@ -90,8 +90,12 @@ class SessionController(QObject):
     skin_checked = Signal(object, bool)  # TimelineStep, True when the skin looked normal
 
     def __init__(self, cue_player: CuePlayer, settings: AppSettings, clock: Clock | None = None, *,
-                 media_root: Path = bundled.MEDIA_DIR, parent: QObject | None = None) -> None:
+                 media_root: Path = bundled.MEDIA_DIR, hand_ahead: bool | None = None,
+                 parent: QObject | None = None) -> None:
+        """``hand_ahead``: hand cues to the audio side ahead with their deadlines; by default
+        only on the real monotonic clock (the output's), not on a test's fake one."""
         super().__init__(parent)
+        self._hand_ahead = clock is None if hand_ahead is None else hand_ahead
         self._cue_player = cue_player
         self._settings = settings
         self._clock = clock
@@ -353,7 +357,8 @@ class SessionController(QObject):
     def _hand_over(self) -> None:
         """Hand the cues of the coming seconds to the audio side, each once."""
         engine = self.engine
-        if engine is None or self._ahead is None or not self._cue_player.schedules_ahead:
+        if engine is None or self._ahead is None or not self._hand_ahead \
+                or not self._cue_player.schedules_ahead:
             return
         from player.core.ahead import LOOKAHEAD_SECONDS
 
@@ -376,8 +381,8 @@ class SessionController(QObject):
 
         if self._ahead is not None and not self._ahead.was_handed(event):
             assert self._clock is not None
-            self._cue_player.play(self._sounds_for(event), interrupt=interrupts(event),
-                                  now=self._clock.now())
+            now = self._clock.now() if self._hand_ahead else None
+            self._cue_player.play(self._sounds_for(event), interrupt=interrupts(event), now=now)
         if isinstance(event, TempoPhase):
             self.tempo_phase_changed.emit(event)
         elif isinstance(event, Beat):

@@ -60,7 +60,8 @@ class Rig:
         self.cues = CuePlayer(self.settings, self.status, seconds_of=lambda p: 0.5, gap=0.1)
         self.output = SchedulingOutput()
         self.cues.set_output(self.output)
-        self.controller = SessionController(self.cues, self.settings, self.clock)
+        self.controller = SessionController(self.cues, self.settings, self.clock,
+                                            hand_ahead=True)
         routine = Routine(title="Ahead", lead_in=2.0, blocks=(Block("Main", (
             ExerciseStep(SQUAT, reps=3, tempo=Tempo(up=1, hold=1, down=2)),
             ExerciseStep(SIDE_PLANK, hold=6, sides=Sides.BOTH, switch_time=3),
@@ -139,6 +140,19 @@ def test_muting_cancels_and_flashes_instead(qtbot: QtBot, tmp_path: Path) -> Non
     with qtbot.waitSignal(rig.cues.visual_cue, timeout=1000):
         rig.advance(3)
     assert len(rig.output.handed) == handed
+
+
+def test_on_a_fake_clock_cues_are_played_when_due_not_handed_ahead(qtbot: QtBot,
+                                                                   tmp_path: Path) -> None:
+    rig = Rig(tmp_path)
+    controller = SessionController(rig.cues, rig.settings, rig.clock)  # a test's fake clock
+    assert rig.controller.session is not None
+    plan = rig.controller.session.plan
+    rig.controller.close_session()
+    handed = len(rig.output.handed)
+    assert controller.start(plan)
+    new = rig.output.handed[handed:]
+    assert len(new) == 1 and new[0].at != rig.clock.time  # the lead-in's cue, due now
 
 
 def test_a_clip_that_fails_flashes_and_the_rest_keep_playing(qtbot: QtBot, tmp_path: Path) -> None:
