@@ -289,9 +289,11 @@ def child(routine: Path, data_dir: Path, plan_file: Path) -> None:
                                   **dict.fromkeys(SYMPTOM_FIELDS, False)))
         return "saved"
 
-    FirstRunNotice.ask = classmethod(lambda cls, parent=None: True)  # type: ignore[method-assign]
-    SymptomsDialog.ask = classmethod(answer_no)  # type: ignore[method-assign]
-    PainRatingDialog.ask = classmethod(  # type: ignore[method-assign]
+    # The bench answers the questions a person would answer, without showing them.
+    FirstRunNotice.ask = classmethod(  # type: ignore[method-assign, assignment]
+        lambda cls, parent=None: True)
+    SymptomsDialog.ask = classmethod(answer_no)  # type: ignore[method-assign, assignment]
+    PainRatingDialog.ask = classmethod(  # type: ignore[method-assign, assignment]
         lambda cls, parent, context, title="": (2, "", ""))
 
     qapp = QApplication([sys.argv[0]])

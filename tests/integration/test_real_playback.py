@@ -459,3 +459,33 @@ def test_players_are_started_without_python_in_the_child(
     (args, kwargs), = [call for call in calls if call[0][-1] == str(CUE)]
     assert args == [str(fake_aplay), "--quiet", str(CUE)]  # the program playsound3 would run
     assert kwargs.get("preexec_fn") is None  # so CPython can vfork or posix_spawn
+
+
+@pytest.mark.usefixtures("device_present")
+def test_the_thread_starts_each_file_at_its_deadline_never_before_and_cancel_drops_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from player.audio import TimedCue
+
+    started: list[tuple[float, Path]] = []
+    first = threading.Event()
+
+    def start(path: Path) -> SimpleNamespace:
+        started.append((time.monotonic(), path))
+        first.set()
+        return finished_process()
+
+    fake_player(monkeypatch, start)
+    a, b, c = CUE, CUE.with_name("rest.wav"), CUE.with_name("halfway.wav")
+    with PlaysoundOutput(backend="alsa") as output:
+        assert output.wait_idle(TIMEOUT)
+        now = time.monotonic()
+        output.schedule([TimedCue(now + 0.05, ((now + 0.05, a), (now + 0.1, b))),
+                         TimedCue(now + 30, ((now + 30, c),))])
+        assert first.wait(TIMEOUT)
+        output.cancel()  # c, half a minute away, must never play
+        assert output.wait_idle(TIMEOUT)
+    assert [path for _, path in started][:1] == [a]
+    assert c not in [path for _, path in started]
+    deadlines = {a: now + 0.05, b: now + 0.1}
+    assert all(t >= deadlines[path] for t, path in started)  # never early
