@@ -286,7 +286,7 @@ def child(routine: Path, data_dir: Path, plan_file: Path) -> None:
 
         if record is not None:
             record(SymptomAnswers(datetime.now().astimezone(),
-                                  **dict.fromkeys(SYMPTOM_FIELDS, False)))
+                                  **dict.fromkeys(SYMPTOM_FIELDS, False)))  # type: ignore[arg-type]
         return "saved"
 
     # The bench answers the questions a person would answer, without showing them.
