@@ -169,6 +169,7 @@ HANG_MARGIN_SECONDS = 2.0
 UNKNOWN_CLIP_SECONDS = 5.0
 #: After this many hung players, sound is given up for the session: cues flash.
 MAX_HANGS = 3
+_CLIPS_KEPT = 1024
 HANGS_REASON = ("the sound player stopped responding {n} times; the cues are shown as a flash "
                 "from now on")
 
@@ -226,6 +227,7 @@ class PlaysoundOutput(AudioOutput):
         self._lock = threading.Condition()
         self._cues = CueQueue()
         self._playing: list[_Playing] = []  # touched by the thread only; its size under _lock
+        self._clips: dict[Path, float | str] = {}  # the thread's: clip length, or why refused
         self._busy = 0  # players running or being started
         self._ready = False  # the thread has loaded (or failed to load) the player
         self._closed = False
@@ -351,15 +353,21 @@ class PlaysoundOutput(AudioOutput):
 
         if player is None or self._available is False:
             return
-        seconds = UNKNOWN_CLIP_SECONDS
-        if path.suffix.lower() == ".wav":
-            try:
-                seconds = wav_info(path).seconds
-            except WavProblem as exc:
-                self._clip_failed(path, f"{path.name} {exc}")
-                return
-        elif not path.is_file():
-            self._clip_failed(path, f"{path.name} was not found")
+        seconds = self._clips.get(path)
+        if seconds is None:  # read once per clip: the same tones come back all session
+            seconds = UNKNOWN_CLIP_SECONDS
+            if path.suffix.lower() == ".wav":
+                try:
+                    seconds = wav_info(path).seconds
+                except WavProblem as exc:
+                    seconds = f"{path.name} {exc}"
+            elif not path.is_file():
+                seconds = f"{path.name} was not found"
+            if len(self._clips) >= _CLIPS_KEPT:
+                self._clips.clear()
+            self._clips[path] = seconds
+        if isinstance(seconds, str):
+            self._clip_failed(path, seconds)
             return
         try:
             process = player.start(path)
