@@ -440,25 +440,40 @@ def test_a_clip_the_player_cannot_play_is_skipped_and_told(
 def test_players_are_started_without_python_in_the_child(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_popen = subprocess.Popen
-    calls: list[tuple[list[str], dict[str, object]]] = []
+    real_spawn = os.posix_spawn
+    calls: list[list[str]] = []
 
-    def recording_popen(args: list[str], **kwargs: object) -> subprocess.Popen[bytes]:
-        calls.append((list(args), kwargs))
-        return real_popen(args, **kwargs)  # type: ignore[call-overload, no-any-return]
+    def recording_spawn(path: str, argv: list[str], env: object, **kwargs: object) -> int:
+        calls.append(list(argv))
+        return real_spawn(path, argv, env, **kwargs)  # type: ignore[arg-type]
+
+    def no_popen(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a player was started through subprocess.Popen")
 
     fake_aplay = tmp_path / "aplay"
     fake_aplay.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
     fake_aplay.chmod(0o755)
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
-    monkeypatch.setattr(players_module.subprocess, "Popen", recording_popen)
+    monkeypatch.setattr(players_module.os, "posix_spawn", recording_spawn)
     with PlaysoundOutput(backend="alsa") as output:
+        assert output.wait_idle(TIMEOUT)  # playsound3's own probes are done
+        monkeypatch.setattr(players_module.subprocess, "Popen", no_popen)
         output.play(CUE)
         assert output.wait_idle(TIMEOUT)
         assert output.available is True
-    (args, kwargs), = [call for call in calls if call[0][-1] == str(CUE)]
-    assert args == [str(fake_aplay), "--quiet", str(CUE)]  # the program playsound3 would run
-    assert kwargs.get("preexec_fn") is None  # so CPython can vfork or posix_spawn
+    # The program and arguments playsound3 would run, in one posix_spawn call.
+    assert calls == [[str(fake_aplay), "--quiet", str(CUE)]]
+
+
+@pytest.mark.usefixtures("device_present")
+def test_a_spawned_player_that_is_stopped_is_reaped(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    process = players_module._Spawned.start(["/bin/sleep", "30"])
+    assert process.poll() is None
+    process.terminate()
+    assert process.wait(TIMEOUT) < 0  # ended by a signal, like Popen says it
+    with pytest.raises(ChildProcessError):
+        os.waitpid(process.pid, os.WNOHANG)  # nothing left to reap: no zombie
 
 
 @pytest.mark.usefixtures("device_present")
