@@ -1,173 +1,375 @@
-"""Measure cue latency of PlaysoundOutput and how long its caller is held up.
+"""Cue latency as the runner hears it: the real app in an X window, measured from outside.
 
-    .venv/bin/python bench/bench_cue_latency.py [--plays 50] [--interval 0.1] [--qt]
+    .venv/bin/python bench/bench_cue_latency.py [--display :12] [--runs quiet,hog] [--routine F]
 
-Figures printed, in milliseconds (p50 / p95 / max):
+A child process runs the real window (``build_app``/``show_window``/``finish_startup`` as
+``run_gui`` does, the real audio output, the real monotonic clock) on an X server (an Xvfb
+started on ``--display`` unless ``$DISPLAY`` already works) and plays a routine of about four
+minutes with tempo sets, per-side steps, a 168 and a 180 bpm cadence drill and rests; the
+questions a person answers (first-run notice, symptoms, pain ratings) are answered without
+being shown. aplay is pointed (``ALSA_CONFIG_PATH``) at ALSA's ``file`` plugin over the ``null``
+device, so no sound card is needed and every player process is real.
 
-* ``play() blocks``: time spent inside ``play()`` by the caller (the GUI thread in the app).
-* ``play() -> player started``: from calling ``play()`` to the player process running (its
-  ``subprocess.Popen`` has returned, which happens once the child has exec'd the player).
-* ``of which spawning``: the ``Popen`` call alone, inside the worker thread.
-* ``caller stalls``: the main thread runs a 1 ms tick loop standing in for the GUI event loop
-  while sounds are queued and started; a stall is how late a tick came. It includes time the
-  caller waits for the GIL while the worker imports playsound3 or forks a player.
-
-No sound card is needed: aplay is pointed (ALSA_CONFIG_PATH) at an ALSA configuration whose
-default device is the ``file`` plugin over the ``null`` device, which records to a temporary
-WAV file and plays as fast as it is fed. ``--qt`` first makes a QApplication so that the process
-is as large as the app's (forking a large process costs more). Nothing is asserted.
+This process timestamps every player start from outside the app: the kernel's process-event
+connector (netlink, needs root) reports each fork of the app and each exec of its children, with
+the kernel's monotonic time. Without root it falls back to polling ``/proc`` every millisecond
+(coarser: the figure then includes up to a millisecond of polling). Each exec is matched to the
+planned moment of a cue file: the session's start, the engine's own schedule (the tempo phases,
+beats, countdown, step boundaries) and the cue rules (which files, one after another), the plan
+the child writes when the session ends. Printed per run, in milliseconds: median / p95 / max of
+(player exec - planned moment) over every cue file, the same over step boundaries alone, and
+the files with no player start within 250 ms (missed). ``hog`` runs one busy process per core
+for the whole session, at the app's own priority. The baseline of the same run is the quiet run.
+Nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import queue
+import shutil
+import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from player.audio import PlaysoundOutput  # noqa: E402 - after making the project importable
-from player.core import bundled  # noqa: E402
+MATCH_WINDOW = 0.25
 
-CUES = sorted(bundled.CUES_DIR.rglob("*.wav"))
-TICK = 0.001
-PLAYERS = {"aplay", "gst-play-1.0", "ffplay", "mpg123", "afplay"}
-
-
-def use_alsa_file_device(directory: Path) -> None:
-    """Make ALSA's default device record to a WAV file in ``directory`` instead of a card."""
-    config = directory / "asound.conf"
-    config.write_text(
-        "pcm.!default {\n"
-        "    type file\n"
-        "    slave.pcm { type null }\n"
-        f'    file "{directory / "captured.wav"}"\n'
-        '    format "wav"\n'
-        "}\n",
-        encoding="utf-8",
-    )
-    os.environ["ALSA_CONFIG_PATH"] = str(config)
-
-
-def observe_player_starts(starts: queue.SimpleQueue[tuple[float, float]]) -> None:
-    """Wrap subprocess.Popen so that each player launch reports (called, returned) times."""
-    real_popen = subprocess.Popen
-
-    def timed_popen(args: Sequence[str], *rest: object, **kwargs: object) -> subprocess.Popen:
-        called = time.perf_counter()
-        process = real_popen(args, *rest, **kwargs)  # type: ignore[call-overload]
-        if Path(args[0]).name in PLAYERS and "--version" not in args:
-            starts.put((called, time.perf_counter()))
-        return process
-
-    subprocess.Popen = timed_popen  # type: ignore[misc]
+ROUTINE = """\
+format: 1
+title: Cue latency bench
+defaults: {lead_in: 5s, rest_after: 10s, switch_time: 5s}
+blocks:
+  - name: Tempo
+    steps:
+      - exercise: glute_bridge
+        reps: 8
+        tempo: {up: 1s, hold: 1s, down: 1s}
+      - exercise: bird_dog
+        sides: both
+        reps: 4
+        tempo: {up: 1s, hold: 2s, down: 1s}
+  - name: Holds
+    steps:
+      - exercise: side_plank
+        sides: both
+        hold: 15s
+      - exercise: plank
+        hold: 20s
+  - name: Cadence
+    steps:
+      - cadence: 168
+        duration: 40s
+        exercise: quick_feet
+      - cadence: 180
+        duration: 30s
+        exercise: quick_feet
+"""
 
 
-class TickLoop:
-    """A stand-in for the GUI event loop: ticks every millisecond and records how late it was."""
+# --- watching player starts from outside -------------------------------------------------------
+class ProcConnector:
+    """Fork and exec events of every process, from the kernel (root only)."""
+
+    method = "kernel process-event connector"
 
     def __init__(self) -> None:
-        self.stalls: list[float] = []
+        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_DGRAM, 11)  # NETLINK_CONNECTOR
+        self.sock.bind((0, 1))  # CN_IDX_PROC
+        header = struct.pack("=IHHII", 16 + 20 + 4, 3, 0, 0, 0)  # NLMSG_DONE
+        cn_msg = struct.pack("=IIIIHH", 1, 1, 0, 0, 4, 0)  # CN_IDX_PROC, CN_VAL_PROC, len 4
+        self.sock.send(header + cn_msg + struct.pack("=I", 1))  # PROC_CN_MCAST_LISTEN
+        self.sock.settimeout(0.2)
+        self.forks: list[tuple[int, int]] = []  # (parent tgid, child pid)
+        self.execs: list[tuple[float, int]] = []  # (monotonic seconds, pid)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
 
-    def run_for(self, seconds: float, until: Callable[[], bool] = lambda: False) -> None:
-        """Tick for ``seconds``, or less once ``until()`` is true."""
-        end = time.perf_counter() + seconds
-        last = time.perf_counter()
-        while time.perf_counter() < end and not until():
-            time.sleep(TICK)
-            now = time.perf_counter()
-            self.stalls.append(max(0.0, now - last - TICK))
-            last = now
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                data = self.sock.recv(4096)
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            body = data[16 + 20:]
+            if len(body) < 16:
+                continue
+            what, _, stamp = struct.unpack_from("=IIQ", body)
+            if what == 0x1 and len(body) >= 32:  # PROC_EVENT_FORK
+                _, parent_tgid, child_pid, _ = struct.unpack_from("=IIII", body, 16)
+                self.forks.append((parent_tgid, child_pid))
+            elif what == 0x2 and len(body) >= 24:  # PROC_EVENT_EXEC
+                pid, _ = struct.unpack_from("=II", body, 16)
+                self.execs.append((stamp / 1e9, pid))
+
+    def player_starts(self, app_pid: int) -> list[float]:
+        """Exec times of the app's children."""
+        children = {child for parent, child in self.forks if parent == app_pid}
+        return sorted(t for t, pid in self.execs if pid in children)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
 
 
-def timed_play(output: PlaysoundOutput, cue: Path) -> tuple[float, float]:
-    """Call ``play`` and return (when it was called, how long it took)."""
-    called = time.perf_counter()
-    output.play(cue)
-    return called, time.perf_counter() - called
+class ProcPoller:
+    """New ``aplay`` processes, found by polling /proc every millisecond (no root needed)."""
+
+    method = "polling /proc every 1 ms"
+
+    def __init__(self) -> None:
+        self.seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            now = time.monotonic()
+            for name in os.listdir("/proc"):
+                if name.isdigit() and int(name) not in self.seen:
+                    try:
+                        comm = Path("/proc", name, "comm").read_text().strip()
+                    except OSError:
+                        continue
+                    if comm == "aplay":
+                        self.seen[int(name)] = now
+            time.sleep(0.001)
+
+    def player_starts(self, app_pid: int) -> list[float]:
+        return sorted(self.seen.values())
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
-def summary(label: str, seconds: list[float]) -> str:
-    """One line: p50 / p95 / max of ``seconds``, in milliseconds."""
-    ms = sorted(s * 1000 for s in seconds)
+def watcher() -> ProcConnector | ProcPoller:
+    try:
+        return ProcConnector()
+    except OSError:
+        return ProcPoller()
+
+
+# --- the figures -------------------------------------------------------------------------------
+def match(planned: list[float], observed: list[float]) -> tuple[list[float], int]:
+    """Latency of each planned moment to its player start (in order), and how many had none."""
+    latencies: list[float] = []
+    missed = 0
+    j = 0
+    for p in sorted(planned):
+        while j < len(observed) and observed[j] < p - MATCH_WINDOW:
+            j += 1
+        if j < len(observed) and observed[j] - p <= MATCH_WINDOW:
+            latencies.append(observed[j] - p)
+            j += 1
+        else:
+            missed += 1
+    return latencies, missed
+
+
+def summary(values: list[float]) -> str:
+    if not values:
+        return "no data"
+    ms = sorted(v * 1000 for v in values)
     p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-    return (
-        f"{label:<32} p50 {statistics.median(ms):8.3f}   p95 {p95:8.3f}   max {ms[-1]:8.3f}"
-        f"   (n={len(ms)})"
-    )
+    return f"{statistics.median(ms):6.1f} / {p95:6.1f} / {ms[-1]:6.1f}"
 
 
-def run(plays: int, interval: float) -> None:
-    """Play ``plays`` cues, one every ``interval`` seconds, and print the figures."""
-    starts: queue.SimpleQueue[tuple[float, float]] = queue.SimpleQueue()
-    observe_player_starts(starts)
-    loop = TickLoop()
-    reasons: list[str] = []
-
-    created = time.perf_counter()
-    output = PlaysoundOutput(reasons.append, backend="alsa")
-    construct = time.perf_counter() - created
-    called, _ = timed_play(output, CUES[0])
-    loop.run_for(10, until=lambda: not starts.empty() or bool(reasons))
-    if reasons:
-        raise SystemExit(f"sound unavailable: {reasons[0]}")
-    cold = starts.get()[1] - called
-    loop.run_for(interval)
-    cold_stalls, loop.stalls = loop.stalls, []
-
-    blocked, latency, spawn = [], [], []
-    for i in range(plays):
-        called, took = timed_play(output, CUES[i % len(CUES)])
-        blocked.append(took)
-        loop.run_for(interval)
-        popen_called, popen_returned = starts.get(timeout=10)
-        latency.append(popen_returned - called)
-        spawn.append(popen_returned - popen_called)
-    output.wait_idle(10)
-    output.close()
-
-    print(f"backend: alsa (aplay), {plays} plays every {interval * 1000:.0f} ms, {len(CUES)} cues")
-    print(f"PlaysoundOutput() blocks:        {construct * 1000:8.3f} ms")
-    print(f"first play -> player started:    {cold * 1000:8.3f} ms (includes importing playsound3)")
-    print(summary("play() blocks", blocked))
-    print(summary("play() -> player started", latency))
-    print(summary("  of which spawning (Popen)", spawn))
-    print(summary("caller stalls, cold start", cold_stalls)
-          + "  <- importing playsound3 on the worker (the app does it after the window shows)")
-    print(summary("caller stalls while playing", loop.stalls))
-    print(f"sound available: {output.available}")
+def alsa_file_config(directory: Path) -> Path:
+    config = directory / "asound.conf"
+    config.write_text(
+        "pcm.!default {\n    type file\n    slave.pcm { type null }\n"
+        f'    file "{directory / "captured.raw"}"\n    format "raw"\n}}\n', encoding="utf-8")
+    return config
 
 
-def make_process_app_sized() -> None:
-    """Load Qt and create a QApplication, as the app does before any sound plays."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+def x_display(requested: str) -> tuple[str, subprocess.Popen[bytes] | None]:
+    """A working X display: $DISPLAY if it answers, else an Xvfb started on ``requested``."""
+    current = os.environ.get("DISPLAY")
+    if current and shutil.which("xdpyinfo") and subprocess.run(
+            ["xdpyinfo", "-display", current], capture_output=True).returncode == 0:
+        return current, None
+    xvfb = subprocess.Popen(["Xvfb", requested, "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    socket_path = Path("/tmp/.X11-unix", f"X{requested.lstrip(':')}")
+    deadline = time.monotonic() + 10
+    while not socket_path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return requested, xvfb
+
+
+def run_once(name: str, display: str, hog: bool, text: str) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix=f"bench-cues-{name}-"))
+    routine = work / "long.yaml"
+    routine.write_text(text, encoding="utf-8")
+    plan_file = work / "plan.json"
+    env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb",
+               ALSA_CONFIG_PATH=str(alsa_file_config(work)))
+    env.pop("PLAYSOUND3_BACKEND", None)
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+            for _ in range(os.cpu_count() or 1)] if hog else []
+    watch = watcher()
+    try:
+        child = subprocess.Popen([sys.executable, __file__, "--child", str(routine),
+                                  str(work / "data"), str(plan_file)], env=env)
+        child.wait(timeout=900)
+    finally:
+        for process in hogs:
+            process.kill()
+            process.wait()
+        time.sleep(0.3)
+        watch.close()
+    plan = json.loads(plan_file.read_text())
+    observed = [t for t in watch.player_starts(child.pid) if t >= plan["t0"] - 1]
+    files, missed = match(plan["files"], observed)
+    steps, steps_missed = match(plan["steps"], observed)
+    return {"name": name, "method": watch.method, "files": files, "missed": missed,
+            "steps": steps, "steps_missed": steps_missed, "planned": len(plan["files"]),
+            "observed": len(observed), "sound": plan["sound"], "seconds": plan["seconds"]}
+
+
+def parent(args: argparse.Namespace) -> None:
+    display, xvfb = x_display(args.display)
+    try:
+        text = Path(args.routine).read_text(encoding="utf-8") if args.routine else ROUTINE
+        results = [run_once(name, display, name == "hog", text) for name in args.runs.split(",")]
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait()
+    print(f"Cue latency, real window on {display}, player starts seen by: {results[0]['method']}")
+    print("player exec - planned moment, ms: median / p95 / max")
+    baseline = statistics.median(results[0]["files"]) if results[0]["files"] else None
+    for r in results:
+        ratio = ""
+        if baseline and r["files"]:
+            ratio = f"   median {statistics.median(r['files']) / baseline:.2f}x quiet"
+        print(f"  {r['name']:<6} every cue file ({len(r['files'])} of {r['planned']}, "
+              f"{r['missed']} missed, {r['observed']} players seen, {r['seconds']:.0f} s, sound "
+              f"{r['sound']}): {summary(r['files'])}{ratio}")
+        print(f"  {r['name']:<6} step boundaries ({len(r['steps'])}, {r['steps_missed']} missed):"
+              f" {' ' * 28}{summary(r['steps'])}")
+
+
+# --- the app, in the child ---------------------------------------------------------------------
+def child(routine: Path, data_dir: Path, plan_file: Path) -> None:
+    from datetime import datetime
+
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    make_process_app_sized.app = QApplication([])  # type: ignore[attr-defined]
+    from player.core.cues import CueMap
+    from player.core.engine import EngineEvent, SessionEngine, StepStarted
+    from player.ui.application import build_app, finish_startup, playsound_output, show_window
+    from player.ui.dialogs.first_run import FirstRunNotice
+    from player.ui.dialogs.pain_dialogs import PainRatingDialog
+    from player.ui.dialogs.symptoms_dialog import SymptomsDialog
+
+    def answer_no(cls: object, parent: object = None, now: object = None, *, fields: object = None,
+                  may_put_off: bool = False, record: Any = None) -> str:
+        from player.core.history import SYMPTOM_FIELDS, SymptomAnswers
+
+        if record is not None:
+            record(SymptomAnswers(datetime.now().astimezone(),
+                                  **dict.fromkeys(SYMPTOM_FIELDS, False)))  # type: ignore[arg-type]
+        return "saved"
+
+    # The bench answers the questions a person would answer, without showing them.
+    FirstRunNotice.ask = classmethod(  # type: ignore[method-assign, assignment]
+        lambda cls, parent=None: True)
+    SymptomsDialog.ask = classmethod(answer_no)  # type: ignore[method-assign, assignment]
+    PainRatingDialog.ask = classmethod(  # type: ignore[method-assign, assignment]
+        lambda cls, parent, context, title="": (2, "", ""))
+
+    qapp = QApplication([sys.argv[0]])
+    data_dir.mkdir(parents=True, exist_ok=True)
+    app = build_app(qapp, data_dir, playsound_output)
+    app.window.resize(1200, 800)
+    show_window(app)
+    for _ in range(10):
+        qapp.processEvents()
+    finish_startup(app)
+    audio: Any = app.audio
+    audio.wait_idle(20)  # playsound3 loaded, its probes done: they are not cues
+    controller = app.controller
+    first: list[float] = []
+
+    def on_started(session: object) -> None:
+        engine = controller.engine
+        assert engine is not None
+        engine.subscribe(lambda e: first.append(e.at) if isinstance(e, StepStarted)
+                         and not first else None)
+
+    controller.session_started.connect(on_started)
+    controller.session_finished.connect(lambda done: QTimer.singleShot(1500, qapp.quit))
+    began = time.monotonic()
+    QTimer.singleShot(200, lambda: app.window.start_routine(routine.resolve()))
+    qapp.exec()
+    seconds = time.monotonic() - began
+    session = controller.session
+    assert session is not None and first, "the session did not start"
+
+    class Fixed:
+        def __init__(self, t: float) -> None:
+            self.t = t
+
+        def now(self) -> float:
+            return self.t
+
+    t0 = first[0]
+    ghost = SessionEngine(session.timeline, Fixed(t0))
+    events: list[EngineEvent] = []
+    ghost.subscribe(events.append)
+    ghost.start()
+    events += ghost.preview(t0 + 10**6)
+    cues = CueMap(controller.cues.media_root if controller.cues else Path(), session.timeline,
+                  spoken=app.settings.spoken_cues)
+    ahead = app.cue_player.cues_ahead(cues.sounds_for)
+    files: list[float] = []
+    steps: list[float] = []
+    for event in events:
+        cue = ahead.cue_for(event)
+        if cue is None:
+            continue
+        files += [t for t, _ in cue.files]
+        if isinstance(event, StepStarted):
+            steps.append(cue.files[0][0])
+    sound = {None: "unknown", True: "works", False: "unavailable"}[audio.available]
+    plan_file.write_text(json.dumps({"t0": t0, "files": files, "steps": steps, "sound": sound,
+                                     "seconds": seconds}))
+    app.window.close()
+    audio.close()
+    if app.care is not None:
+        app.care.close()
 
 
 def main() -> None:
-    """Command-line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--plays", type=int, default=50, help="cues to play (default 50)")
-    parser.add_argument(
-        "--interval", type=float, default=0.1, help="seconds between plays (default 0.1)"
-    )
-    parser.add_argument("--qt", action="store_true", help="load Qt first, like the app")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--display", default=":12")
+    parser.add_argument("--runs", default="quiet,hog")
+    parser.add_argument("--routine", help="play this routine file instead (timed steps only)")
+    parser.add_argument("--child", nargs=3, metavar=("ROUTINE", "DATA", "PLAN"))
     args = parser.parse_args()
-    if args.qt:
-        make_process_app_sized()
-    with tempfile.TemporaryDirectory(prefix="bench-cues-") as tmp:
-        use_alsa_file_device(Path(tmp))
-        run(args.plays, args.interval)
+    if args.child:
+        routine, data, plan = args.child
+        child(Path(routine), Path(data), Path(plan))
+    else:
+        parent(args)
 
 
 if __name__ == "__main__":

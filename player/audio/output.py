@@ -11,23 +11,32 @@ an object the window cannot delete first: the worker may still report after the 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
 import threading
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING
 
-# queue, shutil and subprocess are imported where they are used: the window imports this
-# module before its first paint, and only the worker thread needs them.
+from player.audio.schedule import CueQueue
+from player.core.ahead import TimedCue
+
+if TYPE_CHECKING:
+    from player.audio.players import Player, Process
+
+# shutil, subprocess and the player module are imported where they are used: the window
+# imports this module before its first paint, and only the worker thread needs them.
 
 log = logging.getLogger(__name__)
 
 UnavailableCallback = Callable[[str], None]
+#: Told the clip that was not played (or cut short) and why, from the output's thread.
+ClipFailedCallback = Callable[[Path, str], None]
 
 
 class AudioOutput(ABC):
@@ -38,6 +47,7 @@ class AudioOutput(ABC):
         self._report_lock = threading.Lock()
         self._reported = False
         self._available: bool | None = None
+        self._on_clip_failed: ClipFailedCallback | None = None
 
     @property
     def available(self) -> bool | None:
@@ -47,6 +57,33 @@ class AudioOutput(ABC):
     @abstractmethod
     def play(self, path: Path) -> None:
         """Start playing the sound file at ``path`` and return at once."""
+
+    #: True when :meth:`schedule` starts each file at its own deadline; False when it plays
+    #: them at once, and a caller must hand each cue over when it is due.
+    schedules = False
+
+    def schedule(self, cues: Sequence[TimedCue]) -> None:
+        """Start each file of ``cues`` at its deadline (here: at once, see :attr:`schedules`)."""
+        for cue in cues:
+            for _, path in cue.files:
+                self.play(path)
+
+    def cancel(self) -> None:  # noqa: B027 - nothing waits by default
+        """Forget every file handed over by :meth:`schedule` that has not started yet."""
+
+    def set_clip_failed_callback(self, callback: ClipFailedCallback | None) -> None:
+        """Tell ``callback`` about each clip that could not be played (the others play)."""
+        self._on_clip_failed = callback
+
+    def _clip_failed(self, path: Path, reason: str) -> None:
+        log.warning("sound clip %s not played: %s", path, reason)
+        callback = self._on_clip_failed
+        if callback is None:
+            return
+        try:
+            callback(path, reason)
+        except Exception:
+            log.exception("on_clip_failed callback failed")
 
     def close(self) -> None:  # noqa: B027 - optional hook, nothing to release by default
         """Stop playing and release resources; ``play`` does nothing afterwards."""
@@ -126,31 +163,51 @@ def _has_sound_server(environ: Mapping[str, str]) -> bool:
     return any(Path(runtime, name).exists() for name in ("pulse/native", "pipewire-0"))
 
 
-_STOP = object()
+#: A player still running this long after its clip should have ended is killed.
+HANG_MARGIN_SECONDS = 2.0
+#: A clip whose length cannot be read is given this long before its player counts as hung.
+UNKNOWN_CLIP_SECONDS = 5.0
+#: After this many hung players, sound is given up for the session: cues flash.
+MAX_HANGS = 3
+_CLIPS_KEPT = 1024
+HANGS_REASON = ("the sound player stopped responding {n} times; the cues are shown as a flash "
+                "from now on")
 
 
 @dataclass
 class _Playing:
-    """A sound the worker started, and whether no other sound was playing when it started."""
+    """A player the output started: its clip, whether it started alone, when it counts as hung."""
 
-    sound: Any  # playsound3.Sound
+    path: Path
+    process: Process
     alone: bool
+    kill_at: float
 
 
 class PlaysoundOutput(AudioOutput):
-    """Plays sounds with playsound3 from one daemon worker thread.
+    """Plays sounds from one scheduler thread, each file at its deadline.
 
-    The worker imports playsound3 (slow: it probes for players) as soon as the output is made,
-    so neither the caller's thread nor its start-up waits for it; ``play`` only queues the path.
+    The thread imports playsound3 (slow: it probes for players) as soon as the output is made,
+    so neither the caller's thread nor its start-up waits for it. ``play`` and ``schedule`` only
+    hand files over; the thread sleeps until the next deadline and starts the player itself,
+    without waiting for the caller (the GUI thread may be painting or writing the database),
+    through :func:`player.audio.players.player_for`: the player playsound3 chose, started with a
+    cheap ``vfork``. ``cancel`` forgets what has not started yet.
+
     Sound is reported unavailable, once, when playsound3 cannot be loaded or finds no player,
-    when :func:`missing_sound_device_reason` finds no device, when the player cannot be
-    started, or when the first player process to finish exits with an error status. A missing
-    sound file is only logged: one bad cue must not silence the others.
+    when :func:`missing_sound_device_reason` finds no device, when the player program is
+    missing, when the first player process to finish exits with an error status, or after
+    :data:`MAX_HANGS` players had to be killed for running past their clip's length plus
+    :data:`HANG_MARGIN_SECONDS`. One bad clip (missing, damaged, a format the player refuses,
+    an error exit once sound is known to work) is skipped and told to the clip-failed callback;
+    the others keep playing.
 
     ``backend`` names a playsound3 backend ("alsa", "gstreamer", ...); by default playsound3's
     choice (which honours ``PLAYSOUND3_BACKEND``), else "alsa" when ``aplay`` exists, since
     playsound3 only offers "alsa" when mpg123 is installed too, which WAV files do not need.
     """
+
+    schedules = True
 
     def __init__(
         self,
@@ -158,76 +215,115 @@ class PlaysoundOutput(AudioOutput):
         *,
         backend: str | None = None,
         poll_interval: float = 0.05,
+        hang_margin: float = HANG_MARGIN_SECONDS,
+        max_hangs: int = MAX_HANGS,
     ) -> None:
-        import queue
-
         super().__init__(on_unavailable)
         self._requested_backend = backend
         self._poll_interval = poll_interval
-        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
-        self._busy = threading.Condition()
-        self._pending = 0  # queued or playing
+        self._hang_margin = hang_margin
+        self._max_hangs = max_hangs
+        self._hangs = 0
+        self._lock = threading.Condition()
+        self._cues = CueQueue()
+        self._playing: list[_Playing] = []  # touched by the thread only; its size under _lock
+        self._clips: dict[Path, float | str] = {}  # the thread's: clip length, or why refused
+        self._busy = 0  # players running or being started
+        self._ready = False  # the thread has loaded (or failed to load) the player
         self._closed = False
-        # One long-lived thread: playsound3 asks Linux to end a player when the thread that
-        # started it ends, so a thread per sound would cut sounds short.
+        # One long-lived thread, joined on close.
         self._thread = threading.Thread(target=self._run, name="audio-output", daemon=True)
         self._thread.start()
 
     def play(self, path: Path) -> None:
-        """Queue ``path`` for the worker and return at once; ignored once closed or unavailable."""
-        if self._closed or self._available is False:
+        """Start ``path`` as soon as possible and return at once."""
+        now = time.monotonic()
+        self.schedule([TimedCue(now, ((now, Path(path)),))])
+
+    def schedule(self, cues: Sequence[TimedCue]) -> None:
+        """Hand ``cues`` to the thread, which starts each file at its deadline; returns at once.
+        Ignored once closed or unavailable."""
+        if self._closed or self._available is False or not cues:
             return
-        with self._busy:
-            self._pending += 1
-        self._queue.put(Path(path))
+        with self._lock:
+            self._cues.add_all(cues)
+            self._lock.notify_all()
+
+    def cancel(self) -> None:
+        """Forget every file that has not started yet (a pause, a skip, a stop)."""
+        with self._lock:
+            self._cues.cancel()
+            self._lock.notify_all()
 
     def wait_idle(self, timeout: float | None = None) -> bool:
-        """Block until every queued sound has finished playing; False on timeout.
+        """Block until every file handed over has played and finished; False on timeout.
 
         For tests, benchmarks and a last cue before quitting, never for the GUI thread.
         """
-        with self._busy:
-            return self._busy.wait_for(lambda: self._pending == 0, timeout)
+        with self._lock:
+            return self._lock.wait_for(
+                lambda: self._closed or (self._ready and not self._cues and not self._busy),
+                timeout)
 
     def close(self, timeout: float = 2.0) -> None:
-        """Stop sounds still playing and the worker thread. Safe to call more than once."""
-        if self._closed:
-            return
-        self._closed = True
-        self._queue.put(_STOP)
+        """Stop sounds still playing and join the thread. Safe to call more than once."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            self._cues.cancel()
+            self._lock.notify_all()
         self._thread.join(timeout)
 
-    # --- worker thread ---------------------------------------------------------------------
+    # --- the scheduler thread ----------------------------------------------------------------
 
     def _run(self) -> None:
-        playing: list[_Playing] = []
         try:
-            self._serve(self._load(), playing)
+            player = self._load()
+            with self._lock:
+                self._ready = True
+                self._lock.notify_all()
+            self._serve(player)
         except Exception as exc:  # a bug here must not leave callers waiting for this thread
-            log.exception("the audio worker failed")
-            self._mark_unavailable(f"the audio worker failed: {exc}")
+            log.exception("the audio thread failed")
+            self._mark_unavailable(f"the audio thread failed: {exc}")
         finally:
-            self._stop_all(playing)
+            self._stop_all()
 
-    def _serve(self, loaded: tuple[str, ModuleType] | None, playing: list[_Playing]) -> None:
-        """Start queued sounds and reap finished ones until told to stop."""
-        import queue
-
+    def _serve(self, player: Player | None) -> None:
+        """Start files at their deadlines and reap finished players until closed."""
         while True:
-            timeout = self._poll_interval if playing else None
-            try:
-                item = self._queue.get(timeout=timeout)
-            except queue.Empty:
-                item = None
-            if item is _STOP:
-                return
-            if item is not None:
-                self._start(item, loaded, playing)
-            self._reap(playing)
+            with self._lock:
+                if self._closed:
+                    return
+                due, late = self._cues.pop_due(time.monotonic())
+                if not due and not late:
+                    self._lock.notify_all()  # wait_idle
+                    self._lock.wait(self._timeout())
+                    if self._closed:
+                        return
+                    due, late = self._cues.pop_due(time.monotonic())
+                self._busy += len(due)  # being started: not idle yet
+            for path in late:
+                log.info("cue %s dropped: its moment passed over a second ago", path)
+            for path in due:
+                self._start(path, player)
+            self._reap()
 
-    def _load(self) -> tuple[str, ModuleType] | None:
-        """Import playsound3 and pick a backend; None (and reported) when sound cannot work."""
+    def _timeout(self) -> float | None:
+        """How long the thread may sleep: to the next deadline, or the next look at players."""
+        now = time.monotonic()
+        wakes = [self._cues.next_deadline()]
+        if self._playing:
+            wakes.append(now + self._poll_interval)
+        soonest = min((t for t in wakes if t is not None), default=None)
+        return None if soonest is None else max(0.0, soonest - now)
+
+    def _load(self) -> Player | None:
+        """Import playsound3 and pick a player; None (and reported) when sound cannot work."""
         import shutil
+
+        from player.audio.players import PlayerMissing, player_for
 
         try:
             import playsound3
@@ -244,39 +340,69 @@ class PlaysoundOutput(AudioOutput):
         if reason is not None:
             self._mark_unavailable(reason)
             return None
-        return backend, playsound3
+        try:
+            return player_for(backend, playsound3)
+        except PlayerMissing as exc:
+            self._mark_unavailable(f"the sound player could not be started: {exc}")
+            return None
 
-    def _start(
-        self, path: Path, loaded: tuple[str, ModuleType] | None, playing: list[_Playing]
-    ) -> None:
-        """Start one sound, or drop it when sound does not work or the file is missing."""
-        if loaded is None or self._available is False:
-            self._done()
-        elif not path.is_file():
-            log.warning("sound file not found: %s", path)
-            self._done()
-        else:
-            backend, playsound3 = loaded
-            alone = not playing
-            try:
-                sound = playsound3.playsound(path, block=False, backend=backend)
-                playing.append(_Playing(sound, alone))
-            except Exception as exc:
-                self._mark_unavailable(f"the sound player could not be started: {exc}")
-                self._done()
+    def _start(self, path: Path, player: Player | None) -> None:
+        """Start one file, or skip it (telling why) when it cannot be played."""
+        from player.audio.players import ClipRefused, PlayerMissing
+        from player.core.wavinfo import WavProblem, wav_info
 
-    def _reap(self, playing: list[_Playing]) -> None:
-        """Forget finished sounds; the first one's exit status tells whether sound works.
+        if player is None or self._available is False:
+            return
+        seconds = self._clips.get(path)
+        if seconds is None:  # read once per clip: the same tones come back all session
+            seconds = UNKNOWN_CLIP_SECONDS
+            if path.suffix.lower() == ".wav":
+                try:
+                    seconds = wav_info(path).seconds
+                except WavProblem as exc:
+                    seconds = f"{path.name} {exc}"
+            elif not path.is_file():
+                seconds = f"{path.name} was not found"
+            if len(self._clips) >= _CLIPS_KEPT:
+                self._clips.clear()
+            self._clips[path] = seconds
+        if isinstance(seconds, str):
+            self._clip_failed(path, seconds)
+            return
+        try:
+            process = player.start(path)
+        except ClipRefused as exc:
+            self._clip_failed(path, str(exc))
+            return
+        except PlayerMissing as exc:
+            self._mark_unavailable(f"the sound player could not be started: {exc}")
+            return
+        except Exception as exc:
+            self._clip_failed(path, f"the sound player could not be started: {exc}")
+            return
+        alone = not self._playing
+        kill_at = time.monotonic() + seconds + self._hang_margin
+        self._playing.append(_Playing(path, process, alone, kill_at))
 
-        A failure only counts when the sound started with no other playing: a player may also
-        fail because another one holds a device that cannot mix.
+    def _reap(self) -> None:
+        """Forget finished players and kill hung ones; the first exit status tells whether
+        sound works.
+
+        A failure only counts as "no sound" when the sound started with no other playing and
+        nothing has played yet: a player may also fail because another one holds a device that
+        cannot mix, or because of its clip.
         """
-        for entry in list(playing):
-            status = entry.sound.subprocess.poll()
+        now = time.monotonic()
+        for entry in list(self._playing):
+            status = entry.process.poll()
             if status is None:
+                if now < entry.kill_at:
+                    continue
+                _kill(entry.process)
+                self._playing.remove(entry)
+                self._hung(entry)
                 continue
-            playing.remove(entry)
-            self._done()
+            self._playing.remove(entry)
             if status == 0:
                 self._mark_available()
             elif self._available is None and status > 0 and entry.alone:
@@ -284,33 +410,44 @@ class PlaysoundOutput(AudioOutput):
                     f"the sound player failed (exit status {status}); is there a sound device?"
                 )
             else:
-                log.warning("the sound player exited with status %s", status)
+                self._clip_failed(entry.path, f"the sound player exited with status {status}")
+        with self._lock:
+            self._busy = len(self._playing)
+            self._lock.notify_all()
 
-    def _stop_all(self, playing: list[_Playing]) -> None:
-        """Stop the sounds still playing and wait for their players; queued sounds never play."""
-        for entry in playing:
-            entry.sound.stop()
-        for entry in playing:
-            _wait_for_exit(entry.sound)
-        playing.clear()
-        with self._busy:
-            self._pending = 0
-            self._busy.notify_all()
+    def _hung(self, entry: _Playing) -> None:
+        self._hangs += 1
+        self._clip_failed(entry.path, "the sound player did not finish and was stopped")
+        if self._hangs >= self._max_hangs:
+            self.cancel()
+            self._mark_unavailable(HANGS_REASON.format(n=self._hangs))
 
-    def _done(self) -> None:
-        with self._busy:
-            self._pending -= 1
-            self._busy.notify_all()
+    def _stop_all(self) -> None:
+        """Stop the players still running and reap them; files not started never play."""
+        for entry in self._playing:
+            with contextlib.suppress(OSError):
+                entry.process.terminate()
+        for entry in self._playing:
+            _wait_for_exit(entry.process)
+        self._playing.clear()
+        with self._lock:
+            self._ready = True
+            self._busy = 0
+            self._cues.cancel()
+            self._lock.notify_all()
 
 
-def _wait_for_exit(sound: Any) -> None:
-    """Wait for a stopped sound's player, killing a player process that ignores the stop."""
+def _kill(process: Process) -> None:
+    """Kill ``process`` and reap it."""
+    with contextlib.suppress(OSError):
+        process.kill()
+    _wait_for_exit(process)
+
+
+def _wait_for_exit(process: Process) -> None:
+    """Wait for a stopped player, killing one that ignores the stop."""
     import subprocess
 
-    process = sound.subprocess
-    if not isinstance(process, subprocess.Popen):
-        sound.wait()
-        return
     try:
         process.wait(timeout=1)
     except subprocess.TimeoutExpired:

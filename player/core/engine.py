@@ -29,6 +29,7 @@ that step before the next ``StepStarted`` or the ``SessionFinished``.
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable
@@ -65,6 +66,17 @@ class MonotonicClock:
     def now(self) -> float:
         """The current monotonic time, in seconds."""
         return time.monotonic()
+
+
+class _FixedClock:
+    """A clock stopped at ``t`` (for :meth:`SessionEngine.preview`)."""
+
+    def __init__(self, t: float) -> None:
+        self._t = t
+
+    def now(self) -> float:
+        """Always ``t``."""
+        return self._t
 
 
 class EngineState(StrEnum):
@@ -415,6 +427,24 @@ class SessionEngine:
         if deadline - whole <= now:
             whole -= 1
         return deadline - max(whole, 0)
+
+    def preview(self, until: float) -> tuple[EngineEvent, ...]:
+        """The events the engine will emit by itself up to the time ``until``, if no command
+        comes first; nothing is changed or delivered.
+
+        Each has the ``at`` it will have when it is emitted, so a cue player can hand sounds
+        over ahead of time and recognise the real events later. The preview ends where the
+        engine would wait for the person (an untimed set, a barrier) or the session ends.
+        """
+        if self._state is not EngineState.RUNNING:
+            return ()
+        ghost = copy.copy(self)
+        ghost._clock = _FixedClock(until)
+        ghost._subscribers = []
+        ghost._queue = []
+        ghost._stale_after = math.inf
+        ghost._advance()
+        return tuple(ghost._queue)
 
     # --- subscription -------------------------------------------------------------------------
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:

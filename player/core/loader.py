@@ -344,7 +344,9 @@ def _check_media(root: Node, media: _Media, bad: set[str], ctx: Context) -> None
             node = _child(ex_node, name, SCALAR)
             field_path = f"{sub}.{name}"
             if node is not None and isinstance(node.value, str) and field_path not in bad:
-                media.resolve(node.value, node, field_path, stand_in)
+                found = media.resolve(node.value, node, field_path, stand_in)
+                if name == "sound":
+                    _check_sound(found, node, field_path, media)
 
 
 def _check_caps(root: Node, bad: set[str], ctx: Context) -> None:
@@ -727,6 +729,26 @@ def _check_picture(picture: Path | None, node: Node, path: str, media: _Media) -
                                           node.line, node.col, path))
 
 
+#: A sound clip whose header is damaged or whose format not every player plays.
+SOUND_REFUSED = "sound clip {value} {reason}; {stand_in}"
+
+
+def _check_sound(sound: Path | None, node: Node, path: str, media: _Media) -> None:
+    """Warn at ``node`` when the clip's WAV header cannot be trusted or it is not a WAV (the
+    player then skips it and flashes)."""
+    if sound is None:
+        return
+    from player.core.wavinfo import WavProblem, wav_info
+
+    try:
+        wav_info(sound)
+    except WavProblem as exc:
+        media.ctx.problems.append(warning(
+            SOUND_REFUSED.format(value=code(str(node.value)), reason=exc,
+                                 stand_in="the screen flashes instead"),
+            node.line, node.col, path))
+
+
 #: A media path the file system cannot look up (too long a name, a loop of links).
 MEDIA_UNREADABLE = "media file {value} cannot be looked up ({reason}); {stand_in}"
 #: A media path that names a folder, a pipe or a device: never opened (a pipe would block).
@@ -750,6 +772,7 @@ def _exercise_defs(values: dict[str, Any], node: Node, media: _Media,
             illustration = default if default.is_file() else None
         if "sound" in v:
             sound = media.resolve(v["sound"], n.value["sound"], f"{sub}.sound", SOUND_STAND_IN)
+            _check_sound(sound, n.value["sound"], f"{sub}.sound", media)
         out[ex_id] = Exercise(
             id=ex_id, name=v["name"], instructions=v.get("instructions", ()),
             feel=v.get("feel", ()), cautions=v.get("cautions", ()), illustration=illustration,

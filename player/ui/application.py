@@ -216,10 +216,16 @@ def identify_application(qapp: QApplication) -> None:
     qapp.setWindowIcon(QIcon(str(APP_ICON_FILE)))
 
 
+#: How long the GUI thread may keep Python's interpreter lock while the audio thread waits for
+#: it at a cue's deadline (Python's default is 5 ms).
+GIL_SWITCH_SECONDS = 0.001
+
+
 def playsound_output(report: UnavailableCallback) -> AudioOutput:
     """The app's audio output (playsound3), imported only when start-up makes it."""
     from player.audio import PlaysoundOutput
 
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     return PlaysoundOutput(report)
 
 

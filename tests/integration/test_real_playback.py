@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 import wave
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -22,6 +23,7 @@ import pytest
 
 from player.audio import NullOutput, PlaysoundOutput, missing_sound_device_reason
 from player.audio import output as output_module
+from player.audio import players as players_module
 from player.core import bundled
 from tests.fakes import RecordingOutput
 
@@ -192,13 +194,11 @@ def test_a_failure_while_another_sound_plays_is_not_taken_for_a_missing_device(
 def test_a_machine_without_sound_device_is_reported_once(
     monkeypatch: pytest.MonkeyPatch, reasons: list[str]
 ) -> None:
-    import playsound3
-
-    def must_not_play(*args: object, **kwargs: object) -> None:
+    def must_not_play(path: Path) -> SimpleNamespace:
         raise AssertionError("played although there is no sound device")
 
     monkeypatch.setattr(output_module, "missing_sound_device_reason", lambda: "no device (test)")
-    monkeypatch.setattr(playsound3, "playsound", must_not_play)
+    fake_player(monkeypatch, must_not_play)
 
     with PlaysoundOutput(reasons.append, backend="alsa") as output:
         output.play(CUE)
@@ -207,25 +207,34 @@ def test_a_machine_without_sound_device_is_reported_once(
     assert reasons == ["no device (test)"]
 
 
+def fake_player(monkeypatch: pytest.MonkeyPatch,
+                start: Callable[[Path], SimpleNamespace]) -> None:
+    """Make the output start ``start(path)`` instead of a real player."""
+    monkeypatch.setattr(players_module, "player_for",
+                        lambda backend, playsound3: players_module.Player(backend, start))
+
+
+def finished_process() -> SimpleNamespace:
+    return SimpleNamespace(poll=lambda: 0, wait=lambda timeout=None: 0,
+                           terminate=lambda: None, kill=lambda: None)
+
+
 @pytest.mark.usefixtures("device_present")
 def test_play_returns_without_waiting_for_the_player(monkeypatch: pytest.MonkeyPatch) -> None:
-    import playsound3
-
     entered, release = threading.Event(), threading.Event()
     started: list[Path] = []
 
-    def blocked_playsound(path: Path, block: bool, backend: str) -> SimpleNamespace:
+    def blocked_start(path: Path) -> SimpleNamespace:
         started.append(path)
         entered.set()
         assert release.wait(TIMEOUT)
-        finished = SimpleNamespace(poll=lambda: 0, wait=lambda: 0, terminate=lambda: None)
-        return SimpleNamespace(subprocess=finished, stop=finished.terminate)
+        return finished_process()
 
-    monkeypatch.setattr(playsound3, "playsound", blocked_playsound)
+    fake_player(monkeypatch, blocked_start)
     with PlaysoundOutput(backend="alsa") as output:
         output.play(CUE)
         assert entered.wait(TIMEOUT)
-        # The worker is stuck inside the player; play() must still return at once.
+        # The thread is stuck inside the player; play() must still return at once.
         output.play(CUE)
         assert started == [CUE]
         release.set()
@@ -234,26 +243,32 @@ def test_play_returns_without_waiting_for_the_player(monkeypatch: pytest.MonkeyP
 
 
 @pytest.mark.usefixtures("device_present")
-def test_a_missing_file_is_skipped_without_muting(
+def test_a_missing_or_damaged_clip_is_skipped_and_told_without_muting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reasons: list[str]
 ) -> None:
-    import playsound3
-
     played: list[Path] = []
+    failed: list[tuple[Path, str]] = []
 
-    def fake_playsound(path: Path, block: bool, backend: str) -> SimpleNamespace:
+    def start(path: Path) -> SimpleNamespace:
         played.append(path)
-        done = SimpleNamespace(poll=lambda: 0, wait=lambda: 0, terminate=lambda: None)
-        return SimpleNamespace(subprocess=done, stop=done.terminate)
+        return finished_process()
 
-    monkeypatch.setattr(playsound3, "playsound", fake_playsound)
+    damaged = tmp_path / "rate0.wav"
+    blob = bytearray(CUE.read_bytes())
+    blob[24:28] = b"\0\0\0\0"  # sample rate 0
+    damaged.write_bytes(bytes(blob))
+    fake_player(monkeypatch, start)
     with PlaysoundOutput(reasons.append, backend="alsa") as output:
+        output.set_clip_failed_callback(lambda path, why: failed.append((path, why)))
         output.play(tmp_path / "no-such-cue.wav")
+        output.play(damaged)
         output.play(CUE)
         assert output.wait_idle(TIMEOUT)
         assert output.available is True
     assert played == [CUE]
     assert reasons == []
+    assert [path.name for path, _ in failed] == ["no-such-cue.wav", "rate0.wav"]
+    assert "sample rate of 0 Hz" in failed[1][1]
 
 
 @pytest.mark.usefixtures("device_present")
@@ -356,3 +371,136 @@ def test_recording_output_records_and_reports_once(reasons: list[str]) -> None:
     assert output.played_names == ["go", "go"]
     assert output.available is False
     assert reasons == ["gone"]
+
+
+def short_clip(path: Path, seconds: float = 0.05) -> Path:
+    """A valid mono 16 kHz WAV of silence lasting ``seconds``."""
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(16000)
+        wav.writeframes(b"\0\0" * int(16000 * seconds))
+    return path
+
+
+@pytest.mark.usefixtures("device_present")
+def test_hung_players_are_killed_and_reaped_then_cues_flash_with_one_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reasons: list[str]
+) -> None:
+    pids = tmp_path / "pids"
+    fake_aplay = tmp_path / "aplay"
+    fake_aplay.write_text(f"#!/bin/sh\necho $$ >> {pids}\nexec sleep 60\n", encoding="utf-8")
+    fake_aplay.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    clip = short_clip(tmp_path / "tick.wav")
+    failed: list[str] = []
+
+    with PlaysoundOutput(reasons.append, backend="alsa", poll_interval=0.01, hang_margin=0.1,
+                         max_hangs=2) as output:
+        output.set_clip_failed_callback(lambda path, why: failed.append(why))
+        output.play(clip)
+        assert output.wait_idle(TIMEOUT)
+        assert output.available is None  # one hang: sound goes on
+        output.play(clip)
+        assert output.wait_idle(TIMEOUT)
+        assert output.available is False
+        output.play(clip)  # ignored from now on: the cues flash
+        assert output.wait_idle(TIMEOUT)
+    assert len(reasons) == 1 and "stopped responding 2 times" in reasons[0]
+    assert len(failed) == 2 and all("did not finish" in why for why in failed)
+    started = [int(line) for line in pids.read_text().split()]
+    assert len(started) == 2
+    for pid in started:  # killed and reaped: no process, not even a zombie
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+
+
+@pytest.mark.usefixtures("device_present")
+def test_a_clip_the_player_cannot_play_is_skipped_and_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reasons: list[str]
+) -> None:
+    fake_aplay = tmp_path / "aplay"
+    fake_aplay.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    fake_aplay.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    ogg = tmp_path / "name.ogg"
+    ogg.write_bytes(b"OggS" + bytes(60))
+    failed: list[str] = []
+    with PlaysoundOutput(reasons.append, backend="alsa") as output:
+        output.set_clip_failed_callback(lambda path, why: failed.append(why))
+        output.play(ogg)
+        output.play(short_clip(tmp_path / "ok.wav"))
+        assert output.wait_idle(TIMEOUT)
+        assert output.available is True
+    assert reasons == []
+    assert len(failed) == 1 and "cannot play .ogg files" in failed[0]
+
+
+@pytest.mark.usefixtures("device_present")
+def test_players_are_started_without_python_in_the_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_spawn = os.posix_spawn
+    calls: list[list[str]] = []
+
+    def recording_spawn(path: str, argv: list[str], env: object, **kwargs: object) -> int:
+        calls.append(list(argv))
+        return real_spawn(path, argv, env, **kwargs)  # type: ignore[arg-type]
+
+    def no_popen(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a player was started through subprocess.Popen")
+
+    fake_aplay = tmp_path / "aplay"
+    fake_aplay.write_text("#!/bin/sh\nexit 0\n", encoding="utf-8")
+    fake_aplay.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(players_module.os, "posix_spawn", recording_spawn)
+    with PlaysoundOutput(backend="alsa") as output:
+        assert output.wait_idle(TIMEOUT)  # playsound3's own probes are done
+        monkeypatch.setattr(players_module.subprocess, "Popen", no_popen)
+        output.play(CUE)
+        assert output.wait_idle(TIMEOUT)
+        assert output.available is True
+    # The program and arguments playsound3 would run, in one posix_spawn call.
+    assert calls == [[str(fake_aplay), "--quiet", str(CUE)]]
+
+
+@pytest.mark.usefixtures("device_present")
+def test_a_spawned_player_that_is_stopped_is_reaped(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    process = players_module._Spawned.start(["/bin/sleep", "30"])
+    assert process.poll() is None
+    process.terminate()
+    assert process.wait(TIMEOUT) < 0  # ended by a signal, like Popen says it
+    with pytest.raises(ChildProcessError):
+        os.waitpid(process.pid, os.WNOHANG)  # nothing left to reap: no zombie
+
+
+@pytest.mark.usefixtures("device_present")
+def test_the_thread_starts_each_file_at_its_deadline_never_before_and_cancel_drops_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from player.audio import TimedCue
+
+    started: list[tuple[float, Path]] = []
+    first = threading.Event()
+
+    def start(path: Path) -> SimpleNamespace:
+        started.append((time.monotonic(), path))
+        first.set()
+        return finished_process()
+
+    fake_player(monkeypatch, start)
+    a, b, c = CUE, CUE.with_name("rest.wav"), CUE.with_name("halfway.wav")
+    with PlaysoundOutput(backend="alsa") as output:
+        assert output.wait_idle(TIMEOUT)
+        now = time.monotonic()
+        output.schedule([TimedCue(now + 0.05, ((now + 0.05, a), (now + 0.1, b))),
+                         TimedCue(now + 30, ((now + 30, c),))])
+        assert first.wait(TIMEOUT)
+        output.cancel()  # c, half a minute away, must never play
+        assert output.wait_idle(TIMEOUT)
+    assert [path for _, path in started][:1] == [a]
+    assert c not in [path for _, path in started]
+    deadlines = {a: now + 0.05, b: now + 0.1}
+    assert all(t >= deadlines[path] for t, path in started)  # never early

@@ -1,9 +1,12 @@
 """Plays cue files one after another through an :class:`AudioOutput`, or asks for a flash.
 
-The audio output starts a sound at once and returns; a cue of several files (a tone, then
-"last set", then the exercise's name) is spaced out here with one single-shot timer, so the
-window never waits for sound. When cues are muted or sound is unavailable, ``visual_cue`` asks
-the window to flash instead.
+An output that :attr:`~player.audio.AudioOutput.schedules` (the real one) is handed each cue with
+the absolute start time of every file, seconds ahead (:meth:`CuePlayer.hand_over`), and starts
+them itself on its own thread: painting and database writes on the GUI thread never sit between
+a deadline and its sound. For an output that plays at once (test doubles), a cue of several
+files (a tone, then "last set", then the exercise's name) is spaced out here with one
+single-shot timer. When cues are muted or sound is unavailable, ``visual_cue`` asks the window
+to flash instead; a single clip that cannot be played flashes too.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from player.ui.controllers.app_settings import AppSettings
 
 if TYPE_CHECKING:
     from player.audio import AudioOutput
+    from player.core.ahead import CuesAhead, TimedCue
+    from player.core.engine import EngineEvent
 
 log = logging.getLogger(__name__)
 
@@ -32,13 +37,12 @@ _UNKNOWN_LENGTH_SECONDS = 0.5
 
 @functools.lru_cache(maxsize=256)
 def wav_seconds(path: Path) -> float:
-    """The length of a WAV file from its header (a guess when it cannot be read)."""
-    import wave  # with the first cue, not before the window is shown
+    """The length of a WAV file from its checked header (a guess when it cannot be trusted)."""
+    from player.core.wavinfo import WavProblem, wav_info  # with the first cue
 
     try:
-        with wave.open(str(path), "rb") as w:
-            return w.getnframes() / float(w.getframerate())
-    except (OSError, EOFError, wave.Error):
+        return wav_info(path).seconds
+    except WavProblem:
         return _UNKNOWN_LENGTH_SECONDS
 
 
@@ -46,6 +50,7 @@ class _Relay(QObject):
     """Carries a report from the audio output's thread to a :class:`SoundStatus`."""
 
     reported = Signal(str)
+    clip_failed = Signal(str)
 
 
 class SoundStatus(QObject):
@@ -59,16 +64,22 @@ class SoundStatus(QObject):
     """
 
     unavailable = Signal(str)
+    clip_failed = Signal(str)  # why one clip was not played; the others still are
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.reason: str | None = None
         self._relay = _Relay()
         self._relay.reported.connect(self._on_reported)
+        self._relay.clip_failed.connect(self.clip_failed)
 
     def report(self, reason: str) -> None:
         """Called by the audio output (possibly from its worker thread)."""
         self._relay.reported.emit(reason)
+
+    def report_clip(self, path: Path, reason: str) -> None:
+        """Called by the audio output when one clip could not be played (from its thread)."""
+        self._relay.clip_failed.emit(reason)
 
     def _on_reported(self, reason: str) -> None:
         self.reason = reason
@@ -101,6 +112,7 @@ class CuePlayer(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
         status.unavailable.connect(self._on_status_unavailable)
+        status.clip_failed.connect(self._on_clip_failed)
 
     @property
     def audio(self) -> AudioOutput | None:
@@ -110,6 +122,25 @@ class CuePlayer(QObject):
     def set_output(self, audio: AudioOutput) -> None:
         """Play through ``audio`` from now on."""
         self._audio = audio
+        audio.set_clip_failed_callback(self._status.report_clip)
+
+    @property
+    def schedules_ahead(self) -> bool:
+        """True when cues should be handed over ahead (:meth:`hand_over`): sound works, is not
+        muted, and the output starts files at their deadlines itself."""
+        return self.sound_works and not self._settings.muted and self._audio is not None \
+            and self._audio.schedules
+
+    def cues_ahead(self, sounds_for: Callable[[EngineEvent], Sequence[Path]]) -> CuesAhead:
+        """A :class:`~player.core.ahead.CuesAhead` timing files as this player does."""
+        from player.core.ahead import CuesAhead
+
+        return CuesAhead(sounds_for, self._seconds_of, self._gap)
+
+    def hand_over(self, cues: Sequence[TimedCue]) -> None:
+        """Give ``cues`` to the output, which starts each file at its own time."""
+        if cues and self._audio is not None and self.schedules_ahead:
+            self._audio.schedule(cues)
 
     @property
     def sound_unavailable(self) -> bool:
@@ -127,14 +158,23 @@ class CuePlayer(QObject):
         """How many files are waiting for their turn."""
         return len(self._queue)
 
-    def play(self, paths: Sequence[Path], *, interrupt: bool = False) -> None:
-        """Play ``paths`` one after another; ``interrupt`` drops what is still waiting."""
+    def play(self, paths: Sequence[Path], *, interrupt: bool = False,
+             now: float | None = None) -> None:
+        """Play ``paths`` one after another from now (``now``: the time on the session's
+        clock, monotonic by default); ``interrupt`` drops what is still waiting."""
         if interrupt:
             self.cancel()
         if not paths:
             return
         if self._settings.muted or not self.sound_works or self._audio is None:
             self.visual_cue.emit()
+            return
+        if self._audio.schedules:
+            from player.core.ahead import timed_cue
+
+            start = time.monotonic() if now is None else now
+            self._audio.schedule([timed_cue(start, paths, self._seconds_of, self._gap,
+                                            interrupt=interrupt)])
             return
         from player.core.cues import sequence_offsets
 
@@ -148,9 +188,11 @@ class CuePlayer(QObject):
         self._schedule()
 
     def cancel(self) -> None:
-        """Forget the files still waiting to be played."""
+        """Forget the files still waiting to be played, here and handed to the output."""
         self._queue.clear()
         self._timer.stop()
+        if self._audio is not None:
+            self._audio.cancel()
 
     def _schedule(self) -> None:
         if not self._queue:
@@ -169,4 +211,10 @@ class CuePlayer(QObject):
         self._schedule()
 
     def _on_status_unavailable(self, reason: str) -> None:
+        if self._audio is not None:
+            self._audio.cancel()
         self.sound_failed.emit(reason)
+
+    def _on_clip_failed(self, reason: str) -> None:
+        log.info("cue shown as a flash: %s", reason)
+        self.visual_cue.emit()

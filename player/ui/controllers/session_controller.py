@@ -30,6 +30,7 @@ from player.ui.controllers.app_settings import AppSettings
 from player.ui.controllers.cue_player import CuePlayer
 
 if TYPE_CHECKING:  # loaded with the first session, so the window opens without them
+    from player.core.ahead import CuesAhead
     from player.core.cues import CueMap
     from player.core.engine import Clock, EngineEvent, SessionEngine, StepFinished
     from player.core.history import StepStatus
@@ -89,8 +90,12 @@ class SessionController(QObject):
     skin_checked = Signal(object, bool)  # TimelineStep, True when the skin looked normal
 
     def __init__(self, cue_player: CuePlayer, settings: AppSettings, clock: Clock | None = None, *,
-                 media_root: Path = bundled.MEDIA_DIR, parent: QObject | None = None) -> None:
+                 media_root: Path = bundled.MEDIA_DIR, hand_ahead: bool | None = None,
+                 parent: QObject | None = None) -> None:
+        """``hand_ahead``: hand cues to the audio side ahead with their deadlines; by default
+        only on the real monotonic clock (the output's), not on a test's fake one."""
         super().__init__(parent)
+        self._hand_ahead = clock is None if hand_ahead is None else hand_ahead
         self._cue_player = cue_player
         self._settings = settings
         self._clock = clock
@@ -100,6 +105,7 @@ class SessionController(QObject):
         self._session: Session | None = None
         self._driver: SessionDriver | None = None
         self._cues: CueMap | None = None
+        self._ahead: CuesAhead | None = None
         self._dialog_parent: QWidget | None = None
         self._asking = False
         self._statuses: list[tuple[int, StepStatus]] = []
@@ -108,6 +114,7 @@ class SessionController(QObject):
         self._summary: FinishSummary | None = None
         self._stopped_at: tuple[int, float] | None = None  # (position, step seconds) at a stop
         settings.spoken_cues_changed.connect(self._on_spoken_cues_changed)
+        settings.muted_changed.connect(self._cancel_ahead)
 
     # --- read-only --------------------------------------------------------------------------
     @property
@@ -212,6 +219,7 @@ class SessionController(QObject):
         self._active_seconds = carried_seconds
         self._end_reason, self._summary, self._stopped_at = "end", None, None
         self._cues = CueMap(self._media_root, timeline, spoken=self._settings.spoken_cues)
+        self._ahead = self._cue_player.cues_ahead(self._sounds_for)
         self._driver = self._make_driver(timeline)
         self.session_started.emit(session)
         self._driver.start(plan.start_at)
@@ -337,6 +345,8 @@ class SessionController(QObject):
         driver.awaiting_confirmation.connect(self._on_awaiting_confirmation)
         driver.barrier_confirmed.connect(self.barrier_confirmed)
         driver.skin_check_due.connect(self._on_skin_check_due)
+        driver.command_started.connect(self._cancel_ahead)
+        driver.rescheduled.connect(self._hand_over)
         return driver
 
     def _drop_driver(self) -> None:
@@ -348,12 +358,38 @@ class SessionController(QObject):
         self._driver.deleteLater()
         self._driver = None
 
-    def _on_event_emitted(self, event: EngineEvent) -> None:
-        from player.core.engine import Beat, SessionFinished, StepStarted, TempoPhase
+    def _sounds_for(self, event: EngineEvent) -> tuple[Path, ...]:
+        return self._cues.sounds_for(event) if self._cues is not None else ()
 
-        if self._cues is not None:
-            interrupt = isinstance(event, StepStarted | SessionFinished)
-            self._cue_player.play(self._cues.sounds_for(event), interrupt=interrupt)
+    def _hand_over(self) -> None:
+        """Hand the cues of the coming seconds to the audio side, each once."""
+        engine = self.engine
+        if engine is None or self._ahead is None or not self._hand_ahead \
+                or not self._cue_player.schedules_ahead:
+            return
+        from player.core.ahead import LOOKAHEAD_SECONDS
+
+        assert self._clock is not None
+        now = self._clock.now()
+        self._cue_player.hand_over(
+            self._ahead.hand_over(engine.preview(now + LOOKAHEAD_SECONDS), now))
+
+    def _cancel_ahead(self) -> None:
+        """The plan changes (a command, mute): what was handed over for later is dropped."""
+        if self._ahead is None:
+            return
+        assert self._clock is not None
+        self._cue_player.cancel()
+        self._ahead.forget_after(self._clock.now())
+
+    def _on_event_emitted(self, event: EngineEvent) -> None:
+        from player.core.ahead import interrupts
+        from player.core.engine import Beat, TempoPhase
+
+        if self._ahead is not None and not self._ahead.was_handed(event):
+            assert self._clock is not None
+            now = self._clock.now() if self._hand_ahead else None
+            self._cue_player.play(self._sounds_for(event), interrupt=interrupts(event), now=now)
         if isinstance(event, TempoPhase):
             self.tempo_phase_changed.emit(event)
         elif isinstance(event, Beat):
@@ -430,3 +466,5 @@ class SessionController(QObject):
     def _on_spoken_cues_changed(self, spoken: bool) -> None:
         if self._cues is not None:
             self._cues = self._cues.with_spoken(spoken)
+            self._cancel_ahead()
+            self._hand_over()

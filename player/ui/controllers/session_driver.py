@@ -19,6 +19,12 @@ Signals (all emitted on the thread that owns the driver, synchronously, in engin
     True when the session reached its end, False when stopped.
 ``state_changed(str)``
     The new :class:`~player.core.engine.EngineState` value, once per command or wake-up.
+``command_started()``
+    A command (pause, next, stop, ...) is about to change the plan: cues handed over ahead are
+    no longer right.
+``rescheduled()``
+    The driver has processed a wake-up or a command and set its timer (at least once a second
+    while a step counts down): the moment to hand over the cues of the coming seconds.
 ``display_changed()``
     What a clock display shows changed (:attr:`SessionDriver.display_seconds`, the step or the
     state): about once a second while counting, aligned to the countdown's second boundaries.
@@ -72,6 +78,8 @@ class SessionDriver(QObject):
     session_finished = Signal(bool)
     state_changed = Signal(str)
     display_changed = Signal()
+    command_started = Signal()
+    rescheduled = Signal()
 
     def __init__(self, engine: SessionEngine, clock: Clock, parent: QObject | None = None) -> None:
         """Wrap ``engine``, whose clock is ``clock``; no timer runs until :meth:`start`."""
@@ -186,6 +194,7 @@ class SessionDriver(QObject):
 
     # --- internals --------------------------------------------------------------------------
     def _command(self, command: Callable[[], bool]) -> bool:
+        self.command_started.emit()
         result = command()
         self._reschedule()
         return result
@@ -196,6 +205,7 @@ class SessionDriver(QObject):
             self._timer.stop()
         else:
             self._timer.start(_milliseconds_until(due, self._clock.now()))
+        self.rescheduled.emit()
         self._emit_changes()
 
     def _next_wake(self) -> float | None:

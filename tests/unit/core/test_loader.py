@@ -610,3 +610,39 @@ def test_a_loop_of_links_is_a_warning_not_a_crash(tmp_path, library):
     found = only(problems(tmp_path, routine_with_media("a.png"), library))
     assert found.startswith("6:19: warning: exercise `mine`, illustration: media file `a.png` "
                             "cannot be looked up (")
+
+
+def _sound_routine(tmp_path: Path, name: str, blob: bytes) -> str:
+    (tmp_path / name).write_bytes(blob)
+    return routine_with_media("pic.svg").replace("illustration: pic.svg", f"sound: {name}")
+
+
+def _wav_bytes(rate: int = 16000, frames: int = 160, data_size: int | None = None) -> bytes:
+    import struct
+
+    data = b"\0\0" * frames
+    size = len(data) if data_size is None else data_size
+    fmt = struct.pack("<HHIIHH", 1, 1, rate, rate * 2, 2, 16)
+    return (b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVE" + b"fmt "
+            + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", size) + data)
+
+
+@pytest.mark.parametrize(
+    ("name", "blob", "expected"),
+    [
+        ("rate0.wav", _wav_bytes(rate=0), "damaged WAV header (a sample rate of 0 Hz)"),
+        ("huge.wav", _wav_bytes(data_size=2**31), "claims 2147483648 bytes of sound"),
+        ("name.ogg", b"OggS" + bytes(40), "is not a WAV file"),
+        ("NAME.WAV", b"RIFF....WAVEjunk", "has a damaged WAV header"),
+    ],
+    ids=["rate-0", "data-larger-than-file", "ogg", "upper-case-damaged"],
+)
+def test_a_sound_clip_that_cannot_be_trusted_is_warned_at_its_line(tmp_path, library, name,
+                                                                    blob, expected):
+    found = only(problems(tmp_path, _sound_routine(tmp_path, name, blob), library))
+    assert found.startswith("6:12: warning: exercise `mine`, sound: sound clip")
+    assert expected in found and "the screen flashes instead" in found
+
+
+def test_a_good_sound_clip_gets_no_warning(tmp_path, library):
+    assert problems(tmp_path, _sound_routine(tmp_path, "ok.wav", _wav_bytes()), library) == []
