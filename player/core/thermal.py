@@ -69,9 +69,10 @@ REST_LENGTHENED: Final = "The rest is {extra} longer: {why}."
 DAMAGED_APPLICATION: Final = ("An ice or heat record (number {id}) is damaged: {why}.")
 DAMAGED_RECHECK: Final = ("A \"skin back to normal?\" answer (number {id}) is damaged: {why}.")
 DAMAGED_SAFE: Final = ("It is kept as it is. Until it is put right, the app takes the safer "
-                       "reading: it counts as ice and heat that has just come off (so the gaps "
-                       "between packs apply), and as skin that was not normal (so it asks "
-                       "whether your skin is back to normal before the next pack).")
+                       "reading of it: a pack that may have come off at the latest time it "
+                       "could have (just now, when no time of it can be read), so the gaps "
+                       "between packs apply from then; and, where a skin check of it cannot be "
+                       "read, skin that was not normal.")
 MINUTES: Final = ("1 minute", "{n} minutes")
 SECONDS: Final = ("1 second", "{n} seconds")
 GAP_WHY: Final[dict[GapReason, str]] = {

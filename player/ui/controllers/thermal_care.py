@@ -67,8 +67,8 @@ WAITING = "{words} The session waits until then; press Next to skip this step in
 SKIPPED = "Step skipped. {words}"
 STEP_SKIPPED = "Step skipped."
 RECORDS_UNREADABLE = "Your ice and heat records could not be read: {why}"
-DAMAGED_STATUS = ("Some ice and heat records cannot be read: the app counts them as just "
-                  "finished, and asks about your skin first.")
+DAMAGED_STATUS = ("Some ice and heat records cannot be read: the app takes the safer reading "
+                  "of them (the gaps between packs apply).")
 SCREEN_UNREADABLE = ("Your last answers to the ice and heat questions could not be read, so "
                      "they count as not answered: please answer them again.")
 
