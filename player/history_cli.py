@@ -35,6 +35,9 @@ from player.store.db import StoreError
 from player.store.history import HistoryStore
 
 PROG = "routine-player"
+THERMAL_DAMAGED = ("{what} It is not part of this report or export, and is kept as it is "
+                   "in the history.")
+THERMAL_UNREADABLE = "the ice and heat records could not be read ({why}); the rest is reported"
 NO_HISTORY_YET = ("there is no history yet in {folder}: it starts with your first session or "
                   "daily check-in")
 
@@ -45,14 +48,26 @@ def load_history(data_dir: Path, err: TextIO | None = None) -> HistoryData:
     """The history in *data_dir*, opened read-only: nothing is created, migrated or moved, so
     it works in a folder that cannot be written and while the app is open.
 
-    With no database yet it is empty, and *err* says there is no history yet.
+    With no database yet it is empty, and *err* says there is no history yet. Ice and heat
+    records that cannot be read are named on *err* (the report does not use them), and the
+    rest is read as usual.
     """
+    err = err or sys.stderr
     store = HistoryStore.open_read_only(data_dir)
     if store is None:
-        print(f"{PROG}: {NO_HISTORY_YET.format(folder=data_dir)}", file=err or sys.stderr)
+        print(f"{PROG}: {NO_HISTORY_YET.format(folder=data_dir)}", file=err)
         return HistoryData()
     with store:
-        return store.snapshot(step_counts=False)
+        data = store.snapshot(step_counts=False)
+        try:
+            damaged = store.thermal_records().damaged
+        except StoreError as exc:
+            print(f"{PROG}: {escape_controls(THERMAL_UNREADABLE.format(why=exc))}", file=err)
+        else:
+            for record in damaged:
+                text = THERMAL_DAMAGED.format(what=record.words)
+                print(f"{PROG}: {escape_controls(text)}", file=err)
+        return data
 
 
 # --- The subcommands ----------------------------------------------------------------------------

@@ -17,6 +17,9 @@ Pure rules for the player and ``validate`` to call; nothing here reads a clock o
 * :func:`decide`: all of these for one thermal step about to start.
 * :func:`rest_extension`: how much longer the rest before a thermal step must be so that the
   step starts when the ice gap and the skin rest allow, instead of waiting after the rest.
+* :func:`stand_ins`: a recorded application or skin answer that cannot be read (a damaged
+  :class:`DamagedThermal`) counts, for all of these, as the safer reading of what it may have
+  been (see docs/clinical-rules.md, "Damaged ice and heat records").
 """
 
 from __future__ import annotations
@@ -63,6 +66,13 @@ GAP_WARNING: Final = ("{kind} starts {planned} after the last {other} ends, but 
 PLAYER_WAITS: Final = "the player waits until then"
 PLAYER_LENGTHENS: Final = "the player lengthens the rest before it"
 REST_LENGTHENED: Final = "The rest is {extra} longer: {why}."
+DAMAGED_APPLICATION: Final = ("An ice or heat record (number {id}) is damaged: {why}.")
+DAMAGED_RECHECK: Final = ("A \"skin back to normal?\" answer (number {id}) is damaged: {why}.")
+DAMAGED_SAFE: Final = ("It is kept as it is. Until it is put right, the app takes the safer "
+                       "reading of it: a pack that may have come off at the latest time it "
+                       "could have (just now, when no time of it can be read), so the gaps "
+                       "between packs apply from then; and, where a skin check of it cannot be "
+                       "read, skin that was not normal.")
 MINUTES: Final = ("1 minute", "{n} minutes")
 SECONDS: Final = ("1 second", "{n} seconds")
 GAP_WHY: Final[dict[GapReason, str]] = {
@@ -118,6 +128,40 @@ class SkinRecheck:
 
     def __post_init__(self) -> None:
         require_aware(self.at, "at")
+
+
+DamagedTable = Literal["application", "recheck"]
+
+
+@dataclass(frozen=True)
+class DamagedThermal:
+    """A recorded application (or skin recheck) that is not one the app wrote: edited by hand
+    or by a bug. Each field is what could still be read of it (None: unreadable, or for
+    ``ended_at`` and ``skin`` also not recorded; a recheck's time is ``started_at``); ``why``
+    says what is wrong, in plain words.
+    Nothing in the record is changed; :func:`stand_ins` says how the rules count it."""
+
+    table: DamagedTable
+    record_id: int
+    why: str
+    kind: ThermalKind | None = None
+    started_at: datetime | None = None
+    updated_at: datetime | None = None
+    ended_at: datetime | None = None
+    skin: SkinResult | None = None
+    skin_damaged: bool = False
+    skin_at: datetime | None = None
+    seconds_applied: float | None = None
+    session_id: int | None = None
+    step_index: int | None = None
+    next_at: datetime | None = None
+    """When the first readable record of its kind written after it started (or was answered)."""
+
+    @property
+    def words(self) -> str:
+        """What is damaged, in plain words (the same for the window and the command line)."""
+        text = DAMAGED_APPLICATION if self.table == "application" else DAMAGED_RECHECK
+        return text.format(id=self.record_id, why=self.why)
 
 
 @dataclass(frozen=True)
@@ -386,6 +430,67 @@ def screen_reasons(kind: ThermalKind, screen: ThermalScreen | None) -> tuple[Scr
         return ()
     return tuple(q for q in THERMAL_SCREEN_QUESTIONS
                  if kind in q.kinds and getattr(screen, q.field) is True)
+
+
+# --- Damaged records ---------------------------------------------------------------------------------
+
+
+def _application_stand_ins(d: DamagedThermal, now: datetime) -> tuple[list[ThermalApplication], list[SkinRecheck]]:
+    kinds: tuple[ThermalKind, ...] = THERMAL_KINDS if d.kind is None else (d.kind,)
+    off = max((t for t in (d.updated_at, d.ended_at, d.skin_at) if t is not None), default=None)
+    if off is None and d.started_at is not None:  # on for up to its cap
+        off = elapsed(d.started_at, max(CAPS[k] for k in kinds))
+    known = off is not None
+    if off is None:  # no time at all: it came off when the next record was written, or now
+        off = d.next_at or now
+    seconds = d.seconds_applied
+    if seconds is None:  # its time on the skin is unknown: as if it had had its full time
+        seconds = float(max(CAPS[k] for k in kinds))
+    skin, skin_at, rechecks = d.skin, d.skin_at or off, []
+    if d.skin_damaged:
+        if known:
+            skin = "not_normal"
+        else:  # a hold from an unknown time: ask at once instead of holding for ever
+            skin = None
+            rechecks.append(SkinRecheck(elapsed(off, -SKIN_HOLD_SECONDS), False))
+    started = d.started_at if d.started_at is not None and d.started_at <= off else off
+    apps = [ThermalApplication(k, started, seconds, off, off, d.session_id, d.step_index,
+                               skin, skin_at if skin is not None else None)
+            for k in kinds]
+    return apps, rechecks
+
+
+def stand_ins(damaged: Iterable[DamagedThermal],
+              now: datetime) -> tuple[list[ThermalApplication], list[SkinRecheck]]:
+    """The applications and rechecks the rules count in place of *damaged* records, the safer
+    reading of what each may have been (*now* is when the records were read: call this once,
+    and keep the result for the run).
+
+    An application counts as ice and heat when its kind cannot be read; as having come off at
+    the latest of its times that can be read (its end, last save or skin check; from its start
+    alone, after the longest cap), else when the next readable application was started, else
+    at *now* (just finished): the ice gap and the skin rest apply from then. Its time on the
+    skin, when unreadable, is its full cap. A skin check that cannot be read counts as "not
+    normal" (a 24-hour hold from then); when no time of it can be read either, the hold counts
+    as over and "is your skin back to normal?" is asked at once (a hold from an unknown time
+    would never end). A recheck counts as "not normal" at its time; when its time cannot be
+    read, "is your skin back to normal?" is asked, from when the next readable recheck was
+    answered, else from *now*.
+    """
+    require_aware(now, "now")
+    apps: list[ThermalApplication] = []
+    checks: list[SkinRecheck] = []
+    for d in damaged:
+        if d.table == "application":
+            more_apps, more_checks = _application_stand_ins(d, now)
+            apps += more_apps
+            checks += more_checks
+        elif d.started_at is not None:
+            checks.append(SkinRecheck(d.started_at, False))
+        else:
+            moment = d.next_at or now
+            checks.append(SkinRecheck(elapsed(moment, -SKIN_HOLD_SECONDS), False))
+    return apps, checks
 
 
 # --- One step about to start --------------------------------------------------------------------------

@@ -16,7 +16,8 @@ import json
 import math
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
+from dataclasses import replace as _replace
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -48,6 +49,9 @@ from player.core.history import (
 from player.core.symptoms import merged
 from player.core.thermal import (
     SCREEN_FIELDS,
+    SKIN_RESULTS,
+    THERMAL_KINDS,
+    DamagedThermal,
     SkinRecheck,
     SkinResult,
     ThermalApplication,
@@ -69,6 +73,16 @@ _Record = TypeVar("_Record")
 SCREEN_DAMAGED = ("Your last answers to the ice and heat questions could not be read (the "
                   "record saved {at} is damaged: {why}). They count as not answered: please "
                   "answer the questions again.")
+
+
+@dataclass(frozen=True)
+class ThermalRecords:
+    """Every ice and heat application and skin recheck that can be read, oldest first, and
+    those that cannot (:class:`~player.core.thermal.DamagedThermal`, in the order written)."""
+
+    applications: tuple[ThermalApplication, ...] = ()
+    rechecks: tuple[SkinRecheck, ...] = ()
+    damaged: tuple[DamagedThermal, ...] = ()
 
 
 class DamagedRecordError(StoreError):
@@ -583,18 +597,12 @@ class HistoryStore:
             raise ValueError(f"there is no ice or heat application {application_id}")
 
     def thermal_applications(self) -> list[ThermalApplication]:
-        """Every ice and heat application, oldest first."""
-        with self._saving("read your history"):
-            rows = self._conn.execute(
-                "SELECT id, kind, started_at, seconds_applied, updated_at, ended_at, session_id,"
-                " step_index, skin, skin_at FROM thermal_applications ORDER BY started_at, id"
-            ).fetchall()
-        return [
-            ThermalApplication(kind, _time(started), seconds, _time(updated),
-                               None if ended is None else _time(ended), sid, step, skin,
-                               None if skin_at is None else _time(skin_at), app_id)
-            for app_id, kind, started, seconds, updated, ended, sid, step, skin, skin_at in rows
-        ]
+        """Every ice and heat application, oldest first; one that cannot be read raises
+        :class:`DamagedRecordError` (the player reads :meth:`thermal_records` instead)."""
+        records = self.thermal_records()
+        if records.damaged:
+            raise DamagedRecordError(records.damaged[0].words, self.path)
+        return list(records.applications)
 
     def add_skin_recheck(self, recheck: SkinRecheck) -> None:
         """Save an answer to "is your skin back to normal?"."""
@@ -603,10 +611,51 @@ class HistoryStore:
                                (_iso(recheck.at), int(recheck.normal)))
 
     def skin_rechecks(self) -> list[SkinRecheck]:
-        """Every "is your skin back to normal?" answer, oldest first."""
+        """Every "is your skin back to normal?" answer, oldest first; one that cannot be read
+        raises :class:`DamagedRecordError`."""
+        records = self.thermal_records()
+        damaged = [d for d in records.damaged if d.table == "recheck"]
+        if damaged:
+            raise DamagedRecordError(damaged[0].words, self.path)
+        return list(records.rechecks)
+
+    def thermal_records(self) -> ThermalRecords:
+        """Every ice and heat application and skin recheck: those that can be read, and those
+        that cannot (a time that is not one the app wrote, an impossible value), described,
+        never dropped in silence and never changed."""
         with self._saving("read your history"):
-            rows = self._conn.execute("SELECT at, normal FROM skin_rechecks ORDER BY id").fetchall()
-        return [SkinRecheck(_time(at), bool(normal)) for at, normal in rows]
+            app_rows = self._conn.execute(
+                "SELECT id, kind, started_at, seconds_applied, updated_at, ended_at, session_id,"
+                " step_index, skin, skin_at FROM thermal_applications ORDER BY id").fetchall()
+            check_rows = self._conn.execute(
+                "SELECT id, at, normal FROM skin_rechecks ORDER BY id").fetchall()
+        applications: list[ThermalApplication] = []
+        damaged: list[DamagedThermal] = []
+        waiting: list[DamagedThermal] = []  # damaged, until the next readable one is known
+        for row in app_rows:
+            read = _application(row)
+            if isinstance(read, DamagedThermal):
+                waiting.append(read)
+                continue
+            applications.append(read)
+            damaged += [_replace(d, next_at=read.started_at) for d in waiting]
+            waiting = []
+        damaged += waiting
+        rechecks: list[SkinRecheck] = []
+        waiting = []
+        for check_id, at, normal in check_rows:
+            when = _read_time(at)
+            if when is not None and type(normal) is int and normal in (0, 1):
+                rechecks.append(SkinRecheck(when, bool(normal)))
+                damaged += [_replace(d, next_at=when) for d in waiting]
+                waiting = []
+                continue
+            why = (_time_why("its time", at) if when is None
+                   else f"its answer is {_shown(normal)}, not yes or no")
+            waiting.append(DamagedThermal("recheck", check_id, why, started_at=when))
+        damaged += waiting
+        applications.sort(key=lambda a: (a.started_at, a.id or 0))
+        return ThermalRecords(tuple(applications), tuple(rechecks), tuple(damaged))
 
     def add_thermal_screen(self, screen: ThermalScreen) -> None:
         """Save the answers to the ice-and-heat screen (a change later is a new record)."""
@@ -640,6 +689,82 @@ class HistoryStore:
         except (TypeError, ValueError) as exc:
             raise DamagedRecordError(SCREEN_DAMAGED.format(
                 at=repr(at), why=f"its time cannot be read ({exc})"), self.path) from exc
+
+
+_SHOWN_CHARS = 40
+
+
+def _shown(value: object) -> str:
+    """A stored value as the message shows it: short, and its quotes say it is data."""
+    text = repr(value)
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "\u2026"
+
+
+def _read_time(value: object) -> datetime | None:
+    """A stored time as the app writes it (ISO 8601 with its UTC offset), else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return at if at.utcoffset() is not None else None
+
+
+def _time_why(name: str, value: object) -> str:
+    return f"{name} is {_shown(value)}, which is not a time the app writes"
+
+
+def _seconds(value: object) -> float | None:
+    if type(value) not in (int, float):
+        return None
+    seconds = float(cast(float, value))
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _whole(value: object) -> int | None:
+    return value if isinstance(value, int) and type(value) is int and value >= 0 else None
+
+
+def _application(row: tuple[Any, ...]) -> ThermalApplication | DamagedThermal:
+    """One row of ``thermal_applications``: the application, or what is wrong with it."""
+    app_id, kind, started, seconds, updated, ended, sid, step, skin, skin_at = row
+    why: list[str] = []
+    read_kind = kind if kind in THERMAL_KINDS else None
+    if read_kind is None:
+        why.append(f"its kind is {_shown(kind)}, not ice or heat")
+    times: dict[str, datetime | None] = {}
+    for name, value, may_be_empty in (("its start", started, False),
+                                      ("its last save", updated, False),
+                                      ("its end", ended, True), ("its skin check's time",
+                                                                 skin_at, True)):
+        times[name] = _read_time(value)
+        if times[name] is None and not (may_be_empty and value is None):
+            why.append(_time_why(name, value))
+    read_seconds = _seconds(seconds)
+    if read_seconds is None:
+        why.append(f"its time on the skin is {_shown(seconds)}, not a number of seconds")
+    read_skin = skin if skin in SKIN_RESULTS else None
+    if skin is not None and read_skin is None:
+        why.append(f"its skin check is {_shown(skin)}, not an answer the app writes")
+    read_sid, read_step = _whole(sid), _whole(step)
+    if (sid is not None and read_sid is None) or (step is not None and read_step is None):
+        why.append("its session or step is not a number")
+    if not why:
+        try:
+            return ThermalApplication(
+                cast(ThermalKind, read_kind), cast(datetime, times["its start"]),
+                cast(float, read_seconds), cast(datetime, times["its last save"]),
+                times["its end"], read_sid, read_step, read_skin,
+                times["its skin check's time"], app_id)
+        except ValueError as exc:
+            why.append(str(exc))
+    return DamagedThermal(
+        "application", app_id, "; ".join(why), kind=read_kind, started_at=times["its start"],
+        updated_at=times["its last save"], ended_at=times["its end"], skin=read_skin,
+        skin_damaged=skin is not None and read_skin is None,
+        skin_at=times["its skin check's time"], seconds_applied=read_seconds,
+        session_id=read_sid, step_index=read_step)
 
 
 def _flag(value: bool | None) -> int | None:

@@ -5,7 +5,10 @@ Before the barrier of an ice or heat step is asked (a thermal guard of the
 :class:`~player.ui.controllers.session_controller.SessionController`), :func:`decide` is applied
 to every application on record, in any session: the screen is asked before the first step ever
 (a yes skips that kind of step, with the reason), and again, saying why, when the latest
-answers on record cannot be read (they never count as "no contraindications"); a skin hold
+answers on record cannot be read (they never count as "no contraindications"); applications
+and skin answers that cannot be read (or none at all, when the store fails) are said once, in
+a dialog before the next ice or heat step, and count as the safer reading of
+:func:`~player.core.thermal.stand_ins` (just come off; the skin asked about); a skin hold
 skips the step (and so the session's remaining ice and heat after a skin check answered "not
 normal"); a rest just before an ice or heat step is lengthened when the ice gap or the skin
 rest needs more (:func:`~player.core.thermal.rest_extension`); after a hold, "is
@@ -30,6 +33,8 @@ from PySide6.QtWidgets import QWidget
 
 from player.core.days import elapsed
 from player.core.thermal import (
+    DAMAGED_SAFE,
+    DamagedThermal,
     SkinRecheck,
     SkinResult,
     ThermalApplication,
@@ -37,10 +42,16 @@ from player.core.thermal import (
     ThermalScreen,
     decide,
     rest_extension,
+    stand_ins,
 )
 from player.core.timeline import StepKind
 from player.store.db import StoreError
-from player.ui.dialogs.thermal_dialogs import SkinBackDialog, ThermalScreenDialog, ThermalWaitDialog
+from player.ui.dialogs.thermal_dialogs import (
+    DamagedRecordsDialog,
+    SkinBackDialog,
+    ThermalScreenDialog,
+    ThermalWaitDialog,
+)
 
 if TYPE_CHECKING:
     from player.core.engine import StepFinished
@@ -55,6 +66,9 @@ SKIN_NOT_BACK = "Ice and heat skipped: your skin is not back to normal yet."
 WAITING = "{words} The session waits until then; press Next to skip this step instead."
 SKIPPED = "Step skipped. {words}"
 STEP_SKIPPED = "Step skipped."
+RECORDS_UNREADABLE = "Your ice and heat records could not be read: {why}"
+DAMAGED_STATUS = ("Some ice and heat records cannot be read: the app takes the safer reading "
+                  "of them (the gaps between packs apply).")
 SCREEN_UNREADABLE = ("Your last answers to the ice and heat questions could not be read, so "
                      "they count as not answered: please answer them again.")
 
@@ -92,6 +106,10 @@ class ThermalCare(QObject):
         self._loaded = False
         self._applications: list[ThermalApplication] = []
         self._rechecks: list[SkinRecheck] = []
+        # Counted in place of records that cannot be read (the safer reading), and what to say.
+        self._assumed: tuple[list[ThermalApplication], list[SkinRecheck]] = ([], [])
+        self._damaged_words: tuple[str, ...] = ()
+        self._told_damaged = False
         self._screen: ThermalScreen | None = None
         self._screen_unreadable = False  # the latest record could not be read: ask again
         self._on: tuple[int | None, TimelineStep, datetime, float] | None = None
@@ -137,10 +155,11 @@ class ThermalCare(QObject):
         if kind is None:
             return True
         self._load()
+        self._tell_damaged()
         for _ in range(3):  # the screen, then the skin, then the rules again
             now = self._clock()
             decision = decide(kind, step.planned_seconds + step.done_before, now,
-                              applications=self._applications, rechecks=self._rechecks,
+                              applications=self._counted(), rechecks=self._counted_checks(),
                               screen=self._screen, session_id=self._session_id(),
                               step_index=step.origin)
             if decision.action == "start":
@@ -198,7 +217,8 @@ class ThermalCare(QObject):
         self._load()
         extension = rest_extension(kind, after.planned_seconds + after.done_before,
                                    elapsed(self._clock(), left),
-                                   applications=self._applications, rechecks=self._rechecks,
+                                   applications=self._counted(),
+                                   rechecks=self._counted_checks(),
                                    screen=self._screen, session_id=self._session_id(),
                                    step_index=after.origin)
         if extension is not None and self._controller.lengthen_current(extension.seconds):
@@ -260,6 +280,27 @@ class ThermalCare(QObject):
             except StoreError as exc:
                 self.store_failed.emit(str(exc))
 
+    @property
+    def damaged_records(self) -> tuple[str, ...]:
+        """What is wrong with each record that cannot be read, in plain words (empty: none)."""
+        self._load()
+        return self._damaged_words
+
+    def _counted(self) -> list[ThermalApplication]:
+        return [*self._applications, *self._assumed[0]]
+
+    def _counted_checks(self) -> list[SkinRecheck]:
+        return [*self._rechecks, *self._assumed[1]]
+
+    def _tell_damaged(self) -> None:
+        """Once a run, before an ice or heat step: which records cannot be read, and how they
+        count."""
+        if self._told_damaged or not self._damaged_words:
+            return
+        self._told_damaged = True
+        self.status.emit(DAMAGED_STATUS)
+        DamagedRecordsDialog.tell(self._parent(), (*self._damaged_words, DAMAGED_SAFE))
+
     # --- recording ----------------------------------------------------------------------------
     def _load(self) -> None:
         if self._loaded:
@@ -267,11 +308,20 @@ class ThermalCare(QObject):
         self._loaded = True
         if self._store is None:
             return
+        damaged: tuple[DamagedThermal, ...] = ()
         try:
-            self._applications = self._store.thermal_applications()
-            self._rechecks = self._store.skin_rechecks()
-        except StoreError as exc:
-            self.store_failed.emit(str(exc))
+            records = self._store.thermal_records()
+            self._applications = list(records.applications)
+            self._rechecks = list(records.rechecks)
+            damaged = records.damaged
+            self._damaged_words = tuple(d.words for d in damaged)
+        except StoreError as exc:  # none can be read: as if one had just come off
+            why = str(exc)
+            damaged = (DamagedThermal("application", 0, why, skin_damaged=True),)
+            self._damaged_words = (RECORDS_UNREADABLE.format(why=why),)
+            self.store_failed.emit(why)
+        if damaged:
+            self._assumed = stand_ins(damaged, self._clock())
         try:
             self._screen = self._store.latest_thermal_screen()
         except StoreError as exc:  # damaged or unreadable: said, and the screen asked again

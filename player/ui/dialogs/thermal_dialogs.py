@@ -9,6 +9,8 @@
   ("ice again from HH:MM"): wait for it, or skip this step.
 * ``SkinBackDialog.ask(parent) -> bool | None``: after a hold, "is your skin back to normal?"
   (None: closed without answering, the step is skipped).
+* ``DamagedRecordsDialog.tell(parent, lines) -> None``: ice and heat records that cannot be read,
+  what the app does about them (shown once a run, before the next ice or heat step).
 
 Every text is plain text, in module constants.
 """
@@ -47,6 +49,8 @@ SKIP_BUTTON = "Skip this step"
 SKIN_TITLE = "Your skin"
 SKIN_YES = "Yes, it is back to normal"
 SKIN_NO = "No, not yet"
+DAMAGED_TITLE = "Some ice and heat records cannot be read"
+DAMAGED_OK = "I understand"
 
 WaitChoice = Literal["wait", "skip"]
 
@@ -201,3 +205,15 @@ class SkinBackDialog(_Choice):
         """True (normal), False (not yet), or None (skipped without answering)."""
         choice = cls(parent).run()
         return None if choice in (None, "skip") else choice == "yes"
+
+
+class DamagedRecordsDialog(_Choice):
+    """Says which ice and heat records cannot be read, and the safer reading the app takes."""
+
+    def __init__(self, parent: QWidget | None, lines: tuple[str, ...]) -> None:
+        super().__init__(parent, DAMAGED_TITLE, lines, (("ok", DAMAGED_OK),))
+
+    @classmethod
+    def tell(cls, parent: QWidget | None, lines: tuple[str, ...]) -> None:
+        """Show *lines* until the person closes the dialog."""
+        cls(parent, lines).run()

@@ -14,6 +14,7 @@ import pytest
 from player.core.clinical import ICE_GAP_SECONDS, SKIN_REST_SECONDS
 from player.core.thermal import (
     THERMAL_SCREEN_QUESTIONS,
+    DamagedThermal,
     PlannedStep,
     SkinRecheck,
     ThermalApplication,
@@ -26,6 +27,7 @@ from player.core.thermal import (
     screen_needed,
     screen_reasons,
     skin_status,
+    stand_ins,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -364,3 +366,122 @@ def test_the_lengthened_rest_says_how_much_and_why(seconds: float, words: str) -
     from player.core.thermal import RestExtension
 
     assert RestExtension(seconds, "ice_gap").words.startswith(words)
+
+
+# --- Damaged records: the safer reading -----------------------------------------------------------
+
+def _decide_with(damaged: list[DamagedThermal], kind: str, now: datetime,
+                 read_at: datetime | None = None,
+                 rechecks: tuple[SkinRecheck, ...] = ()) -> tuple[str, str]:
+    apps, checks = stand_ins(damaged, read_at or now)
+    decision = decide(kind, 15 * MIN, now, applications=apps,  # type: ignore[arg-type]
+                      rechecks=[*rechecks, *checks], screen=ALL_NO, session_id=9,
+                      step_index=0)
+    return decision.action, decision.code
+
+
+NOTHING_READABLE = DamagedThermal("application", 4, "its start is 'x'")
+
+
+@pytest.mark.parametrize(
+    ("later", "kind", "expected"),
+    [
+        (timedelta(minutes=39, seconds=59), "ice", ("wait", "ice_gap")),
+        (timedelta(minutes=40), "ice", ("start", "")),
+        (timedelta(minutes=19, seconds=59), "heat", ("wait", "skin_rest")),
+        (timedelta(minutes=20), "heat", ("start", "")),
+    ],
+)
+def test_an_application_with_no_readable_time_counts_as_ice_and_heat_just_off(
+        later: timedelta, kind: str, expected: tuple[str, str]) -> None:
+    read_at = ICE_END  # 00:20 GMT: 40 minutes later is across the change to summer time
+    assert _decide_with([NOTHING_READABLE], kind, after(read_at, later), read_at) == expected
+
+
+def test_with_no_time_it_came_off_when_the_next_readable_one_started() -> None:
+    next_start = before(ICE_END, timedelta(hours=3))
+    damaged = replace(NOTHING_READABLE, next_at=next_start)
+    assert _decide_with([damaged], "ice", after(next_start, timedelta(minutes=39)),
+                        ICE_END)[0] == "wait"
+    assert _decide_with([damaged], "ice", ICE_END)[0] == "start"  # 3 hours later
+
+
+@pytest.mark.parametrize(
+    ("damaged", "off"),
+    [
+        # Its end is readable: it came off then (its kind unreadable: ice and heat).
+        (DamagedThermal("application", 1, "kind", ended_at=ICE_END, updated_at=ICE_END),
+         ICE_END),
+        # Only its start: on for up to the longest cap (heat's 30 minutes).
+        (DamagedThermal("application", 1, "end", started_at=before(ICE_END, timedelta(
+            minutes=30))), ICE_END),
+        # A skin check's time after its last save: the latest readable time counts.
+        (DamagedThermal("application", 1, "kind", updated_at=before(ICE_END, timedelta(
+            minutes=5)), skin_at=ICE_END, skin="normal"), ICE_END),
+    ],
+)
+def test_a_damaged_application_came_off_at_its_latest_readable_time(
+        damaged: DamagedThermal, off: datetime) -> None:
+    for kind, gap in (("ice", ICE_GAP_SECONDS), ("heat", SKIN_REST_SECONDS)):
+        just_before = after(off, timedelta(seconds=gap - 1))
+        assert _decide_with([damaged], kind, just_before, ICE_END + timedelta(days=1))[0] == (
+            "wait")
+        at_gap = after(off, timedelta(seconds=gap))
+        assert _decide_with([damaged], kind, at_gap, ICE_END + timedelta(days=1))[0] == "start"
+
+
+def test_a_known_kind_holds_back_only_by_its_own_gaps() -> None:
+    damaged = DamagedThermal("application", 1, "seconds", kind="heat", ended_at=ICE_END,
+                             updated_at=ICE_END)
+    # Ice after heat waits the 20-minute skin rest, not the 40-minute ice gap.
+    assert _decide_with([damaged], "ice", after(ICE_END, timedelta(minutes=20)))[0] == "start"
+    assert _decide_with([damaged], "ice", after(ICE_END, timedelta(minutes=19)))[0] == "wait"
+
+
+@pytest.mark.parametrize(
+    ("later", "expected"),
+    [(timedelta(hours=23, minutes=59), "skip"), (timedelta(hours=24), "ask_skin")],
+)
+def test_a_damaged_skin_check_counts_as_not_normal(later: timedelta, expected: str) -> None:
+    damaged = DamagedThermal("application", 1, "skin", kind="ice", ended_at=ICE_END,
+                             updated_at=ICE_END, skin_damaged=True, skin_at=ICE_END)
+    assert _decide_with([damaged], "heat", after(ICE_END, later))[0] == expected
+
+
+def test_a_damaged_skin_check_with_no_time_asks_at_once_and_never_holds_for_ever() -> None:
+    damaged = replace(NOTHING_READABLE, skin_damaged=True)
+    now = after(ICE_END, timedelta(days=3))
+    assert _decide_with([damaged], "ice", now) == ("ask_skin", "skin_ask")
+    answered = (SkinRecheck(now, True),)
+    assert _decide_with([damaged], "heat", after(now, timedelta(minutes=20)), now,
+                        answered)[0] == "start"
+
+
+@pytest.mark.parametrize(
+    ("damaged", "later", "expected"),
+    [
+        # Its time is readable, its answer is not: not normal then (a 24-hour hold).
+        (DamagedThermal("recheck", 1, "answer", started_at=ICE_END),
+         timedelta(hours=23, minutes=59), "skip"),
+        (DamagedThermal("recheck", 1, "answer", started_at=ICE_END), timedelta(hours=24),
+         "ask_skin"),
+        # No time: the skin is asked about at once.
+        (DamagedThermal("recheck", 1, "time"), timedelta(0), "ask_skin"),
+    ],
+)
+def test_a_damaged_recheck_counts_as_skin_not_normal(damaged: DamagedThermal,
+                                                     later: timedelta, expected: str) -> None:
+    assert _decide_with([damaged], "ice", after(ICE_END, later), ICE_END)[0] == expected
+
+
+def test_a_recheck_with_no_time_is_settled_by_the_next_readable_answer() -> None:
+    answered = after(ICE_END, timedelta(hours=2))
+    damaged = DamagedThermal("recheck", 1, "time", next_at=answered)
+    later = after(ICE_END, timedelta(days=1))
+    assert _decide_with([damaged], "ice", later, later,
+                        (SkinRecheck(answered, True),))[0] == "start"
+
+
+def test_damaged_words_say_which_record_and_what() -> None:
+    assert NOTHING_READABLE.words == "An ice or heat record (number 4) is damaged: its start is 'x'."
+    assert "number 2" in DamagedThermal("recheck", 2, "x").words

@@ -101,3 +101,80 @@ def test_a_damaged_latest_screen_is_an_error_never_an_earlier_or_empty_answer(
         store.latest_thermal_screen()
     assert says in str(caught.value)
     assert "answer the questions again" in str(caught.value)
+
+
+def _damage(store: HistoryStore, table: str, column: str, value: object, row: int) -> None:
+    conn = store._conn
+    # A table rebuilt by another tool may have lost its CHECK constraints.
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    conn.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?", (value, row))
+    conn.execute("PRAGMA ignore_check_constraints = OFF")
+
+
+def _three_ices(store: HistoryStore) -> list[int]:
+    ids = []
+    for n in range(3):
+        start = T0 + timedelta(hours=n)
+        app = store.start_thermal("ice", start)
+        store.finish_thermal(app, 600.0, start + timedelta(minutes=10))
+        store.record_skin_check(app, "normal", start + timedelta(minutes=10, seconds=5))
+        ids.append(app)
+    return ids
+
+
+@pytest.mark.parametrize(("column", "value", "says"), [
+    ("started_at", "yesterday", "its start is 'yesterday', which is not a time"),
+    ("ended_at", "2024-03-31T09:00:00", "its end is '2024-03-31T09:00:00'"),  # no offset
+    ("updated_at", "2024-13-45T00:00:00+00:00", "its last save is '2024-13-45"),
+    ("kind", "steam", "its kind is 'steam', not ice or heat"),
+    ("seconds_applied", -5.0, "its time on the skin is -5.0"),
+    ("seconds_applied", "ten", "its time on the skin is 'ten'"),
+    ("skin", "maybe", "its skin check is 'maybe'"),
+    ("step_index", "x", "its session or step is not a number"),
+])
+def test_a_damaged_application_is_described_and_the_others_still_read(
+        tmp_path: Path, column: str, value: object, says: str) -> None:
+    from player.store.history import DamagedRecordError
+
+    with HistoryStore.open(tmp_path) as store:
+        first, middle, last = _three_ices(store)
+        _damage(store, "thermal_applications", column, value, middle)
+    with HistoryStore.open(tmp_path) as store:  # read back from the file
+        records = store.thermal_records()
+        assert [a.id for a in records.applications] == [first, last]
+        (damaged,) = records.damaged
+        assert damaged.record_id == middle and says in damaged.words
+        assert f"number {middle}" in damaged.words
+        assert damaged.next_at == T0 + timedelta(hours=2)  # when the next one started
+        with pytest.raises(DamagedRecordError, match="is damaged"):
+            store.thermal_applications()
+        # Nothing recorded is lost or changed: the damaged value is still there as it was.
+        assert store._conn.execute(f"SELECT {column} FROM thermal_applications WHERE id = ?",
+                                   (middle,)).fetchone() == (value,)
+
+
+def test_what_can_still_be_read_of_a_damaged_application_is_kept(store: HistoryStore) -> None:
+    (app,) = _three_ices(store)[:1]
+    _damage(store, "thermal_applications", "kind", "Ice ", app)
+    _damage(store, "thermal_applications", "skin", "purple", app)
+    (damaged,) = store.thermal_records().damaged
+    assert (damaged.kind, damaged.started_at, damaged.ended_at) == (
+        None, T0, T0 + timedelta(minutes=10))
+    assert damaged.skin_damaged and damaged.skin is None and damaged.seconds_applied == 600.0
+
+
+@pytest.mark.parametrize(("column", "value", "says"), [
+    ("at", "soon", "its time is 'soon'"),
+    ("normal", 7, "its answer is 7, not yes or no"),
+])
+def test_a_damaged_skin_recheck_is_described_and_the_others_still_read(
+        store: HistoryStore, column: str, value: object, says: str) -> None:
+    for n in range(2):
+        store.add_skin_recheck(SkinRecheck(T0 + timedelta(days=n), True))
+    _damage(store, "skin_rechecks", column, value, 1)
+    records = store.thermal_records()
+    assert records.rechecks == (SkinRecheck(T0 + timedelta(days=1), True),)
+    (damaged,) = records.damaged
+    assert damaged.table == "recheck" and says in damaged.words
+    assert damaged.next_at == T0 + timedelta(days=1)
+    assert damaged.started_at == (None if column == "at" else T0)

@@ -25,7 +25,12 @@ from player.ui.dialogs.session_dialogs import (
     StopDialog,
 )
 from player.ui.dialogs.symptoms_dialog import SymptomsDialog
-from player.ui.dialogs.thermal_dialogs import SkinBackDialog, ThermalScreenDialog, ThermalWaitDialog
+from player.ui.dialogs.thermal_dialogs import (
+    DamagedRecordsDialog,
+    SkinBackDialog,
+    ThermalScreenDialog,
+    ThermalWaitDialog,
+)
 from tests.fakes import RecordingInhibitor
 from tests.unit.ui.harness import Harness
 
@@ -43,7 +48,7 @@ def no_real_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
                            (OpenRoutineDialog, "ask"), (ErrorDialog, "show_error"),
                            (StopDialog, "ask"), (ThermalScreenDialog, "ask"),
                            (ThermalWaitDialog, "ask"), (SkinBackDialog, "ask"),
-                           (OwnCadenceDialog, "ask")):
+                           (OwnCadenceDialog, "ask"), (DamagedRecordsDialog, "tell")):
         monkeypatch.setattr(dialog, method, classmethod(unexpected))
 
 

@@ -82,7 +82,7 @@ REAL = [(cls, name, vars(cls)[name]) for cls, name in (
     (pain_dialogs.InSessionAdvice, "ask"), (pain_dialogs.PainRatingDialog, "ask"),
     (symptoms_dialog.SymptomsDialog, "ask"), (first_run.FirstRunNotice, "ask"),
     (thermal_dialogs.ThermalScreenDialog, "ask"), (thermal_dialogs.ThermalWaitDialog, "ask"),
-    (thermal_dialogs.SkinBackDialog, "ask"))]
+    (thermal_dialogs.SkinBackDialog, "ask"), (thermal_dialogs.DamagedRecordsDialog, "tell"))]
 
 BROKEN = ROUTINE.replace("hold: 10s\n        note", "hold: soon\n        note")
 
@@ -251,6 +251,7 @@ def test_every_dialog_shows_file_text_plain(make_harness, tmp_path: Path, walker
     thermal_dialogs.ThermalScreenDialog.ask(parent)
     thermal_dialogs.ThermalWaitDialog.ask(parent, (HOSTILE,))
     thermal_dialogs.SkinBackDialog.ask(parent)
+    thermal_dialogs.DamagedRecordsDialog.tell(parent, (HOSTILE,))
     reminders_dialog.RemindersDialog.ask(
         parent, [reminders_dialog.ScheduledRoutine(str(path), HOSTILE, ("mon",))],
         ReminderSettings(), True)

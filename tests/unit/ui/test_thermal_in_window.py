@@ -355,3 +355,72 @@ def test_no_rest_is_lengthened_when_the_skin_was_not_normal(
     assert engine.current.name == "Rest"
     assert engine.remaining_seconds() <= 1.0  # as the routine has it: heat will not play
     assert "longer" not in harness.window.statusBar().currentMessage()
+
+
+def test_a_damaged_application_is_said_once_and_counts_as_just_come_off(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path, barrier_yes: list[str]) -> None:
+    from player.ui.dialogs.thermal_dialogs import DamagedRecordsDialog
+
+    start = local_now() - timedelta(hours=3)
+    with HistoryStore.open(isolated_data_dir) as store:  # ice in an earlier session
+        app_id = store.start_thermal("ice", start)
+        store.finish_thermal(app_id, 15 * 60.0, start + timedelta(minutes=15))
+        store.record_skin_check(app_id, "normal", start + timedelta(minutes=15))
+        # Edited by hand: none of its times can be read, so it may have been a moment ago.
+        store._conn.execute("UPDATE thermal_applications SET started_at = 'x', updated_at = 'x',"
+                            " ended_at = 'later', skin_at = 'x' WHERE id = ?", (app_id,))
+    told: list[tuple[str, ...]] = []
+    monkeypatch.setattr(DamagedRecordsDialog, "tell",
+                        classmethod(lambda cls, parent, lines: told.append(lines)))
+    words: list[tuple[str, ...]] = []
+    monkeypatch.setattr(ThermalWaitDialog, "ask",
+                        classmethod(lambda cls, parent, w: words.append(w) or "skip"))
+    path = routine(tmp_path, ICE)
+    assert harness.window.start_routine(path)  # no traceback: the guard carries on
+    harness.settle()
+    assert len(told) == 1
+    assert f"number {app_id}" in told[0][0] and "'later'" in told[0][0]
+    assert "safer reading" in told[0][-1]
+    # 40 minutes from when the records were read (a minute may have turned since).
+    soon = {f"Ice again from {local_now() + timedelta(minutes=m):%H:%M}" for m in (39, 40)}
+    assert len(words) == 1 and words[0][0][:len("Ice again from 00:00")] in soon
+    assert barrier_yes == []  # skipped, not started too soon
+    harness.app.controller.close_session()
+    assert harness.window.start_routine(path)
+    harness.settle()
+    assert len(told) == 1 and len(words) == 2  # said once a run; the rule still applies
+    with HistoryStore.open(isolated_data_dir) as store:  # nothing recorded is lost or changed
+        row = store._conn.execute("SELECT kind, started_at, ended_at, seconds_applied, skin FROM"
+                                  " thermal_applications").fetchall()
+        assert row == [("ice", "x", "later", 900.0, "normal")]
+        for session in store.sessions():
+            assert [(s.step_name, s.status) for s in store.steps(session.id)] == [
+                ("Ice", "skipped")]
+        assert len(store.sessions()) == 2
+
+
+def test_ice_and_heat_records_that_cannot_be_read_at_all_ask_the_skin_and_wait(
+        harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        isolated_data_dir: Path, barrier_yes: list[str]) -> None:
+    from player.store.db import StoreError
+    from player.ui.dialogs.thermal_dialogs import DamagedRecordsDialog
+
+    def unreadable(self):
+        raise StoreError("Could not read your history: the disk is failing.", None)
+
+    monkeypatch.setattr(HistoryStore, "thermal_records", unreadable)
+    told: list[tuple[str, ...]] = []
+    monkeypatch.setattr(DamagedRecordsDialog, "tell",
+                        classmethod(lambda cls, parent, lines: told.append(lines)))
+    asked: list[str] = []
+    monkeypatch.setattr(SkinBackDialog, "ask",
+                        classmethod(lambda cls, parent: asked.append("skin") or True))
+    monkeypatch.setattr(ThermalWaitDialog, "ask",
+                        classmethod(lambda cls, parent, w: asked.append(w[0]) or "wait"))
+    assert harness.window.start_routine(routine(tmp_path, ICE))
+    harness.settle()
+    assert told and "the disk is failing" in told[0][0]
+    # Never "no earlier packs": the skin is asked about, and ice waits the full gap.
+    assert asked[0] == "skin" and asked[1].startswith("Ice again from")
+    assert barrier_yes == [] and harness.app.care.thermal.waiting_until is not None
