@@ -8,9 +8,7 @@ Times, in the same run and process (the first run of each is left out as a warm-
 2. the handout of the bundled ``core-strength.yaml`` for week 3, with the clinician copy
    (11 pictures drawn from their SVGs);
 3. the worst case of the tests (60 exercises with long texts, 52 weeks × 14 sessions, the
-   clinician copy), A4;
-4. of that, what the preview's Print handout button does on the GUI thread: drawing the
-   pictures (the document, its layout and the PDF are made on a worker).
+   clinician copy), A4.
 
 Each line gives the median and the slowest run in ms, the pages, and the ratio of the median to
 the baseline's.
@@ -34,8 +32,7 @@ from player.core import bundled  # noqa: E402
 from player.core.history import HistoryData  # noqa: E402
 from player.core.loader import load_library, load_routine  # noqa: E402
 from player.core.report import build_report  # noqa: E402
-from player.core.routine import Routine  # noqa: E402
-from player.ui.handout_pdf import draw_pictures, render_handout_pdf  # noqa: E402
+from player.ui.handout_pdf import render_handout_pdf  # noqa: E402
 from player.ui.report_pdf import ensure_gui_application, render_report_pdf  # noqa: E402
 from tests.unit.ui.test_handout_pdf import worst_routine  # noqa: E402
 
@@ -50,12 +47,6 @@ def timed(job: Callable[[], int], repeat: int) -> tuple[list[float], int]:
         pages = job()
         runs.append((time.perf_counter() - start) * 1000)
     return runs, pages
-
-
-def pictures_only(routine: Routine) -> int:
-    """Draw the handout's pictures as the button does on the GUI thread (no pages: 0)."""
-    draw_pictures(routine)
-    return 0
 
 
 def main() -> int:
@@ -74,9 +65,6 @@ def main() -> int:
             core, 3, clinician=True, page_size=A4, record=False).pages,
         "worst case (60 exercises) + clinician": lambda: render_handout_pdf(
             worst, 2, clinician=True, page_size=A4, record=False).pages,
-        # What the Print handout button leaves on the GUI thread: drawing the pictures (the
-        # rest is made on a worker, player.ui.controllers.handout_writer).
-        "worst case: GUI thread's part (pictures)": lambda: pictures_only(worst),
     }
     base = None
     for name, job in jobs.items():

@@ -21,7 +21,7 @@ moved whole to the next page when it would straddle one (unless it is longer tha
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -65,7 +65,7 @@ from player.core.routine import (
     Step,
 )
 from player.core.timeline import build_timeline, prescriber_text
-from player.ui.widgets.illustration import Drawing, prepare
+from player.ui.widgets.illustration import prepare
 from player.ui.widgets.paged_document import (
     FOOTER_GAP,
     GREY,
@@ -307,43 +307,22 @@ def paper_size(name: str | None) -> QPageSize | None:
     return QPageSize(PAPERS[name.lower()])
 
 
-def draw_pictures(routine: Routine) -> dict[Path, Drawing]:
-    """Every picture a handout of ``routine`` may show (any week's exercise), drawn. Call it on
-    the GUI thread to make the handout on a worker: Qt's SVG drawing on a worker thread has
-    deadlocked against the GUI thread's (see :mod:`player.ui.widgets.illustration`)."""
-    folders = pictures.allowed_folders(routine.path)
-    paths = {ex.illustration for ex in _every_exercise(routine) if ex.illustration is not None}
-    return {path: prepare(path, folders, PICTURE_PIXELS) for path in sorted(paths)}
-
-
-def _every_exercise(routine: Routine) -> Iterator[Exercise]:
-    for block in routine.blocks:
-        for step in block.steps:
-            if isinstance(step, ExerciseStep):
-                yield step.exercise
-                yield from (p.exercise for p in step.progressions if p.exercise is not None)
-            elif isinstance(step, CadenceStep) and step.exercise is not None:
-                yield step.exercise
-
-
 def write_handout_pdf(routine: Routine, path: Path, week: int = 1, *, clinician: bool = False,
-                      page_size: QPageSize | None = None,
-                      drawn: Mapping[Path, Drawing] | None = None) -> RenderedHandout:
+                      page_size: QPageSize | None = None) -> RenderedHandout:
     """Write the handout for *week* to *path* (atomically); returns what was written (its
-    pages and the pictures left out, without the boxes). With ``drawn``
-    (:func:`draw_pictures`), no picture is drawn here, so it may run on a worker thread.
+    pages and the pictures left out, without the boxes).
 
     Raises ``OSError`` if it cannot be written.
     """
     rendered = render_handout_pdf(routine, week, clinician=clinician, page_size=page_size,
-                                  record=False, drawn=drawn)
+                                  record=False)
     private_files.write_atomically(path, rendered.data)
     return rendered
 
 
 def render_handout_pdf(routine: Routine, week: int = 1, *, clinician: bool = False,
-                       page_size: QPageSize | None = None, record: bool = True,
-                       drawn: Mapping[Path, Drawing] | None = None) -> RenderedHandout:
+                       page_size: QPageSize | None = None,
+                       record: bool = True) -> RenderedHandout:
     """The handout as PDF bytes on *page_size* paper (by default the locale's), with where
     each line and picture was placed (unless not ``record``)."""
     ensure_gui_application()
@@ -358,7 +337,7 @@ def render_handout_pdf(routine: Routine, week: int = 1, *, clinician: bool = Fal
                                      QPageLayout.Orientation.Portrait,
                                      QMarginsF(left, top, right, bottom),
                                      QPageLayout.Unit.Millimeter))
-    printer = _Printer(writer, routine, week, clinician, drawn)
+    printer = _Printer(writer, routine, week, clinician)
     painter = QPainter(writer)
     try:
         printer.print_pages(painter)
@@ -427,13 +406,11 @@ class _PictureObject(QPyTextObject):
 class _Handout:
     """Writes the handout's sections into a :class:`Document`."""
 
-    def __init__(self, doc: Document, routine: Routine, week: int, clinician: bool,
-                 drawn: Mapping[Path, Drawing] | None = None) -> None:
+    def __init__(self, doc: Document, routine: Routine, week: int, clinician: bool) -> None:
         self.doc = doc
         self.routine = routine
         self.week = week
         self.clinician = clinician
-        self.predrawn = drawn or {}
         self.folders = pictures.allowed_folders(routine.path)
         self.pictures = _PictureObject()
         doc.doc.documentLayout().registerHandler(_PICTURE_OBJECT, self.pictures)
@@ -600,7 +577,7 @@ class _Handout:
         if path is None:
             return None
         if path not in self._drawn:
-            drawing = self.predrawn.get(path) or prepare(path, self.folders, PICTURE_PIXELS)
+            drawing = prepare(path, self.folders, PICTURE_PIXELS)
             image = drawing.image if not drawing.reason else None
             if drawing.reason:
                 self.problems.append(PICTURE_LEFT_OUT.format(exercise=exercise.name,
@@ -738,8 +715,7 @@ class _Printer(PagedPrinter):
     """Lays the handout out in pages of the writer's body area and prints them with their
     footers, recording where every line and picture went."""
 
-    def __init__(self, writer: QPdfWriter, routine: Routine, week: int, clinician: bool,
-                 drawn: Mapping[Path, Drawing] | None = None) -> None:
+    def __init__(self, writer: QPdfWriter, routine: Routine, week: int, clinician: bool) -> None:
         self.writer = writer
         self.footer_text = FOOTER.format(title=routine.title, week=week,
                                          copy=FOOTER_CLINICIAN if clinician else "")
@@ -752,7 +728,7 @@ class _Printer(PagedPrinter):
         self.body_height = float(math.floor(paint.height() - self.footer_height
                                             - FOOTER_GAP * PT))
         self.document = Document(writer, self.width, self.body_height)
-        self.handout = _Handout(self.document, routine, week, clinician, drawn)
+        self.handout = _Handout(self.document, routine, week, clinician)
         self.handout.build()
         laid_out = self.document.laid_out()
         for _attempt in range(3):

@@ -62,7 +62,6 @@ if TYPE_CHECKING:
     from player.core.loader import LoadResult
     from player.core.programme import Programme
     from player.core.routine import Routine
-    from player.ui.controllers.handout_writer import HandoutJob, HandoutWriter
     from player.ui.dialogs.guide_dialog import GuideDialog
     from player.ui.pages.player_view import PlayerView
     from player.ui.widgets.flash import FlashOverlay
@@ -89,8 +88,6 @@ HANDOUT_SAVED = "Handout for week {week} saved to {path} ({pages} page(s))"
 HANDOUT_PICTURES_LEFT_OUT = "; {count} picture(s) left out: {reasons}"
 HANDOUT_NOT_SAVED = "The handout could not be saved: {reason}"
 HANDOUT_NAME = "{stem}-week-{week}-handout.pdf"
-HANDOUT_MAKING = "Making the handout for week {week}\u2026"
-HANDOUT_BUSY = "A handout is still being made; try again when it is saved."
 
 
 def opening_size(free: QSize, frame: QSize) -> QSize:
@@ -131,7 +128,6 @@ class MainWindow(QMainWindow):
         self._flash: FlashOverlay | None = None
         self._painted = False
         self._quitting = False
-        self._handout_writer: HandoutWriter | None = None  # made when first asked for
         #: Asked when the window is closed: True hides it instead (reminders keep the tray).
         self.hide_to_tray: Callable[[], bool] | None = None
         #: Asked for each routine about to start: the routine to play (e.g. its cadence steps
@@ -422,7 +418,6 @@ class MainWindow(QMainWindow):
             event.ignore()
             self.hide()
             return
-        self.wait_for_handout()  # a handout being made is finished, not cut off
         super().closeEvent(event)
         if self._quitting:
             QTimer.singleShot(0, QApplication.quit)
@@ -491,10 +486,10 @@ class MainWindow(QMainWindow):
 
     def save_handout(self, path: Path, week: int) -> None:
         """Ask where, then write the printable handout of the routine at ``path`` for
-        ``week`` on a worker thread (the window keeps responding); the status line says it is
-        being made, then where it went or why not."""
+        ``week``; the status line says where it went or why not."""
         from player.core.loader import week_problem
         from player.ui.dialogs.handout_dialog import HandoutFileDialog
+        from player.ui.handout_pdf import write_handout_pdf
 
         routine = self.library.load(path).routine
         if routine is None:
@@ -504,34 +499,25 @@ class MainWindow(QMainWindow):
         if reason:
             self.show_status(HANDOUT_NOT_SAVED.format(reason=reason), seconds=30)
             return
-        if self._handout_writer is not None and self._handout_writer.busy:
-            self.show_status(HANDOUT_BUSY)
-            return
         target = HandoutFileDialog.ask(self, HANDOUT_NAME.format(stem=path.stem, week=week))
         if target is None:
             return
-        if self._handout_writer is None:
-            from player.ui.controllers.handout_writer import HandoutWriter
-            from player.ui.handout_pdf import draw_pictures, write_handout_pdf
-
-            self._handout_writer = HandoutWriter(draw_pictures, write_handout_pdf, self)
-            self._handout_writer.written.connect(self._on_handout_written)
-        if self._handout_writer.start(routine, target, week):
-            self.show_status(HANDOUT_MAKING.format(week=week), seconds=30)
-
-    def _on_handout_written(self, job: HandoutJob) -> None:
-        if job.error:
-            self.show_status(HANDOUT_NOT_SAVED.format(reason=job.error), seconds=30)
+        # Under a second even for the 60-exercise worst case (bench/bench_handout.py), so it is
+        # made here with a busy cursor: on a worker, Qt's SVG drawing has deadlocked against
+        # the window's own (see player.ui.widgets.illustration).
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            written = write_handout_pdf(routine, target, week)
+        except OSError as exc:
+            self.show_status(HANDOUT_NOT_SAVED.format(reason=exc.strerror or exc), seconds=30)
             return
-        message = HANDOUT_SAVED.format(week=job.week, path=job.target, pages=job.pages)
-        if job.left_out:
-            message += HANDOUT_PICTURES_LEFT_OUT.format(count=len(job.left_out),
-                                                        reasons="; ".join(job.left_out))
-        self.show_status(message, seconds=30 if job.left_out else 8)
-
-    def wait_for_handout(self, timeout: float | None = None) -> bool:
-        """Wait for a handout being made (tests, closing); True when none is left."""
-        return self._handout_writer is None or self._handout_writer.wait(timeout)
+        finally:
+            QApplication.restoreOverrideCursor()
+        message = HANDOUT_SAVED.format(week=week, path=target, pages=written.pages)
+        if written.problems:
+            message += HANDOUT_PICTURES_LEFT_OUT.format(count=len(written.problems),
+                                                        reasons="; ".join(written.problems))
+        self.show_status(message, seconds=30 if written.problems else 8)
 
     def _on_reload_requested(self, path: Path) -> None:
         self.library.check_in_background()

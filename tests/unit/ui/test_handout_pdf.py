@@ -347,17 +347,3 @@ def test_write_handout_pdf_writes_the_file(qapp, tmp_path):
     written = write_handout_pdf(routine, tmp_path / "h.pdf", page_size=A4)
     assert (tmp_path / "h.pdf").read_bytes() == written.data
     assert written.boxes == ()
-
-
-def test_pictures_drawn_beforehand_give_the_same_handout(qapp):
-    from player.ui.handout_pdf import draw_pictures
-
-    routine = load_routine(ROUTINES / "core-strength.yaml", load_library()).routine
-    assert routine is not None
-    drawn = draw_pictures(routine)
-    assert drawn and all(d.image is not None for d in drawn.values())
-    alone = render_handout_pdf(routine, 3, page_size=A4)
-    given = render_handout_pdf(routine, 3, page_size=A4, drawn=drawn)
-    assert given.pages == alone.pages
-    assert [(b.kind, b.text, b.page) for b in given.boxes] == [
-        (b.kind, b.text, b.page) for b in alone.boxes]
