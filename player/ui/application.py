@@ -10,7 +10,6 @@ player page and opens the file from the command line. :func:`run_gui` adds the r
 
 from __future__ import annotations
 
-import gc
 import linecache
 import logging
 import sys
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from player import APP_ID, paths, private_files
 from player.core.bundled import APP_ICON_FILE, bundled_routines
 from player.ui.controllers.app_settings import AppSettings
+from player.ui.controllers.collector import GuiThreadCollector
 from player.ui.controllers.cue_player import CuePlayer, SoundStatus
 from player.ui.controllers.library_model import RoutineLibrary
 from player.ui.controllers.session_controller import SessionController
@@ -75,6 +75,8 @@ class App:
     care: CareFeatures | None = None
     #: Reminders and the tray (player.ui.week_features), made by finish_startup.
     week: WeekFeatures | None = None
+    #: Python's garbage collector, run on the GUI thread only; made by finish_startup.
+    collector: GuiThreadCollector | None = None
 
 
 def build_app(qapp: QApplication, data_dir: Path, audio_factory: AudioFactory,
@@ -125,15 +127,15 @@ def start_in_tray(app: App) -> None:
 def finish_startup(app: App, file: str | Path | None = None, start: bool = False) -> None:
     """The rest of start-up, once the window is on the screen (does nothing the second time).
 
-    Turns the cyclic garbage collector back on (``player.app.main`` turns it off for the first
-    paint), starts the audio output, checks every routine, builds the player page, opens the
+    Hands the cyclic garbage collector (``player.app.main`` turns it off for the first paint)
+    to the GUI thread (:mod:`player.ui.controllers.collector`), starts the audio output, checks every routine, builds the player page, opens the
     history and wires the care features, opens ``file``. The routine files are checked on a
     worker thread (:meth:`RoutineLibrary.check_in_background`): no file can freeze the window.
     """
     if app.ready:
         return
     app.ready = True
-    gc.enable()
+    app.collector = GuiThreadCollector(app.window)
     _forget_module_sources()
     if app.audio is None:
         app.audio = app.audio_factory(app.sound_status.report)
@@ -192,6 +194,8 @@ def run_gui(data_dir_flag: str | None = None, file: str | None = None,
         return run_event_loop(qapp)
     finally:
         restore_hook()
+        if app is not None and app.collector is not None:
+            app.collector.stop()
         if app is not None and app.audio is not None:
             app.audio.close()
         if app is not None and app.care is not None:

@@ -87,6 +87,8 @@ class Harness:
         is not a person closing it) and the history, and put the application font back."""
         self.app.controller.close_session()
         self.window.close()
+        if self.app.collector is not None:
+            self.app.collector.stop()
         if self.app.care is not None:
             self.app.care.close()
         self.app.text_size.restore()

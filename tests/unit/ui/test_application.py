@@ -136,11 +136,12 @@ def test_run_gui_opens_the_window_with_a_file_and_returns_the_exit_code(
             LOG_FILE_NAME: 0o600, "history.sqlite3": 0o600, "settings.json": 0o600}
 
 
-def test_the_garbage_collector_is_off_until_the_first_paint(
+def test_the_garbage_collector_is_off_until_the_first_paint_then_runs_on_the_gui_thread(
         qapp: QApplication, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
 
     from player import app as entry_point
+    from player.ui.controllers import collector
 
     seen: list[bool] = []
     monkeypatch.setattr(application, "run_gui",
@@ -152,12 +153,16 @@ def test_the_garbage_collector_is_off_until_the_first_paint(
     try:
         assert entry_point.main(["--data-dir", str(tmp_path / "data")]) == 0
         assert seen == [False]  # off while Qt is imported and the window built
-        # The real start-up goes on to the first paint, which turns it back on.
+        # The real start-up goes on to the first paint, which hands collecting to a timer on
+        # the GUI thread: the interpreter's own stays off, so no worker thread collects.
         built = application.build_app(qapp, tmp_path / "data", application.playsound_output)
         qtbot.addWidget(built.window)
         application.show_window(built)
         assert not gc.isenabled()
         qtbot.waitUntil(lambda: built.ready)
+        assert not gc.isenabled() and built.collector is not None
+        assert built.collector.interval_ms == collector.SHOWN_INTERVAL_MS
+        built.collector.stop()
         assert gc.isenabled()
         assert built.audio is not None and built.care is not None
         built.audio.close()
