@@ -42,6 +42,7 @@ from player.core.programme import Programme
 from player.core.progress import Adherence, PainTrend
 from player.core.report import Report, build_report, change_words, chart_period, format_day
 from player.core.routine import Routine
+from player.ui.widgets.flow_layout import FlowLayout
 from player.ui.widgets.labels import TextLabel
 from player.ui.widgets.pain_chart import PainChart, mix_colours
 from player.ui.widgets.style import PAGE_MARGIN, TextRole
@@ -171,7 +172,7 @@ class HistoryView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(PAGE_MARGIN, PAGE_MARGIN // 2, PAGE_MARGIN, PAGE_MARGIN // 2)
         layout.setSpacing(8)
-        top = QHBoxLayout()
+        top = FlowLayout()  # the buttons go under the title when the page is narrow
         top.addWidget(TextLabel("Your history", TextRole.TITLE))
         top.addStretch(1)
         self.report_button = QPushButton("Save a report for your physiotherapist\u2026")

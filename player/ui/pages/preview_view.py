@@ -28,6 +28,7 @@ from player.core.text import without_bidi_controls
 from player.ui.controllers.library_model import RoutineLibrary
 from player.ui.widgets.labels import TextLabel
 from player.ui.widgets.style import PAGE_MARGIN, TextRole
+from player.ui.widgets.wrapping_items import wrap_items
 
 if TYPE_CHECKING:  # the routine model is imported on first use, after the window is shown
     from player.core.loader import LoadResult
@@ -276,7 +277,7 @@ class PreviewView(QStackedWidget):
         tree.setRootIsDecorated(False)
         tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        tree.setUniformRowHeights(True)
+        wrap_items(tree)  # in a narrow window a step's name wraps rather than ends in "..."
         header = tree.header()
         for column in range(3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
