@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -121,8 +121,8 @@ class LibraryView(QTreeWidget):
             header.addChild(self._item(entry))
 
     def _fit_width(self) -> None:
-        """Never narrower than a group heading or the longest word of a title needs (the rest
-        of a title wraps)."""
+        """Never narrower than the longest word of a group heading or a title needs (the rest
+        wraps), so the preview beside keeps as much room as it can."""
         margin = 2 * (self.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
         icon = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize) + margin
         need = 0
@@ -130,15 +130,12 @@ class LibraryView(QTreeWidget):
             group = self.topLevelItem(i)
             if group is None:
                 continue
-            need = max(need, QFontMetrics(group.font(0)).horizontalAdvance(group.text(0)))
-            for j in range(group.childCount()):
-                item = group.child(j)
-                if item is None:
-                    continue
-                metrics = QFontMetrics(item.font(0) if item.font(0) != QFont() else self.font())
-                words = item.text(0).split() or [""]
-                need = max(need, self.indentation() + icon +
-                           max(metrics.horizontalAdvance(word) for word in words))
+            items = [group, *(c for j in range(group.childCount()) if (c := group.child(j)))]
+            for item in items:
+                metrics = QFontMetrics(item.font(0))
+                room = 0 if item is group else self.indentation() + icon
+                need = max(need, room + max(metrics.horizontalAdvance(word)
+                                            for word in item.text(0).split() or [""]))
         length = self.header().sectionSizeHint(1)
         frame = 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width()
         self.setMinimumWidth(need + margin + length + frame)

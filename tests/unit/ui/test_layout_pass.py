@@ -29,6 +29,7 @@ SIZES = [(1024, 600), (1280, 800), (1920, 1080), (760, 1000)]
 ROUTINE = """\
 format: 1
 title: A routine with a long enough title to test how the header copes with it
+schedule: {times_per_week: 3, weeks: 6}
 defaults: {lead_in: 2s}
 blocks:
   - name: Warm-up and strength
@@ -129,7 +130,8 @@ def cut_labels(root: QWidget) -> list[str]:
             continue
         shown = _shown_rect(label, root)
         if not shown.isEmpty() and shown.size() != label.size():  # partly hidden
-            cut.append(f"{name}: {shown.height()} of {label.height()} px shown")
+            cut.append(f"{name}: {shown.width()}x{shown.height()} of {label.width()}x"
+                       f"{label.height()} px shown")
     for button in root.findChildren(QAbstractButton):
         if button.isVisibleTo(root) and button.text() and \
                 button.sizeHint().width() > button.width() + 1:
