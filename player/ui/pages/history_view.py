@@ -130,7 +130,10 @@ class SessionTableModel(QAbstractTableModel):
             if index.column() in (3, 4):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        # The tooltip says a cell's whole text: the columns keep a fixed width (nothing is
+        # measured over thousands of rows), so a long routine title ends in "...".
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
+                        Qt.ItemDataRole.ToolTipRole):
             return None
         s = self._sessions[index.row()]
         column = index.column()
