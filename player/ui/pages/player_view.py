@@ -406,15 +406,18 @@ class PlayerView(QWidget):
         narrow = self.width() < self.height() * PICTURE_ABOVE_RATIO
         self.body.setDirection(QBoxLayout.Direction.TopToBottom if narrow
                                else QBoxLayout.Direction.LeftToRight)
-        self._set_compact(self.height() < COMPACT_LINES * self.fontMetrics().height())
+        self._set_compact(self._is_low())
         self._fit_details()
         self._fit_controls()
 
     def follow_application_font(self) -> None:
         """After the large-text mode changed: the buttons' words may no longer fit beside, and
         the page may have become compact (or no longer be)."""
-        self._set_compact(self.height() < COMPACT_LINES * self.fontMetrics().height())
+        self._set_compact(self._is_low())
         self._fit_controls()
+
+    def _is_low(self) -> bool:
+        return self.height() < COMPACT_LINES * self.fontMetrics().height()
 
     @property
     def compact(self) -> bool:
@@ -473,10 +476,13 @@ class PlayerView(QWidget):
         return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:
-        """Recolour the pause overlay when the palette changes (a dark scheme)."""
+        """Recolour the pause overlay when the palette changes (a dark scheme); with a new
+        font (the large-text mode) the page may become compact, or no longer be."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._colour_pause_overlay()
+        elif event.type() == QEvent.Type.FontChange:
+            self._set_compact(self._is_low())
 
     def _colour_pause_overlay(self) -> None:
         palette = self.paused_label.palette()
