@@ -35,7 +35,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QApplication,
-    QHBoxLayout,
     QMainWindow,
     QMenu,
     QPushButton,
@@ -54,6 +53,7 @@ from player.ui.controllers.library_model import ROUTINE_SUFFIXES, RoutineLibrary
 from player.ui.controllers.session_controller import SessionController
 from player.ui.pages.library_view import LibraryView
 from player.ui.pages.preview_view import PreviewView
+from player.ui.widgets.flow_layout import FlowLayout
 from player.ui.widgets.labels import TextLabel
 from player.ui.widgets.message_strip import MessageStrip
 from player.ui.widgets.style import PAGE_MARGIN, TextSize
@@ -176,8 +176,8 @@ class MainWindow(QMainWindow):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(PAGE_MARGIN, PAGE_MARGIN // 2, PAGE_MARGIN, PAGE_MARGIN // 2)
-        #: The row of buttons at the top of the library page.
-        self.library_actions = QHBoxLayout()
+        #: The row of buttons at the top of the library page (more rows when it is narrow).
+        self.library_actions = FlowLayout()
         self.open_button = self._page_button("Open a routine file\u2026", "Open a routine file",
                                              QStyle.StandardPixmap.SP_DialogOpenButton)
         self.folder_button = self._page_button("My routines folder",
@@ -193,7 +193,12 @@ class MainWindow(QMainWindow):
         self.library_view = LibraryView(self.library)
         self.preview = PreviewView(self.library)
         splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.library_view)
+        column = QWidget()
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(0, 0, 0, 0)
+        column_layout.addWidget(self.library_view, 1)
+        column_layout.addWidget(self.library_view.empty_hint)
+        splitter.addWidget(column)
         splitter.addWidget(self.preview)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 5)

@@ -42,6 +42,7 @@ from player.core.programme import Programme
 from player.core.progress import Adherence, PainTrend
 from player.core.report import Report, build_report, change_words, chart_period, format_day
 from player.core.routine import Routine
+from player.ui.widgets.flow_layout import FlowLayout
 from player.ui.widgets.labels import TextLabel
 from player.ui.widgets.pain_chart import PainChart, mix_colours
 from player.ui.widgets.style import PAGE_MARGIN, TextRole
@@ -129,7 +130,10 @@ class SessionTableModel(QAbstractTableModel):
             if index.column() in (3, 4):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        # The tooltip says a cell's whole text: the columns keep a fixed width (nothing is
+        # measured over thousands of rows), so a long routine title ends in "...".
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole,
+                        Qt.ItemDataRole.ToolTipRole):
             return None
         s = self._sessions[index.row()]
         column = index.column()
@@ -171,7 +175,7 @@ class HistoryView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(PAGE_MARGIN, PAGE_MARGIN // 2, PAGE_MARGIN, PAGE_MARGIN // 2)
         layout.setSpacing(8)
-        top = QHBoxLayout()
+        top = FlowLayout()  # the buttons go under the title when the page is narrow
         top.addWidget(TextLabel("Your history", TextRole.TITLE))
         top.addStretch(1)
         self.report_button = QPushButton("Save a report for your physiotherapist\u2026")

@@ -68,6 +68,10 @@ TEXT_BUTTON_WIDTH = 96
 ICON_BUTTON_WIDTH = 44
 #: Room a session button needs beside its icon and words (padding and the gap between them).
 BUTTON_PADDING = 26
+#: A page lower than this many lines of text is compact: hidden lines give up their room (the
+#: clock may move a little between steps) and the countdown may shrink further, so that what
+#: to do is never cut (1024x600 with large text).
+COMPACT_LINES = 34
 #: How opaque the pause overlay is over the countdown (0-255): digits showing through blur the words.
 PAUSE_OVERLAY_ALPHA = 255
 
@@ -278,11 +282,8 @@ class PlayerView(QWidget):
         self.cap_label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.cap_label.setAccessibleName("Safety cap")
         column.addWidget(self.cap_label)
-        # Hidden lines keep their room, so the clock does not move from step to step.
-        for label in (self.set_label, self.side_label, self.caption_label, self.reps_label):
-            policy = label.sizePolicy()
-            policy.setRetainSizeWhenHidden(True)
-            label.setSizePolicy(policy)
+        self._compact: bool | None = None
+        self._set_compact(False)
         self.notice_label = TextLabel("", TextRole.BODY, wrap=True)
         self.notice_label.setAccessibleName("Notice")
         self.notice_label.setFrameShape(QFrame.Shape.StyledPanel)
@@ -405,12 +406,35 @@ class PlayerView(QWidget):
         narrow = self.width() < self.height() * PICTURE_ABOVE_RATIO
         self.body.setDirection(QBoxLayout.Direction.TopToBottom if narrow
                                else QBoxLayout.Direction.LeftToRight)
+        self._set_compact(self._is_low())
         self._fit_details()
         self._fit_controls()
 
     def follow_application_font(self) -> None:
-        """After the large-text mode changed: the buttons' words may no longer fit beside."""
+        """After the large-text mode changed: the buttons' words may no longer fit beside, and
+        the page may have become compact (or no longer be)."""
+        self._set_compact(self._is_low())
         self._fit_controls()
+
+    def _is_low(self) -> bool:
+        return self.height() < COMPACT_LINES * self.fontMetrics().height()
+
+    @property
+    def compact(self) -> bool:
+        """True while the page is too low for the room kept for hidden lines."""
+        return bool(self._compact)
+
+    def _set_compact(self, compact: bool) -> None:
+        """Hidden lines keep their room, so the clock does not move from step to step, unless
+        the page is compact (see :data:`COMPACT_LINES`)."""
+        if compact == self._compact:
+            return
+        self._compact = compact
+        for label in (self.set_label, self.side_label, self.caption_label, self.reps_label):
+            policy = label.sizePolicy()
+            policy.setRetainSizeWhenHidden(not compact)
+            label.setSizePolicy(policy)
+        self.countdown.set_compact(compact)
 
     def _control_buttons(self) -> list[QAbstractButton]:
         items = (self.extra_controls.itemAt(i) for i in range(self.extra_controls.count()))
@@ -452,10 +476,13 @@ class PlayerView(QWidget):
         return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:
-        """Recolour the pause overlay when the palette changes (a dark scheme)."""
+        """Recolour the pause overlay when the palette changes (a dark scheme); with a new
+        font (the large-text mode) the page may become compact, or no longer be."""
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:
             self._colour_pause_overlay()
+        elif event.type() == QEvent.Type.FontChange:
+            self._set_compact(self._is_low())
 
     def _colour_pause_overlay(self) -> None:
         palette = self.paused_label.palette()

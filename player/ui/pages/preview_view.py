@@ -26,8 +26,10 @@ from PySide6.QtWidgets import (
 from player.core.durations import format_duration
 from player.core.text import without_bidi_controls
 from player.ui.controllers.library_model import RoutineLibrary
+from player.ui.widgets.flow_layout import FlowLayout
 from player.ui.widgets.labels import TextLabel
 from player.ui.widgets.style import PAGE_MARGIN, TextRole
+from player.ui.widgets.wrapping_items import wrap_items
 
 if TYPE_CHECKING:  # the routine model is imported on first use, after the window is shown
     from player.core.loader import LoadResult
@@ -70,6 +72,16 @@ def has_progressions(routine: Routine) -> bool:
 
     return any(isinstance(step, ExerciseStep) and step.progressions
                for block in routine.blocks for step in block.steps)
+
+
+def _pair(label: QWidget, field: QWidget) -> QWidget:
+    """A label and its field, kept on one row when the row they sit in wraps."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(label)
+    row.addWidget(field)
+    return pair
 
 
 class PreviewView(QStackedWidget):
@@ -212,9 +224,10 @@ class PreviewView(QStackedWidget):
 
     def _build_start_row(self) -> QVBoxLayout:
         # Two rows (the buttons, then the week and the programme's start), so the page fits a
-        # 1024-pixel-wide screen beside the library without scrolling sideways.
+        # 1024-pixel-wide screen beside the library without scrolling sideways; each wraps
+        # onto more rows when narrower still (large text).
         rows = QVBoxLayout()
-        row = QHBoxLayout()
+        row = FlowLayout()
         rows.addLayout(row)
         self.start_button = QPushButton("Start routine")
         self.start_button.setAccessibleName("Start routine")
@@ -236,8 +249,7 @@ class PreviewView(QStackedWidget):
         self.easier_button.clicked.connect(self._on_easier_clicked)
         self.easier_button.hide()
         row.addWidget(self.easier_button)
-        row.addStretch(1)
-        row = QHBoxLayout()
+        row = FlowLayout(spacing=PAGE_MARGIN)
         rows.addLayout(row)
         from PySide6.QtWidgets import QSpinBox  # with the page, after the first paint
 
@@ -247,9 +259,7 @@ class PreviewView(QStackedWidget):
         self.week_box.setAccessibleName("Week of the schedule")
         self.week_box.valueChanged.connect(self._on_week_changed)
         self.week_label.setBuddy(self.week_box)
-        row.addWidget(self.week_label)
-        row.addWidget(self.week_box)
-        row.addSpacing(PAGE_MARGIN)
+        row.addWidget(_pair(self.week_label, self.week_box))
         from PySide6.QtWidgets import QDateEdit
 
         self.programme_label = TextLabel("", dim=True)
@@ -263,10 +273,7 @@ class PreviewView(QStackedWidget):
         self.start_date.dateChanged.connect(self._on_start_date_changed)
         self.start_label.setBuddy(self.start_date)
         row.addWidget(self.programme_label)
-        row.addSpacing(PAGE_MARGIN)
-        row.addWidget(self.start_label)
-        row.addWidget(self.start_date)
-        row.addStretch(1)
+        row.addWidget(_pair(self.start_label, self.start_date))
         return rows
 
     def _build_steps_tree(self) -> QTreeWidget:
@@ -276,7 +283,7 @@ class PreviewView(QStackedWidget):
         tree.setRootIsDecorated(False)
         tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        tree.setUniformRowHeights(True)
+        wrap_items(tree)  # in a narrow window a step's name wraps rather than ends in "..."
         header = tree.header()
         for column in range(3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)

@@ -64,11 +64,14 @@ class CountdownLabel(QLabel):
 
     #: The countdown never gets smaller than this many times the application font.
     MIN_SCALE = 4.0
+    #: ... or than this many times, in a window too low for more (see :meth:`set_compact`).
+    COMPACT_MIN_SCALE = 2.5
 
     def __init__(self, parent: QWidget | None = None) -> None:
         from PySide6.QtWidgets import QSizePolicy  # the player page is built after the first paint
 
         super().__init__(parent)
+        self._min_scale = self.MIN_SCALE
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -80,6 +83,14 @@ class CountdownLabel(QLabel):
         """Refit after the application font changed (the large-text mode)."""
         self._fit()
         self.updateGeometry()
+
+    def set_compact(self, compact: bool) -> None:
+        """In a low window let the digits shrink further, so the text under them fits."""
+        scale = self.COMPACT_MIN_SCALE if compact else self.MIN_SCALE
+        if scale != self._min_scale:
+            self._min_scale = scale
+            self._fit()
+            self.updateGeometry()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """Refit the digits to the new size."""
@@ -95,7 +106,7 @@ class CountdownLabel(QLabel):
     def _min_pixels(self) -> float:
         app_font = QApplication.font()
         points = app_font.pointSizeF() if app_font.pointSizeF() > 0 else 10.0
-        return points * 96 / 72 * self.MIN_SCALE
+        return points * 96 / 72 * self._min_scale
 
     def _font_at(self, pixels: float) -> QFont:
         font = QFont(QApplication.font())

@@ -66,6 +66,8 @@ def test_model_lists_sessions_newest_first_with_their_ratings(qtbot):
     assert row[5].startswith(str(pain.before)) and row[6].startswith(str(pain.after))
     assert model.headerData(5, Qt.Orientation.Horizontal) == "Pain before"
     assert model.row_of(newest.id) == 0
+    # A title cut short by its fixed-width column is whole in the tooltip.
+    assert [model.data(model.index(0, c), Qt.ItemDataRole.ToolTipRole) for c in range(7)] == row
 
 
 def test_adherence_and_pain_summary(view):

@@ -61,6 +61,21 @@ def test_user_routines_folder_is_created_and_listed(make_harness, isolated_data_
     h.show()
     own = [e for e in h.app.library.entries() if e.group is Group.USER]
     assert [e.title for e in own] == ["My own stretches"]
+    assert not h.window.library_view.empty_hint.isVisible()
+
+
+def test_an_empty_own_folder_says_so_in_a_wrapped_label_not_a_cut_short_tree_item(
+        make_harness) -> None:
+    h = make_harness()
+    h.show()
+    view = h.window.library_view
+    hint = view.empty_hint
+    assert hint.isVisible() and hint.wordWrap()
+    assert ".yaml" in hint.text()
+    assert hint.toolTip() == str(h.app.library.user_dir)
+    groups = [view.topLevelItem(i) for i in range(view.topLevelItemCount())]
+    own = next(g for g in groups if g.text(0) == Group.USER.value)
+    assert own.childCount() == 0
 
 
 def test_selecting_a_routine_previews_it_like_the_timeline_command(

@@ -211,3 +211,28 @@ def test_the_picture_goes_above_the_countdown_in_a_narrow_window(
         assert picture.bottom() < clock.top()
     else:
         assert picture.right() < clock.left() and picture.top() == clock.top()
+
+
+def test_a_low_page_with_large_text_is_compact_and_keeps_no_room_for_hidden_lines(
+        harness: Harness, tmp_path: Path) -> None:
+    path = tmp_path / "hold.yaml"
+    path.write_text(HOLD)
+    harness.show()
+    harness.window.resize(1280, 800)
+    start(harness, path)
+    harness.advance(1)
+    p = harness.player
+    assert not p.compact
+    assert p.reps_label.sizePolicy().retainSizeWhenHidden()
+    roomy_floor = p.countdown.minimumSizeHint().height()
+    harness.window.large_text_action.trigger()  # as from the View menu
+    harness.window.resize(1024, 600)
+    harness.settle()
+    assert p.compact
+    assert not p.reps_label.sizePolicy().retainSizeWhenHidden()
+    assert not p.caption_label.sizePolicy().retainSizeWhenHidden()
+    # Large text makes the font bigger, yet the digits' floor is lower than at normal size.
+    assert p.countdown.minimumSizeHint().height() < roomy_floor
+    harness.window.resize(1280, 800)
+    harness.settle()
+    assert not p.compact and p.reps_label.sizePolicy().retainSizeWhenHidden()
