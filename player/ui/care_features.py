@@ -139,7 +139,7 @@ class CareFeatures(QObject):
         self.hurts_button.setAccessibleName("This hurts: rate the pain and ease off")
         self.hurts_button.setShortcut(QKeySequence("H"))
         self.hurts_button.setToolTip("This hurts (H)")
-        self.window.player.extra_controls.addWidget(self.hurts_button)
+        self.window.on_player_page(lambda page: page.extra_controls.addWidget(self.hurts_button))
         self.window.extra_shortcuts.append(("H", "This hurts: rate the pain and ease off"))
         menu = self.window.history_menu
         menu.addAction("Daily &check-in\u2026", self.check_in)

@@ -159,7 +159,9 @@ def test_the_garbage_collector_is_off_until_the_first_paint(
         assert not gc.isenabled()
         qtbot.waitUntil(lambda: built.ready)
         assert gc.isenabled()
-        assert built.audio is not None and built.care is not None
+        assert built.care is not None
+        qtbot.waitUntil(lambda: built.audio is not None)  # once the window is complete
+        assert built.audio is not None
         built.audio.close()
         built.care.close()
     finally:
