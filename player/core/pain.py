@@ -58,8 +58,9 @@ class _AsOf(list[PainRating]):
     """Ratings already filtered to ``now`` and sorted (see :func:`as_of`)."""
 
 
-#: The last ratings sorted by :func:`as_of`: the tuple, its limit and the result.
-_RECENT_AS_OF: list[tuple[tuple[PainRating, ...], datetime, _AsOf]] = []
+#: The last tuple of ratings :func:`as_of` was asked of: the tuple, and its ratings sorted by
+#: instant with those instants (any limit is then a bisection of them).
+_RECENT_AS_OF: list[tuple[tuple[PainRating, ...], list[float], list[PainRating]]] = []
 
 
 def as_of(ratings: Iterable[PainRating], now: datetime) -> list[PainRating]:
@@ -67,23 +68,25 @@ def as_of(ratings: Iterable[PainRating], now: datetime) -> list[PainRating]:
 
     Filtered and sorted by instant, not by wall time (two ratings in the repeated hour of a
     daylight-saving change compare by their wall times within one zone). The report, the
-    advice and the chart each ask this of the same tuple of years of ratings at the same
-    moment, so the last tuple's answer is kept (a copy is returned: callers may change it).
+    advice, the chart and the next-morning check each ask this of the same tuple of years of
+    ratings, each at its own moment, so the last tuple's ratings are kept sorted with their
+    instants (a copy is returned: callers may change it).
     """
-    limit = latest_allowed(now)
+    cut = latest_allowed(now).timestamp()
     if isinstance(ratings, tuple):
-        for known, at, done in _RECENT_AS_OF:
-            if known is ratings and at == limit:
-                return _AsOf(done)
-    cut = limit.timestamp()
-    # One instant per rating, compared and sorted as floats (aware datetimes compare slower).
+        for known, stamps, ordered in _RECENT_AS_OF:
+            if known is ratings:
+                return _AsOf(ordered[:bisect.bisect_right(stamps, cut)])
+        # One instant per rating, compared and sorted as floats (aware datetimes compare
+        # slower); the sort is stable, so equal instants keep the tuple's order.
+        stamped = sorted(((r.at.timestamp(), r) for r in ratings), key=_first)
+        stamps = [stamp for stamp, _ in stamped]
+        ordered = [r for _, r in stamped]
+        _RECENT_AS_OF[:] = [(ratings, stamps, ordered)]  # held here so its id stays its own
+        return _AsOf(ordered[:bisect.bisect_right(stamps, cut)])
     stamped = [(stamp, r) for r in ratings if (stamp := r.at.timestamp()) <= cut]
     stamped.sort(key=_first)
-    result = _AsOf(r for _, r in stamped)
-    if isinstance(ratings, tuple):  # immutable, and held here so its id stays its own
-        _RECENT_AS_OF[:] = [(ratings, limit, result)]
-        return _AsOf(result)
-    return result
+    return _AsOf(r for _, r in stamped)
 
 
 def _first(pair: tuple[float, PainRating]) -> float:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.metadata
 import os
 import shutil
 import sqlite3
@@ -431,6 +430,8 @@ INTEGRITY_CHECK_DAYS: Final = 7
 
 def app_version() -> str:
     """This app's version as installed ("" when run from a tree that is not installed)."""
+    import importlib.metadata  # slow to import (email, csv), and only needed by a migration
+
     try:
         return importlib.metadata.version("routine-player")
     except importlib.metadata.PackageNotFoundError:
