@@ -18,7 +18,6 @@ A rating dated more than 10 minutes after ``now`` is not part of the history as 
 from __future__ import annotations
 
 import bisect
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -91,6 +90,16 @@ def as_of(ratings: Iterable[PainRating], now: datetime) -> list[PainRating]:
 
 def _first(pair: tuple[float, PainRating]) -> float:
     return pair[0]
+
+
+def _median(values: list[int]) -> float:
+    """The median, as :func:`statistics.median` gives it (not imported: it costs start-up
+    10 ms of fractions and decimal)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 @dataclass(frozen=True)
@@ -182,7 +191,7 @@ class RestingHistory:
 
     @staticmethod
     def _level(entries: Sequence[_Entry], kind: LevelKind, day: date) -> Level:
-        return Level(float(statistics.median(e.rating for e in entries)), kind, day,
+        return Level(_median([e.rating for e in entries]), kind, day,
                      tuple(sorted({e.day for e in entries})), len(entries))
 
     def weekly_level(self, day: date) -> Level | None:

@@ -544,3 +544,16 @@ def test_the_next_morning_check_of_the_last_of_years_of_sessions(now: datetime, 
     assert (found is not None and found.session_id == 799) is due
     later = {**starts, 800: on(d(1), 8)}  # a session (no rating yet) the next morning
     assert morning_after_due(ratings, on(d(1), 9), later) is None
+
+
+def test_the_levels_median_is_the_statistics_median() -> None:
+    import random
+    import statistics
+
+    from player.core.pain import _median
+
+    rng = random.Random(4)
+    for n in (1, 2, 3, 4, 7, 14, 15):
+        values = [rng.randint(0, 10) for _ in range(n)]
+        assert _median(values) == statistics.median(values)
+        assert isinstance(_median(values), float)
