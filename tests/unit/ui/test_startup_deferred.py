@@ -54,3 +54,28 @@ def test_a_session_started_from_the_command_line_hears_its_first_cue(
     finish_startup(h.app, path, start=True)  # no idle moment yet: the session needs sound now
     assert h.app.controller.in_play and h.app.audio is h.output
     assert h.output.played  # the get-ready cue went to the output, not to a flash
+
+
+def test_start_up_reads_the_sessions_uncounted_and_the_history_page_shows_the_counts(
+        make_harness, qapp: QApplication, isolated_data_dir: Path) -> None:
+    from datetime import timedelta
+
+    from player.core.history import StepEvent
+    from player.ui.controllers.care_controller import local_now
+    from tests.unit.ui.test_care_in_window import stored
+
+    day = local_now() - timedelta(days=3)
+    with stored(isolated_data_dir) as store:
+        sid = store.start_session(routine_title="Counted", started_at=day)
+        for index, status in enumerate(["completed", "completed", "skipped"]):
+            store.record_step(StepEvent(sid, index, f"Step {index}", "exercise", status, 2.0,
+                                        day))
+        store.finish_session(sid, "partly_done", day + timedelta(minutes=5))
+    h = started(make_harness, qapp)
+    assert h.app.care is not None
+    [summary] = h.app.care.sessions()  # what the banner, programme and reminders need
+    assert summary.id == sid and summary.steps_completed is None
+    h.app.care.show_history()
+    model = h.app.care._history_view.model  # type: ignore[union-attr]
+    row = [model.index(0, column).data() for column in range(5)]
+    assert row[1] == "Counted" and row[3:] == ["2", "1"]
