@@ -332,11 +332,12 @@ class CareFeatures(QObject):
 
     def _start_plan(self, plan: SessionPlan,
                     carried: Sequence[tuple[int, StepStatus]] = ()) -> bool:
+        player = self.window.player  # subscribed before the session's first events
         if not self.controller.start(plan, carried):
             if self.recorder is not None:
                 self.recorder.cancel_continue()
             return False
-        self.window.show_page(self.window.player)
+        self.window.show_page(player)
         return True
 
     # --- ratings and questions ---------------------------------------------------------------
