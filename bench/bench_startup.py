@@ -19,6 +19,9 @@ window (issue 12's targets: first paint <= 1.5 x bare; complete <= 2 x with an e
 <= 2.5 x with 10 years). With ``--platform xcb`` (the default when Xvfb is installed) the windows
 are real X windows on a private Xvfb server.
 
+``--compare TREE`` times the app of another checkout too (e.g. ``git archive main`` unpacked),
+alternating with this one in the same runs, to measure a change before and after.
+
 ``--reference`` (a diagnostic; it changes neither figure above) also times a third child: a
 plain PySide6 window with the same kinds of widgets as the library page (a menu bar, two
 buttons with standard icons, a two-column tree of routines, a label, a status bar) and none of
@@ -95,7 +98,8 @@ show_window(app)
 qapp.exec()
 if app.care is not None:
     app.care.close()
-app.audio.close(timeout=0)
+if app.audio is not None:  # made once the window is complete, maybe not yet
+    app.audio.close(timeout=0)
 """
 
 REFERENCE_CHILD = _CHILD_PRELUDE + """
@@ -202,6 +206,9 @@ def main() -> int:
                         help="also time a plain PySide6 window with the same kinds of widgets")
     parser.add_argument("--years", type=int, default=10,
                         help="years of history for the second app child (0: skip it)")
+    parser.add_argument("--compare", metavar="TREE", type=Path,
+                        help="also time the app of another checkout (e.g. main's files, from "
+                             "git archive) in the same runs, alternating with this one")
     parser.add_argument("--installed-python", metavar="PYTHON",
                         help="also time the app installed (from its wheel) in the environment of "
                              "PYTHON, started from outside the checkout (bench/bench_wheel.py)")
@@ -234,6 +241,10 @@ def main() -> int:
             bare_code = BARE_CHILD.format(path_setup=checkout)
             reference_code = REFERENCE_CHILD.format(path_setup=checkout)
             installed_code = APP_CHILD.format(path_setup="", data=data)
+            other = f"sys.path.insert(0, {str(args.compare)!r})" if args.compare else ""
+            compare_code = APP_CHILD.format(path_setup=other, data=data)
+            compare_years_code = years_code and APP_CHILD.format(path_setup=other,
+                                                                 data=str(years_data))
             elsewhere = Path(data)
 
             def installed() -> float:
@@ -247,6 +258,9 @@ def main() -> int:
                 run_child(reference_code, env)
             if args.installed_python:
                 installed()
+            if args.compare:
+                run_child(compare_code, env)
+            compared: dict[str, list[float]] = {"SHOWN": [], "COMPLETE": [], "YEARS": []}
             app_times, bare_times, reference_times, installed_times = [], [], [], []
             complete_times: list[float] = []
             years_times: list[float] = []
@@ -261,6 +275,13 @@ def main() -> int:
                     reference_times.append(run_child(reference_code, env))
                 if args.installed_python:
                     installed_times.append(installed())
+                if args.compare:
+                    moments = run_moments(compare_code, env)
+                    compared["SHOWN"].append(moments["SHOWN"])
+                    compared["COMPLETE"].append(moments["COMPLETE"])
+                    if compare_years_code:
+                        compared["YEARS"].append(run_moments(compare_years_code,
+                                                             env)["COMPLETE"])
     finally:
         pycache.cleanup()
         if server is not None:
@@ -290,6 +311,14 @@ def main() -> int:
         print(f"installed from wheel: median {app_ms(installed_median)}  "
               f"(min {app_ms(min(installed_times))}, max {app_ms(max(installed_times))})")
         print(f"ratio installed / editable: {installed_median / app_median:.2f}")
+    if args.compare:
+        print(f"{args.compare} (same runs):")
+        for label, key in (("first paint", "SHOWN"), ("window complete, empty history",
+                                                      "COMPLETE"),
+                           (f"window complete, {args.years} years", "YEARS")):
+            if compared[key]:
+                median = statistics.median(compared[key])
+                print(f"  {label}: median {app_ms(median)}, {median / bare_median:.2f} x bare")
     if reference_times:
         reference_median = statistics.median(reference_times)
         print(f"plain PySide6 window with the library page's kinds of widgets (diagnostic): "

@@ -265,7 +265,8 @@ def shoot(out: Path, size: tuple[int, int] = SIZE) -> int:
     settle(500)
 
     window.close()
-    app.audio.close()
+    if app.audio is not None:
+        app.audio.close()
     shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 

@@ -18,7 +18,6 @@ A rating dated more than 10 minutes after ``now`` is not part of the history as 
 from __future__ import annotations
 
 import bisect
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -58,8 +57,9 @@ class _AsOf(list[PainRating]):
     """Ratings already filtered to ``now`` and sorted (see :func:`as_of`)."""
 
 
-#: The last ratings sorted by :func:`as_of`: the tuple, its limit and the result.
-_RECENT_AS_OF: list[tuple[tuple[PainRating, ...], datetime, _AsOf]] = []
+#: The last tuple of ratings :func:`as_of` was asked of: the tuple, and its ratings sorted by
+#: instant with those instants (any limit is then a bisection of them).
+_RECENT_AS_OF: list[tuple[tuple[PainRating, ...], list[float], list[PainRating]]] = []
 
 
 def as_of(ratings: Iterable[PainRating], now: datetime) -> list[PainRating]:
@@ -67,27 +67,39 @@ def as_of(ratings: Iterable[PainRating], now: datetime) -> list[PainRating]:
 
     Filtered and sorted by instant, not by wall time (two ratings in the repeated hour of a
     daylight-saving change compare by their wall times within one zone). The report, the
-    advice and the chart each ask this of the same tuple of years of ratings at the same
-    moment, so the last tuple's answer is kept (a copy is returned: callers may change it).
+    advice, the chart and the next-morning check each ask this of the same tuple of years of
+    ratings, each at its own moment, so the last tuple's ratings are kept sorted with their
+    instants (a copy is returned: callers may change it).
     """
-    limit = latest_allowed(now)
+    cut = latest_allowed(now).timestamp()
     if isinstance(ratings, tuple):
-        for known, at, done in _RECENT_AS_OF:
-            if known is ratings and at == limit:
-                return _AsOf(done)
-    cut = limit.timestamp()
-    # One instant per rating, compared and sorted as floats (aware datetimes compare slower).
+        for known, stamps, ordered in _RECENT_AS_OF:
+            if known is ratings:
+                return _AsOf(ordered[:bisect.bisect_right(stamps, cut)])
+        # One instant per rating, compared and sorted as floats (aware datetimes compare
+        # slower); the sort is stable, so equal instants keep the tuple's order.
+        stamped = sorted(((r.at.timestamp(), r) for r in ratings), key=_first)
+        stamps = [stamp for stamp, _ in stamped]
+        ordered = [r for _, r in stamped]
+        _RECENT_AS_OF[:] = [(ratings, stamps, ordered)]  # held here so its id stays its own
+        return _AsOf(ordered[:bisect.bisect_right(stamps, cut)])
     stamped = [(stamp, r) for r in ratings if (stamp := r.at.timestamp()) <= cut]
     stamped.sort(key=_first)
-    result = _AsOf(r for _, r in stamped)
-    if isinstance(ratings, tuple):  # immutable, and held here so its id stays its own
-        _RECENT_AS_OF[:] = [(ratings, limit, result)]
-        return _AsOf(result)
-    return result
+    return _AsOf(r for _, r in stamped)
 
 
 def _first(pair: tuple[float, PainRating]) -> float:
     return pair[0]
+
+
+def _median(values: list[int]) -> float:
+    """The median, as :func:`statistics.median` gives it (not imported: it costs start-up
+    10 ms of fractions and decimal)."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 @dataclass(frozen=True)
@@ -179,7 +191,7 @@ class RestingHistory:
 
     @staticmethod
     def _level(entries: Sequence[_Entry], kind: LevelKind, day: date) -> Level:
-        return Level(float(statistics.median(e.rating for e in entries)), kind, day,
+        return Level(_median([e.rating for e in entries]), kind, day,
                      tuple(sorted({e.day for e in entries})), len(entries))
 
     def weekly_level(self, day: date) -> Level | None:

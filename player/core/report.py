@@ -14,6 +14,7 @@ Pure Python, no Qt, no database: the store gives the history, the caller the can
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -101,7 +102,9 @@ def find_played_routine(session: Session, candidates: Iterable[Path],
     """The routine *session* played, if one of *candidates* still loads as it.
 
     A file with the session's content hash wins (found by hashing, so only that file is
-    parsed); else one with its title (and version, when the session has one).
+    parsed); else one with its title (and version, when the session has one), tried first
+    among the files whose ``title:`` line reads as that title, so the others are parsed only
+    when none of those is it.
     """
     readable: list[tuple[Path, bytes]] = []
     for path in candidates:
@@ -114,6 +117,7 @@ def find_played_routine(session: Session, candidates: Iterable[Path],
             if routine is not None and routine.title == session.routine_title:
                 return routine
         readable.append((path, data))
+    readable.sort(key=lambda item: _title_line(item[1]) != session.routine_title)  # stable
     for path, data in readable:
         routine = load_routine_bytes(data, path, library).routine
         if routine is None or routine.title != session.routine_title:
@@ -121,6 +125,19 @@ def find_played_routine(session: Session, candidates: Iterable[Path],
         if not session.routine_version or routine.version == session.routine_version:
             return routine
     return None
+
+
+_TITLE_LINE = re.compile(rb"^title:[ \t]*(?P<title>[^#\n]*?)[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _title_line(data: bytes) -> str:
+    """The title as a plain or quoted one-line ``title:`` gives it ("" otherwise): a hint of
+    which file to parse first, never the answer."""
+    match = _TITLE_LINE.search(data, 0, 16_384)
+    title = match.group("title").strip().decode("utf-8", "replace") if match else ""
+    if len(title) >= 2 and title[0] == title[-1] and title[0] in "\"'":
+        title = title[1:-1]
+    return title
 
 
 def schedule_for(routine: Routine, sessions: Iterable[Session], today: date,

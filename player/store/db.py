@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.metadata
 import os
 import shutil
 import sqlite3
@@ -429,8 +428,11 @@ INTEGRITY_CHECKED_KEY: Final = "integrity_checked_on"
 INTEGRITY_CHECK_DAYS: Final = 7
 
 
+@functools.cache
 def app_version() -> str:
     """This app's version as installed ("" when run from a tree that is not installed)."""
+    import importlib.metadata  # slow to import (email, csv), and only needed by a migration
+
     try:
         return importlib.metadata.version("routine-player")
     except importlib.metadata.PackageNotFoundError:
@@ -463,10 +465,13 @@ def migrate(
     conn: sqlite3.Connection,
     target: int = SCHEMA_VERSION,
     migrations: Sequence[Migration] = MIGRATIONS,
+    *,
+    record_reader: bool = True,
 ) -> int:
     """Bring the schema up to version *target*, one migration per transaction.
 
-    Returns the version found before migrating. If a migration fails the database stays at the
+    ``record_reader`` records this app's version as the file's reader once it reaches the
+    target (not for a scratch schema). Returns the version found before migrating. If a migration fails the database stays at the
     last version that was reached and the error propagates.
     """
     found = user_version(conn)
@@ -483,7 +488,8 @@ def migrate(
                     raise sqlite3.IntegrityError(
                         f"migration {number} broke a reference from table {broken[0]}")
                 conn.execute(f"PRAGMA user_version = {number:d}")
-                if number == target and _has_table(conn, "app_info") and app_version():
+                if (record_reader and number == target and _has_table(conn, "app_info")
+                        and app_version()):
                     conn.execute("INSERT OR REPLACE INTO app_info (key, value) VALUES (?, ?)",
                                  (READER_VERSION_KEY, app_version()))
     finally:
@@ -523,7 +529,7 @@ def expected_columns(version: int) -> dict[str, tuple[Column, ...]]:
     """The tables and columns that migrations 1 to *version* make, built once in memory."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        migrate(conn, version)
+        migrate(conn, version, record_reader=False)
         return table_columns(conn)
     finally:
         conn.close()

@@ -3,8 +3,9 @@
 :func:`build_app` makes and wires every object (tests, the screenshot script and the benchmarks
 call it too, with their own audio output and clock); :func:`show_window` shows the window with
 the routine titles listed, and once it is on the screen :func:`finish_startup` does the rest:
-it starts the audio output (which loads the sound library), checks every routine, builds the
-player page and opens the file from the command line. :func:`run_gui` adds the real
+it checks every routine, opens the history and decides the care banner, and opens the file from
+the command line; the audio output (which loads the sound library) and the player page follow
+when the window is complete or a session needs them. :func:`run_gui` adds the real
 ``QApplication``, logging, the error hook, the real audio output and the event loop.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -48,6 +50,9 @@ APP_NAME = APP_ID
 #: The log file, in the data folder: unexpected errors are written here with their traceback.
 LOG_FILE_NAME = "routine-player.log"
 LOG_FILE_MAX_BYTES = 512_000
+#: How long after the library's first check :func:`finish_idle_startup` runs (unless a session
+#: needs it sooner): the window is complete by then, and the sound library loads while it idles.
+IDLE_STARTUP_DELAY_MS = 300
 
 #: Makes the audio output, given the callback it must call when sound turns out not to work.
 AudioFactory = Callable[["UnavailableCallback"], "AudioOutput"]
@@ -128,20 +133,19 @@ def finish_startup(app: App, file: str | Path | None = None, start: bool = False
     """The rest of start-up, once the window is on the screen (does nothing the second time).
 
     Hands the cyclic garbage collector (``player.app.main`` turns it off for the first paint)
-    to the GUI thread (:mod:`player.ui.controllers.collector`), starts the audio output, checks every routine, builds the player page, opens the
+    to the GUI thread (:mod:`player.ui.controllers.collector`), checks every routine, opens the
     history and wires the care features, opens ``file``. The routine files are checked on a
     worker thread (:meth:`RoutineLibrary.check_in_background`): no file can freeze the window.
+    The audio output and the preview's pages follow once the window is complete
+    (:func:`finish_idle_startup`), the player page when a session first starts.
     """
     if app.ready:
         return
     app.ready = True
     app.collector = GuiThreadCollector(app.window)
     _forget_module_sources()
-    if app.audio is None:
-        app.audio = app.audio_factory(app.sound_status.report)
-        app.cue_player.set_output(app.audio)
     app.library.check_in_background()
-    app.window.build_player_page()
+    _after_window_complete(app)
     from player.ui.care_features import install_care
 
     app.care = install_care(app)
@@ -151,6 +155,30 @@ def finish_startup(app: App, file: str | Path | None = None, start: bool = False
     _forget_module_sources()
     if file is not None:
         app.window.open_file(Path(file), start=start)
+
+
+def _after_window_complete(app: App) -> None:
+    """Run :func:`finish_idle_startup` :data:`IDLE_STARTUP_DELAY_MS` after the library's first
+    check (the window is complete by then), or when the player page is built if sooner."""
+    def after_check() -> None:
+        app.library.checked.disconnect(after_check)
+        QTimer.singleShot(IDLE_STARTUP_DELAY_MS, app.window, lambda: finish_idle_startup(app))
+
+    app.library.checked.connect(after_check)
+    app.window.on_player_page(lambda _page: finish_idle_startup(app))
+
+
+def finish_idle_startup(app: App) -> None:
+    """The start-up work the complete window does not wait for (does nothing the second time):
+    the preview's routine and errors pages (ready for the first routine chosen) and the audio
+    output, whose worker thread imports playsound3, which probes for players: done with the rest
+    of start-up, it held the interpreter lock while the library was checked and the care banner
+    decided. The player page is built before a session's first cue, so no cue misses it.
+    """
+    app.window.preview.build_pages()
+    if app.audio is None:
+        app.audio = app.audio_factory(app.sound_status.report)
+        app.cue_player.set_output(app.audio)
 
 
 def _forget_module_sources() -> None:

@@ -112,6 +112,7 @@ class CareFeatures(QObject):
         self._prompts: list[Callable[[], None]] = []
         self._history_view: QWidget | None = None
         self._sessions: tuple[StoredSession, ...] | None = None  # read for the preview
+        self._counted: tuple[StoredSession, ...] | None = None  # and for the history page
         self._build()
         self._wire()
         self.thermal = ThermalCare(self.controller, store, session_id=lambda: self.session_id,
@@ -139,7 +140,7 @@ class CareFeatures(QObject):
         self.hurts_button.setAccessibleName("This hurts: rate the pain and ease off")
         self.hurts_button.setShortcut(QKeySequence("H"))
         self.hurts_button.setToolTip("This hurts (H)")
-        self.window.player.extra_controls.addWidget(self.hurts_button)
+        self.window.on_player_page(lambda page: page.extra_controls.addWidget(self.hurts_button))
         self.window.extra_shortcuts.append(("H", "This hurts: rate the pain and ease off"))
         menu = self.window.history_menu
         menu.addAction("Daily &check-in\u2026", self.check_in)
@@ -231,16 +232,26 @@ class CareFeatures(QObject):
         self.ask_morning_after()
 
     def sessions(self) -> tuple[StoredSession, ...]:
-        """The sessions recorded, read once and again after each session starts or ends."""
+        """The sessions recorded, without their step counts (None: counting years of step
+        events is most of the read), read once and again after each session starts or ends."""
         if self._sessions is None:
-            self._sessions = ()
-            if self.store is not None:
-                try:
-                    self._sessions = tuple(self.store.sessions())
-                except StoreError as exc:
-                    self._on_store_failed(str(exc))
-                    return ()
+            self._sessions = self._read_sessions(step_counts=False)
         return self._sessions
+
+    def _counted_sessions(self) -> tuple[StoredSession, ...]:
+        """The sessions with their step counts, for the history page (read as ``sessions``)."""
+        if self._counted is None:
+            self._counted = self._read_sessions(step_counts=True)
+        return self._counted
+
+    def _read_sessions(self, *, step_counts: bool) -> tuple[StoredSession, ...]:
+        if self.store is None:
+            return ()
+        try:
+            return tuple(self.store.sessions(step_counts=step_counts))
+        except StoreError as exc:
+            self._on_store_failed(str(exc))
+            return ()
 
     def programme_of(self, routine: Routine) -> Programme | None:
         """``routine``'s programme: from the start chosen, else its first session recorded."""
@@ -250,7 +261,7 @@ class CareFeatures(QObject):
                              self.app.settings.chosen_starts())
 
     def _forget_sessions(self, *_args: object) -> None:
-        self._sessions = None
+        self._sessions = self._counted = None
         self.window.preview.refresh_programme()
 
     def _follow_thresholds(self) -> None:
@@ -321,11 +332,12 @@ class CareFeatures(QObject):
 
     def _start_plan(self, plan: SessionPlan,
                     carried: Sequence[tuple[int, StepStatus]] = ()) -> bool:
+        player = self.window.player  # subscribed before the session's first events
         if not self.controller.start(plan, carried):
             if self.recorder is not None:
                 self.recorder.cancel_continue()
             return False
-        self.window.show_page(self.window.player)
+        self.window.show_page(player)
         return True
 
     # --- ratings and questions ---------------------------------------------------------------
@@ -669,7 +681,8 @@ class CareFeatures(QObject):
             self._history_view = view
         # The care controller already holds every rating, the answers and the banner events.
         care = self.care
-        data = HistoryData(care.ratings, self.sessions(), care.symptoms, care.banner_events,
+        data = HistoryData(care.ratings, self._counted_sessions(), care.symptoms,
+                           care.banner_events,
                            care.symptom_history, care.confirmations)
         self._history_view.set_report(self._report(data))  # type: ignore[attr-defined]
         self.window.show_page(self._history_view)

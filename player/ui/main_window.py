@@ -10,9 +10,11 @@ Where other features plug in (see also :mod:`player.ui.controllers.session_contr
   history view) that :meth:`MainWindow.show_page` switches to;
 * :attr:`PlayerView.extra_controls` / :attr:`PlayerView.finished_extras` on :attr:`player`.
 
-The player page is built on first use of :attr:`MainWindow.player` (the app does it right after
-the window is first shown, with the preview's routine and errors pages), so the window opens
-without loading the session machinery; the screen flash is made with the first visual cue.
+The player page is built on first use of :attr:`MainWindow.player` (when a session first
+starts), so neither the first paint nor the rest of start-up loads the session machinery: a
+feature that adds to it does so through :meth:`MainWindow.on_player_page`. The preview builds
+its routine and errors pages with the first routine it shows; the screen flash is made with the
+first visual cue.
 """
 
 from __future__ import annotations
@@ -112,6 +114,7 @@ class MainWindow(QMainWindow):
 
     first_painted = Signal()
     page_shown = Signal(object)  # the page widget just shown (see show_page)
+    player_page_built = Signal(object)  # the PlayerView, once (see on_player_page)
 
     def __init__(self, library: RoutineLibrary, settings: AppSettings,
                  controller: SessionController, cue_player: CuePlayer,
@@ -308,18 +311,26 @@ class MainWindow(QMainWindow):
         return self.build_player_page()
 
     def build_player_page(self) -> PlayerView:
-        """Build the player page (and the preview's routine and errors pages) unless they
-        exist; returns the player page."""
-        self.preview.build_pages()
+        """Build the player page unless it exists (telling :meth:`on_player_page`'s callbacks);
+        returns it."""
         if self._player is None:
             from player.ui.pages.player_view import PlayerView
 
-            self._player = PlayerView(self.controller, self.commands)
-            self._player.back_requested.connect(self.back_to_library)
-            self._player.again_requested.connect(self._on_again_requested)
-            self._player.resume_requested.connect(self._on_resume_requested)
-            self.pages.insertWidget(1, self._player)
+            player = self._player = PlayerView(self.controller, self.commands)
+            player.back_requested.connect(self.back_to_library)
+            player.again_requested.connect(self._on_again_requested)
+            player.resume_requested.connect(self._on_resume_requested)
+            self.pages.insertWidget(1, player)
+            self.player_page_built.emit(player)
         return self._player
+
+    def on_player_page(self, callback: Callable[[PlayerView], None]) -> None:
+        """Call ``callback`` with the player page once it is built (now, if it is): how a
+        feature adds its controls without building the page before a session needs it."""
+        if self._player is not None:
+            callback(self._player)
+        else:
+            self.player_page_built.connect(callback)
 
     def fit_to_screen(self) -> None:
         """Open at :data:`PREFERRED_SIZE`, or smaller when the screen's free area (panels and

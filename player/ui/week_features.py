@@ -20,7 +20,6 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from player import desktop_entry
 from player.core.breaks import (
     DESK_ROUTINE_FILE,
     SITTING_BREAK_MINUTES,
@@ -297,6 +296,8 @@ class WeekFeatures(QObject):
         self.refresh_today()
 
     def _write_autostart(self, enabled: bool) -> None:
+        from player import desktop_entry  # imports subprocess: not on start-up's way
+
         try:
             desktop_entry.set_autostart(enabled, (IN_TRAY_OPTION,))
         except desktop_entry.UnsupportedPlatformError:

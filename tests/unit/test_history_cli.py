@@ -307,6 +307,29 @@ def test_find_played_routine_falls_back_to_the_title(tmp_path):
     assert report_model.find_played_routine(other_version, [path]) is None
 
 
+def test_find_played_routine_by_title_parses_the_files_whose_title_line_reads_so_first(
+        tmp_path, monkeypatch):
+    bundled_files = sorted(bundled.ROUTINES_DIR.glob("*.yaml"))
+    strict = write(tmp_path / "strict.yaml", textwrap.dedent(ROUTINE))
+    folded = write(tmp_path / "folded.yaml", textwrap.dedent(ROUTINE).replace(
+        "title: Strict routine", "title: Strict\n  routine"))  # a title the line cannot read
+    parsed: list[Path] = []
+    real = report_model.load_routine_bytes
+
+    def counting(data, path, library=None):
+        parsed.append(path)
+        return real(data, path, library)
+
+    monkeypatch.setattr(report_model, "load_routine_bytes", counting)
+    session = Session(1, "Strict routine", "2", "", NOW, NOW, "completed")
+    found = report_model.find_played_routine(session, [*bundled_files, strict])
+    assert found is not None and found.path == strict and parsed == [strict]
+    parsed.clear()
+    found = report_model.find_played_routine(session, [*bundled_files, folded])
+    assert found is not None and found.path == folded  # still found, after parsing the rest
+    assert parsed == [*bundled_files, folded]
+
+
 @pytest.mark.parametrize(("points", "percent", "words"), [
     (-2.0, -40.0, "2 points better (-40 %)"),
     (1.0, None, "1 point worse"),

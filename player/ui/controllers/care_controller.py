@@ -80,7 +80,9 @@ class CareController(QObject):
         self._thresholds = thresholds
         self._clock = clock
         self._loaded = False
-        self._ratings: list[PainRating] = []
+        #: A tuple (replaced, never changed): the rules keep years of ratings sorted per tuple
+        #: (:func:`player.core.pain.as_of`), so the banner and the start-up checks sort once.
+        self._ratings: tuple[PainRating, ...] = ()
         self._symptom_history: list[SymptomAnswers] = []
         self._confirmations: list[CareConfirmation] = []
         self._events: list[BannerEvent] = []
@@ -110,7 +112,7 @@ class CareController(QObject):
     @property
     def ratings(self) -> tuple[PainRating, ...]:
         """Every rating known, oldest first."""
-        return tuple(self._ratings)
+        return self._ratings
 
     @property
     def symptoms(self) -> SymptomAnswers | None:
@@ -159,7 +161,7 @@ class CareController(QObject):
         except StoreError as exc:
             self.store_failed.emit(str(exc))
             return
-        self._ratings, self._events = ratings, events
+        self._ratings, self._events = tuple(ratings), events
         self._symptom_history, self._confirmations = symptoms, confirmations
 
     def set_session_starts(self, starts: Callable[[], Mapping[int, datetime]]) -> None:
@@ -224,7 +226,9 @@ class CareController(QObject):
                 self._store.add_rating(entry)
             except StoreError as exc:
                 self.store_failed.emit(str(exc))
-        bisect.insort(self._ratings, entry, key=lambda r: r.at)
+        ratings = list(self._ratings)
+        bisect.insort(ratings, entry, key=lambda r: r.at)
+        self._ratings = tuple(ratings)
         self.rating_recorded.emit(entry)
         self.refresh(at)
         reason = self._suggestion(entry)

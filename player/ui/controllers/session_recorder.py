@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from player.core.engine import StepFinished
     from player.core.outcome import EndReason
     from player.core.timeline import TimelineStep
+    from player.store.session_log import SessionLog
     from player.ui.controllers.session_controller import Session
 
 log = logging.getLogger(__name__)
@@ -44,16 +45,26 @@ class SessionRecorder(QObject):
 
     def __init__(self, store: HistoryStore, clock: Callable[[], datetime] = local_now,
                  parent: QObject | None = None) -> None:
-        from player.store.session_log import SessionLog
-
         super().__init__(parent)
-        self._log = SessionLog(store, clock)
+        self._store = store
+        self._clock = clock
+        self._made: SessionLog | None = None
         self._continue: int | None = None
+
+    @property
+    def _log(self) -> SessionLog:
+        """The session log, made with the first session (importing it loads the engine and the
+        plan, which start-up does not need)."""
+        if self._made is None:
+            from player.store.session_log import SessionLog
+
+            self._made = SessionLog(self._store, self._clock)
+        return self._made
 
     @property
     def session_id(self) -> int | None:
         """The stored id of the session being played (or just ended)."""
-        return self._log.session_id
+        return self._made.session_id if self._made is not None else None
 
     @property
     def continuing(self) -> bool:

@@ -506,6 +506,18 @@ def test_as_of_orders_by_instant_across_the_repeated_hour_and_hands_out_copies()
     sorted_once.clear()  # a caller changing its list does not change the next answer
     assert [r.rating for r in as_of(ratings, now)] == [3, 5]
     assert as_of(ratings, first) == [ratings[1]]  # another moment is answered afresh
+    assert as_of(ratings, now) == [ratings[1], ratings[0]]  # and the later one again
+
+
+def test_as_of_one_tuple_at_many_moments_is_what_each_moment_alone_gives() -> None:
+    from player.core.pain import as_of
+
+    start = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
+    ratings = tuple(PainRating(start + timedelta(hours=h), "checkin", h % 11)
+                    for h in (50, 3, 27, 3, 90, 12))
+    for hours in (100, 0, 3, 26.9, 40, 2.8, 200):  # later, earlier, then later again
+        now = start + timedelta(hours=hours)
+        assert as_of(ratings, now) == as_of(list(ratings), now)  # a list is never kept
 
 
 @pytest.mark.parametrize("hours_later", [0, 9, 24 + 14, 2 * 24 + 14, 3 * 24 + 14, 9 * 24])
@@ -532,3 +544,16 @@ def test_the_next_morning_check_of_the_last_of_years_of_sessions(now: datetime, 
     assert (found is not None and found.session_id == 799) is due
     later = {**starts, 800: on(d(1), 8)}  # a session (no rating yet) the next morning
     assert morning_after_due(ratings, on(d(1), 9), later) is None
+
+
+def test_the_levels_median_is_the_statistics_median() -> None:
+    import random
+    import statistics
+
+    from player.core.pain import _median
+
+    rng = random.Random(4)
+    for n in (1, 2, 3, 4, 7, 14, 15):
+        values = [rng.randint(0, 10) for _ in range(n)]
+        assert _median(values) == statistics.median(values)
+        assert isinstance(_median(values), float)

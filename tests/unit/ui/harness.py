@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from player import paths
 from player.settings import Settings, save_settings
-from player.ui.application import App, build_app, finish_startup, show_window
+from player.ui.application import App, build_app, finish_idle_startup, finish_startup, show_window
 from player.ui.pages.player_view import PlayerView
 from tests.fakes import FakeClock, RecordingOutput
 
@@ -31,11 +31,12 @@ class Harness:
 
     def show(self, file: Path | None = None, start: bool = False) -> None:
         """Show the window and finish starting up, as run_gui does (without waiting for the
-        first paint)."""
+        first paint, nor for the idle moment after it)."""
         show_window(self.app, file, start)
         finish_startup(self.app, file, start)
         self.app.library.wait_until_checked()
         self.qapp.processEvents()
+        finish_idle_startup(self.app)
 
     @property
     def player(self) -> PlayerView:

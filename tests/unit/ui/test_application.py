@@ -164,7 +164,9 @@ def test_the_garbage_collector_is_off_until_the_first_paint_then_runs_on_the_gui
         assert built.collector.interval_ms == collector.SHOWN_INTERVAL_MS
         built.collector.stop()
         assert gc.isenabled()
-        assert built.audio is not None and built.care is not None
+        assert built.care is not None
+        qtbot.waitUntil(lambda: built.audio is not None)  # once the window is complete
+        assert built.audio is not None
         built.audio.close()
         built.care.close()
     finally:

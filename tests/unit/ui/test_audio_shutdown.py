@@ -49,8 +49,8 @@ class SlowStartingOutput(AudioOutput):
 
 
 @pytest.fixture
-def slow_app(qapp: QApplication, isolated_data_dir: Path,
-             no_care_dialogs: None) -> Iterator[tuple[App, SlowStartingOutput]]:
+def slow_app(qapp: QApplication, isolated_data_dir: Path, no_care_dialogs: None,
+             qtbot: QtBot) -> Iterator[tuple[App, SlowStartingOutput]]:
     """The shown window, started up, with a SlowStartingOutput that has not reported yet."""
     made: list[SlowStartingOutput] = []
 
@@ -63,7 +63,7 @@ def slow_app(qapp: QApplication, isolated_data_dir: Path,
     app = build_app(qapp, isolated_data_dir, factory, FakeClock())
     show_window(app)
     finish_startup(app)
-    qapp.processEvents()
+    qtbot.waitUntil(lambda: bool(made), timeout=5000)  # made once the window is complete
     assert app.audio is made[0]
     yield app, made[0]
     made[0].close()

@@ -178,8 +178,8 @@ def test_open_dialog_is_replaceable(harness: Harness, tmp_path: Path, monkeypatc
     assert harness.window.preview.path == path.resolve()
 
 
-def test_the_preview_builds_its_routine_and_errors_pages_after_the_first_paint(
-        make_harness) -> None:
+def test_the_preview_builds_its_routine_and_errors_pages_once_the_window_is_complete(
+        make_harness, qtbot) -> None:
     from player.ui.application import show_window
 
     h = make_harness()
@@ -188,5 +188,7 @@ def test_the_preview_builds_its_routine_and_errors_pages_after_the_first_paint(
     assert preview.count() == 1 and not hasattr(preview, "errors_list")
     assert preview.week == 1
     h.window.first_painted.emit()
-    assert preview.count() == 3 and preview.errors_list.count() == 0
+    assert h.app.care is not None and preview.count() == 1  # not on the way to complete
+    qtbot.waitUntil(lambda: preview.count() == 3, timeout=5000)  # once checked, idle
+    assert preview.errors_list.count() == 0
     assert preview.currentWidget() is preview.empty_page
