@@ -1,0 +1,135 @@
+"""How long the computer has had no keyboard or mouse input, where the desktop says.
+
+The sitting-break reminder (:class:`player.core.breaks.SittingClock`) counts a spell away from
+the computer as having got up. Qt offers no idle time, so on Linux the desktop is asked over
+the session bus, through QtDBus (imported with the first question):
+
+* GNOME's ``org.gnome.Mutter.IdleMonitor`` (``/org/gnome/Mutter/IdleMonitor/Core``,
+  ``GetIdletime``, milliseconds). GNOME Shell also owns ``org.freedesktop.ScreenSaver`` but
+  answers ``GetSessionIdleTime`` with an error, so Mutter is asked first;
+* ``org.freedesktop.ScreenSaver.GetSessionIdleTime`` (KDE Plasma and others, seconds).
+
+Where neither answers, :meth:`DesktopIdleProbe.idle_time` is None and the reminder counts wall
+time, with "snooze" (the sitting-breaks setting says so). Calls are synchronous with a short
+timeout and made at most once a minute, only when a reminder is near (see
+:mod:`player.ui.week_features`).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from player.ui.controllers.keep_awake import CALL_TIMEOUT_MS, session_bus_configured
+
+if TYPE_CHECKING:
+    from PySide6.QtDBus import QDBusConnection, QDBusInterface
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class IdleService:
+    """A D-Bus method that answers the idle time, and the unit of its answer."""
+
+    service: str
+    path: str
+    interface: str
+    method: str
+    milliseconds: bool
+
+
+MUTTER = IdleService("org.gnome.Mutter.IdleMonitor", "/org/gnome/Mutter/IdleMonitor/Core",
+                     "org.gnome.Mutter.IdleMonitor", "GetIdletime", milliseconds=True)
+SCREENSAVER = IdleService("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver",
+                          "org.freedesktop.ScreenSaver", "GetSessionIdleTime",
+                          milliseconds=False)
+#: Asked in this order; the first that answers is kept.
+SERVICES = (MUTTER, SCREENSAVER)
+
+
+class IdleProbe(Protocol):
+    """Something that can say how long the computer has been left alone."""
+
+    def idle_time(self) -> timedelta | None:
+        """Time since the last keyboard or mouse input; None when it cannot be known."""
+
+
+class NoIdleProbe:
+    """A platform where the app does not ask the desktop: idle time is never known."""
+
+    def idle_time(self) -> timedelta | None:
+        """Always None."""
+        return None
+
+
+class DesktopIdleProbe:
+    """Asks the desktop over the session bus (or the bus ``connect`` returns)."""
+
+    def __init__(self, connect: Callable[[], QDBusConnection] | None = None) -> None:
+        self._connect = connect
+        self._found: tuple[QDBusInterface, IdleService] | None = None
+
+    @property
+    def service(self) -> str:
+        """The name of the service that last answered ("" before one has)."""
+        return "" if self._found is None else self._found[1].service
+
+    def idle_time(self) -> timedelta | None:
+        """The idle time from the first service that answers, None when none does."""
+        if self._found is not None:
+            answer = _ask(*self._found)
+            if answer is not None:
+                return answer
+            self._found = None  # the desktop may have changed: look again
+        for interface, service in self._interfaces():
+            answer = _ask(interface, service)
+            if answer is not None:
+                self._found = (interface, service)
+                log.info("idle time from %s", service.service)
+                return answer
+        return None
+
+    def _interfaces(self) -> list[tuple[QDBusInterface, IdleService]]:
+        if self._connect is None and not session_bus_configured():
+            return []
+        from PySide6.QtDBus import QDBusConnection, QDBusInterface
+
+        bus = self._connect() if self._connect is not None else QDBusConnection.sessionBus()
+        if not bus.isConnected():
+            return []
+        found = []
+        for service in SERVICES:
+            registered = bus.interface().isServiceRegistered(service.service)
+            if not registered.isValid() or not registered.value():
+                continue
+            interface = QDBusInterface(service.service, service.path, service.interface, bus)
+            if interface.isValid():
+                interface.setTimeout(CALL_TIMEOUT_MS)
+                found.append((interface, service))
+        return found
+
+
+def _ask(interface: QDBusInterface, service: IdleService) -> timedelta | None:
+    try:
+        reply = interface.call(service.method)
+    except Exception:  # the reminder must go on whatever the desktop does
+        log.exception("could not ask %s for the idle time", service.service)
+        return None
+    arguments = reply.arguments()
+    if reply.errorName() or not arguments or not isinstance(arguments[0], int) \
+            or arguments[0] < 0:
+        return None
+    value = arguments[0]
+    return timedelta(milliseconds=value) if service.milliseconds else timedelta(seconds=value)
+
+
+def platform_idle_probe() -> IdleProbe:
+    """The idle probe for this platform (nothing is asked until a reminder is near)."""
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return DesktopIdleProbe()
+    return NoIdleProbe()
