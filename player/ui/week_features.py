@@ -118,8 +118,6 @@ class WeekFeatures(QObject):
         self.cadence_action = self.window.session_menu.addAction(MENU_CADENCE)
         self.cadence_action.triggered.connect(self.ask_own_cadence)
         self.window.prepare_routine = self.prepare_routine
-        self.window.as_played = lambda routine: with_own_cadence(routine,
-                                                                 self.settings.own_cadence())
         self.window.hide_to_tray = self._hide_to_tray
         self.settings.reminders_changed.connect(self._apply)
         self.settings.reminders_changed.connect(self.refresh_today)
@@ -258,6 +256,7 @@ class WeekFeatures(QObject):
         own = OwnCadenceDialog.ask(self.window, self.settings.own_cadence())
         if own is not None:
             self.settings.set_own_cadence(own)
+            self.window.refresh_preview()  # its drill's beats, above the new cadence
         return own
 
     # --- the Today section -----------------------------------------------------------------

@@ -103,3 +103,49 @@ def test_the_preview_shows_the_beats_above_the_own_cadence_once_known(make_harne
     steps = [tree.topLevelItem(i).text(3) for i in range(tree.topLevelItemCount())]
     assert any("168 beats/min" in s for s in steps) and any("176 beats/min" in s for s in steps)
     assert not any("173 beats/min" in s for s in steps)
+
+
+def test_a_resumed_drill_plays_the_beats_above_the_own_cadence(make_harness, monkeypatch,
+                                                               isolated_data_dir):
+    from player.core.history import StepEvent, routine_file_hash
+    from player.store.history import HistoryStore
+    from player.ui.controllers.care_controller import local_now
+    from player.ui.dialogs.history_dialogs import InterruptedDialog
+
+    now = local_now()
+    store = HistoryStore.open(isolated_data_dir)
+    sid = store.start_session(routine_title="Cadence drill", started_at=now,
+                              routine_file_hash=routine_file_hash(DRILL.read_bytes()),
+                              routine_path=str(DRILL))
+    store.record_step(StepEvent(sid, 0, "Get ready", "exercise", "completed", 5.0, now))
+    store.close()
+    offered: list[bool] = []
+    monkeypatch.setattr(InterruptedDialog, "ask", classmethod(
+        lambda cls, parent, session, can_resume, *rest: offered.append(can_resume)
+        or "resume"))
+    settings = Settings(spoken_cues=False, notice_accepted=True)
+    settings.extra["own_cadence"] = 160
+    h = make_harness(settings)
+    h.show()
+    assert offered == [True] and h.app.controller.in_play
+    timeline = h.engine.timeline
+    assert [s.bpm for s in timeline.steps if s.bpm] == [168, 168, 176, 176]  # not 173, 182
+
+
+def test_a_cadence_changed_in_the_menu_shows_in_the_preview_at_once(make_harness,
+                                                                     monkeypatch):
+    settings = Settings(spoken_cues=False, notice_accepted=True)
+    settings.extra["own_cadence"] = 160
+    h = make_harness(settings)
+    h.show()
+    h.window.open_file(DRILL)
+    tree = h.window.preview.steps_tree
+
+    def shown() -> str:
+        return " ".join(tree.topLevelItem(i).text(3) for i in range(tree.topLevelItemCount()))
+
+    assert "168 beats/min" in shown()
+    monkeypatch.setattr(OwnCadenceDialog, "ask", classmethod(lambda cls, parent, current: 180))
+    h.app.week.cadence_action.trigger()
+    assert "189 beats/min" in shown() and "198 beats/min" in shown()  # 5 % and 10 % above 180
+    assert "168 beats/min" not in shown()
