@@ -59,8 +59,11 @@ class OwnCadenceDialog(QDialog):
         row.addWidget(self.tap_status, 1)
         layout.addLayout(row)
         #: The seconds left of the count, shown while it runs.
-        self.countdown = TextLabel("", TextRole.HEADING)
+        self.countdown = TextLabel(SECONDS_LEFT.format(seconds=TAP_SECONDS), TextRole.HEADING)
         self.countdown.setAccessibleName(COUNTDOWN_NAME)
+        policy = self.countdown.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # its room is kept: the dialog does not reflow
+        self.countdown.setSizePolicy(policy)
         self.countdown.setVisible(False)
         layout.addWidget(self.countdown)
         field_row = QHBoxLayout()
