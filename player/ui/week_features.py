@@ -76,10 +76,9 @@ log = logging.getLogger(__name__)
 TRAY_EXPLAINED_FLAG = "tray_close_explained"
 #: The settings flag set once the own cadence has been asked (asked once only).
 OWN_CADENCE_ASKED_FLAG = "own_cadence_asked"
-#: The desktop's idle time is asked only this close to a sitting break (and at it) ...
+#: The desktop's idle time is asked this long before a sitting break, and at it: away then
+#: (for :data:`~player.core.breaks.AWAY_RESETS_AFTER`), the spell at the computer starts again.
 IDLE_NEAR: Final = AWAY_RESETS_AFTER
-#: ... and then at most this often.
-IDLE_POLL: Final = timedelta(minutes=1)
 #: The option the autostart entry starts the app with (see :mod:`player.app`).
 IN_TRAY_OPTION = "--in-tray"
 
@@ -394,15 +393,14 @@ class WeekFeatures(QObject):
 
     # --- sitting breaks ------------------------------------------------------------------------
     def _arm_break(self) -> None:
-        """Wake at the break; where the desktop says its idle time, from :data:`IDLE_NEAR`
-        before it once every :data:`IDLE_POLL`, to ask."""
+        """Wake at the break; where the desktop says its idle time, also :data:`IDLE_NEAR`
+        before it, to ask (twice a break: each question wakes the bus's thread too)."""
         if self.sitting is None:
             self.break_timer.stop()
             return
         wait = self.sitting.wait(self._now())
-        if self.idle_known is not False:
-            wait = wait - IDLE_NEAR if wait > IDLE_NEAR else max(min(wait, IDLE_POLL),
-                                                                  timedelta(seconds=1))
+        if self.idle_known is not False and wait > IDLE_NEAR:
+            wait -= IDLE_NEAR
         wait = min(wait, MAX_WAIT)
         self.break_timer.start(int(wait.total_seconds() * 1000))
 

@@ -11,8 +11,9 @@ the session bus, through QtDBus (imported with the first question):
 
 Where neither answers, :meth:`DesktopIdleProbe.idle_time` is None and the reminder counts wall
 time, with "snooze" (the sitting-breaks setting says so). Calls are synchronous with a short
-timeout and made at most once a minute, only when a reminder is near (see
-:mod:`player.ui.week_features`).
+timeout and made twice a break, five minutes before it and at it (see
+:mod:`player.ui.week_features`): a question costs the process about 3 wake-ups, the first one,
+which connects to the bus and finds the service, about 20 (``bench/bench_idle_tray.py``).
 """
 
 from __future__ import annotations

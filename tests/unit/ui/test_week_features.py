@@ -259,7 +259,7 @@ def minutes_armed(week) -> float:
     return week.break_timer.interval() / 60_000
 
 
-def test_the_desktops_idle_time_is_asked_only_near_a_break_and_a_spell_away_restarts_it(
+def test_the_desktops_idle_time_is_asked_five_minutes_before_a_break_and_at_it(
         make_harness, wall, monkeypatch):
     from datetime import timedelta
 
@@ -276,21 +276,23 @@ def test_the_desktops_idle_time_is_asked_only_near_a_break_and_a_spell_away_rest
     wall.at = datetime(2026, 12, 7, 9, 15, tzinfo=ZONE)
     week._on_break_timer_timeout()  # noqa: SLF001 - its timeout, without waiting
     assert week.idle.asked == 0 and minutes_armed(week) == 10  # wakes 5 minutes before
-    for minute in range(25, 30):  # then once a minute, asking each time
-        wall.at = datetime(2026, 12, 7, 9, minute, tzinfo=ZONE)
-        week._on_break_timer_timeout()  # noqa: SLF001
-        assert minutes_armed(week) == 1
-    assert week.idle.asked == 5 and asked == []
+    wall.at = datetime(2026, 12, 7, 9, 25, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001
+    assert week.idle.asked == 1 and minutes_armed(week) == 5 and asked == []
     week.idle.idle_for = timedelta(minutes=7)  # gone for a coffee
     wall.at = datetime(2026, 12, 7, 9, 30, tzinfo=ZONE)
     week._on_break_timer_timeout()  # noqa: SLF001
-    assert asked == []  # no question to an empty chair
+    assert week.idle.asked == 2 and asked == []  # no question to an empty chair
     assert week.sitting.due == datetime(2026, 12, 7, 10, 0, tzinfo=ZONE)
     assert minutes_armed(week) == 15  # and not asked again until the next break is near
-    week.idle.idle_for = timedelta(seconds=3)
-    wall.at = datetime(2026, 12, 7, 10, 0, tzinfo=ZONE)
+    wall.at = datetime(2026, 12, 7, 9, 45, tzinfo=ZONE)
     week._on_break_timer_timeout()  # noqa: SLF001
-    assert asked == [30]  # at the computer at the half hour: reminded
+    assert week.idle.asked == 2 and minutes_armed(week) == 10
+    week.idle.idle_for = timedelta(seconds=3)
+    for minute in (55, 60):
+        wall.at = datetime(2026, 12, 7, 9, 0, tzinfo=ZONE) + timedelta(minutes=minute)
+        week._on_break_timer_timeout()  # noqa: SLF001
+    assert week.idle.asked == 4 and asked == [30]  # at the computer at the half hour
 
 
 def test_without_idle_time_from_the_desktop_wall_time_counts_and_the_setting_says_so(
