@@ -264,6 +264,9 @@ def main() -> int:
           f"{'met' if cpu_percent <= CPU_GOAL_PERCENT else 'NOT met'} ({cpu_percent:.3f} %); "
           f"goal <= {WAKE_GOAL_PER_MINUTE:g} wake-up a minute above bare: "
           f"{'met' if extra <= WAKE_GOAL_PER_MINUTE else 'NOT met'} ({extra:.2f})")
+    asking = sum(app["idle_costs"]) / (wall / 60)
+    print(f"of which the idle-time questions, measured around each call: {asking:.2f} a minute; "
+          f"the rest above bare: {extra - asking:+.2f} a minute")
     return 0
 
 

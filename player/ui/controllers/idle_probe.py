@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Protocol
 from player.ui.controllers.keep_awake import CALL_TIMEOUT_MS, session_bus_configured
 
 if TYPE_CHECKING:
-    from PySide6.QtDBus import QDBusConnection, QDBusInterface
+    from PySide6.QtDBus import QDBusConnection
 
 log = logging.getLogger(__name__)
 
@@ -69,61 +69,64 @@ class NoIdleProbe:
 
 
 class DesktopIdleProbe:
-    """Asks the desktop over the session bus (or the bus ``connect`` returns)."""
+    """Asks the desktop over the session bus (or the bus ``connect`` returns).
+
+    Plain method calls, with no introspection and no look-up of the names first: a service
+    that is not there answers with an error at once, and the next is asked.
+    """
 
     def __init__(self, connect: Callable[[], QDBusConnection] | None = None) -> None:
         self._connect = connect
-        self._found: tuple[QDBusInterface, IdleService] | None = None
+        self._bus: QDBusConnection | None = None
+        self._found: IdleService | None = None
 
     @property
     def service(self) -> str:
         """The name of the service that last answered ("" before one has)."""
-        return "" if self._found is None else self._found[1].service
+        return "" if self._found is None else self._found.service
 
     def idle_time(self) -> timedelta | None:
         """The idle time from the first service that answers, None when none does."""
+        bus = self._session_bus()
+        if bus is None:
+            return None
         if self._found is not None:
-            answer = _ask(*self._found)
+            answer = _ask(bus, self._found)
             if answer is not None:
                 return answer
             self._found = None  # the desktop may have changed: look again
-        for interface, service in self._interfaces():
-            answer = _ask(interface, service)
+        for service in SERVICES:
+            answer = _ask(bus, service)
             if answer is not None:
-                self._found = (interface, service)
+                self._found = service
                 log.info("idle time from %s", service.service)
                 return answer
         return None
 
-    def _interfaces(self) -> list[tuple[QDBusInterface, IdleService]]:
-        if self._connect is None and not session_bus_configured():
-            return []
-        from PySide6.QtDBus import QDBusConnection, QDBusInterface
+    def _session_bus(self) -> QDBusConnection | None:
+        if self._bus is None:
+            if self._connect is None and not session_bus_configured():
+                return None
+            from PySide6.QtDBus import QDBusConnection
 
-        bus = self._connect() if self._connect is not None else QDBusConnection.sessionBus()
-        if not bus.isConnected():
-            return []
-        found = []
-        for service in SERVICES:
-            registered = bus.interface().isServiceRegistered(service.service)
-            if not registered.isValid() or not registered.value():
-                continue
-            interface = QDBusInterface(service.service, service.path, service.interface, bus)
-            if interface.isValid():
-                interface.setTimeout(CALL_TIMEOUT_MS)
-                found.append((interface, service))
-        return found
+            self._bus = self._connect() if self._connect is not None \
+                else QDBusConnection.sessionBus()
+        return self._bus if self._bus.isConnected() else None
 
 
-def _ask(interface: QDBusInterface, service: IdleService) -> timedelta | None:
+def _ask(bus: QDBusConnection, service: IdleService) -> timedelta | None:
+    from PySide6.QtDBus import QDBus, QDBusMessage
+
+    call = QDBusMessage.createMethodCall(service.service, service.path, service.interface,
+                                         service.method)
     try:
-        reply = interface.call(service.method)
+        reply = bus.call(call, QDBus.CallMode.Block, CALL_TIMEOUT_MS)
     except Exception:  # the reminder must go on whatever the desktop does
         log.exception("could not ask %s for the idle time", service.service)
         return None
     arguments = reply.arguments()
-    if reply.errorName() or not arguments or not isinstance(arguments[0], int) \
-            or arguments[0] < 0:
+    if reply.type() != QDBusMessage.MessageType.ReplyMessage or not arguments \
+            or not isinstance(arguments[0], int) or arguments[0] < 0:
         return None
     value = arguments[0]
     return timedelta(milliseconds=value) if service.milliseconds else timedelta(seconds=value)
