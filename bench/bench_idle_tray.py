@@ -17,6 +17,13 @@ per thread, so a thread that wakes too often is named. Goals: the app <= 0.5 % o
 and no more wake-ups than one a minute above the bare baseline. The offscreen platform has no
 real tray; the tray is taken as available (as the tests do), so the icon and its menu are
 built, and what would talk to a panel is not measured.
+
+Sitting breaks are on too, with a private session bus (``tests/private_bus.py``) serving a fake
+GNOME idle monitor (``tests/integration/dbus_child/fake_idle_monitor.py``) to both children; the
+app's next break is put so that the question asked
+:data:`~player.ui.week_features.IDLE_NEAR` before it comes 30 s into the measurement (the one
+at the break too, in a run of 6 minutes or more). The questions are counted, with the wake-ups
+each cost (the first connects to the bus and finds the service).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -95,6 +103,7 @@ def child_app(seconds: float, data_dir: Path) -> dict[str, object]:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
+    from player.core.breaks import SittingClock
     from player.core.bundled import ROUTINES_DIR
     from player.core.reminders import ReminderSettings, RoutineReminder
     from player.settings import Settings, save_settings
@@ -106,12 +115,14 @@ def child_app(seconds: float, data_dir: Path) -> dict[str, object]:
     )
     from player.ui.controllers.reminders import Tray
     from player.ui.controllers.single_instance import claim_or_hand_over
+    from player.ui.week_features import IDLE_NEAR
 
     later = (datetime.now() + timedelta(hours=3)).time().replace(second=0, microsecond=0)
     settings = Settings(notice_accepted=True)
     settings.set_reminders(ReminderSettings(
-        enabled=True, routines=(RoutineReminder(str(ROUTINES_DIR / "flare-up-day.yaml"),
-                                                "Flare-up day", (later,)),)))
+        enabled=True, sitting_breaks=True,
+        routines=(RoutineReminder(str(ROUTINES_DIR / "flare-up-day.yaml"), "Flare-up day",
+                                  (later,)),)))
     save_settings(data_dir / "settings.json", settings)
     Tray.available = staticmethod(lambda: True)  # type: ignore[method-assign]
     qapp = QApplication(sys.argv[:1])
@@ -127,13 +138,57 @@ def child_app(seconds: float, data_dir: Path) -> dict[str, object]:
     assert app.week is not None and app.week.tray is not None, "no tray: reminders not on"
     app.window.close()
     assert not app.window.isVisible(), "closing the window did not keep the app in the tray"
+    week = app.week
+    probe = week.idle
+    asked: list[float] = []
+
+    costs: list[int] = []
+
+    class Counted:
+        def idle_time(self) -> timedelta | None:
+            asked.append(time.monotonic())
+            before = sum(thread_switches().values())
+            answer = probe.idle_time()
+            costs.append(sum(thread_switches().values()) - before)
+            return answer
+
+    week.idle = Counted()
+    # The question before the break 30 s into the measurement.
+    assert week.sitting is not None
+    week.sitting = SittingClock(week._now() - week.sitting.interval  # noqa: SLF001
+                                + timedelta(seconds=SETTLE_SECONDS + 30) + IDLE_NEAR)
+    week._arm_break()  # noqa: SLF001
     result = measure(seconds)
     result["next_reminder_wait_ms"] = app.week.timer.wait_ms
+    result["idle_asked"] = len(asked)
+    result["idle_known"] = week.idle_known
+    gaps = [b - a for a, b in zip(asked, asked[1:], strict=False)]
+    result["idle_shortest_gap_s"] = min(gaps) if gaps else None
+    result["idle_costs"] = costs
     if app.audio is not None:
         app.audio.close()
     if app.care is not None:
         app.care.close()
     return result
+
+
+def idle_bus(folder: Path) -> tuple[str, list[subprocess.Popen[str]]] | None:
+    """A private session bus serving a fake GNOME idle monitor: its address and processes
+    (None without dbus-daemon: then the app counts wall time and asks nothing)."""
+    if shutil.which("dbus-daemon") is None:
+        print("bench_idle_tray: no dbus-daemon, so no idle time to ask", file=sys.stderr)
+        return None
+    from tests.private_bus import start_bus
+
+    bus_dir = Path(tempfile.mkdtemp(prefix="rp-bus-", dir=folder))
+    daemon = start_bus(bus_dir, stderr=subprocess.DEVNULL)
+    assert daemon.stdout is not None
+    address = daemon.stdout.readline().strip()
+    fake = ROOT / "tests" / "integration" / "dbus_child" / "fake_idle_monitor.py"
+    service = subprocess.Popen([sys.executable, str(fake), address, "mutter"],
+                               stdout=subprocess.PIPE, text=True)
+    assert service.stdout is not None and service.stdout.readline().strip() == "ready"
+    return address, [service, daemon]
 
 
 def report(name: str, result: dict[str, object], baseline: dict[str, object] | None) -> None:
@@ -173,6 +228,9 @@ def main() -> int:
         env = {**os.environ, "HOME": folder, "XDG_CONFIG_HOME": f"{folder}/config",
                "XDG_DATA_HOME": f"{folder}/share", "XDG_RUNTIME_DIR": folder}
         env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+        bus = idle_bus(Path(folder))
+        if bus is not None:
+            env["DBUS_SESSION_BUS_ADDRESS"] = bus[0]
         children = {
             kind: subprocess.Popen(
                 [sys.executable, __file__, "--minutes", str(args.minutes), "--child", kind,
@@ -186,6 +244,9 @@ def main() -> int:
                       file=sys.stderr)
                 return 1
             results[kind] = json.loads(out.strip().splitlines()[-1])
+        for proc in bus[1] if bus is not None else ():
+            proc.terminate()
+            proc.wait()
     print(f"idle for {args.minutes:g} min after a {SETTLE_SECONDS} s settle, offscreen, "
           f"both processes side by side on {os.cpu_count()} core(s)")
     report("bare", results["bare"], None)
@@ -195,10 +256,17 @@ def main() -> int:
     cpu_percent = 100 * float(app["cpu"]) / wall
     extra = (sum(app["threads"].values()) - sum(bare["threads"].values())) / (wall / 60)
     print(f"next reminder timer set for {app['next_reminder_wait_ms']} ms")
+    gap = app["idle_shortest_gap_s"]
+    print(f"sitting break near: the desktop's idle time asked {app['idle_asked']} time(s) "
+          f"(known: {app['idle_known']}), shortest gap "
+          f"{'-' if gap is None else f'{gap:.1f} s'}; wake-ups each cost: {app['idle_costs']}")
     print(f"goal CPU <= {CPU_GOAL_PERCENT} % of one core: "
           f"{'met' if cpu_percent <= CPU_GOAL_PERCENT else 'NOT met'} ({cpu_percent:.3f} %); "
           f"goal <= {WAKE_GOAL_PER_MINUTE:g} wake-up a minute above bare: "
           f"{'met' if extra <= WAKE_GOAL_PER_MINUTE else 'NOT met'} ({extra:.2f})")
+    asking = sum(app["idle_costs"]) / (wall / 60)
+    print(f"of which the idle-time questions, measured around each call: {asking:.2f} a minute; "
+          f"the rest above bare: {extra - asking:+.2f} a minute")
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from player.audio import AudioOutput, UnavailableCallback
@@ -91,3 +92,20 @@ class RecordingInhibitor:
         """Record a release."""
         self.calls.append("release")
         self.held = False
+
+
+class FakeIdleProbe:
+    """A :class:`player.ui.controllers.idle_probe.IdleProbe` whose answer the test sets.
+
+    ``idle_for`` is what it says (None: the desktop does not say); ``asked`` counts the
+    questions.
+    """
+
+    def __init__(self, idle_for: timedelta | None = None) -> None:
+        self.idle_for = idle_for
+        self.asked = 0
+
+    def idle_time(self) -> timedelta | None:
+        """Count the question; answer ``idle_for``."""
+        self.asked += 1
+        return self.idle_for

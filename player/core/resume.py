@@ -10,7 +10,7 @@ or heat only what is left of its capped application.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,11 +44,15 @@ class ResumeCheck:
 
 def check_resume(session: Session, done_origins: Iterable[int], candidates: Iterable[Path],
                  library: Library | None = None,
-                 exercises: dict[str, Exercise] | None = None) -> ResumeCheck:
+                 exercises: dict[str, Exercise] | None = None,
+                 prepare: Callable[[Routine], Routine] | None = None) -> ResumeCheck:
     """Find the file ``session`` played and rebuild its plan after ``done_origins``.
 
     ``candidates`` are searched (by hash only) when the session has no stored path.
     ``exercises`` are where easier variants are looked up besides the routine's own.
+    ``prepare`` makes the routine as it was played from the routine as its file says, as
+    when the session started (e.g. the drill's beats above the runner's own cadence); the
+    ``fresh`` routine of a check that fails is left as the file says.
     """
     if session.routine_path:
         path = Path(session.routine_path)
@@ -68,6 +72,8 @@ def check_resume(session: Session, done_origins: Iterable[int], candidates: Iter
         if found is None:
             return ResumeCheck(None, NOT_FOUND)
         routine = found
+    if prepare is not None:
+        routine = prepare(routine)
     known = {e.id: e for e in routine.exercises()}
     known = {**(exercises or {}), **known}
     progress = (None if session.current_step is None

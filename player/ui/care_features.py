@@ -328,7 +328,7 @@ class CareFeatures(QObject):
 
         library = self.app.library.exercises
         return check_resume(stored, done, routine_candidates(self.app.data_dir), library,
-                            dict(library.exercises))
+                            dict(library.exercises), prepare=self.window.as_played)
 
     def _start_plan(self, plan: SessionPlan,
                     carried: Sequence[tuple[int, StepStatus]] = ()) -> bool:

@@ -133,12 +133,10 @@ class MainWindow(QMainWindow):
         self._quitting = False
         #: Asked when the window is closed: True hides it instead (reminders keep the tray).
         self.hide_to_tray: Callable[[], bool] | None = None
-        #: Asked for each routine about to start: the routine to play (e.g. its cadence steps
-        #: set above the runner's own cadence, :mod:`player.ui.week_features`).
-        self.prepare_routine: Callable[[Routine], Routine] = lambda routine: routine
-        #: The routine as this person would play it, without asking anything (the preview and
-        #: the handout show their own cadence's beats once it is known).
-        self.as_played: Callable[[Routine], Routine] = lambda routine: routine
+        #: Asked for each routine about to start: the routine to play (its cadence steps set
+        #: above the runner's own cadence; :mod:`player.ui.week_features` asks it the first
+        #: time). Until the week's features are installed, the own cadence known, if any.
+        self.prepare_routine: Callable[[Routine], Routine] = self.as_played
         #: Shortcuts of buttons that are in no menu (e.g. "This hurts"), for Help > Keyboard.
         self.extra_shortcuts: list[tuple[str, str]] = []
         self.setWindowTitle(APP_TITLE)
@@ -397,6 +395,19 @@ class MainWindow(QMainWindow):
         self.show_page(player)
         player.setFocus()
         return True
+
+    def as_played(self, routine: Routine) -> Routine:
+        """The routine as this person plays it, asking nothing: its cadence steps above their
+        own cadence once known (the preview, the handout and a resumed session use it)."""
+        from player.core.cadence import with_own_cadence
+
+        return with_own_cadence(routine, self.settings.own_cadence())
+
+    def refresh_preview(self) -> None:
+        """Show the previewed routine again as it now plays (e.g. the own cadence changed)."""
+        path = self.preview.path
+        if path is not None:
+            self.preview.show_result(path, self._shown(self.library.load(path)))
 
     def back_to_library(self) -> None:
         """Leave the player for the library."""

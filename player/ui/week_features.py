@@ -14,13 +14,14 @@ import logging
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from player.core.breaks import (
+    AWAY_RESETS_AFTER,
     DESK_ROUTINE_FILE,
     SITTING_BREAK_MINUTES,
     DeskBreak,
@@ -49,6 +50,7 @@ from player.core.reminders import (
 from player.core.routine import Routine
 from player.core.today import due_on, routine_today, standing_words
 from player.store.db import StoreError
+from player.ui.controllers import idle_probe
 from player.ui.controllers.app_settings import AppSettings
 from player.ui.controllers.library_model import RoutineLibrary
 from player.ui.controllers.reminders import MAX_WAIT, ReminderTimer, Tray
@@ -73,6 +75,9 @@ log = logging.getLogger(__name__)
 TRAY_EXPLAINED_FLAG = "tray_close_explained"
 #: The settings flag set once the own cadence has been asked (asked once only).
 OWN_CADENCE_ASKED_FLAG = "own_cadence_asked"
+#: The desktop's idle time is asked this long before a sitting break, and at it: away then
+#: (for :data:`~player.core.breaks.AWAY_RESETS_AFTER`), the spell at the computer starts again.
+IDLE_NEAR: Final = AWAY_RESETS_AFTER
 #: The option the autostart entry starts the app with (see :mod:`player.app`).
 IN_TRAY_OPTION = "--in-tray"
 
@@ -91,8 +96,13 @@ class WeekFeatures(QObject):
     """Reminders and the tray (see the module's docstring)."""
 
     def __init__(self, app: WeekHost, now: Callable[[], datetime] | None = None,
-                 tray_available: Callable[[], bool] | None = None) -> None:
+                 tray_available: Callable[[], bool] | None = None,
+                 idle: idle_probe.IdleProbe | None = None) -> None:
         super().__init__(app.window)
+        #: Asks the desktop how long the computer has been left alone (sitting breaks).
+        self.idle = idle or idle_probe.platform_idle_probe()
+        #: Whether the desktop said the idle time when last asked (None: not asked yet).
+        self.idle_known: bool | None = None
         self.app = app
         self.window = app.window
         self.settings = app.settings
@@ -106,8 +116,6 @@ class WeekFeatures(QObject):
         self.cadence_action = self.window.session_menu.addAction(MENU_CADENCE)
         self.cadence_action.triggered.connect(self.ask_own_cadence)
         self.window.prepare_routine = self.prepare_routine
-        self.window.as_played = lambda routine: with_own_cadence(routine,
-                                                                 self.settings.own_cadence())
         self.window.hide_to_tray = self._hide_to_tray
         self.settings.reminders_changed.connect(self._apply)
         self.settings.reminders_changed.connect(self.refresh_today)
@@ -190,8 +198,10 @@ class WeekFeatures(QObject):
 
     def edit_reminders(self) -> None:
         """Session > Reminders…"""
+        if self.idle_known is None:
+            self._ask_idle()
         chosen = RemindersDialog.ask(self.window, self.scheduled_routines(), self.reminders(),
-                                     self._tray_available())
+                                     self._tray_available(), self.idle_known is True)
         if chosen is not None:
             self.settings.set_reminders(chosen)
 
@@ -244,6 +254,7 @@ class WeekFeatures(QObject):
         own = OwnCadenceDialog.ask(self.window, self.settings.own_cadence())
         if own is not None:
             self.settings.set_own_cadence(own)
+            self.window.refresh_preview()  # its drill's beats, above the new cadence
         return own
 
     # --- the Today section -----------------------------------------------------------------
@@ -383,11 +394,24 @@ class WeekFeatures(QObject):
 
     # --- sitting breaks ------------------------------------------------------------------------
     def _arm_break(self) -> None:
+        """Wake at the break; where the desktop says its idle time, also :data:`IDLE_NEAR`
+        before it, to ask (twice a break: each question wakes the bus's thread too)."""
         if self.sitting is None:
             self.break_timer.stop()
             return
-        wait = min(self.sitting.wait(self._now()), MAX_WAIT)
+        wait = self.sitting.wait(self._now())
+        if self.idle_known is not False and wait > IDLE_NEAR:
+            wait -= IDLE_NEAR
+        wait = min(wait, MAX_WAIT)
         self.break_timer.start(int(wait.total_seconds() * 1000))
+
+    def _ask_idle(self) -> timedelta | None:
+        """The desktop's idle time now (None where it does not say; then wall time counts)."""
+        idle_for = self.idle.idle_time()
+        if (idle_for is not None) != self.idle_known:
+            log.info("idle time from the desktop: %s", "yes" if idle_for is not None else "no")
+        self.idle_known = idle_for is not None
+        return idle_for
 
     def _on_session_finished(self, _played_to_end: bool) -> None:
         if self.sitting is not None:  # a session is a spell of moving: count from its end
@@ -399,6 +423,10 @@ class WeekFeatures(QObject):
         sitting = self.sitting
         if sitting is None:
             return
+        if sitting.wait(now) <= IDLE_NEAR:
+            idle_for = self._ask_idle()
+            if idle_for is not None:
+                sitting.idle(idle_for, now)  # away long enough: counted from coming back
         if not sitting.is_due(now):
             self._arm_break()
             return

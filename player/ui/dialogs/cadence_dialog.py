@@ -1,14 +1,16 @@
 """Asks the runner's own cadence: tap a key on each step for 30 seconds, or type it.
 
-The first tap (Space, or the Tap button) starts the count; after
-:data:`~player.core.cadence.TAP_SECONDS` the steps a minute are worked out
-(:func:`player.core.cadence.cadence_from_taps`) and written in the field, where the person may
-correct them. What is typed is checked as it is typed; OK waits for a cadence that can be used.
-The time comes from ``now`` (monotonic seconds), so tests tap at chosen moments.
+The first tap (Space, or the Tap button) starts the count, and the seconds left are shown
+counting down; after :data:`~player.core.cadence.TAP_SECONDS` the steps a minute are worked
+out (:func:`player.core.cadence.cadence_from_taps`) and written in the field, where the person
+may correct them. Holding Space down taps once: the key's auto-repeat is not a step. What is
+typed is checked as it is typed; OK waits for a cadence that can be used. The time comes from
+``now`` (monotonic seconds), so tests tap at chosen moments.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
@@ -56,6 +58,14 @@ class OwnCadenceDialog(QDialog):
         self.tap_status = TextLabel(TAP_HINT, TextRole.SMALL, wrap=True, dim=True)
         row.addWidget(self.tap_status, 1)
         layout.addLayout(row)
+        #: The seconds left of the count, shown while it runs.
+        self.countdown = TextLabel(SECONDS_LEFT.format(seconds=TAP_SECONDS), TextRole.HEADING)
+        self.countdown.setAccessibleName(COUNTDOWN_NAME)
+        policy = self.countdown.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # its room is kept: the dialog does not reflow
+        self.countdown.setSizePolicy(policy)
+        self.countdown.setVisible(False)
+        layout.addWidget(self.countdown)
         field_row = QHBoxLayout()
         field_row.addWidget(TextLabel(FIELD_LABEL))
         self.field = QLineEdit("" if current is None else str(current))
@@ -74,7 +84,27 @@ class OwnCadenceDialog(QDialog):
         self._end = QTimer(self)
         self._end.setSingleShot(True)
         self._end.timeout.connect(self.finish_tapping)
+        self._tick = QTimer(self)  # once a second from the first tap, for the countdown
+        self._tick.setInterval(1000)
+        self._tick.setTimerType(Qt.TimerType.PreciseTimer)
+        self._tick.timeout.connect(self.show_seconds_left)
         self._check()
+
+    @property
+    def counting(self) -> bool:
+        """True from the first tap until the count is worked out."""
+        return bool(self._taps)
+
+    def seconds_left(self) -> int:
+        """Whole seconds left of the count (rounded up; :data:`TAP_SECONDS` before it starts)."""
+        if not self._taps:
+            return TAP_SECONDS
+        return max(0, math.ceil(TAP_SECONDS - (self._now() - self._taps[0])))
+
+    def show_seconds_left(self) -> None:
+        """Show the seconds left (each second while counting)."""
+        if self._taps:
+            self.countdown.setText(SECONDS_LEFT.format(seconds=self.seconds_left()))
 
     def tap(self) -> None:
         """One step: the first starts the count, the rest are counted until the time is up."""
@@ -83,12 +113,17 @@ class OwnCadenceDialog(QDialog):
             return
         if not self._taps:
             self._end.start(TAP_SECONDS * 1000)
+            self._tick.start()
+            self.countdown.setVisible(True)
         self._taps.append(at)
-        self.tap_status.setText(COUNTING.format(n=len(self._taps), seconds=TAP_SECONDS))
+        self.tap_status.setText(COUNTING.format(n=len(self._taps)))
+        self.show_seconds_left()
 
     def finish_tapping(self) -> None:
         """Work out the cadence from the taps and put it in the field."""
         self._end.stop()
+        self._tick.stop()
+        self.countdown.setVisible(False)
         taps, self._taps = self._taps, []
         try:
             self.field.setText(str(cadence_from_taps(taps)))
@@ -148,6 +183,8 @@ EXPLAIN = ("This drill sets its beat a little above your own cadence, the steps 
            "you know it. The beat is then kept between {lo} and {hi}.")
 TAP = "Tap"
 TAP_HINT = "The count starts with your first tap."
-COUNTING = "{n} steps so far: keep tapping for {seconds} seconds."
+COUNTING = "{n} steps so far: keep tapping until the count ends."
+SECONDS_LEFT = "{seconds} s left"
+COUNTDOWN_NAME = "Seconds left of the count"
 COUNTED = "Counted: check the number, then OK."
 FIELD_LABEL = "Steps a minute"

@@ -25,9 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from player.core.breaks import (
+    AWAY_RESETS_AFTER,
+    SITTING_BREAK_MINUTES,
+    SNOOZE_MINUTES,
+    BreakAction,
+)
 from player.core.breaks import REMINDER_TEXT as BREAK_TEXT
 from player.core.breaks import REMINDER_TITLE as BREAK_TITLE
-from player.core.breaks import SITTING_BREAK_MINUTES, SNOOZE_MINUTES, BreakAction
 from player.core.breaks import SKIP as BREAK_SKIP
 from player.core.breaks import SNOOZE as BREAK_SNOOZE
 from player.core.breaks import TAKE as BREAK_TAKE
@@ -45,6 +50,9 @@ from player.core.text import without_bidi_controls
 from player.core.today import WEEKDAY_NAMES
 from player.ui.widgets.labels import TextLabel
 from player.ui.widgets.style import TextRole
+
+#: Minutes away that restart the sitting count (said in the setting).
+AWAY_MINUTES = int(AWAY_RESETS_AFTER.total_seconds() // 60)
 
 
 @dataclass(frozen=True)
@@ -89,7 +97,8 @@ class RemindersDialog(QDialog):
     """Edit :class:`ReminderSettings`; :meth:`settings` is the result after OK."""
 
     def __init__(self, routines: list[ScheduledRoutine], current: ReminderSettings,
-                 tray_available: bool, parent: QWidget | None = None) -> None:
+                 tray_available: bool, idle_known: bool = True,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self._current = current
@@ -136,6 +145,11 @@ class RemindersDialog(QDialog):
         self.sitting = QCheckBox(SITTING.format(minutes=SITTING_BREAK_MINUTES))
         self.sitting.setChecked(current.sitting_breaks)
         layout.addWidget(self.sitting)
+        #: How the spell at the computer is counted: the desktop's idle time, or wall time.
+        self.sitting_note = TextLabel(
+            SITTING_IDLE.format(minutes=AWAY_MINUTES) if idle_known else SITTING_WALL.format(minutes=SNOOZE_MINUTES),
+            TextRole.SMALL, wrap=True, dim=True)
+        layout.addWidget(self.sitting_note)
         self.autostart = QCheckBox(AUTOSTART)
         self.autostart.setChecked(current.start_with_desktop)
         layout.addWidget(self.autostart)
@@ -178,9 +192,11 @@ class RemindersDialog(QDialog):
 
     @classmethod
     def ask(cls, parent: QWidget | None, routines: list[ScheduledRoutine],
-            current: ReminderSettings, tray_available: bool) -> ReminderSettings | None:
-        """The new settings, or None when cancelled."""
-        dialog = cls(routines, current, tray_available, parent)
+            current: ReminderSettings, tray_available: bool,
+            idle_known: bool = True) -> ReminderSettings | None:
+        """The new settings, or None when cancelled (``idle_known``: the desktop says how
+        long the computer has been left alone)."""
+        dialog = cls(routines, current, tray_available, idle_known, parent)
         return dialog.settings() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
@@ -212,6 +228,11 @@ class SittingBreakQuestion:
 # User-visible text, in one place for translation.
 TITLE = "Reminders"
 SITTING = "Remind me to stand up and move every {minutes} minutes at the computer"
+SITTING_IDLE = ("{minutes} minutes or more away from the keyboard and mouse, as your desktop "
+                "reports, starts the count again.")
+SITTING_WALL = ("Your desktop does not say when the computer is left alone, so this counts the "
+                "time Routine Player is running, away or not. \"In {minutes} minutes\" puts a "
+                "reminder off.")
 ENABLE = "Remind me on the days my routines are due"
 NO_TRAY = ("Your desktop shows no tray icons, so reminders come only while the window is "
            "open, as a message at its top.")

@@ -307,3 +307,26 @@ def test_a_session_whose_last_step_was_ice_used_up_has_nothing_to_resume(
     session = stored(path, current_step=ICE, current_elapsed=12 * 60)
     result = check(session, range(ICE), library)
     assert (result.plan, result.problem) == (None, ALL_DONE)
+
+
+# --- the session's own preparation (the drill above the runner's own cadence) ---------------
+
+def test_a_resume_plays_the_routine_as_the_session_prepared_it(library: Library) -> None:
+    from player.core.bundled import ROUTINES_DIR
+    from player.core.cadence import with_own_cadence
+
+    drill = ROUTINES_DIR / "cadence-drill.yaml"
+    session = stored(drill)
+
+    def beats(result: ResumeCheck) -> list[int]:
+        assert result.plan is not None and result.plan.resumed
+        return [s.bpm for s in result.plan.steps[result.plan.start_at:] if s.bpm]
+
+    def above_160(routine):
+        return with_own_cadence(routine, 160)
+
+    as_file = check(session, [0, 1], library)
+    prepared = check_resume(session, [0, 1], [], library, dict(library.exercises),
+                            prepare=above_160)
+    assert beats(as_file) == [173, 173, 182, 182]  # what the file alone says: above 165
+    assert beats(prepared) == [168, 168, 176, 176]  # 5 % then 10 % above the runner's 160

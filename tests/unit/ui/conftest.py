@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from player import paths
 from player.core.history import SYMPTOM_FIELDS, SymptomAnswers
 from player.settings import Settings
-from player.ui.controllers import keep_awake
+from player.ui.controllers import idle_probe, keep_awake
 from player.ui.controllers.care_controller import local_now as _local_now
 from player.ui.dialogs.cadence_dialog import OwnCadenceDialog
 from player.ui.dialogs.first_run import FirstRunNotice
@@ -31,7 +31,7 @@ from player.ui.dialogs.thermal_dialogs import (
     ThermalScreenDialog,
     ThermalWaitDialog,
 )
-from tests.fakes import RecordingInhibitor
+from tests.fakes import FakeIdleProbe, RecordingInhibitor
 from tests.unit.ui.harness import Harness
 
 MakeHarness = Callable[..., Harness]
@@ -57,6 +57,13 @@ def no_real_screensaver(monkeypatch: pytest.MonkeyPatch) -> None:
     """Windows keep the screen awake through a recording fake, never the desktop's own
     screensaver (tests/integration/test_keep_awake_dbus.py talks to a fake bus)."""
     monkeypatch.setattr(keep_awake, "platform_inhibitor", lambda _app: RecordingInhibitor())
+
+
+@pytest.fixture(autouse=True)
+def no_real_idle_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows ask a fake for the idle time (one that does not know it: wall time), never the
+    desktop (tests/integration/test_idle_dbus.py talks to a fake bus)."""
+    monkeypatch.setattr(idle_probe, "platform_idle_probe", FakeIdleProbe)
 
 
 @pytest.fixture

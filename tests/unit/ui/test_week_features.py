@@ -253,3 +253,73 @@ def test_in_the_tray_a_reminder_for_a_vanished_file_says_so_and_asks_when_opened
     assert len(asked) == 1 and str(gone) in asked[0]
     assert week.reminders().routines == ()
     QApplication.setQuitOnLastWindowClosed(True)
+
+
+def minutes_armed(week) -> float:
+    return week.break_timer.interval() / 60_000
+
+
+def test_the_desktops_idle_time_is_asked_five_minutes_before_a_break_and_at_it(
+        make_harness, wall, monkeypatch):
+    from datetime import timedelta
+
+    from player.ui.dialogs.reminders_dialog import SittingBreakQuestion
+
+    asked: list[int] = []
+    monkeypatch.setattr(SittingBreakQuestion, "ask", classmethod(
+        lambda cls, parent, minutes: asked.append(minutes) or "skipped"))
+    h = make_harness(sitting_settings())
+    h.show()
+    week = h.app.week
+    week.idle.idle_for = timedelta(seconds=20)
+    assert minutes_armed(week) == 15 and week.idle.asked == 0
+    wall.at = datetime(2026, 12, 7, 9, 15, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001 - its timeout, without waiting
+    assert week.idle.asked == 0 and minutes_armed(week) == 10  # wakes 5 minutes before
+    wall.at = datetime(2026, 12, 7, 9, 25, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001
+    assert week.idle.asked == 1 and minutes_armed(week) == 5 and asked == []
+    week.idle.idle_for = timedelta(minutes=7)  # gone for a coffee
+    wall.at = datetime(2026, 12, 7, 9, 30, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001
+    assert week.idle.asked == 2 and asked == []  # no question to an empty chair
+    assert week.sitting.due == datetime(2026, 12, 7, 10, 0, tzinfo=ZONE)
+    assert minutes_armed(week) == 15  # and not asked again until the next break is near
+    wall.at = datetime(2026, 12, 7, 9, 45, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001
+    assert week.idle.asked == 2 and minutes_armed(week) == 10
+    week.idle.idle_for = timedelta(seconds=3)
+    for minute in (55, 60):
+        wall.at = datetime(2026, 12, 7, 9, 0, tzinfo=ZONE) + timedelta(minutes=minute)
+        week._on_break_timer_timeout()  # noqa: SLF001
+    assert week.idle.asked == 4 and asked == [30]  # at the computer at the half hour
+
+
+def test_without_idle_time_from_the_desktop_wall_time_counts_and_the_setting_says_so(
+        make_harness, wall, monkeypatch):
+    from player.ui.dialogs import reminders_dialog
+    from player.ui.dialogs.reminders_dialog import RemindersDialog, SittingBreakQuestion
+
+    asked: list[int] = []
+    monkeypatch.setattr(SittingBreakQuestion, "ask", classmethod(
+        lambda cls, parent, minutes: asked.append(minutes) or "skipped"))
+    shown: list[bool] = []
+    monkeypatch.setattr(RemindersDialog, "ask", classmethod(
+        lambda cls, parent, routines, current, tray, idle_known: shown.append(idle_known)))
+    h = make_harness(sitting_settings())
+    h.show()
+    week = h.app.week
+    assert week.idle.idle_for is None  # this desktop does not say
+    h.app.week.edit_reminders()
+    assert shown == [False] and week.idle_known is False
+    wall.at = datetime(2026, 12, 7, 9, 15, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001
+    assert minutes_armed(week) == 15  # straight to the break: nothing to ask on the way
+    wall.at = datetime(2026, 12, 7, 9, 30, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001
+    assert asked == [30]
+    wall_time = RemindersDialog([], ReminderSettings(), True, idle_known=False)
+    assert "does not say when the computer is left alone" in wall_time.sitting_note.text()
+    assert "In 30 minutes" in wall_time.sitting_note.text()
+    idle_time = RemindersDialog([], ReminderSettings(), True, idle_known=True)
+    assert idle_time.sitting_note.text() == reminders_dialog.SITTING_IDLE.format(minutes=5)
