@@ -364,6 +364,11 @@ def page_child(data_dir: Path, opens: int, profile: bool) -> None:
                 self.at = time.perf_counter()
             return False
 
+    from player.ui.dialogs.pain_dialogs import PainRatingDialog
+
+    # The history ends yesterday, so the next-morning check is due at start-up: skip it, as a
+    # person might, rather than wait on its dialog (it is not part of opening the page).
+    PainRatingDialog.ask = classmethod(lambda cls, *args, **kwargs: None)  # type: ignore[assignment, method-assign]
     qapp = QApplication.instance() or QApplication([sys.argv[0]])
     t0 = time.perf_counter()
     app = build_app(qapp, data_dir, Silent)
