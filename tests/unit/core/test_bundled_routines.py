@@ -111,7 +111,10 @@ def test_routine_is_reviewable_from_its_file(path: Path, library: Library) -> No
     assert routine.author
     assert routine.description
     assert routine.audience
-    assert routine.notes
+    # What the reviewing clinician reads is theirs alone (format 1.1): never in the notes the
+    # runner is shown.
+    assert routine.clinician_notes
+    assert "reviewing clinician" not in routine.notes.lower()
     assert routine.version
     assert routine.written is not None and routine.written >= WRITTEN
     assert routine.review_by is not None

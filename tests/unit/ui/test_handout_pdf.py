@@ -250,7 +250,9 @@ def test_the_clinician_copy_only_with_clinician(qapp, core):
     assert "core-strength.yaml" in text
     assert "3 sets of 10 repetitions" in text  # the week 1-2 dose of the bridge
     assert core.pages > patient.pages
-    assert handout_pdf._clinician_extras(routine) == ()  # no format 1.1 fields
+    # its clinician notes (its only format 1.1 field) are the clinician's alone
+    assert handout_pdf._clinician_extras(routine) == (routine.clinician_notes,)
+    assert "Week 1 takes about" in text and "Week 1 takes about" not in text_of(patient)
 
 
 def test_the_prescriber_is_on_both_copies_and_clinician_notes_only_on_the_clinicians(qapp):
