@@ -3,16 +3,11 @@ progressing by week, the step's breathing over its exercise's, refused under for
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 import pytest
 
-from player.core.loader import Library, load_library, load_routine
 from player.core.routine import Routine
 from player.core.timeline import StepKind, build_timeline
-
-TODAY = dt.date(2026, 11, 21)
+from tests.unit.core.routine_text import load
 
 ROUTINE = """\
 format: 1.1
@@ -37,19 +32,6 @@ blocks:
       - exercise: glute_bridge
         reps: 10
 """
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library()
-
-
-def load(tmp_path: Path, text: str, library: Library) -> tuple[Routine | None, list[str]]:
-    path = tmp_path / "r.yaml"
-    path.write_text(text, encoding="utf-8")
-    result = load_routine(path, library, today=TODAY)
-    return result.routine, [f"{p.line}:{p.col}: {p.severity.value}: {p.describe()}"
-                            for p in result.problems]
 
 
 def cues(routine: Routine, week: int) -> list[tuple[str, str]]:

@@ -4,16 +4,10 @@ timed or counted, or under format 1.0."""
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 import pytest
 
-from player.core.loader import Library, load_library, load_routine
-from player.core.routine import Routine
 from player.core.timeline import StepKind, build_timeline, describe_step, dose_text_of
-
-TODAY = dt.date(2026, 11, 21)
+from tests.unit.core.routine_text import load
 
 ROUTINE = """\
 format: 1.1
@@ -36,19 +30,6 @@ blocks:
       - exercise: plank
         hold: 20s-45s
 """
-
-
-@pytest.fixture(scope="module")
-def library() -> Library:
-    return load_library()
-
-
-def load(tmp_path: Path, text: str, library: Library) -> tuple[Routine | None, list[str]]:
-    path = tmp_path / "r.yaml"
-    path.write_text(text, encoding="utf-8")
-    result = load_routine(path, library, today=TODAY)
-    return result.routine, [f"{p.line}:{p.col}: {p.severity.value}: {p.describe()}"
-                            for p in result.problems]
 
 
 def test_ranges_are_untimed_sets_that_show_the_range(tmp_path, library):
