@@ -13,6 +13,7 @@ path, size and modification time.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -221,11 +222,16 @@ class RoutineLibrary(QObject):
             stat = path.stat()
         except OSError:
             return None
+        known = self._from_cache(path, stat)
+        return None if known is None else known[0]
+
+    def _from_cache(self, path: Path, stat: os.stat_result) -> tuple[LoadResult, float | None] | None:
+        """The cached load result and length of ``path``, if the file is as ``stat`` finds it."""
         with self._lock:
             cached = self._cache.get(path)
         if cached is None or cached[0] != (stat.st_mtime_ns, stat.st_size):
             return None
-        return cached[1]
+        return cached[1], cached[2]
 
     def _load(self, path: Path) -> tuple[LoadResult, float | None]:
         """The load result and the routine's length (None with errors), cached."""
@@ -235,13 +241,12 @@ class RoutineLibrary(QObject):
         exercises = self.exercises
         try:
             stat = path.stat()
-            stamp: _CacheKey = (stat.st_mtime_ns, stat.st_size)
         except OSError:
             return load_routine(path, exercises), None  # reports the file as unreadable
-        with self._lock:
-            cached = self._cache.get(path)
-        if cached is not None and cached[0] == stamp:
-            return cached[1], cached[2]
+        known = self._from_cache(path, stat)
+        if known is not None:
+            return known
+        stamp: _CacheKey = (stat.st_mtime_ns, stat.st_size)
         result = load_routine(path, exercises)
         total = build_timeline(result.routine).total_seconds if result.routine else None
         with self._lock:
@@ -301,11 +306,10 @@ class RoutineLibrary(QObject):
             stat = path.stat()
         except OSError:
             return LibraryEntry(path, group, path.name, None, 1)
-        with self._lock:
-            cached = self._cache.get(path)
-        if cached is None or cached[0] != (stat.st_mtime_ns, stat.st_size):
+        known = self._from_cache(path, stat)
+        if known is None:
             return LibraryEntry(path, group, quick_title(path), None, 0, checked=False)
-        result, total = cached[1], cached[2]
+        result, total = known
         if result.routine is None:
             return LibraryEntry(path, group, path.name, None, len(result.errors))
         return LibraryEntry(path, group, result.routine.title, total, 0)
