@@ -16,7 +16,9 @@ thresholds, planned and done exercise seconds; 0.3 % of exercise steps skipped (
 of the sessions are ``partly_done``) and 1.5 % of sessions stopped early; a before and an
 after rating per session and a daily check-in (3 x 3,650 = 10,950 ratings), a few notes,
 symptom answers every 90 days and a few banner events. It ends yesterday as generated. The
-database is cached under the temp dir, keyed by :data:`GENERATOR_VERSION` and the years, and
+database is cached under the temp dir, keyed by :data:`GENERATOR_VERSION`, the schema version
+and the years (a history of an older schema would be copied into memory and migrated there by
+every read-only ``report``, which a person's history, migrated once by the app, never is), and
 copied into a fresh folder for every run (the app writes to it: banner events,
 ``PRAGMA optimize``); ``--fresh`` builds it again.
 
@@ -86,6 +88,7 @@ from player.core.report import report_for  # noqa: E402
 from player.history_cli import load_history  # noqa: E402
 from player.routine_files import routine_candidates  # noqa: E402
 from player.settings import Settings, save_settings  # noqa: E402
+from player.store.db import SCHEMA_VERSION  # noqa: E402
 from player.store.history import HistoryStore  # noqa: E402
 from player.store.session_log import SessionLog  # noqa: E402
 
@@ -198,7 +201,7 @@ def build_history(data_dir: Path, years: int, seed: int = 9) -> dict[str, Any]:
 
 def cached_history(years: int, fresh: bool) -> tuple[Path, dict[str, Any]]:
     """The generated database (built once per generator version and years) and its counts."""
-    name = f"routine-player-bench-report-v{GENERATOR_VERSION}-{years}y"
+    name = f"routine-player-bench-report-v{GENERATOR_VERSION}-s{SCHEMA_VERSION}-{years}y"
     cache = Path(tempfile.gettempdir()) / name
     db, meta = paths.database_file(cache), cache / "meta.json"
     if fresh and cache.exists():
