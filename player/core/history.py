@@ -298,7 +298,7 @@ class StepEvent:
 @dataclass(frozen=True)
 class Session:
     """One played routine, with how many of its steps were completed and skipped (None when
-    the read that made it did not count them: see ``HistoryStore.sessions``).
+    not known).
 
     What it played, so a resume can rebuild exactly that plan: the routine file
     (``routine_path``, ``routine_file_hash``), the programme ``week``, the care ``thresholds``
