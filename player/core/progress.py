@@ -150,9 +150,12 @@ def adherence(sessions: Iterable[Session], schedule: Schedule, today: date) -> A
     started: Counter[int] = Counter()
     done: Counter[int] = Counter()
     done_on: Counter[date] = Counter()
+    shown = _weeks_started(schedule, today)
     for s in sessions:
         day = s.started_at.date()
         week = (day - schedule.start).days // 7
+        if not 0 <= week < shown:  # before the programme, or after its last week
+            continue
         started[week] += 1
         if s.counts_for_adherence:
             done_on[day] += 1
@@ -160,7 +163,7 @@ def adherence(sessions: Iterable[Session], schedule: Schedule, today: date) -> A
                 done[week] += 1
     weeks = tuple(
         _week(n, schedule, done[n], started[n], today)
-        for n in range(_weeks_started(schedule, today))
+        for n in range(shown)
     )
     counted = [w for w in weeks if w.counted]
     prescribed = sum(w.prescribed for w in counted)
