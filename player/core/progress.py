@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from player.core.history import PainRating, Session
+from player.core.history import RESTING_CONTEXTS, PainRating, Session
 from player.core.pain import RestingHistory, as_of
 
 JSON = dict[str, Any]
@@ -264,7 +264,7 @@ def pain_trend(ratings: Iterable[PainRating], now: datetime) -> PainTrend:
         first_rating=min(times, default=None),
         last_rating=max(times, default=None),
         ratings=len(history),
-        resting_ratings=sum(1 for r in history if r.resting),
+        resting_ratings=sum(1 for r in history if r.context in RESTING_CONTEXTS),
         episode_start=None if episode is None else episode.day0,
         reference=None if reference is None else reference.value,
         recent_from=None if level is None else level.kind,
