@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_report.py [--years 10] [--repeat 15] [--cli-runs 7]
                                            [--page-runs 5] [--opens 6] [--fresh] [--profile]
+                                           [--parts report,cli,page,breakdown]
 
 Issue 9's figure: with 10 years of daily use (3,650 sessions, ~11,000 ratings) the report takes
 at most 100 ms more than on an empty history, both for ``report --json`` and for opening the
@@ -41,7 +42,10 @@ Measured, each as first run (cold), then median and p95 of the runs after it, in
    it (back to the library in between).
 
 Prints the database size, every figure for both histories, and the difference (10 years -
-empty) against the 100 ms target. ``--profile`` adds cProfile's top functions for the 10-year
+empty) against the 100 ms target; then (``breakdown``) what ``report --json`` spends on 10
+years part by part, and issue 12's care advice figure on the same history (``assess``, target
+50 ms). ``--parts`` makes only some of the measurements (e.g. to alternate with another
+checkout: run this file from a ``git archive`` of it, whose own cache is keyed by its schema). ``--profile`` adds cProfile's top functions for the 10-year
 report and the 10-year page opens. Figures only, no timing asserts.
 """
 
@@ -96,6 +100,8 @@ from player.store.session_log import SessionLog  # noqa: E402
 GENERATOR_VERSION = 1
 ROUTINE_FILE = bundled.ROUTINES_DIR / "core-strength.yaml"
 TARGET_MS = 100.0
+#: The measurements ``--parts`` chooses from: 1, 1b, 2 and the part-by-part table.
+PARTS = ("report", "cli", "page", "breakdown")
 CLI = ROOT / ".venv" / "bin" / "routine-player"
 
 
@@ -522,9 +528,39 @@ def print_load_parts(data_dir: Path, repeat: int) -> None:
              ("find_played_routine, library given (as the window)",
               median_ms(lambda: find_played_routine(last, candidates, library))),
              ("build_report", median_ms(lambda: build_report(history, routine, now)))]
+    rows += advice_parts(history, routine, now, repeat)
     print(f"\nreport --json on 10 years, part by part (median of {repeat}, ms):")
     for label, ms in rows:
         print(f"  {label:58} {ms:7.1f}")
+
+
+def advice_parts(history: Any, routine: Any, now: datetime,
+                 repeat: int) -> list[tuple[str, float]]:
+    """Issue 12's care advice figure on the same ten years: ``assess`` as the care controller
+    and the report call it, on a new tuple of the ratings each time (so none of the rules'
+    per-tuple caches is warm, as at the first assessment after start-up)."""
+    from player.core.care import assess
+    from player.core.report import thresholds_in_force
+
+    thresholds = thresholds_in_force(history.sessions, given=routine)
+    starts = {s.id: s.started_at for s in history.sessions}
+
+    def advise() -> None:
+        assess(tuple(list(history.ratings)), history.symptom_history or history.symptoms,
+               now, thresholds, confirmations=history.confirmations, session_starts=starts)
+
+    return [("care advice: assess(...), rules' caches cold (issue 12: <= 50)",
+             median_ms_of(advise, repeat))]
+
+
+def median_ms_of(fn: Any, repeat: int) -> float:
+    """The median wall time of ``repeat`` calls of ``fn``, in ms."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
 
 
 # --- Profiles ------------------------------------------------------------------------------------
@@ -552,6 +588,80 @@ def profile_report(data_dir: Path, runs: int = 5) -> None:
                   f"cProfile, report --json in-process, 10 years (total over {runs} runs)")
 
 
+# --- The parts, printed ----------------------------------------------------------------------
+
+
+def part_report(dirs: dict[str, Path], none: Path, repeat: int) -> list[str]:
+    """1. ``report --json`` in-process; returns its verdict line."""
+    ten = dirs["ten"]
+    inproc = bench_report_in_process(dirs, repeat)
+    history = load_history(ten)
+    report = report_for(history, datetime.now().astimezone(), routine_candidates(ten))
+    routine = report.routine
+    print(f"report on 10 years: routine {routine.title if routine else None!r} "
+          f"(found: {routine is not None}), schedule {report.schedule}, "
+          f"{len(report.adherence.weeks) if report.adherence else 0} weeks of adherence, "
+          f"{report.pain.ratings:,} ratings, advice {report.advice.level!r}; "
+          f"--json is {report_once(ten)[3]:,} characters")
+    nodb = Runs()
+    for _ in range(repeat + 1):
+        nodb.add(sum(report_once(none)[:3]))
+    print_table(f"1. report --json in-process ({repeat} runs after a cold one, ms)", [
+        ("total (as cmd_report)", inproc["empty"]["total"], inproc["ten"]["total"]),
+        ("  load_history (open + read)", inproc["empty"]["load"], inproc["ten"]["load"]),
+        ("  routine_candidates + report_for", inproc["empty"]["report"],
+         inproc["ten"]["report"]),
+        ("  to_json + json.dumps", inproc["empty"]["json"], inproc["ten"]["json"]),
+    ])
+    print(f"  no database file at all: first {nodb.first:.1f}, median {nodb.median:.1f}, "
+          f"p95 {nodb.p95:.1f} ms")
+    return [verdict("report --json, in-process", inproc["empty"]["total"],
+                    inproc["ten"]["total"])]
+
+
+def part_cli(dirs: dict[str, Path], runs: int) -> list[str]:
+    """1b. ``report --json`` as a subprocess; returns its verdict line."""
+    cli = bench_cli(dirs, runs)
+    print_table(f"1b. {CLI.relative_to(ROOT)} --data-dir D report --json, wall time "
+                f"({runs} runs after a warm-up, ms)",
+                [("subprocess (Python start-up incl.)", cli["empty"], cli["ten"])],
+                note="'first' is the uncounted warm-up run")
+    return [verdict("report --json, subprocess wall time", cli["empty"], cli["ten"])]
+
+
+def part_page(dirs: dict[str, Path], runs: int, opens: int) -> list[str]:
+    """2. Opening the history page; returns its verdict lines."""
+    page = bench_page(dirs, runs, opens)
+    e, t = page["empty"], page["ten"]
+
+    def both(key: str) -> tuple[Runs, Runs]:  # every value counted ('first': the first one)
+        return Runs([e[key][0], *e[key]]), Runs([t[key][0], *t[key]])
+
+    print_table(
+        f"2. history page, real offscreen window: show_history() until laid out and "
+        f"painted ({runs} fresh windows each, ms)",
+        [("first open", *both("first")),
+         ("  show_history() call", *both("first_call")),
+         ("  events until painted", *both("first_events")),
+         (f"second open (opens 2-{opens})", *both("again")),
+         ("  show_history() call", *both("again_call")),
+         ("  events until painted", *both("again_events"))],
+        note=("'first' is the first window's; median and p95 over every window "
+              f"({runs} first opens; {runs * (opens - 1)} later opens)"))
+    print("  show_history()'s parts, called one by one after the opens (median, ms):")
+    for label in page["ten"]["parts"][0]:
+        print(f"    {label:34} empty {statistics.median(x[label] for x in e['parts']):6.1f}"
+              f"   10 years {statistics.median(x[label] for x in t['parts']):6.1f}")
+    print(f"  sessions listed: empty {e['rows']}, 10 years {t['rows']:,}; window start-up "
+          f"(build_app to finish_startup done): empty "
+          f"{statistics.median(e['startup']):.0f} ms, 10 years "
+          f"{statistics.median(t['startup']):.0f} ms (median)")
+    return [verdict("history page, first open", Runs([0.0, *e["first"]]),
+                    Runs([0.0, *t["first"]])),
+            verdict("history page, second open", Runs([0.0, *e["again"]]),
+                    Runs([0.0, *t["again"]]))]
+
+
 # --- Main ----------------------------------------------------------------------------------------
 
 
@@ -576,6 +686,8 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="build the 10-year history again")
     parser.add_argument("--profile", action="store_true",
                         help="print cProfile's top functions for the 10-year report and page")
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help=f"which measurements to make, of {','.join(PARTS)} (default: all)")
     parser.add_argument("--page-child", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.page_child:
@@ -599,73 +711,19 @@ def main() -> int:
         print(f"empty history: {file_size(paths.database_file(empty))} (created by the app, "
               "nothing in it)")
 
-        inproc = bench_report_in_process(dirs, args.repeat)
-        history = load_history(ten)
-        report = report_for(history, datetime.now().astimezone(), routine_candidates(ten))
-        routine = report.routine
-        print(f"report on 10 years: routine {routine.title if routine else None!r} "
-              f"(found: {routine is not None}), schedule {report.schedule}, "
-              f"{len(report.adherence.weeks) if report.adherence else 0} weeks of adherence, "
-              f"{report.pain.ratings:,} ratings, advice {report.advice.level!r}; "
-              f"--json is {report_once(ten)[3]:,} characters")
-        nodb = Runs()
-        for _ in range(args.repeat + 1):
-            nodb.add(sum(report_once(none)[:3]))
-        print_table(f"1. report --json in-process ({args.repeat} runs after a cold one, ms)", [
-            ("total (as cmd_report)", inproc["empty"]["total"], inproc["ten"]["total"]),
-            ("  load_history (open + read)", inproc["empty"]["load"], inproc["ten"]["load"]),
-            ("  routine_candidates + report_for", inproc["empty"]["report"],
-             inproc["ten"]["report"]),
-            ("  to_json + json.dumps", inproc["empty"]["json"], inproc["ten"]["json"]),
-        ])
-        print(f"  no database file at all: first {nodb.first:.1f}, median {nodb.median:.1f}, "
-              f"p95 {nodb.p95:.1f} ms")
-
-        cli = bench_cli(dirs, args.cli_runs)
-        print_table(f"1b. {CLI.relative_to(ROOT)} --data-dir D report --json, wall time "
-                    f"({args.cli_runs} runs after a warm-up, ms)",
-                    [("subprocess (Python start-up incl.)", cli["empty"], cli["ten"])],
-                    note="'first' is the uncounted warm-up run")
-
-        page = bench_page(dirs, args.page_runs, args.opens)
-        e, t = page["empty"], page["ten"]
-        print_table(
-            f"2. history page, real offscreen window: show_history() until laid out and "
-            f"painted ({args.page_runs} fresh windows each, ms)",
-            [("first open", Runs([e["first"][0], *e["first"]]),
-              Runs([t["first"][0], *t["first"]])),
-             ("  show_history() call", Runs([e["first_call"][0], *e["first_call"]]),
-              Runs([t["first_call"][0], *t["first_call"]])),
-             ("  events until painted", Runs([e["first_events"][0], *e["first_events"]]),
-              Runs([t["first_events"][0], *t["first_events"]])),
-             (f"second open (opens 2-{args.opens})", Runs([e["again"][0], *e["again"]]),
-              Runs([t["again"][0], *t["again"]])),
-             ("  show_history() call", Runs([e["again_call"][0], *e["again_call"]]),
-              Runs([t["again_call"][0], *t["again_call"]])),
-             ("  events until painted", Runs([e["again_events"][0], *e["again_events"]]),
-              Runs([t["again_events"][0], *t["again_events"]]))],
-            note=("'first' is the first window's; median and p95 over every window "
-                  f"({args.page_runs} first opens; {args.page_runs * (args.opens - 1)} "
-                  "later opens)"))
-        print("  show_history()'s parts, called one by one after the opens (median, ms):")
-        for label in page["ten"]["parts"][0]:
-            print(f"    {label:34} empty {statistics.median(x[label] for x in e['parts']):6.1f}"
-                  f"   10 years {statistics.median(x[label] for x in t['parts']):6.1f}")
-        print(f"  sessions listed: empty {e['rows']}, 10 years {t['rows']:,}; window start-up "
-              f"(build_app to finish_startup done): empty "
-              f"{statistics.median(e['startup']):.0f} ms, 10 years "
-              f"{statistics.median(t['startup']):.0f} ms (median)")
-
-        print(f"\nAgainst the target (10 years - empty <= {TARGET_MS:.0f} ms):")
-        print(verdict("report --json, in-process", inproc["empty"]["total"],
-                      inproc["ten"]["total"]))
-        print(verdict("report --json, subprocess wall time", cli["empty"], cli["ten"]))
-        print(verdict("history page, first open", Runs([0.0, *e["first"]]),
-                      Runs([0.0, *t["first"]])))
-        print(verdict("history page, second open", Runs([0.0, *e["again"]]),
-                      Runs([0.0, *t["again"]])))
-
-        print_load_parts(ten, args.repeat)
+        parts = set(args.parts.split(","))
+        verdicts: list[str] = []
+        if "report" in parts:
+            verdicts += part_report(dirs, none, args.repeat)
+        if "cli" in parts:
+            verdicts += part_cli(dirs, args.cli_runs)
+        if "page" in parts:
+            verdicts += part_page(dirs, args.page_runs, args.opens)
+        if verdicts:
+            print(f"\nAgainst the target (10 years - empty <= {TARGET_MS:.0f} ms):")
+            print("\n".join(verdicts))
+        if "breakdown" in parts:
+            print_load_parts(ten, args.repeat)
         if args.profile:
             profile_report(ten)
             run_page_child(ten, args.opens, profile=True)
