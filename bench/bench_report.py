@@ -33,9 +33,9 @@ Measured, each as first run (cold), then median and p95 of the runs after it, in
    read-only, read everything), ``routine_candidates`` + ``report_for``, ``to_json`` +
    ``json.dumps``, with the cyclic collector off as the command runs (before 2026-12-04 this
    bench left it on: 10-15 ms of the 10-year figure was the collector walking the records); the
-   two histories alternate. Then the command itself as a
-   subprocess, ``.venv/bin/routine-player --data-dir D report --json``, wall time (Python
-   start-up included), alternating.
+   two histories alternate. Then the command itself as a subprocess, ``routine-player
+   --data-dir D report --json`` (its console script's code, run by this Python with this
+   checkout first on the path), wall time (Python start-up included), alternating.
 2. Opening the history page in the real window (offscreen; built as
    ``tests/unit/ui/harness.py`` does: ``build_app``, ``show_window``, ``finish_startup``, with a
    silent audio output), in a fresh process per run so that the first open is a real first
@@ -105,7 +105,11 @@ ROUTINE_FILE = bundled.ROUTINES_DIR / "core-strength.yaml"
 TARGET_MS = 100.0
 #: The measurements ``--parts`` chooses from: 1, 1b, 2 and the part-by-part table.
 PARTS = ("report", "cli", "page", "breakdown")
-CLI = ROOT / ".venv" / "bin" / "routine-player"
+#: The ``routine-player`` command as its console script runs it, with this checkout's code first
+#: on the path (so that a ``git archive`` of another commit, which has no .venv, runs its own).
+CLI = [sys.executable, "-c", "import sys; from player.app import main; sys.exit(main())"]
+CLI_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
+    [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
 
 
 # --- The history -------------------------------------------------------------------------------
@@ -346,8 +350,8 @@ def bench_cli(dirs: dict[str, Path], runs: int) -> dict[str, Runs]:
     for n in range(runs + 1):
         for name in (names if n % 2 == 0 else names[::-1]):
             t0 = time.perf_counter()
-            done = subprocess.run([str(CLI), "--data-dir", str(dirs[name]), "report", "--json"],
-                                  capture_output=True, check=False)
+            done = subprocess.run([*CLI, "--data-dir", str(dirs[name]), "report", "--json"],
+                                  env=CLI_ENV, capture_output=True, check=False)
             out[name].add((time.perf_counter() - t0) * 1000)
             if done.returncode != 0:
                 raise SystemExit(f"report --json failed on {name}: {done.stderr.decode()}")
@@ -633,7 +637,8 @@ def part_report(dirs: dict[str, Path], none: Path, repeat: int) -> list[str]:
 def part_cli(dirs: dict[str, Path], runs: int) -> list[str]:
     """1b. ``report --json`` as a subprocess; returns its verdict line."""
     cli = bench_cli(dirs, runs)
-    print_table(f"1b. {CLI.relative_to(ROOT)} --data-dir D report --json, wall time "
+    print_table(f"1b. routine-player --data-dir D report --json (its console script's code), "
+                f"wall time "
                 f"({runs} runs after a warm-up, ms)",
                 [("subprocess (Python start-up incl.)", cli["empty"], cli["ten"])],
                 note="'first' is the uncounted warm-up run")
