@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_report.py [--years 10] [--repeat 15] [--cli-runs 7]
                                            [--page-runs 5] [--opens 6] [--fresh] [--profile]
                                            [--parts report,cli,page,breakdown]
+                                           [--zone Europe/London]
 
 Issue 9's figure: with 10 years of daily use (3,650 sessions, ~11,000 ratings) the report takes
 at most 100 ms more than on an empty history, both for ``report --json`` and for opening the
@@ -72,6 +73,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,8 +159,12 @@ def _play(log: SessionLog, plan: SessionPlan, clock: _Clock, rng: random.Random)
     log.finish(reason)
 
 
-def build_history(data_dir: Path, years: int, seed: int = 9) -> dict[str, Any]:
-    """Fill ``data_dir`` with ``years`` of daily use ending yesterday; returns what it holds."""
+def build_history(data_dir: Path, years: int, seed: int = 9,
+                  zone: str | None = None) -> dict[str, Any]:
+    """Fill ``data_dir`` with ``years`` of daily use ending yesterday; returns what it holds.
+
+    The times are in the machine's UTC offset of now, or in ``zone`` (e.g. ``Europe/London``:
+    then they change offset with summer time, as a person's do)."""
     rng = random.Random(seed)
     days = 365 * years
     routine = load_routine(ROUTINE_FILE, load_library()).routine
@@ -168,7 +174,7 @@ def build_history(data_dir: Path, years: int, seed: int = 9) -> dict[str, Any]:
     weeks = routine.schedule.weeks or 6
     plans = {week: build_plan(routine, week) for week in range(1, weeks + 1)}
     now = datetime.now().astimezone()
-    tz = now.tzinfo
+    tz = now.tzinfo if zone is None else ZoneInfo(zone)
     first = now.date() - timedelta(days=days)
     counts = {"sessions": 0, "steps": 0, "ratings": 0, "symptoms": 0, "banner_events": 0}
     with HistoryStore.open(data_dir) as store:
@@ -212,9 +218,12 @@ def build_history(data_dir: Path, years: int, seed: int = 9) -> dict[str, Any]:
     return counts
 
 
-def cached_history(years: int, fresh: bool) -> tuple[Path, dict[str, Any]]:
+def cached_history(years: int, fresh: bool,
+                   zone: str | None = None) -> tuple[Path, dict[str, Any]]:
     """The generated database (built once per generator version and years) and its counts."""
     name = f"routine-player-bench-report-v{GENERATOR_VERSION}-s{SCHEMA_VERSION}-{years}y"
+    if zone is not None:
+        name += "-" + zone.replace("/", "_")
     cache = Path(tempfile.gettempdir()) / name
     db, meta = paths.database_file(cache), cache / "meta.json"
     if fresh and cache.exists():
@@ -223,7 +232,7 @@ def cached_history(years: int, fresh: bool) -> tuple[Path, dict[str, Any]]:
         return db, json.loads(meta.read_text())
     building = Path(tempfile.mkdtemp(prefix="routine-player-bench-report-build-"))
     t0 = time.perf_counter()
-    counts = build_history(building, years)
+    counts = build_history(building, years, zone=zone)
     counts["build_seconds"] = round(time.perf_counter() - t0, 1)
     (building / "meta.json").write_text(json.dumps(counts, indent=2))
     for side in building.glob(f"{paths.database_file(building).name}-*"):
@@ -700,6 +709,8 @@ def main() -> int:
     parser.add_argument("--opens", type=int, default=6,
                         help="history page opens per window process (the first and the rest)")
     parser.add_argument("--fresh", action="store_true", help="build the 10-year history again")
+    parser.add_argument("--zone", help="write the history's times in this zone (e.g. "
+                        "Europe/London, so they change offset with summer time)")
     parser.add_argument("--profile", action="store_true",
                         help="print cProfile's top functions for the 10-year report and page")
     parser.add_argument("--parts", default=",".join(PARTS),
@@ -711,7 +722,7 @@ def main() -> int:
         return 0
 
     t0 = time.perf_counter()
-    cached_db, counts = cached_history(args.years, args.fresh)
+    cached_db, counts = cached_history(args.years, args.fresh, args.zone)
     how = (f"built in {counts['build_seconds']} s" if counts.get("built_now")
            else f"cached, built on {counts['generated']} in {counts['build_seconds']} s")
     print(f"{args.years}-year history ({how}; {time.perf_counter() - t0:.1f} s now): "
