@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/bench_report.py [--years 10] [--repeat 15] [--cli-runs 7]
                                            [--page-runs 5] [--opens 6] [--fresh] [--profile]
+                                           [--parts report,cli,page,breakdown]
+                                           [--zone Europe/London]
 
 Issue 9's figure: with 10 years of daily use (3,650 sessions, ~11,000 ratings) the report takes
 at most 100 ms more than on an empty history, both for ``report --json`` and for opening the
@@ -16,7 +18,9 @@ thresholds, planned and done exercise seconds; 0.3 % of exercise steps skipped (
 of the sessions are ``partly_done``) and 1.5 % of sessions stopped early; a before and an
 after rating per session and a daily check-in (3 x 3,650 = 10,950 ratings), a few notes,
 symptom answers every 90 days and a few banner events. It ends yesterday as generated. The
-database is cached under the temp dir, keyed by :data:`GENERATOR_VERSION` and the years, and
+database is cached under the temp dir, keyed by :data:`GENERATOR_VERSION`, the schema version
+and the years (a history of an older schema would be copied into memory and migrated there by
+every read-only ``report``, which a person's history, migrated once by the app, never is), and
 copied into a fresh folder for every run (the app writes to it: banner events,
 ``PRAGMA optimize``); ``--fresh`` builds it again.
 
@@ -26,11 +30,13 @@ file at all (``load_history`` then opens nothing).
 
 Measured, each as first run (cold), then median and p95 of the runs after it, in ms:
 
-1. ``report --json`` in-process, as ``cmd_report`` does it: ``load_history`` (open the store with
-   its integrity check, read everything), ``routine_candidates`` + ``report_for``,
-   ``to_json`` + ``json.dumps``; the two histories alternate. Then the command itself as a
-   subprocess, ``.venv/bin/routine-player --data-dir D report --json``, wall time (Python
-   start-up included), alternating.
+1. ``report --json`` in-process, as ``cmd_report`` does it: ``load_history`` (open the store
+   read-only, read everything), ``routine_candidates`` + ``report_for``, ``to_json`` +
+   ``json.dumps``, with the cyclic collector off as the command runs (before 2026-12-04 this
+   bench left it on: 10-15 ms of the 10-year figure was the collector walking the records); the
+   two histories alternate. Then the command itself as a subprocess, ``routine-player
+   --data-dir D report --json`` (its console script's code, run by this Python with this
+   checkout first on the path), wall time (Python start-up included), alternating.
 2. Opening the history page in the real window (offscreen; built as
    ``tests/unit/ui/harness.py`` does: ``build_app``, ``show_window``, ``finish_startup``, with a
    silent audio output), in a fresh process per run so that the first open is a real first
@@ -39,7 +45,10 @@ Measured, each as first run (cold), then median and p95 of the runs after it, in
    it (back to the library in between).
 
 Prints the database size, every figure for both histories, and the difference (10 years -
-empty) against the 100 ms target. ``--profile`` adds cProfile's top functions for the 10-year
+empty) against the 100 ms target; then (``breakdown``) what ``report --json`` spends on 10
+years part by part, and issue 12's care advice figure on the same history (``assess``, target
+50 ms). ``--parts`` makes only some of the measurements (e.g. to alternate with another
+checkout: run this file from a ``git archive`` of it, whose own cache is keyed by its schema). ``--profile`` adds cProfile's top functions for the 10-year
 report and the 10-year page opens. Figures only, no timing asserts.
 """
 
@@ -47,6 +56,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import json
 import math
@@ -63,6 +73,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,6 +97,7 @@ from player.core.report import report_for  # noqa: E402
 from player.history_cli import load_history  # noqa: E402
 from player.routine_files import routine_candidates  # noqa: E402
 from player.settings import Settings, save_settings  # noqa: E402
+from player.store.db import SCHEMA_VERSION  # noqa: E402
 from player.store.history import HistoryStore  # noqa: E402
 from player.store.session_log import SessionLog  # noqa: E402
 
@@ -93,7 +105,13 @@ from player.store.session_log import SessionLog  # noqa: E402
 GENERATOR_VERSION = 1
 ROUTINE_FILE = bundled.ROUTINES_DIR / "core-strength.yaml"
 TARGET_MS = 100.0
-CLI = ROOT / ".venv" / "bin" / "routine-player"
+#: The measurements ``--parts`` chooses from: 1, 1b, 2 and the part-by-part table.
+PARTS = ("report", "cli", "page", "breakdown")
+#: The ``routine-player`` command as its console script runs it, with this checkout's code first
+#: on the path (so that a ``git archive`` of another commit, which has no .venv, runs its own).
+CLI = [sys.executable, "-c", "import sys; from player.app import main; sys.exit(main())"]
+CLI_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
+    [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])}
 
 
 # --- The history -------------------------------------------------------------------------------
@@ -141,8 +159,12 @@ def _play(log: SessionLog, plan: SessionPlan, clock: _Clock, rng: random.Random)
     log.finish(reason)
 
 
-def build_history(data_dir: Path, years: int, seed: int = 9) -> dict[str, Any]:
-    """Fill ``data_dir`` with ``years`` of daily use ending yesterday; returns what it holds."""
+def build_history(data_dir: Path, years: int, seed: int = 9,
+                  zone: str | None = None) -> dict[str, Any]:
+    """Fill ``data_dir`` with ``years`` of daily use ending yesterday; returns what it holds.
+
+    The times are in the machine's UTC offset of now, or in ``zone`` (e.g. ``Europe/London``:
+    then they change offset with summer time, as a person's do)."""
     rng = random.Random(seed)
     days = 365 * years
     routine = load_routine(ROUTINE_FILE, load_library()).routine
@@ -152,7 +174,7 @@ def build_history(data_dir: Path, years: int, seed: int = 9) -> dict[str, Any]:
     weeks = routine.schedule.weeks or 6
     plans = {week: build_plan(routine, week) for week in range(1, weeks + 1)}
     now = datetime.now().astimezone()
-    tz = now.tzinfo
+    tz = now.tzinfo if zone is None else ZoneInfo(zone)
     first = now.date() - timedelta(days=days)
     counts = {"sessions": 0, "steps": 0, "ratings": 0, "symptoms": 0, "banner_events": 0}
     with HistoryStore.open(data_dir) as store:
@@ -196,9 +218,12 @@ def build_history(data_dir: Path, years: int, seed: int = 9) -> dict[str, Any]:
     return counts
 
 
-def cached_history(years: int, fresh: bool) -> tuple[Path, dict[str, Any]]:
+def cached_history(years: int, fresh: bool,
+                   zone: str | None = None) -> tuple[Path, dict[str, Any]]:
     """The generated database (built once per generator version and years) and its counts."""
-    name = f"routine-player-bench-report-v{GENERATOR_VERSION}-{years}y"
+    name = f"routine-player-bench-report-v{GENERATOR_VERSION}-s{SCHEMA_VERSION}-{years}y"
+    if zone is not None:
+        name += "-" + zone.replace("/", "_")
     cache = Path(tempfile.gettempdir()) / name
     db, meta = paths.database_file(cache), cache / "meta.json"
     if fresh and cache.exists():
@@ -207,7 +232,7 @@ def cached_history(years: int, fresh: bool) -> tuple[Path, dict[str, Any]]:
         return db, json.loads(meta.read_text())
     building = Path(tempfile.mkdtemp(prefix="routine-player-bench-report-build-"))
     t0 = time.perf_counter()
-    counts = build_history(building, years)
+    counts = build_history(building, years, zone=zone)
     counts["build_seconds"] = round(time.perf_counter() - t0, 1)
     (building / "meta.json").write_text(json.dumps(counts, indent=2))
     for side in building.glob(f"{paths.database_file(building).name}-*"):
@@ -293,14 +318,22 @@ def verdict(label: str, empty: Runs, ten: Runs) -> str:
 
 
 def report_once(data_dir: Path, now: datetime | None = None) -> tuple[float, float, float, int]:
-    """``cmd_report --json``'s work on ``data_dir``: (load, report, json) ms and the text size."""
-    t0 = time.perf_counter()
-    history = load_history(data_dir, io.StringIO())
-    t1 = time.perf_counter()
-    report = report_for(history, now or datetime.now().astimezone(), routine_candidates(data_dir))
-    t2 = time.perf_counter()
-    text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
-    t3 = time.perf_counter()
+    """``cmd_report --json``'s work on ``data_dir``: (load, report, json) ms and the text size.
+
+    With the cyclic collector off, as ``player.app.main`` runs every subcommand.
+    """
+    gc.disable()
+    try:
+        t0 = time.perf_counter()
+        history = load_history(data_dir, io.StringIO())
+        t1 = time.perf_counter()
+        report = report_for(history, now or datetime.now().astimezone(),
+                            routine_candidates(data_dir))
+        t2 = time.perf_counter()
+        text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+        t3 = time.perf_counter()
+    finally:
+        gc.enable()
     return (t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000, len(text)
 
 
@@ -326,8 +359,8 @@ def bench_cli(dirs: dict[str, Path], runs: int) -> dict[str, Runs]:
     for n in range(runs + 1):
         for name in (names if n % 2 == 0 else names[::-1]):
             t0 = time.perf_counter()
-            done = subprocess.run([str(CLI), "--data-dir", str(dirs[name]), "report", "--json"],
-                                  capture_output=True, check=False)
+            done = subprocess.run([*CLI, "--data-dir", str(dirs[name]), "report", "--json"],
+                                  env=CLI_ENV, capture_output=True, check=False)
             out[name].add((time.perf_counter() - t0) * 1000)
             if done.returncode != 0:
                 raise SystemExit(f"report --json failed on {name}: {done.stderr.decode()}")
@@ -519,9 +552,39 @@ def print_load_parts(data_dir: Path, repeat: int) -> None:
              ("find_played_routine, library given (as the window)",
               median_ms(lambda: find_played_routine(last, candidates, library))),
              ("build_report", median_ms(lambda: build_report(history, routine, now)))]
+    rows += advice_parts(history, routine, now, repeat)
     print(f"\nreport --json on 10 years, part by part (median of {repeat}, ms):")
     for label, ms in rows:
         print(f"  {label:58} {ms:7.1f}")
+
+
+def advice_parts(history: Any, routine: Any, now: datetime,
+                 repeat: int) -> list[tuple[str, float]]:
+    """Issue 12's care advice figure on the same ten years: ``assess`` as the care controller
+    and the report call it, on a new tuple of the ratings each time (so none of the rules'
+    per-tuple caches is warm, as at the first assessment after start-up)."""
+    from player.core.care import assess
+    from player.core.report import thresholds_in_force
+
+    thresholds = thresholds_in_force(history.sessions, given=routine)
+    starts = {s.id: s.started_at for s in history.sessions}
+
+    def advise() -> None:
+        assess(tuple(list(history.ratings)), history.symptom_history or history.symptoms,
+               now, thresholds, confirmations=history.confirmations, session_starts=starts)
+
+    return [("care advice: assess(...), rules' caches cold (issue 12: <= 50)",
+             median_ms_of(advise, repeat))]
+
+
+def median_ms_of(fn: Any, repeat: int) -> float:
+    """The median wall time of ``repeat`` calls of ``fn``, in ms."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
 
 
 # --- Profiles ------------------------------------------------------------------------------------
@@ -549,6 +612,81 @@ def profile_report(data_dir: Path, runs: int = 5) -> None:
                   f"cProfile, report --json in-process, 10 years (total over {runs} runs)")
 
 
+# --- The parts, printed ----------------------------------------------------------------------
+
+
+def part_report(dirs: dict[str, Path], none: Path, repeat: int) -> list[str]:
+    """1. ``report --json`` in-process; returns its verdict line."""
+    ten = dirs["ten"]
+    inproc = bench_report_in_process(dirs, repeat)
+    history = load_history(ten)
+    report = report_for(history, datetime.now().astimezone(), routine_candidates(ten))
+    routine = report.routine
+    print(f"report on 10 years: routine {routine.title if routine else None!r} "
+          f"(found: {routine is not None}), schedule {report.schedule}, "
+          f"{len(report.adherence.weeks) if report.adherence else 0} weeks of adherence, "
+          f"{report.pain.ratings:,} ratings, advice {report.advice.level!r}; "
+          f"--json is {report_once(ten)[3]:,} characters")
+    nodb = Runs()
+    for _ in range(repeat + 1):
+        nodb.add(sum(report_once(none)[:3]))
+    print_table(f"1. report --json in-process ({repeat} runs after a cold one, ms)", [
+        ("total (as cmd_report)", inproc["empty"]["total"], inproc["ten"]["total"]),
+        ("  load_history (open + read)", inproc["empty"]["load"], inproc["ten"]["load"]),
+        ("  routine_candidates + report_for", inproc["empty"]["report"],
+         inproc["ten"]["report"]),
+        ("  to_json + json.dumps", inproc["empty"]["json"], inproc["ten"]["json"]),
+    ])
+    print(f"  no database file at all: first {nodb.first:.1f}, median {nodb.median:.1f}, "
+          f"p95 {nodb.p95:.1f} ms")
+    return [verdict("report --json, in-process", inproc["empty"]["total"],
+                    inproc["ten"]["total"])]
+
+
+def part_cli(dirs: dict[str, Path], runs: int) -> list[str]:
+    """1b. ``report --json`` as a subprocess; returns its verdict line."""
+    cli = bench_cli(dirs, runs)
+    print_table(f"1b. routine-player --data-dir D report --json (its console script's code), "
+                f"wall time "
+                f"({runs} runs after a warm-up, ms)",
+                [("subprocess (Python start-up incl.)", cli["empty"], cli["ten"])],
+                note="'first' is the uncounted warm-up run")
+    return [verdict("report --json, subprocess wall time", cli["empty"], cli["ten"])]
+
+
+def part_page(dirs: dict[str, Path], runs: int, opens: int) -> list[str]:
+    """2. Opening the history page; returns its verdict lines."""
+    page = bench_page(dirs, runs, opens)
+    e, t = page["empty"], page["ten"]
+
+    def both(key: str) -> tuple[Runs, Runs]:  # every value counted ('first': the first one)
+        return Runs([e[key][0], *e[key]]), Runs([t[key][0], *t[key]])
+
+    print_table(
+        f"2. history page, real offscreen window: show_history() until laid out and "
+        f"painted ({runs} fresh windows each, ms)",
+        [("first open", *both("first")),
+         ("  show_history() call", *both("first_call")),
+         ("  events until painted", *both("first_events")),
+         (f"second open (opens 2-{opens})", *both("again")),
+         ("  show_history() call", *both("again_call")),
+         ("  events until painted", *both("again_events"))],
+        note=("'first' is the first window's; median and p95 over every window "
+              f"({runs} first opens; {runs * (opens - 1)} later opens)"))
+    print("  show_history()'s parts, called one by one after the opens (median, ms):")
+    for label in page["ten"]["parts"][0]:
+        print(f"    {label:34} empty {statistics.median(x[label] for x in e['parts']):6.1f}"
+              f"   10 years {statistics.median(x[label] for x in t['parts']):6.1f}")
+    print(f"  sessions listed: empty {e['rows']}, 10 years {t['rows']:,}; window start-up "
+          f"(build_app to finish_startup done): empty "
+          f"{statistics.median(e['startup']):.0f} ms, 10 years "
+          f"{statistics.median(t['startup']):.0f} ms (median)")
+    return [verdict("history page, first open", Runs([0.0, *e["first"]]),
+                    Runs([0.0, *t["first"]])),
+            verdict("history page, second open", Runs([0.0, *e["again"]]),
+                    Runs([0.0, *t["again"]]))]
+
+
 # --- Main ----------------------------------------------------------------------------------------
 
 
@@ -571,8 +709,12 @@ def main() -> int:
     parser.add_argument("--opens", type=int, default=6,
                         help="history page opens per window process (the first and the rest)")
     parser.add_argument("--fresh", action="store_true", help="build the 10-year history again")
+    parser.add_argument("--zone", help="write the history's times in this zone (e.g. "
+                        "Europe/London, so they change offset with summer time)")
     parser.add_argument("--profile", action="store_true",
                         help="print cProfile's top functions for the 10-year report and page")
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help=f"which measurements to make, of {','.join(PARTS)} (default: all)")
     parser.add_argument("--page-child", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.page_child:
@@ -580,7 +722,7 @@ def main() -> int:
         return 0
 
     t0 = time.perf_counter()
-    cached_db, counts = cached_history(args.years, args.fresh)
+    cached_db, counts = cached_history(args.years, args.fresh, args.zone)
     how = (f"built in {counts['build_seconds']} s" if counts.get("built_now")
            else f"cached, built on {counts['generated']} in {counts['build_seconds']} s")
     print(f"{args.years}-year history ({how}; {time.perf_counter() - t0:.1f} s now): "
@@ -596,73 +738,19 @@ def main() -> int:
         print(f"empty history: {file_size(paths.database_file(empty))} (created by the app, "
               "nothing in it)")
 
-        inproc = bench_report_in_process(dirs, args.repeat)
-        history = load_history(ten)
-        report = report_for(history, datetime.now().astimezone(), routine_candidates(ten))
-        routine = report.routine
-        print(f"report on 10 years: routine {routine.title if routine else None!r} "
-              f"(found: {routine is not None}), schedule {report.schedule}, "
-              f"{len(report.adherence.weeks) if report.adherence else 0} weeks of adherence, "
-              f"{report.pain.ratings:,} ratings, advice {report.advice.level!r}; "
-              f"--json is {report_once(ten)[3]:,} characters")
-        nodb = Runs()
-        for _ in range(args.repeat + 1):
-            nodb.add(sum(report_once(none)[:3]))
-        print_table(f"1. report --json in-process ({args.repeat} runs after a cold one, ms)", [
-            ("total (as cmd_report)", inproc["empty"]["total"], inproc["ten"]["total"]),
-            ("  load_history (open + read)", inproc["empty"]["load"], inproc["ten"]["load"]),
-            ("  routine_candidates + report_for", inproc["empty"]["report"],
-             inproc["ten"]["report"]),
-            ("  to_json + json.dumps", inproc["empty"]["json"], inproc["ten"]["json"]),
-        ])
-        print(f"  no database file at all: first {nodb.first:.1f}, median {nodb.median:.1f}, "
-              f"p95 {nodb.p95:.1f} ms")
-
-        cli = bench_cli(dirs, args.cli_runs)
-        print_table(f"1b. {CLI.relative_to(ROOT)} --data-dir D report --json, wall time "
-                    f"({args.cli_runs} runs after a warm-up, ms)",
-                    [("subprocess (Python start-up incl.)", cli["empty"], cli["ten"])],
-                    note="'first' is the uncounted warm-up run")
-
-        page = bench_page(dirs, args.page_runs, args.opens)
-        e, t = page["empty"], page["ten"]
-        print_table(
-            f"2. history page, real offscreen window: show_history() until laid out and "
-            f"painted ({args.page_runs} fresh windows each, ms)",
-            [("first open", Runs([e["first"][0], *e["first"]]),
-              Runs([t["first"][0], *t["first"]])),
-             ("  show_history() call", Runs([e["first_call"][0], *e["first_call"]]),
-              Runs([t["first_call"][0], *t["first_call"]])),
-             ("  events until painted", Runs([e["first_events"][0], *e["first_events"]]),
-              Runs([t["first_events"][0], *t["first_events"]])),
-             (f"second open (opens 2-{args.opens})", Runs([e["again"][0], *e["again"]]),
-              Runs([t["again"][0], *t["again"]])),
-             ("  show_history() call", Runs([e["again_call"][0], *e["again_call"]]),
-              Runs([t["again_call"][0], *t["again_call"]])),
-             ("  events until painted", Runs([e["again_events"][0], *e["again_events"]]),
-              Runs([t["again_events"][0], *t["again_events"]]))],
-            note=("'first' is the first window's; median and p95 over every window "
-                  f"({args.page_runs} first opens; {args.page_runs * (args.opens - 1)} "
-                  "later opens)"))
-        print("  show_history()'s parts, called one by one after the opens (median, ms):")
-        for label in page["ten"]["parts"][0]:
-            print(f"    {label:34} empty {statistics.median(x[label] for x in e['parts']):6.1f}"
-                  f"   10 years {statistics.median(x[label] for x in t['parts']):6.1f}")
-        print(f"  sessions listed: empty {e['rows']}, 10 years {t['rows']:,}; window start-up "
-              f"(build_app to finish_startup done): empty "
-              f"{statistics.median(e['startup']):.0f} ms, 10 years "
-              f"{statistics.median(t['startup']):.0f} ms (median)")
-
-        print(f"\nAgainst the target (10 years - empty <= {TARGET_MS:.0f} ms):")
-        print(verdict("report --json, in-process", inproc["empty"]["total"],
-                      inproc["ten"]["total"]))
-        print(verdict("report --json, subprocess wall time", cli["empty"], cli["ten"]))
-        print(verdict("history page, first open", Runs([0.0, *e["first"]]),
-                      Runs([0.0, *t["first"]])))
-        print(verdict("history page, second open", Runs([0.0, *e["again"]]),
-                      Runs([0.0, *t["again"]])))
-
-        print_load_parts(ten, args.repeat)
+        parts = set(args.parts.split(","))
+        verdicts: list[str] = []
+        if "report" in parts:
+            verdicts += part_report(dirs, none, args.repeat)
+        if "cli" in parts:
+            verdicts += part_cli(dirs, args.cli_runs)
+        if "page" in parts:
+            verdicts += part_page(dirs, args.page_runs, args.opens)
+        if verdicts:
+            print(f"\nAgainst the target (10 years - empty <= {TARGET_MS:.0f} ms):")
+            print("\n".join(verdicts))
+        if "breakdown" in parts:
+            print_load_parts(ten, args.repeat)
         if args.profile:
             profile_report(ten)
             run_page_child(ten, args.opens, profile=True)

@@ -58,7 +58,7 @@ def load_history(data_dir: Path, err: TextIO | None = None) -> HistoryData:
         print(f"{PROG}: {NO_HISTORY_YET.format(folder=data_dir)}", file=err)
         return HistoryData()
     with store:
-        data = store.snapshot(step_counts=False)
+        data = store.snapshot()
         try:
             damaged = store.thermal_records().damaged
         except StoreError as exc:

@@ -15,9 +15,10 @@ the rules take the zone from the ``now`` they are given:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
-__all__ = ["elapsed", "local_date", "local_wall", "wall_time_on", "zone_of"]
+__all__ = ["elapsed", "local_date", "local_dates", "local_wall", "wall_time_on", "zone_of"]
 
 
 def zone_of(now: datetime) -> tzinfo:
@@ -44,6 +45,13 @@ def local_date(at: datetime, zone: tzinfo) -> date:
     if _fixed(zone) or at.tzinfo is zone:
         return at.date()
     return at.astimezone(zone).date()
+
+
+def local_dates(times: Iterable[datetime], zone: tzinfo) -> list[date]:
+    """:func:`local_date` of each of *times*, for years of them at once."""
+    if _fixed(zone):
+        return [at.date() for at in times]
+    return [at.date() if at.tzinfo is zone else at.astimezone(zone).date() for at in times]
 
 
 def wall_time_on(day: date, hour: int, minute: int = 0) -> datetime:

@@ -153,33 +153,31 @@ def session_pains(ratings: Iterable[PainRating]) -> list[SessionPain]:
     (a corrected entry), the latest of that kind counts.
     """
     started: dict[int, datetime] = {}
-    latest: dict[str, dict[int, PainRating]] = {"before": {}, "after": {}, "morning_after": {}}
-    for r in ratings:
-        if r.session_id is None:
-            continue
+    before: dict[int, PainRating] = {}
+    after: dict[int, PainRating] = {}
+    morning: dict[int, PainRating] = {}
+    latest = {"before": before, "after": after, "morning_after": morning}
+    for r in ratings:  # years of them, for the history page: plain dict look-ups
         sid = r.session_id
-        if sid not in started or r.at < started[sid]:
-            started[sid] = r.at
+        if sid is None:
+            continue
+        at = r.at
+        first = started.get(sid)
+        if first is None or at < first:
+            started[sid] = at
         of_kind = latest.get(r.context)
-        if of_kind is not None and (sid not in of_kind or r.at >= of_kind[sid].at):
-            of_kind[sid] = r
+        if of_kind is not None:
+            known = of_kind.get(sid)
+            if known is None or at >= known.at:
+                of_kind[sid] = r
 
-    def value(kind: str, sid: int) -> int | None:
-        found = latest[kind].get(sid)
+    def value(of_kind: dict[int, PainRating], sid: int) -> int | None:
+        found = of_kind.get(sid)
         return None if found is None else found.rating
 
-    pairs = [
-        SessionPain(
-            session_id=sid,
-            started=at,
-            before=value("before", sid),
-            after=value("after", sid),
-            morning_after=value("morning_after", sid),
-        )
-        for sid, at in started.items()
-    ]
-    pairs.sort(key=lambda p: (p.started, p.session_id))
-    return pairs
+    # Sorted by (start, session) as tuples, compared in C, before the records are made.
+    return [SessionPain(sid, at, value(before, sid), value(after, sid), value(morning, sid))
+            for at, sid in sorted([(at, sid) for sid, at in started.items()])]
 
 
 SymptomSource = Literal["form", "this_hurts", "put_off"]
@@ -298,7 +296,7 @@ class StepEvent:
 @dataclass(frozen=True)
 class Session:
     """One played routine, with how many of its steps were completed and skipped (None when
-    the read that made it did not count them: see ``HistoryStore.sessions``).
+    not known).
 
     What it played, so a resume can rebuild exactly that plan: the routine file
     (``routine_path``, ``routine_file_hash``), the programme ``week``, the care ``thresholds``

@@ -18,9 +18,11 @@ A rating dated more than 10 minutes after ``now`` is not part of the history as 
 from __future__ import annotations
 
 import bisect
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from itertools import islice
 from typing import Literal, NamedTuple
 
 from player.core.clinical import (
@@ -41,7 +43,14 @@ from player.core.clinical import (
     WEEKLY_MIN_RATINGS,
     WEEKLY_WINDOW_DAYS,
 )
-from player.core.days import elapsed, local_date, local_wall, wall_time_on, zone_of
+from player.core.days import (
+    elapsed,
+    local_date,
+    local_dates,
+    local_wall,
+    wall_time_on,
+    zone_of,
+)
 from player.core.history import RESTING_CONTEXTS, PainRating, latest_allowed
 
 LevelKind = Literal["week", "two_weeks", "lowest_week", "weeks", "episode_baseline"]
@@ -77,10 +86,15 @@ def as_of(ratings: Iterable[PainRating], now: datetime) -> list[PainRating]:
             if known is ratings:
                 return _AsOf(ordered[:bisect.bisect_right(stamps, cut)])
         # One instant per rating, compared and sorted as floats (aware datetimes compare
-        # slower); the sort is stable, so equal instants keep the tuple's order.
-        stamped = sorted(((r.at.timestamp(), r) for r in ratings), key=_first)
-        stamps = [stamp for stamp, _ in stamped]
-        ordered = [r for _, r in stamped]
+        # slower); the sort is stable, so equal instants keep the tuple's order. The store
+        # gives them in time order already: then nothing is sorted.
+        stamps = [r.at.timestamp() for r in ratings]
+        if all(map(operator.le, stamps, islice(stamps, 1, None))):
+            ordered = list(ratings)
+        else:
+            stamped = sorted(zip(stamps, ratings, strict=True), key=_first)
+            stamps = [stamp for stamp, _ in stamped]
+            ordered = [r for _, r in stamped]
         _RECENT_AS_OF[:] = [(ratings, stamps, ordered)]  # held here so its id stays its own
         return _AsOf(ordered[:bisect.bisect_right(stamps, cut)])
     stamped = [(stamp, r) for r in ratings if (stamp := r.at.timestamp()) <= cut]
@@ -153,8 +167,11 @@ class RestingHistory:
         self.today: date = local_date(now, self.zone)
         history = ratings if isinstance(ratings, _AsOf) else as_of(ratings, now)
         zone = self.zone
-        entries = [_Entry(local_date(r.at, zone), r.at, r.rating)
-                   for r in history if r.context in RESTING_CONTEXTS]
+        resting = [r for r in history if r.context in RESTING_CONTEXTS]
+        days = local_dates([r.at for r in resting], zone)
+        make = tuple.__new__  # _Entry's own __new__ is Python: years of ratings go through
+        entries = [make(_Entry, (day, r.at, r.rating))
+                   for day, r in zip(days, resting, strict=True)]
         entries.sort(key=lambda e: e.day)  # stable: in time order within a day
         self._entries = entries
         self._days = [e.day for e in entries]

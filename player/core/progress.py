@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from player.core.history import PainRating, Session
+from player.core.history import RESTING_CONTEXTS, PainRating, Session
 from player.core.pain import RestingHistory, as_of
 
 JSON = dict[str, Any]
@@ -150,9 +150,12 @@ def adherence(sessions: Iterable[Session], schedule: Schedule, today: date) -> A
     started: Counter[int] = Counter()
     done: Counter[int] = Counter()
     done_on: Counter[date] = Counter()
+    shown = _weeks_started(schedule, today)
     for s in sessions:
         day = s.started_at.date()
         week = (day - schedule.start).days // 7
+        if not 0 <= week < shown:  # before the programme, or after its last week
+            continue
         started[week] += 1
         if s.counts_for_adherence:
             done_on[day] += 1
@@ -160,7 +163,7 @@ def adherence(sessions: Iterable[Session], schedule: Schedule, today: date) -> A
                 done[week] += 1
     weeks = tuple(
         _week(n, schedule, done[n], started[n], today)
-        for n in range(_weeks_started(schedule, today))
+        for n in range(shown)
     )
     counted = [w for w in weeks if w.counted]
     prescribed = sum(w.prescribed for w in counted)
@@ -261,7 +264,7 @@ def pain_trend(ratings: Iterable[PainRating], now: datetime) -> PainTrend:
         first_rating=min(times, default=None),
         last_rating=max(times, default=None),
         ratings=len(history),
-        resting_ratings=sum(1 for r in history if r.resting),
+        resting_ratings=sum(1 for r in history if r.context in RESTING_CONTEXTS),
         episode_start=None if episode is None else episode.day0,
         reference=None if reference is None else reference.value,
         recent_from=None if level is None else level.kind,

@@ -20,6 +20,7 @@ Nothing here imports Qt: the window, the command line and the loader all use it.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 #: Longest piece of file text quoted in a message; longer ones are cut with an ellipsis.
@@ -163,10 +164,15 @@ def escape_json(text: str) -> str:
     terminals), bidi controls and marks and line separators as they are. They can only occur
     inside strings, so writing them as ``\\uXXXX`` gives the same JSON, readable and inert.
     """
-    if text.isprintable():
+    if _JSON_UNSAFE.search(text) is None:  # indented JSON has line breaks: not isprintable()
         return text
-    return "".join(f"\\u{ord(c):04x}" if c in _JSON_ESCAPED or "\x7f" <= c <= "\x9f" else c
-                   for c in text)
+    return _JSON_UNSAFE.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
 
 
 _JSON_ESCAPED = BIDI_CONTROLS | BIDI_MARKS | {"\u2028", "\u2029"}
+#: One character that escape_json writes as ``\uXXXX``: those above, DEL and the C1 controls.
+_JSON_UNSAFE = re.compile("[" + "".join(sorted(_JSON_ESCAPED)) + "\x7f-\x9f]")

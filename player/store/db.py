@@ -408,6 +408,51 @@ def _v6_red_flag_stops(conn: sqlite3.Connection) -> None:
     run_script(conn, _V6_RED_FLAG_STOPS)
 
 
+# Each session keeps how many of its steps were completed and skipped, counted from its step
+# events once and then kept by triggers on every write of a step event (however it is made),
+# so that reading years of sessions does not count years of step events.
+_V7_STEP_COUNTS = """
+ALTER TABLE sessions ADD COLUMN steps_completed INTEGER NOT NULL DEFAULT 0
+    CHECK (steps_completed >= 0);
+ALTER TABLE sessions ADD COLUMN steps_skipped INTEGER NOT NULL DEFAULT 0
+    CHECK (steps_skipped >= 0);
+UPDATE sessions SET
+    steps_completed = (SELECT count(*) FROM step_events AS e
+                       WHERE e.session_id = sessions.id AND e.status = 'completed'),
+    steps_skipped = (SELECT count(*) FROM step_events AS e
+                     WHERE e.session_id = sessions.id AND e.status = 'skipped');
+CREATE TRIGGER step_events_counted AFTER INSERT ON step_events
+BEGIN
+    UPDATE sessions SET steps_completed = steps_completed + (NEW.status = 'completed'),
+                        steps_skipped = steps_skipped + (NEW.status = 'skipped')
+    WHERE id = NEW.session_id;
+END;
+CREATE TRIGGER step_events_uncounted AFTER DELETE ON step_events
+BEGIN
+    UPDATE sessions SET steps_completed = steps_completed - (OLD.status = 'completed'),
+                        steps_skipped = steps_skipped - (OLD.status = 'skipped')
+    WHERE id = OLD.session_id;
+END;
+CREATE TRIGGER step_events_recounted AFTER UPDATE OF session_id, status ON step_events
+BEGIN
+    UPDATE sessions SET steps_completed = steps_completed - (OLD.status = 'completed'),
+                        steps_skipped = steps_skipped - (OLD.status = 'skipped')
+    WHERE id = OLD.session_id;
+    UPDATE sessions SET steps_completed = steps_completed + (NEW.status = 'completed'),
+                        steps_skipped = steps_skipped + (NEW.status = 'skipped')
+    WHERE id = NEW.session_id;
+END;
+"""
+
+
+def _v7_step_counts(conn: sqlite3.Connection) -> None:
+    """Sessions keep their counts of completed and skipped steps (``steps_completed``,
+    ``steps_skipped``), counted from the step events already there and kept by triggers on
+    ``step_events``: the history page lists them for years of sessions, and counting 150,000
+    step events at every open was most of the time it took."""
+    run_script(conn, _V7_STEP_COUNTS)
+
+
 #: Every migration ever shipped, in order. Never edit one that has been released: add another.
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v1_core_tables,
@@ -416,6 +461,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     _v4_care_rules_v2,
     _v5_desk_breaks,
     _v6_red_flag_stops,
+    _v7_step_counts,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

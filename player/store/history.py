@@ -14,6 +14,7 @@ import contextlib
 import functools
 import json
 import math
+import operator
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
@@ -21,7 +22,7 @@ from dataclasses import replace as _replace
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from player.core.breaks import DeskBreak
 from player.core.clinical import (
@@ -67,8 +68,6 @@ from player.store.db import (
     transaction,
 )
 
-_Record = TypeVar("_Record")
-
 # User-visible text, in one place for translation.
 SCREEN_DAMAGED = ("Your last answers to the ice and heat questions could not be read (the "
                   "record saved {at} is damaged: {why}). They count as not answered: please "
@@ -91,23 +90,16 @@ class DamagedRecordError(StoreError):
 
 _FINAL_OUTCOMES = ("completed", "partly_done", "stopped", "interrupted", "stopped_red_flag")
 
-_SESSION_HEAD = """
+# The step counts are kept in the sessions table (schema 7, kept by triggers on step_events).
+_SESSIONS = """
     SELECT s.id, s.routine_title, s.routine_version, s.routine_file_hash, s.started_at,
-           s.ended_at, s.outcome,"""
-_SESSION_TAIL = """
-           s.routine_path, s.week, s.thresholds, s.variants, s.current_step, s.current_elapsed,
+           s.ended_at, s.outcome, s.steps_completed, s.steps_skipped, s.routine_path, s.week,
+           s.thresholds, s.variants, s.current_step, s.current_elapsed,
            s.planned_exercise_seconds, s.done_exercise_seconds
     FROM sessions AS s
 """
-# Step counts through the (session_id, status) index: one index search per session and status.
-_SESSIONS_WITH_COUNTS = _SESSION_HEAD + """
-           (SELECT count(*) FROM step_events AS e
-            WHERE e.session_id = s.id AND e.status = 'completed'),
-           (SELECT count(*) FROM step_events AS e
-            WHERE e.session_id = s.id AND e.status = 'skipped'),""" + _SESSION_TAIL
-#: The same columns with the step counts left out (NULL): the report does not show them, and
-#: counting ten years of step events is most of the cost of reading ten years of sessions.
-_SESSIONS_UNCOUNTED = _SESSION_HEAD + " NULL, NULL," + _SESSION_TAIL
+_RATINGS = ("SELECT at, context, rating, note, body_area, session_id, exercise_id"
+            " FROM pain_ratings ORDER BY id")
 
 
 def _iso(at: datetime) -> str:
@@ -298,9 +290,9 @@ class HistoryStore:
         """
         with self._saving("read your history"):
             rows = self._conn.execute(
-                _SESSIONS_WITH_COUNTS + " WHERE s.outcome = 'in_progress' ORDER BY s.id"
+                _SESSIONS + " WHERE s.outcome = 'in_progress' ORDER BY s.id"
             ).fetchall()
-        return [s for s in map(_session, rows) if s.id not in self._own_sessions]
+        return [s for s in _sessions(rows) if s.id not in self._own_sessions]
 
     def resume_session(self, session_id: int) -> Session:
         """Carry on an interrupted session in this process; its steps so far are kept."""
@@ -347,28 +339,27 @@ class HistoryStore:
         self._own_sessions.discard(session_id)
 
     def sessions(self, *, limit: int | None = None, step_counts: bool = True) -> list[Session]:
-        """Sessions, oldest first; *limit* keeps only the latest ones.
+        """Sessions with their step counts, oldest first; *limit* keeps only the latest ones.
 
-        Without *step_counts* their ``steps_completed`` and ``steps_skipped`` are None (not
-        counted), which is much quicker on years of history.
+        The counts are stored with each session (schema 7), so reading them costs nothing:
+        *step_counts* is kept for the callers that asked for them to be left out.
         """
-        query = (_SESSIONS_WITH_COUNTS if step_counts else _SESSIONS_UNCOUNTED) \
-            + " ORDER BY s.id DESC"
+        del step_counts
+        query = _SESSIONS + " ORDER BY s.id DESC"
         params: tuple[Any, ...] = ()
         if limit is not None:
             query += " LIMIT ?"
             params = (limit,)
         with self._saving("read your history"):
             rows = self._conn.execute(query, params).fetchall()
-        return [_session(row) for row in reversed(rows)]
+        rows.reverse()
+        return _sessions(rows)
 
     def session(self, session_id: int) -> Session | None:
         """One session with its step counts, or None."""
         with self._saving("read your history"):
-            row = self._conn.execute(
-                _SESSIONS_WITH_COUNTS + " WHERE s.id = ?", (session_id,)
-            ).fetchone()
-        return None if row is None else _session(row)
+            row = self._conn.execute(_SESSIONS + " WHERE s.id = ?", (session_id,)).fetchone()
+        return None if row is None else _sessions([row])[0]
 
     def steps(self, session_id: int) -> list[StepEvent]:
         """The steps recorded for a session, in the order they happened."""
@@ -435,22 +426,8 @@ class HistoryStore:
     def ratings(self) -> list[PainRating]:
         """Every pain rating, oldest first."""
         with self._saving("read your pain diary"):
-            rows = self._conn.execute(
-                "SELECT at, context, rating, note, body_area, session_id, exercise_id"
-                " FROM pain_ratings ORDER BY id"
-            ).fetchall()
-        ratings = []
-        for at, context, rating, note, area, sid, exercise in rows:
-            when = _time(at)
-            values = {"at": when, "context": context, "rating": rating, "note": note,
-                      "body_area": area, "session_id": sid, "exercise_id": exercise}
-            if when.tzinfo is not None and context in RATING_CONTEXTS \
-                    and type(rating) is int and PAIN_MIN <= rating <= PAIN_MAX:
-                ratings.append(_trusted(PainRating, values))
-            else:
-                ratings.append(PainRating(**values))  # raises, saying what is wrong
-        ratings.sort(key=_rating_time)
-        return ratings
+            rows = self._conn.execute(_RATINGS).fetchall()
+        return _ratings(rows)
 
     # --- Symptom answers and banner events -----------------------------------------------------
 
@@ -466,8 +443,8 @@ class HistoryStore:
             )
 
     def snapshot(self, *, step_counts: bool = True) -> HistoryData:
-        """Everything the report and the history page read, in one go (the sessions' step
-        counts only with *step_counts*: the report does not use them)."""
+        """Everything the report and the history page read, in one go (*step_counts*: see
+        :meth:`sessions`)."""
         history = self.symptom_history()
         latest = merged(history, max(a.at for a in history)) if history else None
         return HistoryData(tuple(self.ratings()),
@@ -834,50 +811,61 @@ def _variants(text: str) -> tuple[tuple[int, str], ...]:
         return ()
 
 
-def _trusted(cls: type[_Record], values: dict[str, Any]) -> _Record:
-    """The frozen record ``cls`` made of ``values`` from a row this store wrote, without its
-    checks run again (the caller made the cheap ones; the tables' CHECK constraints hold the
-    rest). For years of history the dataclass checks cost more than the query itself."""
-    record = object.__new__(cls)
-    record.__dict__.update(values)
-    return record
+_new = object.__new__
+_parse_time = datetime.fromisoformat
+_by_time = operator.attrgetter("at")
 
 
-def _rating_time(rating: PainRating) -> datetime:
-    return rating.at
+def _ratings(rows: list[tuple[Any, ...]]) -> list[PainRating]:
+    """The ratings of rows of :data:`_RATINGS`, sorted by time.
+
+    Rows this store wrote are made into records without the records' checks run again (the
+    cheap ones are made here; the table's CHECK constraints hold the rest): for years of
+    history the dataclass checks cost more than the query itself. A row that fails them is
+    given to :class:`PainRating` itself, which raises saying what is wrong.
+    """
+    ratings: list[PainRating] = []
+    append = ratings.append
+    contexts = frozenset(RATING_CONTEXTS)
+    for at, context, rating, note, area, sid, exercise in rows:
+        when = _parse_time(at)
+        values = {"at": when, "context": context, "rating": rating, "note": note,
+                  "body_area": area, "session_id": sid, "exercise_id": exercise}
+        if when.tzinfo is not None and context in contexts and type(rating) is int \
+                and PAIN_MIN <= rating <= PAIN_MAX:
+            record = _new(PainRating)
+            record.__dict__.update(values)
+            append(record)
+        else:
+            append(PainRating(**values))  # raises, saying what is wrong
+    ratings.sort(key=_by_time)
+    return ratings
 
 
-def _session(row: tuple[Any, ...]) -> Session:
-    (sid, title, version, file_hash, started, ended, outcome, completed, skipped,
-     path, week, thresholds, variants, current_step, current_elapsed, planned, done) = row
-    started_at = _time(started)
-    ended_at = None if ended is None else _time(ended)
-    if started_at.tzinfo is not None and (ended_at is None or ended_at.tzinfo is not None) \
-            and outcome in SESSION_OUTCOMES and type(week) is int and week >= 1:
-        return _trusted(Session, {
+def _sessions(rows: Iterable[tuple[Any, ...]]) -> list[Session]:
+    """The sessions of rows of :data:`_SESSIONS`, in the rows' order (made as
+    :func:`_ratings` makes ratings; a row that fails the checks goes to :class:`Session`)."""
+    sessions: list[Session] = []
+    append = sessions.append
+    outcomes = frozenset(SESSION_OUTCOMES)
+    for (sid, title, version, file_hash, started, ended, outcome, completed, skipped,
+         path, week, thresholds, variants, current_step, current_elapsed, planned,
+         done) in rows:
+        started_at = _parse_time(started)
+        ended_at = None if ended is None else _parse_time(ended)
+        values = {
             "id": sid, "routine_title": title, "routine_version": version,
             "routine_file_hash": file_hash, "started_at": started_at, "ended_at": ended_at,
             "outcome": outcome, "steps_completed": completed, "steps_skipped": skipped,
             "routine_path": path, "week": week, "thresholds": thresholds_from_json(thresholds),
             "variants": _variants(variants), "current_step": current_step,
             "current_elapsed": current_elapsed, "planned_exercise_seconds": planned,
-            "done_exercise_seconds": done})
-    return Session(
-        id=sid,
-        routine_title=title,
-        routine_version=version,
-        routine_file_hash=file_hash,
-        started_at=_time(started),
-        ended_at=None if ended is None else _time(ended),
-        outcome=outcome,
-        steps_completed=completed,
-        steps_skipped=skipped,
-        routine_path=path,
-        week=week,
-        thresholds=thresholds_from_json(thresholds),
-        variants=_variants(variants),
-        current_step=current_step,
-        current_elapsed=current_elapsed,
-        planned_exercise_seconds=planned,
-        done_exercise_seconds=done,
-    )
+            "done_exercise_seconds": done}
+        if started_at.tzinfo is not None and (ended_at is None or ended_at.tzinfo is not None) \
+                and outcome in outcomes and type(week) is int and week >= 1:
+            record = _new(Session)
+            record.__dict__.update(values)
+            append(record)
+        else:
+            append(Session(**values))  # raises, saying what is wrong
+    return sessions

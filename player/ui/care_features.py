@@ -111,8 +111,7 @@ class CareFeatures(QObject):
         self._red_flag_stop = False  # the session was stopped at a red-flag answer
         self._prompts: list[Callable[[], None]] = []
         self._history_view: QWidget | None = None
-        self._sessions: tuple[StoredSession, ...] | None = None  # read for the preview
-        self._counted: tuple[StoredSession, ...] | None = None  # and for the history page
+        self._sessions: tuple[StoredSession, ...] | None = None  # the banner, preview, page
         self._build()
         self._wire()
         self.thermal = ThermalCare(self.controller, store, session_id=lambda: self.session_id,
@@ -232,23 +231,18 @@ class CareFeatures(QObject):
         self.ask_morning_after()
 
     def sessions(self) -> tuple[StoredSession, ...]:
-        """The sessions recorded, without their step counts (None: counting years of step
-        events is most of the read), read once and again after each session starts or ends."""
+        """The sessions recorded, with their step counts (stored with each session), read once
+        and again after each session starts or ends: the banner, the preview's programme and
+        the history page share them."""
         if self._sessions is None:
-            self._sessions = self._read_sessions(step_counts=False)
+            self._sessions = self._read_sessions()
         return self._sessions
 
-    def _counted_sessions(self) -> tuple[StoredSession, ...]:
-        """The sessions with their step counts, for the history page (read as ``sessions``)."""
-        if self._counted is None:
-            self._counted = self._read_sessions(step_counts=True)
-        return self._counted
-
-    def _read_sessions(self, *, step_counts: bool) -> tuple[StoredSession, ...]:
+    def _read_sessions(self) -> tuple[StoredSession, ...]:
         if self.store is None:
             return ()
         try:
-            return tuple(self.store.sessions(step_counts=step_counts))
+            return tuple(self.store.sessions())
         except StoreError as exc:
             self._on_store_failed(str(exc))
             return ()
@@ -261,7 +255,7 @@ class CareFeatures(QObject):
                              self.app.settings.chosen_starts())
 
     def _forget_sessions(self, *_args: object) -> None:
-        self._sessions = self._counted = None
+        self._sessions = None
         self.window.preview.refresh_programme()
 
     def _follow_thresholds(self) -> None:
@@ -681,7 +675,7 @@ class CareFeatures(QObject):
             self._history_view = view
         # The care controller already holds every rating, the answers and the banner events.
         care = self.care
-        data = HistoryData(care.ratings, self._counted_sessions(), care.symptoms,
+        data = HistoryData(care.ratings, self.sessions(), care.symptoms,
                            care.banner_events,
                            care.symptom_history, care.confirmations)
         self._history_view.set_report(self._report(data))  # type: ignore[attr-defined]

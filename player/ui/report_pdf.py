@@ -402,7 +402,8 @@ def _pain(doc: _Document, report: Report) -> None:
     doc.paragraph(CHART_CAPTION.format(start=format_day(start.date()), end=format_day(end.date()),
                                        shown=shown, total=len(ratings)),
                   doc.char(_SMALL_PT, colour=_GREY), doc.block(bottom=2, keep_with_next=True))
-    doc.chart_block(ChartData(ratings, start, end, report.pain.baseline, resting_trend(ratings)),
+    doc.chart_block(ChartData(ratings, start, end, report.pain.baseline,
+                              resting_trend(ratings, start, end)),
                     CHART_HEIGHT)
 
 

@@ -126,31 +126,41 @@ class ChartData:
     end: datetime
     baseline: float | None
     trend: Sequence[tuple[datetime, float]] = ()
-    """The 7-day median of resting ratings at each resting rating (see :func:`resting_trend`)."""
+    """The 7-day median of resting ratings at each resting rating (see :func:`resting_trend`;
+    only those from ``start`` to ``end`` are drawn)."""
 
 
-def resting_trend(ratings: Sequence[PainRating]) -> list[tuple[datetime, float]]:
+def resting_trend(ratings: Sequence[PainRating], start: datetime | None = None,
+                  end: datetime | None = None) -> list[tuple[datetime, float]]:
     """At each resting rating, the median of the resting ratings of the 7 days up to it.
 
     Points with fewer than 2 resting ratings in their window are left out, as the care rules
-    do for the weekly level. *ratings* must be sorted by time.
+    do for the weekly level. *ratings* must be sorted by time. With *start* and *end*, only
+    the points from *start* to *end* (each the same as without them): only the ratings of
+    that period and the 7 days before it are read, not years of them.
     """
+    span = timedelta(days=WEEKLY_WINDOW_DAYS)
+    lo = 0 if start is None else bisect.bisect_right(ratings, start - span, key=_time_of)
+    hi = len(ratings) if end is None else bisect.bisect_right(ratings, end, key=_time_of)
     # Ratings are whole numbers 0-10, so the window is kept as a count of each value and its
     # median read off the counts: linear in the number of ratings, for years of them.
     window: deque[PainRating] = deque()
     counts = [0] * (PAIN_MAX + 1)
     trend: list[tuple[datetime, float]] = []
-    span = timedelta(days=WEEKLY_WINDOW_DAYS)
-    for r in ratings:
+    for r in ratings[lo:hi]:
         if not r.resting:
             continue
         window.append(r)
         counts[r.rating] += 1
         while window[0].at <= r.at - span:
             counts[window.popleft().rating] -= 1
-        if len(window) >= WEEKLY_MIN_RATINGS:
+        if len(window) >= WEEKLY_MIN_RATINGS and (start is None or r.at >= start):
             trend.append((r.at, _median_of_counts(counts, len(window))))
     return trend
+
+
+def _time_of(rating: PainRating) -> datetime:
+    return rating.at
 
 
 def _median_of_counts(counts: list[int], n: int) -> float:
@@ -583,13 +593,14 @@ class PainChart(QWidget):
         """
         self._ratings = sorted(ratings, key=lambda r: r.at)
         self._baseline = baseline if baseline is not None else baseline_of(self._ratings)
-        self._trend = resting_trend(self._ratings)
+        self._trend = resting_trend(self._ratings, self._start, self._end)
         self._describe()
         self.update()
 
     def set_period(self, start: datetime, end: datetime) -> None:
         """Show the ratings from *start* to *end* (aware datetimes)."""
         self._start, self._end = start, max(end, start + timedelta(hours=1))
+        self._trend = resting_trend(self._ratings, self._start, self._end)
         self._describe()
         self.update()
 

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from player.core.days import elapsed, local_date, local_wall, wall_time_on, zone_of
+from player.core.days import elapsed, local_date, local_dates, local_wall, wall_time_on, zone_of
 
 LONDON = ZoneInfo("Europe/London")
 GMT = timezone(timedelta(0))
@@ -32,6 +32,14 @@ BST = timezone(timedelta(hours=1))
 )
 def test_local_date(at: datetime, zone: timezone | ZoneInfo, day: date) -> None:
     assert local_date(at, zone) == day
+
+
+@pytest.mark.parametrize("zone", [LONDON, BST, GMT])
+def test_local_dates_are_each_times_local_date(zone: timezone | ZoneInfo) -> None:
+    times = [datetime(2024, 3, 31, 2, 30, tzinfo=BST), datetime(2024, 1, 10, 23, 30, tzinfo=GMT),
+             datetime(2024, 10, 27, 1, 30, tzinfo=GMT), datetime(2024, 7, 1, 0, 30, tzinfo=BST),
+             datetime(2024, 10, 27, 1, 10, fold=1, tzinfo=LONDON)]
+    assert local_dates(times, zone) == [local_date(at, zone) for at in times]
 
 
 def test_local_wall_compares_times_of_day_across_the_change() -> None:

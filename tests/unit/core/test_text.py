@@ -111,3 +111,18 @@ def test_escape_json_keeps_the_json_and_makes_it_inert():
     assert json.loads(text) == value
     assert "ü" in text and "\n" in text  # readable, and the layout's own line breaks stay
     assert not [c for c in text if c not in "\n" and not c.isprintable()]
+
+
+def test_escape_json_escapes_exactly_the_characters_it_names_one_by_one():
+    import random
+
+    from player.core.text import BIDI_CONTROLS, BIDI_MARKS
+
+    named = sorted(BIDI_CONTROLS | BIDI_MARKS | {"\u2028", "\u2029"})
+    alphabet = [*named, *map(chr, range(0x7e, 0xa1)), "a", "\n", " ", '"', "ü", "-", "]", "\\"]
+    rng = random.Random(4)
+    for _ in range(200):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        one_by_one = "".join(f"\\u{ord(c):04x}" if c in named or "\x7f" <= c <= "\x9f" else c
+                             for c in text)
+        assert escape_json(text) == one_by_one

@@ -63,13 +63,17 @@ def test_old_history_is_upgraded_with_everything_kept(version: int, tmp_path: Pa
     with HistoryStore.open(tmp_path, clock=clock) as store:
         assert store.notices == ()
         sessions = store.sessions()
+        later = version >= 6  # version 6's sample adds a session stopped for a red flag
         assert [(s.id, s.outcome) for s in sessions] == [
             (1, "completed"),
             (2, "stopped"),
             (3, "in_progress"),
+            *([(4, "stopped_red_flag")] if later else []),
         ]
-        assert [(s.steps_completed, s.steps_skipped) for s in sessions] == [(3, 0), (1, 1), (1, 0)]
-        assert [s.routine_title for s in sessions] == ["Core basics", "Core basics", "Stretches"]
+        assert [(s.steps_completed, s.steps_skipped) for s in sessions] == [
+            (3, 0), (1, 1), (1, 0), *([(1, 1)] if later else [])]
+        assert [s.routine_title for s in sessions] == [
+            "Core basics", "Core basics", "Stretches", *(["Core basics"] if later else [])]
         assert sessions[2].started_at.utcoffset() == timedelta(hours=2)
 
         ratings = store.ratings()
@@ -176,6 +180,46 @@ def test_an_unknown_outcome_is_still_refused_after_migration_6(tmp_path: Path) -
         with pytest.raises(sqlite3.IntegrityError):
             conn.execute("UPDATE sessions SET outcome = 'abandoned' WHERE id = 1")
         conn.execute("UPDATE sessions SET outcome = 'stopped_red_flag' WHERE id = 1")
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("version", fixture_versions())
+def test_stored_step_counts_are_kept_by_every_write_of_a_step(version: int,
+                                                              tmp_path: Path) -> None:
+    """Migration 7 counts each session's steps into the sessions table; from then on the
+    triggers keep the counts equal to a count of the step events, whatever writes them."""
+    copy_fixture(version, tmp_path)
+    HistoryStore.open(tmp_path, clock=clock).close()
+    counted = """
+        SELECT s.id, s.steps_completed, s.steps_skipped,
+               (SELECT count(*) FROM step_events AS e
+                WHERE e.session_id = s.id AND e.status = 'completed'),
+               (SELECT count(*) FROM step_events AS e
+                WHERE e.session_id = s.id AND e.status = 'skipped')
+        FROM sessions AS s ORDER BY s.id"""
+    conn = sqlite3.connect(tmp_path / DB_FILENAME, isolation_level=None)
+    try:
+        def stored_and_counted() -> list[tuple[int, ...]]:
+            rows = conn.execute(counted).fetchall()
+            assert [(sid, a, b) for sid, a, b, _c, _d in rows] == \
+                [(sid, c, d) for sid, _a, _b, c, d in rows]
+            return [(sid, a, b) for sid, a, b, _c, _d in rows]
+
+        assert stored_and_counted()[:3] == [(1, 3, 0), (2, 1, 1), (3, 1, 0)]
+        conn.execute(
+            "INSERT INTO step_events (session_id, step_index, step_name, kind, status,"
+            " actual_seconds, at) VALUES (3, 1, 'Plank', 'exercise', 'skipped', 2,"
+            " '2024-04-01T07:01:00+02:00')")
+        assert stored_and_counted()[2] == (3, 1, 1)
+        conn.execute("UPDATE step_events SET status = 'completed' WHERE step_name = 'Plank'"
+                     " AND session_id = 3")
+        assert stored_and_counted()[2] == (3, 2, 0)
+        conn.execute("UPDATE step_events SET session_id = 2 WHERE session_id = 3"
+                     " AND step_index = 1")
+        assert stored_and_counted()[1:3] == [(2, 2, 1), (3, 1, 0)]
+        conn.execute("DELETE FROM step_events WHERE session_id = 1 AND step_index = 0")
+        assert stored_and_counted()[0] == (1, 2, 0)
     finally:
         conn.close()
 

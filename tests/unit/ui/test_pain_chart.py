@@ -34,6 +34,30 @@ def test_trend_is_the_median_of_the_last_seven_days_from_two_ratings():
     assert trend[0][0] == START + timedelta(days=1)  # fewer than 2 before: left out
 
 
+def test_the_trend_of_a_period_is_the_whole_trend_cut_to_it():
+    """Only the period and the week before it are read, and each point is the same."""
+    values = [(i * 7) % 11 for i in range(120)]
+    ratings = sorted(daily(values) + daily(values[::-1], "before") + daily(values, "after"),
+                     key=lambda r: r.at)
+    whole = resting_trend(ratings)
+    for first, last in ((0, 119), (3, 10), (30, 31), (100, 140), (-20, 2)):
+        start = START + timedelta(days=first, hours=-1)
+        end = START + timedelta(days=last, hours=1)
+        cut = [(at, level) for at, level in whole if start <= at <= end]
+        assert resting_trend(ratings, start, end) == cut
+        assert cut or first > 119 or last < 0
+
+
+def test_chart_draws_the_trend_of_the_period_it_shows(qtbot):
+    chart = PainChart()
+    qtbot.addWidget(chart)
+    ratings = daily([(i * 3) % 10 for i in range(60)])
+    chart.set_ratings(ratings)
+    start, end = START + timedelta(days=20), START + timedelta(days=40)
+    chart.set_period(start, end)
+    assert chart.chart_data().trend == [p for p in resting_trend(ratings) if start <= p[0] <= end]
+
+
 def test_chart_reports_its_baseline_and_describes_the_period(qtbot):
     chart = PainChart()
     qtbot.addWidget(chart)

@@ -56,7 +56,7 @@ def test_a_session_started_from_the_command_line_hears_its_first_cue(
     assert h.output.played  # the get-ready cue went to the output, not to a flash
 
 
-def test_start_up_reads_the_sessions_uncounted_and_the_history_page_shows_the_counts(
+def test_start_up_reads_the_sessions_with_their_counts_and_the_history_page_reads_none_again(
         make_harness, qapp: QApplication, isolated_data_dir: Path) -> None:
     from datetime import timedelta
 
@@ -74,8 +74,14 @@ def test_start_up_reads_the_sessions_uncounted_and_the_history_page_shows_the_co
     h = started(make_harness, qapp)
     assert h.app.care is not None
     [summary] = h.app.care.sessions()  # what the banner, programme and reminders need
-    assert summary.id == sid and summary.steps_completed is None
+    assert (summary.id, summary.steps_completed, summary.steps_skipped) == (sid, 2, 1)
+    store = h.app.care.store
+    assert store is not None
+    reads: list[object] = []
+    real = store.sessions
+    store.sessions = lambda **kwargs: reads.append(kwargs) or real(**kwargs)  # type: ignore[method-assign]
     h.app.care.show_history()
+    assert reads == []  # the counts are stored with the sessions: read once at start-up
     model = h.app.care._history_view.model  # type: ignore[union-attr]
     row = [model.index(0, column).data() for column in range(5)]
     assert row[1] == "Counted" and row[3:] == ["2", "1"]
