@@ -73,3 +73,46 @@ def test_the_first_paint_waits_for_nothing_that_start_up_does_later(tmp_path: Pa
                    if any(m == name or m.startswith(name + ".") for name in LATER))
     assert early == []
     assert "player.ui.main_window" in loaded  # the child did build the real window
+
+
+#: The rest of start-up on an empty history: finish_startup and the library's check.
+COMPLETE_CHILD = """
+import json, sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from player.ui.application import build_app, finish_startup, playsound_output
+
+qapp = QApplication([sys.argv[0]])
+app = build_app(qapp, Path(sys.argv[1]), playsound_output)
+app.library.refresh_titles()
+finish_startup(app)
+app.library.wait_until_checked()
+qapp.processEvents()
+print(json.dumps({"modules": sorted(sys.modules), "banner": app.care is not None
+                  and app.care.store is not None, "listed": len(app.library.entries())}))
+app.care.close()
+"""
+
+#: Needed by the complete window only with a history, or when a dialog or the report opens.
+NOT_FOR_AN_EMPTY_HISTORY = (
+    "player.core.report", "statistics", "player.ui.dialogs.pain_dialogs",
+    "player.ui.dialogs.symptoms_dialog", "player.ui.dialogs.history_dialogs",
+    "player.ui.dialogs.first_run",
+)
+
+
+def test_the_window_completes_an_empty_history_without_the_report_or_the_dialogs(
+        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    save_settings(paths.settings_file(data), Settings(notice_accepted=True))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", COMPLETE_CHILD, str(data)],
+                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+                         check=False)
+    assert out.returncode == 0, out.stderr
+    seen = json.loads(out.stdout.splitlines()[-1])
+    assert seen["banner"] and seen["listed"] > 0
+    loaded = set(seen["modules"])
+    assert "player.ui.care_features" in loaded and "player.core.loader" in loaded
+    assert sorted(loaded & set(NOT_FOR_AN_EMPTY_HISTORY)) == []
