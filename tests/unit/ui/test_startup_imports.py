@@ -93,11 +93,12 @@ print(json.dumps({"modules": sorted(sys.modules), "banner": app.care is not None
 app.care.close()
 """
 
-#: Needed by the complete window only with a history, or when a dialog or the report opens.
+#: Needed by the complete window only with a history, or when a dialog, the history page or
+#: the report opens.
 NOT_FOR_AN_EMPTY_HISTORY = (
     "player.core.report", "statistics", "player.ui.dialogs.pain_dialogs",
     "player.ui.dialogs.symptoms_dialog", "player.ui.dialogs.history_dialogs",
-    "player.ui.dialogs.first_run",
+    "player.ui.dialogs.first_run", "player.ui.widgets.pain_chart",
 )
 
 
