@@ -16,11 +16,13 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from player import private_files
-from player.core.reminders import ReminderSettings, settings_from_json, settings_to_json
 from player.paths import atomic_write_text
+
+if TYPE_CHECKING:
+    from player.core.reminders import ReminderSettings
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +55,14 @@ class Settings:
 
     def reminders(self) -> tuple[ReminderSettings, list[str]]:
         """The reminder settings, and what part of them could not be used."""
+        from player.core.reminders import settings_from_json  # with the week's features
+
         return settings_from_json(self.extra.get(REMINDERS_KEY))
 
     def set_reminders(self, reminders: ReminderSettings) -> None:
         """Keep ``reminders`` (saved with the rest by :func:`save_settings`)."""
+        from player.core.reminders import settings_to_json
+
         self.extra[REMINDERS_KEY] = settings_to_json(reminders)
 
     def with_recent(self, path: Path | str) -> list[str]:

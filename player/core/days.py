@@ -18,7 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
-__all__ = ["elapsed", "local_date", "local_dates", "local_wall", "wall_time_on", "zone_of"]
+__all__ = [
+    "WEEKDAY_NAMES", "elapsed", "local_date", "local_dates", "local_wall", "wall_time_on",
+    "zone_of",
+]
+
+#: Weekday names as routine files write them, Monday first (``date.weekday()`` order).
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def zone_of(now: datetime) -> tzinfo:

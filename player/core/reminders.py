@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Final
 
-from player.core.today import WEEKDAY_NAMES
+from player.core.days import WEEKDAY_NAMES
 
 #: A reminder found this much after its moment (the computer was asleep) still comes; an older
 #: one is dropped rather than shown hours late.

@@ -17,12 +17,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from player.core.days import WEEKDAY_NAMES as WEEKDAY_NAMES
 from player.core.history import Session
 from player.core.programme import Programme, programme_for
 from player.core.routine import Routine
-
-#: Weekday names as routine files write them, Monday first (``date.weekday()`` order).
-WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 from player import APP_ID, paths, private_files
 from player.core.bundled import APP_ICON_FILE, bundled_routines
 from player.ui.controllers.app_settings import AppSettings
-from player.ui.controllers.collector import GuiThreadCollector
 from player.ui.controllers.cue_player import CuePlayer, SoundStatus
 from player.ui.controllers.library_model import RoutineLibrary
 from player.ui.controllers.session_controller import SessionController
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
     from player.audio import AudioOutput, UnavailableCallback
     from player.core.engine import Clock
     from player.ui.care_features import CareFeatures
+    from player.ui.controllers.collector import GuiThreadCollector
     from player.ui.week_features import WeekFeatures
 
 log = logging.getLogger(__name__)
@@ -142,6 +142,8 @@ def finish_startup(app: App, file: str | Path | None = None, start: bool = False
     if app.ready:
         return
     app.ready = True
+    from player.ui.controllers.collector import GuiThreadCollector
+
     app.collector = GuiThreadCollector(app.window)
     _forget_module_sources()
     app.library.check_in_background()

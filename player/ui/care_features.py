@@ -31,15 +31,6 @@ from player.store.history import HistoryStore
 from player.ui.controllers.care_controller import CareController, local_now
 from player.ui.controllers.session_recorder import SessionRecorder
 from player.ui.controllers.thermal_care import ThermalCare
-from player.ui.dialogs.first_run import FirstRunNotice
-from player.ui.dialogs.history_dialogs import InterruptedDialog, NoticeDialog, ReportFileDialog
-from player.ui.dialogs.pain_dialogs import (
-    LEG_FEELS,
-    HurtsDialog,
-    InSessionAdvice,
-    PainRatingDialog,
-)
-from player.ui.dialogs.symptoms_dialog import FormResult, SymptomsDialog
 from player.ui.widgets.banner import CareBanner
 
 if TYPE_CHECKING:
@@ -57,6 +48,7 @@ if TYPE_CHECKING:
     from player.ui.controllers.app_settings import AppSettings
     from player.ui.controllers.library_model import RoutineLibrary
     from player.ui.controllers.session_controller import Session, SessionController
+    from player.ui.dialogs.symptoms_dialog import FormResult
     from player.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
@@ -216,13 +208,18 @@ class CareFeatures(QObject):
         self.care.start_day_watch()
         settings = self.app.settings
         if not settings.notice_accepted:
+            from player.ui.dialogs.first_run import FirstRunNotice  # dialogs: when shown
+
             if not FirstRunNotice.ask(self.window):
                 self.window.close()
                 return
             settings.accept_notice()
             self._ask_due()
-        for notice in notices:
-            NoticeDialog.show_notice(self.window, notice)
+        if notices:
+            from player.ui.dialogs.history_dialogs import NoticeDialog
+
+            for notice in notices:
+                NoticeDialog.show_notice(self.window, notice)
         self._offer_interrupted()
         self._morning_timer = QTimer(self)
         self._morning_timer.setInterval(MORNING_CHECK_EVERY_MS)
@@ -260,13 +257,18 @@ class CareFeatures(QObject):
 
     def _follow_thresholds(self) -> None:
         """Judge the history with the thresholds of the routine being followed, as the report
-        does (:func:`player.core.report.thresholds_in_force`), from the first paint on."""
-        from player.core.report import find_played_routine, last_played, thresholds_in_force
-        from player.routine_files import routine_candidates
+        does (:func:`player.core.report.thresholds_in_force`), from the first paint on.
 
+        With no session recorded there is no routine to follow: the controller keeps the
+        default thresholds, and the report module (and the statistics it needs) is not loaded.
+        """
         if self.store is None:
             return
         sessions = self.sessions()
+        if not sessions:
+            return
+        from player.core.report import find_played_routine, last_played, thresholds_in_force
+        from player.routine_files import routine_candidates
 
         def find_played() -> Routine | None:
             last = last_played(sessions)
@@ -298,6 +300,7 @@ class CareFeatures(QObject):
 
     def _offer_one(self, stored: StoredSession) -> None:
         from player.core.plan import build_plan
+        from player.ui.dialogs.history_dialogs import InterruptedDialog
 
         assert self.store is not None and self.recorder is not None
         steps = self.store.steps(stored.id)
@@ -337,6 +340,8 @@ class CareFeatures(QObject):
     # --- ratings and questions ---------------------------------------------------------------
     def check_in(self) -> None:
         """The daily check-in: a 0-10 rating outside a session."""
+        from player.ui.dialogs.pain_dialogs import PainRatingDialog
+
         answer = PainRatingDialog.ask(self.window, "checkin", "Daily check-in")
         if answer is not None:
             rating, note, area = answer
@@ -346,6 +351,8 @@ class CareFeatures(QObject):
                      may_put_off: bool = False) -> FormResult:
         """Ask the symptom questions (*fields*, or all of them), recording each answer as it is
         given; a session in play waits paused meanwhile (and stops at a red flag)."""
+        from player.ui.dialogs.symptoms_dialog import SymptomsDialog
+
         paused = self.controller.pause()
         try:
             result = SymptomsDialog.ask(self.window, fields=fields, may_put_off=may_put_off,
@@ -385,6 +392,8 @@ class CareFeatures(QObject):
         return False
 
     def _ask_before(self, session: Session) -> bool:
+        from player.ui.dialogs.pain_dialogs import PainRatingDialog
+
         self._pending_before = None
         if session.continues or (self.recorder is not None and self.recorder.continuing):
             return True
@@ -430,6 +439,8 @@ class CareFeatures(QObject):
         ``pain_above`` sign (format 1.1), stops the exercise for the rest of the session, as
         "This hurts" does (clinical-notes.md v2). Not asked once the session was stopped for a
         red flag after this check was queued."""
+        from player.ui.dialogs.pain_dialogs import InSessionAdvice, PainRatingDialog
+
         if self._red_flag_stop:
             return
         paused = self.controller.pause()  # False when that was the last step
@@ -472,6 +483,8 @@ class CareFeatures(QObject):
             self._prompt(lambda: self._ask_after(session.routine.title, session_id))
 
     def _ask_after(self, title: str, session_id: int | None) -> None:
+        from player.ui.dialogs.pain_dialogs import PainRatingDialog
+
         answer = PainRatingDialog.ask(self.window, "after", f"After {title}")
         if answer is not None:
             rating, note, area = answer
@@ -513,6 +526,8 @@ class CareFeatures(QObject):
         if due is None:
             return
         settings.add_morning_check_asked(due.session_id)
+        from player.ui.dialogs.pain_dialogs import PainRatingDialog  # the dialog, when asked
+
         answer = PainRatingDialog.ask(self.window, "morning_after", MORNING_TITLE)
         if answer is not None:
             rating, note, area = answer
@@ -524,6 +539,8 @@ class CareFeatures(QObject):
         """Rate the pain mid-exercise and apply the in-session rule: stop the exercise (easier
         variant or skip) for a sharp pain or a rating at the stop level; for a leg symptom stop
         it and ask the symptom questions at once."""
+        from player.ui.dialogs.pain_dialogs import LEG_FEELS, HurtsDialog, InSessionAdvice
+
         engine = self.controller.engine
         step = engine.current if engine is not None else None
         if step is None or step.exercise is None:
@@ -642,6 +659,7 @@ class CareFeatures(QObject):
         """Carry on the session with ``easier`` in place of the current exercise's remaining
         sets and sides (the current step is recorded as skipped)."""
         from player.core.plan import PlanError
+        from player.ui.dialogs.history_dialogs import NoticeDialog
 
         session, engine = self.controller.session, self.controller.engine
         if session is None or engine is None or engine.current is None:
@@ -683,6 +701,7 @@ class CareFeatures(QObject):
 
     def save_report(self) -> None:
         """Write the PDF report for the physiotherapist."""
+        from player.ui.dialogs.history_dialogs import ReportFileDialog
         from player.ui.report_pdf import write_report_pdf
 
         if self.store is None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from player.core.cadence import CadenceError, check_own_cadence
-from player.core.reminders import ReminderSettings
 from player.settings import Settings, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from player.core.reminders import ReminderSettings
 
 #: Where the sessions whose next-morning check was asked are kept in the settings file, and
 #: how many of them (only the latest session's check can be due).
@@ -129,6 +131,8 @@ class AppSettings(QObject):
         value = self._settings.extra.get(OWN_CADENCE_KEY)
         if isinstance(value, bool) or not isinstance(value, int):
             return None
+        from player.core.cadence import CadenceError, check_own_cadence  # the routine model
+
         try:
             return check_own_cadence(value)
         except CadenceError:

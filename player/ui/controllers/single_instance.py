@@ -28,7 +28,6 @@ from PySide6.QtCore import QFileSystemWatcher, QLockFile, QObject, Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from player import private_files
-from player.ui.dialogs.already_open import AlreadyOpenDialog
 
 log = logging.getLogger(__name__)
 
@@ -192,6 +191,8 @@ def claim_or_hand_over(data_dir: Path, ask: Ask | None = None) -> InstanceGuard 
     found = claim(data_dir)
     if isinstance(found, InstanceGuard):
         return found
+    from player.ui.dialogs.already_open import AlreadyOpenDialog  # only with another window
+
     ask = ask or AlreadyOpenDialog.ask
     if ask(None, data_dir, found.pid):
         why = found.bring_forward()

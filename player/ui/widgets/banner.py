@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 
 from player.core.care import NOT_A_DIAGNOSIS, Advice
 from player.ui.widgets.labels import TextLabel
-from player.ui.widgets.pain_chart import mix_colours
-from player.ui.widgets.style import TextRole
+from player.ui.widgets.style import TextRole, mix_colours
 
 #: The banner's heading for each level.
 HEADINGS = {

@@ -40,6 +40,7 @@ from player.core.clinical import (
     WEEKLY_WINDOW_DAYS,
 )
 from player.core.history import RATING_CONTEXTS, PainRating, RatingContext
+from player.ui.widgets.style import mix_colours as mix_colours
 
 #: What each kind of rating is called in the legend.
 CONTEXT_LABELS: dict[RatingContext, str] = {
@@ -108,13 +109,6 @@ def _print_palette() -> QPalette:
     palette.setColor(QPalette.ColorRole.Text, QColor("black"))
     palette.setColor(QPalette.ColorRole.Highlight, QColor(60, 110, 200))
     return palette
-
-
-def mix_colours(a: QColor, b: QColor, t: float) -> QColor:
-    """*a* moved a fraction *t* of the way to *b*."""
-    return QColor.fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
-                           a.greenF() + (b.greenF() - a.greenF()) * t,
-                           a.blueF() + (b.blueF() - a.blueF()) * t)
 
 
 @dataclass(frozen=True)

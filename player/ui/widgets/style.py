@@ -94,3 +94,10 @@ class TextSize:
             follow = getattr(widget, "follow_application_font", None)
             if callable(follow):
                 follow()
+
+
+def mix_colours(a: QColor, b: QColor, t: float) -> QColor:
+    """*a* moved a fraction *t* of the way to *b*."""
+    return QColor.fromRgbF(a.redF() + (b.redF() - a.redF()) * t,
+                           a.greenF() + (b.greenF() - a.greenF()) * t,
+                           a.blueF() + (b.blueF() - a.blueF()) * t)
