@@ -21,7 +21,6 @@ from PySide6.QtGui import QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from player.core.breaks import (
-    AWAY_RESETS_AFTER,
     DESK_ROUTINE_FILE,
     SITTING_BREAK_MINUTES,
     DeskBreak,
@@ -75,9 +74,11 @@ log = logging.getLogger(__name__)
 TRAY_EXPLAINED_FLAG = "tray_close_explained"
 #: The settings flag set once the own cadence has been asked (asked once only).
 OWN_CADENCE_ASKED_FLAG = "own_cadence_asked"
-#: The desktop's idle time is asked this long before a sitting break, and at it: away then
-#: (for :data:`~player.core.breaks.AWAY_RESETS_AFTER`), the spell at the computer starts again.
-IDLE_NEAR: Final = AWAY_RESETS_AFTER
+#: How long after sitting breaks are turned on (at start-up: once it is done) the desktop's
+#: idle time is first asked: that question connects to the session bus and finds the idle
+#: service, a one-off cost paid then rather than at the first break, in the tray's quiet.
+#: After it, the idle time is asked once a break, at it.
+FIRST_IDLE_QUESTION_MS: Final = 5000
 #: The option the autostart entry starts the app with (see :mod:`player.app`).
 IN_TRAY_OPTION = "--in-tray"
 
@@ -126,6 +127,10 @@ class WeekFeatures(QObject):
         self.break_timer.setSingleShot(True)
         self.break_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.break_timer.timeout.connect(self._on_break_timer_timeout)
+        self.first_idle_timer = QTimer(self)
+        self.first_idle_timer.setSingleShot(True)
+        self.first_idle_timer.setInterval(FIRST_IDLE_QUESTION_MS)
+        self.first_idle_timer.timeout.connect(self._on_first_idle_timer_timeout)
         app.controller.session_finished.connect(self._on_session_finished)
         self.window.page_shown.connect(self._on_page_shown)
         self._autostart: bool | None = None  # as last written (None: not yet looked at)
@@ -233,8 +238,11 @@ class WeekFeatures(QObject):
             self.timer.stop()
         if settings.sitting_breaks and self.sitting is None:
             self.sitting = SittingClock(self._now())
+            if self.idle_known is None:
+                self.first_idle_timer.start()
         elif not settings.sitting_breaks:
             self.sitting = None
+            self.first_idle_timer.stop()
         self._arm_break()
 
     # --- the runner's own cadence -----------------------------------------------------------
@@ -394,16 +402,17 @@ class WeekFeatures(QObject):
 
     # --- sitting breaks ------------------------------------------------------------------------
     def _arm_break(self) -> None:
-        """Wake at the break; where the desktop says its idle time, also :data:`IDLE_NEAR`
-        before it, to ask (twice a break: each question wakes the bus's thread too)."""
+        """Wake at the break (or after :data:`MAX_WAIT`, to look again: the clock may have
+        changed, or the computer slept)."""
         if self.sitting is None:
             self.break_timer.stop()
             return
-        wait = self.sitting.wait(self._now())
-        if self.idle_known is not False and wait > IDLE_NEAR:
-            wait -= IDLE_NEAR
-        wait = min(wait, MAX_WAIT)
+        wait = min(self.sitting.wait(self._now()), MAX_WAIT)
         self.break_timer.start(int(wait.total_seconds() * 1000))
+
+    def _on_first_idle_timer_timeout(self) -> None:
+        if self.sitting is not None and self.idle_known is None:
+            self._ask_idle()  # connects and finds the service; the answer changes nothing yet
 
     def _ask_idle(self) -> timedelta | None:
         """The desktop's idle time now (None where it does not say; then wall time counts)."""
@@ -423,10 +432,14 @@ class WeekFeatures(QObject):
         sitting = self.sitting
         if sitting is None:
             return
-        if sitting.wait(now) <= IDLE_NEAR:
-            idle_for = self._ask_idle()
-            if idle_for is not None:
-                sitting.idle(idle_for, now)  # away long enough: counted from coming back
+        if not sitting.is_due(now):
+            self._arm_break()
+            return
+        # Asked once a break, at it: away long enough, no reminder comes to an empty chair,
+        # and the half hour counts again from now.
+        idle_for = self._ask_idle()
+        if idle_for is not None:
+            sitting.idle(idle_for, now)
         if not sitting.is_due(now):
             self._arm_break()
             return
