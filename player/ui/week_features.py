@@ -48,11 +48,12 @@ from player.core.reminders import (
 )
 from player.core.routine import Routine
 from player.core.today import due_on, routine_today, standing_words
+from player.core.wake_times import ms_to_look_again, ms_to_minute
 from player.store.db import StoreError
 from player.ui.controllers import idle_probe
 from player.ui.controllers.app_settings import AppSettings
 from player.ui.controllers.library_model import RoutineLibrary
-from player.ui.controllers.reminders import MAX_WAIT, ReminderTimer, Tray
+from player.ui.controllers.reminders import ReminderTimer, Tray
 from player.ui.dialogs.cadence_dialog import OwnCadenceDialog
 from player.ui.dialogs.reminders_dialog import (
     RemindersDialog,
@@ -402,13 +403,15 @@ class WeekFeatures(QObject):
 
     # --- sitting breaks ------------------------------------------------------------------------
     def _arm_break(self) -> None:
-        """Wake at the break (or after :data:`MAX_WAIT`, to look again: the clock may have
-        changed, or the computer slept)."""
+        """Wake at the break, put on its whole minute, or on the next quarter hour to look
+        again if sooner (the clock may have changed, or the computer slept): on the wakes the
+        reminders' timer makes too (:mod:`player.core.wake_times`)."""
         if self.sitting is None:
             self.break_timer.stop()
             return
-        wait = min(self.sitting.wait(self._now()), MAX_WAIT)
-        self.break_timer.start(int(wait.total_seconds() * 1000))
+        now = self._now()
+        due_ms = self.sitting.wait(now) // timedelta(milliseconds=1)
+        self.break_timer.start(min(ms_to_minute(now, due_ms), ms_to_look_again(now)))
 
     def _on_first_idle_timer_timeout(self) -> None:
         if self.sitting is not None and self.idle_known is None:

@@ -3,6 +3,7 @@ to the tray and quitting, a routine file that disappeared."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -298,8 +299,6 @@ def test_the_desktops_idle_time_is_asked_once_soon_after_the_start_and_then_once
 
 def test_the_first_idle_question_is_not_asked_twice_nor_with_sitting_breaks_off(
         make_harness, wall, monkeypatch):
-    from dataclasses import replace
-
     from player.ui.dialogs.reminders_dialog import RemindersDialog
 
     h = make_harness(settings_with(RoutineReminder(str(CORE), "Core", (time(18, 0),))))
@@ -350,3 +349,57 @@ def test_without_idle_time_from_the_desktop_wall_time_counts_and_the_setting_say
     idle_time = RemindersDialog([], ReminderSettings(), True, idle_known=True)
     assert idle_time.sitting_note.text() == reminders_dialog.SITTING_IDLE.format(minutes=5)
 
+
+@OFFSCREEN_TRAY
+def test_in_the_tray_every_timer_that_looks_again_wakes_on_the_same_quarter_hour(
+        make_harness, monkeypatch):
+    from datetime import timedelta
+
+    # The real clock here: the collector and the morning look read it too.
+    monkeypatch.setattr(Tray, "available", staticmethod(lambda: True))
+    later = (datetime.now() + timedelta(hours=3)).time().replace(second=0, microsecond=0)
+    settings = settings_with(RoutineReminder(str(CORE), "Core strength for runners", (later,)))
+    settings.set_reminders(replace(settings.reminders()[0], sitting_breaks=True))
+    h = make_harness(settings)
+    h.show()
+    h.window.close()  # to the tray
+    assert not h.window.isVisible()
+    timers = {"reminders": h.app.week.timer._timer,  # noqa: SLF001 - their timers
+              "sitting break": h.app.week.break_timer,
+              "morning check": h.app.care._morning_timer,  # noqa: SLF001
+              "collector": h.app.collector._timer}  # noqa: SLF001
+    now = datetime.now().astimezone()
+    ends = {name: now + timedelta(milliseconds=t.remainingTime()) for name, t in timers.items()}
+    assert all(t.isActive() for t in timers.values())
+    def off_a_quarter(at: datetime) -> float:
+        off = (at.minute % 15) * 60 + at.second + at.microsecond / 1e6
+        return min(off, 15 * 60 - off)
+
+    assert all(off_a_quarter(end) < 1 for end in ends.values()), ends
+    if timedelta(seconds=3) < min(ends.values()) - now:  # not armed on either side of one
+        assert max(ends.values()) - min(ends.values()) < timedelta(seconds=1), ends  # one wake
+    QApplication.setQuitOnLastWindowClosed(True)
+
+
+def test_a_break_comes_on_its_whole_minute_where_the_other_timers_wake(make_harness, wall,
+                                                                       monkeypatch):
+    from player.ui.dialogs.reminders_dialog import SittingBreakQuestion
+
+    asked: list[int] = []
+    monkeypatch.setattr(SittingBreakQuestion, "ask", classmethod(
+        lambda cls, parent, minutes: asked.append(minutes) or "skipped"))
+    wall.at = datetime(2026, 12, 7, 9, 0, 12, tzinfo=ZONE)
+    h = make_harness(sitting_settings())
+    h.show()
+    week = h.app.week
+    assert week.sitting.due == datetime(2026, 12, 7, 9, 30, 12, tzinfo=ZONE)
+    assert week.break_timer.interval() == (15 * 60 - 12) * 1000  # the quarter hour first
+    wall.at = datetime(2026, 12, 7, 9, 29, 30, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001 - its timeout, without waiting
+    assert week.break_timer.interval() == 30_000  # 9:30, the next quarter hour
+    wall.at = datetime(2026, 12, 7, 9, 30, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001
+    assert asked == [] and week.break_timer.interval() == 60_000  # due at 9:30:12: 9:31
+    wall.at = datetime(2026, 12, 7, 9, 31, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001
+    assert asked == [30]
