@@ -9,7 +9,7 @@ Runs two child processes side by side for ``--minutes``, each measuring itself a
 * ``app``: the whole app as ``run_gui`` builds it (single-instance server, audio output,
   history, care and week features) with reminders on for a routine due later today, the
   morning check and the tray, then its window closed once start-up is complete, so it waits
-  in the tray.
+  in the tray (with ``--in-tray``, started in the tray as the autostart entry starts it).
 
 For each it prints the CPU time from ``/proc/self/stat`` (user + system, in clock ticks of
 10 ms) as a percentage of one core, the same from ``time.process_time`` (nanoseconds, for
@@ -156,7 +156,8 @@ class TimerNames:
         self.filter = Filter()
 
 
-def child_app(seconds: float, data_dir: Path, name_timers: bool) -> dict[str, object]:
+def child_app(seconds: float, data_dir: Path, name_timers: bool,
+              in_tray: bool) -> dict[str, object]:
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
@@ -169,6 +170,7 @@ def child_app(seconds: float, data_dir: Path, name_timers: bool) -> dict[str, ob
         identify_application,
         playsound_output,
         show_window,
+        start_in_tray,
     )
     from player.ui.controllers.reminders import Tray
     from player.ui.controllers.single_instance import claim_or_hand_over
@@ -189,7 +191,10 @@ def child_app(seconds: float, data_dir: Path, name_timers: bool) -> dict[str, ob
     instance = claim_or_hand_over(data_dir)
     assert instance is not None
     app = build_app(qapp, data_dir, playsound_output)
-    show_window(app)
+    if in_tray:
+        start_in_tray(app)  # as the autostart entry starts it: the window never shown
+    else:
+        show_window(app)
     # Closed once start-up is complete (the routines checked, the audio output made) and the
     # window has been seen for a second: closed earlier, the start-up work still to come
     # fills Qt's pixmap cache, whose flush timer then wakes the app at 30 and 60 s.
@@ -201,7 +206,8 @@ def child_app(seconds: float, data_dir: Path, name_timers: bool) -> dict[str, ob
         if seen_until is None and app.ready and app.audio is not None:
             seen_until = time.monotonic() + 1
     assert app.week is not None and app.week.tray is not None, "no tray: reminders not on"
-    app.window.close()
+    if not in_tray:
+        app.window.close()
     assert not app.window.isVisible(), "closing the window did not keep the app in the tray"
     week = app.week
     probe = week.idle
@@ -414,12 +420,12 @@ def timeline(result: dict[str, object]) -> None:
 
 
 def run_children(minutes: float, folder: str, env: dict[str, str],
-                 name_timers: bool) -> dict[str, dict[str, object]]:
+                 options: list[str]) -> dict[str, dict[str, object]]:
     """Run both children side by side, sampling their threads from here meanwhile."""
     children = {
         kind: subprocess.Popen(
             [sys.executable, __file__, "--minutes", str(minutes), "--child", kind,
-             "--data-dir", f"{folder}/data", *(["--name-timers"] if name_timers else [])],
+             "--data-dir", f"{folder}/data", *options],
             stdout=subprocess.PIPE, text=True, env=env)
         for kind in ("bare", "app")}
     samplers = {kind: OutsideSampler(child.pid) for kind, child in children.items()}
@@ -444,6 +450,8 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--name-timers", action="store_true",
                         help="name the app's timers that fire (costs a little CPU an event)")
+    parser.add_argument("--in-tray", action="store_true",
+                        help="start the app in the tray, as the autostart entry does")
     parser.add_argument("--child", choices=("bare", "app"), help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -452,7 +460,7 @@ def main() -> int:
         print(json.dumps(child_bare(seconds)))
         return 0
     if args.child == "app":
-        print(json.dumps(child_app(seconds, args.data_dir, args.name_timers)))
+        print(json.dumps(child_app(seconds, args.data_dir, args.name_timers, args.in_tray)))
         return 0
     with tempfile.TemporaryDirectory(prefix="rp-bench-idle-") as folder:
         env = {**os.environ, "HOME": folder, "XDG_CONFIG_HOME": f"{folder}/config",
@@ -462,12 +470,15 @@ def main() -> int:
         if bus is not None:
             env["DBUS_SESSION_BUS_ADDRESS"] = bus[0]
         try:
-            results = run_children(args.minutes, folder, env, args.name_timers)
+            options = [*(["--name-timers"] if args.name_timers else []),
+                       *(["--in-tray"] if args.in_tray else [])]
+            results = run_children(args.minutes, folder, env, options)
         finally:
             for proc in bus[1] if bus is not None else ():
                 proc.terminate()
                 proc.wait()
     print(f"idle for {args.minutes:g} min after a {SETTLE_SECONDS} s settle, offscreen, "
+          f"{'started in the tray' if args.in_tray else 'the window closed to the tray'}, "
           f"both processes side by side on {os.cpu_count()} core(s); threads read from "
           f"outside every {SAMPLE_SECONDS * 1000:g} ms, changes within "
           f"{EPISODE_GAP_SECONDS * 1000:g} ms one episode")
@@ -511,7 +522,7 @@ def main() -> int:
           f"{'met' if extra <= WAKE_GOAL_PER_MINUTE else 'NOT met'} ({extra:+.2f}); "
           f"no two wakes closer than {WAKE_GOAL_GAP_SECONDS:g} s: "
           f"{'met' if not close else f'{len(close)} closer (see above)'} over the whole run, "
-          f"{'met' if late_minutes > 0 and not late_close else 'NOT met'} from "
+          f"{'-' if late_minutes <= 0 else 'met' if not late_close else 'NOT met'} from "
           f"{SETTLED_AFTER_SECONDS} s on")
     return 0
 
