@@ -63,8 +63,8 @@ class SittingClock:
         return self._due
 
     def idle(self, idle_for: timedelta, now: datetime) -> None:
-        """The desktop says there was no input for ``idle_for``: a long enough spell away
-        starts the count again from when the person came back."""
+        """The desktop says there has been no input for ``idle_for`` at ``now``: a long
+        enough spell away starts the count again from ``now``."""
         if idle_for >= AWAY_RESETS_AFTER:
             self._restart(now)
 

@@ -17,7 +17,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QPushButton, QStyle, QWidget
 
@@ -26,6 +26,7 @@ from player.core.history import Session as StoredSession
 from player.core.stop_signs import StopSign, care_kind, matched
 from player.core.symptoms import leg_symptom_report, put_off_record
 from player.core.timeline import StepKind
+from player.core.wake_times import ms_to_look_again
 from player.store.db import NewerHistoryError, StoreError
 from player.store.history import HistoryStore
 from player.ui.controllers.care_controller import CareController, local_now
@@ -69,8 +70,6 @@ EMERGENCY_BLOCKS = ("Routines cannot start while the emergency advice at the top
 URGENT_NEEDS_CONFIRMATION = ("Routines can start once you confirm on the advice at the top: a "
                              "clinician has checked this, or you will contact them today.")
 MORNING_TITLE = "The morning after your session"
-#: How often the window looks whether the next-morning check is due (it opens at 04:00).
-MORNING_CHECK_EVERY_MS = 15 * 60 * 1000
 RED_FLAG_STOPPED = ("The session was stopped because of your answer: please read the advice at "
                     "the top. Everything you did so far is saved.")
 
@@ -221,11 +220,13 @@ class CareFeatures(QObject):
             for notice in notices:
                 NoticeDialog.show_notice(self.window, notice)
         self._offer_interrupted()
+        # Whether the next-morning check is due (it opens at 04:00) is looked at on each
+        # quarter hour, when the reminders' timer wakes the app too (player.core.wake_times).
         self._morning_timer = QTimer(self)
-        self._morning_timer.setInterval(MORNING_CHECK_EVERY_MS)
-        self._morning_timer.timeout.connect(self.ask_morning_after)
-        self._morning_timer.start()
-        self.ask_morning_after()
+        self._morning_timer.setSingleShot(True)
+        self._morning_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._morning_timer.timeout.connect(self._on_morning_timer_timeout)
+        self._on_morning_timer_timeout()
 
     def sessions(self) -> tuple[StoredSession, ...]:
         """The sessions recorded, with their step counts (stored with each session), read once
@@ -509,6 +510,10 @@ class CareFeatures(QObject):
 
     def _on_session_closed(self) -> None:
         self.hurts_button.setEnabled(False)
+
+    def _on_morning_timer_timeout(self) -> None:
+        self._morning_timer.start(ms_to_look_again(local_now()))
+        self.ask_morning_after()
 
     def ask_morning_after(self, asked_for: bool = False) -> None:
         """The next-morning check of the last session, when it is due (from 04:00 on the day

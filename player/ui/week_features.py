@@ -21,7 +21,6 @@ from PySide6.QtGui import QIcon, QPixmapCache
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from player.core.breaks import (
-    AWAY_RESETS_AFTER,
     DESK_ROUTINE_FILE,
     SITTING_BREAK_MINUTES,
     DeskBreak,
@@ -49,11 +48,12 @@ from player.core.reminders import (
 )
 from player.core.routine import Routine
 from player.core.today import due_on, routine_today, standing_words
+from player.core.wake_times import ms_to_look_again, ms_to_minute
 from player.store.db import StoreError
 from player.ui.controllers import idle_probe
 from player.ui.controllers.app_settings import AppSettings
 from player.ui.controllers.library_model import RoutineLibrary
-from player.ui.controllers.reminders import MAX_WAIT, ReminderTimer, Tray
+from player.ui.controllers.reminders import ReminderTimer, Tray
 from player.ui.dialogs.cadence_dialog import OwnCadenceDialog
 from player.ui.dialogs.reminders_dialog import (
     RemindersDialog,
@@ -75,9 +75,11 @@ log = logging.getLogger(__name__)
 TRAY_EXPLAINED_FLAG = "tray_close_explained"
 #: The settings flag set once the own cadence has been asked (asked once only).
 OWN_CADENCE_ASKED_FLAG = "own_cadence_asked"
-#: The desktop's idle time is asked this long before a sitting break, and at it: away then
-#: (for :data:`~player.core.breaks.AWAY_RESETS_AFTER`), the spell at the computer starts again.
-IDLE_NEAR: Final = AWAY_RESETS_AFTER
+#: How long after sitting breaks are turned on (at start-up: once it is done) the desktop's
+#: idle time is first asked: that question connects to the session bus and finds the idle
+#: service, a one-off cost paid then rather than at the first break, in the tray's quiet.
+#: After it, the idle time is asked once a break, at it.
+FIRST_IDLE_QUESTION_MS: Final = 5000
 #: The option the autostart entry starts the app with (see :mod:`player.app`).
 IN_TRAY_OPTION = "--in-tray"
 
@@ -126,6 +128,10 @@ class WeekFeatures(QObject):
         self.break_timer.setSingleShot(True)
         self.break_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.break_timer.timeout.connect(self._on_break_timer_timeout)
+        self.first_idle_timer = QTimer(self)
+        self.first_idle_timer.setSingleShot(True)
+        self.first_idle_timer.setInterval(FIRST_IDLE_QUESTION_MS)
+        self.first_idle_timer.timeout.connect(self._on_first_idle_timer_timeout)
         app.controller.session_finished.connect(self._on_session_finished)
         self.window.page_shown.connect(self._on_page_shown)
         self._autostart: bool | None = None  # as last written (None: not yet looked at)
@@ -233,8 +239,11 @@ class WeekFeatures(QObject):
             self.timer.stop()
         if settings.sitting_breaks and self.sitting is None:
             self.sitting = SittingClock(self._now())
+            if self.idle_known is None:
+                self.first_idle_timer.start()
         elif not settings.sitting_breaks:
             self.sitting = None
+            self.first_idle_timer.stop()
         self._arm_break()
 
     # --- the runner's own cadence -----------------------------------------------------------
@@ -394,16 +403,19 @@ class WeekFeatures(QObject):
 
     # --- sitting breaks ------------------------------------------------------------------------
     def _arm_break(self) -> None:
-        """Wake at the break; where the desktop says its idle time, also :data:`IDLE_NEAR`
-        before it, to ask (twice a break: each question wakes the bus's thread too)."""
+        """Wake at the break, put on its whole minute, or on the next quarter hour to look
+        again if sooner (the clock may have changed, or the computer slept): on the wakes the
+        reminders' timer makes too (:mod:`player.core.wake_times`)."""
         if self.sitting is None:
             self.break_timer.stop()
             return
-        wait = self.sitting.wait(self._now())
-        if self.idle_known is not False and wait > IDLE_NEAR:
-            wait -= IDLE_NEAR
-        wait = min(wait, MAX_WAIT)
-        self.break_timer.start(int(wait.total_seconds() * 1000))
+        now = self._now()
+        due_ms = self.sitting.wait(now) // timedelta(milliseconds=1)
+        self.break_timer.start(min(ms_to_minute(now, due_ms), ms_to_look_again(now)))
+
+    def _on_first_idle_timer_timeout(self) -> None:
+        if self.sitting is not None and self.idle_known is None:
+            self._ask_idle()  # connects and finds the service; the answer changes nothing yet
 
     def _ask_idle(self) -> timedelta | None:
         """The desktop's idle time now (None where it does not say; then wall time counts)."""
@@ -423,10 +435,14 @@ class WeekFeatures(QObject):
         sitting = self.sitting
         if sitting is None:
             return
-        if sitting.wait(now) <= IDLE_NEAR:
-            idle_for = self._ask_idle()
-            if idle_for is not None:
-                sitting.idle(idle_for, now)  # away long enough: counted from coming back
+        if not sitting.is_due(now):
+            self._arm_break()
+            return
+        # Asked once a break, at it: away long enough, no reminder comes to an empty chair,
+        # and the half hour counts again from now.
+        idle_for = self._ask_idle()
+        if idle_for is not None:
+            sitting.idle(idle_for, now)
         if not sitting.is_due(now):
             self._arm_break()
             return

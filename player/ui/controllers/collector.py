@@ -6,20 +6,24 @@ picture workers, the audio scheduler. A cycle that holds a Qt object, collected 
 that object off its own thread ("QObject::killTimer: Timers cannot be stopped from another
 thread"), which can crash the process later. So the automatic collector is switched off, and a
 timer on the GUI thread collects the generations whose thresholds the counts have passed: the
-rule the interpreter itself applies, checked once a second while the window is shown and once a
-minute while it is hidden (in the tray, so an idle app wakes no more often than that).
+rule the interpreter itself applies, checked once a second while the window is shown and, while
+it is hidden (in the tray), on each quarter hour of the clock, when the reminders' timer wakes
+the app anyway (:mod:`player.core.wake_times`): in the tray it allocates next to nothing.
 """
 
 from __future__ import annotations
 
 import gc
 import time
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QWidget
 
-#: How often the counts are checked while the window is shown, and while it is hidden (ms).
+from player.core.wake_times import ms_to_look_again
+
+#: How often the counts are checked while the window is shown (ms); hidden, on the quarter hours.
 SHOWN_INTERVAL_MS = 1_000
-HIDDEN_INTERVAL_MS = 60_000
 #: The interpreter puts off a full collection while few long-lived objects are new (a count it
 #: does not show); this stands in for that: at most one full collection a minute.
 FULL_COLLECTION_MIN_SECONDS = 60.0
@@ -40,21 +44,40 @@ class GuiThreadCollector(QObject):
     """Switches the automatic collector off and collects on the GUI thread instead, until
     :meth:`stop` (which switches it back on)."""
 
-    def __init__(self, window: QObject) -> None:
+    def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self._window = window
         self._timer = QTimer(self)
-        self._timer.setTimerType(Qt.TimerType.CoarseTimer)
-        self._timer.timeout.connect(self.collect_if_due)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._hidden = False
         self._last_full = time.monotonic()
         gc.disable()
-        self._timer.start(SHOWN_INTERVAL_MS)
+        self._follow(shown=window.isVisible())  # not shown yet: started in the tray
         window.installEventFilter(self)
 
     @property
     def interval_ms(self) -> int:
-        """How often the counts are checked now."""
+        """How often the counts are checked now (hidden: how long until the next check)."""
         return self._timer.interval()
+
+    def _on_timer_timeout(self) -> None:
+        self.collect_if_due()
+        if self._hidden:
+            self._arm_hidden()
+
+    def _arm_hidden(self) -> None:
+        self._timer.start(ms_to_look_again(datetime.now(UTC)))
+
+    def _follow(self, shown: bool) -> None:
+        self._hidden = not shown
+        self._timer.setSingleShot(not shown)
+        # Hidden, precise, so that it fires in the same wake as the other quarter-hour timers.
+        self._timer.setTimerType(Qt.TimerType.CoarseTimer if shown
+                                 else Qt.TimerType.PreciseTimer)
+        if shown:
+            self._timer.start(SHOWN_INTERVAL_MS)
+        else:
+            self._arm_hidden()
 
     def collect_if_due(self) -> int | None:
         """Collect the generation that is due, if any (on this, the GUI, thread); returns it."""
@@ -73,11 +96,8 @@ class GuiThreadCollector(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Check often while the window is shown, rarely while it is hidden."""
-        if watched is self._window:
-            if event.type() == QEvent.Type.Show:
-                self._timer.setInterval(SHOWN_INTERVAL_MS)
-            elif event.type() == QEvent.Type.Hide:
-                self._timer.setInterval(HIDDEN_INTERVAL_MS)
+        if watched is self._window and event.type() in (QEvent.Type.Show, QEvent.Type.Hide):
+            self._follow(shown=event.type() == QEvent.Type.Show)
         return super().eventFilter(watched, event)
 
     def stop(self) -> None:

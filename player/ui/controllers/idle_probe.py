@@ -11,9 +11,10 @@ the session bus, through QtDBus (imported with the first question):
 
 Where neither answers, :meth:`DesktopIdleProbe.idle_time` is None and the reminder counts wall
 time, with "snooze" (the sitting-breaks setting says so). Calls are synchronous with a short
-timeout and made twice a break, five minutes before it and at it (see
-:mod:`player.ui.week_features`): a question costs the process about 3 wake-ups, the first one,
-which connects to the bus and finds the service, about 20 (``bench/bench_idle_tray.py``).
+timeout, made once soon after sitting breaks are turned on (that one connects to the bus and
+finds the service) and then once a break, at it (see :mod:`player.ui.week_features`): each
+wakes the process once, a few context switches across its main and QtDBus threads
+(``bench/bench_idle_tray.py``).
 """
 
 from __future__ import annotations
@@ -72,7 +73,8 @@ class DesktopIdleProbe:
     """Asks the desktop over the session bus (or the bus ``connect`` returns).
 
     Plain method calls, with no introspection and no look-up of the names first: a service
-    that is not there answers with an error at once, and the next is asked.
+    that is not there answers with an error at once, and the next is asked. The one that
+    answered is asked first from then on; the bus is connected once.
     """
 
     def __init__(self, connect: Callable[[], QDBusConnection] | None = None) -> None:

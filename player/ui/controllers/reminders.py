@@ -2,9 +2,11 @@
 
 :class:`ReminderTimer` asks :func:`player.core.reminders.next_reminder` (through the ``find``
 function it is given) for the next reminder and waits for it with one precise single-shot
-timer, woken at most every :data:`MAX_WAIT` to look again (so a changed clock, a resumed
-laptop or a routine done meanwhile is noticed; that is 4 wake-ups an hour when idle). A
-reminder found too late (the computer slept through it) is dropped, not shown hours late.
+timer, woken at the latest on the next quarter hour of the clock to look again (so a changed
+clock, a resumed laptop or a routine done meanwhile is noticed; 4 wake-ups an hour when idle,
+on the quarter hours the app's other look-again timers wake on too:
+:mod:`player.core.wake_times`). A reminder found too late (the computer slept through it) is
+dropped, not shown hours late.
 
 :class:`Tray` is the system-tray icon with its menu (open, start what is due, pause reminders
 for today, quit); where the desktop has no tray, :meth:`Tray.available` says so and the window
@@ -14,17 +16,14 @@ shows reminders in its message strip instead.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Final
+from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from player.core.reminders import Reminder, milliseconds_until
-
-#: The longest the timer sleeps before looking again.
-MAX_WAIT: Final = timedelta(minutes=15)
+from player.core.wake_times import ms_to_look_again
 
 
 class ReminderTimer(QObject):
@@ -61,8 +60,8 @@ class ReminderTimer(QObject):
         if self._next is None:
             self._timer.stop()
             return
-        wait = milliseconds_until(self._next, self._now())
-        self._timer.start(min(wait, int(MAX_WAIT.total_seconds() * 1000)))
+        now = self._now()
+        self._timer.start(min(milliseconds_until(self._next, now), ms_to_look_again(now)))
 
     def stop(self) -> None:
         """No more reminders until :meth:`rearm`."""

@@ -228,8 +228,9 @@ class SittingBreakQuestion:
 # User-visible text, in one place for translation.
 TITLE = "Reminders"
 SITTING = "Remind me to stand up and move every {minutes} minutes at the computer"
-SITTING_IDLE = ("{minutes} minutes or more away from the keyboard and mouse, as your desktop "
-                "reports, starts the count again.")
+SITTING_IDLE = ("Away from the keyboard and mouse for {minutes} minutes or more when a "
+                "reminder is due, as your desktop reports: no reminder comes, and the count "
+                "starts again.")
 SITTING_WALL = ("Your desktop does not say when the computer is left alone, so this counts the "
                 "time Routine Player is running, away or not. \"In {minutes} minutes\" puts a "
                 "reminder off.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QObject, QTimer
@@ -73,18 +74,31 @@ def test_a_cycle_made_on_a_worker_is_collected_on_the_gui_thread(window: QWidget
     assert gc.isenabled()
 
 
-def test_it_checks_rarely_while_the_window_is_hidden(qapp: QApplication, window: QWidget) -> None:
-    made = GuiThreadCollector(window)
+def on_a_quarter_hour(interval_ms: int) -> bool:
+    """Whether a timer started now for ``interval_ms`` ends on a quarter hour (give or take
+    the moments this test takes)."""
+    woken = datetime.now(UTC) + timedelta(milliseconds=interval_ms)
+    off = (woken.minute % 15) * 60 + woken.second + woken.microsecond / 1e6
+    return 1 <= interval_ms / 1000 <= 15 * 60 + 1 and min(off, 15 * 60 - off) < 2
+
+
+def test_it_checks_once_a_second_shown_and_on_the_quarter_hours_hidden(
+        qapp: QApplication, window: QWidget) -> None:
+    made = GuiThreadCollector(window)  # never shown yet, as when started in the tray
     try:
+        assert on_a_quarter_hour(made.interval_ms)
         window.show()
         qapp.processEvents()
         assert made.interval_ms == collector.SHOWN_INTERVAL_MS
         window.hide()
         qapp.processEvents()
-        assert made.interval_ms == collector.HIDDEN_INTERVAL_MS
+        assert on_a_quarter_hour(made.interval_ms)
+        made._timer.timeout.emit()  # noqa: SLF001 - its timeout, without waiting
+        assert on_a_quarter_hour(made.interval_ms) and made._timer.isSingleShot()  # noqa: SLF001
         window.show()
         qapp.processEvents()
         assert made.interval_ms == collector.SHOWN_INTERVAL_MS
+        assert not made._timer.isSingleShot()  # noqa: SLF001
     finally:
         made.stop()
 

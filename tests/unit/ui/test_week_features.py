@@ -3,6 +3,7 @@ to the tray and quitting, a routine file that disappeared."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -259,7 +260,7 @@ def minutes_armed(week) -> float:
     return week.break_timer.interval() / 60_000
 
 
-def test_the_desktops_idle_time_is_asked_five_minutes_before_a_break_and_at_it(
+def test_the_desktops_idle_time_is_asked_once_soon_after_the_start_and_then_once_a_break(
         make_harness, wall, monkeypatch):
     from datetime import timedelta
 
@@ -272,27 +273,51 @@ def test_the_desktops_idle_time_is_asked_five_minutes_before_a_break_and_at_it(
     h.show()
     week = h.app.week
     week.idle.idle_for = timedelta(seconds=20)
-    assert minutes_armed(week) == 15 and week.idle.asked == 0
+    assert week.idle.asked == 0 and week.first_idle_timer.isActive()
+    assert week.first_idle_timer.interval() == week_features.FIRST_IDLE_QUESTION_MS
+    week.first_idle_timer.timeout.emit()  # connects and finds the service, off the break
+    assert week.idle.asked == 1 and week.idle_known is True
+    assert week.sitting.due == datetime(2026, 12, 7, 9, 30, tzinfo=ZONE)  # answer used later
+    assert minutes_armed(week) == 15
     wall.at = datetime(2026, 12, 7, 9, 15, tzinfo=ZONE)
     week._on_break_timer_timeout()  # noqa: SLF001 - its timeout, without waiting
-    assert week.idle.asked == 0 and minutes_armed(week) == 10  # wakes 5 minutes before
-    wall.at = datetime(2026, 12, 7, 9, 25, tzinfo=ZONE)
-    week._on_break_timer_timeout()  # noqa: SLF001
-    assert week.idle.asked == 1 and minutes_armed(week) == 5 and asked == []
+    assert week.idle.asked == 1 and minutes_armed(week) == 15  # nothing asked on the way
     week.idle.idle_for = timedelta(minutes=7)  # gone for a coffee
     wall.at = datetime(2026, 12, 7, 9, 30, tzinfo=ZONE)
     week._on_break_timer_timeout()  # noqa: SLF001
     assert week.idle.asked == 2 and asked == []  # no question to an empty chair
-    assert week.sitting.due == datetime(2026, 12, 7, 10, 0, tzinfo=ZONE)
-    assert minutes_armed(week) == 15  # and not asked again until the next break is near
+    assert week.sitting.due == datetime(2026, 12, 7, 10, 0, tzinfo=ZONE)  # counted from now
+    assert minutes_armed(week) == 15
     wall.at = datetime(2026, 12, 7, 9, 45, tzinfo=ZONE)
     week._on_break_timer_timeout()  # noqa: SLF001
-    assert week.idle.asked == 2 and minutes_armed(week) == 10
-    week.idle.idle_for = timedelta(seconds=3)
-    for minute in (55, 60):
-        wall.at = datetime(2026, 12, 7, 9, 0, tzinfo=ZONE) + timedelta(minutes=minute)
-        week._on_break_timer_timeout()  # noqa: SLF001
-    assert week.idle.asked == 4 and asked == [30]  # at the computer at the half hour
+    assert week.idle.asked == 2 and minutes_armed(week) == 15
+    week.idle.idle_for = timedelta(minutes=4, seconds=59)  # back, not long enough away
+    wall.at = datetime(2026, 12, 7, 10, 0, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001
+    assert week.idle.asked == 3 and asked == [30]  # at the computer at the half hour
+
+
+def test_the_first_idle_question_is_not_asked_twice_nor_with_sitting_breaks_off(
+        make_harness, wall, monkeypatch):
+    from player.ui.dialogs.reminders_dialog import RemindersDialog
+
+    h = make_harness(settings_with(RoutineReminder(str(CORE), "Core", (time(18, 0),))))
+    h.show()
+    week = h.app.week
+    assert not week.first_idle_timer.isActive() and week.sitting is None  # breaks off
+    week.first_idle_timer.timeout.emit()
+    assert week.idle.asked == 0
+    h.app.settings.set_reminders(replace(week.reminders(), sitting_breaks=True))
+    assert week.first_idle_timer.isActive()  # turned on: asked soon
+    monkeypatch.setattr(RemindersDialog, "ask", classmethod(lambda cls, *args: None))
+    week.edit_reminders()  # the dialog asked meanwhile, to say how the count works
+    assert week.idle.asked == 1
+    week.first_idle_timer.timeout.emit()
+    assert week.idle.asked == 1  # known already: not asked again
+    h.app.settings.set_reminders(replace(week.reminders(), sitting_breaks=False))
+    assert not week.first_idle_timer.isActive() and week.sitting is None
+    h.app.settings.set_reminders(replace(week.reminders(), sitting_breaks=True))
+    assert not week.first_idle_timer.isActive()  # on again: the answer is known
 
 
 def test_without_idle_time_from_the_desktop_wall_time_counts_and_the_setting_says_so(
@@ -323,3 +348,58 @@ def test_without_idle_time_from_the_desktop_wall_time_counts_and_the_setting_say
     assert "In 30 minutes" in wall_time.sitting_note.text()
     idle_time = RemindersDialog([], ReminderSettings(), True, idle_known=True)
     assert idle_time.sitting_note.text() == reminders_dialog.SITTING_IDLE.format(minutes=5)
+
+
+@OFFSCREEN_TRAY
+def test_in_the_tray_every_timer_that_looks_again_wakes_on_the_same_quarter_hour(
+        make_harness, monkeypatch):
+    from datetime import timedelta
+
+    # The real clock here: the collector and the morning look read it too.
+    monkeypatch.setattr(Tray, "available", staticmethod(lambda: True))
+    later = (datetime.now() + timedelta(hours=3)).time().replace(second=0, microsecond=0)
+    settings = settings_with(RoutineReminder(str(CORE), "Core strength for runners", (later,)))
+    settings.set_reminders(replace(settings.reminders()[0], sitting_breaks=True))
+    h = make_harness(settings)
+    h.show()
+    h.window.close()  # to the tray
+    assert not h.window.isVisible()
+    timers = {"reminders": h.app.week.timer._timer,  # noqa: SLF001 - their timers
+              "sitting break": h.app.week.break_timer,
+              "morning check": h.app.care._morning_timer,  # noqa: SLF001
+              "collector": h.app.collector._timer}  # noqa: SLF001
+    now = datetime.now().astimezone()
+    ends = {name: now + timedelta(milliseconds=t.remainingTime()) for name, t in timers.items()}
+    assert all(t.isActive() for t in timers.values())
+    def off_a_quarter(at: datetime) -> float:
+        off = (at.minute % 15) * 60 + at.second + at.microsecond / 1e6
+        return min(off, 15 * 60 - off)
+
+    assert all(off_a_quarter(end) < 1 for end in ends.values()), ends
+    if timedelta(seconds=3) < min(ends.values()) - now:  # not armed on either side of one
+        assert max(ends.values()) - min(ends.values()) < timedelta(seconds=1), ends  # one wake
+    QApplication.setQuitOnLastWindowClosed(True)
+
+
+def test_a_break_comes_on_its_whole_minute_where_the_other_timers_wake(make_harness, wall,
+                                                                       monkeypatch):
+    from player.ui.dialogs.reminders_dialog import SittingBreakQuestion
+
+    asked: list[int] = []
+    monkeypatch.setattr(SittingBreakQuestion, "ask", classmethod(
+        lambda cls, parent, minutes: asked.append(minutes) or "skipped"))
+    wall.at = datetime(2026, 12, 7, 9, 0, 12, tzinfo=ZONE)
+    h = make_harness(sitting_settings())
+    h.show()
+    week = h.app.week
+    assert week.sitting.due == datetime(2026, 12, 7, 9, 30, 12, tzinfo=ZONE)
+    assert week.break_timer.interval() == (15 * 60 - 12) * 1000  # the quarter hour first
+    wall.at = datetime(2026, 12, 7, 9, 29, 30, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001 - its timeout, without waiting
+    assert week.break_timer.interval() == 30_000  # 9:30, the next quarter hour
+    wall.at = datetime(2026, 12, 7, 9, 30, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001
+    assert asked == [] and week.break_timer.interval() == 60_000  # due at 9:30:12: 9:31
+    wall.at = datetime(2026, 12, 7, 9, 31, tzinfo=ZONE)
+    week._on_break_timer_timeout()  # noqa: SLF001
+    assert asked == [30]
