@@ -60,7 +60,7 @@ _WRITE_WAIT_SECONDS = 0.5
 #: How many times a cue process that ended is started again before the thread takes over.
 RESTARTS = 1
 RESTARTED = "the cue process ended (%s); starting it again"
-FELL_BACK = "the cue process ended again (%s); cues are played from the app's own thread from now on"
+FELL_BACK = "cues are played from the app's own thread from now on: %s"
 
 
 class CueProcessOutput(AudioOutput):
@@ -249,14 +249,14 @@ class CueProcessOutput(AudioOutput):
         if player is None:
             return
         if player.command is None or not hasattr(os, "posix_spawn"):
-            self._fall_back("the player is not a separate program")
+            self._fall_back("the player is not a separate program", quietly=True)
             return
         ends = 0
         while True:
             try:
                 process = self._launch(player.command, again=ends > 0)
             except OSError as exc:
-                self._fall_back(f"it could not be started: {exc}")
+                self._fall_back(f"the cue process could not be started: {exc}")
                 return
             if process is None:  # closed meanwhile
                 return
@@ -273,7 +273,7 @@ class CueProcessOutput(AudioOutput):
             why = f"exit status {status}"
             ends += 1
             if ends > RESTARTS:
-                self._fall_back(why)
+                self._fall_back(f"the cue process ended again ({why})")
                 return
             log.warning(RESTARTED, why)
 
@@ -346,12 +346,11 @@ class CueProcessOutput(AudioOutput):
         elif "error" in message:
             log.error("the cue process failed: %s", message["error"])
 
-    def _fall_back(self, why: str) -> None:
+    def _fall_back(self, why: str, quietly: bool = False) -> None:
         """Play from a thread in the app from now on, with what is still to come."""
         player = self._player
         assert player is not None
-        if player.command is not None:
-            log.warning(FELL_BACK, why)
+        (log.info if quietly else log.warning)(FELL_BACK, why)
         fallback = PlaysoundOutput(self._mark_unavailable, backend=player.backend,
                                    hang_margin=self._hang_margin,
                                    max_hangs=max(1, self._max_hangs - self._hangs))
