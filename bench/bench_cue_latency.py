@@ -125,13 +125,17 @@ class ProcConnector:
 
     def player_starts(self, app_pid: int) -> list[float]:
         """Exec times of the app's descendants that started no process themselves."""
+        return [t for t, _ in self.player_execs(app_pid)]
+
+    def player_execs(self, app_pid: int) -> list[tuple[float, int]]:
+        """(exec time, pid) of the app's descendants that started no process themselves."""
         descendants = {app_pid}
         for parent, child in self.forks:  # in the order the kernel reported them
             if parent in descendants:
                 descendants.add(child)
         parents = {parent for parent, _ in self.forks}
         players = descendants - parents - {app_pid}
-        return sorted(t for t, pid in self.execs if pid in players)
+        return sorted((t, pid) for t, pid in self.execs if pid in players)
 
     def close(self) -> None:
         self._stop.set()
@@ -165,6 +169,9 @@ class ProcPoller:
 
     def player_starts(self, app_pid: int) -> list[float]:
         return sorted(self.seen.values())
+
+    def player_execs(self, app_pid: int) -> list[tuple[float, int]]:
+        return sorted((t, pid) for pid, t in self.seen.items())
 
     def close(self) -> None:
         self._stop.set()
@@ -207,6 +214,33 @@ def summary(values: list[float]) -> str:
     return f"{statistics.median(ms):6.1f} / {percentile(ms):6.1f} / {max(ms):6.1f}"
 
 
+def steal_seconds() -> float:
+    """CPU time the hypervisor took from this machine's virtual CPUs so far (0 elsewhere)."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def worst_starts(execs: list[tuple[float, int]], trace_file: Path, n: int = 3) -> list[str]:
+    """Where the latest player starts lost their time, from the cue process's trace: when it
+    received the file, woke for it, and had the player started (exec seen in between)."""
+    if not trace_file.exists():
+        return []
+    exec_at = dict((pid, t) for t, pid in execs)
+    rows = []
+    for line in trace_file.read_text().splitlines():
+        deadline, received, woke, spawned, pid = line.split()
+        if int(pid) in exec_at:
+            rows.append((exec_at[int(pid)] - float(deadline), float(deadline) - float(received),
+                         float(woke) - float(deadline), float(spawned) - float(woke)))
+    rows.sort(reverse=True)
+    return [f"late {late * 1000:6.1f} ms: handed {lead * 1000:.0f} ms ahead, woke "
+            f"{wake * 1000:+.1f} ms, player started (vfork + exec) in {spawn * 1000:.1f} ms"
+            for late, lead, wake, spawn in rows[:n]]
+
+
 def alsa_file_config(directory: Path) -> Path:
     config = directory / "asound.conf"
     config.write_text(
@@ -241,6 +275,7 @@ def run_once(name: str, output: str, display: str, hog: bool, text: str) -> dict
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
             for _ in range(os.cpu_count() or 1)] if hog else []
     watch = watcher()
+    steal_before = steal_seconds()
     try:
         child = subprocess.Popen([sys.executable, __file__, "--child", str(routine),
                                   str(work / "data"), str(plan_file), output], env=env)
@@ -251,13 +286,17 @@ def run_once(name: str, output: str, display: str, hog: bool, text: str) -> dict
             process.wait()
         time.sleep(0.3)
         watch.close()
+    steal = steal_seconds() - steal_before
     plan = json.loads(plan_file.read_text())
+    execs = [(t, pid) for t, pid in watch.player_execs(child.pid) if t >= plan["t0"] - 1]
+    worst = worst_starts(execs, work / "trace.txt")
     observed = [t for t in watch.player_starts(child.pid) if t >= plan["t0"] - 1]
     files, missed = match(plan["files"], observed)
     steps, steps_missed = match(plan["steps"], observed)
     return {"name": name, "output": output, "via": plan["via"], "method": watch.method, "files": files, "missed": missed,
             "steps": steps, "steps_missed": steps_missed, "planned": len(plan["files"]),
-            "observed": len(observed), "sound": plan["sound"], "seconds": plan["seconds"]}
+            "observed": len(observed), "sound": plan["sound"], "seconds": plan["seconds"],
+            "steal": steal, "worst": worst}
 
 
 def parent(args: argparse.Namespace) -> None:
@@ -292,11 +331,16 @@ def parent(args: argparse.Namespace) -> None:
               f"{r['sound']}, {r['via']}): {summary(r['files'])}{ratio}")
         print(f"  {label:<20} step boundaries ({len(r['steps'])}, {r['steps_missed']} missed):"
               f" {' ' * 28}{summary(r['steps'])}")
+        print(f"  {label:<20} stolen from the virtual CPUs by the host during the run: "
+              f"{r['steal'] * 1000:.0f} ms")
+        for line in r["worst"]:
+            print(f"  {label:<20}   {line}")
 
 
 # --- the app, in the child ---------------------------------------------------------------------
-def output_factory(kind: str) -> Any:
-    """The audio output ``kind`` (see ``--outputs``), made as the app makes its own."""
+def output_factory(kind: str, trace: Path) -> Any:
+    """The audio output ``kind`` (see ``--outputs``), made as the app makes its own; a cue
+    process writes the times of each start to ``trace``."""
     from player.audio import CueProcessOutput, PlaysoundOutput
     from player.ui.application import GIL_SWITCH_SECONDS, playsound_output
 
@@ -306,9 +350,15 @@ def output_factory(kind: str) -> Any:
 
     def plain(report: Any) -> Any:
         sys.setswitchinterval(GIL_SWITCH_SECONDS)
-        return CueProcessOutput(report, raise_priority=False)
+        return CueProcessOutput(report, raise_priority=False, trace=trace)
 
-    return {"process": playsound_output, "process-plain": plain, "thread": thread}[kind]
+    def process(report: Any) -> Any:
+        output = playsound_output(report)  # the app's, with the trace the app never asks for
+        assert isinstance(output, CueProcessOutput)
+        output._trace = trace
+        return output
+
+    return {"process": process, "process-plain": plain, "thread": thread}[kind]
 
 
 def child(routine: Path, data_dir: Path, plan_file: Path, output: str) -> None:
@@ -342,7 +392,7 @@ def child(routine: Path, data_dir: Path, plan_file: Path, output: str) -> None:
 
     qapp = QApplication([sys.argv[0]])
     data_dir.mkdir(parents=True, exist_ok=True)
-    app = build_app(qapp, data_dir, output_factory(output))
+    app = build_app(qapp, data_dir, output_factory(output, plan_file.with_name("trace.txt")))
     app.window.resize(1200, 800)
     show_window(app)
     for _ in range(10):

@@ -69,8 +69,9 @@ class CueProcessOutput(AudioOutput):
     ``backend``, ``hang_margin`` and ``max_hangs`` as for
     :class:`~player.audio.output.PlaysoundOutput`; ``raise_priority``: let the cue process ask
     for a lower nice value and the SCHED_RR policy (refused to most users: it then runs at the
-    app's priority, and says so in the log). ``on_unavailable`` and the clip-failed callback
-    are called from this output's thread.
+    app's priority, and says so in the log); ``trace``: a file the cue process writes the
+    times of each start to (see :func:`player.audio.cue_process.main`), for benchmarks.
+    ``on_unavailable`` and the clip-failed callback are called from this output's thread.
     """
 
     schedules = True
@@ -83,12 +84,14 @@ class CueProcessOutput(AudioOutput):
         hang_margin: float = HANG_MARGIN_SECONDS,
         max_hangs: int = MAX_HANGS,
         raise_priority: bool = True,
+        trace: Path | None = None,
     ) -> None:
         super().__init__(on_unavailable)
         self._requested_backend = backend
         self._hang_margin = hang_margin
         self._max_hangs = max_hangs
         self._raise_priority = raise_priority
+        self._trace = trace
         self._hangs = 0
         self._lock = threading.Condition()
         self._pending: list[TimedCue] = []  # handed over, not known to be over: sent again
@@ -282,7 +285,8 @@ class CueProcessOutput(AudioOutput):
         files still to come, the others may have played); None once closed."""
         from player.audio.cue_process import STUB
 
-        config = json.dumps({"command": list(command), "priority": self._raise_priority})
+        config = json.dumps({"command": list(command), "priority": self._raise_priority,
+                             "trace": None if self._trace is None else str(self._trace)})
         process = subprocess.Popen(
             [sys.executable, "-I", "-S", "-c", STUB, str(_ROOT), config],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -304,11 +308,9 @@ class CueProcessOutput(AudioOutput):
         """Act on the cue process's reports until it ends."""
         for line in reports:
             try:
-                message = json.loads(line)
-            except ValueError:
-                log.warning("the cue process said something unreadable: %r", line[:200])
-                continue
-            self._on_report(message)
+                self._on_report(json.loads(line))
+            except Exception:  # one bad report must not cost the rest
+                log.exception("the cue process said something unreadable: %r", line[:200])
 
     def _on_report(self, message: dict[str, Any]) -> None:
         if "idle" in message:

@@ -78,7 +78,8 @@ def test_the_wire_cues_queue_as_timed_cues_do() -> None:
     schedule: Schedule[cue_process.Order, int] = Schedule()
     schedule.queue.add_all(wire)
     due, late = schedule.pop_due(T0 + 1)
-    assert due == [cue_process.Order("a.wav", 2.5), cue_process.Order("b.wav", "gone")]
+    assert [(order.path, order.limit, order.deadline) for order in due] == [
+        ("a.wav", 2.5, T0), ("b.wav", "gone", T0 + 1)]
     assert late == []
 
 
