@@ -92,3 +92,12 @@ def test_a_refused_priority_is_said_not_raised(monkeypatch: pytest.MonkeyPatch) 
     got = cue_process.raise_priority()
     assert got["nice"].startswith("refused") and "not permitted" in got["nice"]
     assert got["policy"].startswith("SCHED_RR refused")
+
+
+def test_the_package_gives_its_names_on_first_use_and_no_others() -> None:
+    import player.audio as audio
+    from player.audio.process_output import CueProcessOutput
+
+    assert audio.CueProcessOutput is CueProcessOutput
+    with pytest.raises(AttributeError, match="no_such_output"):
+        audio.no_such_output  # noqa: B018
