@@ -312,3 +312,39 @@ def test_a_cue_reaches_the_sound_device_through_the_cue_process(
     captured_format, captured = wav_format_and_data(capture)
     assert captured_format == cue_format
     assert captured.startswith(cue_frames), "the device did not receive the cue's samples"
+
+
+def test_a_cue_process_that_cannot_start_leaves_the_cues_to_the_thread_said_once(
+        fake_player: Started, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        reasons: list[str], caplog: pytest.LogCaptureFixture) -> None:
+    from player.audio import process_output
+
+    caplog.set_level(logging.WARNING, logger="player.audio.process_output")
+    monkeypatch.setattr(process_output.sys, "executable", str(tmp_path / "no-python"))
+    (a,) = clips(tmp_path, "a")
+    with CueProcessOutput(reasons.append, backend="alsa") as out:
+        assert out.wait_idle(TIMEOUT)
+        assert out.fallen_back and out.pid is None
+        out.play(a)
+        assert out.wait_idle(TIMEOUT)
+        assert out.available is True
+    assert fake_player.names == ["a.wav"] and reasons == []
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1 and "could not be started" in warnings[0]
+
+
+def test_closing_without_waiting_lets_the_cue_process_end_by_itself(
+        fake_player: Started) -> None:
+    out = CueProcessOutput(backend="alsa")
+    assert out.wait_idle(TIMEOUT)
+    pid = out.pid
+    assert pid is not None
+    out.close(timeout=0)  # as a benchmark's child does on its way out
+    give_up = time.monotonic() + TIMEOUT
+    while time.monotonic() < give_up:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.01)
+    assert_reaped(pid)  # ended on its pipe's close, and reaped by the output's thread
