@@ -1,6 +1,7 @@
 """Cue latency as the runner hears it: the real app in an X window, measured from outside.
 
-    .venv/bin/python bench/bench_cue_latency.py [--display :12] [--runs quiet,hog] [--routine F]
+    .venv/bin/python bench/bench_cue_latency.py [--display :12] [--runs quiet,hog]
+        [--outputs process,thread,process-plain] [--routine F]
 
 A child process runs the real window (``build_app``/``show_window``/``finish_startup`` as
 ``run_gui`` does, the real audio output, the real monotonic clock) on an X server (an Xvfb
@@ -10,17 +11,24 @@ questions a person answers (first-run notice, symptoms, pain ratings) are answer
 being shown. aplay is pointed (``ALSA_CONFIG_PATH``) at ALSA's ``file`` plugin over the ``null``
 device, so no sound card is needed and every player process is real.
 
+``--outputs`` names the audio outputs to compare, each run in turn for every kind of run:
+``process`` is the app's (the cue process, asking for nice -10 and SCHED_RR, granted to root),
+``process-plain`` the same without asking for a priority (what most users get), ``thread`` the
+app's own scheduler thread (the output before the cue process, and its fallback).
+
 This process timestamps every player start from outside the app: the kernel's process-event
-connector (netlink, needs root) reports each fork of the app and each exec of its children, with
-the kernel's monotonic time. Without root it falls back to polling ``/proc`` every millisecond
+connector (netlink, needs root) reports each fork of the app and of its descendants, and each
+exec, with the kernel's monotonic time; a player is a descendant that starts no process itself
+(the cue process starts them all, and is no player). Without root it falls back to polling ``/proc`` every millisecond
 (coarser: the figure then includes up to a millisecond of polling). Each exec is matched to the
 planned moment of a cue file: the session's start, the engine's own schedule (the tempo phases,
 beats, countdown, step boundaries) and the cue rules (which files, one after another), the plan
 the child writes when the session ends. Printed per run, in milliseconds: median / p95 / max of
 (player exec - planned moment) over every cue file, the same over step boundaries alone, and
 the files with no player start within 250 ms (missed). ``hog`` runs one busy process per core
-for the whole session, at the app's own priority. The baseline of the same run is the quiet run.
-Nothing is asserted.
+for the whole session, at the app's own priority. The baselines of the same invocation: the
+quiet run (median), and the first output of the same kind of run (p95 and max). Nothing is
+asserted.
 """
 
 from __future__ import annotations
@@ -116,9 +124,18 @@ class ProcConnector:
                 self.execs.append((stamp / 1e9, pid))
 
     def player_starts(self, app_pid: int) -> list[float]:
-        """Exec times of the app's children."""
-        children = {child for parent, child in self.forks if parent == app_pid}
-        return sorted(t for t, pid in self.execs if pid in children)
+        """Exec times of the app's descendants that started no process themselves."""
+        return [t for t, _ in self.player_execs(app_pid)]
+
+    def player_execs(self, app_pid: int) -> list[tuple[float, int]]:
+        """(exec time, pid) of the app's descendants that started no process themselves."""
+        descendants = {app_pid}
+        for parent, child in self.forks:  # in the order the kernel reported them
+            if parent in descendants:
+                descendants.add(child)
+        parents = {parent for parent, _ in self.forks}
+        players = descendants - parents - {app_pid}
+        return sorted((t, pid) for t, pid in self.execs if pid in players)
 
     def close(self) -> None:
         self._stop.set()
@@ -153,6 +170,9 @@ class ProcPoller:
     def player_starts(self, app_pid: int) -> list[float]:
         return sorted(self.seen.values())
 
+    def player_execs(self, app_pid: int) -> list[tuple[float, int]]:
+        return sorted((t, pid) for pid, t in self.seen.items())
+
     def close(self) -> None:
         self._stop.set()
         self._thread.join()
@@ -182,12 +202,43 @@ def match(planned: list[float], observed: list[float]) -> tuple[list[float], int
     return latencies, missed
 
 
+def percentile(values: list[float], q: float = 0.95) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
 def summary(values: list[float]) -> str:
     if not values:
         return "no data"
-    ms = sorted(v * 1000 for v in values)
-    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-    return f"{statistics.median(ms):6.1f} / {p95:6.1f} / {ms[-1]:6.1f}"
+    ms = [v * 1000 for v in values]
+    return f"{statistics.median(ms):6.1f} / {percentile(ms):6.1f} / {max(ms):6.1f}"
+
+
+def steal_seconds() -> float:
+    """CPU time the hypervisor took from this machine's virtual CPUs so far (0 elsewhere)."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def worst_starts(execs: list[tuple[float, int]], trace_file: Path, n: int = 3) -> list[str]:
+    """Where the latest player starts lost their time, from the cue process's trace: when it
+    received the file, woke for it, and had the player started (exec seen in between)."""
+    if not trace_file.exists():
+        return []
+    exec_at = dict((pid, t) for t, pid in execs)
+    rows = []
+    for line in trace_file.read_text().splitlines():
+        deadline, received, woke, spawned, pid = line.split()
+        if int(pid) in exec_at:
+            rows.append((exec_at[int(pid)] - float(deadline), float(deadline) - float(received),
+                         float(woke) - float(deadline), float(spawned) - float(woke)))
+    rows.sort(reverse=True)
+    return [f"late {late * 1000:6.1f} ms: handed {lead * 1000:.0f} ms ahead, woke "
+            f"{wake * 1000:+.1f} ms, player started (vfork + exec) in {spawn * 1000:.1f} ms"
+            for late, lead, wake, spawn in rows[:n]]
 
 
 def alsa_file_config(directory: Path) -> Path:
@@ -213,8 +264,8 @@ def x_display(requested: str) -> tuple[str, subprocess.Popen[bytes] | None]:
     return requested, xvfb
 
 
-def run_once(name: str, display: str, hog: bool, text: str) -> dict[str, Any]:
-    work = Path(tempfile.mkdtemp(prefix=f"bench-cues-{name}-"))
+def run_once(name: str, output: str, display: str, hog: bool, text: str) -> dict[str, Any]:
+    work = Path(tempfile.mkdtemp(prefix=f"bench-cues-{name}-{output}-"))
     routine = work / "long.yaml"
     routine.write_text(text, encoding="utf-8")
     plan_file = work / "plan.json"
@@ -224,9 +275,10 @@ def run_once(name: str, display: str, hog: bool, text: str) -> dict[str, Any]:
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
             for _ in range(os.cpu_count() or 1)] if hog else []
     watch = watcher()
+    steal_before = steal_seconds()
     try:
         child = subprocess.Popen([sys.executable, __file__, "--child", str(routine),
-                                  str(work / "data"), str(plan_file)], env=env)
+                                  str(work / "data"), str(plan_file), output], env=env)
         child.wait(timeout=900)
     finally:
         for process in hogs:
@@ -234,40 +286,82 @@ def run_once(name: str, display: str, hog: bool, text: str) -> dict[str, Any]:
             process.wait()
         time.sleep(0.3)
         watch.close()
+    steal = steal_seconds() - steal_before
     plan = json.loads(plan_file.read_text())
+    execs = [(t, pid) for t, pid in watch.player_execs(child.pid) if t >= plan["t0"] - 1]
+    worst = worst_starts(execs, work / "trace.txt")
     observed = [t for t in watch.player_starts(child.pid) if t >= plan["t0"] - 1]
     files, missed = match(plan["files"], observed)
     steps, steps_missed = match(plan["steps"], observed)
-    return {"name": name, "method": watch.method, "files": files, "missed": missed,
+    return {"name": name, "output": output, "via": plan["via"], "method": watch.method, "files": files, "missed": missed,
             "steps": steps, "steps_missed": steps_missed, "planned": len(plan["files"]),
-            "observed": len(observed), "sound": plan["sound"], "seconds": plan["seconds"]}
+            "observed": len(observed), "sound": plan["sound"], "seconds": plan["seconds"],
+            "steal": steal, "worst": worst}
 
 
 def parent(args: argparse.Namespace) -> None:
     display, xvfb = x_display(args.display)
     try:
         text = Path(args.routine).read_text(encoding="utf-8") if args.routine else ROUTINE
-        results = [run_once(name, display, name == "hog", text) for name in args.runs.split(",")]
+        results = [run_once(name, output, display, name == "hog", text)
+                   for name in args.runs.split(",") for output in args.outputs.split(",")]
     finally:
         if xvfb is not None:
             xvfb.terminate()
             xvfb.wait()
     print(f"Cue latency, real window on {display}, player starts seen by: {results[0]['method']}")
     print("player exec - planned moment, ms: median / p95 / max")
-    baseline = statistics.median(results[0]["files"]) if results[0]["files"] else None
+    quiet = {r["output"]: r for r in results if r["name"] == "quiet" and r["files"]}
+    first = {}
+    for r in results:
+        first.setdefault(r["name"], r)
     for r in results:
         ratio = ""
-        if baseline and r["files"]:
-            ratio = f"   median {statistics.median(r['files']) / baseline:.2f}x quiet"
-        print(f"  {r['name']:<6} every cue file ({len(r['files'])} of {r['planned']}, "
+        base = quiet.get(r["output"])
+        if base is not None and r["files"] and r is not base:
+            ratio += (f"   median {statistics.median(r['files']) / statistics.median(base['files']):.2f}"
+                      "x quiet")
+        other = first[r["name"]]
+        if other is not r and r["files"] and other["files"]:
+            ratio += (f"   p95 {percentile(r['files']) / percentile(other['files']):.2f}x, max "
+                      f"{max(r['files']) / max(other['files']):.2f}x {other['output']}")
+        label = f"{r['name']} {r['output']}"
+        print(f"  {label:<20} every cue file ({len(r['files'])} of {r['planned']}, "
               f"{r['missed']} missed, {r['observed']} players seen, {r['seconds']:.0f} s, sound "
-              f"{r['sound']}): {summary(r['files'])}{ratio}")
-        print(f"  {r['name']:<6} step boundaries ({len(r['steps'])}, {r['steps_missed']} missed):"
+              f"{r['sound']}, {r['via']}): {summary(r['files'])}{ratio}")
+        print(f"  {label:<20} step boundaries ({len(r['steps'])}, {r['steps_missed']} missed):"
               f" {' ' * 28}{summary(r['steps'])}")
+        print(f"  {label:<20} stolen from the virtual CPUs by the host during the run: "
+              f"{r['steal'] * 1000:.0f} ms")
+        for line in r["worst"]:
+            print(f"  {label:<20}   {line}")
 
 
 # --- the app, in the child ---------------------------------------------------------------------
-def child(routine: Path, data_dir: Path, plan_file: Path) -> None:
+def output_factory(kind: str, trace: Path) -> Any:
+    """The audio output ``kind`` (see ``--outputs``), made as the app makes its own; a cue
+    process writes the times of each start to ``trace``."""
+    from player.audio import CueProcessOutput, PlaysoundOutput
+    from player.ui.application import GIL_SWITCH_SECONDS, playsound_output
+
+    def thread(report: Any) -> Any:
+        sys.setswitchinterval(GIL_SWITCH_SECONDS)
+        return PlaysoundOutput(report)
+
+    def plain(report: Any) -> Any:
+        sys.setswitchinterval(GIL_SWITCH_SECONDS)
+        return CueProcessOutput(report, raise_priority=False, trace=trace)
+
+    def process(report: Any) -> Any:
+        output = playsound_output(report)  # the app's, with the trace the app never asks for
+        assert isinstance(output, CueProcessOutput)
+        output._trace = trace
+        return output
+
+    return {"process": process, "process-plain": plain, "thread": thread}[kind]
+
+
+def child(routine: Path, data_dir: Path, plan_file: Path, output: str) -> None:
     from datetime import datetime
 
     from PySide6.QtCore import QTimer
@@ -275,7 +369,7 @@ def child(routine: Path, data_dir: Path, plan_file: Path) -> None:
 
     from player.core.cues import CueMap
     from player.core.engine import EngineEvent, SessionEngine, StepStarted
-    from player.ui.application import build_app, finish_startup, playsound_output, show_window
+    from player.ui.application import build_app, finish_startup, show_window
     from player.ui.dialogs.first_run import FirstRunNotice
     from player.ui.dialogs.pain_dialogs import PainRatingDialog
     from player.ui.dialogs.symptoms_dialog import SymptomsDialog
@@ -298,12 +392,16 @@ def child(routine: Path, data_dir: Path, plan_file: Path) -> None:
 
     qapp = QApplication([sys.argv[0]])
     data_dir.mkdir(parents=True, exist_ok=True)
-    app = build_app(qapp, data_dir, playsound_output)
+    app = build_app(qapp, data_dir, output_factory(output, plan_file.with_name("trace.txt")))
     app.window.resize(1200, 800)
     show_window(app)
     for _ in range(10):
         qapp.processEvents()
     finish_startup(app)
+    give_up = time.monotonic() + 60
+    while app.audio is None and time.monotonic() < give_up:  # made after the library's check
+        qapp.processEvents()
+        time.sleep(0.01)
     audio: Any = app.audio
     audio.wait_idle(20)  # playsound3 loaded, its probes done: they are not cues
     controller = app.controller
@@ -350,8 +448,9 @@ def child(routine: Path, data_dir: Path, plan_file: Path) -> None:
         if isinstance(event, StepStarted):
             steps.append(cue.files[0][0])
     sound = {None: "unknown", True: "works", False: "unavailable"}[audio.available]
+    via = "the app's thread" if getattr(audio, "fallen_back", True) else "the cue process"
     plan_file.write_text(json.dumps({"t0": t0, "files": files, "steps": steps, "sound": sound,
-                                     "seconds": seconds}))
+                                     "seconds": seconds, "via": via}))
     app.window.close()
     audio.close()
     if app.care is not None:
@@ -362,12 +461,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--display", default=":12")
     parser.add_argument("--runs", default="quiet,hog")
+    parser.add_argument("--outputs", default="process",
+                        help="audio outputs to compare: process, process-plain, thread")
     parser.add_argument("--routine", help="play this routine file instead (timed steps only)")
-    parser.add_argument("--child", nargs=3, metavar=("ROUTINE", "DATA", "PLAN"))
+    parser.add_argument("--child", nargs=4, metavar=("ROUTINE", "DATA", "PLAN", "OUTPUT"))
     args = parser.parse_args()
     if args.child:
-        routine, data, plan = args.child
-        child(Path(routine), Path(data), Path(plan))
+        routine, data, plan, output = args.child
+        child(Path(routine), Path(data), Path(plan), output)
     else:
         parent(args)
 

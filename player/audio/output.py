@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from player.audio.schedule import CueQueue
+from player.audio.schedule import Schedule, exit_verdict
 from player.core.ahead import TimedCue
 
 if TYPE_CHECKING:
@@ -172,20 +172,83 @@ MAX_HANGS = 3
 _CLIPS_KEPT = 1024
 HANGS_REASON = ("the sound player stopped responding {n} times; the cues are shown as a flash "
                 "from now on")
+NO_SOUND_REASON = "the sound player failed (exit status {status}); is there a sound device?"
+EXIT_REASON = "the sound player exited with status {status}"
+HUNG_REASON = "the sound player did not finish and was stopped"
+NOT_STARTED_REASON = "the sound player could not be started: {error}"
 
 
-@dataclass
+def load_player(backend: str | None, mark_unavailable: UnavailableCallback) -> Player | None:
+    """Import playsound3 and pick its player for ``backend`` (None: playsound3's choice, else
+    aplay); None, told to ``mark_unavailable``, when sound cannot work. Slow: not for the
+    GUI thread."""
+    import shutil
+
+    from player.audio.players import PlayerMissing, player_for
+
+    try:
+        import playsound3
+    except Exception as exc:
+        mark_unavailable(f"the playsound3 library could not be loaded: {exc}")
+        return None
+    backend = backend or playsound3.DEFAULT_BACKEND
+    if backend is None and shutil.which("aplay"):
+        backend = "alsa"
+    if backend is None:
+        mark_unavailable("no audio player found (install GStreamer, FFmpeg or ALSA)")
+        return None
+    reason = missing_sound_device_reason()
+    if reason is not None:
+        mark_unavailable(reason)
+        return None
+    try:
+        return player_for(backend, playsound3)
+    except PlayerMissing as exc:
+        mark_unavailable(NOT_STARTED_REASON.format(error=exc))
+        return None
+
+
+class ClipLengths:
+    """Each clip's length in seconds, or why it cannot be played, read once per clip (the same
+    tones come back all session)."""
+
+    def __init__(self) -> None:
+        self._clips: dict[Path, float | str] = {}
+
+    def of(self, path: Path) -> float | str:
+        """The length of ``path`` (a guess for a file that is not WAV), or why it is refused."""
+        from player.core.wavinfo import WavProblem, wav_info
+
+        seconds = self._clips.get(path)
+        if seconds is None:
+            seconds = UNKNOWN_CLIP_SECONDS
+            if path.suffix.lower() == ".wav":
+                try:
+                    seconds = wav_info(path).seconds
+                except WavProblem as exc:
+                    seconds = f"{path.name} {exc}"
+            elif not path.is_file():
+                seconds = f"{path.name} was not found"
+            if len(self._clips) >= _CLIPS_KEPT:
+                self._clips.clear()
+            self._clips[path] = seconds
+        return seconds
+
+
+@dataclass(eq=False)
 class _Playing:
-    """A player the output started: its clip, whether it started alone, when it counts as hung."""
+    """A player the thread started, and its clip."""
 
     path: Path
     process: Process
-    alone: bool
-    kill_at: float
 
 
 class PlaysoundOutput(AudioOutput):
-    """Plays sounds from one scheduler thread, each file at its deadline.
+    """Plays sounds from one scheduler thread in the app, each file at its deadline.
+
+    The app plays through :class:`player.audio.process_output.CueProcessOutput` (a separate
+    small process, which no lock in the app can hold up); this thread is its fallback when that
+    process cannot run, and the output where there is no separate player program.
 
     The thread imports playsound3 (slow: it probes for players) as soon as the output is made,
     so neither the caller's thread nor its start-up waits for it. ``play`` and ``schedule`` only
@@ -220,14 +283,13 @@ class PlaysoundOutput(AudioOutput):
     ) -> None:
         super().__init__(on_unavailable)
         self._requested_backend = backend
-        self._poll_interval = poll_interval
         self._hang_margin = hang_margin
         self._max_hangs = max_hangs
         self._hangs = 0
         self._lock = threading.Condition()
-        self._cues = CueQueue()
-        self._playing: list[_Playing] = []  # touched by the thread only; its size under _lock
-        self._clips: dict[Path, float | str] = {}  # the thread's: clip length, or why refused
+        # Its queue under _lock; its running players touched by the thread only.
+        self._schedule: Schedule[Path, _Playing] = Schedule(poll_interval=poll_interval)
+        self._clips = ClipLengths()  # the thread's
         self._busy = 0  # players running or being started
         self._ready = False  # the thread has loaded (or failed to load) the player
         self._closed = False
@@ -246,13 +308,13 @@ class PlaysoundOutput(AudioOutput):
         if self._closed or self._available is False or not cues:
             return
         with self._lock:
-            self._cues.add_all(cues)
+            self._schedule.queue.add_all(cues)
             self._lock.notify_all()
 
     def cancel(self) -> None:
         """Forget every file that has not started yet (a pause, a skip, a stop)."""
         with self._lock:
-            self._cues.cancel()
+            self._schedule.queue.cancel()
             self._lock.notify_all()
 
     def wait_idle(self, timeout: float | None = None) -> bool:
@@ -262,7 +324,8 @@ class PlaysoundOutput(AudioOutput):
         """
         with self._lock:
             return self._lock.wait_for(
-                lambda: self._closed or (self._ready and not self._cues and not self._busy),
+                lambda: self._closed or (
+                    self._ready and not self._schedule.queue and not self._busy),
                 timeout)
 
     def close(self, timeout: float = 2.0) -> None:
@@ -271,7 +334,7 @@ class PlaysoundOutput(AudioOutput):
             if self._closed:
                 return
             self._closed = True
-            self._cues.cancel()
+            self._schedule.queue.cancel()
             self._lock.notify_all()
         self._thread.join(timeout)
 
@@ -279,7 +342,7 @@ class PlaysoundOutput(AudioOutput):
 
     def _run(self) -> None:
         try:
-            player = self._load()
+            player = load_player(self._requested_backend, self._mark_unavailable)
             with self._lock:
                 self._ready = True
                 self._lock.notify_all()
@@ -292,17 +355,18 @@ class PlaysoundOutput(AudioOutput):
 
     def _serve(self, player: Player | None) -> None:
         """Start files at their deadlines and reap finished players until closed."""
+        schedule = self._schedule
         while True:
             with self._lock:
                 if self._closed:
                     return
-                due, late = self._cues.pop_due(time.monotonic())
+                due, late = schedule.pop_due(time.monotonic())
                 if not due and not late:
                     self._lock.notify_all()  # wait_idle
-                    self._lock.wait(self._timeout())
+                    self._lock.wait(schedule.timeout(time.monotonic()))
                     if self._closed:
                         return
-                    due, late = self._cues.pop_due(time.monotonic())
+                    due, late = schedule.pop_due(time.monotonic())
                 self._busy += len(due)  # being started: not idle yet
             for path in late:
                 log.info("cue %s dropped: its moment passed over a second ago", path)
@@ -310,62 +374,13 @@ class PlaysoundOutput(AudioOutput):
                 self._start(path, player)
             self._reap()
 
-    def _timeout(self) -> float | None:
-        """How long the thread may sleep: to the next deadline, or the next look at players."""
-        now = time.monotonic()
-        wakes = [self._cues.next_deadline()]
-        if self._playing:
-            wakes.append(now + self._poll_interval)
-        soonest = min((t for t in wakes if t is not None), default=None)
-        return None if soonest is None else max(0.0, soonest - now)
-
-    def _load(self) -> Player | None:
-        """Import playsound3 and pick a player; None (and reported) when sound cannot work."""
-        import shutil
-
-        from player.audio.players import PlayerMissing, player_for
-
-        try:
-            import playsound3
-        except Exception as exc:
-            self._mark_unavailable(f"the playsound3 library could not be loaded: {exc}")
-            return None
-        backend = self._requested_backend or playsound3.DEFAULT_BACKEND
-        if backend is None and shutil.which("aplay"):
-            backend = "alsa"
-        if backend is None:
-            self._mark_unavailable("no audio player found (install GStreamer, FFmpeg or ALSA)")
-            return None
-        reason = missing_sound_device_reason()
-        if reason is not None:
-            self._mark_unavailable(reason)
-            return None
-        try:
-            return player_for(backend, playsound3)
-        except PlayerMissing as exc:
-            self._mark_unavailable(f"the sound player could not be started: {exc}")
-            return None
-
     def _start(self, path: Path, player: Player | None) -> None:
         """Start one file, or skip it (telling why) when it cannot be played."""
         from player.audio.players import ClipRefused, PlayerMissing
-        from player.core.wavinfo import WavProblem, wav_info
 
         if player is None or self._available is False:
             return
-        seconds = self._clips.get(path)
-        if seconds is None:  # read once per clip: the same tones come back all session
-            seconds = UNKNOWN_CLIP_SECONDS
-            if path.suffix.lower() == ".wav":
-                try:
-                    seconds = wav_info(path).seconds
-                except WavProblem as exc:
-                    seconds = f"{path.name} {exc}"
-            elif not path.is_file():
-                seconds = f"{path.name} was not found"
-            if len(self._clips) >= _CLIPS_KEPT:
-                self._clips.clear()
-            self._clips[path] = seconds
+        seconds = self._clips.of(path)
         if isinstance(seconds, str):
             self._clip_failed(path, seconds)
             return
@@ -375,65 +390,61 @@ class PlaysoundOutput(AudioOutput):
             self._clip_failed(path, str(exc))
             return
         except PlayerMissing as exc:
-            self._mark_unavailable(f"the sound player could not be started: {exc}")
+            self._mark_unavailable(NOT_STARTED_REASON.format(error=exc))
             return
         except Exception as exc:
-            self._clip_failed(path, f"the sound player could not be started: {exc}")
+            self._clip_failed(path, NOT_STARTED_REASON.format(error=exc))
             return
-        alone = not self._playing
-        kill_at = time.monotonic() + seconds + self._hang_margin
-        self._playing.append(_Playing(path, process, alone, kill_at))
+        self._schedule.started(_Playing(path, process), time.monotonic(),
+                               seconds + self._hang_margin)
 
     def _reap(self) -> None:
         """Forget finished players and kill hung ones; the first exit status tells whether
-        sound works.
-
-        A failure only counts as "no sound" when the sound started with no other playing and
-        nothing has played yet: a player may also fail because another one holds a device that
-        cannot mix, or because of its clip.
-        """
+        sound works (:func:`~player.audio.schedule.exit_verdict`)."""
+        schedule = self._schedule
         now = time.monotonic()
-        for entry in list(self._playing):
-            status = entry.process.poll()
+        for entry in schedule.running:
+            playing = entry.handle
+            status = playing.process.poll()
             if status is None:
                 if now < entry.kill_at:
                     continue
-                _kill(entry.process)
-                self._playing.remove(entry)
-                self._hung(entry)
+                _kill(playing.process)
+                schedule.finished(playing)
+                self._hung(playing.path)
                 continue
-            self._playing.remove(entry)
-            if status == 0:
+            schedule.finished(playing)
+            verdict = exit_verdict(status, entry.alone, self._available)
+            if verdict == "works":
                 self._mark_available()
-            elif self._available is None and status > 0 and entry.alone:
-                self._mark_unavailable(
-                    f"the sound player failed (exit status {status}); is there a sound device?"
-                )
+            elif verdict == "no_sound":
+                self._mark_unavailable(NO_SOUND_REASON.format(status=status))
             else:
-                self._clip_failed(entry.path, f"the sound player exited with status {status}")
+                self._clip_failed(playing.path, EXIT_REASON.format(status=status))
         with self._lock:
-            self._busy = len(self._playing)
+            self._busy = len(schedule.running)
             self._lock.notify_all()
 
-    def _hung(self, entry: _Playing) -> None:
+    def _hung(self, path: Path) -> None:
         self._hangs += 1
-        self._clip_failed(entry.path, "the sound player did not finish and was stopped")
+        self._clip_failed(path, HUNG_REASON)
         if self._hangs >= self._max_hangs:
             self.cancel()
             self._mark_unavailable(HANGS_REASON.format(n=self._hangs))
 
     def _stop_all(self) -> None:
         """Stop the players still running and reap them; files not started never play."""
-        for entry in self._playing:
+        running = [entry.handle for entry in self._schedule.running]
+        for playing in running:
             with contextlib.suppress(OSError):
-                entry.process.terminate()
-        for entry in self._playing:
-            _wait_for_exit(entry.process)
-        self._playing.clear()
+                playing.process.terminate()
+        for playing in running:
+            _wait_for_exit(playing.process)
+            self._schedule.finished(playing)
         with self._lock:
             self._ready = True
             self._busy = 0
-            self._cues.cancel()
+            self._schedule.queue.cancel()
             self._lock.notify_all()
 
 

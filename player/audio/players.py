@@ -67,10 +67,25 @@ MISSING = "the sound player {program} is not installed"
 
 @dataclass(frozen=True)
 class Player:
-    """Starts one backend's player for a file; ``start(path)`` returns the running process."""
+    """Starts one backend's player for a file; ``start(path)`` returns the running process.
+
+    ``command`` is the program and the arguments before the file when the backend is a
+    separate program (which the cue process can start itself), None when playsound3 plays
+    (Windows, macOS); ``suffixes`` the kinds of file it plays (None: any).
+    """
 
     backend: str
     start: Callable[[Path], Process]
+    command: tuple[str, ...] | None = None
+    suffixes: frozenset[str] | None = None
+
+    def refusal(self, path: Path) -> str | None:
+        """Why this player cannot play ``path``'s kind of file, None when it can."""
+        suffix = path.suffix.lower()
+        if self.suffixes is None or suffix in self.suffixes:
+            return None
+        program = Path(self.command[0]).name if self.command else self.backend
+        return REFUSED.format(backend=program, suffix=suffix or "such")
 
 
 def player_for(backend: str, playsound3: Any,
@@ -88,9 +103,9 @@ def player_for(backend: str, playsound3: Any,
     command = (executable, *arguments)
 
     def start(path: Path) -> Process:
-        suffix = path.suffix.lower()
-        if suffixes is not None and suffix not in suffixes:
-            raise ClipRefused(REFUSED.format(backend=program, suffix=suffix or "such"))
+        refused = player.refusal(path)
+        if refused is not None:
+            raise ClipRefused(refused)
         try:
             if _CAN_SPAWN:
                 return _Spawned.start([*command, str(path)])
@@ -100,7 +115,8 @@ def player_for(backend: str, playsound3: Any,
         except FileNotFoundError:
             raise PlayerMissing(MISSING.format(program=program)) from None
 
-    return Player(backend, start)
+    player = Player(backend, start, command, suffixes)
+    return player
 
 
 _CAN_SPAWN = hasattr(os, "posix_spawn") and hasattr(os, "waitpid")

@@ -250,17 +250,18 @@ def identify_application(qapp: QApplication) -> None:
     qapp.setWindowIcon(QIcon(str(APP_ICON_FILE)))
 
 
-#: How long the GUI thread may keep Python's interpreter lock while the audio thread waits for
+#: How long the GUI thread may keep Python's interpreter lock while an audio thread waits for
 #: it at a cue's deadline (Python's default is 5 ms).
 GIL_SWITCH_SECONDS = 0.001
 
 
 def playsound_output(report: UnavailableCallback) -> AudioOutput:
-    """The app's audio output (playsound3), imported only when start-up makes it."""
-    from player.audio import PlaysoundOutput
+    """The app's audio output (the cue process, its players those playsound3 picks), imported
+    only when start-up makes it."""
+    from player.audio import CueProcessOutput
 
-    sys.setswitchinterval(GIL_SWITCH_SECONDS)
-    return PlaysoundOutput(report)
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)  # for the thread it falls back to, if ever
+    return CueProcessOutput(report)
 
 
 def run_event_loop(qapp: QApplication) -> int:

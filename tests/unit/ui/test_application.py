@@ -88,7 +88,7 @@ def test_the_application_has_the_app_id_and_the_bundled_icon(qapp: QApplication)
 
 def test_run_gui_opens_the_window_with_a_file_and_returns_the_exit_code(
         qapp: QApplication, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("player.audio.PlaysoundOutput", lambda report: RecordingOutput(report))
+    monkeypatch.setattr("player.audio.CueProcessOutput", lambda report: RecordingOutput(report))
     routine = tmp_path / "broken.yaml"
     routine.write_text("format: 1\ntitle: [unclosed\n")
     data = tmp_path / "data"
@@ -146,7 +146,7 @@ def test_the_garbage_collector_is_off_until_the_first_paint_then_runs_on_the_gui
     seen: list[bool] = []
     monkeypatch.setattr(application, "run_gui",
                         lambda data_dir_flag, file, start, in_tray: seen.append(gc.isenabled()) or 0)
-    monkeypatch.setattr("player.audio.PlaysoundOutput", lambda report: RecordingOutput(report))
+    monkeypatch.setattr("player.audio.CueProcessOutput", lambda report: RecordingOutput(report))
     monkeypatch.setattr(FirstRunNotice, "ask", classmethod(lambda cls, parent: True))
     monkeypatch.setattr(SymptomsDialog, "ask",
                         classmethod(lambda cls, parent, *a, **k: "cancelled"))
