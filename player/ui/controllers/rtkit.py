@@ -7,6 +7,7 @@ real time (``MakeThreadRealtimeWithPID``, at the lower of the process's priority
 ``MaxRealtimePriority``) and, if that is refused, for a high priority
 (``MakeThreadHighPriorityWithPID``, at the higher of the process's nice value and rtkit's
 ``MinNiceLevel``). The cue process has set its RLIMIT_RTTIME, as rtkit requires for real time.
+rtkit sets SCHED_RESET_ON_FORK with real time, so the players the process starts are not.
 
 :func:`ask_in_background` does it from a thread of its own, each call waiting at most
 :data:`CALL_TIMEOUT_MS`: neither the window nor a cue waits for it. Whatever the outcome (no
