@@ -10,13 +10,13 @@ waits for nothing but a core.
 The messages are JSON, one object a line. From the app, each with a rising ``seq``:
 ``{"seq": n, "cues": [[at, interrupt, [[deadline, path, limit], ...]], ...]}`` (``limit``: the
 seconds after its start at which the player counts as hung, or why the clip cannot be played)
-and ``{"seq": n, "cancel": true}``. To the app: ``{"ready": {...}}`` (the priority it got, see :func:`raise_priority`),
-``{"exit": path, "status": n, "alone": bool}``, ``{"hung": path}`` (killed and reaped),
-``{"failed": path, "reason": text}``, ``{"missing": text}`` (no player program any more),
-``{"late": path}`` (dropped: its moment passed over a second ago), ``{"idle": seq}`` (nothing
-waits or plays, every message up to ``seq`` taken in) and ``{"error": text}`` before it ends
-on a bug. It ends, stopping and reaping its players, when its standard input closes: when the app
-closes the output or ends in any way.
+and ``{"seq": n, "cancel": true}``. To the app: ``{"ready": {...}}`` (the priority it got and
+what it was refused, see :func:`raise_priority`), ``{"exit": path, "status": n, "alone": bool}``,
+``{"hung": path}`` (killed and reaped), ``{"failed": path, "reason": text}``, ``{"missing":
+text}`` (no player program any more), ``{"late": path}`` (dropped: its moment passed over a
+second ago), ``{"idle": seq}`` (nothing waits or plays, every message up to ``seq`` taken in)
+and ``{"error": text}`` before it ends on a bug. It ends, stopping and reaping its players,
+when its standard input closes: when the app closes the output or ends in any way.
 
 Times are ``time.monotonic()`` seconds, Linux's ``CLOCK_MONOTONIC``: the same clock in every
 process, so the deadlines the app's engine computes hold here unchanged.

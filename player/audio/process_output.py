@@ -71,8 +71,9 @@ class CueProcessOutput(AudioOutput):
     for a lower nice value and the SCHED_RR policy (refused to most users: it then runs at the
     app's priority, and says so in the log); ``on_priority_refused``: called with the cue
     process's pid and thread id when it was refused either (from this output's thread: it must
-    return at once), so the app can ask for them elsewhere (rtkit); ``trace``: a file the cue process writes the
-    times of each start to (see :func:`player.audio.cue_process.main`), for benchmarks.
+    return at once), so the app can ask for them elsewhere (rtkit); ``trace``: a file the cue
+    process writes the times of each start to (see :func:`player.audio.cue_process.main`), for
+    benchmarks.
     ``on_unavailable`` and the clip-failed callback are called from this output's thread.
     """
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtDBus import QDBusConnection
 
 from player.audio import CueProcessOutput
 from player.ui.controllers import rtkit
@@ -60,9 +61,7 @@ def calls(log: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
 
 
-def connect_to(address: str) -> Callable[[], object]:
-    from PySide6.QtDBus import QDBusConnection
-
+def connect_to(address: str) -> Callable[[], QDBusConnection]:
     # A name of its own: a connection's name is reused, and each test has a bus of its own.
     return lambda: QDBusConnection.connectToBus(address, f"rtkit-test {address}")
 
@@ -80,7 +79,7 @@ def test_real_time_is_asked_for_first_then_a_high_priority_within_rtkits_limits(
         caplog: pytest.LogCaptureFixture) -> None:
     mode, log = fake_rtkit
     caplog.set_level(logging.INFO, logger=rtkit.__name__)
-    rtkit.ask_in_background(PID, TID, connect_to(bus_address)).join(JOIN_SECONDS)  # type: ignore[arg-type]
+    rtkit.ask_in_background(PID, TID, connect_to(bus_address)).join(JOIN_SECONDS)
     assert calls(log) == expected_calls(mode, PID, TID)
     said = [r.getMessage() for r in caplog.records if r.name == rtkit.__name__]
     if mode == "grant":
@@ -93,7 +92,7 @@ def test_real_time_is_asked_for_first_then_a_high_priority_within_rtkits_limits(
 def test_a_bus_without_rtkit_is_one_info_line(
         qapp: object, bus_address: str, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger=rtkit.__name__)
-    rtkit.ask_in_background(PID, TID, connect_to(bus_address)).join(JOIN_SECONDS)  # type: ignore[arg-type]
+    rtkit.ask_in_background(PID, TID, connect_to(bus_address)).join(JOIN_SECONDS)
     records = [r for r in caplog.records if r.name == rtkit.__name__]
     assert [(r.levelno, r.getMessage()) for r in records] == [
         (logging.INFO, rtkit.NOT_GRANTED % (PID, rtkit.NO_SERVICE))]
@@ -103,7 +102,7 @@ def test_no_system_bus_is_one_info_line(
         qapp: object, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger=rtkit.__name__)
     address = f"unix:path={tmp_path / 'no-such-bus'}"
-    rtkit.ask_in_background(PID, TID, connect_to(address)).join(JOIN_SECONDS)  # type: ignore[arg-type]
+    rtkit.ask_in_background(PID, TID, connect_to(address)).join(JOIN_SECONDS)
     records = [r for r in caplog.records if r.name == rtkit.__name__]
     assert len(records) == 1 and records[0].levelno == logging.INFO
     assert "no system bus" in records[0].getMessage()
@@ -119,7 +118,7 @@ def test_the_cue_process_refused_its_priority_asks_rtkit_with_its_ids_and_tells_
     reasons: list[str] = []
 
     def ask(pid: int, tid: int) -> None:
-        asked.append(rtkit.ask_in_background(pid, tid, connect_to(bus_address)))  # type: ignore[arg-type]
+        asked.append(rtkit.ask_in_background(pid, tid, connect_to(bus_address)))
 
     out = CueProcessOutput(reasons.append, backend="alsa", on_priority_refused=ask)
     try:
