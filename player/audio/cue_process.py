@@ -10,13 +10,13 @@ waits for nothing but a core.
 The messages are JSON, one object a line. From the app, each with a rising ``seq``:
 ``{"seq": n, "cues": [[at, interrupt, [[deadline, path, limit], ...]], ...]}`` (``limit``: the
 seconds after its start at which the player counts as hung, or why the clip cannot be played)
-and ``{"seq": n, "cancel": true}``. To the app: ``{"ready": {...}}`` (the priority it got),
-``{"exit": path, "status": n, "alone": bool}``, ``{"hung": path}`` (killed and reaped),
-``{"failed": path, "reason": text}``, ``{"missing": text}`` (no player program any more),
-``{"late": path}`` (dropped: its moment passed over a second ago), ``{"idle": seq}`` (nothing
-waits or plays, every message up to ``seq`` taken in) and ``{"error": text}`` before it ends
-on a bug. It ends, stopping and reaping its players, when its standard input closes: when the app
-closes the output or ends in any way.
+and ``{"seq": n, "cancel": true}``. To the app: ``{"ready": {...}}`` (the priority it got and
+what it was refused, see :func:`raise_priority`), ``{"exit": path, "status": n, "alone": bool}``,
+``{"hung": path}`` (killed and reaped), ``{"failed": path, "reason": text}``, ``{"missing":
+text}`` (no player program any more), ``{"late": path}`` (dropped: its moment passed over a
+second ago), ``{"idle": seq}`` (nothing waits or plays, every message up to ``seq`` taken in)
+and ``{"error": text}`` before it ends on a bug. It ends, stopping and reaping its players,
+when its standard input closes: when the app closes the output or ends in any way.
 
 Times are ``time.monotonic()`` seconds, Linux's ``CLOCK_MONOTONIC``: the same clock in every
 process, so the deadlines the app's engine computes hold here unchanged.
@@ -27,9 +27,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import resource
 import select
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import IO, Any, NamedTuple
@@ -46,6 +48,10 @@ STUB = ("import sys; sys.path.insert(0, sys.argv[1]); "
 #: not raise either (then the process keeps the app's priority and says so in its ready message).
 NICE = -10
 RR_PRIORITY = 10
+#: The CPU time (microseconds) the process may run at a real-time policy without blocking, its
+#: RLIMIT_RTTIME: rtkit grants real time only to a process whose soft and hard limits are no
+#: higher than its RTTimeUSecMax (200 ms by default). The loop blocks between cues, far sooner.
+RTTIME_USEC = 200_000
 #: How often players are looked at where the kernel cannot say that one ended (no pidfd).
 POLL_SECONDS = 0.05
 _READ_BYTES = 65536
@@ -81,9 +87,26 @@ def decode_cues(items: Sequence[Any], received: float = 0.0) -> list[WireCue]:
             for at, interrupt, files in items]
 
 
-def raise_priority(nice: int = NICE, rr_priority: int = RR_PRIORITY) -> dict[str, str]:
-    """Ask for a lower nice value and the SCHED_RR policy; what was granted, what refused."""
-    got: dict[str, str] = {}
+def limit_rttime(usec: int = RTTIME_USEC) -> str:
+    """Set this process's RLIMIT_RTTIME (soft and hard) to ``usec`` or lower, so that rtkit may
+    make it real time; what was set, or why not."""
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_RTTIME)
+        limit = usec if hard == resource.RLIM_INFINITY else min(usec, hard)
+        resource.setrlimit(resource.RLIMIT_RTTIME, (limit, limit))
+    except (OSError, ValueError, AttributeError) as exc:
+        return f"refused: {exc}"
+    return str(limit)
+
+
+def raise_priority(nice: int = NICE, rr_priority: int = RR_PRIORITY) -> dict[str, Any]:
+    """Ask for a lower nice value and the SCHED_RR policy; what was granted, what refused.
+
+    Also says the process's ``pid`` and ``tid`` and what was ``refused`` (``"nice"``,
+    ``"policy"``), so the app can ask rtkit for them, and the RLIMIT_RTTIME set (``rttime``).
+    """
+    got: dict[str, Any] = {"pid": os.getpid(), "tid": threading.get_native_id(),
+                           "rttime": limit_rttime()}
     try:
         os.setpriority(os.PRIO_PROCESS, 0, nice)
         got["nice"] = str(nice)
@@ -94,6 +117,7 @@ def raise_priority(nice: int = NICE, rr_priority: int = RR_PRIORITY) -> dict[str
         got["policy"] = f"SCHED_RR {rr_priority}"
     except (OSError, AttributeError) as exc:
         got["policy"] = f"SCHED_RR refused: {exc}"
+    got["refused"] = [name for name in ("nice", "policy") if "refused" in got[name]]
     return got
 
 

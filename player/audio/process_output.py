@@ -27,7 +27,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -69,8 +69,11 @@ class CueProcessOutput(AudioOutput):
     ``backend``, ``hang_margin`` and ``max_hangs`` as for
     :class:`~player.audio.output.PlaysoundOutput`; ``raise_priority``: let the cue process ask
     for a lower nice value and the SCHED_RR policy (refused to most users: it then runs at the
-    app's priority, and says so in the log); ``trace``: a file the cue process writes the
-    times of each start to (see :func:`player.audio.cue_process.main`), for benchmarks.
+    app's priority, and says so in the log); ``on_priority_refused``: called with the cue
+    process's pid and thread id when it was refused either (from this output's thread: it must
+    return at once), so the app can ask for them elsewhere (rtkit); ``trace``: a file the cue
+    process writes the times of each start to (see :func:`player.audio.cue_process.main`), for
+    benchmarks.
     ``on_unavailable`` and the clip-failed callback are called from this output's thread.
     """
 
@@ -84,6 +87,7 @@ class CueProcessOutput(AudioOutput):
         hang_margin: float = HANG_MARGIN_SECONDS,
         max_hangs: int = MAX_HANGS,
         raise_priority: bool = True,
+        on_priority_refused: Callable[[int, int], object] | None = None,
         trace: Path | None = None,
     ) -> None:
         super().__init__(on_unavailable)
@@ -91,6 +95,7 @@ class CueProcessOutput(AudioOutput):
         self._hang_margin = hang_margin
         self._max_hangs = max_hangs
         self._raise_priority = raise_priority
+        self._on_priority_refused = on_priority_refused
         self._trace = trace
         self._hangs = 0
         self._lock = threading.Condition()
@@ -345,6 +350,9 @@ class CueProcessOutput(AudioOutput):
             with self._lock:
                 self._ready = True
                 self._lock.notify_all()
+            got = message["ready"]
+            if got.get("refused") and self._on_priority_refused is not None:
+                self._on_priority_refused(int(got["pid"]), int(got["tid"]))
         elif "error" in message:
             log.error("the cue process failed: %s", message["error"])
 

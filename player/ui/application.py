@@ -257,11 +257,12 @@ GIL_SWITCH_SECONDS = 0.001
 
 def playsound_output(report: UnavailableCallback) -> AudioOutput:
     """The app's audio output (the cue process, its players those playsound3 picks), imported
-    only when start-up makes it."""
+    only when start-up makes it; rtkit is asked for the priority the cue process is refused."""
     from player.audio import CueProcessOutput
+    from player.ui.controllers.rtkit import ask_in_background
 
     sys.setswitchinterval(GIL_SWITCH_SECONDS)  # for the thread it falls back to, if ever
-    return CueProcessOutput(report)
+    return CueProcessOutput(report, on_priority_refused=ask_in_background)
 
 
 def run_event_loop(qapp: QApplication) -> int:

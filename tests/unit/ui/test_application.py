@@ -88,7 +88,7 @@ def test_the_application_has_the_app_id_and_the_bundled_icon(qapp: QApplication)
 
 def test_run_gui_opens_the_window_with_a_file_and_returns_the_exit_code(
         qapp: QApplication, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("player.audio.CueProcessOutput", lambda report: RecordingOutput(report))
+    monkeypatch.setattr("player.audio.CueProcessOutput", lambda report, **_: RecordingOutput(report))
     routine = tmp_path / "broken.yaml"
     routine.write_text("format: 1\ntitle: [unclosed\n")
     data = tmp_path / "data"
@@ -136,6 +136,18 @@ def test_run_gui_opens_the_window_with_a_file_and_returns_the_exit_code(
             LOG_FILE_NAME: 0o600, "history.sqlite3": 0o600, "settings.json": 0o600}
 
 
+def test_the_audio_output_asks_rtkit_for_the_priority_its_cue_process_is_refused(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from player.ui.controllers import rtkit
+
+    made: list[dict[str, object]] = []
+    monkeypatch.setattr("player.audio.CueProcessOutput",
+                        lambda report, **options: made.append(options) or RecordingOutput(report))
+    monkeypatch.setattr(sys, "setswitchinterval", lambda seconds: None)
+    assert isinstance(application.playsound_output(lambda reason: None), RecordingOutput)
+    assert made == [{"on_priority_refused": rtkit.ask_in_background}]
+
+
 def test_the_garbage_collector_is_off_until_the_first_paint_then_runs_on_the_gui_thread(
         qapp: QApplication, qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import gc
@@ -146,7 +158,7 @@ def test_the_garbage_collector_is_off_until_the_first_paint_then_runs_on_the_gui
     seen: list[bool] = []
     monkeypatch.setattr(application, "run_gui",
                         lambda data_dir_flag, file, start, in_tray: seen.append(gc.isenabled()) or 0)
-    monkeypatch.setattr("player.audio.CueProcessOutput", lambda report: RecordingOutput(report))
+    monkeypatch.setattr("player.audio.CueProcessOutput", lambda report, **_: RecordingOutput(report))
     monkeypatch.setattr(FirstRunNotice, "ask", classmethod(lambda cls, parent: True))
     monkeypatch.setattr(SymptomsDialog, "ask",
                         classmethod(lambda cls, parent, *a, **k: "cancelled"))
