@@ -27,14 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QPaintEvent,
-)
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
@@ -59,7 +52,9 @@ from player.ui.widgets.labels import TextLabel
 from player.ui.widgets.message_strip import MessageStrip
 from player.ui.widgets.style import PAGE_MARGIN, TextSize
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the event classes are made by PySide6 when an event first comes
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QPaintEvent
+
     from player.core.loader import LoadResult
     from player.core.programme import Programme
     from player.core.routine import Routine
