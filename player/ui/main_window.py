@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +52,8 @@ from player.ui.widgets.message_strip import MessageStrip
 from player.ui.widgets.style import PAGE_MARGIN, TextSize
 
 if TYPE_CHECKING:  # the event classes are made by PySide6 when an event first comes
+    from datetime import date
+
     from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QPaintEvent
 
     from player.core.loader import LoadResult
@@ -510,6 +511,8 @@ class MainWindow(QMainWindow):
     def programme_without_history(self, routine: Routine) -> Programme | None:
         """A routine's programme from the start chosen in the preview alone (before the
         history is open, or without one)."""
+        from datetime import date  # not loaded before the first paint
+
         from player.core.programme import programme_for
 
         today = date.today()
