@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,8 @@ from player import private_files
 from player.paths import atomic_write_text
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from player.core.reminders import ReminderSettings
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ class Settings:
 
     def chosen_starts(self) -> dict[str, date]:
         """:attr:`programme_starts` as dates (for :func:`player.core.programme.programme_for`)."""
+        from datetime import date  # not loaded before the window's first paint
+
         return {title: date.fromisoformat(day) for title, day in self.programme_starts.items()}
 
     def reminders(self) -> tuple[ReminderSettings, list[str]]:
@@ -157,6 +160,8 @@ def _from_mapping(path: Path, data: dict[str, Any]) -> LoadedSettings:
 
 
 def _is_date(text: str) -> bool:
+    from datetime import date
+
     try:
         date.fromisoformat(text)
     except ValueError:

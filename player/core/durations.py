@@ -8,6 +8,7 @@ as written (:attr:`player.core.yamlsafe.Node.source`), so :func:`clock_time_fix`
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -25,12 +26,25 @@ _UNITS = {word: seconds for seconds, words in UNIT_WORDS.items() for word in wor
 _UNIT = "|".join(sorted(_UNITS, key=len, reverse=True))
 _NUMBER = r"\d+(?:\.\d+)?"
 _PART = rf"({_NUMBER})\s*({_UNIT})"
-_DURATION = re.compile(rf"^\s*-?\s*(?:{_PART}\s*)+$", re.IGNORECASE)
-_PARTS = re.compile(_PART, re.IGNORECASE)
-# A number followed by a word that is not a unit: `30 sek`, `2 minuts`, `1,5m`.
-_NUMBER_FIRST = re.compile(rf"^\s*-?\s*({_NUMBER})\s*([^\d\s].*)$")
-_DECIMAL_COMMA = re.compile(rf"^\s*\d+,\d+\s*(?:{_UNIT})?\s*$", re.IGNORECASE)
-_CLOCK = re.compile(r"^\s*[-+]?\d+(?::[0-5]?\d)+(?:\.\d*)?\s*$")
+
+
+class _Patterns:
+    """The text forms, compiled when a duration is first read: the window's first paint
+    formats durations but reads none, and compiling them all takes about a millisecond."""
+
+    def __init__(self) -> None:
+        self.duration = re.compile(rf"^\s*-?\s*(?:{_PART}\s*)+$", re.IGNORECASE)
+        self.parts = re.compile(_PART, re.IGNORECASE)
+        # A number followed by a word that is not a unit: `30 sek`, `2 minuts`, `1,5m`.
+        self.number_first = re.compile(rf"^\s*-?\s*({_NUMBER})\s*([^\d\s].*)$")
+        self.decimal_comma = re.compile(rf"^\s*\d+,\d+\s*(?:{_UNIT})?\s*$", re.IGNORECASE)
+        self.clock = re.compile(r"^\s*[-+]?\d+(?::[0-5]?\d)+(?:\.\d*)?\s*$")
+
+
+@functools.cache
+def _patterns() -> _Patterns:
+    return _Patterns()
+
 
 #: For the JSON Schema: the same text forms (without sign; negatives are rejected anyway).
 #: ECMAScript-compatible: no inline flags, so upper case is spelled out.
@@ -79,8 +93,9 @@ def parse_duration(value: object) -> float:
 
 def _parse_text(text: str) -> float:
     stripped = text.strip()
-    if _DURATION.match(stripped):  # the usual case: with units
-        total = sum(float(n) * _UNITS[u.lower()] for n, u in _PARTS.findall(stripped))
+    patterns = _patterns()
+    if patterns.duration.match(stripped):  # the usual case: with units
+        total = sum(float(n) * _UNITS[u.lower()] for n, u in patterns.parts.findall(stripped))
         return -total if stripped.startswith("-") else total
     try:
         return float(stripped)  # "90" in quotes
@@ -93,11 +108,11 @@ def _text_fix(text: str) -> str:
     clock = clock_time_fix(text)
     if clock:
         return clock
-    comma = _DECIMAL_COMMA.match(text)
+    comma = _patterns().decimal_comma.match(text)
     if comma:
         fixed = text.strip().replace(",", ".")
         return DECIMAL_COMMA.format(fix=fixed.replace(" ", ""))
-    m = _NUMBER_FIRST.match(text)
+    m = _patterns().number_first.match(text)
     if m:
         number, unit = m.groups()
         first = unit.strip()[:1].lower()
@@ -109,7 +124,7 @@ def _text_fix(text: str) -> str:
 def clock_time_fix(text: str) -> str:
     """For a clock time such as ``1:30`` (as written in the file): why it is refused and what
     to write instead (``write 1m30s``); "" for any other text."""
-    if not _CLOCK.match(text):
+    if not _patterns().clock.match(text):
         return ""
     body = text.strip().lstrip("+-")
     number = 0.0

@@ -22,19 +22,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QPaintEvent,
-)
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QMainWindow,
@@ -47,7 +39,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from player.ui.controllers import keep_awake
 from player.ui.controllers.actions import SessionActions
 from player.ui.controllers.app_settings import AppSettings
 from player.ui.controllers.cue_player import CuePlayer
@@ -60,10 +51,15 @@ from player.ui.widgets.labels import TextLabel
 from player.ui.widgets.message_strip import MessageStrip
 from player.ui.widgets.style import PAGE_MARGIN, TextSize
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the event classes are made by PySide6 when an event first comes
+    from datetime import date
+
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QPaintEvent
+
     from player.core.loader import LoadResult
     from player.core.programme import Programme
     from player.core.routine import Routine
+    from player.ui.controllers.keep_awake import Inhibitor, KeepAwake
     from player.ui.dialogs.guide_dialog import GuideDialog
     from player.ui.pages.player_view import PlayerView
     from player.ui.widgets.flash import FlashOverlay
@@ -119,7 +115,7 @@ class MainWindow(QMainWindow):
     def __init__(self, library: RoutineLibrary, settings: AppSettings,
                  controller: SessionController, cue_player: CuePlayer,
                  text_size: TextSize | None = None, parent: QWidget | None = None, *,
-                 inhibitor: keep_awake.Inhibitor | None = None) -> None:
+                 inhibitor: Inhibitor | None = None) -> None:
         super().__init__(parent)
         self.library = library
         self.settings = settings
@@ -145,9 +141,9 @@ class MainWindow(QMainWindow):
         self.resize(*PREFERRED_SIZE)
         controller.set_dialog_parent(self)
         self.commands = SessionActions(controller, settings, self)
-        #: Keeps the screen awake while a session plays (``inhibitor``: the platform's).
-        self.keep_awake = keep_awake.KeepAwake(
-            controller, inhibitor or keep_awake.platform_inhibitor(APP_TITLE), self)
+        self._inhibitor = inhibitor
+        self._keep_awake: KeepAwake | None = None  # made when the first session starts
+        controller.session_started.connect(self._on_first_session_started)
         self._about_back: GuideDialog | None = None  # made when first asked for
         self._build_central()
         self._build_menus()
@@ -291,7 +287,6 @@ class MainWindow(QMainWindow):
         self.settings.muted_changed.connect(self._on_muted_changed)
         self.settings.large_text_changed.connect(self._on_large_text_changed)
         self.settings.save_failed.connect(self._on_save_failed)
-        self.keep_awake.unavailable.connect(self._on_keep_awake_unavailable)
 
     # --- public ------------------------------------------------------------------------------
     @property
@@ -302,6 +297,20 @@ class MainWindow(QMainWindow):
 
             self._flash = FlashOverlay(self._central)
         return self._flash
+
+    @property
+    def keep_awake(self) -> KeepAwake:
+        """Keeps the screen awake while a session plays (with the ``inhibitor`` given, else the
+        platform's): made when the first session starts, or on first use, so the first
+        paint does not load it."""
+        if self._keep_awake is None:
+            from player.ui.controllers import keep_awake
+
+            self._keep_awake = keep_awake.KeepAwake(
+                self.controller, self._inhibitor or keep_awake.platform_inhibitor(APP_TITLE),
+                self)
+            self._keep_awake.unavailable.connect(self._on_keep_awake_unavailable)
+        return self._keep_awake
 
     @property
     def player(self) -> PlayerView:
@@ -502,6 +511,8 @@ class MainWindow(QMainWindow):
     def programme_without_history(self, routine: Routine) -> Programme | None:
         """A routine's programme from the start chosen in the preview alone (before the
         history is open, or without one)."""
+        from datetime import date  # not loaded before the first paint
+
         from player.core.programme import programme_for
 
         today = date.today()
@@ -649,6 +660,10 @@ class MainWindow(QMainWindow):
 
     def _on_save_failed(self, message: str) -> None:
         self.show_status(message)
+
+    def _on_first_session_started(self, _session: object) -> None:
+        self.controller.session_started.disconnect(self._on_first_session_started)
+        _ = self.keep_awake  # made now, before the session's first state
 
     def _on_keep_awake_unavailable(self, reason: str) -> None:
         # Said quietly, once: an entry at the end of the View menu (and the log).

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,8 @@ from PySide6.QtCore import QObject, Signal
 from player.settings import Settings, load_settings, save_settings
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from player.core.reminders import ReminderSettings
 
 #: Where the sessions whose next-morning check was asked are kept in the settings file, and

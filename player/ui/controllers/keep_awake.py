@@ -198,7 +198,7 @@ class KeepAwake(QObject):
         self._inhibitor = inhibitor
         self._held = False
         self._told = False
-        controller.state_changed.connect(self._on_state_changed)
+        controller.state_changed.connect(self.follow)
         controller.session_closed.connect(self.release)
         app = QCoreApplication.instance()
         if app is not None:
@@ -220,7 +220,9 @@ class KeepAwake(QObject):
             self._held = False
             self._inhibitor.release()
 
-    def _on_state_changed(self, state: str) -> None:
+    def follow(self, state: str) -> None:
+        """Hold while ``state`` (the session's) is in :data:`AWAKE_STATES`, else release;
+        called with each state change of the controller's session."""
         if state not in AWAKE_STATES:
             self.release()
         elif not self._held:

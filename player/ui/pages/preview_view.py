@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +31,7 @@ from player.ui.widgets.style import PAGE_MARGIN, TextRole
 from player.ui.widgets.wrapping_items import wrap_items
 
 if TYPE_CHECKING:  # the routine model is imported on first use, after the window is shown
+
     from player.core.loader import LoadResult
     from player.core.problems import Problem
     from player.core.programme import Programme
@@ -374,6 +374,8 @@ class PreviewView(QStackedWidget):
             widget.setVisible(programme is not None)
         if programme is None:
             return
+        from datetime import date  # not loaded before the first paint
+
         today = date.today()
         self.programme_label.setText(programme.label(today).capitalize())
         self.start_date.blockSignals(True)
@@ -444,6 +446,8 @@ class PreviewView(QStackedWidget):
             self.reload_requested.emit(self._path)
 
     def _on_start_date_changed(self, day: QDate) -> None:
+        from datetime import date
+
         if self._routine is not None:
             self.programme_start_chosen.emit(self._routine.title,
                                              date(day.year(), day.month(), day.day()))

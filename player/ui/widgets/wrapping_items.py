@@ -11,7 +11,11 @@ PADDING_ROLE = Qt.ItemDataRole.UserRole + 100
 
 class WrappingDelegate(QStyledItemDelegate):
     """Rows as tall as their text wrapped at the column's width, plus the padding an item asks
-    for under :data:`PADDING_ROLE`."""
+    for under :data:`PADDING_ROLE`.
+
+    A row is as tall as its tallest column: the padding is added in every column this delegate
+    draws (:func:`wrap_items` leaves the columns that size to their text to Qt's own delegate).
+    """
 
     def __init__(self, view: QTreeView) -> None:
         super().__init__(view)
@@ -48,9 +52,18 @@ class WrappingDelegate(QStyledItemDelegate):
 
 
 def wrap_items(view: QTreeView) -> None:
-    """Make ``view`` wrap its items' text and size its rows to it, as its columns resize."""
+    """Make ``view`` wrap its items' text and size its rows to it, as its columns resize.
+
+    The columns already set to size to their text (``ResizeToContents``: one line, never
+    wrapped) keep Qt's own delegate, which measures and draws them without calling Python for
+    every row at each layout (the row's padding comes from its wrapping column).
+    """
     view.setWordWrap(True)
     view.setUniformRowHeights(False)
     view.setTextElideMode(Qt.TextElideMode.ElideNone)
     view.setItemDelegate(WrappingDelegate(view))
+    header, model = view.header(), view.model()
+    for column in range(model.columnCount() if model is not None else 0):
+        if header.sectionResizeMode(column) is QHeaderView.ResizeMode.ResizeToContents:
+            view.setItemDelegateForColumn(column, QStyledItemDelegate(view))
     view.header().sectionResized.connect(lambda *_: view.scheduleDelayedItemsLayout())

@@ -47,14 +47,17 @@ print(json.dumps(seen[0]))
 """
 
 #: Each is needed only after the first paint: the history and care rules, the routine model
-#: and loader, the runner's week, the sound library, the single-instance dialog, the player.
+#: and loader, the runner's week, the sound library, the single-instance dialog, the player,
+#: the screen kept awake (made when the first session starts), dates (the settings keep
+#: programme starts as text until they are read).
 LATER = (
     "player.core.cadence", "player.core.history", "player.core.loader", "player.core.reminders",
     "player.core.report", "player.core.routine", "player.core.today", "player.store",
     "player.audio", "player.ui.care_features", "player.ui.week_features",
-    "player.ui.controllers.collector", "player.ui.dialogs.already_open",
-    "player.ui.pages.player_view", "PySide6.QtDBus", "playsound3", "sqlite3", "statistics",
-    "yaml",
+    "player.ui.controllers.collector", "player.ui.controllers.keep_awake",
+    "player.ui.dialogs.already_open",
+    "player.ui.pages.player_view", "PySide6.QtDBus", "datetime", "playsound3", "sqlite3",
+    "statistics", "yaml",
 )
 
 
