@@ -456,12 +456,7 @@ def page_parts(care: Any, view: Any, repeat: int = 7) -> dict[str, float]:
     from player.core.history import HistoryData
 
     def median_ms(fn: Any) -> float:
-        times = []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - t0) * 1000)
-        return statistics.median(times)
+        return median_ms_of(fn, repeat)
 
     store = care.store
     sessions = tuple(store.sessions())
@@ -519,12 +514,7 @@ def print_load_parts(data_dir: Path, repeat: int) -> None:
     from player.store.db import INTEGRITY_CHECK_DAYS, _inspect
 
     def median_ms(fn: Any) -> float:
-        times = []
-        for _ in range(repeat):
-            t0 = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - t0) * 1000)
-        return statistics.median(times)
+        return median_ms_of(fn, repeat)
 
     db = paths.database_file(data_dir)
     rows = [("HistoryStore.open + close (integrity check incl.)",

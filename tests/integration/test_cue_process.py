@@ -25,10 +25,9 @@ from player.audio.cue_process import STUB
 from player.core import bundled
 from tests.integration.test_real_playback import (
     alsa_capture_config,
-    cue_format_and_frames,
+    assert_device_received,
     needs_aplay,
     short_clip,
-    wav_format_and_data,
 )
 
 CUE = bundled.CUES_DIR / "voice" / "go.wav"
@@ -308,10 +307,7 @@ def test_a_cue_reaches_the_sound_device_through_the_cue_process(
         assert output.wait_idle(TIMEOUT)
         assert output.available is True
     assert reasons == []
-    cue_format, cue_frames = cue_format_and_frames(CUE)
-    captured_format, captured = wav_format_and_data(capture)
-    assert captured_format == cue_format
-    assert captured.startswith(cue_frames), "the device did not receive the cue's samples"
+    assert_device_received(capture, CUE)
 
 
 def test_a_cue_process_that_cannot_start_leaves_the_cues_to_the_thread_said_once(

@@ -82,6 +82,15 @@ def cue_format_and_frames(path: Path) -> tuple[tuple[int, int, int], bytes]:
         return fmt, wav.readframes(wav.getnframes())
 
 
+def assert_device_received(capture: Path, cue: Path) -> bytes:
+    """Assert *capture* holds *cue*'s format and samples first; return what follows them."""
+    cue_format, cue_frames = cue_format_and_frames(cue)
+    captured_format, captured = wav_format_and_data(capture)
+    assert captured_format == cue_format
+    assert captured.startswith(cue_frames), "the device did not receive the cue's samples"
+    return captured[len(cue_frames) :]
+
+
 @pytest.fixture
 def reasons() -> list[str]:
     """Collects what an output reports through ``on_unavailable``."""
@@ -112,11 +121,7 @@ def test_a_cue_reaches_the_sound_device(
         assert output.available is True
     assert reasons == []
 
-    cue_format, cue_frames = cue_format_and_frames(CUE)
-    captured_format, captured = wav_format_and_data(capture)
-    assert captured_format == cue_format
-    assert captured.startswith(cue_frames), "the device did not receive the cue's samples"
-    padding = captured[len(cue_frames) :]
+    padding = assert_device_received(capture, CUE)
     assert padding.count(0) == len(padding), "unexpected audio after the cue"
 
 
