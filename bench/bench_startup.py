@@ -76,14 +76,21 @@ class FirstPaint(QObject):
 APP_CHILD = """
 import gc
 gc.disable()  # as player.app.main does before importing Qt; finish_startup turns it back on
-""" + _CHILD_PRELUDE + """
+import sys
+{path_setup}
 from pathlib import Path
+import player
+early = {{}}
+if (Path(player.__file__).parent / "library_check.py").exists():  # not in trees before it
+    from player import library_check  # as player.app.main does before importing Qt
+    early["early_check"] = library_check.start(Path({data!r}))
+""" + _CHILD_PRELUDE + """
 from player.ui.application import (build_app, configure_logging, install_excepthook,
                                    playsound_output, show_window)
 qapp = QApplication([sys.argv[0]])
 configure_logging(Path({data!r}))
 install_excepthook(lambda: None, None)
-app = build_app(qapp, Path({data!r}), playsound_output)
+app = build_app(qapp, Path({data!r}), playsound_output, **early)
 checked = []
 app.library.checked.connect(lambda: (checked.append(1), app.window.update()))
 
@@ -98,6 +105,8 @@ show_window(app)
 qapp.exec()
 if app.care is not None:
     app.care.close()
+if early:
+    app.library.close_early_check()
 if app.audio is not None:  # made once the window is complete, maybe not yet
     app.audio.close(timeout=0)
 """

@@ -119,9 +119,14 @@ def main(argv: list[str] | None = None) -> int:
     # and next to no garbage, so the cyclic collector only slows the first paint down (by
     # about 5 ms). finish_startup() turns it back on once the window is on the screen.
     gc.disable()
+    from player import library_check, paths
+
+    # Before Qt is imported: the child checks the routine files on the other core meanwhile.
+    early_check = library_check.start(paths.data_dir(ns.data_dir))
     from player.ui.application import run_gui
 
-    return run_gui(data_dir_flag=ns.data_dir, file=ns.file, start=ns.start, in_tray=ns.in_tray)
+    return run_gui(data_dir_flag=ns.data_dir, file=ns.file, start=ns.start, in_tray=ns.in_tray,
+                   early_check=early_check)
 
 
 def _guarded(action: Callable[[], int]) -> int:

@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from player.core.history import IMPORTED_ROUTINE_TITLE, Session
-from player.core.routine import Routine
+
+if TYPE_CHECKING:  # the routine model is loaded by whoever loads a routine
+    from player.core.routine import Routine
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,7 @@ Pure Python, no Qt, no database: the store gives the history, the caller the can
 
 from __future__ import annotations
 
-import operator
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -33,15 +31,17 @@ from player.core.history import (
     PainRating,
     Session,
     SymptomAnswers,
-    routine_file_hash,
 )
-from player.core.loader import Library, load_routine_bytes
+from player.core.loader import Library
+from player.core.played import PLAYED_ORDER as _PLAYED_ORDER
+from player.core.played import find_played_routine as find_played_routine  # re-exported
+from player.core.played import last_played as last_played  # re-exported
+from player.core.played import thresholds_in_force as thresholds_in_force  # re-exported
 from player.core.programme import Programme, programme_for
 from player.core.progress import Adherence, PainTrend, Schedule, adherence, pain_trend
 from player.core.routine import CadenceStep, ExerciseStep, HeatStep, IceStep, RestStep, Routine
 from player.core.text import escape_controls
 from player.core.timeline import prescriber_text
-from player.core.yamlsafe import read_limited
 
 # User-visible text, in one place for translation.
 #: Headings for the advice levels, as the report words them.
@@ -53,8 +53,6 @@ ADVICE_HEADINGS = {
 }
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-#: Sessions in the order they were played (start, then id), as one key made in C.
-_PLAYED_ORDER = operator.attrgetter("started_at", "id")
 
 
 # --- Which routine, which schedule, which thresholds ----------------------------------------
@@ -66,81 +64,6 @@ def played_sessions(sessions: Iterable[Session]) -> tuple[Session, ...]:
     counted as one."""
     played = [s for s in sessions if s.routine_title != IMPORTED_ROUTINE_TITLE]
     return tuple(sorted(played, key=_PLAYED_ORDER))
-
-
-def last_played(sessions: Iterable[Session]) -> Session | None:
-    """The latest session of a routine (imported diary sessions are not routines)."""
-    played = [s for s in sessions if s.routine_title != IMPORTED_ROUTINE_TITLE]
-    return max(played, key=_PLAYED_ORDER, default=None)
-
-
-def thresholds_in_force(sessions: Iterable[Session], *, given: Routine | None = None,
-                        find_played: Callable[[], Routine | None] | None = None,
-                        ) -> CareThresholds:
-    """The care thresholds the banner and the report judge the history with.
-
-    Those of the routine being followed, as stored with its sessions: ``given``'s latest
-    session (``given``'s own thresholds if it has none stored), else the session played last.
-    For a last session recorded before thresholds were stored, ``find_played`` may find its
-    routine file to read them from; else the defaults.
-    """
-    recorded = [s for s in sessions if s.routine_title != IMPORTED_ROUTINE_TITLE]
-    if given is not None:
-        own = [s for s in recorded if s.routine_title == given.title and s.thresholds]
-        latest = max(own, key=_PLAYED_ORDER, default=None)
-        if latest is not None and latest.thresholds is not None:
-            return latest.thresholds
-        return given.pain_checks.thresholds
-    last = last_played(recorded)
-    if last is None:
-        return DEFAULT_THRESHOLDS
-    if last.thresholds is not None:
-        return last.thresholds
-    routine = find_played() if find_played is not None else None
-    return routine.pain_checks.thresholds if routine is not None else DEFAULT_THRESHOLDS
-
-
-def find_played_routine(session: Session, candidates: Iterable[Path],
-                        library: Library | None = None) -> Routine | None:
-    """The routine *session* played, if one of *candidates* still loads as it.
-
-    A file with the session's content hash wins (found by hashing, so only that file is
-    parsed); else one with its title (and version, when the session has one), tried first
-    among the files whose ``title:`` line reads as that title, so the others are parsed only
-    when none of those is it.
-    """
-    readable: list[tuple[Path, bytes]] = []
-    for path in candidates:
-        try:
-            data = read_limited(path)  # a huge file, a FIFO or a device is not read
-        except OSError:
-            continue
-        if session.routine_file_hash and routine_file_hash(data) == session.routine_file_hash:
-            routine = load_routine_bytes(data, path, library).routine
-            if routine is not None and routine.title == session.routine_title:
-                return routine
-        readable.append((path, data))
-    readable.sort(key=lambda item: _title_line(item[1]) != session.routine_title)  # stable
-    for path, data in readable:
-        routine = load_routine_bytes(data, path, library).routine
-        if routine is None or routine.title != session.routine_title:
-            continue
-        if not session.routine_version or routine.version == session.routine_version:
-            return routine
-    return None
-
-
-_TITLE_LINE = re.compile(rb"^title:[ \t]*(?P<title>[^#\n]*?)[ \t]*(?:#.*)?$", re.MULTILINE)
-
-
-def _title_line(data: bytes) -> str:
-    """The title as a plain or quoted one-line ``title:`` gives it ("" otherwise): a hint of
-    which file to parse first, never the answer."""
-    match = _TITLE_LINE.search(data, 0, 16_384)
-    title = match.group("title").strip().decode("utf-8", "replace") if match else ""
-    if len(title) >= 2 and title[0] == title[-1] and title[0] in "\"'":
-        title = title[1:-1]
-    return title
 
 
 def schedule_for(routine: Routine, sessions: Iterable[Session], today: date,

@@ -7,7 +7,6 @@ physiotherapist checks exactly what the patient will be guided through.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from player.core.clinical import HEAT_MAX_SECONDS, ICE_MAX_SECONDS
 from player.core.durations import format_duration
@@ -24,22 +23,11 @@ from player.core.routine import (
     Sides,
     Tempo,
 )
+from player.core.step_kinds import StepKind as StepKind  # re-exported
 from player.core.stop_signs import StopSign
 
 #: Seconds assumed per repetition of an untimed "done" set, to estimate start times after it.
 UNTIMED_REP_ESTIMATE_SECONDS = 4.0
-
-
-class StepKind(StrEnum):
-    """What a timeline step is; also the ``kind`` in ``timeline --json``."""
-
-    LEAD_IN = "lead_in"
-    EXERCISE = "exercise"
-    REST = "rest"
-    SWITCH_SIDES = "switch_sides"
-    ICE = "ice"
-    HEAT = "heat"
-    CADENCE = "cadence"
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from player.core.days import WEEKDAY_NAMES as WEEKDAY_NAMES
 from player.core.history import Session
 from player.core.programme import Programme, programme_for
-from player.core.routine import Routine
+
+if TYPE_CHECKING:  # the routine model is loaded by whoever loads a routine
+    from player.core.routine import Routine
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from player.ui.widgets.style import TextSize
 if TYPE_CHECKING:
     from player.audio import AudioOutput, UnavailableCallback
     from player.core.engine import Clock
+    from player.library_check import EarlyCheck
     from player.ui.care_features import CareFeatures
     from player.ui.controllers.collector import GuiThreadCollector
     from player.ui.week_features import WeekFeatures
@@ -85,10 +86,11 @@ class App:
 
 
 def build_app(qapp: QApplication, data_dir: Path, audio_factory: AudioFactory,
-              clock: Clock | None = None) -> App:
+              clock: Clock | None = None, early_check: EarlyCheck | None = None) -> App:
     """Make the settings, library, session controller and the window, and wire them.
 
     Nothing is shown, no routine is read and no sound is loaded yet: call :func:`show_window`.
+    ``early_check`` is the library check started before Qt (:func:`player.library_check.start`).
     """
     user_dir = paths.user_routines_dir(data_dir)
     folder_problem = _make_folders(data_dir, user_dir)
@@ -96,7 +98,7 @@ def build_app(qapp: QApplication, data_dir: Path, audio_factory: AudioFactory,
     status = SoundStatus()
     cue_player = CuePlayer(settings, status)
     controller = SessionController(cue_player, settings, clock)
-    library = RoutineLibrary(bundled_routines, user_dir, settings)
+    library = RoutineLibrary(bundled_routines, user_dir, settings, early_check=early_check)
     text_size = TextSize(qapp)
     if settings.large_text:
         text_size.set_large(True)
@@ -178,6 +180,7 @@ def finish_idle_startup(app: App) -> None:
     decided. The player page is built before a session's first cue, so no cue misses it.
     """
     app.window.preview.build_pages()
+    app.library.warm_in_background()
     if app.audio is None:
         app.audio = app.audio_factory(app.sound_status.report)
         app.cue_player.set_output(app.audio)
@@ -195,7 +198,8 @@ def _forget_module_sources() -> None:
 
 
 def run_gui(data_dir_flag: str | None = None, file: str | None = None,
-            start: bool = False, in_tray: bool = False) -> int:
+            start: bool = False, in_tray: bool = False,
+            early_check: EarlyCheck | None = None) -> int:
     """Open the window (``routine-player [FILE] [--start] [--in-tray]``); returns the exit code.
 
     ``in_tray`` starts with the tray icon only, when reminders are on and the desktop has a
@@ -209,12 +213,14 @@ def run_gui(data_dir_flag: str | None = None, file: str | None = None,
     data_dir = paths.data_dir(data_dir_flag)
     instance = claim_or_hand_over(data_dir)
     if instance is None:  # open in another window, which owns the history and its session
+        if early_check is not None:
+            early_check.close()
         return 0
     log_file, handlers = configure_logging(data_dir)
     app: App | None = None
     restore_hook = install_excepthook(lambda: app.window if app else None, log_file)
     try:
-        app = build_app(qapp, data_dir, playsound_output)
+        app = build_app(qapp, data_dir, playsound_output, early_check=early_check)
         window = app.window
         instance.raise_requested.connect(lambda: bring_to_front(window))
         if in_tray and file is None:
@@ -230,6 +236,10 @@ def run_gui(data_dir_flag: str | None = None, file: str | None = None,
             app.audio.close()
         if app is not None and app.care is not None:
             app.care.close()
+        if app is not None:
+            app.library.close_early_check()
+        elif early_check is not None:
+            early_check.close()
         for handler in handlers:
             logging.getLogger().removeHandler(handler)
             handler.close()

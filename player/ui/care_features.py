@@ -23,9 +23,8 @@ from PySide6.QtWidgets import QPushButton, QStyle, QWidget
 
 from player.core.care import in_session_action
 from player.core.history import Session as StoredSession
-from player.core.stop_signs import StopSign, care_kind, matched
+from player.core.step_kinds import StepKind
 from player.core.symptoms import leg_symptom_report, put_off_record
-from player.core.timeline import StepKind
 from player.core.wake_times import ms_to_look_again
 from player.store.db import NewerHistoryError, StoreError
 from player.store.history import HistoryStore
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from player.core.care import Advice
+    from player.core.clinical import CareThresholds
     from player.core.engine import StepFinished
     from player.core.history import HistoryData, StepStatus
     from player.core.plan import SessionPlan
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from player.core.report import Report
     from player.core.resume import ResumeCheck
     from player.core.routine import Exercise, Routine
+    from player.core.stop_signs import StopSign
     from player.ui.controllers.app_settings import AppSettings
     from player.ui.controllers.library_model import RoutineLibrary
     from player.ui.controllers.session_controller import Session, SessionController
@@ -258,26 +259,37 @@ class CareFeatures(QObject):
 
     def _follow_thresholds(self) -> None:
         """Judge the history with the thresholds of the routine being followed, as the report
-        does (:func:`player.core.report.thresholds_in_force`), from the first paint on.
+        does (:func:`player.core.played.thresholds_in_force`), from the first paint on.
 
         With no session recorded there is no routine to follow: the controller keeps the
-        default thresholds, and the report module (and the statistics it needs) is not loaded.
+        default thresholds. For a last session recorded before thresholds were stored, its
+        routine file is found among the candidates from what the library's early check found
+        in them, else by parsing them (:func:`~player.core.played.find_played_routine`).
         """
         if self.store is None:
             return
         sessions = self.sessions()
         if not sessions:
             return
-        from player.core.report import find_played_routine, last_played, thresholds_in_force
+        from player.core.played import last_played, played_among, thresholds_in_force
         from player.routine_files import routine_candidates
 
-        def find_played() -> Routine | None:
+        def played_thresholds() -> CareThresholds | None:
             last = last_played(sessions)
-            return None if last is None else find_played_routine(
-                last, routine_candidates(self.app.data_dir), self.app.library.exercises)
+            if last is None:
+                return None
+            candidates = routine_candidates(self.app.data_dir)
+            checked = self.app.library.checked_routines(candidates)
+            if checked is not None:
+                found = played_among(last, checked)
+                return None if found is None else found.thresholds
+            from player.core.played import find_played_routine
 
-        self.care.set_thresholds(thresholds_in_force(sessions, find_played=find_played),
-                                 refresh=False)
+            routine = find_played_routine(last, candidates, self.app.library.exercises)
+            return None if routine is None else routine.pain_checks.thresholds
+
+        self.care.set_thresholds(
+            thresholds_in_force(sessions, played_thresholds=played_thresholds), refresh=False)
 
     def close(self) -> None:
         """Close the history database."""
@@ -440,6 +452,7 @@ class CareFeatures(QObject):
         ``pain_above`` sign (format 1.1), stops the exercise for the rest of the session, as
         "This hurts" does (clinical-notes.md v2). Not asked once the session was stopped for a
         red flag after this check was queued."""
+        from player.core.stop_signs import matched
         from player.ui.dialogs.pain_dialogs import InSessionAdvice, PainRatingDialog
 
         if self._red_flag_stop:
@@ -570,6 +583,8 @@ class CareFeatures(QObject):
         rating, feel, ticked = answer
         # A stop sign of the routine's (format 1.1) that matched applies its care rule: a leg
         # symptom as if said so here, any other sign stops the exercise.
+        from player.core.stop_signs import care_kind, matched
+
         sign_rule = care_kind(matched(signs, ticked, rating))
         if feel not in LEG_FEELS and sign_rule in ("leg_pain", "leg_numb"):
             feel = "leg_pain" if sign_rule == "leg_pain" else "leg_numb"
@@ -635,7 +650,7 @@ class CareFeatures(QObject):
 
     def _apply_stop(self) -> None:
         """Skip (or make easier) the step in play when its exercise was stopped for pain."""
-        from player.core.timeline import StepKind
+        from player.core.step_kinds import StepKind
 
         engine = self.controller.engine
         step = engine.current if engine is not None else None

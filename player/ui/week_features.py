@@ -34,7 +34,6 @@ from player.core.breaks import (
     REMINDER_TITLE as BREAK_TITLE,
 )
 from player.core.bundled import APP_ICON_FILE, ROUTINES_DIR
-from player.core.cadence import uses_own_cadence, with_own_cadence
 from player.core.history import Session as StoredSession
 from player.core.localtime import local_now, local_zone
 from player.core.pain import morning_after_due
@@ -46,7 +45,6 @@ from player.core.reminders import (
     next_reminder,
     reminder_text,
 )
-from player.core.routine import Routine
 from player.core.today import due_on, routine_today, standing_words
 from player.core.wake_times import ms_to_look_again, ms_to_minute
 from player.store.db import StoreError
@@ -54,7 +52,6 @@ from player.ui.controllers import idle_probe
 from player.ui.controllers.app_settings import AppSettings
 from player.ui.controllers.library_model import RoutineLibrary
 from player.ui.controllers.reminders import ReminderTimer, Tray
-from player.ui.dialogs.cadence_dialog import OwnCadenceDialog
 from player.ui.dialogs.reminders_dialog import (
     RemindersDialog,
     ScheduledRoutine,
@@ -65,6 +62,7 @@ from player.ui.widgets.today_panel import TodayPanel, TodayRow
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from player.core.routine import Routine
     from player.ui.care_features import CareFeatures
     from player.ui.controllers.session_controller import SessionController
     from player.ui.main_window import MainWindow
@@ -250,6 +248,8 @@ class WeekFeatures(QObject):
     def prepare_routine(self, routine: Routine) -> Routine:
         """``routine`` with its cadence steps set above the runner's own cadence, asked the
         first time such a routine starts (once: "not now" plays the assumed beats)."""
+        from player.core.cadence import uses_own_cadence, with_own_cadence
+
         if not uses_own_cadence(routine):
             return routine
         own = self.settings.own_cadence()
@@ -260,6 +260,8 @@ class WeekFeatures(QObject):
 
     def ask_own_cadence(self) -> int | None:
         """Session > Your running cadence…: ask it (tap or type) and keep it."""
+        from player.ui.dialogs.cadence_dialog import OwnCadenceDialog  # dialogs: when shown
+
         own = OwnCadenceDialog.ask(self.window, self.settings.own_cadence())
         if own is not None:
             self.settings.set_own_cadence(own)

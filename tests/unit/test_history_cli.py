@@ -14,7 +14,7 @@ import pytest
 
 from player import paths
 from player.app import main
-from player.core import bundled
+from player.core import bundled, loader
 from player.core import report as report_model
 from player.core.history import PainRating, Session, SymptomAnswers, routine_file_hash
 from player.history_cli import cmd_report
@@ -314,13 +314,13 @@ def test_find_played_routine_by_title_parses_the_files_whose_title_line_reads_so
     folded = write(tmp_path / "folded.yaml", textwrap.dedent(ROUTINE).replace(
         "title: Strict routine", "title: Strict\n  routine"))  # a title the line cannot read
     parsed: list[Path] = []
-    real = report_model.load_routine_bytes
+    real = loader.load_routine_bytes
 
     def counting(data, path, library=None):
         parsed.append(path)
         return real(data, path, library)
 
-    monkeypatch.setattr(report_model, "load_routine_bytes", counting)
+    monkeypatch.setattr(loader, "load_routine_bytes", counting)
     session = Session(1, "Strict routine", "2", "", NOW, NOW, "completed")
     found = report_model.find_played_routine(session, [*bundled_files, strict])
     assert found is not None and found.path == strict and parsed == [strict]

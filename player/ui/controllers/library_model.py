@@ -28,6 +28,8 @@ from player.ui.controllers.app_settings import AppSettings
 
 if TYPE_CHECKING:
     from player.core.loader import Library, LoadResult
+    from player.core.played import CheckedRoutine
+    from player.library_check import Checked, EarlyCheck
 
 log = logging.getLogger(__name__)
 
@@ -104,11 +106,14 @@ class _Check(QRunnable):
         self.signals = _Checked()
 
     def run(self) -> None:
-        """Check every file, each on its own, and hand the entries over."""
+        """Check every file, each on its own, and hand the entries over (the early check's
+        results are taken for the files it checked as they are now)."""
         entries: list[LibraryEntry] = []
         try:
+            early = self._library._early_check
+            found = early.results() if early is not None else None
             for path, group in self._library._files(self._recent):
-                entries.append(self._library._entry(path, group))
+                entries.append(self._library._entry(path, group, found))
         except Exception:  # the listing itself failed: show what was checked, never crash
             log.exception("checking the routine library failed")
         self.signals.done.emit(self._generation, entries)
@@ -119,7 +124,8 @@ class RoutineLibrary(QObject):
 
     ``exercises`` is the exercise library routines refer to; by default the bundled one,
     loaded on first need. ``entries_changed`` is emitted after each refresh (and when the
-    recent files change).
+    recent files change). ``early_check`` is the child process started before the window
+    (:mod:`player.library_check`): the first background check lists its results.
     """
 
     entries_changed = Signal()
@@ -128,9 +134,10 @@ class RoutineLibrary(QObject):
 
     def __init__(self, bundled: Callable[[], Iterable[Path]], user_dir: Path,
                  settings: AppSettings, exercises: Library | None = None,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, early_check: EarlyCheck | None = None) -> None:
         super().__init__(parent)
         self._exercises = exercises
+        self._early_check = early_check
         self._bundled = bundled
         self._user_dir = user_dir
         self._settings = settings
@@ -202,6 +209,46 @@ class RoutineLibrary(QObject):
         job.setAutoDelete(False)  # kept in _running until its entries have arrived
         self._pool.start(job)
 
+    def warm_in_background(self) -> None:
+        """Load every listed file into the cache on a worker thread, so the first routine
+        chosen shows at once; lists nothing (after an early check, whose results are only
+        what the list shows)."""
+        paths = [e.path for e in self._entries]
+        self._pool.start(lambda: self._warm(paths))
+
+    def _warm(self, paths: list[Path]) -> None:
+        for path in paths:
+            try:
+                self._load(path)
+            except Exception:  # listed as it was; loading it when chosen says what is wrong
+                log.exception("loading %s failed", path)
+
+    def checked_routines(self, paths: Iterable[Path]) -> list[CheckedRoutine] | None:
+        """What the early check found in each of ``paths`` that loads as a routine, in that
+        order; None unless it has checked every one of them, as they are now (never waits:
+        for the GUI thread)."""
+        early = self._early_check
+        found = early.results_if_in() if early is not None else None
+        if found is None:
+            return None
+        routines = []
+        for path in paths:
+            checked = found.get(_key(path))
+            try:
+                if checked is None or not checked.matches(path.stat()):
+                    return None
+            except OSError:
+                return None
+            if checked.played is not None:
+                routines.append(checked.played)
+        return routines
+
+    def close_early_check(self) -> None:
+        """Stop the early check if it is still running (at exit), and forget it."""
+        early, self._early_check = self._early_check, None
+        if early is not None:
+            early.close()
+
     def wait_until_checked(self) -> None:
         """Block until the background check is done and its entries are listed (for tests,
         benchmarks and scripts; the window never waits)."""
@@ -271,7 +318,17 @@ class RoutineLibrary(QObject):
             log.warning("cannot list %s: %s", self._user_dir, exc)
             return []
 
-    def _entry(self, path: Path, group: Group) -> LibraryEntry:
+    def _entry(self, path: Path, group: Group,
+               found: dict[Path, Checked] | None = None) -> LibraryEntry:
+        if found is not None:
+            early = found.get(_key(path))
+            try:
+                unchanged = early is not None and early.matches(path.stat())
+            except OSError:
+                unchanged = False
+            if early is not None and unchanged:
+                return LibraryEntry(path, group, early.title or path.name, early.total_seconds,
+                                    early.error_count)
         try:
             result, total = self._load(path)
         except Exception:  # a bug the file found: that file is listed as broken, nothing else

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from player.core.history import routine_file_hash
-from player.core.yamlsafe import read_limited
 from player.store.db import StoreError
 from player.store.history import HistoryStore
 from player.ui.controllers.care_controller import local_now
@@ -121,4 +120,6 @@ class SessionRecorder(QObject):
 
 
 def _file_hash(path: Path) -> str:
+    from player.core.yamlsafe import read_limited  # and the YAML parser: when a session starts
+
     return routine_file_hash(read_limited(path))  # as bounded as the loader's read

@@ -32,6 +32,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from player.core.days import elapsed
+from player.core.step_kinds import StepKind
 from player.core.thermal import (
     DAMAGED_SAFE,
     DamagedThermal,
@@ -44,7 +45,6 @@ from player.core.thermal import (
     rest_extension,
     stand_ins,
 )
-from player.core.timeline import StepKind
 from player.store.db import StoreError
 from player.ui.dialogs.thermal_dialogs import (
     DamagedRecordsDialog,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from player import paths
+from player import library_check, paths
 from player.settings import Settings, save_settings
 from player.ui.application import App, build_app, finish_idle_startup, finish_startup, show_window
 from player.ui.pages.player_view import PlayerView
@@ -17,12 +17,14 @@ class Harness:
     """The app under test: ``app`` (what build_app made), its ``clock`` and ``output``."""
 
     def __init__(self, qapp: QApplication, data_dir: Path, settings: Settings | None = None,
-                 clock: FakeClock | None = None) -> None:
+                 clock: FakeClock | None = None, early_check: bool = False) -> None:
         if settings is not None:
             save_settings(paths.settings_file(data_dir), settings)
         self.qapp = qapp
         self.clock = clock or FakeClock()
-        self.app: App = build_app(qapp, data_dir, self._make_output, self.clock)
+        early = library_check.start(data_dir) if early_check else None  # as player.app.main
+        self.app: App = build_app(qapp, data_dir, self._make_output, self.clock,
+                                  early_check=early)
         self.window = self.app.window
 
     def _make_output(self, on_unavailable) -> RecordingOutput:
@@ -92,6 +94,7 @@ class Harness:
             self.app.collector.stop()
         if self.app.care is not None:
             self.app.care.close()
+        self.app.library.close_early_check()
         self.app.text_size.restore()
         self.window.deleteLater()
         self.qapp.processEvents()

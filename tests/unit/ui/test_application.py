@@ -156,8 +156,13 @@ def test_the_garbage_collector_is_off_until_the_first_paint_then_runs_on_the_gui
     from player.ui.controllers import collector
 
     seen: list[bool] = []
-    monkeypatch.setattr(application, "run_gui",
-                        lambda data_dir_flag, file, start, in_tray: seen.append(gc.isenabled()) or 0)
+    def run_gui(data_dir_flag, file, start, in_tray, early_check):
+        seen.append(gc.isenabled())
+        if early_check is not None:
+            early_check.close()
+        return 0
+
+    monkeypatch.setattr(application, "run_gui", run_gui)
     monkeypatch.setattr("player.audio.CueProcessOutput", lambda report, **_: RecordingOutput(report))
     monkeypatch.setattr(FirstRunNotice, "ask", classmethod(lambda cls, parent: True))
     monkeypatch.setattr(SymptomsDialog, "ask",

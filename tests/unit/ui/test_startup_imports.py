@@ -120,3 +120,48 @@ def test_the_window_completes_an_empty_history_without_the_report_or_the_dialogs
     loaded = set(seen["modules"])
     assert "player.ui.care_features" in loaded and "player.core.loader" in loaded
     assert sorted(loaded & set(NOT_FOR_AN_EMPTY_HISTORY)) == []
+
+
+#: As the app starts (player.app.main): the library checked in a child process meanwhile.
+EARLY_CHILD = """
+import json, sys
+from pathlib import Path
+from player import library_check
+early = library_check.start(Path(sys.argv[1]))
+from PySide6.QtWidgets import QApplication
+from player.ui.application import build_app, finish_startup, playsound_output
+
+qapp = QApplication([sys.argv[0]])
+app = build_app(qapp, Path(sys.argv[1]), playsound_output, early_check=early)
+app.library.refresh_titles()
+finish_startup(app)
+app.library.wait_until_checked()
+qapp.processEvents()
+print(json.dumps({"modules": sorted(sys.modules), "banner": app.care is not None
+                  and app.care.store is not None,
+                  "checked": [e.checked and e.total_seconds is not None
+                              for e in app.library.entries()]}))
+app.care.close()
+app.library.close_early_check()
+"""
+
+#: What the child's check spares the app until a routine is chosen or played.
+LEFT_TO_THE_CHILD = ("yaml", "player.core.loader", "player.core.schema", "player.core.yamlsafe",
+                     "player.core.routine", "player.core.timeline")
+
+
+def test_with_the_child_s_check_the_window_completes_without_the_yaml_parser_or_the_loader(
+        tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    save_settings(paths.settings_file(data), Settings(notice_accepted=True))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", EARLY_CHILD, str(data)],
+                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120,
+                         check=False)
+    assert out.returncode == 0, out.stderr
+    seen = json.loads(out.stdout.splitlines()[-1])
+    assert seen["banner"] and seen["checked"] and all(seen["checked"])
+    loaded = set(seen["modules"])
+    assert "player.ui.care_features" in loaded and "player.ui.week_features" in loaded
+    assert sorted(loaded & set(LEFT_TO_THE_CHILD + NOT_FOR_AN_EMPTY_HISTORY)) == []
